@@ -1,0 +1,46 @@
+# Everything a fresh machine with only Python 3.11 needs: `make run` and `make test`.
+PYTHON ?= python3
+UV_VERSION := 0.13.8
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+BIN := .venv/bin
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := .venv
+
+.PHONY: install run test lint test-browser test-distributed bench clean
+
+$(UV):
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet uv==$(UV_VERSION)
+
+.venv/.synced: $(UV) pyproject.toml uv.lock
+	$(UV) sync --locked --python "$$($(PYTHON) -c 'import sys; print(sys.executable)')"
+	touch $@
+
+install: .venv/.synced
+
+run: install
+	$(BIN)/hypercare demo
+	$(BIN)/hypercare serve --bind 127.0.0.1:8000
+
+lint: install
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+	$(BIN)/mypy hypercare
+	$(BIN)/hypercare manage check --fail-level WARNING
+	$(BIN)/hypercare manage makemigrations --check --dry-run
+
+test: lint
+	$(BIN)/pytest -m "not browser and not distributed"
+
+test-browser: install
+	$(BIN)/pytest -m browser
+
+test-distributed: install
+	$(BIN)/pytest -m distributed
+
+bench: install
+	$(BIN)/python -m bench.run
+
+clean:
+	rm -rf .venv $(TOOLS) var/test*

@@ -1,0 +1,119 @@
+"""The one access policy: who may see and do what.
+
+Selectors build their querysets from the ``*_scope`` functions here, so what a user may
+see is decided in one place and is part of every fetch. Services ask the ``can_*``
+predicates before they write. A record outside a user's scope does not exist for them
+(404); a visible record they may not change answers 403.
+"""
+
+from django.db.models import Q
+
+from hypercare.accounts.choices import Role
+from hypercare.accounts.models import User
+from hypercare.orgs.models import Institution, Module
+from hypercare.tickets.choices import Status
+from hypercare.tickets.models import Ticket
+
+# Support roles that work tickets; escalation and support managers and admins too.
+AGENT_ROLES = (
+    Role.TIER1,
+    Role.TIER2,
+    Role.TIER3,
+    Role.ESCALATION_MANAGER,
+    Role.SUPPORT_MANAGER,
+    Role.ADMIN,
+)
+INSTITUTION_WIDE_ROLES = (Role.KEY_USER, Role.INSTITUTION_ADMIN)
+MANAGER_ROLES = (Role.SUPPORT_MANAGER, Role.ADMIN)
+NOTHING = Q(pk__in=[])
+
+
+def is_agent(user: User) -> bool:
+    return user.is_active and user.is_support_staff and user.has_role(*AGENT_ROLES)
+
+
+def ticket_scope(user: User) -> Q:
+    """The tickets ``user`` may see, as a filter on Ticket."""
+    if not user.is_active:
+        return NOTHING
+    if is_agent(user):
+        return Q()
+    if user.institution_id is None:
+        return NOTHING
+    if user.has_role(*INSTITUTION_WIDE_ROLES):
+        return Q(institution_id=user.institution_id)
+    own = Q(institution_id=user.institution_id) & (
+        Q(requester_id=user.pk) | Q(reported_by_id=user.pk)
+    )
+    if user.has_role(Role.MODULE_OWNER):
+        owned_modules = Module.objects.filter(
+            institution_id=user.institution_id, owners=user
+        ).values("pk")
+        return own | Q(module_id__in=owned_modules)
+    return own
+
+
+def institution_scope(user: User) -> Q:
+    """The institutions ``user`` may see, as a filter on Institution."""
+    if not user.is_active:
+        return NOTHING
+    if is_agent(user):
+        return Q()
+    if user.institution_id is None:
+        return NOTHING
+    return Q(pk=user.institution_id)
+
+
+def can_see_internal(user: User) -> bool:
+    """Internal notes and internal attachments are for support staff only."""
+    return is_agent(user)
+
+
+def can_open_ticket(user: User, *, institution: Institution, requester: User) -> bool:
+    """Agents open tickets for anyone; key users for colleagues; others for themselves."""
+    if requester.institution_id != institution.pk or not requester.is_active:
+        return False
+    if is_agent(user):
+        return True
+    if user.institution_id != institution.pk:
+        return False
+    return requester.pk == user.pk or user.has_role(*INSTITUTION_WIDE_ROLES)
+
+
+def can_reply(user: User, ticket: Ticket) -> bool:
+    """Everyone who can see a ticket can write to its public conversation."""
+    return is_agent(user) or ticket.institution_id == user.institution_id
+
+
+def can_add_internal_note(user: User) -> bool:
+    return is_agent(user)
+
+
+def can_work_ticket(user: User) -> bool:
+    """Assign, triage, prioritise, recategorise, route: the support side's work."""
+    return is_agent(user)
+
+
+def can_set_status(user: User, ticket: Ticket, status: str) -> bool:
+    """Agents move tickets along; the requester side may only confirm a fix or reopen."""
+    if is_agent(user):
+        return True
+    if ticket.institution_id != user.institution_id:
+        return False
+    is_requester_side = user.pk in (ticket.requester_id, ticket.reported_by_id) or user.has_role(
+        *INSTITUTION_WIDE_ROLES
+    )
+    return (
+        is_requester_side
+        and ticket.status == Status.RESOLVED
+        and status in (Status.CLOSED, Status.IN_PROGRESS)
+    )
+
+
+def can_be_assigned(user: User) -> bool:
+    return is_agent(user)
+
+
+def can_manage_desk(user: User) -> bool:
+    """Routing rules, teams, institutions: the desk's own configuration."""
+    return user.is_active and (user.is_superuser or user.has_role(*MANAGER_ROLES))

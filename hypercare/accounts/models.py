@@ -1,0 +1,80 @@
+"""People, the roles they hold, and their personal API tokens."""
+
+from functools import cached_property
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+from hypercare.accounts.choices import INSTITUTION_ROLES, SUPPORT_ROLES, Role
+
+
+class User(AbstractUser):
+    """A person who signs in. Institution users carry their institution; support staff none."""
+
+    institution = models.ForeignKey(
+        "orgs.Institution",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+    )
+    erp_role = models.CharField(
+        max_length=120, blank=True, help_text="The person's role in the ERP, e.g. Fee clerk."
+    )
+
+    @cached_property
+    def roles(self) -> frozenset[str]:
+        return frozenset(grant.role for grant in self.role_grants.all())
+
+    def has_role(self, *roles: str) -> bool:
+        return not self.roles.isdisjoint(roles)
+
+    @property
+    def is_support_staff(self) -> bool:
+        return self.institution_id is None and not self.roles.isdisjoint(SUPPORT_ROLES)
+
+    @property
+    def is_institution_user(self) -> bool:
+        return self.institution_id is not None and not self.roles.isdisjoint(INSTITUTION_ROLES)
+
+    @property
+    def display_name(self) -> str:
+        return self.get_full_name() or self.username
+
+
+class RoleGrant(models.Model):
+    """One role held by one person."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_grants")
+    role = models.CharField(max_length=30, choices=Role.choices)
+    granted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "role"], name="rolegrant_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()}"
+
+
+class ApiToken(models.Model):
+    """A personal access token. Only a SHA-256 digest is stored; the token is shown once."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100)
+    prefix = models.CharField(max_length=16, unique=True)
+    digest = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

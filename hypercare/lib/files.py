@@ -1,0 +1,75 @@
+"""Deciding what an uploaded file really is, from its bytes rather than its name."""
+
+import zipfile
+from dataclasses import dataclass
+from typing import IO
+
+import filetype
+
+ALLOWED_BINARY_TYPES = {
+    "image/png": "PNG image",
+    "image/jpeg": "JPEG image",
+    "image/webp": "WebP image",
+    "image/gif": "GIF image",
+    "application/pdf": "PDF",
+}
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Markup a browser would render or run: refused even though it is text.
+ACTIVE_MARKUP = (b"<svg", b"<html", b"<!doctype", b"<script", b"<?xml", b"<iframe", b"<body")
+ALLOWED_DESCRIPTION = "PNG, JPEG, WebP or GIF images, PDF, plain-text logs, CSV or XLSX"
+
+
+class RefusedFile(Exception):
+    """The content is not a type Hypercare accepts."""
+
+
+@dataclass(frozen=True)
+class FileType:
+    content_type: str
+    label: str
+
+
+def sniff(head: bytes, name: str, open_whole: IO[bytes] | None = None) -> FileType:
+    """The type of a file from its first bytes (and its whole body for ZIP containers).
+
+    The name only chooses between plain text and CSV once the bytes are known to be text.
+    """
+    kind = filetype.guess(head)
+    if kind is not None:
+        if kind.mime in ALLOWED_BINARY_TYPES:
+            return FileType(kind.mime, ALLOWED_BINARY_TYPES[kind.mime])
+        if kind.mime == "application/zip" and open_whole is not None and _is_xlsx(open_whole):
+            return FileType(XLSX_TYPE, "Excel workbook")
+        raise RefusedFile(f"{kind.mime} files are not accepted; send {ALLOWED_DESCRIPTION}")
+    if _is_plain_text(head):
+        if name.lower().endswith(".csv"):
+            return FileType("text/csv", "CSV")
+        return FileType("text/plain", "Plain text")
+    raise RefusedFile(f"this file's type is not accepted; send {ALLOWED_DESCRIPTION}")
+
+
+def _is_xlsx(body: IO[bytes]) -> bool:
+    try:
+        with zipfile.ZipFile(body) as archive:
+            names = set(archive.namelist())
+    except zipfile.BadZipFile:
+        return False
+    finally:
+        body.seek(0)
+    return "[Content_Types].xml" in names and "xl/workbook.xml" in names
+
+
+def _is_plain_text(head: bytes) -> bool:
+    if b"\x00" in head:
+        return False
+    try:
+        text = head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        # A multi-byte character cut at the end of the sample is still text.
+        if exc.start < len(head) - 4:
+            return False
+        text = head[: exc.start].decode("utf-8")
+    lowered = text.lstrip().lower().encode()
+    if any(marker in lowered for marker in ACTIVE_MARKUP):
+        return False
+    return all(char.isprintable() or char in "\r\n\t\f" for char in text)

@@ -1,0 +1,39 @@
+from django.db import models
+
+
+class Phase(models.TextChoices):
+    HYPERCARE = "hypercare", "Hypercare"
+    STEADY_STATE = "steady_state", "Steady state"
+
+
+class ModuleCode(models.TextChoices):
+    """The ERP modules every institution is seeded with."""
+
+    FINANCE = "finance", "Finance/Accounts"
+    FEES = "fees", "Fees"
+    ADMISSIONS = "admissions", "Admissions"
+    EXAMS = "exams", "Exams"
+    HR = "hr", "HR"
+    PAYROLL = "payroll", "Payroll"
+    LIBRARY = "library", "Library"
+    ATTENDANCE = "attendance", "Attendance"
+    LMS = "lms", "LMS"
+    HOSTEL = "hostel", "Hostel"
+    TRANSPORT = "transport", "Transport"
+    REPORTS = "reports", "Reports"
+
+
+class IntegrationKind(models.TextChoices):
+    PAYMENT = "payment", "Payment gateway"
+    SMS = "sms", "SMS"
+    EMAIL = "email", "Email"
+    BIOMETRIC = "biometric", "Biometric attendance"
+    LMS = "lms", "LMS"
+    EXPORT_SYNC = "export_sync", "Export sync"
+
+
+class Tier(models.IntegerChoices):
+    SELF_SERVICE = 0, "Tier 0 · self-service"
+    SERVICE_DESK = 1, "Tier 1 · service desk"
+    FUNCTIONAL = 2, "Tier 2 · functional"
+    TECHNICAL = 3, "Tier 3 · technical"

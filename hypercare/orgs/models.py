@@ -1,0 +1,114 @@
+"""Institutions that run the ERP, their modules and integrations, and the support teams."""
+
+import zoneinfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from hypercare.orgs.choices import IntegrationKind, ModuleCode, Phase, Tier
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(f"{value!r} is not a known IANA time zone")
+
+
+class Institution(models.Model):
+    """A university or school that has gone live on the ERP. The unit of data isolation."""
+
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=60, unique=True)
+    time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
+    go_live_date = models.DateField(null=True, blank=True)
+    phase = models.CharField(max_length=20, choices=Phase.choices, default=Phase.HYPERCARE)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Module(models.Model):
+    """One ERP module as an institution runs it, with the people who own it there."""
+
+    institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="modules")
+    code = models.CharField(max_length=30, choices=ModuleCode.choices)
+    name = models.CharField(max_length=100)
+    is_active = models.BooleanField(default=True)
+    owners = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="owned_modules"
+    )
+
+    class Meta:
+        ordering = ["institution__name", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["institution", "code"], name="module_unique_code"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Integration(models.Model):
+    """A connection between the institution's ERP and an outside system."""
+
+    institution = models.ForeignKey(
+        Institution, on_delete=models.CASCADE, related_name="integrations"
+    )
+    kind = models.CharField(max_length=20, choices=IntegrationKind.choices)
+    name = models.CharField(max_length=120)
+    provider = models.CharField(max_length=120, blank=True)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["institution__name", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["institution", "name"], name="integration_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class IntegrationContact(models.Model):
+    """Who to call about an integration: an institution user or someone at the provider."""
+
+    integration = models.ForeignKey(Integration, on_delete=models.CASCADE, related_name="contacts")
+    name = models.CharField(max_length=120)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    organisation = models.CharField(max_length=120, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.integration})"
+
+
+class Team(models.Model):
+    """A support team working at one tier (the service desk, the finance consultants, ...)."""
+
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=60, unique=True)
+    tier = models.PositiveSmallIntegerField(choices=Tier.choices, default=Tier.SERVICE_DESK)
+    lead = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="led_teams",
+    )
+    members = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="teams")
+
+    class Meta:
+        ordering = ["tier", "name"]
+
+    def __str__(self) -> str:
+        return self.name

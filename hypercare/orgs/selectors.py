@@ -1,0 +1,38 @@
+"""Read queries for institutions, modules, integrations and teams, scoped to the user."""
+
+from django.db.models import QuerySet
+
+from hypercare import access
+from hypercare.accounts.models import User
+from hypercare.errors import NotFound
+from hypercare.orgs.models import Institution, Integration, Module, Team
+
+
+def visible_institutions(user: User) -> QuerySet[Institution]:
+    return Institution.objects.filter(access.institution_scope(user))
+
+
+def get_visible_institution(user: User, pk: int) -> Institution:
+    institution = visible_institutions(user).filter(pk=pk).first()
+    if institution is None:
+        raise NotFound("No such institution.")
+    return institution
+
+
+def visible_modules(user: User) -> QuerySet[Module]:
+    return Module.objects.filter(institution__in=visible_institutions(user)).select_related(
+        "institution"
+    )
+
+
+def visible_integrations(user: User) -> QuerySet[Integration]:
+    return (
+        Integration.objects.filter(institution__in=visible_institutions(user))
+        .select_related("institution")
+        .prefetch_related("contacts")
+    )
+
+
+def teams() -> QuerySet[Team]:
+    """Support teams are the desk's own; every signed-in user may know their names."""
+    return Team.objects.select_related("lead")

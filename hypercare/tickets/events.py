@@ -1,0 +1,118 @@
+"""One function per timeline event type. Called only by services, inside their transaction."""
+
+from datetime import datetime
+
+from hypercare.accounts.models import User
+from hypercare.tickets.choices import EventKind
+from hypercare.tickets.models import Ticket, TicketEvent
+
+
+def _append(
+    ticket: Ticket,
+    kind: str,
+    actor: User | None,
+    at: datetime,
+    *,
+    is_internal: bool = False,
+    body: str = "",
+    old_value: str = "",
+    new_value: str = "",
+    reason: str = "",
+) -> TicketEvent:
+    return TicketEvent.objects.create(
+        ticket=ticket,
+        kind=kind,
+        actor=actor,
+        created_at=at,
+        is_internal=is_internal,
+        body=body,
+        old_value=old_value,
+        new_value=new_value,
+        reason=reason,
+    )
+
+
+def record_created(ticket: Ticket, actor: User, at: datetime) -> TicketEvent:
+    return _append(ticket, EventKind.CREATED, actor, at, new_value=ticket.status)
+
+
+def record_public_reply(ticket: Ticket, actor: User, at: datetime, body: str) -> TicketEvent:
+    return _append(ticket, EventKind.PUBLIC_REPLY, actor, at, body=body)
+
+
+def record_internal_note(ticket: Ticket, actor: User, at: datetime, body: str) -> TicketEvent:
+    return _append(ticket, EventKind.INTERNAL_NOTE, actor, at, body=body, is_internal=True)
+
+
+def record_status_change(
+    ticket: Ticket, actor: User | None, at: datetime, old: str, new: str, reason: str = ""
+) -> TicketEvent:
+    return _append(
+        ticket, EventKind.STATUS_CHANGED, actor, at, old_value=old, new_value=new, reason=reason
+    )
+
+
+def record_reopened(ticket: Ticket, actor: User, at: datetime, old: str) -> TicketEvent:
+    return _append(ticket, EventKind.REOPENED, actor, at, old_value=old, new_value=ticket.status)
+
+
+def record_priority_change(
+    ticket: Ticket, actor: User, at: datetime, old: str, new: str, reason: str
+) -> TicketEvent:
+    return _append(
+        ticket, EventKind.PRIORITY_CHANGED, actor, at, old_value=old, new_value=new, reason=reason
+    )
+
+
+def record_category_change(
+    ticket: Ticket, actor: User, at: datetime, old: str, new: str, reason: str
+) -> TicketEvent:
+    return _append(
+        ticket, EventKind.CATEGORY_CHANGED, actor, at, old_value=old, new_value=new, reason=reason
+    )
+
+
+def record_module_change(
+    ticket: Ticket, actor: User, at: datetime, old: str, new: str, reason: str
+) -> TicketEvent:
+    return _append(
+        ticket, EventKind.MODULE_CHANGED, actor, at, old_value=old, new_value=new, reason=reason
+    )
+
+
+def record_assignment(
+    ticket: Ticket, actor: User, at: datetime, old: str, new: str, reason: str
+) -> TicketEvent:
+    return _append(
+        ticket, EventKind.ASSIGNED, actor, at, old_value=old, new_value=new, reason=reason
+    )
+
+
+def record_team_change(
+    ticket: Ticket, actor: User | None, at: datetime, old: str, new: str, reason: str
+) -> TicketEvent:
+    return _append(
+        ticket, EventKind.TEAM_CHANGED, actor, at, old_value=old, new_value=new, reason=reason
+    )
+
+
+def record_tier_change(
+    ticket: Ticket, actor: User, at: datetime, old: int, new: int, note: str
+) -> TicketEvent:
+    return _append(
+        ticket,
+        EventKind.TIER_CHANGED,
+        actor,
+        at,
+        old_value=str(old),
+        new_value=str(new),
+        reason=note,
+    )
+
+
+def record_attachment_added(
+    ticket: Ticket, actor: User, at: datetime, name: str, *, is_internal: bool
+) -> TicketEvent:
+    return _append(
+        ticket, EventKind.ATTACHMENT_ADDED, actor, at, new_value=name, is_internal=is_internal
+    )

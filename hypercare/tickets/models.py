@@ -1,0 +1,203 @@
+"""Tickets, their append-only timeline, attachments and routing rules."""
+
+from typing import Any, NoReturn
+
+from django.conf import settings
+from django.db import models
+
+from hypercare.orgs.choices import ModuleCode, Tier
+from hypercare.tickets.choices import (
+    AffectedWorkflow,
+    Category,
+    Channel,
+    EventKind,
+    Level,
+    Priority,
+    Status,
+)
+
+REFERENCE_PREFIX = "HC-"
+
+
+def format_reference(pk: int) -> str:
+    return f"{REFERENCE_PREFIX}{pk:06d}"
+
+
+class Ticket(models.Model):
+    """One request from an institution, from intake to closure.
+
+    The reference shown to people (``HC-000123``) is the primary key formatted, so it is
+    unique across the desk and needs no second write at creation.
+    """
+
+    institution = models.ForeignKey(
+        "orgs.Institution", on_delete=models.PROTECT, related_name="tickets"
+    )
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="requested_tickets"
+    )
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reported_tickets"
+    )
+    requester_erp_role = models.CharField(max_length=120, blank=True)
+    module = models.ForeignKey("orgs.Module", on_delete=models.PROTECT, related_name="tickets")
+    category = models.CharField(max_length=20, choices=Category.choices)
+    title = models.CharField(max_length=200)
+    description = models.TextField()
+    action_attempted = models.TextField(blank=True)
+    error_seen = models.TextField(blank=True)
+    affected_workflow = models.CharField(
+        max_length=30, choices=AffectedWorkflow.choices, default=AffectedWorkflow.OTHER
+    )
+    operational_impact = models.TextField(blank=True)
+    urgency = models.CharField(max_length=10, choices=Level.choices, default=Level.MEDIUM)
+    impact = models.CharField(max_length=10, choices=Level.choices, default=Level.MEDIUM)
+    priority = models.CharField(max_length=10, choices=Priority.choices)
+    priority_overridden = models.BooleanField(
+        default=False,
+        help_text="An agent set the priority; impact and urgency no longer decide it.",
+    )
+    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.PORTAL)
+    category_details = models.JSONField(default=dict, blank=True)
+
+    status = models.CharField(max_length=30, choices=Status.choices, default=Status.NEW)
+    tier = models.PositiveSmallIntegerField(choices=Tier.choices, default=Tier.SERVICE_DESK)
+    team = models.ForeignKey(
+        "orgs.Team", null=True, blank=True, on_delete=models.PROTECT, related_name="tickets"
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assigned_tickets",
+    )
+
+    created_at = models.DateTimeField(db_index=True)
+    updated_at = models.DateTimeField()
+    first_responded_at = models.DateTimeField(null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["team", "status", "created_at"], name="ticket_team_status"),
+            models.Index(
+                fields=["assignee", "status", "created_at"], name="ticket_assignee_status"
+            ),
+            models.Index(
+                fields=["institution", "status", "created_at"], name="ticket_institution_status"
+            ),
+            models.Index(fields=["requester", "created_at"], name="ticket_requester"),
+            models.Index(fields=["status", "created_at"], name="ticket_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.title}"
+
+    @property
+    def reference(self) -> str:
+        return format_reference(self.pk)
+
+
+class AppendOnlyQuerySet(models.QuerySet["TicketEvent"]):
+    """The timeline is the audit trail: rows are added, never changed or removed."""
+
+    def update(self, **kwargs: Any) -> NoReturn:
+        raise TypeError("Timeline events are append-only")
+
+    def delete(self) -> NoReturn:
+        raise TypeError("Timeline events are append-only")
+
+
+class TicketEvent(models.Model):
+    """One entry on a ticket's timeline: who did what, when, from what to what."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField(max_length=30, choices=EventKind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Empty when the desk itself acted (a rule or a job).",
+    )
+    created_at = models.DateTimeField()
+    is_internal = models.BooleanField(default=False)
+    body = models.TextField(blank=True)
+    old_value = models.CharField(max_length=200, blank=True)
+    new_value = models.CharField(max_length=200, blank=True)
+    reason = models.TextField(blank=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["ticket", "created_at"], name="event_ticket_time")]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} {self.kind} @ {self.created_at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise TypeError("Timeline events are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise TypeError("Timeline events are append-only")
+
+
+class Attachment(models.Model):
+    """A file added to a ticket, kept outside the web root and served after an access check."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.PROTECT, related_name="attachments")
+    event = models.ForeignKey(
+        TicketEvent, null=True, blank=True, on_delete=models.PROTECT, related_name="attachments"
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    storage_name = models.CharField(max_length=100, unique=True)
+    is_internal = models.BooleanField(default=False)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")
+
+
+class RoutingRule(models.Model):
+    """Sends new tickets to a team and tier. Empty criteria match anything.
+
+    The most specific matching rule wins (the most criteria set), then the lowest position.
+    """
+
+    position = models.PositiveIntegerField(default=100)
+    institution = models.ForeignKey(
+        "orgs.Institution", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    module_code = models.CharField(max_length=30, choices=ModuleCode.choices, blank=True)
+    category = models.CharField(max_length=20, choices=Category.choices, blank=True)
+    team = models.ForeignKey("orgs.Team", on_delete=models.CASCADE, related_name="routing_rules")
+    tier = models.PositiveSmallIntegerField(choices=Tier.choices, default=Tier.SERVICE_DESK)
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        criteria = [
+            str(value) for value in (self.institution, self.module_code, self.category) if value
+        ]
+        return f"{' + '.join(criteria) or 'anything'} → {self.team} (tier {self.tier})"

@@ -1,0 +1,150 @@
+"""Read queries for tickets, always scoped by the access policy."""
+
+import re
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models.expressions import RawSQL
+
+from hypercare import access
+from hypercare.accounts.models import User
+from hypercare.errors import NotFound
+from hypercare.tickets.choices import PRIORITY_ORDER
+from hypercare.tickets.models import REFERENCE_PREFIX, Attachment, Ticket, TicketEvent
+
+LIST_RELATED = ("institution", "module", "requester", "assignee", "team")
+
+PRIORITY_RANK = Case(
+    *[When(priority=priority, then=Value(rank)) for rank, priority in enumerate(PRIORITY_ORDER)],
+    output_field=IntegerField(),
+)
+
+# The sort orders a list may ask for; anything else is refused by the adapters.
+SORTS: dict[str, tuple[str, ...]] = {
+    "priority": ("priority_rank", "created_at", "pk"),
+    "created_at": ("created_at", "pk"),
+    "-created_at": ("-created_at", "-pk"),
+    "updated_at": ("updated_at", "pk"),
+    "-updated_at": ("-updated_at", "-pk"),
+}
+DEFAULT_SORT = "priority"
+
+ASSIGNEE_ME = "me"
+ASSIGNEE_NONE = "none"
+
+
+@dataclass(frozen=True)
+class TicketFilters:
+    """What a queue or list narrows on. Values are already validated by the adapter."""
+
+    status: tuple[str, ...] = ()
+    priority: tuple[str, ...] = ()
+    category: tuple[str, ...] = ()
+    module: tuple[str, ...] = ()
+    tier: tuple[int, ...] = ()
+    institution: int | None = None
+    team: int | None = None
+    assignee: int | str | None = None
+    text: str = ""
+
+
+def visible_tickets(user: User) -> QuerySet[Ticket]:
+    return Ticket.objects.filter(access.ticket_scope(user))
+
+
+def get_visible_ticket(user: User, pk: int) -> Ticket:
+    """The ticket, or NotFound when it does not exist or ``user`` may not see it."""
+    ticket = visible_tickets(user).select_related(*LIST_RELATED).filter(pk=pk).first()
+    if ticket is None:
+        raise NotFound("No such ticket.")
+    return ticket
+
+
+def parse_reference(text: str) -> int | None:
+    """``HC-000123`` (any case, leading zeros optional) as a primary key."""
+    match = re.fullmatch(rf"(?i){REFERENCE_PREFIX}0*(\d{{1,18}})", text.strip())
+    return int(match.group(1)) if match else None
+
+
+def ticket_list(user: User, filters: TicketFilters, sort: str = DEFAULT_SORT) -> QuerySet[Ticket]:
+    """The tickets ``user`` may see that match ``filters``, in ``sort`` order."""
+    tickets = visible_tickets(user).filter(_filter_q(user, filters))
+    if filters.text:
+        tickets = tickets.filter(_search_q(filters.text))
+    return (
+        tickets.select_related(*LIST_RELATED)
+        .annotate(priority_rank=PRIORITY_RANK)
+        .order_by(*SORTS[sort])
+    )
+
+
+def _filter_q(user: User, filters: TicketFilters) -> Q:
+    q = Q()
+    for field in ("status", "priority", "category", "tier"):
+        values = getattr(filters, field)
+        if values:
+            q &= Q(**{f"{field}__in": values})
+    if filters.module:
+        q &= Q(module__code__in=filters.module)
+    if filters.institution is not None:
+        q &= Q(institution_id=filters.institution)
+    if filters.team is not None:
+        q &= Q(team_id=filters.team)
+    if filters.assignee == ASSIGNEE_ME:
+        q &= Q(assignee_id=user.pk)
+    elif filters.assignee == ASSIGNEE_NONE:
+        q &= Q(assignee__isnull=True)
+    elif filters.assignee is not None:
+        q &= Q(assignee_id=filters.assignee)
+    return q
+
+
+def _search_q(text: str) -> Q:
+    """Full-text match on title, description, error and action; or a reference."""
+    by_reference = parse_reference(text)
+    if by_reference is not None:
+        return Q(pk=by_reference)
+    words = re.findall(r"\w+", text)[:12]
+    if not words:
+        return Q()
+    if connection.vendor == "postgresql":
+        query = " & ".join(f"{word}:*" for word in words)
+        matches = RawSQL(
+            "SELECT id FROM tickets_ticket WHERE to_tsvector('simple', title || ' ' || "
+            "description || ' ' || error_seen || ' ' || action_attempted) "
+            "@@ to_tsquery('simple', %s)",
+            [query],
+        )
+    else:
+        query = " ".join(f'"{word}"*' for word in words)
+        matches = RawSQL(
+            "SELECT rowid FROM tickets_ticket_fts WHERE tickets_ticket_fts MATCH %s", [query]
+        )
+    return Q(pk__in=matches)
+
+
+def timeline(user: User, ticket: Ticket) -> QuerySet[TicketEvent]:
+    """The ticket's events ``user`` may read: internal ones only for support staff."""
+    events = ticket.events.select_related("actor").prefetch_related("attachments")
+    if not access.can_see_internal(user):
+        events = events.filter(is_internal=False)
+    return events.order_by("created_at", "pk")
+
+
+def ticket_attachments(user: User, ticket: Ticket) -> QuerySet[Attachment]:
+    attachments = ticket.attachments.select_related("uploaded_by")
+    if not access.can_see_internal(user):
+        attachments = attachments.filter(is_internal=False)
+    return attachments
+
+
+def get_visible_attachment(user: User, pk: int) -> Attachment:
+    """The attachment, or NotFound when its ticket or the file itself is hidden from ``user``."""
+    attachments = Attachment.objects.filter(pk=pk, ticket__in=visible_tickets(user))
+    if not access.can_see_internal(user):
+        attachments = attachments.filter(is_internal=False)
+    attachment = attachments.select_related("ticket").first()
+    if attachment is None:
+        raise NotFound("No such attachment.")
+    return attachment

@@ -1,0 +1,1 @@
+"""Write use cases for tickets, one function each, each in its own transaction."""

@@ -1,0 +1,78 @@
+"""Public replies and internal notes."""
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+
+from hypercare import access
+from hypercare.accounts.models import User
+from hypercare.errors import InvalidTransition
+from hypercare.lib import clock
+from hypercare.tickets import events
+from hypercare.tickets.choices import Status
+from hypercare.tickets.models import Ticket, TicketEvent
+from hypercare.tickets.services.common import check_text, lock, require
+
+MAX_BODY = 50_000
+
+
+def can_still_reopen(ticket: Ticket) -> bool:
+    if ticket.status != Status.RESOLVED or ticket.resolved_at is None:
+        return False
+    window = timedelta(days=settings.HYPERCARE_REOPEN_WINDOW_DAYS)
+    return clock.now() <= ticket.resolved_at + window
+
+
+def add_public_reply(*, ticket: Ticket, actor: User, body: str) -> TicketEvent:
+    """Add to the conversation with the requester.
+
+    A support reply counts as the first response. A reply from the institution side
+    resumes a ticket that was waiting on the requester, and reopens a resolved ticket
+    within the reopen window; after that window, or once closed, a new ticket is needed.
+    """
+    require(access.can_reply(actor, ticket), "You may not reply to this ticket.")
+    text = check_text("body", body, max_length=MAX_BODY)
+    with transaction.atomic(durable=True):
+        ticket = lock(ticket)
+        at = clock.now()
+        from_support = access.is_agent(actor)
+        if ticket.status == Status.CLOSED:
+            raise InvalidTransition("This ticket is closed; please open a new ticket.")
+        if ticket.status == Status.RESOLVED and not from_support:
+            if not can_still_reopen(ticket):
+                raise InvalidTransition(
+                    "This ticket can only be reopened within "
+                    f"{settings.HYPERCARE_REOPEN_WINDOW_DAYS} days of being resolved; "
+                    "please open a new ticket."
+                )
+            _reopen(ticket, actor, at)
+        elif ticket.status == Status.WAITING_ON_REQUESTER and not from_support:
+            events.record_status_change(
+                ticket, actor, at, ticket.status, Status.IN_PROGRESS, "The requester replied."
+            )
+            ticket.status = Status.IN_PROGRESS
+        if from_support and ticket.first_responded_at is None:
+            ticket.first_responded_at = at
+        ticket.updated_at = at
+        ticket.save(update_fields=["status", "resolved_at", "first_responded_at", "updated_at"])
+        return events.record_public_reply(ticket, actor, at, text)
+
+
+def _reopen(ticket: Ticket, actor: User, at: datetime) -> None:
+    old = ticket.status
+    ticket.status = Status.IN_PROGRESS
+    ticket.resolved_at = None
+    events.record_reopened(ticket, actor, at, old)
+
+
+def add_internal_note(*, ticket: Ticket, actor: User, body: str) -> TicketEvent:
+    """A note for support staff only; never shown to the institution."""
+    require(access.can_add_internal_note(actor), "Only support staff can add internal notes.")
+    text = check_text("body", body, max_length=MAX_BODY)
+    with transaction.atomic(durable=True):
+        ticket = lock(ticket)
+        at = clock.now()
+        ticket.updated_at = at
+        ticket.save(update_fields=["updated_at"])
+        return events.record_internal_note(ticket, actor, at, text)

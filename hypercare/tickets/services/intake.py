@@ -1,0 +1,87 @@
+"""Opening a ticket."""
+
+from typing import Any
+
+from django.db import transaction
+
+from hypercare import access
+from hypercare.accounts.models import User
+from hypercare.errors import ValidationFailed
+from hypercare.lib import clock
+from hypercare.orgs.models import Institution, Module
+from hypercare.tickets import events
+from hypercare.tickets.category_details import validate_category_details
+from hypercare.tickets.choices import AffectedWorkflow, Category, Channel, Level, priority_for
+from hypercare.tickets.models import Ticket
+from hypercare.tickets.routing import route_for
+from hypercare.tickets.services.common import check_choice, check_text, require
+
+
+def open_ticket(
+    *,
+    actor: User,
+    institution: Institution,
+    requester: User,
+    module: Module,
+    category: str,
+    title: str,
+    description: str,
+    urgency: str,
+    impact: str,
+    channel: str,
+    category_details: dict[str, Any],
+    action_attempted: str = "",
+    error_seen: str = "",
+    affected_workflow: str = AffectedWorkflow.OTHER,
+    operational_impact: str = "",
+    requester_erp_role: str | None = None,
+) -> Ticket:
+    """Take in a request, compute its priority from impact x urgency and route it.
+
+    The requester's ERP role defaults to the one on their profile. The ticket starts
+    unowned in the routed team's queue; triage gives it a named owner.
+    """
+    require(
+        access.can_open_ticket(actor, institution=institution, requester=requester),
+        "You may not report an issue for this person at this institution.",
+    )
+    check_choice("category", category, Category.values)
+    check_choice("urgency", urgency, Level.values)
+    check_choice("impact", impact, Level.values)
+    check_choice("channel", channel, Channel.values)
+    check_choice("affected_workflow", affected_workflow, AffectedWorkflow.values)
+    if module.institution_id != institution.pk or not module.is_active:
+        raise ValidationFailed({"module": "not an active module of this institution"})
+    details = validate_category_details(
+        category=category, details=category_details, institution=institution
+    )
+    route = route_for(institution_id=institution.pk, module_code=module.code, category=category)
+    at = clock.now()
+    with transaction.atomic(durable=True):
+        ticket = Ticket.objects.create(
+            institution=institution,
+            requester=requester,
+            reported_by=actor,
+            requester_erp_role=(
+                requester.erp_role if requester_erp_role is None else requester_erp_role.strip()
+            ),
+            module=module,
+            category=category,
+            title=check_text("title", title, max_length=200),
+            description=check_text("description", description),
+            action_attempted=action_attempted.strip(),
+            error_seen=error_seen.strip(),
+            affected_workflow=affected_workflow,
+            operational_impact=operational_impact.strip(),
+            urgency=urgency,
+            impact=impact,
+            priority=priority_for(impact=impact, urgency=urgency),
+            channel=channel,
+            category_details=details,
+            team=route.team,
+            tier=route.tier,
+            created_at=at,
+            updated_at=at,
+        )
+        events.record_created(ticket, actor, at)
+    return ticket

@@ -1,0 +1,201 @@
+"""Moving a ticket along: status, ownership, priority, category, module, tier, team."""
+
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+
+from hypercare import access
+from hypercare.accounts.models import User
+from hypercare.errors import InvalidTransition, ValidationFailed
+from hypercare.lib import clock
+from hypercare.orgs.choices import Tier
+from hypercare.orgs.models import Module, Team
+from hypercare.tickets import events
+from hypercare.tickets.category_details import validate_category_details
+from hypercare.tickets.choices import ALLOWED_TRANSITIONS, Category, Priority, Status
+from hypercare.tickets.models import Ticket
+from hypercare.tickets.services.common import check_choice, check_text, lock, require
+from hypercare.tickets.services.conversation import can_still_reopen
+
+WORK_REFUSED = "Only support staff can do this."
+
+
+def change_status(*, ticket: Ticket, actor: User, status: str, reason: str = "") -> Ticket:
+    """Move the ticket to ``status`` if the lifecycle allows it.
+
+    A ticket leaving New gets a named owner: the acting agent when nobody owns it yet.
+    The requester side may only confirm a fix (close) or say it is not fixed (reopen,
+    within the reopen window).
+    """
+    check_choice("status", status, Status.values)
+    with transaction.atomic(durable=True):
+        ticket = lock(ticket)
+        require(
+            access.can_set_status(actor, ticket, status),
+            "You may not change this ticket's status.",
+        )
+        old = ticket.status
+        if status not in ALLOWED_TRANSITIONS[old]:
+            raise InvalidTransition(
+                f"A ticket cannot go from {Status(old).label} to {Status(status).label}."
+            )
+        at = clock.now()
+        if old == Status.RESOLVED and status == Status.IN_PROGRESS:
+            if not access.is_agent(actor) and not can_still_reopen(ticket):
+                raise InvalidTransition("The reopen window has passed; please open a new ticket.")
+            ticket.status = status
+            ticket.resolved_at = None
+            events.record_reopened(ticket, actor, at, old)
+        else:
+            _take_if_unowned(ticket, actor, at)
+            ticket.status = status
+            events.record_status_change(ticket, actor, at, old, status, reason.strip())
+        _stamp_lifecycle(ticket, status, at)
+        ticket.updated_at = at
+        ticket.save()
+    return ticket
+
+
+def _take_if_unowned(ticket: Ticket, actor: User, at: datetime) -> None:
+    if ticket.assignee_id is None and access.can_be_assigned(actor):
+        ticket.assignee = actor
+        events.record_assignment(ticket, actor, at, "", actor.username, "Took it while triaging.")
+
+
+def _stamp_lifecycle(ticket: Ticket, status: str, at: datetime) -> None:
+    if status == Status.RESOLVED:
+        ticket.resolved_at = at
+    elif status == Status.CLOSED:
+        ticket.closed_at = at
+
+
+def assign_ticket(
+    *, ticket: Ticket, actor: User, assignee: User | None, reason: str = ""
+) -> Ticket:
+    """Give the ticket a named owner. Only a New ticket may be left without one."""
+    require(access.can_work_ticket(actor), WORK_REFUSED)
+    if assignee is not None and not access.can_be_assigned(assignee):
+        raise ValidationFailed({"assignee": "must be an active support agent"})
+    with transaction.atomic(durable=True):
+        ticket = lock(ticket)
+        if assignee is None and ticket.status != Status.NEW:
+            raise InvalidTransition("A ticket that has been triaged always has a named owner.")
+        old = ticket.assignee.username if ticket.assignee else ""
+        new = assignee.username if assignee else ""
+        if old == new:
+            return ticket
+        at = clock.now()
+        ticket.assignee = assignee
+        ticket.updated_at = at
+        ticket.save(update_fields=["assignee", "updated_at"])
+        events.record_assignment(ticket, actor, at, old, new, reason.strip())
+    return ticket
+
+
+def take_ticket(*, ticket: Ticket, actor: User) -> Ticket:
+    """The acting agent becomes the owner."""
+    return assign_ticket(ticket=ticket, actor=actor, assignee=actor, reason="Took the ticket.")
+
+
+def change_priority(*, ticket: Ticket, actor: User, priority: str, reason: str) -> Ticket:
+    """Override the impact x urgency priority; the reason is kept on the timeline."""
+    require(access.can_work_ticket(actor), WORK_REFUSED)
+    check_choice("priority", priority, Priority.values)
+    why = check_text("reason", reason, max_length=2000)
+    with transaction.atomic(durable=True):
+        ticket = lock(ticket)
+        old = ticket.priority
+        if old == priority:
+            return ticket
+        at = clock.now()
+        ticket.priority = priority
+        ticket.priority_overridden = True
+        ticket.updated_at = at
+        ticket.save(update_fields=["priority", "priority_overridden", "updated_at"])
+        events.record_priority_change(ticket, actor, at, old, priority, why)
+    return ticket
+
+
+def change_category(
+    *,
+    ticket: Ticket,
+    actor: User,
+    category: str,
+    category_details: dict[str, Any],
+    reason: str = "",
+) -> Ticket:
+    """Recategorise; the new category's own questions must be answered."""
+    require(access.can_work_ticket(actor), WORK_REFUSED)
+    check_choice("category", category, Category.values)
+    details = validate_category_details(
+        category=category, details=category_details, institution=ticket.institution
+    )
+    with transaction.atomic(durable=True):
+        ticket = lock(ticket)
+        old = ticket.category
+        at = clock.now()
+        ticket.category = category
+        ticket.category_details = details
+        ticket.updated_at = at
+        ticket.save(update_fields=["category", "category_details", "updated_at"])
+        events.record_category_change(ticket, actor, at, old, category, reason.strip())
+    return ticket
+
+
+def change_module(*, ticket: Ticket, actor: User, module: Module, reason: str = "") -> Ticket:
+    require(access.can_work_ticket(actor), WORK_REFUSED)
+    if module.institution_id != ticket.institution_id or not module.is_active:
+        raise ValidationFailed({"module": "not an active module of this ticket's institution"})
+    with transaction.atomic(durable=True):
+        ticket = lock(ticket)
+        if ticket.module_id == module.pk:
+            return ticket
+        at = clock.now()
+        old_name = Module.objects.get(pk=ticket.module_id).name
+        ticket.module = module
+        ticket.updated_at = at
+        ticket.save(update_fields=["module", "updated_at"])
+        events.record_module_change(ticket, actor, at, old_name, module.name, reason.strip())
+    return ticket
+
+
+def change_tier(
+    *, ticket: Ticket, actor: User, tier: int, note: str, team: Team | None = None
+) -> Ticket:
+    """Functional escalation (up) or de-escalation (down), always with a hand-over note."""
+    require(access.can_work_ticket(actor), WORK_REFUSED)
+    check_choice("tier", str(tier), [str(value) for value in Tier.values])
+    handover = check_text("note", note, max_length=10_000)
+    with transaction.atomic(durable=True):
+        ticket = lock(ticket)
+        old = ticket.tier
+        if old == tier:
+            raise InvalidTransition(f"The ticket is already at tier {tier}.")
+        at = clock.now()
+        ticket.tier = tier
+        events.record_tier_change(ticket, actor, at, old, tier, handover)
+        if team is not None and team.pk != ticket.team_id:
+            _move_to_team(ticket, actor, at, team, handover)
+        ticket.updated_at = at
+        ticket.save(update_fields=["tier", "team", "updated_at"])
+    return ticket
+
+
+def change_team(*, ticket: Ticket, actor: User, team: Team, reason: str = "") -> Ticket:
+    require(access.can_work_ticket(actor), WORK_REFUSED)
+    with transaction.atomic(durable=True):
+        ticket = lock(ticket)
+        if ticket.team_id == team.pk:
+            return ticket
+        at = clock.now()
+        _move_to_team(ticket, actor, at, team, reason.strip())
+        ticket.updated_at = at
+        ticket.save(update_fields=["team", "updated_at"])
+    return ticket
+
+
+def _move_to_team(ticket: Ticket, actor: User, at: datetime, team: Team, reason: str) -> None:
+    old = ticket.team.name if ticket.team else ""
+    ticket.team = team
+    events.record_team_change(ticket, actor, at, old, team.name, reason)

@@ -1,0 +1,60 @@
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from django.conf import LazySettings
+
+from hypercare.accounts.choices import Role
+from hypercare.accounts.models import User
+from hypercare.orgs.models import Institution
+from tests import factories
+
+
+@pytest.fixture(autouse=True)
+def attachment_dir(settings: LazySettings, tmp_path: Path) -> Iterator[Path]:
+    """Every test writes its files to its own temporary folder."""
+    settings.HYPERCARE_ATTACHMENT_DIR = tmp_path / "attachments"
+    yield settings.HYPERCARE_ATTACHMENT_DIR
+
+
+@pytest.fixture
+def institution(db: None) -> Institution:
+    return factories.institution("Northfield University", slug="northfield")
+
+
+@pytest.fixture
+def other_institution(db: None) -> Institution:
+    return factories.institution("Southbank College", slug="southbank")
+
+
+@pytest.fixture
+def requester(institution: Institution) -> User:
+    return factories.requester(institution, username="riya", first_name="Riya")
+
+
+@pytest.fixture
+def colleague(institution: Institution) -> User:
+    return factories.requester(institution, username="colleague")
+
+
+@pytest.fixture
+def key_user(institution: Institution) -> User:
+    return factories.user(Role.KEY_USER, institution=institution, username="keyuser")
+
+
+@pytest.fixture
+def outsider(other_institution: Institution) -> User:
+    """A user of another institution: must never see Northfield's data."""
+    return factories.user(
+        Role.INSTITUTION_ADMIN, Role.KEY_USER, institution=other_institution, username="outsider"
+    )
+
+
+@pytest.fixture
+def agent(db: None) -> User:
+    return factories.agent(Role.TIER1, username="tara")
+
+
+@pytest.fixture
+def tier2_agent(db: None) -> User:
+    return factories.agent(Role.TIER2, username="tomas")
