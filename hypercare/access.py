@@ -10,7 +10,7 @@ from django.db.models import Q
 
 from hypercare.accounts.choices import Role
 from hypercare.accounts.models import User
-from hypercare.orgs.models import Institution, Module
+from hypercare.orgs.models import Institution, Module, Team
 from hypercare.tickets.choices import Status
 from hypercare.tickets.models import Ticket
 
@@ -71,6 +71,8 @@ def can_see_internal(user: User) -> bool:
 
 def can_open_ticket(user: User, *, institution: Institution, requester: User) -> bool:
     """Agents open tickets for anyone; key users for colleagues; others for themselves."""
+    if not user.is_active:
+        return False
     if requester.institution_id != institution.pk or not requester.is_active:
         return False
     if is_agent(user):
@@ -80,9 +82,44 @@ def can_open_ticket(user: User, *, institution: Institution, requester: User) ->
     return requester.pk == user.pk or user.has_role(*INSTITUTION_WIDE_ROLES)
 
 
+def refused_intake_fields(user: User, fields: set[str]) -> set[str]:
+    """Which of the intake ``fields`` this user may not set when opening a ticket.
+
+    Institution users always report for their own institution; only key users and
+    institution admins may name another requester.
+    """
+    if is_agent(user):
+        return set()
+    refused = {"institution_id"}
+    if not user.has_role(*INSTITUTION_WIDE_ROLES):
+        refused.add("requester_id")
+    return refused & fields
+
+
+def can_see_ticket(user: User, ticket: Ticket) -> bool:
+    """The same rule as ``ticket_scope``, asked of one ticket a service was handed."""
+    if is_agent(user):
+        return True
+    return Ticket.objects.filter(ticket_scope(user), pk=ticket.pk).exists()
+
+
+def can_report_for_colleagues(user: User) -> bool:
+    """Key users and institution admins report on behalf of the people they help."""
+    return user.is_active and user.has_role(*INSTITUTION_WIDE_ROLES)
+
+
+def sees_colleagues_tickets(user: User) -> bool:
+    """Key users, institution admins and module owners see more than their own tickets."""
+    return user.is_active and user.has_role(*INSTITUTION_WIDE_ROLES, Role.MODULE_OWNER)
+
+
 def can_reply(user: User, ticket: Ticket) -> bool:
-    """Everyone who can see a ticket can write to its public conversation."""
-    return is_agent(user) or ticket.institution_id == user.institution_id
+    """Everyone who can see a ticket can write to its public conversation.
+
+    Sharing the institution is not enough: a colleague who may not see a ticket may not
+    write to it either.
+    """
+    return can_see_ticket(user, ticket)
 
 
 def can_add_internal_note(user: User) -> bool:
@@ -98,7 +135,7 @@ def can_set_status(user: User, ticket: Ticket, status: str) -> bool:
     """Agents move tickets along; the requester side may only confirm a fix or reopen."""
     if is_agent(user):
         return True
-    if ticket.institution_id != user.institution_id:
+    if not user.is_active or ticket.institution_id != user.institution_id:
         return False
     is_requester_side = user.pk in (ticket.requester_id, ticket.reported_by_id) or user.has_role(
         *INSTITUTION_WIDE_ROLES
@@ -117,3 +154,24 @@ def can_be_assigned(user: User) -> bool:
 def can_manage_desk(user: User) -> bool:
     """Routing rules, teams, institutions: the desk's own configuration."""
     return user.is_active and (user.is_superuser or user.has_role(*MANAGER_ROLES))
+
+
+def own_teams(user: User) -> Q:
+    """The support teams ``user`` belongs to or leads, as a filter on Team."""
+    return Q(members=user) | Q(lead=user)
+
+
+def saved_reply_scope(user: User) -> Q:
+    """The saved replies ``user`` may use: their own teams' (every team's, for managers)."""
+    if not is_agent(user):
+        return NOTHING
+    if can_manage_desk(user):
+        return Q()
+    return Q(team_id__in=Team.objects.filter(own_teams(user)).values("pk"))
+
+
+def can_manage_saved_replies(user: User, team: Team) -> bool:
+    """A team's members and lead keep its saved replies; desk managers keep everyone's."""
+    if not is_agent(user):
+        return False
+    return can_manage_desk(user) or Team.objects.filter(own_teams(user), pk=team.pk).exists()

@@ -1,5 +1,109 @@
-"""The NinjaAPI instance: mounts each app's router under /api/v1/."""
+"""The REST API under /api/v1/: one NinjaAPI, one error format, one place for auth.
 
+Every error answer has the same shape::
+
+    {"code": "validation_failed", "message": "...",
+     "errors": [{"field": "category_details.transaction_reference", "message": "..."}]}
+"""
+
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as RequestInvalid
+from ninja.security import HttpBearer, django_auth
 
-api = NinjaAPI(title="Hypercare API", version="1", urls_namespace="api")
+from hypercare.accounts.api import router as accounts_router
+from hypercare.accounts.models import User
+from hypercare.accounts.services import authenticate_token
+from hypercare.errors import InvalidTransition, NotAllowed, NotFound, ValidationFailed
+from hypercare.orgs.api import router as orgs_router
+from hypercare.tickets.api import router as tickets_router
+
+# Ninja's own location markers: where in the request a field came from.
+_LOCATIONS = {"body", "query", "path", "form", "file", "header", "cookie", "payload", "filters"}
+
+
+class TokenAuth(HttpBearer):
+    """``Authorization: Bearer hc_...`` with a personal access token."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> User | None:
+        return authenticate_token(token)
+
+
+def error_body(code: str, message: str, errors: list[dict[str, str]] | None = None) -> Any:
+    return {"code": code, "message": message, "errors": errors or []}
+
+
+api = NinjaAPI(
+    title="Hypercare API",
+    version="1",
+    description="The support desk for ERP systems after go-live. Authenticate with a "
+    "personal access token (`Authorization: Bearer hc_...`) or a signed-in session.",
+    urls_namespace="api",
+    auth=[TokenAuth(), django_auth],
+)
+
+
+def _answer(request: HttpRequest, status: int, body: Any) -> HttpResponse:
+    return api.create_response(request, body, status=status)
+
+
+@api.exception_handler(RequestInvalid)
+def request_invalid(request: HttpRequest, exc: RequestInvalid) -> HttpResponse:
+    errors = [_field_error(error) for error in exc.errors]
+    return _answer(request, 422, error_body("validation_failed", "The request is invalid.", errors))
+
+
+def _field_error(error: dict[str, Any]) -> dict[str, str]:
+    location = [str(part) for part in error.get("loc", ())]
+    while location and location[0] in _LOCATIONS:
+        location.pop(0)
+    message = str(error.get("msg", "is invalid"))
+    if error.get("type") == "extra_forbidden":
+        message = "is not a field you can set here"
+    elif error.get("type") == "missing":
+        message = "is required"
+    return {"field": ".".join(location) or "body", "message": message}
+
+
+@api.exception_handler(ValidationFailed)
+def validation_failed(request: HttpRequest, exc: ValidationFailed) -> HttpResponse:
+    errors = [{"field": field, "message": problem} for field, problem in exc.errors.items()]
+    return _answer(request, 422, error_body("validation_failed", exc.message, errors))
+
+
+@api.exception_handler(NotAllowed)
+def not_allowed(request: HttpRequest, exc: NotAllowed) -> HttpResponse:
+    return _answer(request, 403, error_body("forbidden", exc.message))
+
+
+@api.exception_handler(NotFound)
+def not_found(request: HttpRequest, exc: NotFound) -> HttpResponse:
+    return _answer(request, 404, error_body("not_found", exc.message))
+
+
+@api.exception_handler(Http404)
+def http_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return _answer(request, 404, error_body("not_found", "Not found."))
+
+
+@api.exception_handler(InvalidTransition)
+def invalid_transition(request: HttpRequest, exc: InvalidTransition) -> HttpResponse:
+    return _answer(request, 409, error_body("conflict", exc.message))
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return _answer(request, 401, error_body("unauthorized", "Sign in or send a valid API token."))
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return _answer(request, exc.status_code, error_body("error", str(exc)))
+
+
+api.add_router("/", tickets_router)
+api.add_router("/", orgs_router)
+api.add_router("/", accounts_router)

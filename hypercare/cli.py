@@ -1,14 +1,88 @@
-"""The ``hypercare`` console script: a thin front over Django's management commands."""
+"""The ``hypercare`` console script.
 
+``serve`` and ``check`` concern the installation as a whole (``hypercare.server``,
+``hypercare.health``); ``demo`` and ``token`` are Django management commands, so
+``manage.py demo`` works too; ``manage`` runs any Django management command.
+"""
+
+import argparse
 import os
 import sys
 
+import django
 from django.core.management import execute_from_command_line
 
+from hypercare import health, server
 
-def main(argv: list[str] | None = None) -> None:
+COMMANDS = {
+    "serve": "apply migrations, collect static files and serve the site with gunicorn",
+    "demo": "load demo institutions, people and tickets (running it again changes nothing)",
+    "token": "create, list or revoke a person's personal API tokens",
+    "check": "check the configuration, database, attachment storage and mail",
+    "manage": "run a Django management command, as manage.py does",
+}
+EPILOG = (
+    "Run 'hypercare COMMAND --help' for a command's options. Everything is kept in "
+    "HYPERCARE_DATA_DIR (default: ./var)."
+)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command; the answer is the process's exit status."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hypercare.settings")
     args = list(sys.argv[1:] if argv is None else argv)
-    if args and args[0] == "manage":
-        args = args[1:]
-    execute_from_command_line(["hypercare", *args])
+    command = _parser().parse_args(args[:1]).command
+    rest = args[1:]
+    if command == "serve":
+        _serve(rest)
+    if command == "check":
+        return _check(rest)
+    if command == "manage":
+        execute_from_command_line(["hypercare manage", *rest])
+    else:
+        execute_from_command_line(["hypercare", command, *rest])
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="hypercare",
+        description="Hypercare, the support desk for ERP systems after go-live.",
+        epilog=EPILOG,
+    )
+    commands = parser.add_subparsers(
+        title="commands", dest="command", required=True, metavar="COMMAND"
+    )
+    for name, help_text in COMMANDS.items():
+        commands.add_parser(name, help=help_text, add_help=False)
+    return parser
+
+
+def _serve(args: list[str]) -> None:
+    parser = argparse.ArgumentParser(prog="hypercare serve", description=COMMANDS["serve"])
+    parser.add_argument(
+        "--bind",
+        default=server.DEFAULT_BIND,
+        type=_bind,
+        metavar="HOST:PORT",
+        help=f"where to listen (default: {server.DEFAULT_BIND}; 0.0.0.0:PORT for every interface)",
+    )
+    options = parser.parse_args(args)
+    django.setup()
+    server.serve(options.bind)
+
+
+def _bind(value: str) -> str:
+    try:
+        return server.parse_bind(value)
+    except server.BadBind as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _check(args: list[str]) -> int:
+    argparse.ArgumentParser(prog="hypercare check", description=COMMANDS["check"]).parse_args(args)
+    django.setup()
+    results = health.run_checks()
+    for result in results:
+        print(f"{'ok' if result.ok else 'FAIL':<4}  {result.name:<13}  {result.detail}")
+    return 0 if all(result.ok for result in results) else 1

@@ -11,8 +11,12 @@ from pathlib import Path
 from typing import Any
 
 import dj_database_url
+import django_stubs_ext
 
 from hypercare.lib.env import env_bool, env_int, env_list, env_str
+
+# Lets admin classes and querysets take type parameters at run time, as the stubs expect.
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env_str("HYPERCARE_DATA_DIR", str(BASE_DIR / "var"))).resolve()
@@ -45,9 +49,11 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "ninja",
     "hypercare.accounts",
     "hypercare.orgs",
     "hypercare.tickets",
+    "hypercare.web",
 ]
 
 MIDDLEWARE = [
@@ -116,12 +122,21 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 
-LOGIN_URL = "/admin/login/"
+AUTHENTICATION_BACKENDS = ["hypercare.accounts.backends.UsernameOrEmailBackend"]
+LOGIN_URL = "/login/"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/login/"
+# A working day: a session ends this long after sign-in, whatever happens in between.
+SESSION_COOKIE_AGE = env_int("HYPERCARE_SESSION_HOURS", 8, minimum=1) * 3600
+# Password guessing: this many failures for one login from one address locks it for a while.
+HYPERCARE_SIGN_IN_MAX_FAILURES = env_int("HYPERCARE_SIGN_IN_MAX_FAILURES", 5, minimum=1)
+HYPERCARE_SIGN_IN_LOCKOUT_MINUTES = env_int("HYPERCARE_SIGN_IN_LOCKOUT_MINUTES", 15, minimum=1)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("HYPERCARE_SECURE_COOKIES", False)

@@ -17,6 +17,12 @@ def attachment_dir(settings: LazySettings, tmp_path: Path) -> Iterator[Path]:
     yield settings.HYPERCARE_ATTACHMENT_DIR
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings: LazySettings) -> None:
+    """Every persona gets a password; the production hasher would spend ~0.2 s on each."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def institution(db: None) -> Institution:
     return factories.institution("Northfield University", slug="northfield")

@@ -78,3 +78,19 @@ class ApiToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class SignInFailure(models.Model):
+    """One failed password sign-in, counted per login and address to slow down guessing."""
+
+    login = models.CharField(max_length=254, help_text="What was typed, lower-cased.")
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["login", "ip_address", "created_at"], name="signin_failure_lookup")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.login} from {self.ip_address} @ {self.created_at:%Y-%m-%d %H:%M}"

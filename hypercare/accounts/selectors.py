@@ -1,8 +1,16 @@
 """Read queries for people and tokens."""
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.db.models import QuerySet
 
-from hypercare.accounts.models import ApiToken, User
+from hypercare import access
+from hypercare.accounts.models import ApiToken, SignInFailure, User
+from hypercare.lib import clock
+from hypercare.orgs.models import Institution
+
+PEOPLE_ORDER = ("first_name", "last_name", "username")
 
 
 def user_tokens(user: User) -> QuerySet[ApiToken]:
@@ -12,3 +20,36 @@ def user_tokens(user: User) -> QuerySet[ApiToken]:
 def with_roles(users: QuerySet[User]) -> QuerySet[User]:
     """Users with their role grants loaded, so ``user.roles`` costs no query."""
     return users.prefetch_related("role_grants")
+
+
+def sign_in_locked(*, login: str, ip_address: str | None) -> bool:
+    """Whether ``login`` from ``ip_address`` has failed too often within the lockout window."""
+    since = clock.now() - timedelta(minutes=settings.HYPERCARE_SIGN_IN_LOCKOUT_MINUTES)
+    failures = SignInFailure.objects.filter(
+        login=login, ip_address=ip_address, created_at__gte=since
+    )
+    return failures.count() >= settings.HYPERCARE_SIGN_IN_MAX_FAILURES
+
+
+def institution_people(user: User, institution_id: int, *roles: str) -> QuerySet[User]:
+    """Active people of an institution ``user`` may see who hold any of ``roles``.
+
+    Used to name a colleague to report for, or the data owner who signs off a correction.
+    """
+    visible = Institution.objects.filter(access.institution_scope(user), pk=institution_id)
+    return (
+        User.objects.filter(institution__in=visible, is_active=True, role_grants__role__in=roles)
+        .distinct()
+        .order_by(*PEOPLE_ORDER)
+    )
+
+
+def support_agents() -> QuerySet[User]:
+    """Active support staff who may own tickets; every agent may know their names."""
+    return (
+        User.objects.filter(
+            is_active=True, institution__isnull=True, role_grants__role__in=access.AGENT_ROLES
+        )
+        .distinct()
+        .order_by(*PEOPLE_ORDER)
+    )

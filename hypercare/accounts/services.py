@@ -6,10 +6,15 @@ import secrets
 from collections.abc import Iterable
 from datetime import timedelta
 
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 
 from hypercare.accounts.choices import INSTITUTION_ROLES, SUPPORT_ROLES, Role
-from hypercare.accounts.models import ApiToken, RoleGrant, User
+from hypercare.accounts.models import ApiToken, RoleGrant, SignInFailure, User
+from hypercare.accounts.selectors import sign_in_locked
 from hypercare.errors import NotAllowed, NotFound, ValidationFailed
 from hypercare.lib import clock
 from hypercare.orgs.models import Institution
@@ -17,20 +22,28 @@ from hypercare.orgs.models import Institution
 TOKEN_PREFIX = "hc_"  # noqa: S105 (a public marker, not a secret)
 # Updating last_used_at on every call would turn each API read into a write.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
+USERNAME_MAX_LENGTH = 150
 
 
 def create_user(
     *,
     username: str,
     email: str,
-    password: str,
+    password: str | None,
     roles: Iterable[str],
     institution: Institution | None = None,
     first_name: str = "",
     last_name: str = "",
     erp_role: str = "",
 ) -> User:
-    """A person with their roles. Institution roles need an institution; support roles none."""
+    """A person with their roles. Institution roles need an institution; support roles none.
+
+    Usernames are unique regardless of case: ``Riya`` and ``riya`` would be the same
+    person to everyone reading a ticket. Without a password (``None``) the account cannot
+    sign in with one: an integration's service account that uses API tokens only.
+    """
+    _check_username(username)
+    _check_email(email)
     wanted = set(roles)
     unknown = wanted - set(Role.values)
     if unknown:
@@ -41,8 +54,6 @@ def create_user(
         raise ValidationFailed({"institution": "institution roles need an institution"})
     if wanted & SUPPORT_ROLES and institution is not None:
         raise ValidationFailed({"roles": "support roles belong to the desk, not an institution"})
-    if User.objects.filter(username__iexact=username).exists():
-        raise ValidationFailed({"username": "is already taken"})
     with transaction.atomic(durable=True):
         user = User.objects.create_user(
             username=username,
@@ -57,6 +68,31 @@ def create_user(
         )
         RoleGrant.objects.bulk_create(RoleGrant(user=user, role=role) for role in sorted(wanted))
     return user
+
+
+def _check_username(username: str) -> None:
+    if not username:
+        raise ValidationFailed({"username": "must not be empty"})
+    try:
+        User.username_validator(username)
+    except ValidationError:
+        raise ValidationFailed(
+            {"username": "may hold only letters, digits and the characters @ . + - _"}
+        ) from None
+    if len(username) > USERNAME_MAX_LENGTH:
+        raise ValidationFailed({"username": f"must be at most {USERNAME_MAX_LENGTH} characters"})
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationFailed({"username": "is already taken"})
+
+
+def _check_email(email: str) -> None:
+    """An address is optional, but one that is given must be well-formed."""
+    if not email:
+        return
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise ValidationFailed({"email": "is not a valid email address"}) from None
 
 
 def _digest(secret: str) -> str:
@@ -105,3 +141,46 @@ def authenticate_token(plain: str) -> User | None:
     if token.last_used_at is None or at - token.last_used_at > LAST_USED_RESOLUTION:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=at)
     return token.user
+
+
+def sign_in(*, login: str, password: str, ip_address: str | None) -> User:
+    """The active user behind ``login`` (username or email) and ``password``.
+
+    Each failure is counted for that login and address; once the limit is reached within
+    the lockout window even the right password is refused until the window has passed,
+    so guessing is slow while the owner, from another address, can still sign in.
+    A success clears the count.
+    """
+    key = login.strip().lower()[:254]
+    if not key or not password:
+        raise ValidationFailed({"login": "Enter your username or email and your password."})
+    if sign_in_locked(login=key, ip_address=ip_address):
+        minutes = settings.HYPERCARE_SIGN_IN_LOCKOUT_MINUTES
+        raise NotAllowed(
+            f"Too many failed attempts. Sign-in is locked for {minutes} minutes; "
+            "try again later or reset your password."
+        )
+    user = authenticate(None, username=key, password=password)
+    if not isinstance(user, User):
+        with transaction.atomic(durable=True):
+            _record_sign_in_failure(key, ip_address)
+        raise ValidationFailed({"login": "That username or email and password do not match."})
+    with transaction.atomic(durable=True):
+        SignInFailure.objects.filter(login=key, ip_address=ip_address).delete()
+    return user
+
+
+def _record_sign_in_failure(login: str, ip_address: str | None) -> None:
+    at = clock.now()
+    window = timedelta(minutes=settings.HYPERCARE_SIGN_IN_LOCKOUT_MINUTES)
+    SignInFailure.objects.filter(created_at__lt=at - window).delete()
+    SignInFailure.objects.create(login=login, ip_address=ip_address, created_at=at)
+
+
+def clear_sign_in_failures(*, user: User) -> None:
+    """Forget failed sign-ins for this person's username and email once they reset their
+    password: the lockout protects the account, and its owner has just proven who they are.
+    """
+    logins = {user.username.lower(), user.email.lower()} - {""}
+    with transaction.atomic(durable=True):
+        SignInFailure.objects.filter(login__in=logins).delete()

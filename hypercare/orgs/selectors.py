@@ -36,3 +36,11 @@ def visible_integrations(user: User) -> QuerySet[Integration]:
 def teams() -> QuerySet[Team]:
     """Support teams are the desk's own; every signed-in user may know their names."""
     return Team.objects.select_related("lead")
+
+
+def own_teams(user: User) -> QuerySet[Team]:
+    """The teams ``user`` works in (every team, for desk managers): whose saved replies
+    they keep and whose queue is theirs."""
+    if access.can_manage_desk(user):
+        return teams()
+    return teams().filter(access.own_teams(user)).distinct()

@@ -1,6 +1,7 @@
 """Setting up institutions with their modules, integrations and the support teams."""
 
 import datetime as dt
+import re
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -8,6 +9,9 @@ from django.db import transaction
 from hypercare.errors import ValidationFailed
 from hypercare.orgs.choices import ModuleCode, Phase
 from hypercare.orgs.models import Institution, validate_time_zone
+
+NAME_MAX_LENGTH = 200
+SLUG_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]{0,59}")
 
 
 def create_institution(
@@ -19,18 +23,41 @@ def create_institution(
     phase: str = Phase.HYPERCARE,
 ) -> Institution:
     """A new institution with every standard ERP module seeded (renamable afterwards)."""
+    clean_name = _check_name(name)
+    _check_slug(slug)
     try:
         validate_time_zone(time_zone)
     except ValidationError:
         raise ValidationFailed({"time_zone": f"{time_zone!r} is not a known time zone"}) from None
-    if Institution.objects.filter(slug=slug).exists():
-        raise ValidationFailed({"slug": "is already taken"})
+    if phase not in Phase.values:
+        raise ValidationFailed({"phase": f"must be one of {', '.join(Phase.values)}"})
     with transaction.atomic(durable=True):
         institution = Institution.objects.create(
-            name=name, slug=slug, time_zone=time_zone, go_live_date=go_live_date, phase=phase
+            name=clean_name, slug=slug, time_zone=time_zone, go_live_date=go_live_date, phase=phase
         )
         institution.modules.bulk_create(
             institution.modules.model(institution=institution, code=code, name=label)
             for code, label in ModuleCode.choices
         )
     return institution
+
+
+def _check_name(name: str) -> str:
+    cleaned = name.strip()
+    if not cleaned:
+        raise ValidationFailed({"name": "must not be empty"})
+    if len(cleaned) > NAME_MAX_LENGTH:
+        raise ValidationFailed({"name": f"must be at most {NAME_MAX_LENGTH} characters"})
+    if Institution.objects.filter(name__iexact=cleaned).exists():
+        raise ValidationFailed({"name": "is already taken"})
+    return cleaned
+
+
+def _check_slug(slug: str) -> None:
+    """Slugs appear in addresses, so they are lower-case letters, digits and hyphens."""
+    if not SLUG_PATTERN.fullmatch(slug):
+        raise ValidationFailed(
+            {"slug": "must be lower-case letters, digits and hyphens, at most 60 characters"}
+        )
+    if Institution.objects.filter(slug=slug).exists():
+        raise ValidationFailed({"slug": "is already taken"})

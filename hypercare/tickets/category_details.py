@@ -7,6 +7,7 @@ integration or a data owner from another institution can never be named.
 
 from datetime import datetime
 from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
@@ -83,6 +84,9 @@ def validate_category_details(
     except ValidationError as exc:
         raise ValidationFailed(_pydantic_errors(exc)) from None
     _check_references(parsed, institution)
+    if isinstance(parsed, IncidentDetails) and parsed.since.tzinfo is None:
+        # "Since 09:00" typed by a person means 09:00 where their institution is.
+        parsed.since = parsed.since.replace(tzinfo=ZoneInfo(institution.time_zone))
     return parsed.model_dump(mode="json")
 
 

@@ -201,3 +201,29 @@ class RoutingRule(models.Model):
             str(value) for value in (self.institution, self.module_code, self.category) if value
         ]
         return f"{' + '.join(criteria) or 'anything'} → {self.team} (tier {self.tier})"
+
+
+class SavedReply(models.Model):
+    """A team's canned answer, with placeholders filled from the ticket when inserted.
+
+    Placeholders are written ``{{requester_name}}``, ``{{reference}}`` and so on; the text
+    is only a starting point that the agent edits before sending.
+    """
+
+    team = models.ForeignKey("orgs.Team", on_delete=models.CASCADE, related_name="saved_replies")
+    title = models.CharField(max_length=120)
+    body = models.TextField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["team__name", "title"]
+        constraints = [
+            models.UniqueConstraint(fields=["team", "title"], name="saved_reply_unique_title"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.team} · {self.title}"

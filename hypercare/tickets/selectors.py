@@ -4,14 +4,22 @@ import re
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
 
 from hypercare import access
 from hypercare.accounts.models import User
 from hypercare.errors import NotFound
-from hypercare.tickets.choices import PRIORITY_ORDER
-from hypercare.tickets.models import REFERENCE_PREFIX, Attachment, Ticket, TicketEvent
+from hypercare.lib.placeholders import fill_placeholders
+from hypercare.orgs.models import Team
+from hypercare.tickets.choices import OPEN_STATUSES, PRIORITY_ORDER
+from hypercare.tickets.models import (
+    REFERENCE_PREFIX,
+    Attachment,
+    SavedReply,
+    Ticket,
+    TicketEvent,
+)
 
 LIST_RELATED = ("institution", "module", "requester", "assignee", "team")
 
@@ -47,6 +55,7 @@ class TicketFilters:
     team: int | None = None
     assignee: int | str | None = None
     text: str = ""
+    requested_by_me: bool = False
 
 
 def visible_tickets(user: User) -> QuerySet[Ticket]:
@@ -63,7 +72,7 @@ def get_visible_ticket(user: User, pk: int) -> Ticket:
 
 def parse_reference(text: str) -> int | None:
     """``HC-000123`` (any case, leading zeros optional) as a primary key."""
-    match = re.fullmatch(rf"(?i){REFERENCE_PREFIX}0*(\d{{1,18}})", text.strip())
+    match = re.fullmatch(rf"(?ai){REFERENCE_PREFIX}0*([1-9][0-9]{{0,17}})", text.strip())
     return int(match.group(1)) if match else None
 
 
@@ -91,6 +100,8 @@ def _filter_q(user: User, filters: TicketFilters) -> Q:
         q &= Q(institution_id=filters.institution)
     if filters.team is not None:
         q &= Q(team_id=filters.team)
+    if filters.requested_by_me:
+        q &= Q(requester_id=user.pk) | Q(reported_by_id=user.pk)
     if filters.assignee == ASSIGNEE_ME:
         q &= Q(assignee_id=user.pk)
     elif filters.assignee == ASSIGNEE_NONE:
@@ -148,3 +159,77 @@ def get_visible_attachment(user: User, pk: int) -> Attachment:
     if attachment is None:
         raise NotFound("No such attachment.")
     return attachment
+
+
+# The support side's work queues, each a standing narrowing of what the agent may see.
+QUEUES: dict[str, str] = {
+    "mine": "Mine",
+    "team": "My teams",
+    "unassigned": "Unassigned",
+    "all": "All",
+}
+
+
+def _queue_q(user: User, name: str) -> Q:
+    if name == "mine":
+        return Q(assignee_id=user.pk)
+    if name == "team":
+        return Q(team_id__in=Team.objects.filter(access.own_teams(user)).values("pk"))
+    if name == "unassigned":
+        return Q(assignee__isnull=True)
+    return Q()
+
+
+def queue(
+    user: User, name: str, filters: TicketFilters, sort: str = DEFAULT_SORT
+) -> QuerySet[Ticket]:
+    """One of ``QUEUES``: open tickets unless the filters ask for particular statuses."""
+    tickets = ticket_list(user, filters, sort).filter(_queue_q(user, name))
+    if not filters.status:
+        tickets = tickets.filter(status__in=OPEN_STATUSES)
+    return tickets
+
+
+def queue_counts(user: User) -> dict[str, int]:
+    """How many open tickets each of ``QUEUES`` holds for ``user``, in one query."""
+    open_tickets = visible_tickets(user).filter(status__in=OPEN_STATUSES)
+    counts = open_tickets.aggregate(
+        **{name: Count("pk", filter=_queue_q(user, name)) for name in QUEUES}
+    )
+    return {name: int(counts[name]) for name in QUEUES}
+
+
+def visible_tickets_among(user: User, pks: list[int]) -> list[Ticket]:
+    """The tickets of ``pks`` ``user`` may see; NotFound when any of them is hidden or gone."""
+    tickets = list(visible_tickets(user).filter(pk__in=pks).select_related(*LIST_RELATED))
+    if len(tickets) != len(set(pks)):
+        raise NotFound("Some of these tickets do not exist.")
+    return tickets
+
+
+def usable_saved_replies(user: User) -> QuerySet[SavedReply]:
+    return SavedReply.objects.filter(access.saved_reply_scope(user)).select_related("team")
+
+
+def get_usable_saved_reply(user: User, pk: int) -> SavedReply:
+    reply = usable_saved_replies(user).filter(pk=pk).first()
+    if reply is None:
+        raise NotFound("No such saved reply.")
+    return reply
+
+
+def saved_reply_placeholders(user: User, ticket: Ticket) -> dict[str, str]:
+    """The values a saved reply's ``{{name}}`` placeholders take on ``ticket``."""
+    return {
+        "requester_name": ticket.requester.display_name,
+        "reference": ticket.reference,
+        "title": ticket.title,
+        "institution": ticket.institution.name,
+        "module": ticket.module.name,
+        "agent_name": user.display_name,
+    }
+
+
+def saved_reply_text(user: User, reply: SavedReply, ticket: Ticket) -> str:
+    """The saved reply as it reads on ``ticket``, ready for the agent to edit and send."""
+    return fill_placeholders(reply.body, saved_reply_placeholders(user, ticket))

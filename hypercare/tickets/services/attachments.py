@@ -11,10 +11,11 @@ from django.db.models import Sum
 
 from hypercare import access
 from hypercare.accounts.models import User
-from hypercare.errors import ValidationFailed
+from hypercare.errors import InvalidTransition, ValidationFailed
 from hypercare.lib import clock
 from hypercare.lib.files import RefusedFile, sniff
 from hypercare.tickets import events
+from hypercare.tickets.choices import Status
 from hypercare.tickets.models import Attachment, Ticket
 from hypercare.tickets.services.common import lock, require
 
@@ -51,6 +52,8 @@ def add_attachment(
     try:
         with transaction.atomic(durable=True):
             ticket = lock(ticket)
+            if ticket.status == Status.CLOSED:
+                raise InvalidTransition("This ticket is closed; please open a new ticket.")
             _check_ticket_total(ticket, size)
             at = clock.now()
             event = events.record_attachment_added(

@@ -1,0 +1,185 @@
+"""Benchmark Hypercare at 10 000 and 100 000 tickets: ``python -m bench.run`` (``make bench``).
+
+For each size a child process seeds a fresh database in a temporary
+``HYPERCARE_DATA_DIR`` (never ``var/``), measures the API in-process with Django's test
+client and over HTTP against the real server on 127.0.0.1, and reports creation
+throughput, queue list, ticket detail and search latencies, the queries per list page
+and the server's peak memory. Targets are judged on the HTTP figures, the ones a user
+feels. The JSON report goes to stdout and ``bench/results/latest.json``; a Markdown table
+of the same figures goes to stderr.
+
+``DATABASE_URL`` from the environment is deliberately ignored, so a benchmark can never
+empty a real database; ``--database-url`` names one it may empty.
+"""
+
+import argparse
+import json
+import os
+import platform
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+RESULTS = Path(__file__).resolve().parent / "results" / "latest.json"
+SIZE_TIMEOUT_S = 3600
+# Passed through to each size's child process unchanged.
+CHILD_OPTIONS = ("samples", "in_process_creates", "http_creates", "clients", "http_deadline")
+
+
+@dataclass(frozen=True)
+class Target:
+    """A figure the desk must reach at 100 000 tickets on SQLite."""
+
+    name: str
+    path: tuple[str, ...]
+    limit: float
+    at_least: bool = False
+
+    def describe(self) -> str:
+        return f"{'>=' if self.at_least else '<'} {self.limit:g}"
+
+    def judge(self, result: dict[str, Any]) -> dict[str, Any]:
+        value = _dig(result, self.path)
+        passed = value >= self.limit if self.at_least else value < self.limit
+        return {
+            "metric": self.name,
+            "target": self.describe(),
+            "measured": value,
+            "pass": bool(passed),
+        }
+
+
+TARGETS = (
+    Target("queue list p95 (ms)", ("http", "queue_list", "p95_ms"), 30),
+    Target("ticket detail p95 (ms)", ("http", "ticket_detail", "p95_ms"), 30),
+    Target("search p95 (ms)", ("http", "search", "p95_ms"), 100),
+    Target("HTTP creation (tickets/s)", ("http", "create", "tickets_per_s"), 300, at_least=True),
+)
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--sizes",
+        type=lambda text: [int(part) for part in text.split(",")],
+        default=[10_000, 100_000],
+        help="comma-separated ticket counts, e.g. 10000,100000 (the default)",
+    )
+    parser.add_argument("--samples", type=int, default=300, help="requests per read metric")
+    parser.add_argument("--in-process-creates", type=int, default=300)
+    parser.add_argument("--http-creates", type=int, default=2000, help="tickets created over HTTP")
+    parser.add_argument("--clients", type=int, default=8, help="concurrent HTTP clients")
+    parser.add_argument("--http-deadline", type=float, default=180.0, help="seconds, at most")
+    parser.add_argument(
+        "--database-url",
+        default="",
+        help="a PostgreSQL database to benchmark instead of SQLite; it is EMPTIED before each size",
+    )
+    parser.add_argument("--output", type=Path, default=RESULTS)
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse_args(argv)
+    report: dict[str, Any] = {"conditions": _conditions(args), "sizes": {}}
+    for size in args.sizes:
+        result = _run_size(size, args)
+        result["checks"] = [target.judge(result) for target in TARGETS]
+        report["sizes"][str(size)] = result
+    report["conditions"]["load_average_at_end"] = [round(n, 2) for n in os.getloadavg()]
+    text = json.dumps(report, indent=2)
+    print(text)
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(text + "\n")
+    print(markdown_table(report), file=sys.stderr)
+
+
+def _conditions(args: argparse.Namespace) -> dict[str, Any]:
+    return {
+        "started_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "cpus": os.cpu_count(),
+        "load_average_at_start": [round(n, 2) for n in os.getloadavg()],
+        "python": platform.python_version(),
+        "sqlite": sqlite3.sqlite_version,
+        "platform": platform.platform(),
+        "http_clients": args.clients,
+    }
+
+
+def _run_size(size: int, args: argparse.Namespace) -> dict[str, Any]:
+    """Run one size in a child process with its own data directory and database."""
+    with tempfile.TemporaryDirectory(prefix="hypercare-bench-") as data_dir:
+        output = Path(data_dir) / "result.json"
+        command = [sys.executable, "-m", "bench.child", "--tickets", str(size)]
+        for name in CHILD_OPTIONS:
+            command += [f"--{name.replace('_', '-')}", str(getattr(args, name))]
+        command += ["--output", str(output)]
+        print(f"bench: {size} tickets in {data_dir}", file=sys.stderr)
+        subprocess.run(  # noqa: S603 (our own interpreter and module)
+            command, env=_child_environment(data_dir, args), check=True, timeout=SIZE_TIMEOUT_S
+        )
+        result: dict[str, Any] = json.loads(output.read_text())
+        return result
+
+
+def _child_environment(data_dir: str, args: argparse.Namespace) -> dict[str, str]:
+    env = {
+        key: value for key, value in os.environ.items() if key not in ("DATABASE_URL", "SECRET_KEY")
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="hypercare.settings",
+        HYPERCARE_DATA_DIR=data_dir,
+        ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
+        DEBUG="false",
+        LOG_LEVEL="WARNING",
+    )
+    if args.database_url:
+        env["DATABASE_URL"] = args.database_url
+    return env
+
+
+def markdown_table(report: dict[str, Any]) -> str:
+    """Metric | target | one column per size, ready to paste into the README."""
+    sizes = list(report["sizes"])
+    lines = [
+        "| metric | target | " + " | ".join(f"{int(size):,} tickets" for size in sizes) + " |",
+        "|---|---|" + "---|" * len(sizes),
+    ]
+    for n, target in enumerate(TARGETS):
+        cells = []
+        for size in sizes:
+            check = report["sizes"][size]["checks"][n]
+            cells.append(f"{check['measured']} {'pass' if check['pass'] else 'FAIL'}")
+        lines.append(f"| {target.name} | {target.describe()} | " + " | ".join(cells) + " |")
+    for label, path in INFORMATIVE_ROWS:
+        cells = [str(_dig(report["sizes"][size], path)) for size in sizes]
+        lines.append(f"| {label} | | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+INFORMATIVE_ROWS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("queue list p50 (ms)", ("http", "queue_list", "p50_ms")),
+    ("ticket detail p50 (ms)", ("http", "ticket_detail", "p50_ms")),
+    ("search p50 (ms)", ("http", "search", "p50_ms")),
+    ("in-process creation (tickets/s)", ("in_process", "create", "tickets_per_s")),
+    ("queries per list page", ("queries_per_list_page",)),
+    ("server peak RSS, largest process (MiB)", ("server", "peak_memory", "max_process_mib")),
+    ("server peak RSS, all processes (MiB)", ("server", "peak_memory", "sum_mib")),
+    ("seeding time (s)", ("seed_s",)),
+)
+
+
+def _dig(result: dict[str, Any], path: tuple[str, ...]) -> Any:
+    value: Any = result
+    for key in path:
+        value = value[key]
+    return value
+
+
+if __name__ == "__main__":
+    main()

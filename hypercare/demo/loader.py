@@ -1,0 +1,202 @@
+"""Loading the demo once into an empty installation.
+
+People, institutions and tickets go through the services, like any other adapter's
+writes. Teams, module owners, integrations and routing rules have no services yet (they
+are the desk's configuration, set in the admin), so the loader creates those rows itself.
+"""
+
+import random
+from datetime import datetime
+
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+
+from hypercare.accounts.models import User
+from hypercare.accounts.services import create_user
+from hypercare.demo import cast, history
+from hypercare.demo.cast import DEMO_PASSWORD, InstitutionSpec, Person, TeamSpec
+from hypercare.demo.history import Desk, Site
+from hypercare.lib import clock
+from hypercare.orgs.models import Institution, Integration, IntegrationContact, Team
+from hypercare.orgs.services import create_institution
+from hypercare.tickets.models import RoutingRule
+
+SEED = 20260907  # the first go-live: the same seed always tells the same stories
+TICKET_COUNT = 300
+
+
+class DemoRefused(Exception):
+    """The database holds data that is not the demo; loading would mix the two."""
+
+
+def demo_is_loaded() -> bool:
+    """The admin account is created last, so its presence means a complete load."""
+    slugs = [spec.slug for spec in cast.INSTITUTIONS]
+    return User.objects.filter(
+        username=cast.ADMIN_USERNAME
+    ).exists() and Institution.objects.filter(slug__in=slugs).count() == len(slugs)
+
+
+def load_demo(*, now: datetime | None = None) -> bool:
+    """Load the demo unless it is already there; True when this call loaded it.
+
+    Refuses a database holding anything else (real institutions, a half-finished demo):
+    demo accounts with a published password do not belong next to real data.
+    """
+    if demo_is_loaded():
+        return False
+    if User.objects.exists() or Institution.objects.exists():
+        raise DemoRefused(
+            "The database already holds data that is not the complete demo; the demo only "
+            "loads into an empty installation. Point HYPERCARE_DATA_DIR at a new folder."
+        )
+    at = now or clock.now()
+    desk = _create_desk()
+    sites = [_create_site(spec) for spec in cast.INSTITUTIONS]
+    history.load_tickets(
+        desk=desk,
+        sites=sites,
+        count=TICKET_COUNT,
+        now=at,
+        rng=random.Random(SEED),  # noqa: S311 (stories, not secrets)
+    )
+    _set_demo_password()
+    _create_person(cast.ADMIN, domain=cast.SUPPORT_DOMAIN, password=DEMO_PASSWORD)
+    return True
+
+
+def _set_demo_password() -> None:
+    """Hash the shared password once: each hash takes a quarter of a second, by design.
+
+    Accounts are created without a password, then all get the one hash in one update.
+    """
+    usernames = [account.username for account in cast.accounts()]
+    User.objects.filter(username__in=usernames).update(password=make_password(DEMO_PASSWORD))
+
+
+def _create_person(
+    person: Person,
+    *,
+    domain: str,
+    institution: Institution | None = None,
+    password: str | None = None,
+) -> User:
+    return create_user(
+        username=person.username,
+        email=f"{person.username}@{domain}",
+        password=password,
+        roles=person.roles,
+        institution=institution,
+        first_name=person.first_name,
+        last_name=person.last_name,
+        erp_role=person.erp_role,
+    )
+
+
+def _create_desk() -> Desk:
+    people = {
+        person.username: _create_person(person, domain=cast.SUPPORT_DOMAIN)
+        for person in cast.SUPPORT_PEOPLE
+    }
+    with transaction.atomic():
+        teams = {spec.slug: _create_team(spec, people) for spec in cast.TEAMS}
+        _create_routing_rules(teams)
+    return Desk(
+        service_desk=teams[cast.SERVICE_DESK.slug],
+        engineering=teams[cast.ENGINEERING.slug],
+        functional={
+            module: teams[spec.slug] for spec in cast.FUNCTIONAL_TEAMS for module in spec.modules
+        },
+        members={
+            team: _members(spec, people)
+            for team, spec in zip(teams.values(), cast.TEAMS, strict=True)
+        },
+    )
+
+
+def _members(spec: TeamSpec, people: dict[str, User]) -> list[User]:
+    return [people[username] for username in (spec.lead, *spec.members)]
+
+
+def _create_team(spec: TeamSpec, people: dict[str, User]) -> Team:
+    team = Team.objects.create(
+        name=spec.name, slug=spec.slug, tier=spec.tier, lead=people[spec.lead]
+    )
+    team.members.set(_members(spec, people))
+    return team
+
+
+def _create_routing_rules(teams: dict[str, Team]) -> None:
+    """Intake at the service desk; module work to the functional teams; code to engineering."""
+    service_desk = teams[cast.SERVICE_DESK.slug]
+    engineering = teams[cast.ENGINEERING.slug]
+    rules = [RoutingRule(position=100, team=service_desk, tier=service_desk.tier)]
+    rules += [
+        RoutingRule(position=30, category=category, team=engineering, tier=engineering.tier)
+        for category in cast.ENGINEERING_CATEGORIES
+    ]
+    for spec in cast.FUNCTIONAL_TEAMS:
+        team = teams[spec.slug]
+        rules += [
+            RoutingRule(
+                position=20, module_code=module, category=category, team=team, tier=team.tier
+            )
+            for module in spec.modules
+            for category in cast.FUNCTIONAL_CATEGORIES
+        ]
+    RoutingRule.objects.bulk_create(rules)
+
+
+def _create_site(spec: InstitutionSpec) -> Site:
+    institution = create_institution(
+        name=spec.name, slug=spec.slug, time_zone=spec.time_zone, go_live_date=spec.go_live_date
+    )
+    people = {
+        person.persona: _create_person(person, domain=spec.domain, institution=institution)
+        for person in spec.people
+    }
+    modules = {module.code: module for module in institution.modules.all()}
+    with transaction.atomic():
+        for person in spec.people:
+            for code in person.owns:
+                modules[code].owners.add(people[person.persona])
+        integrations = {
+            integration.kind: _create_integration(integration, institution, people)
+            for integration in spec.integrations
+        }
+    return Site(
+        spec=spec,
+        institution=institution,
+        people=people,
+        modules=modules,
+        integrations=integrations,
+    )
+
+
+def _create_integration(
+    spec: cast.IntegrationSpec, institution: Institution, people: dict[str, User]
+) -> Integration:
+    """The provider's contact, and the institution's own integration contact beside it."""
+    integration = Integration.objects.create(
+        institution=institution, kind=spec.kind, name=spec.name, provider=spec.provider
+    )
+    own = people["integration"]
+    IntegrationContact.objects.bulk_create(
+        [
+            IntegrationContact(
+                integration=integration,
+                name=spec.contact,
+                email=spec.contact_email,
+                phone=spec.contact_phone,
+                organisation=spec.provider,
+            ),
+            IntegrationContact(
+                integration=integration,
+                name=own.display_name,
+                email=own.email,
+                organisation=institution.name,
+                user=own,
+            ),
+        ]
+    )
+    return integration

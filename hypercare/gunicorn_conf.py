@@ -1,0 +1,25 @@
+"""Gunicorn's settings for ``hypercare serve`` (read as ``-c python:hypercare.gunicorn_conf``).
+
+Two processes of four threads suit a two-core machine: requests mostly wait on the
+database, and threads wait cheaply. SQLite in WAL mode lets the processes read while one
+of them writes. ``HYPERCARE_WEB_WORKERS`` and ``HYPERCARE_WEB_THREADS`` change the numbers.
+Anything that must run beside the web workers (a background job worker) belongs in
+gunicorn's server hooks here, so it starts and stops with the arbiter.
+"""
+
+from hypercare.lib.env import env_int
+
+wsgi_app = "hypercare.wsgi:application"
+proc_name = "hypercare"
+worker_class = "gthread"
+workers = env_int("HYPERCARE_WEB_WORKERS", 2, minimum=1)
+threads = env_int("HYPERCARE_WEB_THREADS", 4, minimum=1)
+# A request slower than this is stuck; the worker is replaced.
+timeout = 60
+# On SIGTERM, requests in flight get this long to finish.
+graceful_timeout = 20
+accesslog = "-"
+errorlog = "-"
+# Gunicorn 25+ opens a control socket in the home folder by default; two installations
+# on one machine would fight over it, and the embedded server has no use for it.
+control_socket_disable = True

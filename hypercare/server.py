@@ -1,0 +1,48 @@
+"""``hypercare serve``: the embedded web server.
+
+The installation is prepared first (migrations, static files), then this process becomes
+gunicorn's arbiter through ``exec``: Ctrl+C and a service manager's SIGTERM reach gunicorn
+directly, and it stops its workers cleanly. Gunicorn's own settings are in
+``hypercare.gunicorn_conf``.
+"""
+
+import os
+import sys
+from typing import NoReturn
+
+from django.core.management import call_command
+from django.db import connections
+
+DEFAULT_BIND = "127.0.0.1:8000"
+GUNICORN_CONFIG = "python:hypercare.gunicorn_conf"
+
+
+class BadBind(ValueError):
+    """The --bind value is not HOST:PORT."""
+
+
+def parse_bind(value: str) -> str:
+    """``HOST:PORT`` with a port gunicorn can listen on; an IPv6 host goes in brackets."""
+    host, _, port = value.rpartition(":")
+    if not host or not port.isdigit() or not 1 <= int(port) <= 65535:
+        raise BadBind(f"must be HOST:PORT, e.g. {DEFAULT_BIND}; got {value!r}")
+    return value
+
+
+def prepare() -> None:
+    """Bring the database and the static files up to date with the code."""
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+
+
+def gunicorn_command(bind: str) -> list[str]:
+    return [sys.executable, "-m", "gunicorn", "--config", GUNICORN_CONFIG, "--bind", bind]
+
+
+def serve(bind: str) -> NoReturn:
+    prepare()
+    # The forked workers must not inherit the database connections used to migrate.
+    connections.close_all()
+    print(f"Hypercare is serving on http://{bind}/ (Ctrl+C stops it)", flush=True)
+    command = gunicorn_command(bind)
+    os.execv(command[0], command)  # noqa: S606 (our own interpreter, fixed arguments)

@@ -1,0 +1,268 @@
+"""Ticket endpoints: thin adapters over the ticket services and selectors."""
+
+import re
+
+from django.http import FileResponse, HttpRequest
+from ninja import File, Form, Query, Router, Status, UploadedFile
+
+from hypercare import access
+from hypercare.accounts.models import User
+from hypercare.api_support import DbId, Page, PageQuery, actor, paginate, refuse_unknown_query
+from hypercare.errors import NotFound, ValidationFailed
+from hypercare.orgs.models import Institution, Module, Team
+from hypercare.tickets import selectors
+from hypercare.tickets.models import Attachment, Ticket, TicketEvent
+from hypercare.tickets.schemas import (
+    AssigneeIn,
+    AttachmentOut,
+    BodyIn,
+    CategoryIn,
+    EventOut,
+    ModuleIn,
+    PriorityIn,
+    StatusIn,
+    TeamIn,
+    TicketCreateIn,
+    TicketOut,
+    TicketQuery,
+    TicketSummaryOut,
+    TierIn,
+)
+from hypercare.tickets.services import attachments, conversation, intake, workflow
+
+router = Router(tags=["tickets"])
+
+ID_PATTERN = re.compile(r"[1-9][0-9]{0,17}")
+LIST_PARAMETERS = {*TicketQuery.model_fields, *PageQuery.model_fields}
+
+
+def _ticket(request: HttpRequest, ticket_ref: str) -> Ticket:
+    """A ticket by id or reference (``HC-000123``), 404 when not visible to the caller."""
+    pk = (
+        int(ticket_ref)
+        if ID_PATTERN.fullmatch(ticket_ref)
+        else selectors.parse_reference(ticket_ref)
+    )
+    if pk is None:
+        raise NotFound("No such ticket.")
+    return selectors.get_visible_ticket(actor(request), pk)
+
+
+@router.post("/tickets", response={201: TicketOut})
+def create_ticket(request: HttpRequest, payload: TicketCreateIn) -> Status[Ticket]:
+    user = actor(request)
+    refused = access.refused_intake_fields(user, payload.model_fields_set)
+    if refused:
+        raise ValidationFailed({field: "is not a field you can set" for field in sorted(refused)})
+    institution = _intake_institution(user, payload.institution_id)
+    requester = _intake_requester(user, payload.requester_id, institution)
+    module = Module.objects.filter(institution=institution, code=payload.module).first()
+    if module is None:
+        raise ValidationFailed({"module": "not a module of this institution"})
+    ticket = intake.open_ticket(
+        actor=user,
+        institution=institution,
+        requester=requester,
+        module=module,
+        **payload.model_dump(exclude={"institution_id", "requester_id", "module"}),
+    )
+    return Status(201, selectors.get_visible_ticket(user, ticket.pk))
+
+
+def _intake_institution(user: User, institution_id: int | None) -> Institution:
+    if institution_id is None:
+        if user.institution is None:
+            raise ValidationFailed({"institution_id": "is required for support staff"})
+        return user.institution
+    institution = Institution.objects.filter(pk=institution_id).first()
+    if institution is None:
+        raise ValidationFailed({"institution_id": "no such institution"})
+    return institution
+
+
+def _intake_requester(user: User, requester_id: int | None, institution: Institution) -> User:
+    if requester_id is None:
+        if user.institution_id != institution.pk:
+            raise ValidationFailed({"requester_id": "is required when reporting for others"})
+        return user
+    requester = User.objects.filter(pk=requester_id, institution=institution).first()
+    if requester is None:
+        raise ValidationFailed({"requester_id": "no such person at this institution"})
+    return requester
+
+
+@router.get("/tickets", response=Page[TicketSummaryOut])
+def list_tickets(
+    request: HttpRequest, filters: Query[TicketQuery], paging: Query[PageQuery]
+) -> dict[str, object]:
+    refuse_unknown_query(request, LIST_PARAMETERS)
+    criteria = selectors.TicketFilters(
+        status=tuple(filters.status),
+        priority=tuple(filters.priority),
+        category=tuple(filters.category),
+        module=tuple(filters.module),
+        tier=tuple(filters.tier),
+        institution=filters.institution,
+        team=filters.team,
+        assignee=filters.assignee,
+        text=filters.text.strip(),
+    )
+    return paginate(selectors.ticket_list(actor(request), criteria, filters.sort), paging)
+
+
+@router.get("/tickets/{ticket_ref}", response=TicketOut)
+def get_ticket(request: HttpRequest, ticket_ref: str) -> Ticket:
+    return _ticket(request, ticket_ref)
+
+
+@router.get("/tickets/{ticket_ref}/events", response=list[EventOut])
+def list_events(request: HttpRequest, ticket_ref: str) -> list[TicketEvent]:
+    ticket = _ticket(request, ticket_ref)
+    return list(selectors.timeline(actor(request), ticket))
+
+
+@router.post("/tickets/{ticket_ref}/replies", response={201: EventOut})
+def add_reply(request: HttpRequest, ticket_ref: str, payload: BodyIn) -> Status[TicketEvent]:
+    ticket = _ticket(request, ticket_ref)
+    event = conversation.add_public_reply(ticket=ticket, actor=actor(request), body=payload.body)
+    return Status(201, event)
+
+
+@router.post("/tickets/{ticket_ref}/notes", response={201: EventOut})
+def add_note(request: HttpRequest, ticket_ref: str, payload: BodyIn) -> Status[TicketEvent]:
+    ticket = _ticket(request, ticket_ref)
+    event = conversation.add_internal_note(ticket=ticket, actor=actor(request), body=payload.body)
+    return Status(201, event)
+
+
+@router.post("/tickets/{ticket_ref}/status", response=TicketOut)
+def set_status(request: HttpRequest, ticket_ref: str, payload: StatusIn) -> Ticket:
+    ticket = _ticket(request, ticket_ref)
+    workflow.change_status(
+        ticket=ticket, actor=actor(request), status=payload.status, reason=payload.reason
+    )
+    return _ticket(request, ticket_ref)
+
+
+@router.post("/tickets/{ticket_ref}/assignee", response=TicketOut)
+def set_assignee(request: HttpRequest, ticket_ref: str, payload: AssigneeIn) -> Ticket:
+    ticket = _ticket(request, ticket_ref)
+    assignee = None
+    if payload.assignee_id is not None:
+        assignee = User.objects.filter(pk=payload.assignee_id).first()
+        if assignee is None:
+            raise ValidationFailed({"assignee_id": "no such person"})
+    workflow.assign_ticket(
+        ticket=ticket, actor=actor(request), assignee=assignee, reason=payload.reason
+    )
+    return _ticket(request, ticket_ref)
+
+
+@router.post("/tickets/{ticket_ref}/take", response=TicketOut)
+def take(request: HttpRequest, ticket_ref: str) -> Ticket:
+    workflow.take_ticket(ticket=_ticket(request, ticket_ref), actor=actor(request))
+    return _ticket(request, ticket_ref)
+
+
+@router.post("/tickets/{ticket_ref}/priority", response=TicketOut)
+def set_priority(request: HttpRequest, ticket_ref: str, payload: PriorityIn) -> Ticket:
+    ticket = _ticket(request, ticket_ref)
+    workflow.change_priority(
+        ticket=ticket, actor=actor(request), priority=payload.priority, reason=payload.reason
+    )
+    return _ticket(request, ticket_ref)
+
+
+@router.post("/tickets/{ticket_ref}/category", response=TicketOut)
+def set_category(request: HttpRequest, ticket_ref: str, payload: CategoryIn) -> Ticket:
+    ticket = _ticket(request, ticket_ref)
+    workflow.change_category(
+        ticket=ticket,
+        actor=actor(request),
+        category=payload.category,
+        category_details=payload.category_details,
+        reason=payload.reason,
+    )
+    return _ticket(request, ticket_ref)
+
+
+@router.post("/tickets/{ticket_ref}/module", response=TicketOut)
+def set_module(request: HttpRequest, ticket_ref: str, payload: ModuleIn) -> Ticket:
+    ticket = _ticket(request, ticket_ref)
+    module = Module.objects.filter(institution_id=ticket.institution_id, code=payload.module)
+    if not module.exists():
+        raise ValidationFailed({"module": "not a module of this ticket's institution"})
+    workflow.change_module(
+        ticket=ticket, actor=actor(request), module=module.get(), reason=payload.reason
+    )
+    return _ticket(request, ticket_ref)
+
+
+@router.post("/tickets/{ticket_ref}/tier", response=TicketOut)
+def set_tier(request: HttpRequest, ticket_ref: str, payload: TierIn) -> Ticket:
+    ticket = _ticket(request, ticket_ref)
+    team = _team(payload.team_id) if payload.team_id is not None else None
+    workflow.change_tier(
+        ticket=ticket, actor=actor(request), tier=payload.tier, note=payload.note, team=team
+    )
+    return _ticket(request, ticket_ref)
+
+
+@router.post("/tickets/{ticket_ref}/team", response=TicketOut)
+def set_team(request: HttpRequest, ticket_ref: str, payload: TeamIn) -> Ticket:
+    ticket = _ticket(request, ticket_ref)
+    workflow.change_team(
+        ticket=ticket, actor=actor(request), team=_team(payload.team_id), reason=payload.reason
+    )
+    return _ticket(request, ticket_ref)
+
+
+def _team(team_id: int) -> Team:
+    team = Team.objects.filter(pk=team_id).first()
+    if team is None:
+        raise ValidationFailed({"team_id": "no such team"})
+    return team
+
+
+@router.get("/tickets/{ticket_ref}/attachments", response=list[AttachmentOut])
+def list_attachments(request: HttpRequest, ticket_ref: str) -> list[Attachment]:
+    ticket = _ticket(request, ticket_ref)
+    return list(selectors.ticket_attachments(actor(request), ticket))
+
+
+@router.post("/tickets/{ticket_ref}/attachments", response={201: AttachmentOut})
+def upload_attachment(
+    request: HttpRequest,
+    ticket_ref: str,
+    file: File[UploadedFile],
+    internal: Form[bool] = False,
+) -> Status[Attachment]:
+    ticket = _ticket(request, ticket_ref)
+    attachment = attachments.add_attachment(
+        ticket=ticket,
+        actor=actor(request),
+        name=file.name or "attachment",
+        content=file,
+        is_internal=internal,
+    )
+    return Status(201, attachment)
+
+
+@router.get("/attachments/{attachment_id}", response=AttachmentOut)
+def get_attachment(request: HttpRequest, attachment_id: DbId) -> Attachment:
+    return selectors.get_visible_attachment(actor(request), attachment_id)
+
+
+@router.get("/attachments/{attachment_id}/content", url_name="download_attachment")
+def download_attachment(request: HttpRequest, attachment_id: DbId) -> FileResponse:
+    """The file itself, as a download, with its sniffed type (never rendered inline as HTML)."""
+    attachment = selectors.get_visible_attachment(actor(request), attachment_id)
+    response = FileResponse(
+        attachments.attachment_path(attachment.storage_name).open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response

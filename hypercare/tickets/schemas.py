@@ -1,0 +1,192 @@
+"""API shapes for tickets. Input schemas list exactly the fields an operation may set."""
+
+from datetime import datetime
+from typing import Any, Literal
+
+from django.urls import reverse
+from ninja import Schema
+from pydantic import ConfigDict, Field, field_validator
+
+from hypercare.accounts.schemas import UserRef
+from hypercare.api_support import DbId
+from hypercare.orgs.choices import ModuleCode, Tier
+from hypercare.tickets.choices import (
+    AffectedWorkflow,
+    Category,
+    Channel,
+    Level,
+    Priority,
+    Status,
+)
+from hypercare.tickets.models import Attachment
+from hypercare.tickets.selectors import DEFAULT_SORT, SORTS
+
+
+class _Input(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+
+class InstitutionRef(Schema):
+    id: int
+    slug: str
+    name: str
+
+
+class ModuleRef(Schema):
+    id: int
+    code: ModuleCode
+    name: str
+
+
+class TeamRef(Schema):
+    id: int
+    name: str
+    tier: Tier
+
+
+class TicketCreateIn(_Input):
+    """Open a ticket. Institution users report for their own institution: support staff
+    name the institution; key users and support staff may name another requester."""
+
+    institution_id: DbId | None = None
+    requester_id: DbId | None = None
+    module: ModuleCode
+    category: Category
+    title: str = Field(min_length=1, max_length=200)
+    description: str = Field(min_length=1, max_length=50_000)
+    urgency: Level
+    impact: Level
+    channel: Channel = Channel.API
+    category_details: dict[str, Any]
+    action_attempted: str = Field("", max_length=10_000)
+    error_seen: str = Field("", max_length=10_000)
+    affected_workflow: AffectedWorkflow = AffectedWorkflow.OTHER
+    operational_impact: str = Field("", max_length=10_000)
+    requester_erp_role: str | None = Field(None, max_length=120)
+
+
+class TicketSummaryOut(Schema):
+    id: int
+    reference: str
+    title: str
+    status: Status
+    priority: Priority
+    category: Category
+    tier: Tier
+    institution: InstitutionRef
+    module: ModuleRef
+    requester: UserRef
+    assignee: UserRef | None
+    team: TeamRef | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class TicketOut(TicketSummaryOut):
+    description: str
+    reported_by: UserRef
+    requester_erp_role: str
+    action_attempted: str
+    error_seen: str
+    affected_workflow: AffectedWorkflow
+    operational_impact: str
+    urgency: Level
+    impact: Level
+    priority_overridden: bool
+    channel: Channel
+    category_details: dict[str, Any]
+    first_responded_at: datetime | None
+    resolved_at: datetime | None
+    closed_at: datetime | None
+
+
+class AttachmentOut(Schema):
+    id: int
+    ticket_id: int
+    name: str = Field(validation_alias="original_name")
+    content_type: str
+    size: int
+    sha256: str
+    is_internal: bool
+    uploaded_by: UserRef
+    created_at: datetime
+    download_url: str
+
+    @staticmethod
+    def resolve_download_url(attachment: Attachment) -> str:
+        return reverse("api:download_attachment", kwargs={"attachment_id": attachment.pk})
+
+
+class EventOut(Schema):
+    id: int
+    kind: str
+    actor: UserRef | None
+    created_at: datetime
+    is_internal: bool
+    body: str
+    old_value: str
+    new_value: str
+    reason: str
+
+
+class TicketQuery(Schema):
+    """Filters and sort for the ticket list; every name here is allow-listed."""
+
+    status: list[Status] = Field(default_factory=list)
+    priority: list[Priority] = Field(default_factory=list)
+    category: list[Category] = Field(default_factory=list)
+    module: list[ModuleCode] = Field(default_factory=list)
+    tier: list[Tier] = Field(default_factory=list)
+    institution: DbId | None = None
+    team: DbId | None = None
+    assignee: DbId | Literal["me", "none"] | None = None
+    text: str = Field("", max_length=200)
+    sort: str = DEFAULT_SORT
+
+    @field_validator("sort")
+    @classmethod
+    def _known_sort(cls, value: str) -> str:
+        if value not in SORTS:
+            raise ValueError(f"must be one of {', '.join(SORTS)}")
+        return value
+
+
+class BodyIn(_Input):
+    body: str = Field(min_length=1, max_length=50_000)
+
+
+class StatusIn(_Input):
+    status: Status
+    reason: str = Field("", max_length=2000)
+
+
+class AssigneeIn(_Input):
+    assignee_id: DbId | None
+    reason: str = Field("", max_length=2000)
+
+
+class PriorityIn(_Input):
+    priority: Priority
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class CategoryIn(_Input):
+    category: Category
+    category_details: dict[str, Any]
+    reason: str = Field("", max_length=2000)
+
+
+class ModuleIn(_Input):
+    module: ModuleCode
+    reason: str = Field("", max_length=2000)
+
+
+class TierIn(_Input):
+    tier: Tier
+    note: str = Field(min_length=1, max_length=10_000)
+    team_id: DbId | None = None
+
+
+class TeamIn(_Input):
+    team_id: DbId
+    reason: str = Field("", max_length=2000)

@@ -1,0 +1,1 @@
+"""The web desk: the institution portal and the support workspace, server-rendered."""

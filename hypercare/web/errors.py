@@ -1,0 +1,77 @@
+"""Domain refusals turned into web answers, in this one place for every web desk view.
+
+NotFound is a 404, NotAllowed a 403, InvalidTransition a 409 and an uncaught
+ValidationFailed a 422, each in the product's own pages; an HTMX request gets the message
+as an alert fragment in the page it came from instead.
+"""
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseServerError
+from django.http.response import HttpResponseBase
+from django.shortcuts import render
+from django.template import loader
+
+from hypercare.errors import InvalidTransition, NotAllowed, NotFound, ValidationFailed
+
+View = Callable[..., HttpResponseBase]
+
+TITLES = {
+    403: "You can't do that",
+    404: "We couldn't find that",
+    409: "That can't be done right now",
+    422: "Some details need attention",
+}
+
+
+def is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def domain_errors(view: View) -> View:
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        try:
+            return view(request, *args, **kwargs)
+        except NotFound as exc:
+            if is_htmx(request):
+                return refusal(request, 404, exc.message)
+            raise Http404(exc.message) from exc
+        except NotAllowed as exc:
+            return refusal(request, 403, exc.message)
+        except InvalidTransition as exc:
+            return refusal(request, 409, exc.message)
+        except ValidationFailed as exc:
+            return refusal(request, 422, exc.message, errors=exc.errors)
+
+    return wrapper
+
+
+def refusal(
+    request: HttpRequest, status: int, message: str, errors: dict[str, str] | None = None
+) -> HttpResponse:
+    if is_htmx(request):
+        response = render(
+            request, "web/_alert.html", {"level": "error", "message": message}, status=status
+        )
+        response["HX-Retarget"] = "#alerts"
+        response["HX-Reswap"] = "innerHTML"
+        return response
+    context = {"title": TITLES[status], "message": message, "errors": errors or {}}
+    template = "403.html" if status == 403 else "web/refusal.html"
+    return render(request, template, context, status=status)
+
+
+def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    return render(request, "403.html", {"title": TITLES[403]}, status=403)
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    return render(request, "404.html", {"title": TITLES[404]}, status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """Rendered without the request: whatever broke must not break the error page too."""
+    return HttpResponseServerError(loader.render_to_string("500.html"))

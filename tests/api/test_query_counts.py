@@ -1,0 +1,175 @@
+"""List endpoints cost a fixed number of queries, however many rows they return.
+
+Every count below starts with the two queries of token authentication: the token with
+its user, then the user's roles. The first request with a new token also stamps its
+``last_used_at``, so each client makes one request before anything is counted, and time
+stands still so that stamp is not due again.
+"""
+
+import io
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+from hypercare.accounts.models import User
+from hypercare.orgs.choices import ModuleCode, Tier
+from hypercare.orgs.models import Team
+from hypercare.tickets.models import RoutingRule, Ticket
+from hypercare.tickets.services import attachments, conversation, workflow
+from tests import factories
+
+AUTHENTICATION = 2
+# The count of matching tickets, then the page with every related row joined in.
+LIST_QUERIES = AUTHENTICATION + 2
+# The ticket, its events with their actors, then the files attached to those events.
+EVENT_QUERIES = AUTHENTICATION + 3
+# The ticket, then its attachments with their uploaders.
+ATTACHMENT_QUERIES = AUTHENTICATION + 2
+OPEN_WORK = ["new", "triaged", "in_progress"]
+
+
+@pytest.fixture(autouse=True)
+def still_time(time_machine: Any) -> None:
+    time_machine.move_to(datetime(2025, 3, 3, 9, 0, tzinfo=UTC), tick=False)
+
+
+@pytest.fixture
+def finance_team(db: None) -> Team:
+    team = factories.team("Finance consultants", tier=Tier.FUNCTIONAL)
+    RoutingRule.objects.create(module_code=ModuleCode.FINANCE, team=team, tier=team.tier)
+    RoutingRule.objects.create(module_code=ModuleCode.FEES, team=team, tier=team.tier)
+    return team
+
+
+@pytest.fixture
+def people(
+    requester: User, colleague: User, key_user: User, agent: User, tier2_agent: User
+) -> dict[str, User]:
+    return {
+        "requester": requester,
+        "colleague": colleague,
+        "key_user": key_user,
+        "agent": agent,
+        "tier2_agent": tier2_agent,
+    }
+
+
+def open_tickets(people: dict[str, User], count: int) -> None:
+    """Tickets from two colleagues, some reported by the key user, half assigned.
+
+    Every tenth belongs to the colleague, so the requester still sees a full page of 50
+    out of 60 while the key user and agents see every ticket.
+    """
+    codes = (ModuleCode.FINANCE, ModuleCode.FEES)
+    assignees = (people["agent"], people["tier2_agent"])
+    already = Ticket.objects.count()
+    for n in range(already, already + count):
+        owner = people["colleague"] if n % 10 == 9 else people["requester"]
+        ticket = factories.ticket(
+            owner,
+            actor=people["key_user"] if n % 3 == 0 else owner,
+            module_code=codes[n % 2],
+            urgency=("high", "medium", "low")[n % 3],
+        )
+        if n % 2 == 0:
+            workflow.assign_ticket(
+                ticket=ticket, actor=people["agent"], assignee=assignees[n % 4 // 2]
+            )
+
+
+def list_query(persona: str, team: Team) -> dict[str, Any]:
+    """What each persona typically asks for: the agent their team's queue."""
+    if persona == "agent":
+        return {"team": team.pk, "status": OPEN_WORK, "sort": "priority", "page_size": 50}
+    if persona == "key_user":
+        return {"module": ["finance", "fees"], "status": OPEN_WORK, "page_size": 50}
+    return {"sort": "-created_at", "page_size": 50}
+
+
+@pytest.mark.parametrize("persona", ["agent", "requester", "key_user"])
+def test_ticket_list_costs_the_same_queries_for_5_and_60_tickets(
+    persona: str,
+    people: dict[str, User],
+    finance_team: Team,
+    api_as: Any,
+    django_assert_num_queries: Any,
+) -> None:
+    client = api_as(people[persona])
+    client.get("/tickets")
+    query = list_query(persona, finance_team)
+
+    open_tickets(people, 5)
+    with django_assert_num_queries(LIST_QUERIES):
+        few = client.get("/tickets", query)
+    open_tickets(people, 55)
+    with django_assert_num_queries(LIST_QUERIES):
+        many = client.get("/tickets", query)
+
+    assert few.status_code == many.status_code == 200
+    assert len(few.json()["results"]) == 5
+    assert len(many.json()["results"]) == 50
+    assert {row["assignee"] is None for row in many.json()["results"]} == {True, False}
+
+
+def add_conversation(ticket: Ticket, people: dict[str, User], rounds: int) -> None:
+    """Replies both ways, internal notes and files, each from a different person."""
+    for n in range(rounds):
+        conversation.add_public_reply(ticket=ticket, actor=people["agent"], body=f"Step {n}?")
+        conversation.add_public_reply(ticket=ticket, actor=people["requester"], body="Tried.")
+        conversation.add_internal_note(ticket=ticket, actor=people["tier2_agent"], body="Log?")
+        attachments.add_attachment(
+            ticket=ticket,
+            actor=people["key_user"] if n % 2 else people["requester"],
+            name=f"log-{n}.txt",
+            content=io.BytesIO(b"2025-03-03 09:00 ERROR receipt printer offline\n"),
+        )
+
+
+@pytest.mark.parametrize("persona", ["agent", "requester"])
+def test_timeline_costs_the_same_queries_for_few_and_many_events(
+    persona: str, people: dict[str, User], api_as: Any, django_assert_num_queries: Any
+) -> None:
+    short = factories.ticket(people["requester"])
+    long = factories.ticket(people["requester"])
+    add_conversation(short, people, rounds=1)
+    add_conversation(long, people, rounds=10)
+    client = api_as(people[persona])
+    client.get("/tickets")
+
+    with django_assert_num_queries(EVENT_QUERIES):
+        few = client.get(f"/tickets/{short.pk}/events")
+    with django_assert_num_queries(EVENT_QUERIES):
+        many = client.get(f"/tickets/{long.reference}/events")
+
+    assert few.status_code == many.status_code == 200
+    assert len(many.json()) > 3 * len(few.json())
+    assert {event["actor"]["username"] for event in many.json()} >= {
+        people["agent"].username,
+        people["requester"].username,
+    }
+
+
+@pytest.mark.parametrize("persona", ["agent", "requester"])
+def test_attachment_list_costs_the_same_queries_for_one_and_many_files(
+    persona: str, people: dict[str, User], api_as: Any, django_assert_num_queries: Any
+) -> None:
+    one = factories.ticket(people["requester"])
+    several = factories.ticket(people["requester"])
+    add_conversation(one, people, rounds=1)
+    add_conversation(several, people, rounds=12)
+    client = api_as(people[persona])
+    client.get("/tickets")
+
+    with django_assert_num_queries(ATTACHMENT_QUERIES):
+        few = client.get(f"/tickets/{one.pk}/attachments")
+    with django_assert_num_queries(ATTACHMENT_QUERIES):
+        many = client.get(f"/tickets/{several.pk}/attachments")
+
+    assert few.status_code == many.status_code == 200
+    assert len(few.json()) == 1
+    assert len(many.json()) == 12
+    assert {row["uploaded_by"]["username"] for row in many.json()} == {
+        people["requester"].username,
+        people["key_user"].username,
+    }

@@ -1,0 +1,266 @@
+from hypercare.accounts.models import User
+from hypercare.orgs.models import Institution
+from hypercare.tickets.models import Ticket
+from tests import factories
+
+VALID = {
+    "module": "fees",
+    "category": "integration",
+    "title": "Online fee payment not reflected",
+    "description": "Students paid through the gateway but receipts are not generated.",
+    "urgency": "high",
+    "impact": "medium",
+    "category_details": {},
+}
+
+
+def test_requester_creates_ticket_and_gets_reference(api_as, requester: User) -> None:
+    gateway = factories.integration(requester.institution)
+    body = {
+        **VALID,
+        "category_details": {"integration_id": gateway.pk, "transaction_reference": "TXN-88"},
+    }
+    response = api_as(requester).post("/tickets", body)
+    assert response.status_code == 201, response.json()
+    data = response.json()
+    assert data["reference"].startswith("HC-")
+    assert data["priority"] == "high"
+    assert data["requester"]["username"] == requester.username
+    assert Ticket.objects.get(pk=data["id"]).category_details["transaction_reference"] == "TXN-88"
+
+
+def test_requester_cannot_set_status_or_institution(
+    api_as, requester: User, other_institution: Institution
+) -> None:
+    for extra in (
+        {"status": "closed"},
+        {"institution_id": other_institution.pk},
+        {"assignee_id": 1},
+    ):
+        response = api_as(requester).post("/tickets", {**VALID, **extra})
+        assert response.status_code == 422
+        assert response.json()["errors"][0]["field"] == next(iter(extra))
+    assert Ticket.objects.count() == 0
+
+
+def test_unknown_query_parameter_is_refused(api_as, agent: User) -> None:
+    response = api_as(agent).get("/tickets", {"order_by": "requester__password"})
+    assert response.status_code == 422
+    assert response.json()["errors"] == [
+        {"field": "order_by", "message": "is not a known query parameter"}
+    ]
+
+
+def test_anonymous_gets_401(api_as) -> None:
+    response = api_as(None).get("/tickets")
+    assert response.status_code == 401
+    assert response.json()["code"] == "unauthorized"
+
+
+def test_outsider_gets_404_for_other_institutions_ticket(
+    api_as, requester: User, outsider: User
+) -> None:
+    ticket = factories.ticket(requester)
+    assert api_as(outsider).get(f"/tickets/{ticket.pk}").status_code == 404
+    assert api_as(outsider).get(f"/tickets/{ticket.reference}").status_code == 404
+    assert api_as(requester).get(f"/tickets/{ticket.reference}").status_code == 200
+
+
+def _png() -> bytes:
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
+    pixels = zlib.compress(b"\x00\xff\x00\x00")
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+    )
+
+
+def test_list_filters_sort_and_paginate(api_as, requester: User, agent: User) -> None:
+    low = factories.ticket(requester, urgency="low", impact="low", title="Library fine wrong")
+    critical = factories.ticket(requester, urgency="high", impact="high", title="Payroll down")
+    factories.ticket(requester, urgency="medium", impact="medium", title="Hostel report slow")
+    client = api_as(agent)
+
+    page = client.get("/tickets", {"sort": "priority", "page_size": 2}).json()
+    assert page["count"] == 3
+    assert [t["id"] for t in page["results"]] == [critical.pk, page["results"][1]["id"]]
+    assert len(page["results"]) == 2
+    second = client.get("/tickets", {"sort": "priority", "page_size": 2, "page": 2}).json()
+    assert [t["id"] for t in second["results"]] == [low.pk]
+
+    only_low = client.get("/tickets", {"priority": "low"}).json()
+    assert [t["id"] for t in only_low["results"]] == [low.pk]
+    both = client.get("/tickets?priority=low&priority=critical").json()
+    assert {t["id"] for t in both["results"]} == {low.pk, critical.pk}
+    found = client.get("/tickets", {"text": "payroll"}).json()
+    assert [t["id"] for t in found["results"]] == [critical.pk]
+
+
+def test_bad_filter_values_name_the_field(api_as, agent: User) -> None:
+    for params, field in (
+        ({"status": "sleeping"}, "status.0"),
+        ({"sort": "password"}, "sort"),
+        ({"page_size": 1000}, "page_size"),
+        ({"team": "abc"}, "team"),
+    ):
+        response = api_as(agent).get("/tickets", params)
+        assert response.status_code == 422, params
+        assert response.json()["errors"][0]["field"] == field
+
+
+def test_reply_note_and_timeline_visibility(api_as, requester: User, agent: User) -> None:
+    ticket = factories.ticket(requester)
+    assert (
+        api_as(agent)
+        .post(f"/tickets/{ticket.pk}/notes", {"body": "Check gateway logs"})
+        .status_code
+        == 201
+    )
+    assert (
+        api_as(agent).post(f"/tickets/{ticket.pk}/replies", {"body": "Looking into it"}).status_code
+        == 201
+    )
+
+    agent_view = [e["kind"] for e in api_as(agent).get(f"/tickets/{ticket.pk}/events").json()]
+    requester_view = api_as(requester).get(f"/tickets/{ticket.pk}/events").json()
+    assert "internal_note" in agent_view
+    assert [e["kind"] for e in requester_view] == ["created", "public_reply"]
+    assert all("gateway logs" not in e["body"] for e in requester_view)
+
+
+def test_requester_cannot_add_internal_note_or_assign(api_as, requester: User, agent: User) -> None:
+    ticket = factories.ticket(requester)
+    client = api_as(requester)
+    assert client.post(f"/tickets/{ticket.pk}/notes", {"body": "x"}).status_code == 403
+    response = client.post(f"/tickets/{ticket.pk}/assignee", {"assignee_id": agent.pk})
+    assert response.status_code == 403
+    assert response.json()["code"] == "forbidden"
+    ticket.refresh_from_db()
+    assert ticket.assignee_id is None
+
+
+def test_status_transition_and_invalid_one(api_as, requester: User, agent: User) -> None:
+    ticket = factories.ticket(requester)
+    client = api_as(agent)
+    response = client.post(f"/tickets/{ticket.pk}/status", {"status": "triaged"})
+    assert response.status_code == 200
+    assert response.json()["assignee"]["username"] == agent.username
+    refused = client.post(f"/tickets/{ticket.pk}/status", {"status": "closed"})
+    assert refused.status_code == 409
+    assert refused.json()["code"] == "conflict"
+    ticket.refresh_from_db()
+    assert ticket.status == "triaged"
+
+
+def test_assign_priority_tier_via_api(
+    api_as, requester: User, agent: User, tier2_agent: User
+) -> None:
+    ticket = factories.ticket(requester)
+    client = api_as(agent)
+    assert (
+        client.post(f"/tickets/{ticket.pk}/assignee", {"assignee_id": tier2_agent.pk}).json()[
+            "assignee"
+        ]["username"]
+        == tier2_agent.username
+    )
+    no_reason = client.post(
+        f"/tickets/{ticket.pk}/priority", {"priority": "critical", "reason": ""}
+    )
+    assert no_reason.status_code == 422
+    assert no_reason.json()["errors"][0]["field"] == "reason"
+    raised = client.post(
+        f"/tickets/{ticket.pk}/priority", {"priority": "critical", "reason": "Payroll day"}
+    ).json()
+    assert raised["priority"] == "critical"
+    assert raised["priority_overridden"] is True
+    tiered = client.post(f"/tickets/{ticket.pk}/tier", {"tier": 2, "note": "Needs config change"})
+    assert tiered.json()["tier"] == 2
+
+
+def test_attachment_upload_download_and_isolation(api_as, requester: User, outsider: User) -> None:
+    ticket = factories.ticket(requester)
+    uploaded = api_as(requester).upload(f"/tickets/{ticket.pk}/attachments", "error.png", _png())
+    assert uploaded.status_code == 201, uploaded.json()
+    meta = uploaded.json()
+    assert meta["content_type"] == "image/png"
+
+    download = api_as(requester).get(meta["download_url"].removeprefix("/api/v1"))
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content) == _png()
+    assert download["Content-Type"] == "image/png"
+
+    assert api_as(outsider).get(meta["download_url"].removeprefix("/api/v1")).status_code == 404
+    assert api_as(outsider).get(f"/attachments/{meta['id']}").status_code == 404
+
+
+def test_svg_upload_refused_with_field_message(api_as, requester: User) -> None:
+    ticket = factories.ticket(requester)
+    svg = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
+    response = api_as(requester).upload(f"/tickets/{ticket.pk}/attachments", "shot.png", svg)
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "file"
+    assert ticket.attachments.count() == 0
+
+
+def test_malformed_json_and_huge_ids_are_4xx(api_as, agent: User) -> None:
+    client = api_as(agent)
+    raw = client._client.post(
+        "/api/v1/tickets", "{not json", content_type="application/json", headers=client._headers
+    )
+    assert 400 <= raw.status_code < 500
+    assert client.get(f"/tickets/{10**30}").status_code == 404
+    assert client.get(f"/attachments/{10**30}").status_code == 422
+
+
+def test_agent_creates_for_requester_needs_institution(
+    api_as, agent: User, requester: User
+) -> None:
+    body = {**VALID, "category": "question", "category_details": {"screen_or_report": "Fee ledger"}}
+    missing = api_as(agent).post("/tickets", body)
+    assert missing.status_code == 422
+    assert missing.json()["errors"][0]["field"] == "institution_id"
+    created = api_as(agent).post(
+        "/tickets",
+        {
+            **body,
+            "institution_id": requester.institution_id,
+            "requester_id": requester.pk,
+            "channel": "phone",
+        },
+    )
+    assert created.status_code == 201
+    assert created.json()["reported_by"]["username"] == agent.username
+    assert created.json()["channel"] == "phone"
+
+
+def test_key_user_reports_for_colleague_but_requester_cannot(
+    api_as, key_user: User, requester: User, colleague: User
+) -> None:
+    body = {
+        **VALID,
+        "category": "question",
+        "category_details": {"screen_or_report": "Fee ledger"},
+        "requester_id": colleague.pk,
+    }
+    assert api_as(key_user).post("/tickets", body).status_code == 201
+    refused = api_as(requester).post("/tickets", body)
+    assert refused.status_code == 422
+    assert refused.json()["errors"][0]["field"] == "requester_id"
+
+
+def test_category_details_errors_name_nested_field(api_as, requester: User) -> None:
+    gateway = factories.integration(requester.institution)
+    response = api_as(requester).post(
+        "/tickets", {**VALID, "category_details": {"integration_id": gateway.pk}}
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"] == [
+        {"field": "category_details.transaction_reference", "message": "Field required"}
+    ]

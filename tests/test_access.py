@@ -1,0 +1,357 @@
+"""The access policy, proved through the selectors and services that use it.
+
+One small world: Northfield with a requester, a colleague, a key user, a module owner
+(Finance), an institution admin; Southbank with its own admin (the outsider) and a
+requester; the desk with Tier 1 and Tier 2 agents and a support manager.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from io import BytesIO
+
+import pytest
+
+from hypercare import access
+from hypercare.accounts.choices import Role
+from hypercare.accounts.models import User
+from hypercare.errors import NotAllowed, NotFound
+from hypercare.orgs.choices import ModuleCode
+from hypercare.orgs.models import Institution, Integration
+from hypercare.orgs.selectors import (
+    get_visible_institution,
+    visible_institutions,
+    visible_integrations,
+    visible_modules,
+)
+from hypercare.tickets.choices import EventKind, Status
+from hypercare.tickets.models import Attachment, Ticket
+from hypercare.tickets.selectors import (
+    TicketFilters,
+    get_visible_attachment,
+    get_visible_ticket,
+    ticket_attachments,
+    ticket_list,
+    timeline,
+    visible_tickets,
+)
+from hypercare.tickets.services.attachments import add_attachment
+from hypercare.tickets.services.conversation import add_internal_note, add_public_reply
+from hypercare.tickets.services.intake import open_ticket
+from hypercare.tickets.services.workflow import change_status
+from tests import factories
+from tests.lib import samples
+
+
+@dataclass
+class World:
+    users: dict[str, User]
+    tickets: dict[str, Ticket]
+    northfield: Institution
+    southbank: Institution
+    integrations: dict[str, Integration]
+
+
+@pytest.fixture
+def world(
+    institution: Institution,
+    other_institution: Institution,
+    requester: User,
+    colleague: User,
+    key_user: User,
+    outsider: User,
+    agent: User,
+    tier2_agent: User,
+) -> World:
+    module_owner = factories.user(Role.MODULE_OWNER, institution=institution, username="mo")
+    factories.module(institution, ModuleCode.FINANCE).owners.add(module_owner)
+    southbank_requester = factories.requester(other_institution, username="sam")
+    users = {
+        "requester": requester,
+        "colleague": colleague,
+        "key_user": key_user,
+        "module_owner": module_owner,
+        "institution_admin": factories.user(
+            Role.INSTITUTION_ADMIN, institution=institution, username="ines"
+        ),
+        "data_owner": factories.user(Role.DATA_OWNER, institution=institution, username="dora"),
+        "outsider": outsider,
+        "southbank_requester": southbank_requester,
+        "tier1": agent,
+        "tier2": tier2_agent,
+        "support_manager": factories.agent(Role.SUPPORT_MANAGER, username="meera"),
+    }
+    title = "Receipt printing fails"
+    tickets = {
+        "riya_finance": factories.ticket(requester, title=title),
+        "riya_by_key_user": factories.ticket(
+            requester, actor=key_user, title=title, module_code=ModuleCode.EXAMS
+        ),
+        "colleague_exams": factories.ticket(colleague, title=title, module_code=ModuleCode.EXAMS),
+        "colleague_finance": factories.ticket(colleague, title=title),
+        "owner_hr": factories.ticket(module_owner, title=title, module_code=ModuleCode.HR),
+        "southbank_finance": factories.ticket(southbank_requester, title=title),
+    }
+    integrations = {
+        "northfield": factories.integration(institution, name="Northfield gateway"),
+        "southbank": factories.integration(other_institution, name="Southbank SMS"),
+    }
+    return World(users, tickets, institution, other_institution, integrations)
+
+
+NORTHFIELD = {
+    "riya_finance",
+    "riya_by_key_user",
+    "colleague_exams",
+    "colleague_finance",
+    "owner_hr",
+}
+EVERYTHING = NORTHFIELD | {"southbank_finance"}
+SEES: dict[str, set[str]] = {
+    "requester": {"riya_finance", "riya_by_key_user"},
+    "colleague": {"colleague_exams", "colleague_finance"},
+    "key_user": NORTHFIELD,
+    "institution_admin": NORTHFIELD,
+    "module_owner": {"riya_finance", "colleague_finance", "owner_hr"},
+    "data_owner": set(),
+    "outsider": {"southbank_finance"},
+    "southbank_requester": {"southbank_finance"},
+    "tier1": EVERYTHING,
+    "tier2": EVERYTHING,
+    "support_manager": EVERYTHING,
+}
+
+
+def _names(world: World, pks: Iterable[int]) -> set[str]:
+    by_pk = {ticket.pk: name for name, ticket in world.tickets.items()}
+    return {by_pk[pk] for pk in pks}
+
+
+@pytest.mark.parametrize("persona", SEES)
+def test_each_persona_sees_exactly_their_tickets(world: World, persona: str) -> None:
+    user = world.users[persona]
+    assert _names(world, visible_tickets(user).values_list("pk", flat=True)) == SEES[persona]
+
+
+@pytest.mark.parametrize("persona", SEES)
+def test_get_visible_ticket_hides_what_the_persona_may_not_see(world: World, persona: str) -> None:
+    user = world.users[persona]
+    for name, ticket in world.tickets.items():
+        if name in SEES[persona]:
+            assert get_visible_ticket(user, ticket.pk) == ticket
+        else:
+            with pytest.raises(NotFound):
+                get_visible_ticket(user, ticket.pk)
+
+
+@pytest.mark.parametrize("persona", SEES)
+def test_search_finds_only_visible_tickets(world: World, persona: str) -> None:
+    user = world.users[persona]
+    found = ticket_list(user, TicketFilters(text="receipt printing"))
+    assert found.count() == len(SEES[persona])
+    assert _names(world, found.values_list("pk", flat=True)) == SEES[persona]
+
+
+@pytest.mark.parametrize("persona", SEES)
+def test_reference_search_finds_only_visible_tickets(world: World, persona: str) -> None:
+    user = world.users[persona]
+    for name, ticket in world.tickets.items():
+        found = ticket_list(user, TicketFilters(text=ticket.reference.lower()))
+        assert found.count() == (1 if name in SEES[persona] else 0)
+
+
+@pytest.mark.parametrize("persona", SEES)
+def test_filters_never_widen_what_is_visible(world: World, persona: str) -> None:
+    user = world.users[persona]
+    for filters in (
+        TicketFilters(institution=world.northfield.pk),
+        TicketFilters(institution=world.southbank.pk),
+        TicketFilters(assignee="none"),
+        TicketFilters(module=(ModuleCode.FINANCE,)),
+    ):
+        found = _names(world, ticket_list(user, filters).values_list("pk", flat=True))
+        assert found <= SEES[persona]
+
+
+@pytest.mark.parametrize("persona", ["requester", "tier1"])
+def test_inactive_user_sees_nothing(world: World, persona: str) -> None:
+    user = world.users[persona]
+    user.is_active = False
+    user.save()
+    assert not visible_tickets(user).exists()
+    assert ticket_list(user, TicketFilters(text="receipt")).count() == 0
+    assert not visible_institutions(user).exists()
+    assert not visible_modules(user).exists()
+    with pytest.raises(NotFound):
+        get_visible_ticket(user, world.tickets["riya_finance"].pk)
+
+
+def test_module_ownership_elsewhere_grants_nothing_at_northfield(world: World) -> None:
+    """A misconfigured owner from another institution still sees only their own."""
+    stranger = factories.user(Role.MODULE_OWNER, institution=world.southbank)
+    factories.module(world.northfield, ModuleCode.FINANCE).owners.add(stranger)
+    assert not visible_tickets(stranger).exists()
+
+
+# Institutions, modules, integrations --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("persona", "institutions"),
+    [
+        ("requester", {"northfield"}),
+        ("module_owner", {"northfield"}),
+        ("key_user", {"northfield"}),
+        ("outsider", {"southbank"}),
+        ("tier1", {"northfield", "southbank"}),
+    ],
+)
+def test_institution_data_is_scoped(world: World, persona: str, institutions: set[str]) -> None:
+    user = world.users[persona]
+    assert set(visible_institutions(user).values_list("slug", flat=True)) == institutions
+    slugs = set(visible_modules(user).values_list("institution__slug", flat=True))
+    assert slugs == institutions
+    assert visible_modules(user).count() == 12 * len(institutions)
+    assert set(visible_integrations(user).values_list("institution__slug", flat=True)) == (
+        institutions
+    )
+
+
+def test_outsider_cannot_open_northfields_institution(world: World) -> None:
+    outsider = world.users["outsider"]
+    with pytest.raises(NotFound):
+        get_visible_institution(outsider, world.northfield.pk)
+    assert get_visible_institution(outsider, world.southbank.pk) == world.southbank
+    assert world.integrations["northfield"] not in visible_integrations(outsider)
+
+
+# What an outsider may not do ----------------------------------------------------------
+
+
+def test_outsider_cannot_open_a_ticket_for_a_northfield_requester(world: World) -> None:
+    before = Ticket.objects.count()
+    with pytest.raises(NotAllowed):
+        open_ticket(
+            actor=world.users["outsider"],
+            institution=world.northfield,
+            requester=world.users["requester"],
+            module=factories.module(world.northfield),
+            category="question",
+            title="Hello",
+            description="Let me in",
+            urgency="low",
+            impact="low",
+            channel="portal",
+            category_details={"screen_or_report": "Home"},
+        )
+    assert Ticket.objects.count() == before
+
+
+def test_outsider_cannot_reply_add_files_or_change_status(world: World) -> None:
+    outsider, ticket = world.users["outsider"], world.tickets["riya_finance"]
+    change_status(ticket=ticket, actor=world.users["tier1"], status=Status.RESOLVED)
+    events_before = ticket.events.count()
+    with pytest.raises(NotAllowed):
+        add_public_reply(ticket=ticket, actor=outsider, body="Hi")
+    with pytest.raises(NotAllowed):
+        add_attachment(ticket=ticket, actor=outsider, name="x.png", content=BytesIO(samples.png()))
+    with pytest.raises(NotAllowed):
+        change_status(ticket=ticket, actor=outsider, status=Status.CLOSED)
+    with pytest.raises(NotAllowed):
+        add_internal_note(ticket=ticket, actor=outsider, body="Hi")
+    assert ticket.events.count() == events_before
+    assert Ticket.objects.get(pk=ticket.pk).status == Status.RESOLVED
+    assert not Attachment.objects.exists()
+
+
+@pytest.mark.parametrize("persona", SEES)
+def test_can_reply_matches_visibility(world: World, persona: str) -> None:
+    user = world.users[persona]
+    for name, ticket in world.tickets.items():
+        assert access.can_reply(user, ticket) is (name in SEES[persona]), name
+
+
+# Internal notes and internal files ----------------------------------------------------
+
+
+@pytest.fixture
+def worked_ticket(world: World) -> Ticket:
+    ticket = world.tickets["riya_finance"]
+    agent = world.users["tier1"]
+    add_public_reply(ticket=ticket, actor=agent, body="We are on it.")
+    add_internal_note(ticket=ticket, actor=agent, body="Template 42 is corrupt.")
+    add_attachment(ticket=ticket, actor=agent, name="fix.png", content=BytesIO(samples.png()))
+    add_attachment(
+        ticket=ticket,
+        actor=agent,
+        name="trace.log",
+        content=BytesIO(samples.log()),
+        is_internal=True,
+    )
+    return ticket
+
+
+INSTITUTION_SIDE = ["requester", "key_user", "module_owner", "institution_admin"]
+
+
+@pytest.mark.parametrize("persona", INSTITUTION_SIDE)
+def test_internal_entries_never_reach_institution_users(
+    world: World, worked_ticket: Ticket, persona: str
+) -> None:
+    user = world.users[persona]
+    events = list(timeline(user, worked_ticket))
+    assert not any(event.is_internal for event in events)
+    assert EventKind.INTERNAL_NOTE not in {event.kind for event in events}
+    assert "trace.log" not in {event.new_value for event in events}
+    assert [a.original_name for a in ticket_attachments(user, worked_ticket)] == ["fix.png"]
+    internal = Attachment.objects.get(original_name="trace.log")
+    with pytest.raises(NotFound):
+        get_visible_attachment(user, internal.pk)
+    public = Attachment.objects.get(original_name="fix.png")
+    assert get_visible_attachment(user, public.pk) == public
+
+
+@pytest.mark.parametrize("persona", ["tier1", "tier2", "support_manager"])
+def test_agents_see_internal_entries(world: World, worked_ticket: Ticket, persona: str) -> None:
+    user = world.users[persona]
+    kinds = [event.kind for event in timeline(user, worked_ticket)]
+    assert EventKind.INTERNAL_NOTE in kinds
+    names = {a.original_name for a in ticket_attachments(user, worked_ticket)}
+    assert names == {"fix.png", "trace.log"}
+    internal = Attachment.objects.get(original_name="trace.log")
+    assert get_visible_attachment(user, internal.pk) == internal
+
+
+@pytest.mark.parametrize("persona", ["colleague", "data_owner", "outsider", "southbank_requester"])
+def test_attachments_of_invisible_tickets_are_not_found(
+    world: World, worked_ticket: Ticket, persona: str
+) -> None:
+    user = world.users[persona]
+    for attachment in Attachment.objects.all():
+        with pytest.raises(NotFound):
+            get_visible_attachment(user, attachment.pk)
+
+
+def test_missing_attachment_is_not_found(world: World) -> None:
+    with pytest.raises(NotFound):
+        get_visible_attachment(world.users["tier1"], 987654)
+
+
+# Predicates ---------------------------------------------------------------------------
+
+
+def test_only_active_agents_are_agents(world: World) -> None:
+    assert access.is_agent(world.users["tier1"])
+    assert not access.is_agent(world.users["key_user"])
+    assert not access.is_agent(world.users["institution_admin"])
+    tier2 = world.users["tier2"]
+    tier2.is_active = False
+    tier2.save()
+    assert not access.is_agent(tier2)
+    assert not access.can_work_ticket(tier2)
+    assert not access.can_be_assigned(tier2)
+
+
+def test_only_managers_configure_the_desk(world: World) -> None:
+    assert access.can_manage_desk(world.users["support_manager"])
+    assert not access.can_manage_desk(world.users["tier1"])
+    assert not access.can_manage_desk(world.users["institution_admin"])

@@ -1,0 +1,68 @@
+from typing import Any
+
+import pytest
+
+from hypercare.accounts.models import User
+from hypercare.errors import NotFound
+from hypercare.tickets.choices import Status
+from hypercare.tickets.models import Ticket
+from hypercare.tickets.selectors import (
+    TicketFilters,
+    queue,
+    queue_counts,
+    ticket_list,
+    visible_tickets_among,
+)
+from hypercare.tickets.services.workflow import assign_ticket, change_status
+from tests import factories
+
+
+def test_queues_hold_open_tickets_by_owner_and_team(
+    agent: User, tier2_agent: User, requester: User
+) -> None:
+    desk = factories.team("Desk")
+    desk.members.add(agent)
+    mine = factories.ticket(requester)
+    assign_ticket(ticket=mine, actor=agent, assignee=agent)
+    teams = factories.ticket(requester)
+    Ticket.objects.filter(pk=teams.pk).update(team=desk)
+    theirs = factories.ticket(requester)
+    assign_ticket(ticket=theirs, actor=agent, assignee=tier2_agent)
+    done = factories.ticket(requester)
+    change_status(ticket=done, actor=agent, status=Status.RESOLVED)
+
+    def pks(name: str, **filters: Any) -> set[int]:
+        return {t.pk for t in queue(agent, name, TicketFilters(**filters))}
+
+    assert pks("mine") == {mine.pk}
+    assert pks("team") == {teams.pk}
+    assert pks("unassigned") == {teams.pk}
+    assert pks("all") == {mine.pk, teams.pk, theirs.pk}
+    assert pks("all", status=(Status.RESOLVED,)) == {done.pk}
+    assert queue_counts(agent) == {"mine": 1, "team": 1, "unassigned": 1, "all": 3}
+
+
+def test_queue_counts_take_one_query(
+    agent: User, requester: User, django_assert_num_queries: Any
+) -> None:
+    factories.ticket(requester)
+    assert agent.roles  # loaded once per request in real use
+    with django_assert_num_queries(1):
+        queue_counts(agent)
+
+
+def test_requested_by_me_covers_tickets_reported_for_others(
+    key_user: User, requester: User
+) -> None:
+    reported = factories.ticket(requester, actor=key_user)
+    factories.ticket(requester)
+    mine = ticket_list(key_user, TicketFilters(requested_by_me=True))
+    assert [t.pk for t in mine] == [reported.pk]
+
+
+def test_tickets_among_refuses_when_any_is_hidden(outsider: User, requester: User) -> None:
+    visible = factories.ticket(outsider)
+    hidden = factories.ticket(requester)
+    assert visible_tickets_among(outsider, [visible.pk]) == [visible]
+    with pytest.raises(NotFound):
+        visible_tickets_among(outsider, [visible.pk, hidden.pk])
