@@ -168,6 +168,7 @@ INFORMATIVE_ROWS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("search p50 (ms)", ("http", "search", "p50_ms")),
     ("in-process creation (tickets/s)", ("in_process", "create", "tickets_per_s")),
     ("queries per list page", ("queries_per_list_page",)),
+    ("searches finding tickets (share)", ("search_hit_share",)),
     ("server peak RSS, largest process (MiB)", ("server", "peak_memory", "max_process_mib")),
     ("server peak RSS, all processes (MiB)", ("server", "peak_memory", "sum_mib")),
     ("seeding time (s)", ("seed_s",)),

@@ -197,8 +197,11 @@ def _in_process(workload: Workload, options: Options) -> dict[str, Any]:
         with CaptureQueriesContext(connection) as captured:
             send(path)
         queries[f"queries_per_{name}_page"] = len(captured.captured_queries)
+    searches_finding = sum(agent.get(path).json()["count"] > 0 for path in workload.search_paths)
     return {
         **queries,
+        # A search index that stopped being maintained answers fast and finds nothing.
+        "search_hit_share": round(searches_finding / len(workload.search_paths), 2),
         "in_process": {
             "queue_list": time_requests(send, workload.queue_paths),
             "ticket_detail": time_requests(send, workload.detail_paths),

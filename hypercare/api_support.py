@@ -39,12 +39,20 @@ def actor(request: HttpRequest) -> User:
 
 
 def paginate(items: "QuerySet[Any]", paging: PageQuery) -> dict[str, Any]:
+    """One page of ``items`` and how many there are in all.
+
+    The page's keys are picked by a subquery on the listed table alone, and only those
+    rows are read with their related rows. Slicing the joined query instead makes the
+    database carry every joined column of every matching row through the sort: a team
+    queue of 3 400 open tickets cost about twice as much that way (``bench/``).
+    """
     start = (paging.page - 1) * paging.page_size
+    page_keys = items.values("pk")[start : start + paging.page_size]
     return {
         "count": items.count(),
         "page": paging.page,
         "page_size": paging.page_size,
-        "results": list(items[start : start + paging.page_size]),
+        "results": list(items.filter(pk__in=page_keys)),
     }
 
 

@@ -10,7 +10,7 @@ import os
 import sys
 
 import django
-from django.core.management import execute_from_command_line
+from django.core.management import CommandError, execute_from_command_line
 
 from hypercare import health, server
 
@@ -34,7 +34,7 @@ def main(argv: list[str] | None = None) -> int:
     command = _parser().parse_args(args[:1]).command
     rest = args[1:]
     if command == "serve":
-        _serve(rest)
+        return _serve(rest)
     if command == "check":
         return _check(rest)
     if command == "manage":
@@ -58,7 +58,8 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _serve(args: list[str]) -> None:
+def _serve(args: list[str]) -> int:
+    """Serve until stopped; the answer is only ever a failure to start."""
     parser = argparse.ArgumentParser(prog="hypercare serve", description=COMMANDS["serve"])
     parser.add_argument(
         "--bind",
@@ -69,7 +70,11 @@ def _serve(args: list[str]) -> None:
     )
     options = parser.parse_args(args)
     django.setup()
-    server.serve(options.bind)
+    try:
+        server.serve(options.bind)
+    except (CommandError, OSError) as exc:
+        print(f"hypercare serve: cannot start: {exc}", file=sys.stderr)
+        return 1
 
 
 def _bind(value: str) -> str:

@@ -30,8 +30,12 @@ def parse_bind(value: str) -> str:
 
 
 def prepare() -> None:
-    """Bring the database and the static files up to date with the code."""
-    call_command("migrate", interactive=False, verbosity=0)
+    """Check the project, then bring the database and the static files up to date.
+
+    A broken configuration stops here with Django's system check report, not at the
+    first request.
+    """
+    call_command("migrate", interactive=False, verbosity=0, skip_checks=False)
     call_command("collectstatic", interactive=False, verbosity=0)
 
 

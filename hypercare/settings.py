@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "hypercare.accounts",
     "hypercare.orgs",
     "hypercare.tickets",
+    "hypercare.sla",
+    "hypercare.notifications",
     "hypercare.web",
 ]
 

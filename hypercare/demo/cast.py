@@ -95,22 +95,22 @@ class TeamSpec:
 
 
 SUPPORT_PEOPLE = (
-    Person("meera.nair", "Meera Nair", (Role.SUPPORT_MANAGER,), "Support manager"),
-    Person("daniel.reyes", "Daniel Reyes", (Role.ESCALATION_MANAGER,), "Escalation manager"),
-    Person("tara.singh", "Tara Singh", (Role.TIER1,), "Service desk lead"),
-    Person("owen.hughes", "Owen Hughes", (Role.TIER1,), "Service desk analyst"),
-    Person("lucia.gomez", "Lucia Gomez", (Role.TIER1,), "Service desk analyst"),
-    Person("arjun.mehta", "Arjun Mehta", (Role.TIER2,), "Finance consultant"),
-    Person("grace.obi", "Grace Obi", (Role.TIER2,), "Fees consultant"),
-    Person("fatima.khan", "Fatima Khan", (Role.TIER2,), "Academics consultant"),
-    Person("liam.walsh", "Liam Walsh", (Role.TIER2,), "Exams consultant"),
-    Person("priya.raman", "Priya Raman", (Role.TIER2,), "HR consultant"),
-    Person("noah.berg", "Noah Berg", (Role.TIER2,), "Payroll consultant"),
-    Person("kenji.sato", "Kenji Sato", (Role.TIER3,), "Platform engineer"),
-    Person("ana.silva", "Ana Silva", (Role.TIER3,), "Integration engineer"),
+    Person("meera.nair", "Meera Nair", (Role.SUPPORT_MANAGER,)),
+    Person("daniel.reyes", "Daniel Reyes", (Role.ESCALATION_MANAGER,)),
+    Person("tara.singh", "Tara Singh", (Role.TIER1,)),
+    Person("owen.hughes", "Owen Hughes", (Role.TIER1,)),
+    Person("lucia.gomez", "Lucia Gomez", (Role.TIER1,)),
+    Person("arjun.mehta", "Arjun Mehta", (Role.TIER2,)),
+    Person("grace.obi", "Grace Obi", (Role.TIER2,)),
+    Person("fatima.khan", "Fatima Khan", (Role.TIER2,)),
+    Person("liam.walsh", "Liam Walsh", (Role.TIER2,)),
+    Person("priya.raman", "Priya Raman", (Role.TIER2,)),
+    Person("noah.berg", "Noah Berg", (Role.TIER2,)),
+    Person("kenji.sato", "Kenji Sato", (Role.TIER3,)),
+    Person("ana.silva", "Ana Silva", (Role.TIER3,)),
 )
 # The admin is created last: its presence marks a complete load.
-ADMIN = Person(ADMIN_USERNAME, "Sam Admin", (Role.ADMIN,), "System admin")
+ADMIN = Person(ADMIN_USERNAME, "Sam Admin", (Role.ADMIN,))
 
 SERVICE_DESK = TeamSpec(
     "Service Desk", "service-desk", Tier.SERVICE_DESK, "tara.singh", ("owen.hughes", "lucia.gomez")

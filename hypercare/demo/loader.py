@@ -32,9 +32,8 @@ class DemoRefused(Exception):
 def demo_is_loaded() -> bool:
     """The admin account is created last, so its presence means a complete load."""
     slugs = [spec.slug for spec in cast.INSTITUTIONS]
-    return User.objects.filter(
-        username=cast.ADMIN_USERNAME
-    ).exists() and Institution.objects.filter(slug__in=slugs).count() == len(slugs)
+    admin_exists = User.objects.filter(username=cast.ADMIN_USERNAME).exists()
+    return admin_exists and Institution.objects.filter(slug__in=slugs).count() == len(slugs)
 
 
 def load_demo(*, now: datetime | None = None) -> bool:

@@ -83,7 +83,9 @@ class BusinessCalendar:
         unknown = sorted(set(hours) - set(range(7)))
         if unknown:
             raise ValueError(f"weekly_hours: weekdays are 0 (Monday) to 6 (Sunday), not {unknown}")
-        weekly = tuple(tuple(hours.get(weekday, ())) for weekday in range(7))
+        weekly = tuple(
+            tuple((start, end) for start, end in hours.get(weekday, ())) for weekday in range(7)
+        )
         return cls(time_zone, weekly, frozenset(closed_dates))
 
     @classmethod

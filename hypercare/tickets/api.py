@@ -66,7 +66,8 @@ def create_ticket(request: HttpRequest, payload: TicketCreateIn) -> Status[Ticke
         module=module,
         **payload.model_dump(exclude={"institution_id", "requester_id", "module"}),
     )
-    return Status(201, selectors.get_visible_ticket(user, ticket.pk))
+    # Whoever opens a ticket may see it, and it holds every related row the answer shows.
+    return Status(201, ticket)
 
 
 def _intake_institution(user: User, institution_id: int | None) -> Institution:

@@ -1,6 +1,20 @@
+from typing import Any
+
 from django.apps import AppConfig
+from django.db import connections
+from django.db.models.signals import post_migrate
+
+
+def _repair_search_index(using: str, **kwargs: Any) -> None:
+    from hypercare.tickets.search_index import ensure_search_index
+
+    ensure_search_index(connections[using])
 
 
 class TicketsConfig(AppConfig):
     name = "hypercare.tickets"
     verbose_name = "Tickets"
+
+    def ready(self) -> None:
+        # Schema upkeep, not domain flow: SQLite table rebuilds drop the FTS triggers.
+        post_migrate.connect(_repair_search_index, sender=self)

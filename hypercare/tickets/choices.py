@@ -136,3 +136,5 @@ class EventKind(models.TextChoices):
     TIER_CHANGED = "tier_changed", "Tier changed"
     ATTACHMENT_ADDED = "attachment_added", "Attachment added"
     REOPENED = "reopened", "Reopened"
+    SLA_WARNING = "sla_warning", "SLA warning"
+    SLA_BREACHED = "sla_breached", "SLA breached"

@@ -57,7 +57,7 @@ def record_reopened(ticket: Ticket, actor: User, at: datetime, old: str) -> Tick
 
 
 def record_priority_change(
-    ticket: Ticket, actor: User, at: datetime, old: str, new: str, reason: str
+    ticket: Ticket, actor: User | None, at: datetime, old: str, new: str, reason: str
 ) -> TicketEvent:
     return _append(
         ticket, EventKind.PRIORITY_CHANGED, actor, at, old_value=old, new_value=new, reason=reason
@@ -97,7 +97,7 @@ def record_team_change(
 
 
 def record_tier_change(
-    ticket: Ticket, actor: User, at: datetime, old: int, new: int, note: str
+    ticket: Ticket, actor: User | None, at: datetime, old: int, new: int, note: str
 ) -> TicketEvent:
     return _append(
         ticket,
@@ -115,4 +115,28 @@ def record_attachment_added(
 ) -> TicketEvent:
     return _append(
         ticket, EventKind.ATTACHMENT_ADDED, actor, at, new_value=name, is_internal=is_internal
+    )
+
+
+def record_sla_warning(ticket: Ticket, at: datetime, clock: str, due_at: datetime) -> TicketEvent:
+    return _append(
+        ticket,
+        EventKind.SLA_WARNING,
+        None,
+        at,
+        new_value=clock,
+        reason=f"Due {due_at.isoformat()}",
+        is_internal=True,
+    )
+
+
+def record_sla_breach(ticket: Ticket, at: datetime, clock: str, due_at: datetime) -> TicketEvent:
+    return _append(
+        ticket,
+        EventKind.SLA_BREACHED,
+        None,
+        at,
+        new_value=clock,
+        reason=f"Due {due_at.isoformat()}",
+        is_internal=True,
     )

@@ -4,8 +4,10 @@ from typing import Any, NoReturn
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 
 from hypercare.orgs.choices import ModuleCode, Tier
+from hypercare.sla.choices import ClockState
 from hypercare.tickets.choices import (
     AffectedWorkflow,
     Category,
@@ -73,6 +75,29 @@ class Ticket(models.Model):
         related_name="assigned_tickets",
     )
 
+    # SLA clocks, planned by hypercare.sla.services from the ticket's own timeline. Due
+    # times are stored so that finding breaches is an indexed query, not a timer.
+    sla_policy = models.ForeignKey(
+        "sla.SlaPolicy", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    first_response_state = models.CharField(
+        max_length=20, choices=ClockState.choices, default=ClockState.NO_TARGET
+    )
+    first_response_due_at = models.DateTimeField(null=True, blank=True)
+    first_response_warn_at = models.DateTimeField(null=True, blank=True)
+    first_response_warned_at = models.DateTimeField(null=True, blank=True)
+    first_response_breached_at = models.DateTimeField(null=True, blank=True)
+    resolution_state = models.CharField(
+        max_length=20, choices=ClockState.choices, default=ClockState.NO_TARGET
+    )
+    resolution_due_at = models.DateTimeField(null=True, blank=True)
+    resolution_warn_at = models.DateTimeField(null=True, blank=True)
+    resolution_warned_at = models.DateTimeField(null=True, blank=True)
+    resolution_breached_at = models.DateTimeField(null=True, blank=True)
+    sla_paused_minutes = models.FloatField(
+        default=0, help_text="Business minutes the resolution clock has been paused."
+    )
+
     created_at = models.DateTimeField(db_index=True)
     updated_at = models.DateTimeField()
     first_responded_at = models.DateTimeField(null=True, blank=True)
@@ -91,6 +116,26 @@ class Ticket(models.Model):
             ),
             models.Index(fields=["requester", "created_at"], name="ticket_requester"),
             models.Index(fields=["status", "created_at"], name="ticket_status"),
+            models.Index(
+                fields=["first_response_due_at"],
+                condition=Q(first_response_state=ClockState.RUNNING),
+                name="ticket_fr_due",
+            ),
+            models.Index(
+                fields=["first_response_warn_at"],
+                condition=Q(first_response_state=ClockState.RUNNING),
+                name="ticket_fr_warn",
+            ),
+            models.Index(
+                fields=["resolution_due_at"],
+                condition=Q(resolution_state=ClockState.RUNNING),
+                name="ticket_res_due",
+            ),
+            models.Index(
+                fields=["resolution_warn_at"],
+                condition=Q(resolution_state=ClockState.RUNNING),
+                name="ticket_res_warn",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -22,6 +22,8 @@ from hypercare.tickets.models import (
 )
 
 LIST_RELATED = ("institution", "module", "requester", "assignee", "team")
+# One ticket is shown with who reported it as well.
+DETAIL_RELATED = (*LIST_RELATED, "reported_by")
 
 PRIORITY_RANK = Case(
     *[When(priority=priority, then=Value(rank)) for rank, priority in enumerate(PRIORITY_ORDER)],
@@ -64,7 +66,7 @@ def visible_tickets(user: User) -> QuerySet[Ticket]:
 
 def get_visible_ticket(user: User, pk: int) -> Ticket:
     """The ticket, or NotFound when it does not exist or ``user`` may not see it."""
-    ticket = visible_tickets(user).select_related(*LIST_RELATED).filter(pk=pk).first()
+    ticket = visible_tickets(user).select_related(*DETAIL_RELATED).filter(pk=pk).first()
     if ticket is None:
         raise NotFound("No such ticket.")
     return ticket

@@ -11,6 +11,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from hypercare.accounts.models import User
 from hypercare.orgs.choices import ModuleCode, Tier
@@ -173,3 +175,44 @@ def test_attachment_list_costs_the_same_queries_for_one_and_many_files(
         people["requester"].username,
         people["key_user"].username,
     }
+
+
+def test_ticket_detail_is_one_query_after_authentication(
+    people: dict[str, User], api_as: Any, django_assert_num_queries: Any
+) -> None:
+    ticket = factories.ticket(people["requester"], actor=people["key_user"])
+    workflow.assign_ticket(ticket=ticket, actor=people["agent"], assignee=people["agent"])
+    client = api_as(people["requester"])
+    client.get("/tickets")
+
+    with django_assert_num_queries(AUTHENTICATION + 1):
+        response = client.get(f"/tickets/{ticket.reference}")
+
+    assert response.json()["reported_by"]["username"] == people["key_user"].username
+    assert response.json()["assignee"]["username"] == people["agent"].username
+
+
+def test_opening_a_ticket_answers_without_reading_it_back(requester: User, api_as: Any) -> None:
+    client = api_as(requester)
+    client.get("/tickets")
+    body = {
+        "module": "fees",
+        "category": "question",
+        "category_details": {"screen_or_report": "Fee receipt"},
+        "title": "Fee receipt does not print",
+        "description": "Clicking Print shows a blank page.",
+        "urgency": "medium",
+        "impact": "high",
+    }
+
+    with CaptureQueriesContext(connection) as captured:
+        response = client.post("/tickets", body)
+
+    assert response.status_code == 201
+    assert response.json()["reported_by"]["username"] == requester.username
+    statements = [query["sql"] for query in captured.captured_queries]
+    inserted = next(
+        n for n, sql in enumerate(statements) if sql.startswith('INSERT INTO "tickets_ticket"')
+    )
+    read_back = [sql for sql in statements[inserted:] if 'FROM "tickets_ticket" ' in sql]
+    assert read_back == []

@@ -13,7 +13,11 @@ from tests import factories
 from tests.browser.conftest import serious_accessibility_problems, shoot, sign_in
 from tests.web.conftest import PNG
 
-pytestmark = pytest.mark.browser
+# Data migrations (default templates and the like) must survive each test's flush.
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 DROP_SCREENSHOT = """([zone, bytes]) => {
   const file = new File([new Uint8Array(bytes)], "gateway-error.png", {type: "image/png"});
@@ -38,7 +42,6 @@ def report_integration_failure(page: Page, base: str) -> str:
     page.get_by_text("Many people or a whole office cannot work").click()
     page.get_by_text("Today").click()
     zone = page.locator("[data-dropzone]")
-    zone.evaluate_handle("z => z")
     page.evaluate(DROP_SCREENSHOT, [zone.element_handle(), list(PNG)])
     expect(zone.locator(".dropzone__list")).to_contain_text("gateway-error.png")
     shoot(page, "portal-report-details")
@@ -86,6 +89,7 @@ def test_requester_reports_agent_answers_requester_confirms(
     agent.locator("#change-status").get_by_label("New status").select_option(label="Resolved")
     agent.locator("#change-status").get_by_role("button", name="Save").click()
     expect(agent.locator("#ticket-badges")).to_contain_text("Resolved")
+    expect(agent.locator("#timeline")).to_contain_text("changed the status from New to Resolved")
     shoot(agent, "desk-ticket")
 
     requester.goto(f"{base}/portal/tickets/{ticket.pk}/")
@@ -173,6 +177,8 @@ def test_main_pages_have_no_serious_accessibility_problems(
         page.goto(f"{base}{url}")
         shoot(page, name)
         found = serious_accessibility_problems(page)
+        if page.evaluate("document.documentElement.scrollWidth > window.innerWidth"):
+            found.append("the page scrolls sideways")
         if found:
             problems[url] = found
 

@@ -1,4 +1,8 @@
+import os
+from pathlib import Path
+
 import pytest
+from django.conf import LazySettings
 
 from hypercare import cli, server
 
@@ -60,3 +64,25 @@ def test_manage_passes_through_to_django(capsys: pytest.CaptureFixture[str]) -> 
     assert cli.main(["manage", "diffsettings", "--output", "unified"]) == 0
 
     assert "ROOT_URLCONF" in capsys.readouterr().out
+
+
+def test_serve_reports_why_it_cannot_start(
+    db: None,
+    settings: LazySettings,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the static folder should be")
+    settings.STATIC_ROOT = blocker / "static"
+    monkeypatch.setattr(os, "execv", _must_not_start)
+
+    assert cli.main(["serve", "--bind", "127.0.0.1:8000"]) == 1
+
+    err = capsys.readouterr().err
+    assert "cannot start" in err and str(blocker) in err
+
+
+def _must_not_start(*args: object) -> None:
+    raise AssertionError("gunicorn must not start when preparing failed")

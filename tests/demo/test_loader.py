@@ -1,8 +1,10 @@
-from datetime import timedelta
+import io
+from datetime import datetime, timedelta
 
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
+from django.test import TestCase
 
 from hypercare.accounts.choices import INSTITUTION_ROLES, SUPPORT_ROLES, Role
 from hypercare.accounts.models import RoleGrant, User
@@ -17,86 +19,101 @@ from hypercare.tickets.models import RoutingRule, Ticket, TicketEvent
 from tests import factories
 
 
-def test_demo_loads_institutions_people_teams_and_accounts(db: None) -> None:
-    assert load_demo() is True
+class LoadedDemoTests(TestCase):
+    """Loading takes seconds, so the tests of its result share one load, rolled back after."""
 
-    institutions = Institution.objects.all()
-    assert {i.time_zone for i in institutions} == {
-        "Asia/Kolkata",
-        "Europe/London",
-        "America/Chicago",
-    }
-    assert all(i.phase == Phase.HYPERCARE and i.go_live_date.year == 2026 for i in institutions)
-    assert not Module.objects.filter(owners=None).exists()
-    for institution in institutions:
-        kinds = set(institution.integrations.values_list("kind", flat=True))
-        assert kinds == set(IntegrationKind.values)
-    assert not Integration.objects.filter(contacts=None).exists()
+    loaded_at: datetime
+    output: str
 
-    assert set(RoleGrant.objects.values_list("role", flat=True)) == set(Role.values)
-    support_people = User.objects.filter(role_grants__role__in=SUPPORT_ROLES)
-    assert not support_people.filter(institution__isnull=False).exists()
-    institution_people = User.objects.filter(role_grants__role__in=INSTITUTION_ROLES)
-    assert not institution_people.filter(institution__isnull=True).exists()
+    @classmethod
+    def setUpTestData(cls) -> None:
+        out = io.StringIO()
+        cls.loaded_at = clock.now()
+        call_command("demo", stdout=out)
+        cls.output = out.getvalue()
 
-    assert set(Team.objects.values_list("tier", flat=True)) == {
-        Tier.SERVICE_DESK,
-        Tier.FUNCTIONAL,
-        Tier.TECHNICAL,
-    }
-    assert not Team.objects.filter(lead=None).exists()
-    assert RoutingRule.objects.filter(category="", module_code="").count() == 1
+    def test_institutions_are_in_hypercare_with_owned_modules_and_integrations(self) -> None:
+        institutions = Institution.objects.all()
 
-    for account in cast.accounts():
-        assert authenticate(username=account.username, password=account.password) is not None
-    admin = User.objects.get(username=cast.ADMIN_USERNAME)
-    assert admin.is_superuser and admin.is_staff
+        assert {i.time_zone for i in institutions} == {
+            "Asia/Kolkata",
+            "Europe/London",
+            "America/Chicago",
+        }
+        for institution in institutions:
+            assert institution.phase == Phase.HYPERCARE
+            assert institution.go_live_date is not None
+            assert institution.go_live_date.year == 2026
+            kinds = set(institution.integrations.values_list("kind", flat=True))
+            assert kinds == set(IntegrationKind.values)
+        assert not Module.objects.filter(owners=None).exists()
+        assert not Integration.objects.filter(contacts=None).exists()
 
+    def test_every_role_is_held_and_support_staff_belong_to_no_institution(self) -> None:
+        assert set(RoleGrant.objects.values_list("role", flat=True)) == set(Role.values)
+        support = User.objects.filter(role_grants__role__in=SUPPORT_ROLES)
+        assert not support.filter(institution__isnull=False).exists()
+        institution_side = User.objects.filter(role_grants__role__in=INSTITUTION_ROLES)
+        assert not institution_side.filter(institution__isnull=True).exists()
 
-def test_demo_tickets_cover_every_category_status_and_priority(db: None) -> None:
-    now = clock.now()
-    load_demo(now=now)
+    def test_teams_of_every_tier_have_leads_and_a_catch_all_rule(self) -> None:
+        tiers = set(Team.objects.values_list("tier", flat=True))
+        assert tiers == {Tier.SERVICE_DESK, Tier.FUNCTIONAL, Tier.TECHNICAL}
+        assert not Team.objects.filter(lead=None).exists()
+        assert RoutingRule.objects.filter(category="", module_code="").count() == 1
+        assert not Ticket.objects.filter(team=None).exists()
 
-    tickets = Ticket.objects.select_related("institution")
-    assert tickets.count() == 300
-    assert set(tickets.values_list("category", flat=True)) == set(Category.values)
-    assert set(tickets.values_list("status", flat=True)) == set(Status.values)
-    assert set(tickets.values_list("priority", flat=True)) == set(Priority.values)
-    for ticket in tickets:
-        stored = validate_category_details(
-            category=ticket.category,
-            details=ticket.category_details,
-            institution=ticket.institution,
-        )
-        assert stored == ticket.category_details
-    assert not tickets.filter(team=None).exists()
-    assert not tickets.exclude(status=Status.NEW).filter(assignee=None).exists()
+    def test_every_account_signs_in_with_the_printed_password(self) -> None:
+        for account in cast.accounts():
+            user = authenticate(username=account.username, password=account.password)
+            assert user is not None, account.username
+        admin = User.objects.get(username=cast.ADMIN_USERNAME)
+        assert admin.is_superuser and admin.is_staff
 
-    events = TicketEvent.objects.all()
-    assert events.filter(kind=EventKind.PUBLIC_REPLY).exists()
-    assert events.filter(kind=EventKind.INTERNAL_NOTE).exists()
-    assert events.filter(kind=EventKind.TIER_CHANGED).exists()
-    oldest = tickets.order_by("created_at").first()
-    assert oldest is not None and oldest.created_at >= now - timedelta(days=61)
-    assert not events.filter(created_at__gt=now).exists()
+    def test_tickets_cover_every_category_status_and_priority(self) -> None:
+        tickets = Ticket.objects.all()
 
+        assert tickets.count() == 300
+        assert set(tickets.values_list("category", flat=True)) == set(Category.values)
+        assert set(tickets.values_list("status", flat=True)) == set(Status.values)
+        assert set(tickets.values_list("priority", flat=True)) == set(Priority.values)
+        assert not tickets.exclude(status=Status.NEW).filter(assignee=None).exists()
 
-def test_demo_command_runs_twice_without_changing_anything(
-    db: None, capsys: pytest.CaptureFixture[str]
-) -> None:
-    call_command("demo")
-    first = capsys.readouterr().out
-    counts = (User.objects.count(), Ticket.objects.count(), TicketEvent.objects.count())
+    def test_every_ticket_answers_its_category_questions(self) -> None:
+        for ticket in Ticket.objects.select_related("institution"):
+            stored = validate_category_details(
+                category=ticket.category,
+                details=ticket.category_details,
+                institution=ticket.institution,
+            )
+            assert stored == ticket.category_details, ticket.reference
 
-    call_command("demo")
-    second = capsys.readouterr().out
+    def test_timelines_have_replies_notes_and_hand_overs_in_the_past_sixty_days(self) -> None:
+        events = TicketEvent.objects.all()
 
-    assert (User.objects.count(), Ticket.objects.count(), TicketEvent.objects.count()) == counts
-    assert "Loaded the demo" in first
-    assert "already loaded; nothing changed" in second
-    for output in (first, second):
-        assert "ananya.iyer" in output and "Sahyadri University" in output
-        assert f"user admin / password {cast.DEMO_PASSWORD}" in output
+        for kind in (EventKind.PUBLIC_REPLY, EventKind.INTERNAL_NOTE, EventKind.TIER_CHANGED):
+            assert events.filter(kind=kind).exists(), kind
+        oldest = Ticket.objects.order_by("created_at").first()
+        assert oldest is not None
+        assert oldest.created_at >= self.loaded_at - timedelta(days=61)
+        assert not events.filter(created_at__gt=clock.now()).exists()
+
+    def test_first_run_prints_the_accounts_and_the_admin_line(self) -> None:
+        assert "Loaded the demo" in self.output
+        for account in cast.accounts():
+            assert account.username in self.output
+        assert f"user admin / password {cast.DEMO_PASSWORD}" in self.output
+
+    def test_running_again_changes_nothing_and_prints_the_accounts_again(self) -> None:
+        counts = (User.objects.count(), Ticket.objects.count(), TicketEvent.objects.count())
+        out = io.StringIO()
+
+        call_command("demo", stdout=out)
+
+        assert (User.objects.count(), Ticket.objects.count(), TicketEvent.objects.count()) == counts
+        assert "already loaded; nothing changed" in out.getvalue()
+        assert "ananya.iyer" in out.getvalue()
+        assert f"user admin / password {cast.DEMO_PASSWORD}" in out.getvalue()
 
 
 def test_demo_refuses_a_database_holding_other_data(db: None) -> None:

@@ -9,9 +9,11 @@ from hypercare import access
 from hypercare.accounts.models import User
 from hypercare.errors import InvalidTransition
 from hypercare.lib import clock
+from hypercare.sla.services import replan_ticket
 from hypercare.tickets import events
 from hypercare.tickets.choices import Status
 from hypercare.tickets.models import Ticket, TicketEvent
+from hypercare.tickets.services import notices
 from hypercare.tickets.services.common import check_text, lock, require
 
 MAX_BODY = 50_000
@@ -56,7 +58,10 @@ def add_public_reply(*, ticket: Ticket, actor: User, body: str) -> TicketEvent:
             ticket.first_responded_at = at
         ticket.updated_at = at
         ticket.save(update_fields=["status", "resolved_at", "first_responded_at", "updated_at"])
-        return events.record_public_reply(ticket, actor, at, text)
+        reply = events.record_public_reply(ticket, actor, at, text)
+        replan_ticket(ticket, at=at)
+        notices.public_reply(ticket, reply, actor, from_support=from_support)
+        return reply
 
 
 def _reopen(ticket: Ticket, actor: User, at: datetime) -> None:

@@ -9,11 +9,13 @@ from hypercare.accounts.models import User
 from hypercare.errors import ValidationFailed
 from hypercare.lib import clock
 from hypercare.orgs.models import Institution, Module
+from hypercare.sla.services import replan_ticket
 from hypercare.tickets import events
 from hypercare.tickets.category_details import validate_category_details
 from hypercare.tickets.choices import AffectedWorkflow, Category, Channel, Level, priority_for
 from hypercare.tickets.models import Ticket
 from hypercare.tickets.routing import route_for
+from hypercare.tickets.services import notices
 from hypercare.tickets.services.common import check_choice, check_text, require
 
 
@@ -83,5 +85,7 @@ def open_ticket(
             created_at=at,
             updated_at=at,
         )
-        events.record_created(ticket, actor, at)
+        created = events.record_created(ticket, actor, at)
+        replan_ticket(ticket, at=at)
+        notices.ticket_received(ticket, created)
     return ticket

@@ -11,10 +11,12 @@ from hypercare.errors import InvalidTransition, ValidationFailed
 from hypercare.lib import clock
 from hypercare.orgs.choices import Tier
 from hypercare.orgs.models import Module, Team
+from hypercare.sla.services import replan_ticket
 from hypercare.tickets import events
 from hypercare.tickets.category_details import validate_category_details
 from hypercare.tickets.choices import ALLOWED_TRANSITIONS, Category, Priority, Status
 from hypercare.tickets.models import Ticket
+from hypercare.tickets.services import notices
 from hypercare.tickets.services.common import check_choice, check_text, lock, require
 from hypercare.tickets.services.conversation import can_still_reopen
 
@@ -47,13 +49,17 @@ def change_status(*, ticket: Ticket, actor: User, status: str, reason: str = "")
             ticket.status = status
             ticket.resolved_at = None
             events.record_reopened(ticket, actor, at, old)
+            changed = None
         else:
             _take_if_unowned(ticket, actor, at)
             ticket.status = status
-            events.record_status_change(ticket, actor, at, old, status, reason.strip())
+            changed = events.record_status_change(ticket, actor, at, old, status, reason.strip())
         _stamp_lifecycle(ticket, status, at)
         ticket.updated_at = at
         ticket.save()
+        replan_ticket(ticket, at=at)
+        if changed is not None:
+            notices.status_changed(ticket, changed, actor)
     return ticket
 
 
@@ -89,7 +95,8 @@ def assign_ticket(
         ticket.assignee = assignee
         ticket.updated_at = at
         ticket.save(update_fields=["assignee", "updated_at"])
-        events.record_assignment(ticket, actor, at, old, new, reason.strip())
+        event = events.record_assignment(ticket, actor, at, old, new, reason.strip())
+        notices.assigned(ticket, event, actor)
     return ticket
 
 
@@ -114,6 +121,7 @@ def change_priority(*, ticket: Ticket, actor: User, priority: str, reason: str) 
         ticket.updated_at = at
         ticket.save(update_fields=["priority", "priority_overridden", "updated_at"])
         events.record_priority_change(ticket, actor, at, old, priority, why)
+        replan_ticket(ticket, at=at)
     return ticket
 
 

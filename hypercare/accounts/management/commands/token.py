@@ -41,9 +41,10 @@ class Command(BaseCommand):
             raise CommandError(exc.message) from None
 
     def _create(self, username: str, name: str) -> None:
-        token, plain = issue_token(user=_user(username), name=name)
+        user = _user(username)
+        token, plain = issue_token(user=user, name=name)
         self.stderr.write(
-            f"Token {token.pk} ({token.name}) for {username}. It is shown only now: "
+            f"Token {token.pk} ({token.name}) for {user.username}. It is shown only now: "
             "keep it somewhere safe."
         )
         self.stdout.write(plain)

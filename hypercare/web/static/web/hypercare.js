@@ -125,7 +125,14 @@
         update();
       });
     }
+    var action = form.querySelector("[name=action]");
+    function showChoice() {
+      form.querySelector("[name=assignee]").hidden = action.value !== "assign";
+      form.querySelector("[name=status]").hidden = action.value !== "status";
+    }
+    action.addEventListener("change", showChoice);
     form.addEventListener("change", update);
+    showChoice();
     update();
   }
 

@@ -1,0 +1,20 @@
+from django.db import models
+
+
+class NotificationEvent(models.TextChoices):
+    """What a notification is about; each has one editable template."""
+
+    TICKET_RECEIVED = "ticket_received", "Ticket received (to the requester)"
+    PUBLIC_REPLY = "public_reply", "Public reply (to the requester)"
+    STATUS_CHANGED = "status_changed", "Status changed (to the requester)"
+    TICKET_RESOLVED = "ticket_resolved", "Ticket resolved (to the requester)"
+    TICKET_ASSIGNED = "ticket_assigned", "Ticket assigned (to the agent)"
+    SLA_WARNING = "sla_warning", "SLA warning (to assignee and team lead)"
+    SLA_BREACH = "sla_breach", "SLA breach (to assignee, team lead, escalation managers)"
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    SENDING = "sending", "Sending"
+    SENT = "sent", "Sent"
+    DEAD = "dead", "Dead letter"

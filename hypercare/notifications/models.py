@@ -1,0 +1,84 @@
+"""The outbox of notifications, their templates and people's preferences."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from hypercare.notifications.choices import DeliveryStatus, NotificationEvent
+
+
+class NotificationTemplate(models.Model):
+    """Subject and body (Django template syntax) for one event, editable by admins."""
+
+    event = models.CharField(max_length=30, choices=NotificationEvent.choices, unique=True)
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return self.get_event_display()
+
+
+class NotificationPreference(models.Model):
+    """A person's choice to receive (or not) email for one event. No row means yes."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
+    )
+    event = models.CharField(max_length=30, choices=NotificationEvent.choices)
+    email = models.BooleanField(default=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "event"], name="preference_unique_event"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.event} · {'on' if self.email else 'off'}"
+
+
+class OutboxMessage(models.Model):
+    """One email to send, written in the same transaction as the change that causes it.
+
+    ``dedupe_key`` makes enqueuing idempotent: the same cause never queues the same
+    message twice, even when two workers act on it.
+    """
+
+    event = models.CharField(max_length=30, choices=NotificationEvent.choices)
+    ticket = models.ForeignKey(
+        "tickets.Ticket", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    to_email = models.EmailField()
+    subject = models.CharField(max_length=250)
+    body = models.TextField()
+    dedupe_key = models.CharField(max_length=200, unique=True)
+    status = models.CharField(
+        max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField()
+    lease_until = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=Q(status=DeliveryStatus.PENDING),
+                name="outbox_pending_due",
+            ),
+            models.Index(
+                fields=["lease_until"],
+                condition=Q(status=DeliveryStatus.SENDING),
+                name="outbox_sending_lease",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} → {self.to_email} ({self.status})"

@@ -1,0 +1,53 @@
+"""Which notifications a ticket change queues, and for whom. Called inside services."""
+
+from hypercare.accounts.models import User
+from hypercare.notifications.choices import NotificationEvent
+from hypercare.notifications.services import notify
+from hypercare.tickets.choices import Status
+from hypercare.tickets.models import Ticket, TicketEvent
+
+
+def _requester_side(ticket: Ticket, actor: User) -> list[User | None]:
+    """The requester and whoever reported for them, but never the person who acted."""
+    return [person for person in (ticket.requester, ticket.reported_by) if person != actor]
+
+
+def ticket_received(ticket: Ticket, event: TicketEvent) -> None:
+    notify(
+        event=NotificationEvent.TICKET_RECEIVED,
+        ticket=ticket,
+        recipients=[ticket.requester],
+        cause=f"event:{event.pk}",
+    )
+
+
+def public_reply(ticket: Ticket, event: TicketEvent, actor: User, *, from_support: bool) -> None:
+    recipients = _requester_side(ticket, actor) if from_support else [ticket.assignee]
+    notify(
+        event=NotificationEvent.PUBLIC_REPLY,
+        ticket=ticket,
+        recipients=recipients,
+        cause=f"event:{event.pk}",
+        context={"author": actor.display_name, "body": event.body},
+    )
+
+
+def status_changed(ticket: Ticket, event: TicketEvent, actor: User) -> None:
+    resolved = ticket.status == Status.RESOLVED
+    notify(
+        event=NotificationEvent.TICKET_RESOLVED if resolved else NotificationEvent.STATUS_CHANGED,
+        ticket=ticket,
+        recipients=_requester_side(ticket, actor),
+        cause=f"event:{event.pk}",
+    )
+
+
+def assigned(ticket: Ticket, event: TicketEvent, actor: User) -> None:
+    if ticket.assignee is None or ticket.assignee == actor:
+        return
+    notify(
+        event=NotificationEvent.TICKET_ASSIGNED,
+        ticket=ticket,
+        recipients=[ticket.assignee],
+        cause=f"event:{event.pk}",
+    )
