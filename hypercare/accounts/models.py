@@ -6,6 +6,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 
 from hypercare.accounts.choices import INSTITUTION_ROLES, SUPPORT_ROLES, Role
+from hypercare.orgs.models import validate_time_zone
 
 
 class User(AbstractUser):
@@ -20,6 +21,12 @@ class User(AbstractUser):
     )
     erp_role = models.CharField(
         max_length=120, blank=True, help_text="The person's role in the ERP, e.g. Fee clerk."
+    )
+    time_zone = models.CharField(
+        max_length=64,
+        blank=True,
+        validators=[validate_time_zone],
+        help_text="Times are shown in this zone; empty means the institution's.",
     )
 
     @cached_property
@@ -36,6 +43,15 @@ class User(AbstractUser):
     @property
     def is_institution_user(self) -> bool:
         return self.institution_id is not None and not self.roles.isdisjoint(INSTITUTION_ROLES)
+
+    @property
+    def viewing_time_zone(self) -> str:
+        """The zone this person reads times in: their own, their institution's, or UTC."""
+        if self.time_zone:
+            return self.time_zone
+        if self.institution is not None:
+            return self.institution.time_zone
+        return "UTC"
 
     @property
     def display_name(self) -> str:

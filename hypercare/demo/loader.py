@@ -17,6 +17,7 @@ from hypercare.demo import cast, history
 from hypercare.demo.cast import DEMO_PASSWORD, InstitutionSpec, Person, TeamSpec
 from hypercare.demo.history import Desk, Site
 from hypercare.lib import clock
+from hypercare.notifications.models import OutboxMessage
 from hypercare.orgs.models import Institution, Integration, IntegrationContact, Team
 from hypercare.orgs.services import create_institution
 from hypercare.tickets.models import RoutingRule
@@ -60,6 +61,8 @@ def load_demo(*, now: datetime | None = None) -> bool:
         rng=random.Random(SEED),  # noqa: S311 (stories, not secrets)
     )
     _set_demo_password()
+    # The history is back-dated: its notifications were "sent" long ago, not now.
+    OutboxMessage.objects.all().delete()
     _create_person(cast.ADMIN, domain=cast.SUPPORT_DOMAIN, password=DEMO_PASSWORD)
     return True
 

@@ -107,6 +107,8 @@ def list_tickets(
         team=filters.team,
         assignee=filters.assignee,
         text=filters.text.strip(),
+        sla=filters.sla or "",
+        due_within=filters.due_within,
     )
     return paginate(selectors.ticket_list(actor(request), criteria, filters.sort), paging)
 

@@ -10,6 +10,7 @@ from pydantic import ConfigDict, Field, field_validator
 from hypercare.accounts.schemas import UserRef
 from hypercare.api_support import DbId
 from hypercare.orgs.choices import ModuleCode, Tier
+from hypercare.sla.choices import ClockState
 from hypercare.tickets.choices import (
     AffectedWorkflow,
     Category,
@@ -18,8 +19,11 @@ from hypercare.tickets.choices import (
     Priority,
     Status,
 )
-from hypercare.tickets.models import Attachment
-from hypercare.tickets.selectors import DEFAULT_SORT, SORTS
+from hypercare.tickets.models import Attachment, Ticket
+from hypercare.tickets.selectors import DEFAULT_SORT, SORTS, SlaStanding
+
+# Up to a week ahead: further than that no SLA target reaches.
+MAX_DUE_WITHIN_MINUTES = 7 * 24 * 60
 
 
 class _Input(Schema):
@@ -65,6 +69,21 @@ class TicketCreateIn(_Input):
     requester_erp_role: str | None = Field(None, max_length=120)
 
 
+class ClockOut(Schema):
+    """One SLA clock. ``due_at`` is empty while paused or waiting for the next release."""
+
+    state: ClockState
+    due_at: datetime | None
+    warn_at: datetime | None
+    breached_at: datetime | None
+
+
+class SlaOut(Schema):
+    first_response: ClockOut
+    resolution: ClockOut
+    paused_minutes: float = Field(description="Business minutes the resolution clock paused.")
+
+
 class TicketSummaryOut(Schema):
     id: int
     reference: str
@@ -80,6 +99,18 @@ class TicketSummaryOut(Schema):
     team: TeamRef | None
     created_at: datetime
     updated_at: datetime
+    sla: SlaOut
+
+    @staticmethod
+    def resolve_sla(ticket: Ticket) -> dict[str, Any]:
+        clocks = {
+            name: {
+                part: getattr(ticket, f"{name}_{part}")
+                for part in ("state", "due_at", "warn_at", "breached_at")
+            }
+            for name in ("first_response", "resolution")
+        }
+        return {**clocks, "paused_minutes": ticket.sla_paused_minutes}
 
 
 class TicketOut(TicketSummaryOut):
@@ -141,6 +172,10 @@ class TicketQuery(Schema):
     team: DbId | None = None
     assignee: DbId | Literal["me", "none"] | None = None
     text: str = Field("", max_length=200)
+    sla: SlaStanding | None = None
+    due_within: int | None = Field(
+        None, ge=1, le=MAX_DUE_WITHIN_MINUTES, description="Minutes: a running clock due by then."
+    )
     sort: str = DEFAULT_SORT
 
     @field_validator("sort")

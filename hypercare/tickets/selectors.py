@@ -2,16 +2,21 @@
 
 import re
 from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Literal, get_args
 
 from django.db import connection
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
-from django.db.models.expressions import RawSQL
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models.expressions import OrderBy, RawSQL
+from django.db.models.functions import Coalesce, Least
 
 from hypercare import access
 from hypercare.accounts.models import User
 from hypercare.errors import NotFound
+from hypercare.lib import clock
 from hypercare.lib.placeholders import fill_placeholders
 from hypercare.orgs.models import Team
+from hypercare.sla.choices import ClockState
 from hypercare.tickets.choices import OPEN_STATUSES, PRIORITY_ORDER
 from hypercare.tickets.models import (
     REFERENCE_PREFIX,
@@ -30,9 +35,23 @@ PRIORITY_RANK = Case(
     output_field=IntegerField(),
 )
 
+
+def _running_due(name: str) -> Case:
+    return Case(When(**{f"{name}_state": ClockState.RUNNING}, then=F(f"{name}_due_at")))
+
+
+# The earlier due time of the two clocks that are running, NULL when neither runs. SQLite's
+# MIN() is NULL as soon as one argument is, so each side falls back on the other.
+SLA_DUE = Least(
+    Coalesce(_running_due("first_response"), _running_due("resolution")),
+    Coalesce(_running_due("resolution"), _running_due("first_response")),
+)
+
 # The sort orders a list may ask for; anything else is refused by the adapters.
-SORTS: dict[str, tuple[str, ...]] = {
+SORTS: dict[str, tuple[str | OrderBy, ...]] = {
     "priority": ("priority_rank", "created_at", "pk"),
+    # Due soonest, overdue first; tickets with no running clock after all others.
+    "due": (F("sla_due").asc(nulls_last=True), "priority_rank", "created_at", "pk"),
     "created_at": ("created_at", "pk"),
     "-created_at": ("-created_at", "-pk"),
     "updated_at": ("updated_at", "pk"),
@@ -42,6 +61,12 @@ DEFAULT_SORT = "priority"
 
 ASSIGNEE_ME = "me"
 ASSIGNEE_NONE = "none"
+
+# How far the SLA filters reach: "breached" also holds running clocks already past their
+# due time, which the next sweep will record; "warned" the clocks past their warning time
+# and not yet due; "running" any ticket with a clock still counting.
+SlaStanding = Literal["breached", "warned", "running"]
+SLA_FILTERS: tuple[str, ...] = get_args(SlaStanding)
 
 
 @dataclass(frozen=True)
@@ -58,6 +83,8 @@ class TicketFilters:
     assignee: int | str | None = None
     text: str = ""
     requested_by_me: bool = False
+    sla: str = ""
+    due_within: int | None = None
 
 
 def visible_tickets(user: User) -> QuerySet[Ticket]:
@@ -85,7 +112,7 @@ def ticket_list(user: User, filters: TicketFilters, sort: str = DEFAULT_SORT) ->
         tickets = tickets.filter(_search_q(filters.text))
     return (
         tickets.select_related(*LIST_RELATED)
-        .annotate(priority_rank=PRIORITY_RANK)
+        .annotate(priority_rank=PRIORITY_RANK, sla_due=SLA_DUE)
         .order_by(*SORTS[sort])
     )
 
@@ -110,7 +137,33 @@ def _filter_q(user: User, filters: TicketFilters) -> Q:
         q &= Q(assignee__isnull=True)
     elif filters.assignee is not None:
         q &= Q(assignee_id=filters.assignee)
+    if filters.sla or filters.due_within is not None:
+        q &= _sla_q(filters)
     return q
+
+
+def _sla_q(filters: TicketFilters) -> Q:
+    """Either clock in the asked-for standing, judged against the one clock's now."""
+    at = clock.now()
+    q = Q()
+    if filters.sla:
+        q &= _clock_q("first_response", filters.sla, at) | _clock_q("resolution", filters.sla, at)
+    if filters.due_within is not None:
+        until = at + timedelta(minutes=filters.due_within)
+        q &= _clock_q("first_response", "due", until) | _clock_q("resolution", "due", until)
+    return q
+
+
+def _clock_q(name: str, standing: str, at: datetime) -> Q:
+    """One clock ``breached``, ``warned``, ``running``, or ``due`` (running, due by ``at``)."""
+    running = Q(**{f"{name}_state": ClockState.RUNNING})
+    if standing == "breached":
+        return Q(**{f"{name}_state": ClockState.BREACHED}) | _clock_q(name, "due", at)
+    if standing == "warned":
+        return running & Q(**{f"{name}_warn_at__lte": at, f"{name}_due_at__gt": at})
+    if standing == "due":
+        return running & Q(**{f"{name}_due_at__lte": at})
+    return running
 
 
 def _search_q(text: str) -> Q:

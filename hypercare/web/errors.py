@@ -75,3 +75,14 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
 def server_error(request: HttpRequest) -> HttpResponse:
     """Rendered without the request: whatever broke must not break the error page too."""
     return HttpResponseServerError(loader.render_to_string("500.html"))
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form sent from a stale or foreign page: say what to do, in the product's style."""
+    message = (
+        "This form was open too long or came from another site, so it was not sent. "
+        "Go back, reload the page and try again."
+    )
+    return render(
+        request, "403.html", {"title": "Please try again", "message": message}, status=403
+    )

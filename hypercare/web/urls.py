@@ -22,6 +22,7 @@ urlpatterns = [
     page("password-reset/sent/", auth.password_reset_sent, "password-reset-sent"),
     page("password-reset/<uidb64>/<token>/", auth.password_reset_confirm, "password-reset-confirm"),
     page("password-reset/complete/", auth.password_reset_complete, "password-reset-complete"),
+    page("tickets/<int:pk>/", auth.ticket_link, "ticket-link"),
     page("portal/", portal.my_tickets, "portal"),
     page("portal/report/", portal.report, "report"),
     page("portal/tickets/<int:pk>/", portal.ticket_page, "portal-ticket"),

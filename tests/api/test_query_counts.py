@@ -18,6 +18,7 @@ from hypercare.accounts.models import User
 from hypercare.orgs.choices import ModuleCode, Tier
 from hypercare.orgs.models import Team
 from hypercare.tickets.models import RoutingRule, Ticket
+from hypercare.tickets.selectors import SORTS, TicketFilters, ticket_list
 from hypercare.tickets.services import attachments, conversation, workflow
 from tests import factories
 
@@ -216,3 +217,20 @@ def test_opening_a_ticket_answers_without_reading_it_back(requester: User, api_a
     )
     read_back = [sql for sql in statements[inserted:] if 'FROM "tickets_ticket" ' in sql]
     assert read_back == []
+
+
+@pytest.mark.parametrize("sort", sorted(SORTS))
+def test_pages_picked_by_key_follow_the_list_order(
+    sort: str, people: dict[str, User], finance_team: Team, api_as: Any
+) -> None:
+    open_tickets(people, 23)
+    client = api_as(people["agent"])
+
+    pages = [
+        client.get("/tickets", {"sort": sort, "page_size": 5, "page": page}).json()["results"]
+        for page in range(1, 6)
+    ]
+
+    everything = ticket_list(people["agent"], TicketFilters(), sort)
+    assert [row["id"] for page in pages for row in page] == [t.pk for t in everything]
+    assert [len(page) for page in pages] == [5, 5, 5, 5, 3]

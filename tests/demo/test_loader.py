@@ -4,13 +4,14 @@ from datetime import datetime, timedelta
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
-from django.test import TestCase
+from django.test import TestCase, override_settings
 
 from hypercare.accounts.choices import INSTITUTION_ROLES, SUPPORT_ROLES, Role
 from hypercare.accounts.models import RoleGrant, User
 from hypercare.demo import cast
 from hypercare.demo.loader import DemoRefused, load_demo
 from hypercare.lib import clock
+from hypercare.notifications.models import OutboxMessage
 from hypercare.orgs.choices import IntegrationKind, Phase, Tier
 from hypercare.orgs.models import Institution, Integration, Module, Team
 from hypercare.tickets.category_details import validate_category_details
@@ -19,6 +20,8 @@ from hypercare.tickets.models import RoutingRule, Ticket, TicketEvent
 from tests import factories
 
 
+# The conftest's fast hasher is a per-test fixture; the shared load happens before it.
+@override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
 class LoadedDemoTests(TestCase):
     """Loading takes seconds, so the tests of its result share one load, rolled back after."""
 
@@ -97,6 +100,10 @@ class LoadedDemoTests(TestCase):
         assert oldest is not None
         assert oldest.created_at >= self.loaded_at - timedelta(days=61)
         assert not events.filter(created_at__gt=clock.now()).exists()
+
+    def test_back_dated_history_leaves_no_mail_to_send(self) -> None:
+        assert Ticket.objects.count() == 300
+        assert not OutboxMessage.objects.exists()
 
     def test_first_run_prints_the_accounts_and_the_admin_line(self) -> None:
         assert "Loaded the demo" in self.output

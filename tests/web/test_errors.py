@@ -5,6 +5,7 @@ from django.urls import path
 
 from hypercare.accounts.models import User
 from hypercare.urls import urlpatterns as real_urlpatterns
+from tests.web.conftest import signed_in
 
 
 def broken(request: HttpRequest) -> HttpResponse:
@@ -45,3 +46,13 @@ def test_csrf_is_enforced_on_web_forms(requester: User) -> None:
 def test_signed_out_visitors_are_asked_to_sign_in(db: None, url: str) -> None:
     response = Client().get(url)
     assert response["Location"] == f"/login/?next={url}"
+
+
+def test_csrf_failure_page_is_in_the_products_style(requester: User) -> None:
+    client = signed_in(requester)
+    client.handler.enforce_csrf_checks = True
+    response = client.post("/portal/report/", {"title": "x"})
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "reload the page and try again" in html
+    assert "CSRF verification failed" not in html

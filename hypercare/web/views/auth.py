@@ -56,6 +56,13 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+@login_required
+def ticket_link(request: HttpRequest, pk: int) -> HttpResponse:
+    """The one ticket address mail links to; it opens the reader's own view of the ticket."""
+    user = signed_in_user(request)
+    return redirect("web:desk-ticket" if access.is_agent(user) else "web:portal-ticket", pk=pk)
+
+
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     """Django's reset, which also lifts a sign-in lockout: the owner proved who they are."""
 
