@@ -1,7 +1,7 @@
 """The real server on 127.0.0.1, driven by keep-alive HTTP clients, and its memory.
 
-The server runs as production runs it: ``hypercare serve`` when that command exists,
-otherwise gunicorn with the same worker model. Only loopback is ever contacted.
+The server runs as an installation runs it, through ``hypercare serve``; only loopback is
+ever contacted.
 """
 
 import http.client
@@ -22,7 +22,6 @@ from bench.measure import latency_summary
 HOST = "127.0.0.1"
 START_TIMEOUT_S = 60.0
 REQUEST_TIMEOUT_S = 30.0
-GUNICORN_FALLBACK = ["-w", "2", "-k", "gthread", "--threads", "4"]
 
 
 def free_port() -> int:
@@ -32,19 +31,9 @@ def free_port() -> int:
         return port
 
 
-def server_command(port: int, *, has_serve_command: bool) -> list[str]:
-    bind = f"{HOST}:{port}"
-    if has_serve_command:
-        return [str(Path(sys.executable).parent / "hypercare"), "serve", "--bind", bind]
-    return [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        "hypercare.wsgi:application",
-        "-b",
-        bind,
-        *GUNICORN_FALLBACK,
-    ]
+def server_command(port: int) -> list[str]:
+    """``hypercare serve``, exactly as an installation runs it."""
+    return [str(Path(sys.executable).parent / "hypercare"), "serve", "--bind", f"{HOST}:{port}"]
 
 
 class Server:
@@ -156,12 +145,15 @@ class HttpClient:
         if body is not None:
             headers["Content-Type"] = "application/json"
         try:
-            self._connection.request(method, path, body=body, headers=headers)
-            response = self._connection.getresponse()
-            response.read()
-        except (http.client.HTTPException, ConnectionError):
-            self._connection.close()  # the next request reconnects
-            raise
+            return self._send(method, path, body, headers)
+        except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+            self._connection.close()  # the server dropped an idle keep-alive connection
+            return self._send(method, path, body, headers)
+
+    def _send(self, method: str, path: str, body: str | None, headers: dict[str, str]) -> int:
+        self._connection.request(method, path, body=body, headers=headers)
+        response = self._connection.getresponse()
+        response.read()
         return response.status
 
 
@@ -204,10 +196,12 @@ def concurrent_creates(
         thread.join()
     wall = time.perf_counter() - started
     created = len(durations) - errors[0]
+    latency = latency_summary(durations, errors[0])
     return {
         "clients": len(tokens),
         "created": created,
+        "errors": errors[0],
         "seconds": round(wall, 2),
         "tickets_per_s": round(created / wall, 1) if wall else 0.0,
-        **{f"request_{key}": value for key, value in latency_summary(durations, errors[0]).items()},
+        **{f"request_{key}": latency[key] for key in ("p50_ms", "p95_ms", "max_ms")},
     }

@@ -9,7 +9,9 @@ feels. The JSON report goes to stdout and ``bench/results/latest.json``; a Markd
 of the same figures goes to stderr.
 
 ``DATABASE_URL`` from the environment is deliberately ignored, so a benchmark can never
-empty a real database; ``--database-url`` names one it may empty.
+empty a real database; ``--database-url`` names one it may empty. The server runs with
+``hypercare serve``'s own settings, so ``HYPERCARE_WEB_WORKERS`` and
+``HYPERCARE_WEB_THREADS`` compare process and thread counts.
 """
 
 import argparse
@@ -44,13 +46,16 @@ class Target:
         return f"{'>=' if self.at_least else '<'} {self.limit:g}"
 
     def judge(self, result: dict[str, Any]) -> dict[str, Any]:
+        """Pass or fail; a figure taken over failed requests fails whatever its value."""
         value = _dig(result, self.path)
-        passed = value >= self.limit if self.at_least else value < self.limit
+        errors = _dig(result, (*self.path[:-1], "errors"))
+        reached = value >= self.limit if self.at_least else value < self.limit
         return {
             "metric": self.name,
             "target": self.describe(),
             "measured": value,
-            "pass": bool(passed),
+            "errors": errors,
+            "pass": bool(reached and errors == 0),
         }
 
 
@@ -90,11 +95,14 @@ def main(argv: list[str] | None = None) -> None:
     for size in args.sizes:
         result = _run_size(size, args)
         result["checks"] = [target.judge(result) for target in TARGETS]
+        if any(check["errors"] for check in result["checks"]):
+            print(
+                f"bench: requests failed at {size}; see {result['server']['log']}", file=sys.stderr
+            )
         report["sizes"][str(size)] = result
     report["conditions"]["load_average_at_end"] = [round(n, 2) for n in os.getloadavg()]
     text = json.dumps(report, indent=2)
     print(text)
-    args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(text + "\n")
     print(markdown_table(report), file=sys.stderr)
 
@@ -113,12 +121,14 @@ def _conditions(args: argparse.Namespace) -> dict[str, Any]:
 
 def _run_size(size: int, args: argparse.Namespace) -> dict[str, Any]:
     """Run one size in a child process with its own data directory and database."""
+    args.output.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="hypercare-bench-") as data_dir:
         output = Path(data_dir) / "result.json"
         command = [sys.executable, "-m", "bench.child", "--tickets", str(size)]
         for name in CHILD_OPTIONS:
             command += [f"--{name.replace('_', '-')}", str(getattr(args, name))]
-        command += ["--output", str(output)]
+        server_log = args.output.parent / f"server-{size}.log"
+        command += ["--output", str(output), "--server-log", str(server_log)]
         print(f"bench: {size} tickets in {data_dir}", file=sys.stderr)
         subprocess.run(  # noqa: S603 (our own interpreter and module)
             command, env=_child_environment(data_dir, args), check=True, timeout=SIZE_TIMEOUT_S
@@ -154,7 +164,8 @@ def markdown_table(report: dict[str, Any]) -> str:
         cells = []
         for size in sizes:
             check = report["sizes"][size]["checks"][n]
-            cells.append(f"{check['measured']} {'pass' if check['pass'] else 'FAIL'}")
+            failed = f" ({check['errors']} failed requests)" if check["errors"] else ""
+            cells.append(f"{check['measured']} {'pass' if check['pass'] else 'FAIL'}{failed}")
         lines.append(f"| {target.name} | {target.describe()} | " + " | ".join(cells) + " |")
     for label, path in INFORMATIVE_ROWS:
         cells = [str(_dig(report["sizes"][size], path)) for size in sizes]

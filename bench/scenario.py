@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
 
-from django.core.management import call_command, get_commands
+from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -23,6 +23,7 @@ from bench import seed
 from bench.http_load import HttpClient, Server, concurrent_creates, free_port, server_command
 from bench.measure import time_requests
 from bench.words import search_phrases, ticket_text
+from hypercare import gunicorn_conf
 from hypercare.accounts.services import issue_token
 from hypercare.orgs.choices import ModuleCode
 from hypercare.tickets.models import Ticket
@@ -37,6 +38,7 @@ class Options:
     clients: int
     http_deadline_s: float
     output: Path
+    server_log: Path
 
 
 def parse_options(argv: list[str] | None = None) -> Options:
@@ -48,6 +50,7 @@ def parse_options(argv: list[str] | None = None) -> Options:
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--http-deadline", type=float, default=180.0)
     parser.add_argument("--output", type=Path, required=True)
+    parser.add_argument("--server-log", type=Path, required=True)
     args = parser.parse_args(argv)
     return Options(
         tickets=args.tickets,
@@ -57,6 +60,7 @@ def parse_options(argv: list[str] | None = None) -> Options:
         clients=args.clients,
         http_deadline_s=args.http_deadline,
         output=args.output,
+        server_log=args.server_log,
     )
 
 
@@ -83,8 +87,13 @@ def run_size(options: Options) -> dict[str, Any]:
         "seed_s": round(seed_seconds, 1),
         **_database_facts(),
     }
-    result.update(_in_process(workload, options))
+    result.update(_in_process_reads(workload))
     result.update(_over_http(workload, options))
+    # Last, so the server's job worker is not still mailing these tickets' notices
+    # while the HTTP figures are taken.
+    result["in_process"]["create"] = _in_process_creates(
+        workload.requester_tokens[0], workload.create_payloads[options.http_creates :]
+    )
     return result
 
 
@@ -103,7 +112,9 @@ class Workload:
     def build(cls, desk: seed.Desk, references: list[str], options: Options) -> "Workload":
         rng = random.Random(7)
         agent = desk.agents[0]
-        requesters = [staff.requesters[0] for staff in desk.institutions][: options.clients]
+        # One requester per client, taken from each institution in turn.
+        by_institution = zip(*(staff.requesters for staff in desk.institutions), strict=True)
+        requesters = [person for row in by_institution for person in row][: options.clients]
         top = Ticket.objects.order_by("-pk").values_list("pk", flat=True).first() or 1
         creates = options.in_process_creates + options.http_creates
         return cls(
@@ -183,7 +194,7 @@ def _database_facts() -> dict[str, str]:
     return {"database": connection.vendor, "database_version": version}
 
 
-def _in_process(workload: Workload, options: Options) -> dict[str, Any]:
+def _in_process_reads(workload: Workload) -> dict[str, Any]:
     """Django's test client in this process: the application without the web server."""
     agent = Client(headers={"Authorization": f"Bearer {workload.agent_token}"})
 
@@ -206,21 +217,21 @@ def _in_process(workload: Workload, options: Options) -> dict[str, Any]:
             "queue_list": time_requests(send, workload.queue_paths),
             "ticket_detail": time_requests(send, workload.detail_paths),
             "search": time_requests(send, workload.search_paths),
-            "create": _in_process_creates(workload, options.in_process_creates),
         },
     }
 
 
-def _in_process_creates(workload: Workload, count: int) -> dict[str, float | int]:
-    requester = Client(headers={"Authorization": f"Bearer {workload.requester_tokens[0]}"})
+def _in_process_creates(token: str, payloads: list[dict[str, Any]]) -> dict[str, float | int]:
+    requester = Client(headers={"Authorization": f"Bearer {token}"})
     created = 0
     started = time.perf_counter()
-    for payload in workload.create_payloads[:count]:
+    for payload in payloads:
         response = requester.post("/api/v1/tickets", payload, content_type="application/json")
         created += response.status_code == 201
     seconds = time.perf_counter() - started
     return {
         "created": created,
+        "errors": len(payloads) - created,
         "seconds": round(seconds, 2),
         "tickets_per_s": round(created / seconds, 1) if seconds else 0.0,
     }
@@ -229,9 +240,8 @@ def _in_process_creates(workload: Workload, count: int) -> dict[str, float | int
 def _over_http(workload: Workload, options: Options) -> dict[str, Any]:
     """The real server on loopback: sequential reads, then concurrent creates."""
     port = free_port()
-    command = server_command(port, has_serve_command="serve" in get_commands())
-    log = options.output.with_suffix(".server.log")
-    with Server(command, port, log) as server:
+    command = server_command(port)
+    with Server(command, port, options.server_log) as server:
         agent = HttpClient(port, workload.agent_token)
         for path in workload.queue_paths[:20]:
             agent.get(path)  # every worker thread opens its connection and warms up
@@ -243,11 +253,17 @@ def _over_http(workload: Workload, options: Options) -> dict[str, Any]:
         create = concurrent_creates(
             port,
             workload.requester_tokens,
-            workload.create_payloads[options.in_process_creates :],
+            workload.create_payloads[: options.http_creates],
             options.http_deadline_s,
         )
         memory = server.peak_memory()
     return {
         "http": {**reads, "create": create},
-        "server": {"command": " ".join(command[1:]), "peak_memory": memory},
+        "server": {
+            "command": " ".join(["hypercare", *command[1:]]),
+            "workers": gunicorn_conf.workers,
+            "threads": gunicorn_conf.threads,
+            "log": str(options.server_log),
+            "peak_memory": memory,
+        },
     }

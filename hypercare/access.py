@@ -175,3 +175,58 @@ def can_manage_saved_replies(user: User, team: Team) -> bool:
     if not is_agent(user):
         return False
     return can_manage_desk(user) or Team.objects.filter(own_teams(user), pk=team.pk).exists()
+
+
+def can_set_availability(user: User, agent: User) -> bool:
+    """Agents set their own availability; team leads their members'; desk managers anyone's."""
+    if not is_agent(user) or not is_agent(agent):
+        return False
+    if user.pk == agent.pk or can_manage_desk(user):
+        return True
+    return Team.objects.filter(lead=user, members=agent).exists()
+
+
+# Escalation: management attention on a ticket (seed 003).
+ESCALATION_HANDLER_ROLES = (Role.ESCALATION_MANAGER, Role.SUPPORT_MANAGER, Role.ADMIN)
+# The executive level is asked for by management itself, not by escalation managers.
+EXECUTIVE_LEVEL = 3
+
+
+def escalation_scope(user: User) -> Q:
+    """The escalations ``user`` may see, as a filter on Escalation: those of visible tickets."""
+    if not user.is_active:
+        return NOTHING
+    if is_agent(user):
+        return Q()
+    return Q(ticket__in=Ticket.objects.filter(ticket_scope(user)).values("pk"))
+
+
+def can_request_escalation(user: User, ticket: Ticket) -> bool:
+    """The requester (or who reported for them), an institution admin, or an agent."""
+    if is_agent(user):
+        return True
+    if not user.is_active or ticket.institution_id != user.institution_id:
+        return False
+    if user.has_role(Role.INSTITUTION_ADMIN):
+        return True
+    return user.pk in (ticket.requester_id, ticket.reported_by_id)
+
+
+def can_handle_escalation(user: User) -> bool:
+    """Name the manager, record the plans, post the updates: escalation and support managers."""
+    return is_agent(user) and user.has_role(*ESCALATION_HANDLER_ROLES)
+
+
+def can_be_escalation_manager(user: User) -> bool:
+    return is_agent(user) and user.has_role(Role.ESCALATION_MANAGER)
+
+
+def can_raise_escalation_level(user: User, level: int) -> bool:
+    """Escalation managers raise to the support manager; only managers call in executives."""
+    if level >= EXECUTIVE_LEVEL:
+        return is_agent(user) and user.has_role(*MANAGER_ROLES)
+    return can_handle_escalation(user)
+
+
+def can_de_escalate(user: User) -> bool:
+    return can_handle_escalation(user)

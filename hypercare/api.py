@@ -107,3 +107,5 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 api.add_router("/", tickets_router)
 api.add_router("/", orgs_router)
 api.add_router("/", accounts_router)
+api.add_router("/", "hypercare.notifications.api.router")
+api.add_router("/", "hypercare.escalations.api.router")

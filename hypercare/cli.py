@@ -1,8 +1,9 @@
 """The ``hypercare`` console script.
 
-``serve`` and ``check`` concern the installation as a whole (``hypercare.server``,
-``hypercare.health``); ``demo`` and ``token`` are Django management commands, so
-``manage.py demo`` works too; ``manage`` runs any Django management command.
+``serve``, ``worker`` and ``check`` concern the installation as a whole
+(``hypercare.server``, ``hypercare.worker``, ``hypercare.health``); ``demo`` and ``token``
+are Django management commands, so ``manage.py demo`` works too; ``manage`` runs any
+Django management command.
 """
 
 import argparse
@@ -16,6 +17,7 @@ from hypercare import health, server
 
 COMMANDS = {
     "serve": "apply migrations, collect static files and serve the site with gunicorn",
+    "worker": "run the background jobs (SLA sweeps, mail, escalation checks) until stopped",
     "demo": "load demo institutions, people and tickets (running it again changes nothing)",
     "token": "create, list or revoke a person's personal API tokens",
     "check": "check the configuration, database, attachment storage and mail",
@@ -35,6 +37,8 @@ def main(argv: list[str] | None = None) -> int:
     rest = args[1:]
     if command == "serve":
         return _serve(rest)
+    if command == "worker":
+        return _worker(rest)
     if command == "check":
         return _check(rest)
     if command == "manage":
@@ -82,6 +86,19 @@ def _bind(value: str) -> str:
         return server.parse_bind(value)
     except server.BadBind as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _worker(args: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="hypercare worker", description=COMMANDS["worker"])
+    parser.add_argument(
+        "--parent", type=int, metavar="PID", help="also stop when process PID ends (used by serve)"
+    )
+    options = parser.parse_args(args)
+    django.setup()
+    from hypercare import worker  # the jobs import models, so only after django.setup()
+
+    worker.work(parent=options.parent)
+    return 0
 
 
 def _check(args: list[str]) -> int:

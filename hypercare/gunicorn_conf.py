@@ -7,6 +7,13 @@ Anything that must run beside the web workers (a background job worker) belongs 
 gunicorn's server hooks here, so it starts and stops with the arbiter.
 """
 
+import os
+import subprocess
+import sys
+from typing import Any
+
+from django.conf import settings
+
 from hypercare.lib.env import env_int
 
 wsgi_app = "hypercare.wsgi:application"
@@ -23,3 +30,23 @@ errorlog = "-"
 # Gunicorn 25+ opens a control socket in the home folder by default; two installations
 # on one machine would fight over it, and the embedded server has no use for it.
 control_socket_disable = True
+
+# The embedded job worker (``hypercare worker``), unless Celery runs the jobs.
+_job_workers: list[subprocess.Popen[bytes]] = []
+
+
+def when_ready(server: Any) -> None:
+    if settings.HYPERCARE_EMBEDDED_WORKER:
+        command = [sys.executable, "-m", "hypercare", "worker", "--parent", str(os.getpid())]
+        _job_workers.append(subprocess.Popen(command))  # noqa: S603 (our own interpreter)
+
+
+def on_exit(server: Any) -> None:
+    """Stop the job worker after the web workers: it finishes the job in progress."""
+    for process in _job_workers:
+        process.terminate()
+        try:
+            process.wait(timeout=graceful_timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()

@@ -12,6 +12,7 @@ from typing import Any
 
 import dj_database_url
 import django_stubs_ext
+from django.core.exceptions import ImproperlyConfigured
 
 from hypercare.lib.env import env_bool, env_int, env_list, env_str
 
@@ -56,6 +57,7 @@ INSTALLED_APPS = [
     "hypercare.tickets",
     "hypercare.sla",
     "hypercare.notifications",
+    "hypercare.escalations",
     "hypercare.web",
 ]
 
@@ -156,6 +158,17 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Hypercare <support@hypercare.localhost>")
+# A mail server that stops answering must not hold a delivery past its lease (5 minutes).
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30, minimum=1)
+# A notification that still fails after this many tries becomes a dead letter in the admin.
+HYPERCARE_MAIL_MAX_ATTEMPTS = env_int("HYPERCARE_MAIL_MAX_ATTEMPTS", 8, minimum=1)
+
+# Background jobs (hypercare.jobs): embedded, `hypercare serve` starts a worker process
+# beside the web server; distributed, Celery workers and beat take them from Redis, and
+# HYPERCARE_EMBEDDED_WORKER=false keeps the web servers to serving.
+HYPERCARE_EMBEDDED_WORKER = env_bool("HYPERCARE_EMBEDDED_WORKER", True)
+HYPERCARE_REDIS_URL = env_str("HYPERCARE_REDIS_URL", "redis://127.0.0.1:6379/0")
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", HYPERCARE_REDIS_URL)
 
 # Hypercare's own knobs.
 HYPERCARE_ATTACHMENT_DIR = DATA_DIR / "attachments"
@@ -164,6 +177,14 @@ HYPERCARE_MAX_TICKET_ATTACHMENT_BYTES = (
     env_int("HYPERCARE_MAX_TICKET_ATTACHMENTS_MB", 50, minimum=1) * 2**20
 )
 HYPERCARE_REOPEN_WINDOW_DAYS = env_int("HYPERCARE_REOPEN_WINDOW_DAYS", 7, minimum=0)
+# Escalations: the manager's first update is due this long after the request, before a
+# communication plan agrees a frequency; the daily review mail goes out at this hour.
+HYPERCARE_ESCALATION_FIRST_UPDATE_HOURS = env_int(
+    "HYPERCARE_ESCALATION_FIRST_UPDATE_HOURS", 4, minimum=1
+)
+HYPERCARE_ESCALATION_DIGEST_HOUR = env_int("HYPERCARE_ESCALATION_DIGEST_HOUR", 7, minimum=0)
+if HYPERCARE_ESCALATION_DIGEST_HOUR > 23:
+    raise ImproperlyConfigured("HYPERCARE_ESCALATION_DIGEST_HOUR must be an hour from 0 to 23")
 DATA_UPLOAD_MAX_MEMORY_SIZE = HYPERCARE_MAX_ATTACHMENT_BYTES + 2**20
 
 LOGGING = {

@@ -319,10 +319,19 @@ class _Story:
             if tier == Tier.TECHNICAL
             else texts.HANDOVER_TO_FUNCTIONAL
         )
-        note = self.pick(lines, team=team.name)
+        tried = (
+            texts.HANDOVER_TRIED_AT_FUNCTIONAL
+            if tier == Tier.TECHNICAL
+            else texts.HANDOVER_TRIED_AT_SERVICE_DESK
+        )
+        handover = workflow.HandOverNote(
+            tried=self.pick(tried, team=team.name),
+            findings=self.pick(lines, team=team.name),
+            needed=self.pick(texts.HANDOVER_NEEDED, team=team.name),
+        )
         with clock.frozen_at(next(self.moments)):
             self.ticket = workflow.change_tier(
-                ticket=self.ticket, actor=agent, tier=tier, note=note, team=team
+                ticket=self.ticket, actor=agent, tier=tier, handover=handover, team=team
             )
         successor = self.rng.choice(self.desk.members[team])
         with clock.frozen_at(next(self.moments)):

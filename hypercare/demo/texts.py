@@ -165,6 +165,22 @@ HANDOVER_TO_ENGINEERING = (
     "of the report). Engineering please investigate.",
 )
 
+# The other two parts of a hand-over note (the lines above are its findings).
+HANDOVER_TRIED_AT_SERVICE_DESK = (
+    "Reproduced it with the user's account, checked their ERP role and searched the "
+    "knowledge base.",
+    "Walked the user through the steps on a call and cleared their browser cache.",
+)
+HANDOVER_TRIED_AT_FUNCTIONAL = (
+    "Compared the {module} configuration with the signed-off design and replayed the case "
+    "on staging.",
+    "Checked the workflow steps, the approval rules and the data of the affected records.",
+)
+HANDOVER_NEEDED = (
+    "{team}: please take the analysis from here and tell the requester what comes next.",
+    "{team}: a fix or a clear answer on the behaviour, with an estimate for the requester.",
+)
+
 PRIORITY_UP = (
     "The deadline for this process is this week; raising the priority.",
     "Affects more people than first reported; raising the priority.",

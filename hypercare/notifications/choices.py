@@ -11,6 +11,20 @@ class NotificationEvent(models.TextChoices):
     TICKET_ASSIGNED = "ticket_assigned", "Ticket assigned (to the agent)"
     SLA_WARNING = "sla_warning", "SLA warning (to assignee and team lead)"
     SLA_BREACH = "sla_breach", "SLA breach (to assignee, team lead, escalation managers)"
+    ESCALATION_REQUESTED = "escalation_requested", "Escalation requested (to escalation managers)"
+    ESCALATION_ASSIGNED = "escalation_assigned", "Escalation assigned (to its new manager)"
+    ESCALATION_ACKNOWLEDGED = (
+        "escalation_acknowledged",
+        "Escalation being handled (to the requester)",
+    )
+    ESCALATION_UPDATE = "escalation_update", "Escalation update or plan (to the requester)"
+    ESCALATION_UPDATE_MISSED = (
+        "escalation_update_missed",
+        "Escalation update missed (to its manager and support leads)",
+    )
+    ESCALATION_LEVEL_RAISED = "escalation_level_raised", "Escalation level raised (to managers)"
+    DE_ESCALATED = "de_escalated", "De-escalated (to the requester)"
+    ESCALATION_DIGEST = "escalation_digest", "Daily escalation review (to escalation managers)"
 
 
 class DeliveryStatus(models.TextChoices):

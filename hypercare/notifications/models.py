@@ -1,8 +1,10 @@
 """The outbox of notifications, their templates and people's preferences."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.template import Template, TemplateSyntaxError
 
 from hypercare.notifications.choices import DeliveryStatus, NotificationEvent
 
@@ -17,6 +19,17 @@ class NotificationTemplate(models.Model):
 
     def __str__(self) -> str:
         return self.get_event_display()
+
+    def clean(self) -> None:
+        """A template that does not compile would fail the change that notifies, not the mail."""
+        errors = {}
+        for field in ("subject", "body"):
+            try:
+                Template(getattr(self, field))
+            except TemplateSyntaxError as exc:
+                errors[field] = f"is not a valid template: {exc}"
+        if errors:
+            raise ValidationError(errors)
 
 
 class NotificationPreference(models.Model):

@@ -1,6 +1,10 @@
-"""Queueing notifications. Called by other services inside their own transaction."""
+"""Queueing notifications, and people's choice of which ones they receive.
 
-from collections.abc import Iterable
+``notify`` is called by other services inside their own transaction, so a notification
+is queued if and only if the change that causes it is committed.
+"""
+
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.conf import settings
@@ -8,7 +12,9 @@ from django.db import IntegrityError, transaction
 from django.template import Context, Template
 
 from hypercare.accounts.models import User
+from hypercare.errors import ValidationFailed
 from hypercare.lib import clock
+from hypercare.notifications.choices import NotificationEvent
 from hypercare.notifications.models import (
     NotificationPreference,
     NotificationTemplate,
@@ -20,7 +26,7 @@ from hypercare.tickets.models import Ticket
 def notify(
     *,
     event: str,
-    ticket: Ticket,
+    ticket: Ticket | None,
     recipients: Iterable[User | None],
     cause: str,
     context: dict[str, Any] | None = None,
@@ -29,7 +35,7 @@ def notify(
 
     ``cause`` names what happened (a timeline event id, "sla:resolution:breach"); with the
     event, ticket and recipient it forms the dedupe key, so queueing the same cause twice
-    queues nothing more.
+    queues nothing more. A notification about no one ticket (a daily digest) has none.
     """
     people = {person.pk: person for person in recipients if person is not None and person.email}
     if not people:
@@ -48,7 +54,7 @@ def notify(
         values = {
             "ticket": ticket,
             "recipient": person,
-            "link": f"{settings.SITE_URL}/tickets/{ticket.pk}/",
+            "link": f"{settings.SITE_URL}/tickets/{ticket.pk}/" if ticket else settings.SITE_URL,
             **(context or {}),
         }
         message = _queue(
@@ -57,7 +63,7 @@ def notify(
             recipient=person,
             subject=_render(template.subject, values).replace("\n", " ").strip(),
             body=_render(template.body, values),
-            dedupe_key=f"{event}:{ticket.pk}:{cause}:{person.pk}",
+            dedupe_key=f"{event}:{ticket.pk if ticket else '-'}:{cause}:{person.pk}",
             at=at,
         )
         if message is not None:
@@ -84,3 +90,15 @@ def _queue(**fields: Any) -> OutboxMessage | None:
     except IntegrityError:
         # Another worker queued the same cause a moment ago: that message stands.
         return None
+
+
+def set_notification_preferences(*, user: User, email: Mapping[str, bool]) -> None:
+    """Turn email on or off per event for ``user``; events left out keep their setting."""
+    unknown = sorted(set(email) - set(NotificationEvent.values))
+    if unknown:
+        raise ValidationFailed({"event": f"unknown event {', '.join(unknown)}"})
+    with transaction.atomic(durable=True):
+        for event, wanted in email.items():
+            NotificationPreference.objects.update_or_create(
+                user=user, event=event, defaults={"email": wanted}
+            )

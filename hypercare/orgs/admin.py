@@ -2,7 +2,14 @@
 
 from django.contrib import admin
 
-from hypercare.orgs.models import Institution, Integration, IntegrationContact, Module, Team
+from hypercare.orgs.models import (
+    AgentAvailability,
+    Institution,
+    Integration,
+    IntegrationContact,
+    Module,
+    Team,
+)
 
 
 class ModuleInline(admin.TabularInline[Module, Institution]):
@@ -45,8 +52,17 @@ class ModuleAdmin(admin.ModelAdmin[Module]):
 
 @admin.register(Team)
 class TeamAdmin(admin.ModelAdmin[Team]):
-    list_display = ("name", "tier", "lead")
-    list_filter = ("tier",)
+    list_display = ("name", "tier", "lead", "auto_assignment")
+    list_filter = ("tier", "auto_assignment")
     search_fields = ("name",)
     prepopulated_fields = {"slug": ("name",)}
     autocomplete_fields = ("lead", "members")
+
+
+@admin.register(AgentAvailability)
+class AgentAvailabilityAdmin(admin.ModelAdmin[AgentAvailability]):
+    list_display = ("agent", "on_duty", "out_of_office_until", "updated_at")
+    list_filter = ("on_duty",)
+    list_select_related = ("agent",)
+    autocomplete_fields = ("agent",)
+    readonly_fields = ("updated_at",)

@@ -1,13 +1,19 @@
 """Institutions, modules, integrations and teams as the caller may see them."""
 
+import datetime as dt
+
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
+from pydantic import ConfigDict, Field
 
+from hypercare import access
+from hypercare.accounts.models import User
 from hypercare.accounts.schemas import UserRef
 from hypercare.api_support import DbId, actor
-from hypercare.orgs import selectors
-from hypercare.orgs.choices import IntegrationKind, ModuleCode, Phase, Tier
-from hypercare.orgs.models import Institution, Integration, Module, Team
+from hypercare.errors import NotAllowed, NotFound
+from hypercare.orgs import selectors, services
+from hypercare.orgs.choices import AutoAssignment, IntegrationKind, ModuleCode, Phase, Tier
+from hypercare.orgs.models import AgentAvailability, Institution, Integration, Module, Team
 
 router = Router(tags=["institutions"])
 
@@ -57,6 +63,22 @@ class TeamOut(Schema):
     slug: str
     tier: Tier
     lead: UserRef | None
+    auto_assignment: AutoAssignment
+
+
+class AvailabilityOut(Schema):
+    agent: UserRef
+    on_duty: bool
+    out_of_office_until: dt.date | None
+    updated_at: dt.datetime
+
+
+class AvailabilityIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    on_duty: bool
+    out_of_office_until: dt.date | None = Field(
+        None, description="Away up to and including this day; empty when not away."
+    )
 
 
 class InstitutionFilter(Schema):
@@ -92,3 +114,28 @@ def list_integrations(request: HttpRequest, filters: Query[InstitutionFilter]) -
 @router.get("/teams", response=list[TeamOut])
 def list_teams(request: HttpRequest) -> list[Team]:
     return list(selectors.teams())
+
+
+@router.get("/availability", response=list[AvailabilityOut])
+def list_availability(request: HttpRequest) -> list[AgentAvailability]:
+    """Agents' recorded availability (support staff only); an agent not listed is on duty."""
+    return list(selectors.agent_availability(actor(request)))
+
+
+@router.put("/agents/{agent_id}/availability", response=AvailabilityOut)
+def set_availability(
+    request: HttpRequest, agent_id: DbId, payload: AvailabilityIn
+) -> AgentAvailability:
+    """On or off duty and out of office: auto-assignment passes over unavailable agents."""
+    user = actor(request)
+    if not access.is_agent(user):
+        raise NotAllowed("Availability is for support staff.")
+    agent = User.objects.filter(pk=agent_id).first()
+    if agent is None:
+        raise NotFound("No such agent.")
+    return services.set_availability(
+        actor=user,
+        agent=agent,
+        on_duty=payload.on_duty,
+        out_of_office_until=payload.out_of_office_until,
+    )

@@ -37,3 +37,11 @@ class Tier(models.IntegerChoices):
     SERVICE_DESK = 1, "Tier 1 · service desk"
     FUNCTIONAL = 2, "Tier 2 · functional"
     TECHNICAL = 3, "Tier 3 · technical"
+
+
+class AutoAssignment(models.TextChoices):
+    """How a team hands a ticket that enters its queue to one of its members."""
+
+    OFF = "off", "Off: members take tickets from the queue"
+    ROUND_ROBIN = "round_robin", "Round robin"
+    LEAST_OPEN_WORK = "least_open_work", "Least open work"

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from hypercare.orgs.choices import IntegrationKind, ModuleCode, Phase, Tier
+from hypercare.orgs.choices import AutoAssignment, IntegrationKind, ModuleCode, Phase, Tier
 
 
 def validate_time_zone(value: str) -> None:
@@ -106,9 +106,46 @@ class Team(models.Model):
         related_name="led_teams",
     )
     members = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="teams")
+    auto_assignment = models.CharField(
+        max_length=20,
+        choices=AutoAssignment.choices,
+        default=AutoAssignment.OFF,
+        help_text="Who gets a ticket that enters this team's queue.",
+    )
+    last_auto_assigned = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Round robin carries on after this member.",
+    )
 
     class Meta:
         ordering = ["tier", "name"]
 
     def __str__(self) -> str:
         return self.name
+
+
+class AgentAvailability(models.Model):
+    """Whether a support agent can be given new tickets. No row means on duty.
+
+    Auto-assignment passes over an agent who is off duty or out of office; tickets they
+    already own stay theirs.
+    """
+
+    agent = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="availability"
+    )
+    on_duty = models.BooleanField(default=True)
+    out_of_office_until = models.DateField(
+        null=True, blank=True, help_text="Away up to and including this day."
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "agent availability"
+
+    def __str__(self) -> str:
+        return f"{self.agent} · {'on' if self.on_duty else 'off'} duty"

@@ -1,11 +1,14 @@
 """Read queries for institutions, modules, integrations and teams, scoped to the user."""
 
-from django.db.models import QuerySet
+import datetime as dt
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from hypercare import access
 from hypercare.accounts.models import User
 from hypercare.errors import NotFound
-from hypercare.orgs.models import Institution, Integration, Module, Team
+from hypercare.orgs.models import AgentAvailability, Institution, Integration, Module, Team
 
 
 def visible_institutions(user: User) -> QuerySet[Institution]:
@@ -44,3 +47,23 @@ def own_teams(user: User) -> QuerySet[Team]:
     if access.can_manage_desk(user):
         return teams()
     return teams().filter(access.own_teams(user)).distinct()
+
+
+def desk_day(at: dt.datetime) -> dt.date:
+    """The desk's calendar day at ``at``; out-of-office days are counted in it."""
+    return timezone.localdate(at)
+
+
+def available_on(day: dt.date) -> Q:
+    """Agents who take new tickets on ``day``, as a filter on User.
+
+    No availability row means on duty; out of office "until" a day includes that day.
+    """
+    return ~Q(availability__on_duty=False) & ~Q(availability__out_of_office_until__gte=day)
+
+
+def agent_availability(user: User) -> QuerySet[AgentAvailability]:
+    """Every recorded availability, for support staff only (a desk-internal fact)."""
+    if not access.is_agent(user):
+        return AgentAvailability.objects.none()
+    return AgentAvailability.objects.select_related("agent").order_by("agent__username")

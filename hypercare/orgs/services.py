@@ -6,9 +6,13 @@ import re
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from hypercare.errors import ValidationFailed
+from hypercare import access
+from hypercare.accounts.models import User
+from hypercare.errors import NotAllowed, ValidationFailed
+from hypercare.lib import clock
 from hypercare.orgs.choices import ModuleCode, Phase
-from hypercare.orgs.models import Institution, validate_time_zone
+from hypercare.orgs.models import AgentAvailability, Institution, validate_time_zone
+from hypercare.orgs.selectors import desk_day
 
 NAME_MAX_LENGTH = 200
 SLUG_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]{0,59}")
@@ -61,3 +65,24 @@ def _check_slug(slug: str) -> None:
         )
     if Institution.objects.filter(slug=slug).exists():
         raise ValidationFailed({"slug": "is already taken"})
+
+
+def set_availability(
+    *, actor: User, agent: User, on_duty: bool, out_of_office_until: dt.date | None
+) -> AgentAvailability:
+    """Whether ``agent`` takes new tickets: on or off duty, and out of office up to a day.
+
+    A return date already past is refused: it would read as "away" to a person and as
+    "back" to auto-assignment.
+    """
+    if not access.can_set_availability(actor, agent):
+        raise NotAllowed("Only the agent, their team lead or a desk manager can do this.")
+    at = clock.now()
+    if out_of_office_until is not None and out_of_office_until < desk_day(at):
+        raise ValidationFailed({"out_of_office_until": "must be today or later"})
+    with transaction.atomic(durable=True):
+        availability, _ = AgentAvailability.objects.update_or_create(
+            agent=agent,
+            defaults={"on_duty": on_duty, "out_of_office_until": out_of_office_until},
+        )
+    return availability

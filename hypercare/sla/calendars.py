@@ -9,16 +9,13 @@ from hypercare.sla.models import Calendar, ClosureDay
 from hypercare.sla.working_hours import parse_working_hours
 
 
-def business_calendar(
-    calendar: Calendar | None, first_year: int, last_year: int
-) -> BusinessCalendar:
+def business_calendar(calendar: Calendar, first_year: int, last_year: int) -> BusinessCalendar:
     """The calendar's working hours minus its holidays and closures in those years.
 
-    Cached per calendar version (``updated_at`` moves on every change), so a sweep over
-    thousands of tickets loads each calendar's holidays once.
+    Cached per calendar version (``updated_at`` moves on every change, closures included:
+    see ``hypercare.sla.policies``), so a sweep over thousands of tickets loads each
+    calendar's holidays once, and every process sees a change at its next read.
     """
-    if calendar is None:
-        return BusinessCalendar.always_open()
     return _cached(calendar.pk, calendar.updated_at.isoformat(), first_year, last_year)
 
 

@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models import Q
 
 from hypercare.orgs.models import validate_time_zone
+from hypercare.sla.calendar import BusinessCalendar
+from hypercare.sla.holidays_source import public_holidays
 from hypercare.sla.working_hours import WEEKDAY_KEYS, parse_working_hours
 from hypercare.tickets.choices import Priority
 
@@ -42,10 +44,30 @@ class Calendar(models.Model):
         return self.name
 
     def clean(self) -> None:
+        """Check the shifts and the holiday region; codes are stored in capitals."""
+        self.holiday_country = self.holiday_country.strip().upper()
+        self.holiday_subdivision = self.holiday_subdivision.strip().upper()
+        errors = {}
         try:
-            parse_working_hours(self.working_hours)
+            BusinessCalendar.from_hours("UTC", parse_working_hours(self.working_hours))
         except ValueError as exc:
-            raise ValidationError({"working_hours": str(exc)}) from None
+            errors["working_hours"] = str(exc).removeprefix("weekly_hours: ")
+        errors.update(self._holiday_errors())
+        if errors:
+            raise ValidationError(errors)
+
+    def _holiday_errors(self) -> dict[str, str]:
+        if not self.holiday_country:
+            if self.holiday_subdivision:
+                return {"holiday_subdivision": "set the holiday country as well"}
+            return {}
+        try:
+            # No years: only the country and subdivision codes are checked.
+            public_holidays(self.holiday_country, self.holiday_subdivision or None, range(0))
+        except ValueError as exc:
+            field, _, problem = str(exc).partition(": ")
+            return {f"holiday_{field}": problem}
+        return {}
 
 
 class ClosureDay(models.Model):
@@ -110,6 +132,21 @@ class SlaPolicy(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        """A policy governs one institution, or is the one default for all the others."""
+        errors = {}
+        if self.is_default and self.institution_id is not None:
+            errors["institution"] = "the default policy is for every institution without its own"
+        if not self.is_default and self.institution_id is None:
+            errors["institution"] = (
+                "choose the institution this policy is for, or make it the default"
+            )
+        other = SlaPolicy.objects.filter(is_default=True).exclude(pk=self.pk).first()
+        if self.is_default and other is not None:
+            errors["is_default"] = f"{other.name!r} is already the default policy"
+        if errors:
+            raise ValidationError(errors)
+
 
 class SlaTarget(models.Model):
     """First-response and resolution targets for one priority under one policy."""
@@ -132,3 +169,12 @@ class SlaTarget(models.Model):
 
     def __str__(self) -> str:
         return f"{self.policy} · {self.priority}"
+
+    def clean(self) -> None:
+        errors = {}
+        if self.first_response_minutes is not None and self.first_response_minutes < 1:
+            errors["first_response_minutes"] = "must be at least 1 minute"
+        if self.resolution_minutes is not None and self.resolution_minutes < 1:
+            errors["resolution_minutes"] = "must be at least 1 minute, or empty for next release"
+        if errors:
+            raise ValidationError(errors)

@@ -3,9 +3,12 @@
 ``replan_ticket`` runs inside every ticket service that changes what the clocks depend
 on (creation, status, priority, first response), in that service's transaction. The
 sweeps run as background jobs; each warning and breach is claimed with a conditional
-UPDATE, so it happens exactly once per ticket and clock however many workers run.
+UPDATE, so it happens exactly once per ticket and clock however many workers run, and a
+worker killed half-way leaves nothing behind: the claim, the timeline event and the
+outbox messages commit together or not at all.
 """
 
+from collections.abc import Collection
 from datetime import datetime
 
 from django.db import transaction
@@ -17,17 +20,27 @@ from hypercare.lib import clock
 from hypercare.notifications.choices import NotificationEvent
 from hypercare.notifications.services import notify
 from hypercare.orgs.choices import Tier
+from hypercare.sla.calendar import BusinessCalendar
 from hypercare.sla.calendars import business_calendar
 from hypercare.sla.choices import ClockState
 from hypercare.sla.clocks import Change, ClockPlan, Plan, Target, plan_clocks
-from hypercare.sla.models import SlaPolicy
+from hypercare.sla.models import Calendar, SlaPolicy
 from hypercare.tickets import events
-from hypercare.tickets.choices import PRIORITY_ORDER, EventKind
+from hypercare.tickets.choices import OPEN_STATUSES, PRIORITY_ORDER, EventKind
 from hypercare.tickets.models import Ticket
 
 CLOCKS = ("first_response", "resolution")
 CLOCK_LABELS = {"first_response": "first response", "resolution": "resolution"}
 SWEEP_BATCH = 500
+SLA_FIELDS = [
+    "sla_policy",
+    "sla_paused_minutes",
+    *[
+        f"{name}_{part}"
+        for name in CLOCKS
+        for part in ("state", "due_at", "warn_at", "warned_at", "breached_at")
+    ],
+]
 
 
 def governing_policy(institution_id: int) -> SlaPolicy | None:
@@ -42,29 +55,33 @@ def governing_policy(institution_id: int) -> SlaPolicy | None:
 
 
 def plan_for(ticket: Ticket, *, at: datetime) -> tuple[SlaPolicy | None, Plan | None]:
-    """Replay the ticket's timeline under its policy. Reads only; used to explain too."""
+    """Replay the ticket's timeline under its policy. Reads only; used to explain too.
+
+    A policy without a calendar counts around the clock, and its explanation reads in
+    the institution's time zone.
+    """
     policy = governing_policy(ticket.institution_id)
     if policy is None:
         return None, None
-    changes = [
-        Change(
-            at=event.created_at,
-            status=event.new_value if event.kind != EventKind.PRIORITY_CHANGED else None,
-            priority=event.new_value if event.kind == EventKind.PRIORITY_CHANGED else None,
-        )
-        for event in ticket.events.filter(
+    timeline = list(
+        ticket.events.filter(
             kind__in=(EventKind.STATUS_CHANGED, EventKind.REOPENED, EventKind.PRIORITY_CHANGED)
         ).order_by("created_at", "pk")
+    )
+    changes = [
+        Change(at=event.created_at, priority=event.new_value)
+        if event.kind == EventKind.PRIORITY_CHANGED
+        else Change(at=event.created_at, status=event.new_value)
+        for event in timeline
     ]
     first_priority = next(
-        (
-            event.old_value
-            for event in ticket.events.filter(kind=EventKind.PRIORITY_CHANGED).order_by(
-                "created_at", "pk"
-            )[:1]
-        ),
+        (event.old_value for event in timeline if event.kind == EventKind.PRIORITY_CHANGED),
         ticket.priority,
     )
+    if policy.calendar is None:
+        calendar = BusinessCalendar.always_open(ticket.institution.time_zone)
+    else:
+        calendar = business_calendar(policy.calendar, ticket.created_at.year - 1, at.year + 1)
     plan = plan_clocks(
         created_at=ticket.created_at,
         priority_at_creation=first_priority,
@@ -76,9 +93,7 @@ def plan_for(ticket: Ticket, *, at: datetime) -> tuple[SlaPolicy | None, Plan | 
             )
             for target in policy.targets.all()
         },
-        business_calendar=business_calendar(
-            policy.calendar, ticket.created_at.year - 1, at.year + 1
-        ),
+        business_calendar=calendar,
         pause_on_third_party=policy.pause_on_third_party,
         warning_percent=policy.warning_percent,
     )
@@ -91,39 +106,89 @@ def replan_ticket(ticket: Ticket, *, at: datetime) -> None:
     A clock that the replay finds stopped after its due time is breached now (recorded
     and notified here, since no sweep will see it); a breach already recorded stays.
     """
+    _handle_breaches(ticket, _apply_plan(ticket, at), at, bump=True)
+
+
+def _apply_plan(ticket: Ticket, at: datetime) -> list[str]:
+    """Store the replayed plan on the ticket; the names of the clocks it newly breaches."""
     policy, plan = plan_for(ticket, at=at)
     ticket.sla_policy = policy
     ticket.sla_paused_minutes = plan.paused_minutes if plan else 0
-    for name in CLOCKS:
-        clock_plan = getattr(plan, name) if plan else None
-        _apply_clock(ticket, name, clock_plan, at)
+    breached = [
+        name for name in CLOCKS if _apply_clock(ticket, name, getattr(plan, name, None), at)
+    ]
     ticket.save(update_fields=SLA_FIELDS)
+    return breached
 
 
-SLA_FIELDS = [
-    "sla_policy",
-    "sla_paused_minutes",
-    *[
-        f"{name}_{part}"
-        for name in CLOCKS
-        for part in ("state", "due_at", "warn_at", "warned_at", "breached_at")
-    ],
-]
+def _apply_clock(ticket: Ticket, name: str, plan: ClockPlan | None, at: datetime) -> bool:
+    """Set one clock from its plan; True when this makes it breached.
 
-
-def _apply_clock(ticket: Ticket, name: str, plan: ClockPlan | None, at: datetime) -> None:
-    state = plan.state if plan else ClockState.NO_TARGET
-    setattr(ticket, f"{name}_due_at", plan.due_at if plan else None)
-    setattr(ticket, f"{name}_warn_at", plan.warn_at if plan else None)
-    if plan is not None and plan.warn_at is not None and plan.warn_at > at:
+    A recorded breach stays, with the due time it missed. A warning re-arms when the
+    re-plan moves the warning time into the future (the priority went down, say).
+    """
+    if getattr(ticket, f"{name}_state") == ClockState.BREACHED:
+        return False
+    plan = plan or ClockPlan(ClockState.NO_TARGET)
+    setattr(ticket, f"{name}_state", plan.state)
+    setattr(ticket, f"{name}_due_at", plan.due_at)
+    setattr(ticket, f"{name}_warn_at", plan.warn_at)
+    if plan.warn_at is not None and plan.warn_at > at:
         setattr(ticket, f"{name}_warned_at", None)
-    already_breached = getattr(ticket, f"{name}_state") == ClockState.BREACHED
-    if already_breached:
-        return
-    setattr(ticket, f"{name}_state", state)
-    if state == ClockState.BREACHED:
-        setattr(ticket, f"{name}_breached_at", at)
-        _on_breach(ticket, name, at)
+    if plan.state != ClockState.BREACHED:
+        return False
+    setattr(ticket, f"{name}_breached_at", at)
+    return True
+
+
+def replan_open_tickets(*, institution_ids: Collection[int] | None = None) -> int:
+    """Re-plan every open ticket (of these institutions); how many were re-planned.
+
+    For repairs and the ``replan_sla`` command: after a bulk import, say, or a change
+    made to the configuration outside the services.
+    """
+    where = Q() if institution_ids is None else Q(institution_id__in=institution_ids)
+    return _replan_where(where)
+
+
+def replan_policy_tickets(policy: SlaPolicy) -> int:
+    """Re-plan the open tickets ``policy`` governs now or governed until this change."""
+    return _replan_where(Q(sla_policy=policy) | _governed_by(policy))
+
+
+def replan_calendar_tickets(calendar: Calendar) -> int:
+    """Re-plan the open tickets governed by any policy that counts in ``calendar``."""
+    where = Q(pk__in=[])
+    for policy in SlaPolicy.objects.filter(calendar=calendar):
+        where |= _governed_by(policy)
+    return _replan_where(where)
+
+
+def _governed_by(policy: SlaPolicy) -> Q:
+    if policy.is_default:
+        return Q(institution__sla_policy__isnull=True)
+    return Q(institution_id=policy.institution_id)
+
+
+def _replan_where(where: Q) -> int:
+    """Replay each ticket's own timeline, one short transaction per ticket.
+
+    Each ticket is locked while it is re-planned, so a ticket service or a sweep acting
+    on it at the same moment waits, and neither overwrites the other's clocks.
+    """
+    pks = list(
+        Ticket.objects.filter(where, status__in=OPEN_STATUSES)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    done = 0
+    for pk in pks:
+        with transaction.atomic(durable=True):
+            ticket = Ticket.objects.select_for_update().filter(pk=pk).first()
+            if ticket is not None and ticket.status in OPEN_STATUSES:
+                replan_ticket(ticket, at=clock.now())
+                done += 1
+    return done
 
 
 def sweep_sla(*, now: datetime | None = None) -> dict[str, int]:
@@ -136,39 +201,75 @@ def sweep_sla(*, now: datetime | None = None) -> dict[str, int]:
     return counts
 
 
-def _sweep(name: str, moment: str, at: datetime) -> int:
+def _due_q(name: str, moment: str, at: datetime) -> Q:
+    """Running clocks past their warning (not yet warned, not yet due) or due time."""
     due = Q(**{f"{name}_state": ClockState.RUNNING, f"{name}_{moment}_at__lte": at})
     if moment == "warn":
-        due &= Q(**{f"{name}_warned_at__isnull": True})
+        # A clock already past due gets its breach, not a late warning as well.
+        due &= Q(**{f"{name}_warned_at__isnull": True, f"{name}_due_at__gt": at})
+    return due
+
+
+def _sweep(name: str, moment: str, at: datetime) -> int:
+    """Claim and handle the due clocks batch by batch, oldest first.
+
+    A row another worker claimed first no longer matches, so each pass shrinks the set.
+    """
+    due = _due_q(name, moment, at)
     done = 0
-    for pk in list(Ticket.objects.filter(due).values_list("pk", flat=True)[:SWEEP_BATCH]):
-        with transaction.atomic(durable=True):
-            if moment == "warn":
-                claimed = Ticket.objects.filter(due, pk=pk).update(**{f"{name}_warned_at": at})
-            else:
-                claimed = Ticket.objects.filter(due, pk=pk).update(
-                    **{f"{name}_state": ClockState.BREACHED, f"{name}_breached_at": at}
-                )
-            if claimed:
-                ticket = Ticket.objects.select_for_update().select_related("team").get(pk=pk)
-                (_on_warning if moment == "warn" else _on_breach)(ticket, name, at)
-                done += 1
+    while pks := list(
+        Ticket.objects.filter(due)
+        .order_by(f"{name}_{moment}_at", "pk")
+        .values_list("pk", flat=True)[:SWEEP_BATCH]
+    ):
+        done += sum(_claim(pk, due, name, moment, at) for pk in pks)
     return done
 
 
-def _on_warning(ticket: Ticket, name: str, at: datetime) -> None:
+def _claim(pk: int, due: Q, name: str, moment: str, at: datetime) -> bool:
+    with transaction.atomic(durable=True):
+        if moment == "warn":
+            claimed = Ticket.objects.filter(due, pk=pk).update(**{f"{name}_warned_at": at})
+        else:
+            claimed = Ticket.objects.filter(due, pk=pk).update(
+                **{f"{name}_state": ClockState.BREACHED, f"{name}_breached_at": at}
+            )
+        if not claimed:
+            return False
+        ticket = Ticket.objects.select_for_update(of=("self",)).select_related("team").get(pk=pk)
+        if moment == "warn":
+            _warn(ticket, name, at)
+        else:
+            _handle_breaches(ticket, [name], at, bump=True)
+        return True
+
+
+def _warn(ticket: Ticket, name: str, at: datetime) -> None:
     due_at = getattr(ticket, f"{name}_due_at")
     event = events.record_sla_warning(ticket, at, name, due_at)
     notify(
         event=NotificationEvent.SLA_WARNING,
         ticket=ticket,
         recipients=[ticket.assignee, ticket.team.lead if ticket.team else None],
+        # A re-armed warning is a new warning: its own event gives it its own cause.
         cause=f"sla:{name}:warning:{event.pk}",
         context=_context(ticket, name, due_at),
     )
 
 
-def _on_breach(ticket: Ticket, name: str, at: datetime) -> None:
+def _handle_breaches(ticket: Ticket, names: list[str], at: datetime, *, bump: bool) -> None:
+    """Record and notify each newly breached clock, then apply the policy's bump once.
+
+    A bump raises the priority, which re-plans the clocks; a breach that re-plan finds is
+    recorded and notified but bumps no further, so one breach moves one step.
+    """
+    for name in names:
+        _record_breach(ticket, name, at)
+    if names and bump and _bump(ticket, names, at):
+        _handle_breaches(ticket, _apply_plan(ticket, at), at, bump=False)
+
+
+def _record_breach(ticket: Ticket, name: str, at: datetime) -> None:
     due_at = getattr(ticket, f"{name}_due_at")
     events.record_sla_breach(ticket, at, name, due_at)
     managers = User.objects.filter(
@@ -181,7 +282,6 @@ def _on_breach(ticket: Ticket, name: str, at: datetime) -> None:
         cause=f"sla:{name}:breach",
         context=_context(ticket, name, due_at),
     )
-    _bump(ticket, at)
 
 
 def _context(ticket: Ticket, name: str, due_at: datetime | None) -> dict[str, object]:
@@ -193,25 +293,29 @@ def _context(ticket: Ticket, name: str, due_at: datetime | None) -> dict[str, ob
     }
 
 
-def _bump(ticket: Ticket, at: datetime) -> None:
-    """The policy's optional automatic reaction to a breach: one priority up, one tier up."""
+def _bump(ticket: Ticket, names: list[str], at: datetime) -> bool:
+    """The policy's optional reaction to a breach: one priority up, one tier up.
+
+    Only an open ticket is bumped: raising a resolved one would get nobody's attention.
+    True when the priority changed (the clocks must then be re-planned).
+    """
     policy = ticket.sla_policy
-    if policy is None:
-        return
+    if policy is None or ticket.status not in OPEN_STATUSES:
+        return False
+    why = f"The {' and '.join(CLOCK_LABELS[name] for name in names)} SLA was breached."
     fields = []
     rank = PRIORITY_ORDER.index(ticket.priority)
     if policy.bump_priority_on_breach and rank > 0:
         old, ticket.priority = ticket.priority, PRIORITY_ORDER[rank - 1]
-        events.record_priority_change(ticket, None, at, old, ticket.priority, "SLA breached.")
-        fields.append("priority")
+        ticket.priority_overridden = True
+        events.record_priority_change(ticket, None, at, old, ticket.priority, why)
+        fields += ["priority", "priority_overridden"]
     if policy.bump_tier_on_breach and ticket.tier < Tier.TECHNICAL:
         old_tier = ticket.tier
         ticket.tier = old_tier + 1
-        events.record_tier_change(ticket, None, at, old_tier, ticket.tier, "SLA breached.")
+        events.record_tier_change(ticket, None, at, old_tier, ticket.tier, why)
         fields.append("tier")
     if fields:
-        ticket.save(update_fields=fields)
-    if "priority" in fields:
-        # The new priority's targets apply from creation; each bump moves one step up,
-        # so a breach found by this re-plan can bump at most to critical.
-        replan_ticket(ticket, at=at)
+        ticket.updated_at = at
+        ticket.save(update_fields=[*fields, "updated_at"])
+    return "priority" in fields

@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from hypercare.tickets.models import Attachment, RoutingRule, Ticket, TicketEvent
+from hypercare.tickets.models import Attachment, HandOver, RoutingRule, Ticket, TicketEvent
 
 
 @admin.register(RoutingRule)
@@ -50,3 +50,9 @@ class TicketEventAdmin(ReadOnlyAdmin):
 class AttachmentAdmin(ReadOnlyAdmin):
     list_display = ("original_name", "ticket", "content_type", "size", "is_internal")
     list_select_related = ("ticket",)
+
+
+@admin.register(HandOver)
+class HandOverAdmin(ReadOnlyAdmin):
+    list_display = ("event", "needed")
+    list_select_related = ("event",)

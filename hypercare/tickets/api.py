@@ -8,17 +8,19 @@ from ninja import File, Form, Query, Router, Status, UploadedFile
 from hypercare import access
 from hypercare.accounts.models import User
 from hypercare.api_support import DbId, Page, PageQuery, actor, paginate, refuse_unknown_query
-from hypercare.errors import NotFound, ValidationFailed
+from hypercare.errors import NotAllowed, NotFound, ValidationFailed
 from hypercare.orgs.models import Institution, Module, Team
 from hypercare.tickets import selectors
-from hypercare.tickets.models import Attachment, Ticket, TicketEvent
+from hypercare.tickets.models import Attachment, HandOver, Ticket, TicketEvent
 from hypercare.tickets.schemas import (
     AssigneeIn,
     AttachmentOut,
     BodyIn,
     CategoryIn,
     EventOut,
+    HandOverOut,
     ModuleIn,
+    OwnershipOut,
     PriorityIn,
     StatusIn,
     TeamIn,
@@ -110,7 +112,8 @@ def list_tickets(
         sla=filters.sla or "",
         due_within=filters.due_within,
     )
-    return paginate(selectors.ticket_list(actor(request), criteria, filters.sort), paging)
+    tickets = selectors.ticket_list(actor(request), criteria, filters.sort)
+    return paginate(tickets, paging, selectors.ticket_page)
 
 
 @router.get("/tickets/{ticket_ref}", response=TicketOut)
@@ -205,10 +208,32 @@ def set_module(request: HttpRequest, ticket_ref: str, payload: ModuleIn) -> Tick
 def set_tier(request: HttpRequest, ticket_ref: str, payload: TierIn) -> Ticket:
     ticket = _ticket(request, ticket_ref)
     team = _team(payload.team_id) if payload.team_id is not None else None
+    handover = workflow.HandOverNote(**payload.handover.model_dump()) if payload.handover else None
     workflow.change_tier(
-        ticket=ticket, actor=actor(request), tier=payload.tier, note=payload.note, team=team
+        ticket=ticket,
+        actor=actor(request),
+        tier=payload.tier,
+        handover=handover,
+        note=payload.note,
+        team=team,
     )
     return _ticket(request, ticket_ref)
+
+
+@router.get("/tickets/{ticket_ref}/owners", response=list[OwnershipOut])
+def list_owners(request: HttpRequest, ticket_ref: str) -> list[selectors.Ownership]:
+    """Who owned the ticket and when, oldest first; the last without ``until`` owns it now."""
+    return selectors.ownership_history(_ticket(request, ticket_ref))
+
+
+@router.get("/tickets/{ticket_ref}/handovers", response=list[HandOverOut])
+def list_handovers(request: HttpRequest, ticket_ref: str) -> list[HandOver]:
+    """The hand-over notes of the ticket's moves up a tier (support staff only)."""
+    user = actor(request)
+    ticket = _ticket(request, ticket_ref)
+    if not access.can_see_internal(user):
+        raise NotAllowed("Hand-over notes are for support staff.")
+    return list(selectors.handovers(user, ticket))
 
 
 @router.post("/tickets/{ticket_ref}/team", response=TicketOut)

@@ -8,7 +8,10 @@ from django.db.models.signals import post_migrate
 def _repair_search_index(using: str, **kwargs: Any) -> None:
     from hypercare.tickets.search_index import ensure_search_index
 
-    ensure_search_index(connections[using])
+    connection = connections[using]
+    # Only SQLite rebuilds tables (and so drops triggers) in migrations.
+    if connection.vendor == "sqlite":
+        ensure_search_index(connection)
 
 
 class TicketsConfig(AppConfig):

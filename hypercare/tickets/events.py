@@ -4,7 +4,10 @@ from datetime import datetime
 
 from hypercare.accounts.models import User
 from hypercare.tickets.choices import EventKind
-from hypercare.tickets.models import Ticket, TicketEvent
+from hypercare.tickets.models import HandOver, Ticket, TicketEvent
+
+# What a timeline row shows of a value (a file name may be longer).
+VALUE_LENGTH = TicketEvent._meta.get_field("new_value").max_length or 200
 
 
 def _append(
@@ -26,8 +29,8 @@ def _append(
         created_at=at,
         is_internal=is_internal,
         body=body,
-        old_value=old_value,
-        new_value=new_value,
+        old_value=old_value[:VALUE_LENGTH],
+        new_value=new_value[:VALUE_LENGTH],
         reason=reason,
     )
 
@@ -81,7 +84,7 @@ def record_module_change(
 
 
 def record_assignment(
-    ticket: Ticket, actor: User, at: datetime, old: str, new: str, reason: str
+    ticket: Ticket, actor: User | None, at: datetime, old: str, new: str, reason: str
 ) -> TicketEvent:
     return _append(
         ticket, EventKind.ASSIGNED, actor, at, old_value=old, new_value=new, reason=reason
@@ -107,6 +110,37 @@ def record_tier_change(
         old_value=str(old),
         new_value=str(new),
         reason=note,
+    )
+
+
+def record_handover(event: TicketEvent, *, tried: str, findings: str, needed: str) -> HandOver:
+    """The structured note of a move up a tier, kept with that tier-change event."""
+    return HandOver.objects.create(event=event, tried=tried, findings=findings, needed=needed)
+
+
+def record_escalation_step(
+    ticket: Ticket,
+    kind: str,
+    actor: User | None,
+    at: datetime,
+    *,
+    is_internal: bool,
+    body: str = "",
+    old_value: str = "",
+    new_value: str = "",
+    reason: str = "",
+) -> TicketEvent:
+    """A step of an escalation (``hypercare.escalations.events``) on the ticket's timeline."""
+    return _append(
+        ticket,
+        kind,
+        actor,
+        at,
+        is_internal=is_internal,
+        body=body,
+        old_value=old_value[:VALUE_LENGTH],
+        new_value=new_value[:VALUE_LENGTH],
+        reason=reason,
     )
 
 

@@ -116,6 +116,12 @@ class Ticket(models.Model):
             ),
             models.Index(fields=["requester", "created_at"], name="ticket_requester"),
             models.Index(fields=["status", "created_at"], name="ticket_status"),
+            # Queues sort by priority, then age: with priority in the index, the page's
+            # keys are sorted from the index alone (selectors.ticket_page).
+            models.Index(
+                fields=["team", "status", "priority", "created_at"], name="ticket_team_queue"
+            ),
+            models.Index(fields=["status", "priority", "created_at"], name="ticket_status_queue"),
             models.Index(
                 fields=["first_response_due_at"],
                 condition=Q(first_response_state=ClockState.RUNNING),
@@ -192,6 +198,27 @@ class TicketEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise TypeError("Timeline events are append-only")
+
+
+class HandOver(models.Model):
+    """The structured note that goes with a ticket moving up a tier (functional escalation).
+
+    The next tier starts from what the last one learnt instead of from the beginning.
+    Kept with the tier-change event it explains and, like the timeline, never changed.
+    """
+
+    event = models.OneToOneField(TicketEvent, on_delete=models.PROTECT, related_name="handover")
+    tried = models.TextField(help_text="What was tried.")
+    findings = models.TextField(help_text="What was found.")
+    needed = models.TextField(help_text="What is needed from the next tier.")
+
+    def __str__(self) -> str:
+        return f"Hand-over for {self.event}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise TypeError("Hand-over notes are kept as written")
+        super().save(*args, **kwargs)
 
 
 class Attachment(models.Model):

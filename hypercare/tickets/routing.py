@@ -39,3 +39,21 @@ def route_for(*, institution_id: int, module_code: str, category: str) -> Route:
         return Route(team=None, tier=Tier.SERVICE_DESK)
     best = max(rules, key=_specificity)  # max keeps the first of equals: lowest position
     return Route(team=best.team, tier=best.tier)
+
+
+def team_for_tier(
+    *, institution_id: int, module_code: str, category: str, tier: int
+) -> Team | None:
+    """The team a ticket goes to at ``tier``: by the routing rules, else any team at that tier.
+
+    Rules decide as at intake, among the rules for that tier only; with none, the first
+    team working at that tier by name.
+    """
+    rules = [
+        rule
+        for rule in RoutingRule.objects.filter(tier=tier).select_related("team")
+        if _matches(rule, institution_id=institution_id, module_code=module_code, category=category)
+    ]
+    if rules:
+        return max(rules, key=_specificity).team
+    return Team.objects.filter(tier=tier).order_by("name").first()

@@ -7,6 +7,7 @@ from django.urls import reverse
 from ninja import Schema
 from pydantic import ConfigDict, Field, field_validator
 
+from hypercare.accounts.models import User
 from hypercare.accounts.schemas import UserRef
 from hypercare.api_support import DbId
 from hypercare.orgs.choices import ModuleCode, Tier
@@ -19,7 +20,7 @@ from hypercare.tickets.choices import (
     Priority,
     Status,
 )
-from hypercare.tickets.models import Attachment, Ticket
+from hypercare.tickets.models import Attachment, HandOver, Ticket
 from hypercare.tickets.selectors import DEFAULT_SORT, SORTS, SlaStanding
 
 # Up to a week ahead: further than that no SLA target reaches.
@@ -216,10 +217,57 @@ class ModuleIn(_Input):
     reason: str = Field("", max_length=2000)
 
 
+class HandOverIn(_Input):
+    """What goes up with the ticket; the service names any part left empty."""
+
+    tried: str = Field("", max_length=10_000, description="What was tried.")
+    findings: str = Field("", max_length=10_000, description="What was found.")
+    needed: str = Field("", max_length=10_000, description="What is needed from the next tier.")
+
+
 class TierIn(_Input):
+    """Up a tier needs ``handover``; down a tier needs ``note``. Without ``team_id`` the
+    ticket goes to the tier's team by the routing rules."""
+
     tier: Tier
-    note: str = Field(min_length=1, max_length=10_000)
+    handover: HandOverIn | None = None
+    note: str = Field("", max_length=10_000)
     team_id: DbId | None = None
+
+
+class OwnershipOut(Schema):
+    owner: UserRef
+    since: datetime
+    until: datetime | None
+    assigned_by: UserRef | None = Field(description="Empty when auto-assignment chose.")
+    reason: str
+
+
+class HandOverOut(Schema):
+    event_id: int
+    from_tier: Tier
+    to_tier: Tier
+    handed_over_by: UserRef | None
+    handed_over_at: datetime
+    tried: str
+    findings: str
+    needed: str
+
+    @staticmethod
+    def resolve_from_tier(handover: HandOver) -> int:
+        return int(handover.event.old_value)
+
+    @staticmethod
+    def resolve_to_tier(handover: HandOver) -> int:
+        return int(handover.event.new_value)
+
+    @staticmethod
+    def resolve_handed_over_by(handover: HandOver) -> User | None:
+        return handover.event.actor
+
+    @staticmethod
+    def resolve_handed_over_at(handover: HandOver) -> datetime:
+        return handover.event.created_at
 
 
 class TeamIn(_Input):

@@ -1,5 +1,7 @@
 """The full-text index over tickets: SQLite FTS5 embedded, a PostgreSQL GIN index distributed.
 
+Both ignore case and accents ("Jose" finds "José").
+
 On SQLite the index is an external-content FTS5 table kept in step by triggers. SQLite
 migrations that rebuild the ticket table (many schema changes do) drop its triggers, so
 ``ensure_search_index`` runs after every ``migrate``: it recreates whatever is missing and,
@@ -31,19 +33,16 @@ SQLITE_TRIGGERS = {
         INSERT INTO tickets_ticket_fts(rowid, {SEARCHED_COLUMNS}) VALUES (new.id, {_NEW});
     END""",
 }
-POSTGRES_INDEX = """CREATE INDEX IF NOT EXISTS ticket_search_gin ON tickets_ticket USING GIN (
-    to_tsvector('simple', title || ' ' || description || ' ' || error_seen
-                || ' ' || action_attempted))"""
+# The indexed expression (migration tickets/0006); queries must use it verbatim.
+POSTGRES_DOCUMENT = (
+    "to_tsvector('simple', hypercare_search_text(title || ' ' || description || ' ' || "
+    "error_seen || ' ' || action_attempted))"
+)
 
 
 def ensure_search_index(connection: BaseDatabaseWrapper) -> None:
-    """Create the index where it is missing; safe to run any number of times."""
+    """Create the SQLite index where it is missing; safe to run any number of times."""
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(POSTGRES_INDEX)
-            return
-        if connection.vendor != "sqlite":
-            return
         cursor.execute(SQLITE_TABLE)
         cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
         present = {name for (name,) in cursor.fetchall()}

@@ -419,23 +419,42 @@ class AssigneeForm(ServiceErrors, forms.Form):
 
 
 class TierForm(ServiceErrors, forms.Form):
-    tier = forms.TypedChoiceField(choices=Tier.choices, coerce=int, label="Tier")
+    """Up a tier with a hand-over note in three parts; down a tier with a note saying why."""
+
+    tier = forms.TypedChoiceField(choices=Tier.choices[1:], coerce=int, label="Tier")
     team = forms.ModelChoiceField(
         queryset=Team.objects.none(),
         required=False,
         label="Hand to team",
-        empty_label="Keep the current team",
+        empty_label="The tier's usual team",
+    )
+    tried = forms.CharField(
+        required=False, widget=TEXT, label="Hand-over: what was tried", max_length=10_000
+    )
+    findings = forms.CharField(
+        required=False, widget=TEXT, label="Hand-over: what was found", max_length=10_000
+    )
+    needed = forms.CharField(
+        required=False,
+        widget=TEXT,
+        label="Hand-over: what is needed from the next tier",
+        max_length=10_000,
     )
     note = forms.CharField(
+        required=False,
         widget=TEXT,
-        label="Hand-over note",
-        help_text="What is known, what was tried, what is needed next.",
+        label="Moving down: why",
+        help_text="Needed only when the ticket goes down a tier.",
         max_length=10_000,
     )
 
     def __init__(self, *args: Any, teams: QuerySet[Team], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = teams  # type: ignore[attr-defined]
+
+    def field_for(self, key: str) -> str | None:
+        name = key.removeprefix("handover.")
+        return name if name in self.fields else None
 
 
 class SavedReplyForm(ServiceErrors, forms.Form):
@@ -457,11 +476,17 @@ class SavedReplyForm(ServiceErrors, forms.Form):
 
 SORT_CHOICES = [
     ("priority", "Priority"),
+    ("due", "Due soonest"),
     ("-created_at", "Newest first"),
     ("created_at", "Oldest first"),
     ("-updated_at", "Recently updated"),
     ("updated_at", "Longest untouched"),
 ]
+
+
+# The SLA filter's choices; "due_1h" asks for a running clock due within the hour.
+SLA_CHOICES = [("breached", "Breached"), ("warned", "Warning"), ("due_1h", "Due within 1 h")]
+DUE_SOON_MINUTES = 60
 
 
 def _any(choices: list[tuple[Any, Any]], label: str = "Any") -> list[tuple[Any, Any]]:
@@ -483,6 +508,7 @@ class QueueFilterForm(forms.Form):
         choices=_any(Tier.choices), coerce=int, empty_value=None, required=False
     )
     assignee = forms.ChoiceField(required=False, label="Owner")
+    sla = forms.ChoiceField(choices=_any(SLA_CHOICES), required=False, label="SLA")
     sort = forms.ChoiceField(choices=SORT_CHOICES, required=False, initial=DEFAULT_SORT)
 
     def __init__(
@@ -507,6 +533,7 @@ class QueueFilterForm(forms.Form):
         assignee: str = data.get("assignee") or ""
         institution: Institution | None = data.get("institution")
         tier: int | None = data.get("tier")
+        sla: str = data.get("sla") or ""
         return TicketFilters(
             text=data.get("q") or "",
             institution=institution.pk if institution else None,
@@ -516,6 +543,8 @@ class QueueFilterForm(forms.Form):
             status=_one(data.get("status")),
             tier=() if tier is None else (tier,),
             assignee=int(assignee) if assignee.isdigit() else assignee or None,
+            sla="" if sla == "due_1h" else sla,
+            due_within=DUE_SOON_MINUTES if sla == "due_1h" else None,
         )
 
     def ordering(self) -> str:
@@ -566,3 +595,15 @@ class BulkForm(forms.Form):
         if data.get("action") == "status" and not data.get("status"):
             self.add_error("status", "Choose the status to set.")
         return data
+
+
+class AvailabilityForm(ServiceErrors, forms.Form):
+    """Whether auto-assignment may give this agent new tickets."""
+
+    on_duty = forms.BooleanField(required=False, label="On duty: give me new tickets")
+    out_of_office_until = forms.DateField(
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        label="Out of office up to and including",
+        help_text="Leave empty when you are not away.",
+    )

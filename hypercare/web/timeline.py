@@ -2,6 +2,7 @@
 
 from django.db import models
 
+from hypercare.escalations.choices import EscalationLevel
 from hypercare.orgs.choices import Tier
 from hypercare.tickets.choices import Category, EventKind, Priority, Status
 from hypercare.tickets.models import TicketEvent
@@ -26,6 +27,18 @@ def _assignment(actor: str, event: TicketEvent) -> str:
     return f"{actor} assigned the ticket to {event.new_value}"
 
 
+def _level(value: str) -> str:
+    return _label(EscalationLevel, int(value)) if value.isdigit() else value  # type: ignore[arg-type]
+
+
+def _escalation_manager(actor: str, event: TicketEvent) -> str:
+    if event.actor is None:
+        return f"{event.new_value} is the escalation manager"
+    if event.old_value:
+        return f"{actor} made {event.new_value} the escalation manager instead of {event.old_value}"
+    return f"{actor} made {event.new_value} the escalation manager"
+
+
 def describe(event: TicketEvent) -> str:
     """One sentence saying who did what; bodies and reasons are shown beside it."""
     actor = event.actor.display_name if event.actor else "Hypercare"
@@ -48,7 +61,18 @@ def describe(event: TicketEvent) -> str:
         EventKind.TIER_CHANGED: f"{actor} moved the ticket from {_tier(old)} to {_tier(new)}",
         EventKind.ATTACHMENT_ADDED: f"{actor} added {new}",
         EventKind.REOPENED: f"{actor} reopened the ticket",
+        EventKind.ESCALATION_REQUESTED: f"{actor} requested an escalation: {new}",
+        EventKind.ESCALATION_ACTION_PLAN: f"{actor} {new} the escalation's action plan",
+        EventKind.ESCALATION_COMMUNICATION_PLAN: f"{actor} agreed the communication plan",
+        EventKind.ESCALATION_UPDATE: f"{actor} posted an escalation update",
+        EventKind.ESCALATION_UPDATE_MISSED: "An escalation update was missed",
+        EventKind.ESCALATION_LEVEL_RAISED: (
+            f"{actor} raised the escalation from {_level(old)} to {_level(new)}"
+        ),
+        EventKind.DE_ESCALATED: f"{actor} de-escalated the ticket",
     }
     if event.kind == EventKind.ASSIGNED:
         return _assignment(actor, event)
+    if event.kind == EventKind.ESCALATION_MANAGER:
+        return _escalation_manager(actor, event)
     return sentences.get(event.kind, f"{actor}: {event.get_kind_display()}")

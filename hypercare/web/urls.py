@@ -3,7 +3,15 @@
 from django.urls import URLPattern, path
 
 from hypercare.web.errors import View, domain_errors
-from hypercare.web.views import attachments, auth, portal, workspace, workspace_ticket
+from hypercare.web.views import (
+    attachments,
+    auth,
+    availability,
+    escalations,
+    portal,
+    workspace,
+    workspace_ticket,
+)
 
 app_name = "web"
 
@@ -30,13 +38,22 @@ urlpatterns = [
     page("portal/tickets/<int:pk>/files/", portal.add_files, "portal-files"),
     page("portal/tickets/<int:pk>/fixed/", portal.confirm_fixed, "portal-fixed"),
     page("portal/tickets/<int:pk>/not-fixed/", portal.not_fixed, "portal-not-fixed"),
+    page("portal/tickets/<int:pk>/escalate/", escalations.portal_request, "portal-escalate"),
     page("desk/", workspace.queue_page, "desk"),
     page("desk/bulk/", workspace.bulk, "bulk"),
     page("desk/saved-replies/", workspace.saved_replies, "saved-replies"),
     page("desk/saved-replies/<int:pk>/", workspace.edit_saved_reply, "saved-reply-edit"),
     page("desk/saved-replies/<int:pk>/delete/", workspace.remove_saved_reply, "saved-reply-delete"),
+    page("desk/escalations/", escalations.daily_review, "escalations"),
+    page("desk/availability/", availability.my_availability, "availability"),
     page("desk/tickets/<int:pk>/", workspace_ticket.ticket_page, "desk-ticket"),
+    page(
+        "desk/tickets/<int:pk>/escalation/<str:step>/",
+        escalations.escalation_step,
+        "desk-escalation",
+    ),
     page("desk/tickets/<int:pk>/timeline/", workspace_ticket.timeline_part, "desk-timeline"),
+    page("desk/tickets/<int:pk>/sla/", workspace_ticket.sla_part, "desk-sla"),
     page("desk/tickets/<int:pk>/reply/", workspace_ticket.reply, "desk-reply"),
     page("desk/tickets/<int:pk>/note/", workspace_ticket.note, "desk-note"),
     page("desk/tickets/<int:pk>/files/", workspace_ticket.add_files, "desk-files"),

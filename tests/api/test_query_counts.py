@@ -234,3 +234,38 @@ def test_pages_picked_by_key_follow_the_list_order(
     everything = ticket_list(people["agent"], TicketFilters(), sort)
     assert [row["id"] for page in pages for row in page] == [t.pk for t in everything]
     assert [len(page) for page in pages] == [5, 5, 5, 5, 3]
+
+
+@pytest.mark.parametrize(
+    "sla_query",
+    [{"sort": "due"}, {"sort": "due", "sla": "running"}, {"sla": "breached", "due_within": 60}],
+)
+def test_sla_sort_and_filters_cost_the_same_queries_for_5_and_60_tickets(
+    sla_query: dict[str, Any],
+    people: dict[str, User],
+    finance_team: Team,
+    api_as: Any,
+    django_assert_num_queries: Any,
+    time_machine: Any,
+) -> None:
+    # Three hours on, the critical tickets' first responses are overdue, so "breached" and
+    # "due within" find rows too. Tickets are opened at nine, read at noon.
+    opening = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
+    overdue = datetime(2025, 3, 3, 12, 0, tzinfo=UTC)
+    client = api_as(people["agent"])
+    time_machine.move_to(overdue, tick=False)
+    client.get("/tickets")
+    query = {**list_query("agent", finance_team), **sla_query}
+
+    counted = []
+    for count in (5, 55):
+        time_machine.move_to(opening, tick=False)
+        open_tickets(people, count)
+        time_machine.move_to(overdue, tick=False)
+        with django_assert_num_queries(LIST_QUERIES):
+            counted.append(client.get("/tickets", query))
+
+    few, many = counted
+    assert few.status_code == many.status_code == 200
+    assert 0 < len(few.json()["results"]) < len(many.json()["results"])
+    assert {row["sla"]["first_response"]["state"] for row in many.json()["results"]} == {"running"}

@@ -1,4 +1,5 @@
 from hypercare.accounts.models import User
+from hypercare.orgs.choices import Tier
 from hypercare.orgs.models import Institution
 from hypercare.tickets.models import Ticket
 from tests import factories
@@ -180,8 +181,17 @@ def test_assign_priority_tier_via_api(
     ).json()
     assert raised["priority"] == "critical"
     assert raised["priority_overridden"] is True
-    tiered = client.post(f"/tickets/{ticket.pk}/tier", {"tier": 2, "note": "Needs config change"})
-    assert tiered.json()["tier"] == 2
+    consultants = factories.team("Finance consultants", tier=Tier.FUNCTIONAL)
+    without_handover = client.post(f"/tickets/{ticket.pk}/tier", {"tier": 2, "note": "Config"})
+    assert without_handover.status_code == 422
+    assert {error["field"] for error in without_handover.json()["errors"]} == {
+        "handover.tried",
+        "handover.findings",
+        "handover.needed",
+    }
+    handover = {"tried": "Reprinted", "findings": "Template broken", "needed": "Config fix"}
+    tiered = client.post(f"/tickets/{ticket.pk}/tier", {"tier": 2, "handover": handover})
+    assert (tiered.json()["tier"], tiered.json()["team"]["id"]) == (2, consultants.pk)
 
 
 def test_attachment_upload_download_and_isolation(api_as, requester: User, outsider: User) -> None:

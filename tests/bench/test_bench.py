@@ -89,4 +89,5 @@ def test_benchmark_report_has_every_figure_and_target(tmp_path: Path) -> None:
     assert result["search_hit_share"] > 0
     assert result["server"]["peak_memory"]["max_process_mib"] > 0
     assert [check["metric"] for check in result["checks"]] == [t.name for t in TARGETS]
+    assert [check["errors"] for check in result["checks"]] == [0] * len(TARGETS)
     assert "| queue list p95 (ms) | < 30 |" in finished.stderr

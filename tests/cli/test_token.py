@@ -1,3 +1,5 @@
+from unittest.mock import patch
+
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -10,7 +12,10 @@ from hypercare.accounts.services import authenticate_token
 def test_token_create_prints_a_token_that_authenticates(
     agent: User, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert cli.main(["token", "create", agent.username, "--name", "Nightly export"]) == 0
+    # A command run from the command line closes the database connections when it ends;
+    # here that connection is the test's own, so it stays open.
+    with patch("django.core.management.base.connections.close_all"):
+        assert cli.main(["token", "create", agent.username, "--name", "Nightly export"]) == 0
 
     captured = capsys.readouterr()
     plain = captured.out.strip()

@@ -54,8 +54,8 @@ def test_due_soonest_orders_by_the_earlier_running_clock(
     add_public_reply(ticket=high, actor=agent, body="Looking into it.")
     low = rated(requester, "low")  # first response due Wednesday 09:10
     done = rated(requester, "critical")
-    change_status(ticket=done, actor=agent, status=Status.RESOLVED)
     add_public_reply(ticket=done, actor=agent, body="Fixed.")
+    change_status(ticket=done, actor=agent, status=Status.RESOLVED)
 
     assert pks(agent, "due") == [critical.pk, medium.pk, high.pk, low.pk, done.pk]
 

@@ -17,6 +17,7 @@ from hypercare.orgs.models import Institution
 from hypercare.tickets.choices import ALLOWED_TRANSITIONS, Category, EventKind, Priority, Status
 from hypercare.tickets.models import Ticket, TicketEvent
 from hypercare.tickets.services.workflow import (
+    HandOverNote,
     assign_ticket,
     change_category,
     change_module,
@@ -422,25 +423,38 @@ def test_tier_change_records_the_handover_note_and_team(ticket: Ticket, tier2_ag
             ticket=ticket,
             actor=tier2_agent,
             tier=Tier.FUNCTIONAL,
-            note=" Receipt template broken; logs attached. ",
+            handover=HandOverNote(" Reprinted the receipt. ", "Template broken", "A config fix"),
             team=consultants,
         )
     ticket.refresh_from_db()
     assert (ticket.tier, ticket.team) == (Tier.FUNCTIONAL, consultants)
     tier_event = _events(ticket, EventKind.TIER_CHANGED)[0]
     assert (tier_event.old_value, tier_event.new_value) == ("1", "2")
-    assert tier_event.reason == "Receipt template broken; logs attached."
+    handover = tier_event.handover
+    assert (handover.tried, handover.findings, handover.needed) == (
+        "Reprinted the receipt.",
+        "Template broken",
+        "A config fix",
+    )
     assert (tier_event.actor, tier_event.created_at) == (tier2_agent, T0 + timedelta(hours=2))
     team_event = _events(ticket, EventKind.TEAM_CHANGED)[0]
     assert (team_event.old_value, team_event.new_value) == ("", "Finance consultants")
 
 
-@pytest.mark.parametrize("note", ["", "  "])
-def test_tier_change_needs_a_handover_note(ticket: Ticket, agent: User, note: str) -> None:
+@pytest.mark.parametrize("blank", ["", "  "])
+def test_tier_change_up_needs_every_part_of_the_handover_note(
+    ticket: Ticket, agent: User, blank: str
+) -> None:
+    factories.team("Engineering", tier=Tier.TECHNICAL)
     before = _snapshot(ticket)
     with pytest.raises(ValidationFailed) as refused:
-        change_tier(ticket=ticket, actor=agent, tier=Tier.TECHNICAL, note=note)
-    assert "note" in refused.value.errors
+        change_tier(
+            ticket=ticket,
+            actor=agent,
+            tier=Tier.TECHNICAL,
+            handover=HandOverNote(blank, "Stack trace in the log", blank),
+        )
+    assert set(refused.value.errors) == {"handover.tried", "handover.needed"}
     assert _snapshot(ticket) == before
 
 
@@ -538,5 +552,7 @@ def test_timeline_grows_in_order_of_the_changes(
         (EventKind.STATUS_CHANGED, "tara", T0 + timedelta(hours=1)),
         (EventKind.PRIORITY_CHANGED, "tara", T0 + timedelta(hours=2)),
         (EventKind.STATUS_CHANGED, "tara", T0 + timedelta(hours=3)),
+        # Resolved with no reply 3 h in: high priority's 2 h first response was missed.
+        (EventKind.SLA_BREACHED, None, T0 + timedelta(hours=3)),
         (EventKind.STATUS_CHANGED, "riya", T0 + timedelta(hours=4)),
     ]

@@ -250,12 +250,18 @@ def test_module_and_tier_changes(
     agent_client.post(f"/desk/tickets/{ticket.pk}/module/", {"module": exams.pk}, **HTMX)
     consultants = factories.team("Finance consultants", tier=Tier.FUNCTIONAL)
     response = agent_client.post(
-        f"/desk/tickets/{ticket.pk}/tier/", {"tier": "2", "team": "", "note": ""}, **HTMX
+        f"/desk/tickets/{ticket.pk}/tier/", {"tier": "2", "team": "", "tried": ""}, **HTMX
     )
-    assert 'id="id_note_error"' in response.content.decode()
+    assert 'id="id_tried_error"' in response.content.decode()
     agent_client.post(
         f"/desk/tickets/{ticket.pk}/tier/",
-        {"tier": "2", "team": consultants.pk, "note": "Needs a config change"},
+        {
+            "tier": "2",
+            "team": consultants.pk,
+            "tried": "Reprinted",
+            "findings": "Template broken",
+            "needed": "A config change",
+        },
         **HTMX,
     )
     ticket.refresh_from_db()

@@ -8,7 +8,14 @@ from hypercare.tickets.search_index import ensure_search_index
 
 
 def create(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
-    ensure_search_index(schema_editor.connection)
+    if schema_editor.connection.vendor == "sqlite":
+        ensure_search_index(schema_editor.connection)
+    elif schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(
+            "CREATE INDEX ticket_search_gin ON tickets_ticket USING GIN ("
+            "to_tsvector('simple', title || ' ' || description || ' ' || error_seen"
+            " || ' ' || action_attempted))"
+        )
 
 
 def drop(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:

@@ -16,6 +16,7 @@ from hypercare.tickets.choices import AffectedWorkflow, Category, Channel, Level
 from hypercare.tickets.models import Ticket
 from hypercare.tickets.routing import route_for
 from hypercare.tickets.services import notices
+from hypercare.tickets.services.assignment import assign_in_team
 from hypercare.tickets.services.common import check_choice, check_text, require
 
 
@@ -40,8 +41,9 @@ def open_ticket(
 ) -> Ticket:
     """Take in a request, compute its priority from impact x urgency and route it.
 
-    The requester's ERP role defaults to the one on their profile. The ticket starts
-    unowned in the routed team's queue; triage gives it a named owner.
+    The requester's ERP role defaults to the one on their profile. The ticket starts in
+    the routed team's queue: with a member picked by the team's auto-assignment, or
+    unowned until triage gives it a named owner.
     """
     require(
         access.can_open_ticket(actor, institution=institution, requester=requester),
@@ -86,6 +88,9 @@ def open_ticket(
             updated_at=at,
         )
         created = events.record_created(ticket, actor, at)
+        if route.team is not None:
+            assign_in_team(ticket, route.team, actor=None, at=at, keep_owner=True)
+            ticket.save(update_fields=["assignee"])
         replan_ticket(ticket, at=at)
         notices.ticket_received(ticket, created)
     return ticket

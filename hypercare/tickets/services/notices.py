@@ -42,7 +42,7 @@ def status_changed(ticket: Ticket, event: TicketEvent, actor: User) -> None:
     )
 
 
-def assigned(ticket: Ticket, event: TicketEvent, actor: User) -> None:
+def assigned(ticket: Ticket, event: TicketEvent, actor: User | None) -> None:
     if ticket.assignee is None or ticket.assignee == actor:
         return
     notify(

@@ -1,5 +1,6 @@
 """Moving a ticket along: status, ownership, priority, category, module, tier, team."""
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -16,7 +17,9 @@ from hypercare.tickets import events
 from hypercare.tickets.category_details import validate_category_details
 from hypercare.tickets.choices import ALLOWED_TRANSITIONS, Category, Priority, Status
 from hypercare.tickets.models import Ticket
+from hypercare.tickets.routing import team_for_tier
 from hypercare.tickets.services import notices
+from hypercare.tickets.services.assignment import assign_in_team
 from hypercare.tickets.services.common import check_choice, check_text, lock, require
 from hypercare.tickets.services.conversation import can_still_reopen
 
@@ -168,29 +171,96 @@ def change_module(*, ticket: Ticket, actor: User, module: Module, reason: str = 
     return ticket
 
 
+@dataclass(frozen=True)
+class HandOverNote:
+    """What goes up with a ticket to the next tier, so nobody starts from the beginning."""
+
+    tried: str
+    findings: str
+    needed: str
+
+
+WORKED_TIERS = (Tier.SERVICE_DESK, Tier.FUNCTIONAL, Tier.TECHNICAL)
+HANDOVER_MAX = 10_000
+
+
 def change_tier(
-    *, ticket: Ticket, actor: User, tier: int, note: str, team: Team | None = None
+    *,
+    ticket: Ticket,
+    actor: User,
+    tier: int,
+    handover: HandOverNote | None = None,
+    note: str = "",
+    team: Team | None = None,
 ) -> Ticket:
-    """Functional escalation (up) or de-escalation (down), always with a hand-over note."""
+    """Move the ticket up a tier (functional escalation) or down, into that tier's queue.
+
+    Up needs a hand-over note in three parts (what was tried, the findings, what is
+    needed); down needs a note saying why. The ticket goes to ``team`` or, when none is
+    chosen, to the tier's team by the routing rules. A new team means a new owner: the
+    team's auto-assignment picks one, or the ticket waits unowned in the team's queue.
+    Tier 0 is self-service and holds no tickets.
+    """
     require(access.can_work_ticket(actor), WORK_REFUSED)
-    check_choice("tier", str(tier), [str(value) for value in Tier.values])
-    handover = check_text("note", note, max_length=10_000)
+    check_choice("tier", str(tier), [str(value) for value in WORKED_TIERS])
+    if team is not None and team.tier != tier:
+        raise ValidationFailed({"team": f"works at tier {team.tier}, not tier {tier}"})
     with transaction.atomic(durable=True):
         ticket = lock(ticket)
         old = ticket.tier
         if old == tier:
             raise InvalidTransition(f"The ticket is already at tier {tier}.")
+        if ticket.status == Status.CLOSED:
+            raise InvalidTransition("A closed ticket stays where it is.")
+        up = _check_tier_note(tier > old, handover, note)
+        destination = team or _tier_team(ticket, tier)
         at = clock.now()
         ticket.tier = tier
-        events.record_tier_change(ticket, actor, at, old, tier, handover)
-        if team is not None and team.pk != ticket.team_id:
-            _move_to_team(ticket, actor, at, team, handover)
+        event = events.record_tier_change(ticket, actor, at, old, tier, "" if up else note.strip())
+        if up is not None:
+            events.record_handover(event, tried=up.tried, findings=up.findings, needed=up.needed)
+        if destination.pk != ticket.team_id:
+            _move_to_team(ticket, actor, at, destination, f"Moved to tier {tier}.")
+            assign_in_team(ticket, destination, actor=actor, at=at, keep_owner=False)
         ticket.updated_at = at
-        ticket.save(update_fields=["tier", "team", "updated_at"])
+        ticket.save(update_fields=["tier", "team", "assignee", "updated_at"])
     return ticket
 
 
+def _check_tier_note(up: bool, handover: HandOverNote | None, note: str) -> HandOverNote | None:
+    """The cleaned hand-over note when going up; going down, only a note is needed."""
+    if not up:
+        check_text("note", note, max_length=HANDOVER_MAX)
+        return None
+    given = handover or HandOverNote("", "", "")
+    errors: dict[str, str] = {}
+    cleaned = {}
+    for part in ("tried", "findings", "needed"):
+        try:
+            cleaned[part] = check_text(
+                f"handover.{part}", getattr(given, part), max_length=HANDOVER_MAX
+            )
+        except ValidationFailed as exc:
+            errors.update(exc.errors)
+    if errors:
+        raise ValidationFailed(errors)
+    return HandOverNote(**cleaned)
+
+
+def _tier_team(ticket: Ticket, tier: int) -> Team:
+    team = team_for_tier(
+        institution_id=ticket.institution_id,
+        module_code=Module.objects.get(pk=ticket.module_id).code,
+        category=ticket.category,
+        tier=tier,
+    )
+    if team is None:
+        raise ValidationFailed({"team": f"no team works at tier {tier}; choose one"})
+    return team
+
+
 def change_team(*, ticket: Ticket, actor: User, team: Team, reason: str = "") -> Ticket:
+    """Hand the ticket to another team's queue. The owner stays unless the team assigns."""
     require(access.can_work_ticket(actor), WORK_REFUSED)
     with transaction.atomic(durable=True):
         ticket = lock(ticket)
@@ -198,8 +268,9 @@ def change_team(*, ticket: Ticket, actor: User, team: Team, reason: str = "") ->
             return ticket
         at = clock.now()
         _move_to_team(ticket, actor, at, team, reason.strip())
+        assign_in_team(ticket, team, actor=actor, at=at, keep_owner=True)
         ticket.updated_at = at
-        ticket.save(update_fields=["team", "updated_at"])
+        ticket.save(update_fields=["team", "assignee", "updated_at"])
     return ticket
 
 

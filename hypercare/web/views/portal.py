@@ -13,6 +13,7 @@ from hypercare.accounts.choices import INSTITUTION_ROLES
 from hypercare.accounts.models import User
 from hypercare.accounts.selectors import institution_people
 from hypercare.errors import ValidationFailed
+from hypercare.escalations.selectors import open_escalation
 from hypercare.orgs.models import Institution, Module
 from hypercare.orgs.selectors import visible_modules
 from hypercare.tickets.choices import OPEN_STATUSES, Channel, Status
@@ -38,6 +39,7 @@ from hypercare.web.forms import (
 )
 from hypercare.web.guards import portal_view, signed_in_user
 from hypercare.web.views.common import attach_files, page_of
+from hypercare.web.views.escalations import offered_steps
 
 SHOW = {
     "open": ("Open", tuple(sorted(OPEN_STATUSES))),
@@ -172,6 +174,8 @@ def _ticket_page(
         "can_reopen": can_still_reopen(ticket)
         and access.can_set_status(user, ticket, Status.IN_PROGRESS),
         "is_closed": ticket.status == Status.CLOSED,
+        "escalation": open_escalation(user, ticket),
+        "can_escalate": "request" in offered_steps(user, ticket, None),
     }
     return render(request, "web/portal/ticket.html", context, status=status)
 

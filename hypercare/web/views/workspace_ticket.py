@@ -14,12 +14,16 @@ from django.views.decorators.http import require_POST
 from hypercare.accounts.models import User
 from hypercare.accounts.selectors import support_agents
 from hypercare.errors import NotFound, ValidationFailed
+from hypercare.lib import clock
 from hypercare.orgs.selectors import teams, visible_modules
 from hypercare.tickets.choices import ALLOWED_TRANSITIONS, Category
 from hypercare.tickets.models import Ticket
 from hypercare.tickets.selectors import (
+    Ownership,
     get_usable_saved_reply,
     get_visible_ticket,
+    ownership_history,
+    previous_owner,
     saved_reply_text,
     ticket_attachments,
     timeline,
@@ -43,7 +47,9 @@ from hypercare.web.forms import (
     show_service_errors,
 )
 from hypercare.web.guards import signed_in_user, workspace_view
+from hypercare.web.sla import sla_panel
 from hypercare.web.views.common import attach_files
+from hypercare.web.views.escalations import escalation_panel
 
 
 class DeskFilesForm(FilesForm):
@@ -64,6 +70,7 @@ class Panel:
     assignee: AssigneeForm
     tier: TierForm
     open: str = ""
+    previous_owner: Ownership | None = None
 
 
 def _panel(
@@ -93,6 +100,7 @@ def _panel(
         ),
         tier=TierForm(bound("tier"), teams=teams(), initial={"tier": ticket.tier}),
         open=open,
+        previous_owner=previous_owner(ownership_history(ticket)),
     )
 
 
@@ -112,6 +120,7 @@ def _context(user: User, ticket: Ticket, panel: Panel, **extra: Any) -> dict[str
         "reply_form": MessageForm(prefix="reply"),
         "note_form": MessageForm(prefix="note"),
         "files_form": DeskFilesForm(prefix="files"),
+        "escalation": escalation_panel(user, ticket),
         **extra,
     }
 
@@ -119,7 +128,7 @@ def _context(user: User, ticket: Ticket, panel: Panel, **extra: Any) -> dict[str
 def _page(
     request: HttpRequest, user: User, ticket: Ticket, panel: Panel, status: int = 200, **extra: Any
 ) -> HttpResponse:
-    context = _context(user, ticket, panel, **extra)
+    context = _context(user, ticket, panel, sla=sla_panel(user, ticket, clock.now()), **extra)
     return render(request, "web/desk/ticket.html", context, status=status)
 
 
@@ -142,6 +151,15 @@ def timeline_part(request: HttpRequest, pk: int) -> HttpResponse:
     user = signed_in_user(request)
     ticket = get_visible_ticket(user, pk)
     return render(request, "web/desk/_timeline.html", _context(user, ticket, _panel(user, ticket)))
+
+
+@workspace_view
+def sla_part(request: HttpRequest, pk: int) -> HttpResponse:
+    """The SLA panel again, after a change that may have moved the clocks."""
+    user = signed_in_user(request)
+    ticket = get_visible_ticket(user, pk)
+    context = {"ticket": ticket, "sla": sla_panel(user, ticket, clock.now())}
+    return render(request, "web/desk/_sla_panel.html", context)
 
 
 @workspace_view
@@ -264,8 +282,14 @@ def _change_assignee(user: User, ticket: Ticket, panel: Panel) -> Ticket:
 
 def _change_tier(user: User, ticket: Ticket, panel: Panel) -> Ticket:
     data = panel.tier.cleaned_data
+    handover = workflow.HandOverNote(data["tried"], data["findings"], data["needed"])
     return workflow.change_tier(
-        ticket=ticket, actor=user, tier=data["tier"], note=data["note"], team=data["team"]
+        ticket=ticket,
+        actor=user,
+        tier=data["tier"],
+        handover=handover,
+        note=data["note"],
+        team=data["team"],
     )
 
 

@@ -1,0 +1,185 @@
+"""Escalation endpoints: every step of the process, thin adapters over the services."""
+
+import re
+
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from ninja import Query, Router, Status
+
+from hypercare.accounts.models import User
+from hypercare.api_support import DbId, Page, PageQuery, actor, paginate, refuse_unknown_query
+from hypercare.errors import NotFound, ValidationFailed
+from hypercare.escalations import selectors
+from hypercare.escalations.choices import OPEN_ESCALATION_STATUSES, EscalationStatus
+from hypercare.escalations.models import Escalation
+from hypercare.escalations.schemas import (
+    ActionPlanIn,
+    CommunicationPlanIn,
+    DeEscalationIn,
+    EscalationOut,
+    EscalationQuery,
+    EscalationRequestIn,
+    LevelIn,
+    ManagerIn,
+    UpdateIn,
+)
+from hypercare.escalations.services import handling, intake
+from hypercare.tickets.models import Ticket
+from hypercare.tickets.selectors import get_visible_ticket, parse_reference
+
+router = Router(tags=["escalations"])
+
+ID_PATTERN = re.compile(r"[1-9][0-9]{0,17}")
+LIST_PARAMETERS = {*EscalationQuery.model_fields, *PageQuery.model_fields}
+
+
+def _ticket(request: HttpRequest, ticket_ref: str) -> Ticket:
+    """A ticket by id or reference (``HC-000123``), 404 when not visible to the caller."""
+    pk = int(ticket_ref) if ID_PATTERN.fullmatch(ticket_ref) else parse_reference(ticket_ref)
+    if pk is None:
+        raise NotFound("No such ticket.")
+    return get_visible_ticket(actor(request), pk)
+
+
+def _escalation(request: HttpRequest, escalation_id: int) -> Escalation:
+    return selectors.get_visible_escalation(actor(request), escalation_id)
+
+
+@router.get("/escalations", response=Page[EscalationOut])
+def list_escalations(
+    request: HttpRequest, filters: Query[EscalationQuery], paging: Query[PageQuery]
+) -> dict[str, object]:
+    """The escalations of the tickets the caller may see; open ones unless asked otherwise."""
+    refuse_unknown_query(request, LIST_PARAMETERS)
+    user = actor(request)
+    return paginate(_filtered(user, selectors.visible_escalations(user), filters), paging)
+
+
+def _filtered(
+    user: User, escalations: QuerySet[Escalation], filters: EscalationQuery
+) -> QuerySet[Escalation]:
+    if filters.state == "open":
+        escalations = escalations.filter(status__in=OPEN_ESCALATION_STATUSES)
+    elif filters.state == "de_escalated":
+        escalations = escalations.filter(status=EscalationStatus.DE_ESCALATED)
+    if filters.manager is not None:
+        escalations = escalations.filter(
+            manager_id=user.pk if filters.manager == "me" else filters.manager
+        )
+    if filters.institution is not None:
+        escalations = escalations.filter(ticket__institution_id=filters.institution)
+    return escalations
+
+
+@router.get("/escalations/{escalation_id}", response=EscalationOut)
+def get_escalation(request: HttpRequest, escalation_id: DbId) -> Escalation:
+    return _escalation(request, escalation_id)
+
+
+@router.get("/tickets/{ticket_ref}/escalations", response=list[EscalationOut])
+def list_ticket_escalations(request: HttpRequest, ticket_ref: str) -> list[Escalation]:
+    ticket = _ticket(request, ticket_ref)
+    return list(selectors.ticket_escalations(actor(request), ticket))
+
+
+@router.post("/tickets/{ticket_ref}/escalations", response={201: EscalationOut})
+def request_escalation(
+    request: HttpRequest, ticket_ref: str, payload: EscalationRequestIn
+) -> Status[Escalation]:
+    """Ask for management attention after the review checklist; 409 if already escalated."""
+    user = actor(request)
+    escalation = intake.request_escalation(
+        ticket=_ticket(request, ticket_ref),
+        actor=user,
+        reason=payload.reason,
+        details=payload.details,
+        checklist=intake.ReviewChecklist(
+            problem_statement_confirmed=payload.problem_statement_confirmed,
+            business_impact=payload.business_impact,
+            workaround=payload.workaround,
+            workaround_impractical_because=payload.workaround_impractical_because,
+            milestone_date=payload.milestone_date,
+            milestone=payload.milestone,
+        ),
+    )
+    return Status(201, selectors.get_visible_escalation(user, escalation.pk))
+
+
+@router.post("/escalations/{escalation_id}/manager", response=EscalationOut)
+def assign_manager(request: HttpRequest, escalation_id: DbId, payload: ManagerIn) -> Escalation:
+    escalation = _escalation(request, escalation_id)
+    manager = User.objects.filter(pk=payload.manager_id).first()
+    if manager is None:
+        raise ValidationFailed({"manager_id": "no such person"})
+    try:
+        handling.assign_escalation_manager(
+            escalation=escalation, actor=actor(request), manager=manager, reason=payload.reason
+        )
+    except ValidationFailed as exc:
+        raise ValidationFailed({"manager_id": exc.errors.get("manager", exc.message)}) from None
+    return _escalation(request, escalation_id)
+
+
+@router.post("/escalations/{escalation_id}/action-plan", response=EscalationOut)
+def record_action_plan(
+    request: HttpRequest, escalation_id: DbId, payload: ActionPlanIn
+) -> Escalation:
+    handling.record_action_plan(
+        escalation=_escalation(request, escalation_id),
+        actor=actor(request),
+        action_plan=payload.action_plan,
+    )
+    return _escalation(request, escalation_id)
+
+
+@router.post("/escalations/{escalation_id}/communication-plan", response=EscalationOut)
+def record_communication_plan(
+    request: HttpRequest, escalation_id: DbId, payload: CommunicationPlanIn
+) -> Escalation:
+    """Mode, frequency and attendees of the updates; the next update falls due from now."""
+    handling.record_communication_plan(
+        escalation=_escalation(request, escalation_id),
+        actor=actor(request),
+        mode=payload.mode,
+        update_every_hours=payload.update_every_hours,
+        attendees=payload.attendees,
+    )
+    return _escalation(request, escalation_id)
+
+
+@router.post("/escalations/{escalation_id}/updates", response={201: EscalationOut})
+def post_update(request: HttpRequest, escalation_id: DbId, payload: UpdateIn) -> Status[Escalation]:
+    """An update to the requester, public on the timeline; the next one falls due."""
+    handling.post_escalation_update(
+        escalation=_escalation(request, escalation_id), actor=actor(request), body=payload.body
+    )
+    return Status(201, _escalation(request, escalation_id))
+
+
+@router.post("/escalations/{escalation_id}/level", response=EscalationOut)
+def raise_level(request: HttpRequest, escalation_id: DbId, payload: LevelIn) -> Escalation:
+    """Levels only go up; the executive level is for support managers to call in."""
+    handling.raise_escalation_level(
+        escalation=_escalation(request, escalation_id),
+        actor=actor(request),
+        level=payload.level,
+        reason=payload.reason,
+    )
+    return _escalation(request, escalation_id)
+
+
+@router.post("/escalations/{escalation_id}/de-escalation", response=EscalationOut)
+def de_escalate(request: HttpRequest, escalation_id: DbId, payload: DeEscalationIn) -> Escalation:
+    """Refused, naming each missing item, until the de-escalation checklist is complete."""
+    handling.de_escalate(
+        escalation=_escalation(request, escalation_id),
+        actor=actor(request),
+        checklist=handling.DeEscalationChecklist(
+            action_plan_accepted=payload.action_plan_accepted,
+            root_cause_on_track=payload.root_cause_on_track,
+            agreed_by=payload.agreed_by,
+            agreed_at=payload.agreed_at,
+            agreement_channel=payload.agreement_channel or "",
+        ),
+    )
+    return _escalation(request, escalation_id)

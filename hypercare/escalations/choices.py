@@ -1,0 +1,54 @@
+"""Escalation vocabularies: why one is asked for, where it stands, and who attends to it."""
+
+from django.db import models
+
+
+class EscalationReason(models.TextChoices):
+    """The situations in which escalation is appropriate (seed 003)."""
+
+    PRODUCTION_DOWN = (
+        "production_down",
+        "Production is down during an upgrade or implementation",
+    )
+    BUSINESS_IMPACT = "business_impact", "Critical business impact to bring to management"
+    DISSATISFIED = "dissatisfied", "Dissatisfied with responsiveness or resolution"
+
+
+class Workaround(models.TextChoices):
+    """The review checklist's workaround question: is there one, and why it will not do."""
+
+    NONE = "none", "There is no workaround"
+    IMPRACTICAL = "impractical", "There is one, but it is impractical or inappropriate"
+
+
+class EscalationStatus(models.TextChoices):
+    REQUESTED = "requested", "Requested: waiting for an escalation manager"
+    ACTIVE = "active", "Being handled by an escalation manager"
+    DE_ESCALATED = "de_escalated", "De-escalated"
+
+
+OPEN_ESCALATION_STATUSES = (EscalationStatus.REQUESTED, EscalationStatus.ACTIVE)
+
+
+class EscalationLevel(models.IntegerChoices):
+    """Whose attention the escalation has; it is raised, never lowered, until de-escalation."""
+
+    SUPPORT_LEAD = 1, "Level 1 · support lead"
+    SUPPORT_MANAGER = 2, "Level 2 · support manager"
+    EXECUTIVE = 3, "Level 3 · executive"
+
+
+class CommunicationMode(models.TextChoices):
+    EMAIL = "email", "Email"
+    PHONE = "phone", "Phone call"
+    CONFERENCE_CALL = "conference_call", "Conference call"
+
+
+class AgreementChannel(models.TextChoices):
+    """How the requester's agreement to de-escalate was given."""
+
+    EMAIL = "email", "Email"
+    PHONE = "phone", "Phone call"
+    CONFERENCE_CALL = "conference_call", "Conference call"
+    PORTAL = "portal", "In the portal"
+    IN_PERSON = "in_person", "In person"

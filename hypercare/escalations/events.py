@@ -1,0 +1,158 @@
+"""One function per escalation step on the ticket's timeline. Called only by the services.
+
+Steps the requester should follow (the request, the manager, the plans, the updates,
+the de-escalation) are public; management's own steps (a missed update, a raised level)
+are internal.
+"""
+
+from datetime import datetime
+
+from hypercare.accounts.models import User
+from hypercare.escalations.choices import (
+    AgreementChannel,
+    CommunicationMode,
+    EscalationReason,
+    Workaround,
+)
+from hypercare.escalations.models import Escalation
+from hypercare.tickets.choices import EventKind
+from hypercare.tickets.events import record_escalation_step
+from hypercare.tickets.models import TicketEvent
+
+
+def utc(at: datetime) -> str:
+    return f"{at:%Y-%m-%d %H:%M} UTC"
+
+
+def _checklist(escalation: Escalation) -> str:
+    lines = [
+        "Problem statement confirmed as correct.",
+        f"Business impact: {escalation.business_impact}",
+        f"Workaround: {Workaround(escalation.workaround).label}."
+        + (
+            f" {escalation.workaround_impractical_because}"
+            if escalation.workaround_impractical_because
+            else ""
+        ),
+    ]
+    if escalation.milestone_date is not None:
+        lines.append(
+            f"Critical milestone {escalation.milestone_date:%Y-%m-%d}: {escalation.milestone}"
+        )
+    return "\n".join(lines)
+
+
+def record_requested(escalation: Escalation, actor: User, at: datetime) -> TicketEvent:
+    return record_escalation_step(
+        escalation.ticket,
+        EventKind.ESCALATION_REQUESTED,
+        actor,
+        at,
+        is_internal=False,
+        body=_checklist(escalation),
+        new_value=str(EscalationReason(escalation.reason).label),
+        reason=escalation.details,
+    )
+
+
+def record_manager(
+    escalation: Escalation, actor: User | None, at: datetime, old: str, how: str
+) -> TicketEvent:
+    manager = escalation.manager.display_name if escalation.manager else ""
+    return record_escalation_step(
+        escalation.ticket,
+        EventKind.ESCALATION_MANAGER,
+        actor,
+        at,
+        is_internal=False,
+        old_value=old,
+        new_value=manager,
+        reason=how,
+    )
+
+
+def record_action_plan(
+    escalation: Escalation, actor: User, at: datetime, *, revised: bool
+) -> TicketEvent:
+    return record_escalation_step(
+        escalation.ticket,
+        EventKind.ESCALATION_ACTION_PLAN,
+        actor,
+        at,
+        is_internal=False,
+        body=escalation.action_plan,
+        new_value="revised" if revised else "recorded",
+    )
+
+
+def communication_plan_text(escalation: Escalation) -> str:
+    mode = CommunicationMode(escalation.communication_mode).label
+    hours = escalation.update_every_hours
+    return (
+        f"{mode} every {hours} hour{'s' if hours != 1 else ''}. Attendees: {escalation.attendees}"
+    )
+
+
+def record_communication_plan(escalation: Escalation, actor: User, at: datetime) -> TicketEvent:
+    due = escalation.next_update_due_at
+    return record_escalation_step(
+        escalation.ticket,
+        EventKind.ESCALATION_COMMUNICATION_PLAN,
+        actor,
+        at,
+        is_internal=False,
+        body=communication_plan_text(escalation),
+        reason=f"Next update due {utc(due)}." if due else "",
+    )
+
+
+def record_update(escalation: Escalation, actor: User, at: datetime, body: str) -> TicketEvent:
+    due = escalation.next_update_due_at
+    return record_escalation_step(
+        escalation.ticket,
+        EventKind.ESCALATION_UPDATE,
+        actor,
+        at,
+        is_internal=False,
+        body=body,
+        reason=f"Next update due {utc(due)}." if due else "",
+    )
+
+
+def record_update_missed(escalation: Escalation, at: datetime, due_at: datetime) -> TicketEvent:
+    return record_escalation_step(
+        escalation.ticket,
+        EventKind.ESCALATION_UPDATE_MISSED,
+        None,
+        at,
+        is_internal=True,
+        new_value=due_at.isoformat(),
+        reason=f"The update due {utc(due_at)} was not posted.",
+    )
+
+
+def record_level_raised(
+    escalation: Escalation, actor: User, at: datetime, old: int, reason: str
+) -> TicketEvent:
+    return record_escalation_step(
+        escalation.ticket,
+        EventKind.ESCALATION_LEVEL_RAISED,
+        actor,
+        at,
+        is_internal=True,
+        old_value=str(old),
+        new_value=str(escalation.level),
+        reason=reason,
+    )
+
+
+def record_de_escalated(escalation: Escalation, actor: User, at: datetime) -> TicketEvent:
+    agreed_at = escalation.agreed_at
+    channel = AgreementChannel(escalation.agreement_channel).label.lower()
+    body = (
+        f"{escalation.agreed_by} agreed to de-escalate on {utc(agreed_at) if agreed_at else '—'}, "
+        f"by {channel}. The action plan is accepted and the root-cause analysis is on track."
+    )
+    return record_escalation_step(
+        escalation.ticket, EventKind.DE_ESCALATED, actor, at, is_internal=False, body=body
+    )

@@ -1,0 +1,48 @@
+"""The periodic jobs, one registry for both engines.
+
+The embedded worker (``hypercare worker``, started by ``hypercare serve``) and Celery beat
+(``hypercare.celery``) read the same table, so a job is written once. Every job is a thin
+wrapper over a service that is idempotent and safe to run in several workers at once: a
+run that is repeated, late or concurrent with another changes nothing twice.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from hypercare.escalations.services.review import flag_missed_updates, send_daily_digest
+from hypercare.notifications.delivery import deliver_due
+from hypercare.sla.services import sweep_sla
+
+
+@dataclass(frozen=True)
+class Job:
+    function: Callable[[], dict[str, int]]
+    interval_seconds: float
+
+
+def sla_sweep() -> dict[str, int]:
+    """Warn about and breach every SLA clock that has come due."""
+    return sweep_sla()
+
+
+def outbox_delivery() -> dict[str, int]:
+    """Send the notifications that are due, retrying failed ones with back-off."""
+    return deliver_due()
+
+
+def escalation_updates() -> dict[str, int]:
+    """Flag and notify each escalation update that was due and not posted, once."""
+    return flag_missed_updates()
+
+
+def escalation_digest() -> dict[str, int]:
+    """Mail the daily review of open escalations, once a day from the configured hour."""
+    return send_daily_digest()
+
+
+JOBS = {
+    "sla_sweep": Job(sla_sweep, interval_seconds=30),
+    "outbox_delivery": Job(outbox_delivery, interval_seconds=10),
+    "escalation_updates": Job(escalation_updates, interval_seconds=60),
+    "escalation_digest": Job(escalation_digest, interval_seconds=300),
+}

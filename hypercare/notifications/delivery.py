@@ -1,0 +1,125 @@
+"""Delivering the outbox: claim a due message, send it, record the outcome.
+
+Each message is claimed with a conditional UPDATE (pending → sending, with a lease), so
+two workers never send the same row. A worker killed mid-send leaves its row "sending"
+until the lease runs out; then any worker may claim it again. Delivery is therefore at
+least once: a crash between the mail server's acceptance and the "sent" mark sends that
+one message twice, never more, and never loses it.
+"""
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
+from django.core.mail.backends.base import BaseEmailBackend
+from django.db.models import Q, QuerySet
+
+from hypercare.lib import clock
+from hypercare.notifications.choices import DeliveryStatus
+from hypercare.notifications.models import OutboxMessage
+
+BATCH = 100
+# Longer than any one send can take (EMAIL_TIMEOUT bounds a silent mail server).
+LEASE = timedelta(minutes=5)
+FIRST_RETRY = timedelta(minutes=1)
+LONGEST_RETRY = timedelta(hours=1)
+ERROR_LENGTH = 2000
+
+
+def _claimable(at: datetime) -> Q:
+    due = Q(status=DeliveryStatus.PENDING, next_attempt_at__lte=at)
+    abandoned = Q(status=DeliveryStatus.SENDING, lease_until__lte=at)
+    return due | abandoned
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """1, 2, 4, 8 ... minutes after the 1st, 2nd, 3rd, 4th ... failure, at most an hour."""
+    doublings = min(attempts - 1, 16)  # past an hour anyway; keeps the product small
+    return min(FIRST_RETRY * (1 << doublings), LONGEST_RETRY)
+
+
+def deliver_due(*, now: datetime | None = None) -> dict[str, int]:
+    """Send every message that is due, up to a batch. Safe to run from several workers.
+
+    A failure ends the run: when the mail server is down, the other messages wait for the
+    next run instead of each waiting out the timeout now.
+    """
+    at = now or clock.now()
+    counts = {"sent": 0, "failed": 0, "dead": 0}
+    connection: BaseEmailBackend = get_connection()
+    try:
+        for pk in _due_keys(at):
+            lease = _claim(pk, at)
+            if lease is None:
+                continue
+            outcome = _send(OutboxMessage.objects.get(pk=pk), lease, at, connection)
+            counts[outcome] += 1
+            if outcome != "sent":
+                break
+    finally:
+        connection.close()
+    return counts
+
+
+def _due_keys(at: datetime) -> list[int]:
+    """Abandoned sends first (they are the oldest), then pending messages by due time."""
+    abandoned = OutboxMessage.objects.filter(status=DeliveryStatus.SENDING, lease_until__lte=at)
+    due = OutboxMessage.objects.filter(status=DeliveryStatus.PENDING, next_attempt_at__lte=at)
+    keys = list(abandoned.order_by("lease_until", "pk").values_list("pk", flat=True)[:BATCH])
+    room = BATCH - len(keys)
+    keys += due.order_by("next_attempt_at", "pk").values_list("pk", flat=True)[:room]
+    return keys
+
+
+def _claim(pk: int, at: datetime) -> datetime | None:
+    """Take the message for this worker; the lease it set is the proof of ownership."""
+    lease = at + LEASE
+    claimed = OutboxMessage.objects.filter(_claimable(at), pk=pk).update(
+        status=DeliveryStatus.SENDING, lease_until=lease
+    )
+    return lease if claimed else None
+
+
+def _send(
+    message: OutboxMessage, lease: datetime, at: datetime, connection: BaseEmailBackend
+) -> str:
+    mine = OutboxMessage.objects.filter(
+        pk=message.pk, status=DeliveryStatus.SENDING, lease_until=lease
+    )
+    email = EmailMessage(message.subject, message.body, to=[message.to_email])
+    try:
+        # Opened once per run and kept open: one SMTP session carries the whole batch.
+        connection.open()
+        connection.send_messages([email])
+    except Exception as exc:
+        return _record_failure(mine, message.attempts + 1, f"{type(exc).__name__}: {exc}", at)
+    mine.update(status=DeliveryStatus.SENT, sent_at=at, lease_until=None, last_error="")
+    return "sent"
+
+
+def _record_failure(mine: QuerySet[OutboxMessage], attempts: int, error: str, at: datetime) -> str:
+    """Try again later with a growing delay, or give up after the configured attempts."""
+    if attempts >= settings.HYPERCARE_MAIL_MAX_ATTEMPTS:
+        mine.update(
+            status=DeliveryStatus.DEAD,
+            attempts=attempts,
+            lease_until=None,
+            last_error=error[:ERROR_LENGTH],
+        )
+        return "dead"
+    mine.update(
+        status=DeliveryStatus.PENDING,
+        attempts=attempts,
+        next_attempt_at=at + retry_delay(attempts),
+        lease_until=None,
+        last_error=error[:ERROR_LENGTH],
+    )
+    return "failed"
+
+
+def retry_dead(messages: QuerySet[OutboxMessage], *, now: datetime | None = None) -> int:
+    """Queue dead letters again with a fresh set of attempts, e.g. after fixing an address."""
+    at = now or clock.now()
+    return messages.filter(status=DeliveryStatus.DEAD).update(
+        status=DeliveryStatus.PENDING, attempts=0, next_attempt_at=at
+    )

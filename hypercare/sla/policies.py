@@ -1,0 +1,236 @@
+"""Configuring SLA policies, their targets, business calendars and closure days.
+
+Every change re-plans the open tickets it governs, after it commits: each ticket's own
+timeline is replayed under the new configuration, one short transaction per ticket (see
+``hypercare.sla.services``). Closed and resolved tickets keep the verdicts they had.
+
+A calendar's ``updated_at`` is its version for the calendar cache of every process; it
+moves strictly forward on every change, closure days included.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import models, transaction
+
+from hypercare import access
+from hypercare.accounts.models import User
+from hypercare.errors import NotAllowed, ValidationFailed
+from hypercare.lib import clock
+from hypercare.orgs.models import Institution
+from hypercare.sla.clocks import Target
+from hypercare.sla.holidays_source import closure_days
+from hypercare.sla.models import Calendar, ClosureDay, SlaPolicy, SlaTarget
+from hypercare.sla.services import replan_calendar_tickets, replan_policy_tickets
+from hypercare.tickets.choices import Priority
+
+REFUSED = "Only support managers and system admins configure SLAs."
+MAX_CLOSURE_DAYS = 366
+ONE_MICROSECOND = timedelta(microseconds=1)
+
+
+@dataclass(frozen=True)
+class CalendarSettings:
+    """A calendar as configured. ``working_hours`` as stored (see ``Calendar``); None keeps
+    the current ones, Monday to Friday 09:00-17:30 for a new calendar."""
+
+    name: str
+    time_zone: str = "UTC"
+    working_hours: Any = None
+    holiday_country: str = ""
+    holiday_subdivision: str = ""
+
+
+@dataclass(frozen=True)
+class PolicySettings:
+    """A policy as configured; ``targets`` maps each priority with a target to it."""
+
+    name: str
+    institution: Institution | None = None
+    is_default: bool = False
+    calendar: Calendar | None = None
+    pause_on_third_party: bool = False
+    warning_percent: int = 75
+    bump_priority_on_breach: bool = False
+    bump_tier_on_breach: bool = False
+    targets: Mapping[str, Target] = field(default_factory=dict)
+
+
+def create_calendar(*, actor: User, settings: CalendarSettings) -> Calendar:
+    """A new calendar; it counts for no ticket until a policy uses it."""
+    _require_manager(actor)
+    calendar = Calendar()
+    with transaction.atomic(durable=True):
+        _save_calendar(calendar, settings)
+    return calendar
+
+
+def update_calendar(*, actor: User, calendar: Calendar, settings: CalendarSettings) -> Calendar:
+    """Change hours, time zone or holidays; the tickets counted in it are re-planned."""
+    _require_manager(actor)
+    with transaction.atomic(durable=True):
+        calendar = Calendar.objects.select_for_update().get(pk=calendar.pk)
+        _save_calendar(calendar, settings)
+        mark_calendar_changed(calendar)
+    replan_calendar_tickets(calendar)
+    return calendar
+
+
+def add_closure_days(
+    *, actor: User, calendar: Calendar, first: date, last: date | None = None, reason: str = ""
+) -> list[ClosureDay]:
+    """Close ``first`` to ``last`` (one day when ``last`` is left out): an exam-week shutdown.
+
+    Days already closed keep their reason; the new ones are returned. A closure added
+    late moves the due times of the open tickets counted in this calendar.
+    """
+    _require_manager(actor)
+    days = _closure_range(first, last)
+    _validated(ClosureDay(date=first, reason=reason.strip()), exclude=["calendar"])
+    with transaction.atomic(durable=True):
+        calendar = Calendar.objects.select_for_update().get(pk=calendar.pk)
+        existing = set(calendar.closures.filter(date__in=days).values_list("date", flat=True))
+        added = ClosureDay.objects.bulk_create(
+            ClosureDay(calendar=calendar, date=day, reason=reason.strip())
+            for day in sorted(days - existing)
+        )
+        mark_calendar_changed(calendar)
+    replan_calendar_tickets(calendar)
+    return added
+
+
+def remove_closure_days(
+    *, actor: User, calendar: Calendar, first: date, last: date | None = None
+) -> int:
+    """Open ``first`` to ``last`` again; how many closure days were removed."""
+    _require_manager(actor)
+    days = _closure_range(first, last)
+    with transaction.atomic(durable=True):
+        calendar = Calendar.objects.select_for_update().get(pk=calendar.pk)
+        removed, _ = calendar.closures.filter(date__in=days).delete()
+        mark_calendar_changed(calendar)
+    replan_calendar_tickets(calendar)
+    return removed
+
+
+def mark_calendar_changed(calendar: Calendar) -> None:
+    """Move the calendar's version strictly forward, so every calendar cache drops it.
+
+    ``auto_now`` alone is not enough: a closure day does not save the calendar, and two
+    changes in the same microsecond (or in frozen test time) would share a version.
+    """
+    stored = Calendar.objects.values_list("updated_at", flat=True).get(pk=calendar.pk)
+    calendar.updated_at = max(clock.now(), stored + ONE_MICROSECOND)
+    Calendar.objects.filter(pk=calendar.pk).update(updated_at=calendar.updated_at)
+
+
+def create_policy(*, actor: User, settings: PolicySettings) -> SlaPolicy:
+    """A new policy; the tickets it now governs are re-planned under it."""
+    _require_manager(actor)
+    policy = SlaPolicy()
+    with transaction.atomic(durable=True):
+        _save_policy(policy, settings)
+    replan_policy_tickets(policy)
+    return policy
+
+
+def update_policy(*, actor: User, policy: SlaPolicy, settings: PolicySettings) -> SlaPolicy:
+    """Change a policy and replace its targets; the tickets it governed and governs now
+    are re-planned (an institution that moves to another policy, say)."""
+    _require_manager(actor)
+    with transaction.atomic(durable=True):
+        policy = SlaPolicy.objects.select_for_update().get(pk=policy.pk)
+        _save_policy(policy, settings)
+    replan_policy_tickets(policy)
+    return policy
+
+
+def check_business_hours_calendar(*, has_calendar: bool, targets: Mapping[str, Target]) -> None:
+    """Business-hours targets count in the policy's calendar, so they need one."""
+    counted = sorted(priority for priority, target in targets.items() if target.business_hours)
+    if counted and not has_calendar:
+        problem = f"the {', '.join(counted)} targets count business hours; choose a calendar"
+        raise ValidationFailed({"calendar": problem})
+
+
+def _require_manager(actor: User) -> None:
+    if not access.can_manage_desk(actor):
+        raise NotAllowed(REFUSED)
+
+
+def _closure_range(first: date, last: date | None) -> frozenset[date]:
+    try:
+        days = closure_days(first, last or first)
+    except ValueError as exc:
+        raise ValidationFailed({"last": str(exc).removeprefix("last: ")}) from None
+    if len(days) > MAX_CLOSURE_DAYS:
+        raise ValidationFailed({"last": f"a closure spans at most {MAX_CLOSURE_DAYS} days"})
+    return days
+
+
+def _save_calendar(calendar: Calendar, settings: CalendarSettings) -> None:
+    calendar.name = settings.name.strip()
+    calendar.time_zone = settings.time_zone.strip()
+    if settings.working_hours is not None:
+        calendar.working_hours = settings.working_hours
+    calendar.holiday_country = settings.holiday_country
+    calendar.holiday_subdivision = settings.holiday_subdivision
+    _validated(calendar)
+    calendar.save()
+
+
+def _save_policy(policy: SlaPolicy, settings: PolicySettings) -> None:
+    _check_targets(settings.targets)
+    check_business_hours_calendar(
+        has_calendar=settings.calendar is not None, targets=settings.targets
+    )
+    policy.name = settings.name.strip()
+    policy.institution = settings.institution
+    policy.is_default = settings.is_default
+    policy.calendar = settings.calendar
+    policy.pause_on_third_party = settings.pause_on_third_party
+    policy.warning_percent = settings.warning_percent
+    policy.bump_priority_on_breach = settings.bump_priority_on_breach
+    policy.bump_tier_on_breach = settings.bump_tier_on_breach
+    _validated(policy)
+    policy.save()
+    policy.targets.all().delete()
+    targets = [
+        SlaTarget(
+            policy=policy,
+            priority=priority,
+            first_response_minutes=target.first_response_minutes,
+            resolution_minutes=target.resolution_minutes,
+            business_hours=target.business_hours,
+        )
+        for priority, target in settings.targets.items()
+    ]
+    for target in targets:
+        _validated(target, prefix=f"targets.{target.priority}.", exclude=["policy"])
+    SlaTarget.objects.bulk_create(targets)
+
+
+def _check_targets(targets: Mapping[str, Target]) -> None:
+    unknown = sorted(set(targets) - set(Priority.values))
+    if unknown:
+        raise ValidationFailed(
+            {"targets": f"unknown priorities {', '.join(unknown)}; use {', '.join(Priority)}"}
+        )
+
+
+def _validated(
+    instance: models.Model, *, prefix: str = "", exclude: list[str] | None = None
+) -> None:
+    """Run the model's own validation (the admin runs the same), one message per field."""
+    try:
+        instance.full_clean(exclude=exclude)
+    except ValidationError as exc:
+        raise ValidationFailed(
+            {
+                prefix + (name if name != NON_FIELD_ERRORS else "settings"): " ".join(problems)
+                for name, problems in exc.message_dict.items()
+            }
+        ) from None

@@ -1,0 +1,61 @@
+"""Handing a ticket that enters a team's queue to one of its members.
+
+Called inside the intake, tier-change and team-change services, in their transaction,
+with the ticket row locked (or just created).
+"""
+
+from datetime import datetime
+
+from hypercare.accounts.models import User
+from hypercare.orgs.choices import AutoAssignment
+from hypercare.orgs.models import Team
+from hypercare.orgs.selectors import desk_day
+from hypercare.tickets import events
+from hypercare.tickets.assignment import least_open_work, next_in_turn
+from hypercare.tickets.models import Ticket, TicketEvent
+from hypercare.tickets.services import notices
+
+
+def assign_in_team(
+    ticket: Ticket, team: Team, *, actor: User | None, at: datetime, keep_owner: bool
+) -> TicketEvent | None:
+    """Give ``ticket`` to a member of ``team`` by the team's auto-assignment.
+
+    With auto-assignment off, or nobody available, the ticket waits in the team's queue:
+    unowned, unless ``keep_owner`` (a team change keeps its owner; a hand-over to another
+    tier does not). The team row is locked while the round-robin turn moves on, so two
+    tickets arriving together go to two people.
+    """
+    chosen = _choose(team, at)
+    if chosen is None:
+        if keep_owner or ticket.assignee_id is None:
+            return None
+        return _set_owner(ticket, None, actor, at, f"Handed over to the {team.name} queue.")
+    how = AutoAssignment(team.auto_assignment).label.lower()
+    return _set_owner(ticket, chosen, actor, at, f"Auto-assigned in {team.name} ({how}).")
+
+
+def _choose(team: Team, at: datetime) -> User | None:
+    if team.auto_assignment == AutoAssignment.OFF:
+        return None
+    locked = Team.objects.select_for_update().select_related("last_auto_assigned").get(pk=team.pk)
+    day = desk_day(at)
+    if locked.auto_assignment == AutoAssignment.ROUND_ROBIN:
+        chosen = next_in_turn(locked, day)
+        if chosen is not None:
+            Team.objects.filter(pk=team.pk).update(last_auto_assigned=chosen)
+        return chosen
+    return least_open_work(locked, day)
+
+
+def _set_owner(
+    ticket: Ticket, owner: User | None, actor: User | None, at: datetime, reason: str
+) -> TicketEvent | None:
+    old = ticket.assignee.username if ticket.assignee else ""
+    new = owner.username if owner else ""
+    if old == new:
+        return None
+    ticket.assignee = owner
+    event = events.record_assignment(ticket, actor, at, old, new, reason)
+    notices.assigned(ticket, event, actor)
+    return event

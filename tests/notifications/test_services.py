@@ -1,0 +1,101 @@
+import pytest
+
+from hypercare.accounts.models import User
+from hypercare.errors import ValidationFailed
+from hypercare.notifications.choices import NotificationEvent
+from hypercare.notifications.models import NotificationPreference, OutboxMessage
+from hypercare.notifications.selectors import notification_preferences
+from hypercare.notifications.services import notify, set_notification_preferences
+from tests import factories
+
+
+def test_a_new_ticket_queues_its_reference_for_the_requester(requester: User) -> None:
+    ticket = factories.ticket(requester)
+
+    message = OutboxMessage.objects.get()
+    assert message.event == NotificationEvent.TICKET_RECEIVED
+    assert message.to_email == requester.email
+    assert message.subject == f"[{ticket.reference}] We have your request: {ticket.title}"
+    assert ticket.reference in message.body
+    assert f"/tickets/{ticket.pk}/" in message.body
+
+
+def test_a_requester_who_opted_out_gets_no_mail(requester: User) -> None:
+    set_notification_preferences(user=requester, email={NotificationEvent.TICKET_RECEIVED: False})
+
+    factories.ticket(requester)
+
+    assert not OutboxMessage.objects.exists()
+
+
+def test_opting_out_of_one_event_keeps_the_others(requester: User) -> None:
+    set_notification_preferences(user=requester, email={NotificationEvent.PUBLIC_REPLY: False})
+
+    ticket = factories.ticket(requester)
+    queued = notify(
+        event=NotificationEvent.STATUS_CHANGED, ticket=ticket, recipients=[requester], cause="t"
+    )
+
+    assert len(queued) == 1
+    assert sorted(OutboxMessage.objects.values_list("event", flat=True)) == [
+        NotificationEvent.STATUS_CHANGED,
+        NotificationEvent.TICKET_RECEIVED,
+    ]
+
+
+def test_the_same_cause_is_queued_once(requester: User, agent: User) -> None:
+    ticket = factories.ticket(requester)
+    OutboxMessage.objects.all().delete()
+
+    def breach(cause: str) -> list[OutboxMessage]:
+        return notify(
+            event=NotificationEvent.SLA_BREACH,
+            ticket=ticket,
+            recipients=[agent, agent, None],
+            cause=cause,
+            context={"clock": "resolution", "due_at": "-"},
+        )
+
+    first = breach("sla:resolution:breach")
+    repeated = breach("sla:resolution:breach")
+    other_clock = breach("sla:first_response:breach")
+
+    assert [len(first), len(repeated), len(other_clock)] == [1, 0, 1]
+    assert OutboxMessage.objects.filter(to_email=agent.email).count() == 2
+
+
+def test_people_without_an_address_are_skipped(requester: User) -> None:
+    ticket = factories.ticket(requester)
+    requester.email = ""
+    requester.save(update_fields=["email"])
+
+    assert (
+        notify(
+            event=NotificationEvent.STATUS_CHANGED, ticket=ticket, recipients=[requester], cause="x"
+        )
+        == []
+    )
+
+
+def test_preferences_default_to_every_event_on(requester: User) -> None:
+    preferences = notification_preferences(requester)
+
+    assert [preference.event for preference in preferences] == list(NotificationEvent.values)
+    assert all(preference.email for preference in preferences)
+
+
+def test_changing_a_preference_twice_keeps_one_row(requester: User) -> None:
+    set_notification_preferences(user=requester, email={NotificationEvent.SLA_WARNING: False})
+    set_notification_preferences(user=requester, email={NotificationEvent.SLA_WARNING: True})
+
+    assert NotificationPreference.objects.filter(user=requester).count() == 1
+    chosen = {p.event: p.email for p in notification_preferences(requester)}
+    assert chosen[NotificationEvent.SLA_WARNING] is True
+
+
+def test_an_unknown_event_is_refused(requester: User) -> None:
+    with pytest.raises(ValidationFailed) as refused:
+        set_notification_preferences(user=requester, email={"birthday": False})
+
+    assert refused.value.errors == {"event": "unknown event birthday"}
+    assert not NotificationPreference.objects.exists()
