@@ -91,13 +91,21 @@ class Server:
         raise RuntimeError(f"The server did not answer within {START_TIMEOUT_S:.0f} s")
 
     def peak_memory(self) -> dict[str, float | int]:
-        """The highest resident set each server process reached (VmHWM), in MiB."""
-        peaks = [_vm_hwm_kib(pid) for pid in _process_tree(self._require_process().pid)]
-        known = [peak for peak in peaks if peak is not None]
+        """Each server process's highest resident set (VmHWM) and its private memory now.
+
+        VmHWM counts the pages of the database file SQLite has memory-mapped, which all
+        processes share; RssAnon is what each process holds on its own.
+        """
+        statuses = [_memory_kib(pid) for pid in _process_tree(self._require_process().pid)]
+        known = [status for status in statuses if status]
+        peaks = [status["VmHWM"] for status in known]
+        private = [status["RssAnon"] for status in known]
         return {
             "processes": len(known),
-            "max_process_mib": round(max(known, default=0) / 1024, 1),
-            "sum_mib": round(sum(known) / 1024, 1),
+            "max_process_mib": round(max(peaks, default=0) / 1024, 1),
+            "sum_mib": round(sum(peaks) / 1024, 1),
+            "private_max_process_mib": round(max(private, default=0) / 1024, 1),
+            "private_sum_mib": round(sum(private) / 1024, 1),
         }
 
 
@@ -116,15 +124,17 @@ def _process_tree(root: int) -> list[int]:
     return tree
 
 
-def _vm_hwm_kib(pid: int) -> int | None:
+MEMORY_FIELDS = ("VmHWM:", "RssAnon:")
+
+
+def _memory_kib(pid: int) -> dict[str, int]:
+    """VmHWM and RssAnon of ``pid`` in KiB; empty when the process has gone."""
     try:
         status = Path(f"/proc/{pid}/status").read_text()
     except OSError:
-        return None
-    for line in status.splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1])
-    return None
+        return {}
+    fields = (line.split() for line in status.splitlines())
+    return {row[0].rstrip(":"): int(row[1]) for row in fields if row and row[0] in MEMORY_FIELDS}
 
 
 class HttpClient:

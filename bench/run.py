@@ -182,6 +182,7 @@ INFORMATIVE_ROWS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("searches finding tickets (share)", ("search_hit_share",)),
     ("server peak RSS, largest process (MiB)", ("server", "peak_memory", "max_process_mib")),
     ("server peak RSS, all processes (MiB)", ("server", "peak_memory", "sum_mib")),
+    ("server private memory, all processes (MiB)", ("server", "peak_memory", "private_sum_mib")),
     ("seeding time (s)", ("seed_s",)),
 )
 

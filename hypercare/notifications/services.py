@@ -4,11 +4,12 @@
 is queued if and only if the change that causes it is committed.
 """
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.template import Context, Template
 
 from hypercare.accounts.models import User
@@ -21,6 +22,16 @@ from hypercare.notifications.models import (
     OutboxMessage,
 )
 from hypercare.tickets.models import Ticket
+
+
+@dataclass(frozen=True)
+class Notice:
+    """One cause to tell some people about (``notify_many`` queues many at once)."""
+
+    ticket: Ticket | None
+    recipients: Sequence[User | None]
+    cause: str
+    context: Mapping[str, Any] = field(default_factory=dict)
 
 
 def notify(
@@ -37,7 +48,22 @@ def notify(
     event, ticket and recipient it forms the dedupe key, so queueing the same cause twice
     queues nothing more. A notification about no one ticket (a daily digest) has none.
     """
-    people = {person.pk: person for person in recipients if person is not None and person.email}
+    notice = Notice(ticket, list(recipients), cause, context or {})
+    return notify_many(event=event, notices=[notice])
+
+
+def notify_many(*, event: str, notices: Sequence[Notice]) -> list[OutboxMessage]:
+    """Queue one event for many causes with one template, preference and insert query each.
+
+    A sweep that breaches hundreds of tickets must not pay a dozen queries per ticket.
+    Returns the messages queued now (those whose dedupe key was new).
+    """
+    people = {
+        person.pk: person
+        for notice in notices
+        for person in notice.recipients
+        if person is not None and person.email
+    }
     if not people:
         return []
     opted_out = set(
@@ -46,50 +72,48 @@ def notify(
         ).values_list("user_id", flat=True)
     )
     template = NotificationTemplate.objects.get(event=event)
+    subject, body = Template(template.subject), Template(template.body)
     at = clock.now()
-    queued = []
-    for person in people.values():
-        if person.pk in opted_out:
-            continue
-        values = {
-            "ticket": ticket,
-            "recipient": person,
-            "link": f"{settings.SITE_URL}/tickets/{ticket.pk}/" if ticket else settings.SITE_URL,
-            **(context or {}),
-        }
-        message = _queue(
-            event=event,
-            ticket=ticket,
-            recipient=person,
-            subject=_render(template.subject, values).replace("\n", " ").strip(),
-            body=_render(template.body, values),
-            dedupe_key=f"{event}:{ticket.pk if ticket else '-'}:{cause}:{person.pk}",
-            at=at,
-        )
-        if message is not None:
-            queued.append(message)
-    return queued
-
-
-def _render(source: str, values: dict[str, Any]) -> str:
-    return Template(source).render(Context(values, autoescape=False))
-
-
-def _queue(**fields: Any) -> OutboxMessage | None:
-    at = fields.pop("at")
-    if OutboxMessage.objects.filter(dedupe_key=fields["dedupe_key"]).exists():
-        return None
-    try:
-        with transaction.atomic():
-            return OutboxMessage.objects.create(
-                **fields,
-                to_email=fields["recipient"].email,
+    messages: dict[str, OutboxMessage] = {}
+    for notice in notices:
+        for person in notice.recipients:
+            if person is None or not person.email or person.pk in opted_out:
+                continue
+            key = f"{event}:{notice.ticket.pk if notice.ticket else '-'}:{notice.cause}:{person.pk}"
+            if key in messages:
+                continue
+            values = Context(
+                {
+                    "ticket": notice.ticket,
+                    "recipient": person,
+                    "link": _link(notice.ticket),
+                    **notice.context,
+                },
+                autoescape=False,
+            )
+            messages[key] = OutboxMessage(
+                event=event,
+                ticket=notice.ticket,
+                recipient=person,
+                to_email=person.email,
+                subject=subject.render(values).replace("\n", " ").strip()[:250],
+                body=body.render(values),
+                dedupe_key=key,
                 next_attempt_at=at,
                 created_at=at,
             )
-    except IntegrityError:
-        # Another worker queued the same cause a moment ago: that message stands.
-        return None
+    queued_before = set(
+        OutboxMessage.objects.filter(dedupe_key__in=messages).values_list("dedupe_key", flat=True)
+    )
+    fresh = [message for key, message in messages.items() if key not in queued_before]
+    # A concurrent worker may queue the same cause between the check and the insert: the
+    # unique dedupe key keeps its message and drops ours.
+    OutboxMessage.objects.bulk_create(fresh, ignore_conflicts=True)
+    return fresh
+
+
+def _link(ticket: Ticket | None) -> str:
+    return f"{settings.SITE_URL}/tickets/{ticket.pk}/" if ticket else settings.SITE_URL
 
 
 def set_notification_preferences(*, user: User, email: Mapping[str, bool]) -> None:

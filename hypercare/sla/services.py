@@ -18,7 +18,7 @@ from hypercare.accounts.choices import Role
 from hypercare.accounts.models import User
 from hypercare.lib import clock
 from hypercare.notifications.choices import NotificationEvent
-from hypercare.notifications.services import notify
+from hypercare.notifications.services import Notice, notify_many
 from hypercare.orgs.choices import Tier
 from hypercare.sla.calendar import BusinessCalendar
 from hypercare.sla.calendars import business_calendar
@@ -106,7 +106,10 @@ def replan_ticket(ticket: Ticket, *, at: datetime) -> None:
     A clock that the replay finds stopped after its due time is breached now (recorded
     and notified here, since no sweep will see it); a breach already recorded stays.
     """
-    _handle_breaches(ticket, _apply_plan(ticket, at), at, bump=True)
+    breached = _apply_plan(ticket, at)
+    if breached:
+        notices = _handle_breaches(ticket, breached, at, bump=True, managers=_escalation_managers())
+        notify_many(event=NotificationEvent.SLA_BREACH, notices=notices)
 
 
 def _apply_plan(ticket: Ticket, at: datetime) -> list[str]:
@@ -213,74 +216,104 @@ def _due_q(name: str, moment: str, at: datetime) -> Q:
 def _sweep(name: str, moment: str, at: datetime) -> int:
     """Claim and handle the due clocks batch by batch, oldest first.
 
-    A row another worker claimed first no longer matches, so each pass shrinks the set.
+    Each batch is one transaction: the rows are locked (PostgreSQL skips rows another
+    worker holds; SQLite's IMMEDIATE transactions run one writer at a time), re-checked
+    against ``due``, marked, and their events and notifications written before commit.
+    A row another worker handled first no longer matches, so nothing happens twice.
     """
     due = _due_q(name, moment, at)
     done = 0
-    while pks := list(
-        Ticket.objects.filter(due)
-        .order_by(f"{name}_{moment}_at", "pk")
-        .values_list("pk", flat=True)[:SWEEP_BATCH]
-    ):
-        done += sum(_claim(pk, due, name, moment, at) for pk in pks)
-    return done
+    while True:
+        with transaction.atomic(durable=True):
+            tickets = _claim_batch(due, name, moment, at)
+            if not tickets:
+                return done
+            if moment == "warn":
+                _warn(tickets, name, at)
+            else:
+                _breach(tickets, name, at)
+        done += len(tickets)
 
 
-def _claim(pk: int, due: Q, name: str, moment: str, at: datetime) -> bool:
-    with transaction.atomic(durable=True):
-        if moment == "warn":
-            claimed = Ticket.objects.filter(due, pk=pk).update(**{f"{name}_warned_at": at})
-        else:
-            claimed = Ticket.objects.filter(due, pk=pk).update(
-                **{f"{name}_state": ClockState.BREACHED, f"{name}_breached_at": at}
-            )
-        if not claimed:
-            return False
-        ticket = Ticket.objects.select_for_update(of=("self",)).select_related("team").get(pk=pk)
-        if moment == "warn":
-            _warn(ticket, name, at)
-        else:
-            _handle_breaches(ticket, [name], at, bump=True)
-        return True
-
-
-def _warn(ticket: Ticket, name: str, at: datetime) -> None:
-    due_at = getattr(ticket, f"{name}_due_at")
-    event = events.record_sla_warning(ticket, at, name, due_at)
-    notify(
-        event=NotificationEvent.SLA_WARNING,
-        ticket=ticket,
-        recipients=[ticket.assignee, ticket.team.lead if ticket.team else None],
-        # A re-armed warning is a new warning: its own event gives it its own cause.
-        cause=f"sla:{name}:warning:{event.pk}",
-        context=_context(ticket, name, due_at),
+def _claim_batch(due: Q, name: str, moment: str, at: datetime) -> list[Ticket]:
+    tickets = list(
+        Ticket.objects.select_for_update(skip_locked=True, of=("self",))
+        .select_related("assignee", "team__lead", "sla_policy")
+        .filter(due)
+        .order_by(f"{name}_{moment}_at", "pk")[:SWEEP_BATCH]
     )
+    marks: dict[str, object] = (
+        {f"{name}_warned_at": at}
+        if moment == "warn"
+        else {f"{name}_state": ClockState.BREACHED, f"{name}_breached_at": at}
+    )
+    Ticket.objects.filter(pk__in=[ticket.pk for ticket in tickets]).update(**marks)
+    for ticket in tickets:
+        for field_name, value in marks.items():
+            setattr(ticket, field_name, value)
+    return tickets
 
 
-def _handle_breaches(ticket: Ticket, names: list[str], at: datetime, *, bump: bool) -> None:
-    """Record and notify each newly breached clock, then apply the policy's bump once.
+def _warn(tickets: list[Ticket], name: str, at: datetime) -> None:
+    notices = []
+    for ticket in tickets:
+        due_at = getattr(ticket, f"{name}_due_at")
+        event = events.record_sla_warning(ticket, at, name, due_at)
+        notices.append(
+            Notice(
+                ticket,
+                [ticket.assignee, ticket.team.lead if ticket.team else None],
+                # A re-armed warning is a new warning: its own event gives it its own cause.
+                f"sla:{name}:warning:{event.pk}",
+                _context(ticket, name, due_at),
+            )
+        )
+    notify_many(event=NotificationEvent.SLA_WARNING, notices=notices)
+
+
+def _breach(tickets: list[Ticket], name: str, at: datetime) -> None:
+    managers = _escalation_managers()
+    notices = [
+        notice
+        for ticket in tickets
+        for notice in _handle_breaches(ticket, [name], at, bump=True, managers=managers)
+    ]
+    notify_many(event=NotificationEvent.SLA_BREACH, notices=notices)
+
+
+def _handle_breaches(
+    ticket: Ticket, names: list[str], at: datetime, *, bump: bool, managers: list[User]
+) -> list[Notice]:
+    """Record each newly breached clock, then apply the policy's bump once.
 
     A bump raises the priority, which re-plans the clocks; a breach that re-plan finds is
-    recorded and notified but bumps no further, so one breach moves one step.
+    recorded too but bumps no further, so one breach moves one step. Returns the
+    notifications to queue.
     """
-    for name in names:
-        _record_breach(ticket, name, at)
+    notices = [_record_breach(ticket, name, at, managers) for name in names]
     if names and bump and _bump(ticket, names, at):
-        _handle_breaches(ticket, _apply_plan(ticket, at), at, bump=False)
+        notices += _handle_breaches(
+            ticket, _apply_plan(ticket, at), at, bump=False, managers=managers
+        )
+    return notices
 
 
-def _record_breach(ticket: Ticket, name: str, at: datetime) -> None:
+def _escalation_managers() -> list[User]:
+    return list(
+        User.objects.filter(
+            is_active=True, institution__isnull=True, role_grants__role=Role.ESCALATION_MANAGER
+        )
+    )
+
+
+def _record_breach(ticket: Ticket, name: str, at: datetime, managers: list[User]) -> Notice:
     due_at = getattr(ticket, f"{name}_due_at")
     events.record_sla_breach(ticket, at, name, due_at)
-    managers = User.objects.filter(
-        is_active=True, institution__isnull=True, role_grants__role=Role.ESCALATION_MANAGER
-    )
-    notify(
-        event=NotificationEvent.SLA_BREACH,
-        ticket=ticket,
-        recipients=[ticket.assignee, ticket.team.lead if ticket.team else None, *managers],
-        cause=f"sla:{name}:breach",
-        context=_context(ticket, name, due_at),
+    return Notice(
+        ticket,
+        [ticket.assignee, ticket.team.lead if ticket.team else None, *managers],
+        f"sla:{name}:breach",
+        _context(ticket, name, due_at),
     )
 
 

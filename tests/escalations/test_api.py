@@ -150,7 +150,7 @@ def test_de_escalation_is_refused_until_the_checklist_is_complete(
 @pytest.mark.parametrize(
     ("step", "body"),
     [
-        ("manager", {"manager_id": 1}),
+        ("manager", {"manager_id": "the escalation's manager"}),
         ("action-plan", {"action_plan": "Plan"}),
         ("communication-plan", {"mode": "email", "update_every_hours": 4, "attendees": "All"}),
         ("updates", {"body": "Update"}),
@@ -167,6 +167,8 @@ def test_institution_users_and_agents_may_not_handle(
     step: str,
     body: dict[str, Any],
 ) -> None:
+    if step == "manager":
+        body = {"manager_id": escalation["manager"]["id"]}
     for person in (requester, institution_admin, agent):
         response = api_as(person).post(f"/escalations/{escalation['id']}/{step}", body)
         assert response.status_code == 403, (person, step, response.json())

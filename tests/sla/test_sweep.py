@@ -285,7 +285,7 @@ def test_a_worker_killed_mid_breach_leaves_nothing_and_the_next_sweep_does_it(
         raise SystemExit("worker killed")
 
     with monkeypatch.context() as patch:
-        patch.setattr(services, "notify", killed)
+        patch.setattr(services, "notify_many", killed)
         with pytest.raises(SystemExit):
             sweep(8)
 
@@ -346,6 +346,7 @@ def _workers_database(tmp_path: Path) -> dict[str, str]:
     with sqlite3.connect(tmp_path / "hypercare.sqlite3") as copy:
         connection.ensure_connection()
         connection.connection.backup(copy)
+        copy.execute("PRAGMA journal_mode=WAL")  # as `hypercare serve` leaves it, before workers
     copy.close()
     return env
 

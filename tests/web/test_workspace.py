@@ -425,3 +425,9 @@ def test_bulk_on_hidden_tickets_is_a_404(db: None, requester: User) -> None:
         "/desk/bulk/", {"ticket": [ticket.pk, 999999], "action": "status", "status": "triaged"}
     )
     assert response.status_code == 404
+
+
+def test_switching_queues_keeps_the_filters(agent_client: Client) -> None:
+    html = agent_client.get("/desk/?queue=all&priority=high&status=new&page=2").content.decode()
+    assert 'href="?queue=mine&amp;priority=high&amp;status=new"' in html
+    assert "page=2" not in html.split('href="?queue=mine', 1)[1].split('"', 1)[0]

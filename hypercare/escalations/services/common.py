@@ -39,7 +39,7 @@ def lock(escalation: Escalation) -> Escalation:
     """The escalation's current row, locked until the transaction ends (no lost steps),
     with the people its notifications go to."""
     return (
-        Escalation.objects.select_for_update()
+        Escalation.objects.select_for_update(of=("self",))
         .select_related("ticket__requester", "ticket__reported_by", "ticket__team__lead", "manager")
         .get(pk=escalation.pk)
     )

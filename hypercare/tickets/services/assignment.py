@@ -38,7 +38,11 @@ def assign_in_team(
 def _choose(team: Team, at: datetime) -> User | None:
     if team.auto_assignment == AutoAssignment.OFF:
         return None
-    locked = Team.objects.select_for_update().select_related("last_auto_assigned").get(pk=team.pk)
+    locked = (
+        Team.objects.select_for_update(of=("self",))
+        .select_related("last_auto_assigned")
+        .get(pk=team.pk)
+    )
     day = desk_day(at)
     if locked.auto_assignment == AutoAssignment.ROUND_ROBIN:
         chosen = next_in_turn(locked, day)

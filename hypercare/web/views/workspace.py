@@ -48,12 +48,21 @@ def queue_page(request: HttpRequest) -> HttpResponse:
         "queue": name,
         "queues": QUEUES,
         "counts": queue_counts(user),
+        "kept_filters": _filters_without(request, "queue", "page"),
         "agents": agents,
         "statuses": Status.choices,
     }
     if is_htmx(request) and request.headers.get("HX-Target") == "queue-results":
         return render(request, "web/desk/_queue_results.html", context)
     return render(request, "web/desk/queue.html", context)
+
+
+def _filters_without(request: HttpRequest, *names: str) -> str:
+    """The page's query string less ``names``: switching queues keeps the filters."""
+    kept = request.GET.copy()
+    for name in names:
+        kept.pop(name, None)
+    return kept.urlencode()
 
 
 @workspace_view
