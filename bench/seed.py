@@ -11,7 +11,9 @@ memory, consistent with what the services would have written (priority from the 
 matrix, routed team and tier, lifecycle timestamps matching the status, a ``created``
 event for each and a status change for each ticket that has moved), and inserted with
 ``bulk_create`` in batches inside one transaction. The full-text triggers still fire for
-each row, so search sees every ticket.
+each row, so search sees every ticket. SLA clocks are left without a target, so the
+server's job worker has nothing to sweep while it is measured (``bench.sla_sweep`` times
+the sweep).
 """
 
 import random

@@ -1,4 +1,7 @@
-"""List endpoints cost a fixed number of queries, however many rows they return.
+"""Ticket endpoints cost a fixed number of queries, however many rows they return.
+
+Also pinned here: opening a ticket answers without reading it back, and list pages read
+by key (``selectors.ticket_page``) keep the list's order.
 
 Every count below starts with the two queries of token authentication: the token with
 its user, then the user's roles. The first request with a new token also stamps its
