@@ -11,6 +11,7 @@ import os
 import sys
 
 import django
+from django.apps import apps
 from django.core.management import CommandError, execute_from_command_line
 
 from hypercare import health, server
@@ -48,6 +49,12 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def _setup_django() -> None:
+    """Set Django up once: a second setup would re-bind logging to whatever stderr is now."""
+    if not apps.ready:
+        django.setup()
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="hypercare",
@@ -73,7 +80,7 @@ def _serve(args: list[str]) -> int:
         help=f"where to listen (default: {server.DEFAULT_BIND}; 0.0.0.0:PORT for every interface)",
     )
     options = parser.parse_args(args)
-    django.setup()
+    _setup_django()
     try:
         server.serve(options.bind)
     except (CommandError, OSError) as exc:
@@ -94,8 +101,8 @@ def _worker(args: list[str]) -> int:
         "--parent", type=int, metavar="PID", help="also stop when process PID ends (used by serve)"
     )
     options = parser.parse_args(args)
-    django.setup()
-    from hypercare import worker  # the jobs import models, so only after django.setup()
+    _setup_django()
+    from hypercare import worker  # the jobs import models, so only after Django is set up
 
     worker.work(parent=options.parent)
     return 0
@@ -103,7 +110,7 @@ def _worker(args: list[str]) -> int:
 
 def _check(args: list[str]) -> int:
     argparse.ArgumentParser(prog="hypercare check", description=COMMANDS["check"]).parse_args(args)
-    django.setup()
+    _setup_django()
     results = health.run_checks()
     for result in results:
         print(f"{'ok' if result.ok else 'FAIL':<4}  {result.name:<13}  {result.detail}")
