@@ -238,7 +238,7 @@ def _sweep(name: str, moment: str, at: datetime) -> int:
 def _claim_batch(due: Q, name: str, moment: str, at: datetime) -> list[Ticket]:
     tickets = list(
         Ticket.objects.select_for_update(skip_locked=True, of=("self",))
-        .select_related("assignee", "team__lead", "sla_policy")
+        .select_related("assignee", "team__lead", "sla_policy", "institution")
         .filter(due)
         .order_by(f"{name}_{moment}_at", "pk")[:SWEEP_BATCH]
     )
@@ -255,29 +255,29 @@ def _claim_batch(due: Q, name: str, moment: str, at: datetime) -> list[Ticket]:
 
 
 def _warn(tickets: list[Ticket], name: str, at: datetime) -> None:
-    notices = []
-    for ticket in tickets:
-        due_at = getattr(ticket, f"{name}_due_at")
-        event = events.record_sla_warning(ticket, at, name, due_at)
-        notices.append(
-            Notice(
-                ticket,
-                [ticket.assignee, ticket.team.lead if ticket.team else None],
-                # A re-armed warning is a new warning: its own event gives it its own cause.
-                f"sla:{name}:warning:{event.pk}",
-                _context(ticket, name, due_at),
-            )
+    warnings = events.record_sla_warnings([(ticket, name) for ticket in tickets], at)
+    notices = [
+        Notice(
+            ticket,
+            [ticket.assignee, ticket.team.lead if ticket.team else None],
+            # A re-armed warning is a new warning: its own event gives it its own cause.
+            f"sla:{name}:warning:{event.pk}",
+            _context(ticket, name, getattr(ticket, f"{name}_due_at")),
         )
+        for ticket, event in zip(tickets, warnings, strict=True)
+    ]
     notify_many(event=NotificationEvent.SLA_WARNING, notices=notices)
 
 
 def _breach(tickets: list[Ticket], name: str, at: datetime) -> None:
     managers = _escalation_managers()
-    notices = [
-        notice
-        for ticket in tickets
-        for notice in _handle_breaches(ticket, [name], at, bump=True, managers=managers)
-    ]
+    events.record_sla_breaches([(ticket, name) for ticket in tickets], at)
+    notices = [_breach_notice(ticket, name, managers) for ticket in tickets]
+    for ticket in tickets:
+        if _bump(ticket, [name], at):
+            notices += _handle_breaches(
+                ticket, _apply_plan(ticket, at), at, bump=False, managers=managers
+            )
     notify_many(event=NotificationEvent.SLA_BREACH, notices=notices)
 
 
@@ -290,7 +290,8 @@ def _handle_breaches(
     recorded too but bumps no further, so one breach moves one step. Returns the
     notifications to queue.
     """
-    notices = [_record_breach(ticket, name, at, managers) for name in names]
+    events.record_sla_breaches([(ticket, name) for name in names], at)
+    notices = [_breach_notice(ticket, name, managers) for name in names]
     if names and bump and _bump(ticket, names, at):
         notices += _handle_breaches(
             ticket, _apply_plan(ticket, at), at, bump=False, managers=managers
@@ -306,14 +307,12 @@ def _escalation_managers() -> list[User]:
     )
 
 
-def _record_breach(ticket: Ticket, name: str, at: datetime, managers: list[User]) -> Notice:
-    due_at = getattr(ticket, f"{name}_due_at")
-    events.record_sla_breach(ticket, at, name, due_at)
+def _breach_notice(ticket: Ticket, name: str, managers: list[User]) -> Notice:
     return Notice(
         ticket,
         [ticket.assignee, ticket.team.lead if ticket.team else None, *managers],
         f"sla:{name}:breach",
-        _context(ticket, name, due_at),
+        _context(ticket, name, getattr(ticket, f"{name}_due_at")),
     )
 
 

@@ -1,5 +1,6 @@
 """One function per timeline event type. Called only by services, inside their transaction."""
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from hypercare.accounts.models import User
@@ -152,25 +153,28 @@ def record_attachment_added(
     )
 
 
-def record_sla_warning(ticket: Ticket, at: datetime, clock: str, due_at: datetime) -> TicketEvent:
-    return _append(
-        ticket,
-        EventKind.SLA_WARNING,
-        None,
-        at,
-        new_value=clock,
-        reason=f"Due {due_at.isoformat()}",
+def _sla_event(kind: str, ticket: Ticket, clock: str, at: datetime) -> TicketEvent:
+    due_at = getattr(ticket, f"{clock}_due_at")
+    return TicketEvent(
+        ticket=ticket,
+        kind=kind,
+        actor=None,
+        created_at=at,
         is_internal=True,
+        new_value=clock,
+        reason=f"Due {due_at.isoformat()}" if due_at else "",
     )
 
 
-def record_sla_breach(ticket: Ticket, at: datetime, clock: str, due_at: datetime) -> TicketEvent:
-    return _append(
-        ticket,
-        EventKind.SLA_BREACHED,
-        None,
-        at,
-        new_value=clock,
-        reason=f"Due {due_at.isoformat()}",
-        is_internal=True,
+def record_sla_warnings(clocks: Sequence[tuple[Ticket, str]], at: datetime) -> list[TicketEvent]:
+    """One internal warning event per (ticket, clock), inserted together: the sweep's batch."""
+    return TicketEvent.objects.bulk_create(
+        [_sla_event(EventKind.SLA_WARNING, ticket, clock, at) for ticket, clock in clocks]
+    )
+
+
+def record_sla_breaches(clocks: Sequence[tuple[Ticket, str]], at: datetime) -> list[TicketEvent]:
+    """One internal breach event per (ticket, clock), inserted together."""
+    return TicketEvent.objects.bulk_create(
+        [_sla_event(EventKind.SLA_BREACHED, ticket, clock, at) for ticket, clock in clocks]
     )
