@@ -195,11 +195,13 @@ def set_category(request: HttpRequest, ticket_ref: str, payload: CategoryIn) -> 
 @router.post("/tickets/{ticket_ref}/module", response=TicketOut)
 def set_module(request: HttpRequest, ticket_ref: str, payload: ModuleIn) -> Ticket:
     ticket = _ticket(request, ticket_ref)
-    module = Module.objects.filter(institution_id=ticket.institution_id, code=payload.module)
-    if not module.exists():
+    module = Module.objects.filter(
+        institution_id=ticket.institution_id, code=payload.module
+    ).first()
+    if module is None:
         raise ValidationFailed({"module": "not a module of this ticket's institution"})
     workflow.change_module(
-        ticket=ticket, actor=actor(request), module=module.get(), reason=payload.reason
+        ticket=ticket, actor=actor(request), module=module, reason=payload.reason
     )
     return _ticket(request, ticket_ref)
 
