@@ -12,9 +12,13 @@ environment is ignored, so the benchmark never touches a real database.
 
 Tickets are written with ``bulk_create`` straight into the clock columns, as
 ``replan_ticket`` leaves them: every clock running or met with its due time hours or days
-away, except a small share (``--due-share``, 0.5 % by default) that is due at the sweep's
-instant, split evenly between a first-response warning, a first-response breach, a
-resolution warning and a resolution breach. Every ticket has an owner and a team with a
+away, except ``--due`` of them (1 000 by default, at every size) that are due at the
+sweep's instant, split evenly between a first-response warning, a first-response breach,
+a resolution warning and a resolution breach. The due count is the same at every size
+because the sweep's work is the due clocks, and what the target tests is that the open
+ones cost nothing: the sweep runs every 30 s, and a million open tickets whose clocks run
+for a couple of days cross about 700 thresholds in 30 s. A larger ``--due`` measures how
+long catching up after a stopped worker takes. Every ticket has an owner and a team with a
 lead, so the sweep writes the timeline events and outbox notifications it writes in
 production; the default policy bumps nothing.
 
@@ -68,13 +72,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         default="postgresql://postgres@127.0.0.1:5432",
         help="where --postgres creates its database (user and host, no database name)",
     )
-    parser.add_argument("--due-share", type=float, default=0.005, help="share of tickets due")
+    parser.add_argument("--due", type=int, default=1000, help="clocks due at the sweep, per size")
     parser.add_argument("--child-output", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.sizes is None:
         args.sizes = [1_000_000] if args.postgres else [100_000]
-    if not 0 < args.due_share <= 1:
-        parser.error("--due-share: must be above 0 and at most 1")
+    if not 0 < args.due <= min(args.sizes):
+        parser.error("--due: must be above 0 and at most the smallest size")
     return args
 
 
@@ -82,7 +86,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
     if args.child_output:
         size = args.sizes[0]
-        args.child_output.write_text(json.dumps(measure(size, args.due_share)))
+        args.child_output.write_text(json.dumps(measure(size, args.due)))
         return
     report: dict[str, Any] = {"conditions": _conditions(args), "sizes": {}}
     for size in args.sizes:
@@ -101,7 +105,7 @@ def _conditions(args: argparse.Namespace) -> dict[str, Any]:
         "python": platform.python_version(),
         "cpus": os.cpu_count(),
         "load_average_at_start": [round(n, 2) for n in os.getloadavg()],
-        "due_share": args.due_share,
+        "due": args.due,
         "target_s": TARGET_S,
     }
 
@@ -112,7 +116,7 @@ def _run_size(size: int, args: argparse.Namespace) -> dict[str, Any]:
         output = Path(data_dir) / "result.json"
         env = _child_environment(data_dir)
         command = [sys.executable, "-m", "bench.sla_sweep", "--sizes", str(size)]
-        command += ["--due-share", str(args.due_share), "--child-output", str(output)]
+        command += ["--due", str(args.due), "--child-output", str(output)]
         print(f"bench: sweep over {size} open tickets in {data_dir}", file=sys.stderr)
         with _database(args, env):
             subprocess.run(command, env=env, check=True, timeout=SIZE_TIMEOUT_S)
@@ -154,7 +158,7 @@ def _database(args: argparse.Namespace, env: dict[str, str]) -> Iterator[None]:
             admin.execute(drop)
 
 
-def measure(size: int, due_share: float) -> dict[str, Any]:
+def measure(size: int, due_count: int) -> dict[str, Any]:
     """In the child: migrate, seed, sweep twice, check what changed, explain the lookups."""
     import django
 
@@ -164,7 +168,7 @@ def measure(size: int, due_share: float) -> dict[str, Any]:
 
     started = time.perf_counter()
     call_command("migrate", verbosity=0, interactive=False)
-    due = seed(size, due_share)
+    due = seed(size, due_count)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     seed_s = time.perf_counter() - started
@@ -199,8 +203,8 @@ def measure(size: int, due_share: float) -> dict[str, Any]:
     }
 
 
-def seed(size: int, due_share: float) -> dict[str, int]:
-    """``size`` open tickets, every ``1 / due_share``-th one due; how many of each kind."""
+def seed(size: int, due_count: int) -> dict[str, int]:
+    """``size`` open tickets, ``due_count`` of them spread evenly and due; how many of each kind."""
     from django.db import transaction
 
     from hypercare.accounts.choices import Role
@@ -236,13 +240,14 @@ def seed(size: int, due_share: float) -> dict[str, int]:
         "module": module,
         "sla_policy": SlaPolicy.objects.get(is_default=True),
     }
-    stride = max(1, round(1 / due_share))
+    stride = max(1, size // due_count)
     due = dict.fromkeys(DUE_KINDS, 0)
     with transaction.atomic():
         for start in range(0, size, BATCH_SIZE):
             batch = []
             for n in range(start, min(start + BATCH_SIZE, size)):
-                kind = DUE_KINDS[n // stride % len(DUE_KINDS)] if n % stride == 0 else ""
+                is_due = n % stride == 0 and n // stride < due_count
+                kind = DUE_KINDS[n // stride % len(DUE_KINDS)] if is_due else ""
                 if kind:
                     due[kind] += 1
                 batch.append(Ticket(**common, **_ticket_fields(n, kind)))

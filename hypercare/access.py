@@ -230,3 +230,20 @@ def can_raise_escalation_level(user: User, level: int) -> bool:
 
 def can_de_escalate(user: User) -> bool:
     return can_handle_escalation(user)
+
+
+# Releases are product-wide: every signed-in user reads them, and within one only the
+# tickets they may see. Support staff plan tickets for them; managers create and ship them.
+def release_scope(user: User) -> Q:
+    """The releases ``user`` may see, as a filter on Release."""
+    return Q() if user.is_active else NOTHING
+
+
+def can_plan_release(user: User) -> bool:
+    """Plan a ticket's fix for a release, move it to another or take it off."""
+    return is_agent(user)
+
+
+def can_manage_releases(user: User) -> bool:
+    """Create and ship releases: support managers and system admins."""
+    return can_manage_desk(user)

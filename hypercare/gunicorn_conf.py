@@ -1,8 +1,11 @@
 """Gunicorn's settings for ``hypercare serve`` (read as ``-c python:hypercare.gunicorn_conf``).
 
-Two processes of four threads suit a two-core machine: requests mostly wait on the
-database, and threads wait cheaply. SQLite in WAL mode lets the processes read while one
-of them writes. ``HYPERCARE_WEB_WORKERS`` and ``HYPERCARE_WEB_THREADS`` change the numbers.
+One single-threaded process per core, plus one: SQLite in WAL mode lets the processes
+read while one of them writes, and a process's threads would share one interpreter lock.
+Under concurrent writes that lock convoys: the thread holding SQLite's write lock waits
+for the interpreter while its siblings run, and every writer in the other processes waits
+for it (``bench/``: 2 × 4 threads created about 120 tickets/s where 3 × 1 created 300).
+``HYPERCARE_WEB_WORKERS`` and ``HYPERCARE_WEB_THREADS`` change the numbers.
 Anything that must run beside the web workers (a background job worker) belongs in
 gunicorn's server hooks here, so it starts and stops with the arbiter.
 """
@@ -19,8 +22,8 @@ from hypercare.lib.env import env_int
 wsgi_app = "hypercare.wsgi:application"
 proc_name = "hypercare"
 worker_class = "gthread"
-workers = env_int("HYPERCARE_WEB_WORKERS", 2, minimum=1)
-threads = env_int("HYPERCARE_WEB_THREADS", 4, minimum=1)
+workers = env_int("HYPERCARE_WEB_WORKERS", (os.cpu_count() or 1) + 1, minimum=1)
+threads = env_int("HYPERCARE_WEB_THREADS", 1, minimum=1)
 # A request slower than this is stuck; the worker is replaced.
 timeout = 60
 # On SIGTERM, requests in flight get this long to finish.

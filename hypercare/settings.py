@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "hypercare.sla",
     "hypercare.notifications",
     "hypercare.escalations",
+    "hypercare.releases",
     "hypercare.web",
 ]
 

@@ -131,7 +131,8 @@ def authenticate_token(plain: str) -> User | None:
     if not plain.startswith(TOKEN_PREFIX) or len(parts) != 2:
         return None
     token = (
-        ApiToken.objects.select_related("user")
+        # The institution too: nearly every request scopes by it.
+        ApiToken.objects.select_related("user__institution")
         .filter(prefix=parts[0], revoked_at__isnull=True, user__is_active=True)
         .first()
     )

@@ -1,14 +1,12 @@
 """Escalation endpoints: every step of the process, thin adapters over the services."""
 
-import re
-
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Query, Router, Status
 
 from hypercare.accounts.models import User
 from hypercare.api_support import DbId, Page, PageQuery, actor, paginate, refuse_unknown_query
-from hypercare.errors import NotFound, ValidationFailed
+from hypercare.errors import ValidationFailed
 from hypercare.escalations import selectors
 from hypercare.escalations.choices import OPEN_ESCALATION_STATUSES, EscalationStatus
 from hypercare.escalations.models import Escalation
@@ -25,20 +23,15 @@ from hypercare.escalations.schemas import (
 )
 from hypercare.escalations.services import handling, intake
 from hypercare.tickets.models import Ticket
-from hypercare.tickets.selectors import get_visible_ticket, parse_reference
+from hypercare.tickets.selectors import get_visible_ticket_by_ref
 
 router = Router(tags=["escalations"])
 
-ID_PATTERN = re.compile(r"[1-9][0-9]{0,17}")
 LIST_PARAMETERS = {*EscalationQuery.model_fields, *PageQuery.model_fields}
 
 
 def _ticket(request: HttpRequest, ticket_ref: str) -> Ticket:
-    """A ticket by id or reference (``HC-000123``), 404 when not visible to the caller."""
-    pk = int(ticket_ref) if ID_PATTERN.fullmatch(ticket_ref) else parse_reference(ticket_ref)
-    if pk is None:
-        raise NotFound("No such ticket.")
-    return get_visible_ticket(actor(request), pk)
+    return get_visible_ticket_by_ref(actor(request), ticket_ref)
 
 
 def _escalation(request: HttpRequest, escalation_id: int) -> Escalation:

@@ -25,6 +25,7 @@ class NotificationEvent(models.TextChoices):
     ESCALATION_LEVEL_RAISED = "escalation_level_raised", "Escalation level raised (to managers)"
     DE_ESCALATED = "de_escalated", "De-escalated (to the requester)"
     ESCALATION_DIGEST = "escalation_digest", "Daily escalation review (to escalation managers)"
+    TICKET_SHIPPED = "ticket_shipped", "Fix shipped in a release (to the requester)"
 
 
 class DeliveryStatus(models.TextChoices):

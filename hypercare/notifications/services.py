@@ -21,6 +21,7 @@ from hypercare.notifications.models import (
     NotificationTemplate,
     OutboxMessage,
 )
+from hypercare.orgs.setup_cache import cached
 from hypercare.tickets.models import Ticket
 
 
@@ -41,7 +42,7 @@ def notify(
     recipients: Iterable[User | None],
     cause: str,
     context: dict[str, Any] | None = None,
-) -> list[OutboxMessage]:
+) -> None:
     """Queue ``event`` for each recipient who has an address and has not opted out.
 
     ``cause`` names what happened (a timeline event id, "sla:resolution:breach"); with the
@@ -49,14 +50,15 @@ def notify(
     queues nothing more. A notification about no one ticket (a daily digest) has none.
     """
     notice = Notice(ticket, list(recipients), cause, context or {})
-    return notify_many(event=event, notices=[notice])
+    notify_many(event=event, notices=[notice])
 
 
-def notify_many(*, event: str, notices: Sequence[Notice]) -> list[OutboxMessage]:
+def notify_many(*, event: str, notices: Sequence[Notice]) -> None:
     """Queue one event for many causes with one template, preference and insert query each.
 
     A sweep that breaches hundreds of tickets must not pay a dozen queries per ticket.
-    Returns the messages queued now (those whose dedupe key was new).
+    A cause queued before keeps its message: the unique dedupe key drops the new one,
+    also when two workers queue the same cause at once.
     """
     people = {
         person.pk: person
@@ -65,14 +67,13 @@ def notify_many(*, event: str, notices: Sequence[Notice]) -> list[OutboxMessage]
         if person is not None and person.email
     }
     if not people:
-        return []
+        return
     opted_out = set(
         NotificationPreference.objects.filter(
             user_id__in=people, event=event, email=False
         ).values_list("user_id", flat=True)
     )
-    template = NotificationTemplate.objects.get(event=event)
-    subject, body = Template(template.subject), Template(template.body)
+    subject, body = _compiled_template(event)
     at = clock.now()
     messages: dict[str, OutboxMessage] = {}
     for notice in notices:
@@ -102,14 +103,17 @@ def notify_many(*, event: str, notices: Sequence[Notice]) -> list[OutboxMessage]
                 next_attempt_at=at,
                 created_at=at,
             )
-    queued_before = set(
-        OutboxMessage.objects.filter(dedupe_key__in=messages).values_list("dedupe_key", flat=True)
-    )
-    fresh = [message for key, message in messages.items() if key not in queued_before]
-    # A concurrent worker may queue the same cause between the check and the insert: the
-    # unique dedupe key keeps its message and drops ours.
-    OutboxMessage.objects.bulk_create(fresh, ignore_conflicts=True)
-    return fresh
+    OutboxMessage.objects.bulk_create(messages.values(), ignore_conflicts=True)
+
+
+def _compiled_template(event: str) -> tuple[Template, Template]:
+    """The event's subject and body templates, compiled once per setup revision."""
+
+    def load() -> tuple[Template, Template]:
+        template = NotificationTemplate.objects.get(event=event)
+        return Template(template.subject), Template(template.body)
+
+    return cached(("notification_template", event), load)
 
 
 def _link(ticket: Ticket | None) -> str:

@@ -9,6 +9,7 @@ from hypercare import access
 from hypercare.accounts.models import User
 from hypercare.errors import NotFound
 from hypercare.orgs.models import AgentAvailability, Institution, Integration, Module, Team
+from hypercare.orgs.setup_cache import cached, rebuilt
 
 
 def visible_institutions(user: User) -> QuerySet[Institution]:
@@ -26,6 +27,22 @@ def visible_modules(user: User) -> QuerySet[Module]:
     return Module.objects.filter(institution__in=visible_institutions(user)).select_related(
         "institution"
     )
+
+
+def module_by_code(institution: Institution, code: str) -> Module | None:
+    """One of ``institution``'s modules by its code, from the setup cache.
+
+    Intake looks the module up on every new ticket; the institution is the caller's
+    (already checked), so this is not a visibility question.
+    """
+    columns = ("id", "institution_id", "code", "name", "is_active")
+
+    def load() -> dict[str, dict[str, object]]:
+        rows = Module.objects.filter(institution=institution).values(*columns)
+        return {str(row["code"]): row for row in rows}
+
+    values = cached(("modules", institution.pk), load).get(code)
+    return None if values is None else rebuilt(Module, values)
 
 
 def visible_integrations(user: User) -> QuerySet[Integration]:

@@ -17,7 +17,10 @@ Rules:
   the ticket is reopened. Time paused moves the due time by the paused business time.
 - A clock stopped at or before its due time is met, after it breached. The plan never
   calls a running clock breached: that needs "now", and is the sweep's job.
-- A resolution target of "next release" has no due time: it is met when the ticket ships.
+- A resolution target of "next release" has no due time: it is met when the ticket first
+  ships in a release. Shipping stops that clock for good, so it keeps the verdict of the
+  priority in force then; a target with a due time ignores shipping (the ticket is still
+  resolved the usual way).
 """
 
 from collections.abc import Mapping, Sequence
@@ -43,11 +46,12 @@ class Target:
 
 @dataclass(frozen=True)
 class Change:
-    """A status or priority change on the timeline."""
+    """A status or priority change on the timeline, or the ticket shipping in a release."""
 
     at: datetime
     status: str | None = None
     priority: str | None = None
+    shipped: bool = False
 
 
 @dataclass(frozen=True)
@@ -105,6 +109,11 @@ class _Replay:
                 break
             since = segment.start
         return since
+
+    @property
+    def shipped_at(self) -> datetime | None:
+        """When the ticket first shipped in a release, if it has."""
+        return next((change.at for change in self.changes if change.shipped), None)
 
     def calendar_for(self, target: Target) -> BusinessCalendar:
         if target.business_hours:
@@ -200,17 +209,49 @@ def _plan_first_response(
 def _plan_resolution(
     replay: _Replay, paused: frozenset[str], steps: list[str]
 ) -> tuple[ClockPlan, float]:
-    priority = replay.priority_at(replay.stopped_since)
+    priority = _resolution_priority(replay)
     target = replay.targets.get(priority)
     if target is None:
         steps.append(f"Resolution: no target for {_priority(priority)} priority.")
         return ClockPlan(ClockState.NO_TARGET), 0.0
     if target.resolution_minutes is None:
-        steps.append("Resolution: by the next release; no due time until it ships.")
-        return ClockPlan(ClockState.NEXT_RELEASE), 0.0
+        return _plan_next_release(replay, steps), 0.0
+    if replay.shipped_at is not None:
+        steps.append(
+            f"{replay.when(replay.shipped_at)}: shipped in a release; the "
+            f"{_priority(priority)} target has a due time, so shipping does not stop the clock."
+        )
     return _count_resolution(
         replay, target.resolution_minutes, replay.calendar_for(target), paused, steps
     )
+
+
+def _resolution_priority(replay: _Replay) -> str:
+    """The priority whose target judges the resolution clock.
+
+    That of the moment the ticket was last resolved (or the current one), unless the
+    ticket shipped under a next-release target: shipping stopped that clock for good.
+    """
+    shipped_at = replay.shipped_at
+    if shipped_at is not None:
+        then = replay.priority_at(shipped_at)
+        target = replay.targets.get(then)
+        if target is not None and target.resolution_minutes is None:
+            return then
+    return replay.priority_at(replay.stopped_since)
+
+
+def _plan_next_release(replay: _Replay, steps: list[str]) -> ClockPlan:
+    """Open with no due time until the ticket first ships; met from then on."""
+    shipped_at = replay.shipped_at
+    if shipped_at is None:
+        steps.append("Resolution: by the next release; no due time until it ships.")
+        return ClockPlan(ClockState.NEXT_RELEASE)
+    steps.append(
+        f"Resolution: met by shipping in a release at {replay.when(shipped_at)}; "
+        "the target was the next release."
+    )
+    return ClockPlan(ClockState.MET, stopped_at=shipped_at)
 
 
 def _count_resolution(

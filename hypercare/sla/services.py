@@ -1,13 +1,15 @@
 """Keeping each ticket's SLA clocks planned, and acting on warnings and breaches.
 
-``replan_ticket`` runs inside every ticket service that changes what the clocks depend
-on (creation, status, priority, first response), in that service's transaction. The
+``plan_new_ticket`` sets a new ticket's clocks before its row is inserted;
+``replan_ticket`` runs inside every service that changes what the clocks depend on
+afterwards (status, priority, first response, shipping), in that service's transaction. The
 sweeps run as background jobs; each warning and breach is claimed with a conditional
 UPDATE, so it happens exactly once per ticket and clock however many workers run, and a
 worker killed half-way leaves nothing behind: the claim, the timeline event and the
 outbox messages commit together or not at all.
 """
 
+import copy
 from collections.abc import Collection
 from datetime import datetime
 
@@ -20,6 +22,7 @@ from hypercare.lib import clock
 from hypercare.notifications.choices import NotificationEvent
 from hypercare.notifications.services import Notice, notify_many
 from hypercare.orgs.choices import Tier
+from hypercare.orgs.setup_cache import cached
 from hypercare.sla.calendar import BusinessCalendar
 from hypercare.sla.calendars import business_calendar
 from hypercare.sla.choices import ClockState
@@ -44,14 +47,22 @@ SLA_FIELDS = [
 
 
 def governing_policy(institution_id: int) -> SlaPolicy | None:
-    """The institution's own policy, else the default one."""
-    return (
-        SlaPolicy.objects.filter(Q(institution_id=institution_id) | Q(is_default=True))
-        .select_related("calendar")
-        .prefetch_related("targets")
-        .order_by(F("institution_id").asc(nulls_last=True))
-        .first()
-    )
+    """The institution's own policy, else the default one, with calendar and targets.
+
+    From the setup cache: every new ticket asks. Each caller gets its own copy.
+    """
+
+    def load() -> SlaPolicy | None:
+        return (
+            SlaPolicy.objects.filter(Q(institution_id=institution_id) | Q(is_default=True))
+            .select_related("calendar")
+            .prefetch_related("targets")
+            .order_by(F("institution_id").asc(nulls_last=True))
+            .first()
+        )
+
+    policy = cached(("sla_policy", institution_id), load)
+    return copy.copy(policy)
 
 
 def plan_for(ticket: Ticket, *, at: datetime) -> tuple[SlaPolicy | None, Plan | None]:
@@ -65,12 +76,19 @@ def plan_for(ticket: Ticket, *, at: datetime) -> tuple[SlaPolicy | None, Plan | 
         return None, None
     timeline = list(
         ticket.events.filter(
-            kind__in=(EventKind.STATUS_CHANGED, EventKind.REOPENED, EventKind.PRIORITY_CHANGED)
+            kind__in=(
+                EventKind.STATUS_CHANGED,
+                EventKind.REOPENED,
+                EventKind.PRIORITY_CHANGED,
+                EventKind.SHIPPED,
+            )
         ).order_by("created_at", "pk")
     )
     changes = [
         Change(at=event.created_at, priority=event.new_value)
         if event.kind == EventKind.PRIORITY_CHANGED
+        else Change(at=event.created_at, shipped=True)
+        if event.kind == EventKind.SHIPPED
         else Change(at=event.created_at, status=event.new_value)
         for event in timeline
     ]
@@ -78,11 +96,17 @@ def plan_for(ticket: Ticket, *, at: datetime) -> tuple[SlaPolicy | None, Plan | 
         (event.old_value for event in timeline if event.kind == EventKind.PRIORITY_CHANGED),
         ticket.priority,
     )
+    return policy, _replay(policy, ticket, first_priority, changes, at)
+
+
+def _replay(
+    policy: SlaPolicy, ticket: Ticket, first_priority: str, changes: list[Change], at: datetime
+) -> Plan:
     if policy.calendar is None:
         calendar = BusinessCalendar.always_open(ticket.institution.time_zone)
     else:
         calendar = business_calendar(policy.calendar, ticket.created_at.year - 1, at.year + 1)
-    plan = plan_clocks(
+    return plan_clocks(
         created_at=ticket.created_at,
         priority_at_creation=first_priority,
         changes=changes,
@@ -97,7 +121,19 @@ def plan_for(ticket: Ticket, *, at: datetime) -> tuple[SlaPolicy | None, Plan | 
         pause_on_third_party=policy.pause_on_third_party,
         warning_percent=policy.warning_percent,
     )
-    return policy, plan
+
+
+def plan_new_ticket(ticket: Ticket) -> None:
+    """Set the clocks of a ticket about to be created, before its row is written.
+
+    Its timeline is its creation alone, so there is nothing to replay: the plan is the
+    policy's targets counted from ``created_at``, and the row is inserted once, whole.
+    """
+    policy = governing_policy(ticket.institution_id)
+    at = ticket.created_at
+    plan = None if policy is None else _replay(policy, ticket, ticket.priority, [], at)
+    # Replay breaches only a clock stopped after its due time; a new ticket's clocks run.
+    _set_plan(ticket, policy, plan, at)
 
 
 def replan_ticket(ticket: Ticket, *, at: datetime) -> None:
@@ -115,13 +151,17 @@ def replan_ticket(ticket: Ticket, *, at: datetime) -> None:
 def _apply_plan(ticket: Ticket, at: datetime) -> list[str]:
     """Store the replayed plan on the ticket; the names of the clocks it newly breaches."""
     policy, plan = plan_for(ticket, at=at)
-    ticket.sla_policy = policy
-    ticket.sla_paused_minutes = plan.paused_minutes if plan else 0
-    breached = [
-        name for name in CLOCKS if _apply_clock(ticket, name, getattr(plan, name, None), at)
-    ]
+    breached = _set_plan(ticket, policy, plan, at)
     ticket.save(update_fields=SLA_FIELDS)
     return breached
+
+
+def _set_plan(
+    ticket: Ticket, policy: SlaPolicy | None, plan: Plan | None, at: datetime
+) -> list[str]:
+    ticket.sla_policy = policy
+    ticket.sla_paused_minutes = plan.paused_minutes if plan else 0
+    return [name for name in CLOCKS if _apply_clock(ticket, name, getattr(plan, name, None), at)]
 
 
 def _apply_clock(ticket: Ticket, name: str, plan: ClockPlan | None, at: datetime) -> bool:

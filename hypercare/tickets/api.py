@@ -1,15 +1,14 @@
 """Ticket endpoints: thin adapters over the ticket services and selectors."""
 
-import re
-
 from django.http import FileResponse, HttpRequest
 from ninja import File, Form, Query, Router, Status, UploadedFile
 
 from hypercare import access
 from hypercare.accounts.models import User
 from hypercare.api_support import DbId, Page, PageQuery, actor, paginate, refuse_unknown_query
-from hypercare.errors import NotAllowed, NotFound, ValidationFailed
+from hypercare.errors import NotAllowed, ValidationFailed
 from hypercare.orgs.models import Institution, Module, Team
+from hypercare.orgs.selectors import module_by_code
 from hypercare.tickets import selectors
 from hypercare.tickets.models import Attachment, HandOver, Ticket, TicketEvent
 from hypercare.tickets.schemas import (
@@ -34,20 +33,11 @@ from hypercare.tickets.services import attachments, conversation, intake, workfl
 
 router = Router(tags=["tickets"])
 
-ID_PATTERN = re.compile(r"[1-9][0-9]{0,17}")
 LIST_PARAMETERS = {*TicketQuery.model_fields, *PageQuery.model_fields}
 
 
 def _ticket(request: HttpRequest, ticket_ref: str) -> Ticket:
-    """A ticket by id or reference (``HC-000123``), 404 when not visible to the caller."""
-    pk = (
-        int(ticket_ref)
-        if ID_PATTERN.fullmatch(ticket_ref)
-        else selectors.parse_reference(ticket_ref)
-    )
-    if pk is None:
-        raise NotFound("No such ticket.")
-    return selectors.get_visible_ticket(actor(request), pk)
+    return selectors.get_visible_ticket_by_ref(actor(request), ticket_ref)
 
 
 @router.post("/tickets", response={201: TicketOut})
@@ -58,7 +48,7 @@ def create_ticket(request: HttpRequest, payload: TicketCreateIn) -> Status[Ticke
         raise ValidationFailed({field: "is not a field you can set" for field in sorted(refused)})
     institution = _intake_institution(user, payload.institution_id)
     requester = _intake_requester(user, payload.requester_id, institution)
-    module = Module.objects.filter(institution=institution, code=payload.module).first()
+    module = module_by_code(institution, payload.module)
     if module is None:
         raise ValidationFailed({"module": "not a module of this institution"})
     ticket = intake.open_ticket(
@@ -107,6 +97,7 @@ def list_tickets(
         tier=tuple(filters.tier),
         institution=filters.institution,
         team=filters.team,
+        release=filters.release,
         assignee=filters.assignee,
         text=filters.text.strip(),
         sla=filters.sla or "",

@@ -146,3 +146,5 @@ class EventKind(models.TextChoices):
     ESCALATION_UPDATE_MISSED = "escalation_update_missed", "Escalation update missed"
     ESCALATION_LEVEL_RAISED = "escalation_level_raised", "Escalation level raised"
     DE_ESCALATED = "de_escalated", "De-escalated"
+    RELEASE_PLANNED = "release_planned", "Planned for a release"
+    SHIPPED = "shipped", "Shipped in a release"

@@ -145,6 +145,31 @@ def record_escalation_step(
     )
 
 
+def record_release_planned(
+    ticket: Ticket, actor: User, at: datetime, old: str, new: str
+) -> TicketEvent:
+    """The release the fix ships in, by version; empty when none (planned or cleared)."""
+    return _append(ticket, EventKind.RELEASE_PLANNED, actor, at, old_value=old, new_value=new)
+
+
+def record_shipped(
+    tickets: Sequence[Ticket], actor: User, at: datetime, version: str
+) -> list[TicketEvent]:
+    """One public event per ticket of a release shipping, inserted together."""
+    return TicketEvent.objects.bulk_create(
+        [
+            TicketEvent(
+                ticket=ticket,
+                kind=EventKind.SHIPPED,
+                actor=actor,
+                created_at=at,
+                new_value=version[:VALUE_LENGTH],
+            )
+            for ticket in tickets
+        ]
+    )
+
+
 def record_attachment_added(
     ticket: Ticket, actor: User, at: datetime, name: str, *, is_internal: bool
 ) -> TicketEvent:

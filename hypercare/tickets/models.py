@@ -74,6 +74,14 @@ class Ticket(models.Model):
         on_delete=models.PROTECT,
         related_name="assigned_tickets",
     )
+    release = models.ForeignKey(
+        "releases.Release",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="tickets",
+        help_text="The release the ticket's fix ships in.",
+    )
 
     # SLA clocks, planned by hypercare.sla.services from the ticket's own timeline. Due
     # times are stored so that finding breaches is an indexed query, not a timer.

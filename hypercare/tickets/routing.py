@@ -4,7 +4,11 @@ from dataclasses import dataclass
 
 from hypercare.orgs.choices import Tier
 from hypercare.orgs.models import Team
+from hypercare.orgs.setup_cache import cached, rebuilt
 from hypercare.tickets.models import RoutingRule
+
+# The team columns a routed ticket and its auto-assignment read (see setup_cache.TRACKED).
+TEAM_COLUMNS = ("id", "name", "slug", "tier", "lead_id", "auto_assignment")
 
 
 @dataclass(frozen=True)
@@ -13,16 +17,47 @@ class Route:
     tier: int
 
 
-def _specificity(rule: RoutingRule) -> int:
-    return sum(bool(value) for value in (rule.institution_id, rule.module_code, rule.category))
+@dataclass(frozen=True)
+class Rule:
+    """A routing rule as cached: its criteria and where it sends a ticket."""
+
+    institution_id: int | None
+    module_code: str
+    category: str
+    team_id: int
+    tier: int
+
+    @property
+    def specificity(self) -> int:
+        return sum(bool(value) for value in (self.institution_id, self.module_code, self.category))
+
+    def matches(self, *, institution_id: int, module_code: str, category: str) -> bool:
+        return (
+            self.institution_id in (None, institution_id)
+            and self.module_code in ("", module_code)
+            and self.category in ("", category)
+        )
 
 
-def _matches(rule: RoutingRule, *, institution_id: int, module_code: str, category: str) -> bool:
-    return (
-        rule.institution_id in (None, institution_id)
-        and rule.module_code in ("", module_code)
-        and rule.category in ("", category)
-    )
+def _rules() -> tuple[Rule, ...]:
+    """Every rule, lowest position first."""
+
+    def load() -> tuple[Rule, ...]:
+        fields = ("institution_id", "module_code", "category", "team_id", "tier")
+        rows = RoutingRule.objects.order_by("position", "pk").values_list(*fields)
+        return tuple(Rule(*row) for row in rows)
+
+    return cached("routing_rules", load)
+
+
+def _team(pk: int) -> Team:
+    values = cached(("team", pk), lambda: Team.objects.values(*TEAM_COLUMNS).get(pk=pk))
+    return rebuilt(Team, values)
+
+
+def _best(rules: list[Rule]) -> Rule | None:
+    """The most specific rule; ties go to the lowest position (``max`` keeps the first)."""
+    return max(rules, key=lambda rule: rule.specificity, default=None)
 
 
 def route_for(*, institution_id: int, module_code: str, category: str) -> Route:
@@ -30,15 +65,18 @@ def route_for(*, institution_id: int, module_code: str, category: str) -> Route:
 
     With no matching rule the ticket waits, unowned, at the service desk tier.
     """
-    rules = [
-        rule
-        for rule in RoutingRule.objects.select_related("team").order_by("position", "pk")
-        if _matches(rule, institution_id=institution_id, module_code=module_code, category=category)
-    ]
-    if not rules:
+    best = _best(
+        [
+            rule
+            for rule in _rules()
+            if rule.matches(
+                institution_id=institution_id, module_code=module_code, category=category
+            )
+        ]
+    )
+    if best is None:
         return Route(team=None, tier=Tier.SERVICE_DESK)
-    best = max(rules, key=_specificity)  # max keeps the first of equals: lowest position
-    return Route(team=best.team, tier=best.tier)
+    return Route(team=_team(best.team_id), tier=best.tier)
 
 
 def team_for_tier(
@@ -49,11 +87,16 @@ def team_for_tier(
     Rules decide as at intake, among the rules for that tier only; with none, the first
     team working at that tier by name.
     """
-    rules = [
-        rule
-        for rule in RoutingRule.objects.filter(tier=tier).select_related("team")
-        if _matches(rule, institution_id=institution_id, module_code=module_code, category=category)
-    ]
-    if rules:
-        return max(rules, key=_specificity).team
+    best = _best(
+        [
+            rule
+            for rule in _rules()
+            if rule.tier == tier
+            and rule.matches(
+                institution_id=institution_id, module_code=module_code, category=category
+            )
+        ]
+    )
+    if best is not None:
+        return _team(best.team_id)
     return Team.objects.filter(tier=tier).order_by("name").first()

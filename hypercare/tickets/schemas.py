@@ -130,6 +130,11 @@ class TicketOut(TicketSummaryOut):
     first_responded_at: datetime | None
     resolved_at: datetime | None
     closed_at: datetime | None
+    release: str | None = Field(description="The version of the release its fix ships in.")
+
+    @staticmethod
+    def resolve_release(ticket: Ticket) -> str | None:
+        return ticket.release.version if ticket.release else None
 
 
 class AttachmentOut(Schema):
@@ -171,6 +176,7 @@ class TicketQuery(Schema):
     tier: list[Tier] = Field(default_factory=list)
     institution: DbId | None = None
     team: DbId | None = None
+    release: DbId | None = Field(None, description="Tickets planned for this release.")
     assignee: DbId | Literal["me", "none"] | None = None
     text: str = Field("", max_length=200)
     sla: SlaStanding | None = None

@@ -29,8 +29,8 @@ from hypercare.tickets.models import (
 from hypercare.tickets.search_index import POSTGRES_DOCUMENT
 
 LIST_RELATED = ("institution", "module", "requester", "assignee", "team")
-# One ticket is shown with who reported it as well.
-DETAIL_RELATED = (*LIST_RELATED, "reported_by")
+# One ticket is shown with who reported it and the release its fix ships in as well.
+DETAIL_RELATED = (*LIST_RELATED, "reported_by", "release")
 
 PRIORITY_RANK = Case(
     *[When(priority=priority, then=Value(rank)) for rank, priority in enumerate(PRIORITY_ORDER)],
@@ -90,6 +90,7 @@ class TicketFilters:
     requested_by_me: bool = False
     sla: str = ""
     due_within: int | None = None
+    release: int | None = None
 
 
 def visible_tickets(user: User) -> QuerySet[Ticket]:
@@ -104,10 +105,22 @@ def get_visible_ticket(user: User, pk: int) -> Ticket:
     return ticket
 
 
+# A primary key as the API accepts it in a path: digits, no leading zero.
+ID_PATTERN = re.compile(r"[1-9][0-9]{0,17}")
+
+
 def parse_reference(text: str) -> int | None:
     """``HC-000123`` (any case, leading zeros optional) as a primary key."""
     match = re.fullmatch(rf"(?ai){REFERENCE_PREFIX}0*([1-9][0-9]{{0,17}})", text.strip())
     return int(match.group(1)) if match else None
+
+
+def get_visible_ticket_by_ref(user: User, ticket_ref: str) -> Ticket:
+    """A ticket by id or reference (``HC-000123``) as the API names it; NotFound if unseen."""
+    pk = int(ticket_ref) if ID_PATTERN.fullmatch(ticket_ref) else parse_reference(ticket_ref)
+    if pk is None:
+        raise NotFound("No such ticket.")
+    return get_visible_ticket(user, pk)
 
 
 def ticket_list(user: User, filters: TicketFilters, sort: str = DEFAULT_SORT) -> QuerySet[Ticket]:
@@ -147,6 +160,8 @@ def _filter_q(user: User, filters: TicketFilters) -> Q:
         q &= Q(institution_id=filters.institution)
     if filters.team is not None:
         q &= Q(team_id=filters.team)
+    if filters.release is not None:
+        q &= Q(release_id=filters.release)
     if filters.requested_by_me:
         q &= Q(requester_id=user.pk) | Q(reported_by_id=user.pk)
     if filters.assignee == ASSIGNEE_ME:

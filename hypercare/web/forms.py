@@ -4,6 +4,7 @@ from typing import Any, ClassVar
 
 from django import forms
 from django.db.models import QuerySet
+from django.utils.dateformat import format as format_date
 from django.utils.html import format_html
 
 from hypercare.accounts.choices import Role
@@ -13,6 +14,7 @@ from hypercare.errors import ValidationFailed
 from hypercare.orgs.choices import ModuleCode, Tier
 from hypercare.orgs.models import Institution, Integration, Module, Team
 from hypercare.orgs.selectors import visible_integrations
+from hypercare.releases.models import Release
 from hypercare.tickets.category_details import FIELD_PREFIX
 from hypercare.tickets.choices import AffectedWorkflow, Category, Level, Priority, Status
 from hypercare.tickets.selectors import ASSIGNEE_ME, ASSIGNEE_NONE, DEFAULT_SORT, TicketFilters
@@ -416,6 +418,25 @@ class AssigneeForm(ServiceErrors, forms.Form):
     def __init__(self, *args: Any, agents: QuerySet[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["assignee"].queryset = agents  # type: ignore[attr-defined]
+
+
+class ReleaseChoiceField(forms.ModelChoiceField[Release]):
+    def label_from_instance(self, obj: Release) -> str:
+        if obj.planned_date is None:
+            return obj.version
+        return f"{obj.version} (planned {format_date(obj.planned_date, 'j M Y')})"
+
+
+class ReleaseForm(ServiceErrors, forms.Form):
+    """The release the ticket's fix ships in: one not shipped yet, or none."""
+
+    release = ReleaseChoiceField(
+        queryset=Release.objects.none(), label="Ships in", required=False, empty_label="No release"
+    )
+
+    def __init__(self, *args: Any, releases: QuerySet[Release], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["release"].queryset = releases  # type: ignore[attr-defined]
 
 
 class TierForm(ServiceErrors, forms.Form):

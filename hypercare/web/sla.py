@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.dateformat import format as format_date
 
 from hypercare.accounts.models import User
+from hypercare.releases.models import Release
 from hypercare.sla.choices import ClockState
 from hypercare.sla.services import plan_for
 from hypercare.tickets.choices import OPEN_STATUSES
@@ -18,6 +19,7 @@ from hypercare.tickets.models import Ticket
 
 CLOCK_LABELS = {"first_response": "First response", "resolution": "Resolution"}
 DUE_FORMAT = "D j M Y, H:i"
+DAY_FORMAT = "j M Y"
 
 # The colour a clock is shown in, by state; a running clock is judged by the time left.
 STATE_TONES = {
@@ -49,6 +51,7 @@ class SlaPanel:
     zone_source: str
     policy: str
     steps: tuple[str, ...]
+    waiting_for: str = ""
 
 
 def clock_view(ticket: Ticket, name: str, at: datetime) -> ClockView:
@@ -129,7 +132,24 @@ def sla_panel(viewer: User, ticket: Ticket, at: datetime) -> SlaPanel:
         zone_source="your time zone" if own_zone else f"{ticket.institution}'s time zone",
         policy=policy.name if policy else "",
         steps=plan.steps if plan else ("No SLA policy governs this ticket.",),
+        waiting_for=waiting_for(ticket),
     )
+
+
+def waiting_for(ticket: Ticket) -> str:
+    """Which release a resolution clock waiting for the next release waits for, if any."""
+    if ticket.resolution_state != ClockState.NEXT_RELEASE:
+        return ""
+    release = ticket.release
+    if release is None:
+        return "Waits for the next release; not planned for one yet."
+    if release.planned_date is None:
+        return f"Waits for release {release.version}."
+    return f"Waits for release {release.version}, planned {_day(release)}."
+
+
+def _day(release: Release) -> str:
+    return format_date(release.planned_date, DAY_FORMAT) if release.planned_date else ""
 
 
 def expected_resolution(ticket: Ticket, at: datetime) -> str:
@@ -144,7 +164,11 @@ def expected_resolution(ticket: Ticket, at: datetime) -> str:
     if resolution.state == ClockState.PAUSED:
         return "On hold while we wait for your answer."
     if resolution.state == ClockState.NEXT_RELEASE:
-        return "We plan to fix this in the next release."
+        release = ticket.release
+        if release is None:
+            return "We plan to fix this in the next release."
+        planned = f", planned for {_day(release)}" if release.planned_date else ""
+        return f"We plan to fix this in release {release.version}{planned}."
     if resolution.state not in (ClockState.RUNNING, ClockState.BREACHED) or not resolution.due_at:
         return ""
     due = format_date(timezone.localtime(resolution.due_at), DUE_FORMAT)

@@ -39,6 +39,14 @@ def _escalation_manager(actor: str, event: TicketEvent) -> str:
     return f"{actor} made {event.new_value} the escalation manager"
 
 
+def _release_planned(actor: str, event: TicketEvent) -> str:
+    if not event.new_value:
+        return f"{actor} took the ticket off release {event.old_value}"
+    if event.old_value:
+        return f"{actor} moved the fix from release {event.old_value} to {event.new_value}"
+    return f"{actor} planned the fix for release {event.new_value}"
+
+
 def describe(event: TicketEvent) -> str:
     """One sentence saying who did what; bodies and reasons are shown beside it."""
     actor = event.actor.display_name if event.actor else "Hypercare"
@@ -70,9 +78,12 @@ def describe(event: TicketEvent) -> str:
             f"{actor} raised the escalation from {_level(old)} to {_level(new)}"
         ),
         EventKind.DE_ESCALATED: f"{actor} de-escalated the ticket",
+        EventKind.SHIPPED: f"The fix shipped in release {new}",
     }
     if event.kind == EventKind.ASSIGNED:
         return _assignment(actor, event)
     if event.kind == EventKind.ESCALATION_MANAGER:
         return _escalation_manager(actor, event)
+    if event.kind == EventKind.RELEASE_PLANNED:
+        return _release_planned(actor, event)
     return sentences.get(event.kind, f"{actor}: {event.get_kind_display()}")

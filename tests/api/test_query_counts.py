@@ -33,6 +33,15 @@ EVENT_QUERIES = AUTHENTICATION + 3
 # The ticket, then its attachments with their uploaders.
 ATTACHMENT_QUERIES = AUTHENTICATION + 2
 OPEN_WORK = ["new", "triaged", "in_progress"]
+FEE_RECEIPT_QUESTION = {
+    "module": "fees",
+    "category": "question",
+    "category_details": {"screen_or_report": "Fee receipt"},
+    "title": "Fee receipt does not print",
+    "description": "Clicking Print shows a blank page.",
+    "urgency": "medium",
+    "impact": "high",
+}
 
 
 @pytest.fixture(autouse=True)
@@ -199,18 +208,9 @@ def test_ticket_detail_is_one_query_after_authentication(
 def test_opening_a_ticket_answers_without_reading_it_back(requester: User, api_as: Any) -> None:
     client = api_as(requester)
     client.get("/tickets")
-    body = {
-        "module": "fees",
-        "category": "question",
-        "category_details": {"screen_or_report": "Fee receipt"},
-        "title": "Fee receipt does not print",
-        "description": "Clicking Print shows a blank page.",
-        "urgency": "medium",
-        "impact": "high",
-    }
 
     with CaptureQueriesContext(connection) as captured:
-        response = client.post("/tickets", body)
+        response = client.post("/tickets", FEE_RECEIPT_QUESTION)
 
     assert response.status_code == 201
     assert response.json()["reported_by"]["username"] == requester.username
@@ -272,3 +272,34 @@ def test_sla_sort_and_filters_cost_the_same_queries_for_5_and_60_tickets(
     assert few.status_code == many.status_code == 200
     assert 0 < len(few.json()["results"]) < len(many.json()["results"])
     assert {row["sla"]["first_response"]["state"] for row in many.json()["results"]} == {"running"}
+
+
+SETUP_TABLES = (
+    "orgs_module",
+    "orgs_team",
+    "tickets_routingrule",
+    "sla_slapolicy",
+    "sla_slatarget",
+    "notifications_notificationtemplate",
+)
+
+
+def test_opening_a_ticket_reads_the_setup_once_and_writes_the_row_once(
+    requester: User, finance_team: Team, api_as: Any
+) -> None:
+    client = api_as(requester)
+    assert client.post("/tickets", FEE_RECEIPT_QUESTION).status_code == 201
+
+    with CaptureQueriesContext(connection) as captured:
+        response = client.post("/tickets", FEE_RECEIPT_QUESTION)
+
+    assert response.status_code == 201
+    assert response.json()["team"]["name"] == finance_team.name
+    statements = [query["sql"] for query in captured.captured_queries]
+    assert [sql for sql in statements if any(f'"{table}"' in sql for table in SETUP_TABLES)] == []
+    ticket_writes = [sql for sql in statements if sql.startswith(("INSERT", "UPDATE"))]
+    assert [sql.split('"')[1] for sql in ticket_writes] == [
+        "tickets_ticket",
+        "tickets_ticketevent",
+        "notifications_outboxmessage",
+    ]

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from hypercare.sla.calendar import BusinessCalendar, add_business_minutes, business_minutes_between
 from hypercare.sla.choices import ClockState
-from hypercare.sla.clocks import Change, Plan, Target, plan_clocks
+from hypercare.sla.clocks import Change, ClockPlan, Plan, Target, plan_clocks
 from hypercare.tickets.choices import Status
 
 HOUR = 60
@@ -40,6 +40,10 @@ def status(hours: float, new: str) -> Change:
 
 def priority(hours: float, new: str) -> Change:
     return Change(at=at(hours), priority=new)
+
+
+def shipped(hours: float) -> Change:
+    return Change(at=at(hours), shipped=True)
 
 
 def plan(
@@ -231,6 +235,77 @@ def test_a_next_release_ticket_raised_to_medium_gets_a_due_time_from_creation() 
 
     assert result.resolution.state == ClockState.RUNNING
     assert result.resolution.due_at == at(72)
+
+
+def test_shipping_meets_a_next_release_target() -> None:
+    result = plan(status(1, Status.IN_PROGRESS), shipped(30), created_with="low")
+
+    assert result.resolution.state == ClockState.MET
+    assert result.resolution.stopped_at == at(30)
+    assert result.resolution.due_at is None
+    assert result.steps[-1] == (
+        "Resolution: met by shipping in a release at Tue 04 Mar 2025 15:00 UTC; "
+        "the target was the next release."
+    )
+
+
+def test_a_resolved_ticket_waits_for_the_release_and_is_met_when_it_ships() -> None:
+    resolved = (status(2, Status.RESOLVED),)
+
+    waiting = plan(*resolved, created_with="low")
+    met = plan(*resolved, shipped(200), created_with="low")
+
+    assert waiting.resolution.state == ClockState.NEXT_RELEASE
+    assert met.resolution.state == ClockState.MET
+    assert met.resolution.stopped_at == at(200)
+
+
+def test_shipping_does_not_stop_a_target_with_a_due_time() -> None:
+    without = plan(status(1, Status.IN_PROGRESS))
+    with_ship = plan(status(1, Status.IN_PROGRESS), shipped(5))
+
+    assert with_ship.resolution == without.resolution
+    assert with_ship.resolution.state == ClockState.RUNNING
+    assert with_ship.first_response == without.first_response
+    assert (
+        "Mon 03 Mar 2025 14:00 UTC: shipped in a release; the medium target has a due time, "
+        "so shipping does not stop the clock."
+    ) in with_ship.steps
+
+
+def test_shipping_does_not_answer_the_first_response() -> None:
+    result = plan(shipped(1), created_with="low")
+
+    assert result.first_response.state == ClockState.RUNNING
+    assert result.first_response.due_at == at(48)
+
+
+def test_raising_the_priority_after_shipping_keeps_the_met_verdict() -> None:
+    result = plan(shipped(5), priority(6, "high"), created_with="low")
+
+    assert result.resolution.state == ClockState.MET
+    assert result.resolution.stopped_at == at(5)
+
+
+def test_lowering_to_next_release_after_shipping_is_met_at_the_shipping() -> None:
+    # Re-planned from creation with the new target: the ticket has already shipped.
+    result = plan(shipped(5), priority(6, "low"), created_with="medium")
+
+    assert result.resolution.state == ClockState.MET
+    assert result.resolution.stopped_at == at(5)
+
+
+def test_raising_the_priority_before_shipping_leaves_shipping_no_say() -> None:
+    result = plan(priority(2, "medium"), shipped(5), created_with="low")
+
+    assert result.resolution.state == ClockState.RUNNING
+    assert result.resolution.due_at == at(72)
+
+
+def test_only_the_first_shipping_counts() -> None:
+    result = plan(shipped(40), shipped(10), created_with="low")
+
+    assert result.resolution.stopped_at == at(10)
 
 
 def test_a_priority_without_a_target_has_no_clocks() -> None:
@@ -495,3 +570,73 @@ def test_a_closure_day_after_the_due_time_changes_nothing() -> None:
     assert plan(targets=targets, calendar=closed, created_at=monday) == plan(
         targets=targets, calendar=LONDON_OFFICE, created_at=monday
     )
+
+
+STATUSES = st.sampled_from(
+    [*RUNNING, Status.WAITING_ON_REQUESTER, Status.WAITING_ON_THIRD_PARTY, Status.RESOLVED]
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    created=instants,
+    minutes=resolution_targets,
+    calendar=CALENDARS,
+    steps=st.lists(st.tuples(gaps, STATUSES), max_size=5),
+    ships=st.lists(gaps, min_size=1, max_size=3),
+)
+def test_shipping_changes_no_clock_with_a_due_time(
+    created: datetime,
+    minutes: int,
+    calendar: BusinessCalendar,
+    steps: list[tuple[int, str]],
+    ships: list[int],
+) -> None:
+    changes = timeline(created, steps)
+    shipping = [Change(at=created + timedelta(minutes=gap), shipped=True) for gap in ships]
+    targets = target_of(minutes, calendar)
+
+    without = plan(*changes, targets=targets, calendar=calendar, created_at=created)
+    with_ships = plan(*changes, *shipping, targets=targets, calendar=calendar, created_at=created)
+
+    assert with_ships.resolution == without.resolution
+    assert with_ships.first_response == without.first_response
+    assert with_ships.paused_minutes == without.paused_minutes
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    created=instants,
+    calendar=CALENDARS,
+    steps=st.lists(st.tuples(gaps, STATUSES), max_size=5),
+    ships=st.lists(gaps, max_size=3),
+)
+def test_a_next_release_clock_is_open_until_the_first_shipping_then_met(
+    created: datetime,
+    calendar: BusinessCalendar,
+    steps: list[tuple[int, str]],
+    ships: list[int],
+) -> None:
+    changes = timeline(created, steps)
+    shipping = [Change(at=created + timedelta(minutes=gap), shipped=True) for gap in ships]
+    targets = {"low": Target(60, None, business_hours=calendar is not ALWAYS)}
+
+    without = plan(
+        *changes, created_with="low", targets=targets, calendar=calendar, created_at=created
+    )
+    result = plan(
+        *changes,
+        *shipping,
+        created_with="low",
+        targets=targets,
+        calendar=calendar,
+        created_at=created,
+    )
+
+    if shipping:
+        assert result.resolution == ClockPlan(
+            ClockState.MET, stopped_at=min(change.at for change in shipping)
+        )
+    else:
+        assert result.resolution == ClockPlan(ClockState.NEXT_RELEASE)
+    assert result.first_response == without.first_response

@@ -1,7 +1,7 @@
 """Handing a ticket that enters a team's queue to one of its members.
 
 Called inside the intake, tier-change and team-change services, in their transaction,
-with the ticket row locked (or just created).
+with the ticket row locked (or about to be created).
 """
 
 from datetime import datetime
@@ -26,16 +26,36 @@ def assign_in_team(
     tier does not). The team row is locked while the round-robin turn moves on, so two
     tickets arriving together go to two people.
     """
-    chosen = _choose(team, at)
+    chosen = choose_member(team, at)
     if chosen is None:
         if keep_owner or ticket.assignee_id is None:
             return None
         return _set_owner(ticket, None, actor, at, f"Handed over to the {team.name} queue.")
+    return _set_owner(ticket, chosen, actor, at, _auto_assigned(team))
+
+
+def record_first_owner(ticket: Ticket, team: Team, at: datetime) -> TicketEvent | None:
+    """Note on a new ticket's timeline the member ``choose_member`` gave it at intake.
+
+    Intake picks the owner before the ticket's row is written, so the row is inserted
+    once, whole; the timeline and the owner's notice follow here.
+    """
+    if ticket.assignee is None:
+        return None
+    event = events.record_assignment(
+        ticket, None, at, "", ticket.assignee.username, _auto_assigned(team)
+    )
+    notices.assigned(ticket, event, None)
+    return event
+
+
+def _auto_assigned(team: Team) -> str:
     how = AutoAssignment(team.auto_assignment).label.lower()
-    return _set_owner(ticket, chosen, actor, at, f"Auto-assigned in {team.name} ({how}).")
+    return f"Auto-assigned in {team.name} ({how})."
 
 
-def _choose(team: Team, at: datetime) -> User | None:
+def choose_member(team: Team, at: datetime) -> User | None:
+    """The member ``team``'s auto-assignment gives the next ticket to; None when off."""
     if team.auto_assignment == AutoAssignment.OFF:
         return None
     locked = (

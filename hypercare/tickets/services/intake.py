@@ -9,14 +9,14 @@ from hypercare.accounts.models import User
 from hypercare.errors import ValidationFailed
 from hypercare.lib import clock
 from hypercare.orgs.models import Institution, Module
-from hypercare.sla.services import replan_ticket
+from hypercare.sla.services import plan_new_ticket
 from hypercare.tickets import events
 from hypercare.tickets.category_details import validate_category_details
 from hypercare.tickets.choices import AffectedWorkflow, Category, Channel, Level, priority_for
 from hypercare.tickets.models import Ticket
 from hypercare.tickets.routing import route_for
 from hypercare.tickets.services import notices
-from hypercare.tickets.services.assignment import assign_in_team
+from hypercare.tickets.services.assignment import choose_member, record_first_owner
 from hypercare.tickets.services.common import check_choice, check_text, require
 
 
@@ -61,36 +61,40 @@ def open_ticket(
     )
     route = route_for(institution_id=institution.pk, module_code=module.code, category=category)
     at = clock.now()
+    ticket = Ticket(
+        institution=institution,
+        requester=requester,
+        reported_by=actor,
+        requester_erp_role=(
+            requester.erp_role if requester_erp_role is None else requester_erp_role.strip()
+        ),
+        module=module,
+        category=category,
+        title=check_text("title", title, max_length=200),
+        description=check_text("description", description),
+        action_attempted=action_attempted.strip(),
+        error_seen=error_seen.strip(),
+        affected_workflow=affected_workflow,
+        operational_impact=operational_impact.strip(),
+        urgency=urgency,
+        impact=impact,
+        priority=priority_for(impact=impact, urgency=urgency),
+        channel=channel,
+        category_details=details,
+        team=route.team,
+        tier=route.tier,
+        created_at=at,
+        updated_at=at,
+    )
+    # Everything that only reads is done before the write transaction, which SQLite
+    # runs one at a time: the row is then inserted once, whole.
+    plan_new_ticket(ticket)
     with transaction.atomic(durable=True):
-        ticket = Ticket.objects.create(
-            institution=institution,
-            requester=requester,
-            reported_by=actor,
-            requester_erp_role=(
-                requester.erp_role if requester_erp_role is None else requester_erp_role.strip()
-            ),
-            module=module,
-            category=category,
-            title=check_text("title", title, max_length=200),
-            description=check_text("description", description),
-            action_attempted=action_attempted.strip(),
-            error_seen=error_seen.strip(),
-            affected_workflow=affected_workflow,
-            operational_impact=operational_impact.strip(),
-            urgency=urgency,
-            impact=impact,
-            priority=priority_for(impact=impact, urgency=urgency),
-            channel=channel,
-            category_details=details,
-            team=route.team,
-            tier=route.tier,
-            created_at=at,
-            updated_at=at,
-        )
+        if route.team is not None:
+            ticket.assignee = choose_member(route.team, at)
+        ticket.save(force_insert=True)
         created = events.record_created(ticket, actor, at)
         if route.team is not None:
-            assign_in_team(ticket, route.team, actor=None, at=at, keep_owner=True)
-            ticket.save(update_fields=["assignee"])
-        replan_ticket(ticket, at=at)
+            record_first_owner(ticket, route.team, at)
         notices.ticket_received(ticket, created)
     return ticket

@@ -16,6 +16,8 @@ from hypercare.accounts.selectors import support_agents
 from hypercare.errors import NotFound, ValidationFailed
 from hypercare.lib import clock
 from hypercare.orgs.selectors import teams, visible_modules
+from hypercare.releases.selectors import plannable_releases
+from hypercare.releases.services import plan_for_release
 from hypercare.tickets.choices import ALLOWED_TRANSITIONS, Category
 from hypercare.tickets.models import Ticket
 from hypercare.tickets.selectors import (
@@ -42,6 +44,7 @@ from hypercare.web.forms import (
     MessageForm,
     ModuleForm,
     PriorityForm,
+    ReleaseForm,
     StatusForm,
     TierForm,
     show_service_errors,
@@ -69,6 +72,7 @@ class Panel:
     module: ModuleForm
     assignee: AssigneeForm
     tier: TierForm
+    release: ReleaseForm
     open: str = ""
     previous_owner: Ownership | None = None
 
@@ -99,6 +103,9 @@ def _panel(
             bound("assignee"), agents=support_agents(), initial={"assignee": ticket.assignee}
         ),
         tier=TierForm(bound("tier"), teams=teams(), initial={"tier": ticket.tier}),
+        release=ReleaseForm(
+            bound("release"), releases=plannable_releases(), initial={"release": ticket.release}
+        ),
         open=open,
         previous_owner=previous_owner(ownership_history(ticket)),
     )
@@ -293,6 +300,12 @@ def _change_tier(user: User, ticket: Ticket, panel: Panel) -> Ticket:
     )
 
 
+def _change_release(user: User, ticket: Ticket, panel: Panel) -> Ticket:
+    return plan_for_release(
+        ticket=ticket, actor=user, release=panel.release.cleaned_data["release"]
+    )
+
+
 CHANGES: dict[str, Change] = {
     "status": _change_status,
     "priority": _change_priority,
@@ -300,6 +313,7 @@ CHANGES: dict[str, Change] = {
     "module": _change_module,
     "assignee": _change_assignee,
     "tier": _change_tier,
+    "release": _change_release,
 }
 
 

@@ -1,0 +1,33 @@
+"""Read queries for releases, scoped by the access policy."""
+
+from django.db.models import Count, F, Q, QuerySet
+
+from hypercare import access
+from hypercare.accounts.models import User
+from hypercare.errors import NotFound
+from hypercare.releases.models import Release
+from hypercare.tickets.selectors import visible_tickets
+
+
+def visible_releases(user: User) -> QuerySet[Release]:
+    """Every release, newest first, for anyone signed in: a release is product-wide."""
+    return Release.objects.filter(access.release_scope(user))
+
+
+def get_visible_release(user: User, pk: int) -> Release:
+    """The release with ``ticket_count``: the tickets planned for it that ``user`` may see.
+
+    Counting through the user's ticket scope keeps other institutions' work out of it.
+    """
+    planned = Count("tickets", filter=Q(tickets__in=visible_tickets(user).values("pk")))
+    release = visible_releases(user).annotate(ticket_count=planned).filter(pk=pk).first()
+    if release is None:
+        raise NotFound("No such release.")
+    return release
+
+
+def plannable_releases() -> QuerySet[Release]:
+    """The releases a ticket may be planned for: not shipped, the soonest planned first."""
+    return Release.objects.filter(shipped_at__isnull=True).order_by(
+        F("planned_date").asc(nulls_last=True), "version"
+    )
