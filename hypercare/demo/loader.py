@@ -6,7 +6,7 @@ are the desk's configuration, set in the admin), so the loader creates those row
 """
 
 import random
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
@@ -20,10 +20,14 @@ from hypercare.lib import clock
 from hypercare.notifications.models import OutboxMessage
 from hypercare.orgs.models import Institution, Integration, IntegrationContact, Team
 from hypercare.orgs.services import create_institution
-from hypercare.tickets.models import RoutingRule
+from hypercare.releases.services import create_release, plan_for_release
+from hypercare.tickets.choices import OPEN_STATUSES, Priority
+from hypercare.tickets.models import RoutingRule, Ticket
 
 SEED = 20260907  # the first go-live: the same seed always tells the same stories
 TICKET_COUNT = 300
+NEXT_RELEASE_MANAGER = "meera.nair"
+NEXT_RELEASE_TICKETS = 6
 
 
 class DemoRefused(Exception):
@@ -60,11 +64,32 @@ def load_demo(*, now: datetime | None = None) -> bool:
         now=at,
         rng=random.Random(SEED),  # noqa: S311 (stories, not secrets)
     )
+    with clock.frozen_at(at):
+        _plan_next_release(at)
     _set_demo_password()
     # The history is back-dated: its notifications were "sent" long ago, not now.
     OutboxMessage.objects.all().delete()
     _create_person(cast.ADMIN, domain=cast.SUPPORT_DOMAIN, password=DEMO_PASSWORD)
     return True
+
+
+def _plan_next_release(at: datetime) -> None:
+    """The next ERP release, three weeks out, with the open low-priority fixes planned for it.
+
+    Their "next release" resolution targets wait for it: shipping it (admin or API) meets them.
+    """
+    manager = User.objects.get(username=NEXT_RELEASE_MANAGER)
+    release = create_release(
+        actor=manager,
+        version=f"{at.year}.{at.month:02d}.1",
+        planned_date=(at + timedelta(days=21)).date(),
+        notes="Fixes for reported issues; see each ticket's timeline.",
+    )
+    low_priority = Ticket.objects.filter(priority=Priority.LOW, status__in=OPEN_STATUSES).order_by(
+        "pk"
+    )[:NEXT_RELEASE_TICKETS]
+    for ticket in low_priority:
+        plan_for_release(ticket=ticket, actor=manager, release=release)
 
 
 def _set_demo_password() -> None:

@@ -14,6 +14,8 @@ from hypercare.lib import clock
 from hypercare.notifications.models import OutboxMessage
 from hypercare.orgs.choices import IntegrationKind, Phase, Tier
 from hypercare.orgs.models import Institution, Integration, Module, Team
+from hypercare.releases.models import Release
+from hypercare.sla.choices import ClockState
 from hypercare.tickets.category_details import validate_category_details
 from hypercare.tickets.choices import Category, EventKind, Priority, Status
 from hypercare.tickets.models import RoutingRule, Ticket, TicketEvent
@@ -100,6 +102,18 @@ class LoadedDemoTests(TestCase):
         assert oldest is not None
         assert oldest.created_at >= self.loaded_at - timedelta(days=61)
         assert not events.filter(created_at__gt=clock.now()).exists()
+
+    def test_open_low_priority_fixes_wait_for_the_next_release(self) -> None:
+        release = Release.objects.get()
+        planned = Ticket.objects.filter(release=release)
+
+        assert release.shipped_at is None
+        assert release.planned_date is not None
+        assert release.planned_date > self.loaded_at.date()
+        assert planned.count() == 6
+        assert set(planned.values_list("priority", flat=True)) == {Priority.LOW}
+        assert set(planned.values_list("resolution_state", flat=True)) == {ClockState.NEXT_RELEASE}
+        assert TicketEvent.objects.filter(kind=EventKind.RELEASE_PLANNED).count() == 6
 
     def test_back_dated_history_leaves_no_mail_to_send(self) -> None:
         assert Ticket.objects.count() == 300
