@@ -1,5 +1,6 @@
 """A real SMTP server on loopback (aiosmtpd) that keeps what it receives, for mail tests."""
 
+import logging
 import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -11,6 +12,9 @@ from aiosmtpd.controller import Controller
 from django.conf import LazySettings
 
 SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+# aiosmtpd logs every session at INFO from its own thread, which can outlive the test that
+# captured the output and then write to a closed stream ("--- Logging error ---").
+logging.getLogger("mail.log").setLevel(logging.WARNING)
 
 
 def free_port() -> int:
