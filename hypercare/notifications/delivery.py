@@ -7,6 +7,7 @@ least once: a crash between the mail server's acceptance and the "sent" mark sen
 one message twice, never more, and never loses it.
 """
 
+import time
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -19,6 +20,8 @@ from hypercare.notifications.choices import DeliveryStatus
 from hypercare.notifications.models import OutboxMessage
 
 BATCH = 100
+# Below the delivery job's 10 s interval (hypercare.jobs), so runs do not pile up.
+RUN_SECONDS = 8.0
 # Longer than any one send can take (EMAIL_TIMEOUT bounds a silent mail server).
 LEASE = timedelta(minutes=5)
 FIRST_RETRY = timedelta(minutes=1)
@@ -39,26 +42,39 @@ def retry_delay(attempts: int) -> timedelta:
 
 
 def deliver_due(*, now: datetime | None = None) -> dict[str, int]:
-    """Send every message that is due, up to a batch. Safe to run from several workers.
+    """Send the due messages a batch at a time until none is left or the run's time is up.
 
-    A failure ends the run: when the mail server is down, the other messages wait for the
-    next run instead of each waiting out the timeout now.
+    Safe to run from several workers. A failure ends the run: when the mail server is
+    down, the other messages wait for the next run instead of each waiting out the
+    timeout now. The time limit keeps a backlog's run inside the job's interval.
     """
     at = now or clock.now()
     counts = {"sent": 0, "failed": 0, "dead": 0}
+    stop_at = time.monotonic() + RUN_SECONDS
     connection: BaseEmailBackend = get_connection()
     try:
-        for pk in _due_keys(at):
-            lease = _claim(pk, at)
-            if lease is None:
-                continue
-            outcome = _send(OutboxMessage.objects.get(pk=pk), lease, at, connection)
-            counts[outcome] += 1
-            if outcome != "sent":
+        while time.monotonic() < stop_at:
+            keys = _due_keys(at)
+            if not _deliver_batch(keys, at, connection, counts) or len(keys) < BATCH:
                 break
     finally:
         connection.close()
     return counts
+
+
+def _deliver_batch(
+    keys: list[int], at: datetime, connection: BaseEmailBackend, counts: dict[str, int]
+) -> bool:
+    """Send the messages this worker can claim; False when one failed."""
+    for pk in keys:
+        lease = _claim(pk, at)
+        if lease is None:
+            continue
+        outcome = _send(OutboxMessage.objects.get(pk=pk), lease, at, connection)
+        counts[outcome] += 1
+        if outcome != "sent":
+            return False
+    return True
 
 
 def _due_keys(at: datetime) -> list[int]:

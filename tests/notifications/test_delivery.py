@@ -10,8 +10,9 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.db import connection
 
 from hypercare.accounts.models import User
+from hypercare.notifications import delivery
 from hypercare.notifications.choices import DeliveryStatus, NotificationEvent
-from hypercare.notifications.delivery import LEASE, deliver_due, retry_dead, retry_delay
+from hypercare.notifications.delivery import BATCH, LEASE, deliver_due, retry_dead, retry_delay
 from hypercare.notifications.models import OutboxMessage
 from tests import factories
 from tests.notifications.conftest import T0
@@ -137,6 +138,26 @@ def test_a_dead_letter_sent_again_is_delivered(
     assert [message.to for message in mail.outbox] == [[dead.to_email]]
     sent.refresh_from_db()
     assert sent.status == DeliveryStatus.SENT
+
+
+def test_one_run_drains_a_backlog_larger_than_a_batch(queue_mail: QueueMail) -> None:
+    backlog = [queue_mail() for _ in range(BATCH * 2 + 5)]
+
+    assert deliver_due(now=T0 + MINUTE) == {"sent": len(backlog), "failed": 0, "dead": 0}
+    assert len(mail.outbox) == len(backlog)
+    assert not OutboxMessage.objects.exclude(status=DeliveryStatus.SENT).exists()
+
+
+def test_a_run_stops_when_its_time_is_up(
+    queue_mail: QueueMail, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for _ in range(BATCH + 5):
+        queue_mail()
+    monkeypatch.setattr(delivery, "RUN_SECONDS", 0.0)
+
+    assert deliver_due(now=T0 + MINUTE)["sent"] == 0
+    monkeypatch.setattr(delivery, "RUN_SECONDS", 60.0)
+    assert deliver_due(now=T0 + MINUTE)["sent"] == BATCH + 5
 
 
 def test_a_failure_ends_the_run_and_the_rest_wait(queue_mail: QueueMail, refusing: None) -> None:
