@@ -1,12 +1,14 @@
-"""Delivering the outbox: claim a due message, send it, record the outcome.
+"""Delivering the outbox: claim the due messages, send them, record each outcome.
 
-Each message is claimed with a conditional UPDATE (pending → sending, with a lease), so
-two workers never send the same row. A worker killed mid-send leaves its row "sending"
-until the lease runs out; then any worker may claim it again. Delivery is therefore at
-least once: a crash between the mail server's acceptance and the "sent" mark sends that
-one message twice, never more, and never loses it.
+A run claims a batch with one conditional UPDATE (pending → sending, with a lease and the
+run's random claim token), so two workers never send the same row. A worker killed
+mid-send leaves its rows "sending" until the lease runs out; then any worker may claim
+them again. Delivery is therefore at least once: a crash between the mail server's
+acceptance and the "sent" mark sends that one message twice, never more, and never loses
+it.
 """
 
+import secrets
 import time
 from datetime import datetime, timedelta
 
@@ -65,14 +67,19 @@ def deliver_due(*, now: datetime | None = None) -> dict[str, int]:
 def _deliver_batch(
     keys: list[int], at: datetime, connection: BaseEmailBackend, counts: dict[str, int]
 ) -> bool:
-    """Send the messages this worker can claim; False when one failed."""
-    for pk in keys:
-        lease = _claim(pk, at)
-        if lease is None:
-            continue
-        outcome = _send(OutboxMessage.objects.get(pk=pk), lease, at, connection)
+    """Send the messages of ``keys`` this run can claim; False when one failed.
+
+    A failure gives the rest back at once: they wait for the next run, not for the lease.
+    """
+    claim = secrets.token_hex(16)
+    claimed = _claim(keys, claim, at)
+    for n, message in enumerate(claimed):
+        outcome = _send(message, claim, at, connection)
         counts[outcome] += 1
         if outcome != "sent":
+            _mine(claimed[n + 1 :], claim).update(
+                status=DeliveryStatus.PENDING, lease_until=None, claim=""
+            )
             return False
     return True
 
@@ -87,29 +94,37 @@ def _due_keys(at: datetime) -> list[int]:
     return keys
 
 
-def _claim(pk: int, at: datetime) -> datetime | None:
-    """Take the message for this worker; the lease it set is the proof of ownership."""
-    lease = at + LEASE
-    claimed = OutboxMessage.objects.filter(_claimable(at), pk=pk).update(
-        status=DeliveryStatus.SENDING, lease_until=lease
+def _claim(keys: list[int], claim: str, at: datetime) -> list[OutboxMessage]:
+    """Take what is still claimable of ``keys`` for this run, in their order.
+
+    One conditional UPDATE: a message another run claimed first no longer matches, and
+    the run's own token, not the time, says which rows are this run's.
+    """
+    OutboxMessage.objects.filter(_claimable(at), pk__in=keys).update(
+        status=DeliveryStatus.SENDING, lease_until=at + LEASE, claim=claim
     )
-    return lease if claimed else None
+    mine = {message.pk: message for message in _mine_of(keys, claim)}
+    return [mine[pk] for pk in keys if pk in mine]
 
 
-def _send(
-    message: OutboxMessage, lease: datetime, at: datetime, connection: BaseEmailBackend
-) -> str:
-    mine = OutboxMessage.objects.filter(
-        pk=message.pk, status=DeliveryStatus.SENDING, lease_until=lease
-    )
+def _mine_of(keys: list[int], claim: str) -> QuerySet[OutboxMessage]:
+    return OutboxMessage.objects.filter(pk__in=keys, status=DeliveryStatus.SENDING, claim=claim)
+
+
+def _mine(messages: list[OutboxMessage], claim: str) -> QuerySet[OutboxMessage]:
+    return _mine_of([message.pk for message in messages], claim)
+
+
+def _send(message: OutboxMessage, claim: str, at: datetime, connection: BaseEmailBackend) -> str:
+    mine = _mine([message], claim)
     email = EmailMessage(message.subject, message.body, to=[message.to_email])
     try:
-        # Opened once per run and kept open: one SMTP session carries the whole batch.
+        # Opened once per run and kept open: one SMTP session carries the whole run.
         connection.open()
         connection.send_messages([email])
     except Exception as exc:
         return _record_failure(mine, message.attempts + 1, f"{type(exc).__name__}: {exc}", at)
-    mine.update(status=DeliveryStatus.SENT, sent_at=at, lease_until=None, last_error="")
+    mine.update(status=DeliveryStatus.SENT, sent_at=at, lease_until=None, claim="", last_error="")
     return "sent"
 
 
@@ -120,6 +135,7 @@ def _record_failure(mine: QuerySet[OutboxMessage], attempts: int, error: str, at
             status=DeliveryStatus.DEAD,
             attempts=attempts,
             lease_until=None,
+            claim="",
             last_error=error[:ERROR_LENGTH],
         )
         return "dead"
@@ -128,6 +144,7 @@ def _record_failure(mine: QuerySet[OutboxMessage], attempts: int, error: str, at
         attempts=attempts,
         next_attempt_at=at + retry_delay(attempts),
         lease_until=None,
+        claim="",
         last_error=error[:ERROR_LENGTH],
     )
     return "failed"

@@ -74,6 +74,9 @@ class OutboxMessage(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField()
     lease_until = models.DateTimeField(null=True, blank=True)
+    # The delivery run sending it: a random token per run, so ownership never depends on
+    # two runs having different clocks.
+    claim = models.CharField(max_length=32, blank=True)
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField()
     sent_at = models.DateTimeField(null=True, blank=True)

@@ -168,7 +168,12 @@ def test_a_failure_ends_the_run_and_the_rest_wait(queue_mail: QueueMail, refusin
     first.refresh_from_db()
     second.refresh_from_db()
     assert first.attempts == 1
-    assert (second.status, second.attempts) == (DeliveryStatus.PENDING, 0)
+    assert (second.status, second.attempts, second.lease_until) == (DeliveryStatus.PENDING, 0, None)
+    assert (first.claim, second.claim) == ("", "")
+    # Given back, not left to its lease: the next run takes it.
+    assert deliver_due(now=T0 + MINUTE)["failed"] == 1
+    second.refresh_from_db()
+    assert second.attempts == 1
 
 
 def test_a_send_abandoned_by_a_killed_worker_is_claimed_after_its_lease(
