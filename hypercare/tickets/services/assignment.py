@@ -42,11 +42,7 @@ def record_first_owner(ticket: Ticket, team: Team, at: datetime) -> TicketEvent 
     """
     if ticket.assignee is None:
         return None
-    event = events.record_assignment(
-        ticket, None, at, "", ticket.assignee.username, _auto_assigned(team)
-    )
-    notices.assigned(ticket, event, None)
-    return event
+    return _record_owner(ticket, None, at, "", _auto_assigned(team))
 
 
 def _auto_assigned(team: Team) -> str:
@@ -80,6 +76,14 @@ def _set_owner(
     if old == new:
         return None
     ticket.assignee = owner
+    return _record_owner(ticket, actor, at, old, reason)
+
+
+def _record_owner(
+    ticket: Ticket, actor: User | None, at: datetime, old: str, reason: str
+) -> TicketEvent:
+    """The timeline event and the new owner's notice for ``ticket.assignee``."""
+    new = ticket.assignee.username if ticket.assignee else ""
     event = events.record_assignment(ticket, actor, at, old, new, reason)
     notices.assigned(ticket, event, actor)
     return event
