@@ -23,12 +23,12 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from datetime import time as clock
 
-from hypercare.sla.calendar import (
+from hypercare.sla.business_time import (
     BusinessCalendar,
     add_business_minutes,
     business_minutes_between,
+    public_holidays,
 )
-from hypercare.sla.holidays_source import public_holidays
 
 TARGET_PER_S = 50_000
 YEARS = range(2025, 2028)

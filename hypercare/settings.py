@@ -77,10 +77,13 @@ MIDDLEWARE = [
 ROOT_URLCONF = "hypercare.urls"
 WSGI_APPLICATION = "hypercare.wsgi.application"
 
+# The web desk keeps each domain's pages in a folder of their own (web/<domain>/), with
+# their templates beside them; the shell's templates are the web app's own.
+WEB_DOMAIN_TEMPLATES = sorted((BASE_DIR / "hypercare" / "web").glob("*/templates"))
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "hypercare" / "templates"],
+        "DIRS": WEB_DOMAIN_TEMPLATES,
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from hypercare.api import api
+from hypercare.api.site import api
 
 urlpatterns = [
     path("admin/", admin.site.urls),

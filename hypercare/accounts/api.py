@@ -8,7 +8,7 @@ from pydantic import ConfigDict, Field
 
 from hypercare.accounts import selectors, services
 from hypercare.accounts.models import ApiToken, User
-from hypercare.api_support import DbId, actor
+from hypercare.api.common import DbId, actor
 
 router = Router(tags=["accounts"])
 

@@ -1,14 +1,15 @@
 """Read queries for people and tokens."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db.models import QuerySet
 
 from hypercare import access
-from hypercare.accounts.models import ApiToken, SignInFailure, User
+from hypercare.accounts.models import ApiToken, RoleGrant, SignInFailure, User
 from hypercare.lib import clock
 from hypercare.orgs.models import Institution
+from hypercare.orgs.selectors import available_on, desk_day
 
 PEOPLE_ORDER = ("first_name", "last_name", "username")
 
@@ -44,12 +45,20 @@ def institution_people(user: User, institution_id: int, *roles: str) -> QuerySet
     )
 
 
+def support_staff(*roles: str, available_at: datetime | None = None) -> QuerySet[User]:
+    """Active support staff holding any of ``roles``, by username.
+
+    With ``available_at``, only those who take work then: on duty and not out of office
+    on that desk day. Auto-assignment, escalation managers, SLA notices and the daily
+    digest all ask this one question.
+    """
+    holders = RoleGrant.objects.filter(role__in=roles).values("user_id")
+    people = User.objects.filter(is_active=True, institution__isnull=True, pk__in=holders)
+    if available_at is not None:
+        people = people.filter(available_on(desk_day(available_at)))
+    return people.order_by("username")
+
+
 def support_agents() -> QuerySet[User]:
-    """Active support staff who may own tickets; every agent may know their names."""
-    return (
-        User.objects.filter(
-            is_active=True, institution__isnull=True, role_grants__role__in=access.AGENT_ROLES
-        )
-        .distinct()
-        .order_by(*PEOPLE_ORDER)
-    )
+    """Active support staff who may own tickets, by name; every agent may know their names."""
+    return support_staff(*access.AGENT_ROLES).order_by(*PEOPLE_ORDER)

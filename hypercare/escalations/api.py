@@ -5,7 +5,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Status
 
 from hypercare.accounts.models import User
-from hypercare.api_support import DbId, Page, PageQuery, actor, paginate, refuse_unknown_query
+from hypercare.api.common import DbId, Page, PageQuery, actor, paginate, refuse_unknown_query
 from hypercare.errors import ValidationFailed
 from hypercare.escalations import selectors
 from hypercare.escalations.choices import OPEN_ESCALATION_STATUSES, EscalationStatus

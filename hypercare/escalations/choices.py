@@ -52,3 +52,28 @@ class AgreementChannel(models.TextChoices):
     CONFERENCE_CALL = "conference_call", "Conference call"
     PORTAL = "portal", "In the portal"
     IN_PERSON = "in_person", "In person"
+
+
+class EscalationStep(models.TextChoices):
+    """The steps of the process, in their order; ``next_steps`` says which are open now."""
+
+    REQUEST = "request", "Request an escalation"
+    MANAGER = "manager", "Name the escalation manager"
+    ACTION_PLAN = "action-plan", "Record the action plan"
+    COMMUNICATION_PLAN = "communication-plan", "Agree the communication plan"
+    UPDATE = "update", "Post an update"
+    LEVEL = "level", "Raise the level"
+    DE_ESCALATION = "de-escalation", "De-escalate"
+
+
+class EscalationEventKind(models.TextChoices):
+    """The escalation's steps on the ticket's timeline."""
+
+    ESCALATION_REQUESTED = "escalation_requested", "Escalation requested"
+    ESCALATION_MANAGER = "escalation_manager", "Escalation manager assigned"
+    ESCALATION_ACTION_PLAN = "escalation_action_plan", "Escalation action plan"
+    ESCALATION_COMMUNICATION_PLAN = "escalation_communication_plan", "Communication plan"
+    ESCALATION_UPDATE = "escalation_update", "Escalation update"
+    ESCALATION_UPDATE_MISSED = "escalation_update_missed", "Escalation update missed"
+    ESCALATION_LEVEL_RAISED = "escalation_level_raised", "Escalation level raised"
+    DE_ESCALATED = "de_escalated", "De-escalated"

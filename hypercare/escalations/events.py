@@ -11,12 +11,14 @@ from hypercare.accounts.models import User
 from hypercare.escalations.choices import (
     AgreementChannel,
     CommunicationMode,
+    EscalationEventKind,
+    EscalationLevel,
     EscalationReason,
     Workaround,
 )
 from hypercare.escalations.models import Escalation
-from hypercare.tickets.choices import EventKind
-from hypercare.tickets.events import record_escalation_step
+from hypercare.tickets.event_kinds import Sentence, label_of
+from hypercare.tickets.events import append
 from hypercare.tickets.models import TicketEvent
 
 
@@ -43,9 +45,9 @@ def _checklist(escalation: Escalation) -> str:
 
 
 def record_requested(escalation: Escalation, actor: User, at: datetime) -> TicketEvent:
-    return record_escalation_step(
+    return append(
         escalation.ticket,
-        EventKind.ESCALATION_REQUESTED,
+        EscalationEventKind.ESCALATION_REQUESTED,
         actor,
         at,
         is_internal=False,
@@ -59,9 +61,9 @@ def record_manager(
     escalation: Escalation, actor: User | None, at: datetime, old: str, how: str
 ) -> TicketEvent:
     manager = escalation.manager.display_name if escalation.manager else ""
-    return record_escalation_step(
+    return append(
         escalation.ticket,
-        EventKind.ESCALATION_MANAGER,
+        EscalationEventKind.ESCALATION_MANAGER,
         actor,
         at,
         is_internal=False,
@@ -74,9 +76,9 @@ def record_manager(
 def record_action_plan(
     escalation: Escalation, actor: User, at: datetime, *, revised: bool
 ) -> TicketEvent:
-    return record_escalation_step(
+    return append(
         escalation.ticket,
-        EventKind.ESCALATION_ACTION_PLAN,
+        EscalationEventKind.ESCALATION_ACTION_PLAN,
         actor,
         at,
         is_internal=False,
@@ -95,9 +97,9 @@ def communication_plan_text(escalation: Escalation) -> str:
 
 def record_communication_plan(escalation: Escalation, actor: User, at: datetime) -> TicketEvent:
     due = escalation.next_update_due_at
-    return record_escalation_step(
+    return append(
         escalation.ticket,
-        EventKind.ESCALATION_COMMUNICATION_PLAN,
+        EscalationEventKind.ESCALATION_COMMUNICATION_PLAN,
         actor,
         at,
         is_internal=False,
@@ -108,9 +110,9 @@ def record_communication_plan(escalation: Escalation, actor: User, at: datetime)
 
 def record_update(escalation: Escalation, actor: User, at: datetime, body: str) -> TicketEvent:
     due = escalation.next_update_due_at
-    return record_escalation_step(
+    return append(
         escalation.ticket,
-        EventKind.ESCALATION_UPDATE,
+        EscalationEventKind.ESCALATION_UPDATE,
         actor,
         at,
         is_internal=False,
@@ -120,9 +122,9 @@ def record_update(escalation: Escalation, actor: User, at: datetime, body: str) 
 
 
 def record_update_missed(escalation: Escalation, at: datetime, due_at: datetime) -> TicketEvent:
-    return record_escalation_step(
+    return append(
         escalation.ticket,
-        EventKind.ESCALATION_UPDATE_MISSED,
+        EscalationEventKind.ESCALATION_UPDATE_MISSED,
         None,
         at,
         is_internal=True,
@@ -134,9 +136,9 @@ def record_update_missed(escalation: Escalation, at: datetime, due_at: datetime)
 def record_level_raised(
     escalation: Escalation, actor: User, at: datetime, old: int, reason: str
 ) -> TicketEvent:
-    return record_escalation_step(
+    return append(
         escalation.ticket,
-        EventKind.ESCALATION_LEVEL_RAISED,
+        EscalationEventKind.ESCALATION_LEVEL_RAISED,
         actor,
         at,
         is_internal=True,
@@ -153,6 +155,39 @@ def record_de_escalated(escalation: Escalation, actor: User, at: datetime) -> Ti
         f"{escalation.agreed_by} agreed to de-escalate on {utc(agreed_at) if agreed_at else '—'}, "
         f"by {channel}. The action plan is accepted and the root-cause analysis is on track."
     )
-    return record_escalation_step(
-        escalation.ticket, EventKind.DE_ESCALATED, actor, at, is_internal=False, body=body
+    return append(
+        escalation.ticket, EscalationEventKind.DE_ESCALATED, actor, at, is_internal=False, body=body
     )
+
+
+def _manager(actor: str, event: TicketEvent) -> str:
+    if event.actor is None:
+        return f"{event.new_value} is the escalation manager"
+    if event.old_value:
+        return f"{actor} made {event.new_value} the escalation manager instead of {event.old_value}"
+    return f"{actor} made {event.new_value} the escalation manager"
+
+
+SENTENCES: dict[str, Sentence] = {
+    EscalationEventKind.ESCALATION_REQUESTED: lambda actor, event: (
+        f"{actor} requested an escalation: {event.new_value}"
+    ),
+    EscalationEventKind.ESCALATION_MANAGER: _manager,
+    EscalationEventKind.ESCALATION_ACTION_PLAN: lambda actor, event: (
+        f"{actor} {event.new_value} the escalation's action plan"
+    ),
+    EscalationEventKind.ESCALATION_COMMUNICATION_PLAN: lambda actor, event: (
+        f"{actor} agreed the communication plan"
+    ),
+    EscalationEventKind.ESCALATION_UPDATE: lambda actor, event: (
+        f"{actor} posted an escalation update"
+    ),
+    EscalationEventKind.ESCALATION_UPDATE_MISSED: lambda actor, event: (
+        "An escalation update was missed"
+    ),
+    EscalationEventKind.ESCALATION_LEVEL_RAISED: lambda actor, event: (
+        f"{actor} raised the escalation from {label_of(EscalationLevel, event.old_value)} "
+        f"to {label_of(EscalationLevel, event.new_value)}"
+    ),
+    EscalationEventKind.DE_ESCALATED: lambda actor, event: f"{actor} de-escalated the ticket",
+}

@@ -7,7 +7,8 @@ from django.conf import settings
 from django.urls import reverse
 
 from hypercare.accounts.choices import Role
-from hypercare.accounts.models import RoleGrant, User
+from hypercare.accounts.models import User
+from hypercare.accounts.selectors import support_staff
 from hypercare.escalations.choices import EscalationLevel
 from hypercare.escalations.events import utc
 from hypercare.escalations.models import Escalation
@@ -22,17 +23,12 @@ def _requester_side(escalation: Escalation, actor: User | None) -> list[User]:
     return [person for person in (ticket.requester, ticket.reported_by) if person != actor]
 
 
-def support_managers() -> list[User]:
-    holders = RoleGrant.objects.filter(role=Role.SUPPORT_MANAGER).values("user_id")
-    return list(User.objects.filter(is_active=True, institution__isnull=True, pk__in=holders))
-
-
 def _leads(escalation: Escalation) -> list[User | None]:
     """Whose attention the escalation's level calls for, beside its manager."""
     team = escalation.ticket.team
     people: list[User | None] = [escalation.manager, team.lead if team else None]
     if escalation.level >= EscalationLevel.SUPPORT_MANAGER:
-        people += support_managers()
+        people += support_staff(Role.SUPPORT_MANAGER)
     return people
 
 

@@ -7,7 +7,7 @@ from ninja import Schema
 from pydantic import AwareDatetime, ConfigDict, Field
 
 from hypercare.accounts.schemas import UserRef
-from hypercare.api_support import DbId
+from hypercare.api.common import DbId
 from hypercare.escalations.choices import (
     AgreementChannel,
     CommunicationMode,

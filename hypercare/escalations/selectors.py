@@ -6,11 +6,16 @@ from django.db.models import Count, F, Q, QuerySet
 
 from hypercare import access
 from hypercare.accounts.choices import Role
-from hypercare.accounts.models import RoleGrant, User
+from hypercare.accounts.models import User
+from hypercare.accounts.selectors import support_staff
 from hypercare.errors import NotFound
-from hypercare.escalations.choices import OPEN_ESCALATION_STATUSES
+from hypercare.escalations.choices import (
+    OPEN_ESCALATION_STATUSES,
+    EscalationLevel,
+    EscalationStep,
+)
 from hypercare.escalations.models import Escalation, EscalationRule
-from hypercare.orgs.selectors import available_on, desk_day
+from hypercare.tickets.choices import Status
 from hypercare.tickets.models import Ticket
 
 LIST_RELATED = (
@@ -66,11 +71,7 @@ def _most_pressing_first(escalations: QuerySet[Escalation]) -> QuerySet[Escalati
 
 def escalation_managers(at: datetime | None = None) -> QuerySet[User]:
     """Active escalation managers; with ``at``, only those on duty and in the office then."""
-    holders = RoleGrant.objects.filter(role=Role.ESCALATION_MANAGER).values("user_id")
-    managers = User.objects.filter(is_active=True, institution__isnull=True, pk__in=holders)
-    if at is not None:
-        managers = managers.filter(available_on(desk_day(at)))
-    return managers.order_by("username")
+    return support_staff(Role.ESCALATION_MANAGER, available_at=at)
 
 
 def choose_manager(ticket: Ticket, at: datetime) -> tuple[User | None, str]:
@@ -101,3 +102,32 @@ def choose_manager(ticket: Ticket, at: datetime) -> tuple[User | None, str]:
     if least_loaded is None:
         return None, ""
     return least_loaded, "The escalation manager with the fewest open escalations."
+
+
+def next_steps(user: User, ticket: Ticket, escalation: Escalation | None) -> list[EscalationStep]:
+    """The steps ``user`` may take on ``ticket`` now, in the order of the process.
+
+    Without an open escalation, only a request (not on a closed ticket). With one, its
+    handlers name the manager, then record the plans and post updates; the level can be
+    raised by whoever may raise it one step; de-escalation needs a manager and a plan.
+    The services refuse anything else all the same: this is what a page or a client
+    offers.
+    """
+    if escalation is None:
+        allowed = ticket.status != Status.CLOSED and access.can_request_escalation(user, ticket)
+        return [EscalationStep.REQUEST] if allowed else []
+    steps = []
+    if access.can_handle_escalation(user):
+        steps.append(EscalationStep.MANAGER)
+        if escalation.manager_id is not None:
+            steps += [
+                EscalationStep.ACTION_PLAN,
+                EscalationStep.COMMUNICATION_PLAN,
+                EscalationStep.UPDATE,
+            ]
+    above = escalation.level + 1
+    if above <= EscalationLevel.EXECUTIVE and access.can_raise_escalation_level(user, above):
+        steps.append(EscalationStep.LEVEL)
+    if access.can_de_escalate(user) and escalation.manager_id and escalation.action_plan:
+        steps.append(EscalationStep.DE_ESCALATION)
+    return steps

@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 from pydantic import ConfigDict
 
-from hypercare.api_support import actor
+from hypercare.api.common import actor
 from hypercare.errors import ValidationFailed
 from hypercare.notifications import selectors, services
 from hypercare.notifications.choices import NotificationEvent

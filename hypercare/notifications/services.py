@@ -21,7 +21,7 @@ from hypercare.notifications.models import (
     NotificationTemplate,
     OutboxMessage,
 )
-from hypercare.orgs.setup_cache import cached
+from hypercare.setup_cache import cached
 from hypercare.tickets.models import Ticket
 
 

@@ -9,7 +9,7 @@ from pydantic import ConfigDict, Field
 from hypercare import access
 from hypercare.accounts.models import User
 from hypercare.accounts.schemas import UserRef
-from hypercare.api_support import DbId, actor
+from hypercare.api.common import DbId, actor
 from hypercare.errors import NotAllowed, NotFound
 from hypercare.orgs import selectors, services
 from hypercare.orgs.choices import AutoAssignment, IntegrationKind, ModuleCode, Phase, Tier

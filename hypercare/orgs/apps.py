@@ -1,14 +1,4 @@
-from typing import Any
-
 from django.apps import AppConfig
-from django.db import connections
-from django.db.models.signals import post_migrate
-
-
-def _install_revision_triggers(using: str, **kwargs: Any) -> None:
-    from hypercare.orgs.setup_cache import install_revision_triggers
-
-    install_revision_triggers(connections[using])
 
 
 class OrgsConfig(AppConfig):
@@ -16,5 +6,10 @@ class OrgsConfig(AppConfig):
     verbose_name = "Institutions and teams"
 
     def ready(self) -> None:
-        # Schema upkeep, not domain flow: the setup cache's triggers (see setup_cache).
-        post_migrate.connect(_install_revision_triggers, sender=self)
+        from hypercare import setup_cache
+        from hypercare.orgs.models import Module, Team
+
+        setup_cache.track(Module)
+        # A team's round-robin turn moves with every ticket it is given, and is read
+        # fresh under a row lock anyway: only the columns a routed ticket reads count.
+        setup_cache.track(Team, "name", "slug", "tier", "lead", "auto_assignment")

@@ -9,7 +9,7 @@ from hypercare import access
 from hypercare.accounts.models import User
 from hypercare.errors import NotFound
 from hypercare.orgs.models import AgentAvailability, Institution, Integration, Module, Team
-from hypercare.orgs.setup_cache import cached, rebuilt
+from hypercare.setup_cache import cached, rebuilt
 
 
 def visible_institutions(user: User) -> QuerySet[Institution]:

@@ -3,7 +3,7 @@
 from django.http import HttpRequest
 from ninja import Query, Router, Status
 
-from hypercare.api_support import DbId, Page, PageQuery, actor, paginate, refuse_unknown_query
+from hypercare.api.common import DbId, Page, PageQuery, actor, paginate, refuse_unknown_query
 from hypercare.errors import ValidationFailed
 from hypercare.releases import selectors, services
 from hypercare.releases.models import Release

@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class ReleasesConfig(AppConfig):
     name = "hypercare.releases"
     verbose_name = "Releases"
+
+    def ready(self) -> None:
+        from hypercare.releases import events
+        from hypercare.releases.choices import ReleaseEventKind
+        from hypercare.tickets import event_kinds
+
+        event_kinds.register(ReleaseEventKind, events.SENTENCES)

@@ -5,7 +5,7 @@ from datetime import date, datetime
 from ninja import Schema
 from pydantic import ConfigDict, Field
 
-from hypercare.api_support import DbId
+from hypercare.api.common import DbId
 from hypercare.releases.models import VERSION_MAX
 from hypercare.releases.services import NOTES_MAX
 

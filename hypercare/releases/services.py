@@ -17,9 +17,9 @@ from hypercare.errors import InvalidTransition, ValidationFailed
 from hypercare.lib import clock
 from hypercare.notifications.choices import NotificationEvent
 from hypercare.notifications.services import Notice, notify_many
+from hypercare.releases import events
 from hypercare.releases.models import VERSION_MAX, Release
 from hypercare.sla.services import replan_ticket
-from hypercare.tickets import events
 from hypercare.tickets.models import Ticket
 from hypercare.tickets.services.common import check_text, lock, require
 

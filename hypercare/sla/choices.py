@@ -14,3 +14,10 @@ class ClockState(models.TextChoices):
 
 # The states in which a clock still has a deadline ahead of it.
 OPEN_CLOCK_STATES = frozenset({ClockState.RUNNING, ClockState.PAUSED, ClockState.NEXT_RELEASE})
+
+
+class SlaEventKind(models.TextChoices):
+    """The SLA engine's events on a ticket's timeline: internal, for support staff."""
+
+    SLA_WARNING = "sla_warning", "SLA warning"
+    SLA_BREACHED = "sla_breached", "SLA breached"

@@ -28,11 +28,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from hypercare.sla.calendar import BusinessCalendar, add_business_minutes, business_minutes_between
+from hypercare.sla.business_time import (
+    BusinessCalendar,
+    add_business_minutes,
+    business_minutes_between,
+)
 from hypercare.sla.choices import ClockState
 from hypercare.tickets.choices import Priority, Status
 
 STOPPED = frozenset({Status.RESOLVED, Status.CLOSED})
+# The two clocks every ticket has, as their fields on the ticket are named.
+CLOCKS = ("first_response", "resolution")
+CLOCK_LABELS = {"first_response": "first response", "resolution": "resolution"}
 
 
 @dataclass(frozen=True)

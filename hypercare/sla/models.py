@@ -6,9 +6,12 @@ from django.db import models
 from django.db.models import Q
 
 from hypercare.orgs.models import validate_time_zone
-from hypercare.sla.calendar import BusinessCalendar
-from hypercare.sla.holidays_source import public_holidays
-from hypercare.sla.working_hours import WEEKDAY_KEYS, parse_working_hours
+from hypercare.sla.business_time import (
+    WEEKDAY_KEYS,
+    BusinessCalendar,
+    parse_working_hours,
+    public_holidays,
+)
 from hypercare.tickets.choices import Priority
 
 

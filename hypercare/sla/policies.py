@@ -21,8 +21,8 @@ from hypercare.accounts.models import User
 from hypercare.errors import NotAllowed, ValidationFailed
 from hypercare.lib import clock
 from hypercare.orgs.models import Institution
+from hypercare.sla.business_time import closure_days
 from hypercare.sla.clocks import Target
-from hypercare.sla.holidays_source import closure_days
 from hypercare.sla.models import Calendar, ClosureDay, SlaPolicy, SlaTarget
 from hypercare.sla.services import replan_calendar_tickets, replan_policy_tickets
 from hypercare.tickets.choices import Priority

@@ -9,12 +9,11 @@ worker killed half-way leaves nothing behind: the claim, the timeline event and 
 outbox messages commit together or not at all.
 """
 
-import copy
 from collections.abc import Collection
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Q
 
 from hypercare.accounts.choices import Role
 from hypercare.accounts.models import User
@@ -22,18 +21,15 @@ from hypercare.lib import clock
 from hypercare.notifications.choices import NotificationEvent
 from hypercare.notifications.services import Notice, notify_many
 from hypercare.orgs.choices import Tier
-from hypercare.orgs.setup_cache import cached
-from hypercare.sla.calendar import BusinessCalendar
-from hypercare.sla.calendars import business_calendar
+from hypercare.sla import events as sla_events
 from hypercare.sla.choices import ClockState
-from hypercare.sla.clocks import Change, ClockPlan, Plan, Target, plan_clocks
+from hypercare.sla.clocks import CLOCK_LABELS, CLOCKS, ClockPlan, Plan
 from hypercare.sla.models import Calendar, SlaPolicy
+from hypercare.sla.selectors import governing_policy, plan_for, replay
 from hypercare.tickets import events
-from hypercare.tickets.choices import OPEN_STATUSES, PRIORITY_ORDER, EventKind
+from hypercare.tickets.choices import OPEN_STATUSES, PRIORITY_ORDER
 from hypercare.tickets.models import Ticket
 
-CLOCKS = ("first_response", "resolution")
-CLOCK_LABELS = {"first_response": "first response", "resolution": "resolution"}
 SWEEP_BATCH = 500
 SLA_FIELDS = [
     "sla_policy",
@@ -46,83 +42,6 @@ SLA_FIELDS = [
 ]
 
 
-def governing_policy(institution_id: int) -> SlaPolicy | None:
-    """The institution's own policy, else the default one, with calendar and targets.
-
-    From the setup cache: every new ticket asks. Each caller gets its own copy.
-    """
-
-    def load() -> SlaPolicy | None:
-        return (
-            SlaPolicy.objects.filter(Q(institution_id=institution_id) | Q(is_default=True))
-            .select_related("calendar")
-            .prefetch_related("targets")
-            .order_by(F("institution_id").asc(nulls_last=True))
-            .first()
-        )
-
-    policy = cached(("sla_policy", institution_id), load)
-    return copy.copy(policy)
-
-
-def plan_for(ticket: Ticket, *, at: datetime) -> tuple[SlaPolicy | None, Plan | None]:
-    """Replay the ticket's timeline under its policy. Reads only; used to explain too.
-
-    A policy without a calendar counts around the clock, and its explanation reads in
-    the institution's time zone.
-    """
-    policy = governing_policy(ticket.institution_id)
-    if policy is None:
-        return None, None
-    timeline = list(
-        ticket.events.filter(
-            kind__in=(
-                EventKind.STATUS_CHANGED,
-                EventKind.REOPENED,
-                EventKind.PRIORITY_CHANGED,
-                EventKind.SHIPPED,
-            )
-        ).order_by("created_at", "pk")
-    )
-    changes = [
-        Change(at=event.created_at, priority=event.new_value)
-        if event.kind == EventKind.PRIORITY_CHANGED
-        else Change(at=event.created_at, shipped=True)
-        if event.kind == EventKind.SHIPPED
-        else Change(at=event.created_at, status=event.new_value)
-        for event in timeline
-    ]
-    first_priority = next(
-        (event.old_value for event in timeline if event.kind == EventKind.PRIORITY_CHANGED),
-        ticket.priority,
-    )
-    return policy, _replay(policy, ticket, first_priority, changes, at)
-
-
-def _replay(
-    policy: SlaPolicy, ticket: Ticket, first_priority: str, changes: list[Change], at: datetime
-) -> Plan:
-    if policy.calendar is None:
-        calendar = BusinessCalendar.always_open(ticket.institution.time_zone)
-    else:
-        calendar = business_calendar(policy.calendar, ticket.created_at.year - 1, at.year + 1)
-    return plan_clocks(
-        created_at=ticket.created_at,
-        priority_at_creation=first_priority,
-        changes=changes,
-        first_responded_at=ticket.first_responded_at,
-        targets={
-            target.priority: Target(
-                target.first_response_minutes, target.resolution_minutes, target.business_hours
-            )
-            for target in policy.targets.all()
-        },
-        business_calendar=calendar,
-        pause_on_third_party=policy.pause_on_third_party,
-        warning_percent=policy.warning_percent,
-    )
-
-
 def plan_new_ticket(ticket: Ticket) -> None:
     """Set the clocks of a ticket about to be created, before its row is written.
 
@@ -131,7 +50,7 @@ def plan_new_ticket(ticket: Ticket) -> None:
     """
     policy = governing_policy(ticket.institution_id)
     at = ticket.created_at
-    plan = None if policy is None else _replay(policy, ticket, ticket.priority, [], at)
+    plan = None if policy is None else replay(policy, ticket, ticket.priority, [], at)
     # Replay breaches only a clock stopped after its due time; a new ticket's clocks run.
     _set_plan(ticket, policy, plan, at)
 
@@ -295,7 +214,7 @@ def _claim_batch(due: Q, name: str, moment: str, at: datetime) -> list[Ticket]:
 
 
 def _warn(tickets: list[Ticket], name: str, at: datetime) -> None:
-    warnings = events.record_sla_warnings([(ticket, name) for ticket in tickets], at)
+    warnings = sla_events.record_sla_warnings([(ticket, name) for ticket in tickets], at)
     notices = [
         Notice(
             ticket,
@@ -311,7 +230,7 @@ def _warn(tickets: list[Ticket], name: str, at: datetime) -> None:
 
 def _breach(tickets: list[Ticket], name: str, at: datetime) -> None:
     managers = _escalation_managers()
-    events.record_sla_breaches([(ticket, name) for ticket in tickets], at)
+    sla_events.record_sla_breaches([(ticket, name) for ticket in tickets], at)
     notices = [_breach_notice(ticket, name, managers) for ticket in tickets]
     for ticket in tickets:
         if _bump(ticket, [name], at):
@@ -330,7 +249,7 @@ def _handle_breaches(
     recorded too but bumps no further, so one breach moves one step. Returns the
     notifications to queue.
     """
-    events.record_sla_breaches([(ticket, name) for name in names], at)
+    sla_events.record_sla_breaches([(ticket, name) for name in names], at)
     notices = [_breach_notice(ticket, name, managers) for name in names]
     if names and bump and _bump(ticket, names, at):
         notices += _handle_breaches(

@@ -5,7 +5,7 @@ from ninja import File, Form, Query, Router, Status, UploadedFile
 
 from hypercare import access
 from hypercare.accounts.models import User
-from hypercare.api_support import DbId, Page, PageQuery, actor, paginate, refuse_unknown_query
+from hypercare.api.common import DbId, Page, PageQuery, actor, paginate, refuse_unknown_query
 from hypercare.errors import NotAllowed, ValidationFailed
 from hypercare.orgs.models import Institution, Module, Team
 from hypercare.orgs.selectors import module_by_code

@@ -19,5 +19,12 @@ class TicketsConfig(AppConfig):
     verbose_name = "Tickets"
 
     def ready(self) -> None:
+        from hypercare import setup_cache
+        from hypercare.tickets import event_kinds, events
+        from hypercare.tickets.choices import EventKind
+        from hypercare.tickets.models import RoutingRule
+
+        event_kinds.register(EventKind, events.SENTENCES)
+        setup_cache.track(RoutingRule)
         # Schema upkeep, not domain flow: SQLite table rebuilds drop the FTS triggers.
         post_migrate.connect(_repair_search_index, sender=self)

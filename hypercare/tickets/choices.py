@@ -124,6 +124,8 @@ class AffectedWorkflow(models.TextChoices):
 
 
 class EventKind(models.TextChoices):
+    """The tickets app's own timeline events; other apps register theirs (``event_kinds``)."""
+
     CREATED = "created", "Created"
     PUBLIC_REPLY = "public_reply", "Public reply"
     INTERNAL_NOTE = "internal_note", "Internal note"
@@ -136,15 +138,3 @@ class EventKind(models.TextChoices):
     TIER_CHANGED = "tier_changed", "Tier changed"
     ATTACHMENT_ADDED = "attachment_added", "Attachment added"
     REOPENED = "reopened", "Reopened"
-    SLA_WARNING = "sla_warning", "SLA warning"
-    SLA_BREACHED = "sla_breached", "SLA breached"
-    ESCALATION_REQUESTED = "escalation_requested", "Escalation requested"
-    ESCALATION_MANAGER = "escalation_manager", "Escalation manager assigned"
-    ESCALATION_ACTION_PLAN = "escalation_action_plan", "Escalation action plan"
-    ESCALATION_COMMUNICATION_PLAN = "escalation_communication_plan", "Communication plan"
-    ESCALATION_UPDATE = "escalation_update", "Escalation update"
-    ESCALATION_UPDATE_MISSED = "escalation_update_missed", "Escalation update missed"
-    ESCALATION_LEVEL_RAISED = "escalation_level_raised", "Escalation level raised"
-    DE_ESCALATED = "de_escalated", "De-escalated"
-    RELEASE_PLANNED = "release_planned", "Planned for a release"
-    SHIPPED = "shipped", "Shipped in a release"

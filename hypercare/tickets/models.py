@@ -8,11 +8,11 @@ from django.db.models import Q
 
 from hypercare.orgs.choices import ModuleCode, Tier
 from hypercare.sla.choices import ClockState
+from hypercare.tickets import event_kinds
 from hypercare.tickets.choices import (
     AffectedWorkflow,
     Category,
     Channel,
-    EventKind,
     Level,
     Priority,
     Status,
@@ -185,7 +185,7 @@ class TicketEvent(models.Model):
     """One entry on a ticket's timeline: who did what, when, from what to what."""
 
     ticket = models.ForeignKey(Ticket, on_delete=models.PROTECT, related_name="events")
-    kind = models.CharField(max_length=30, choices=EventKind.choices)
+    kind = models.CharField(max_length=30, choices=event_kinds.choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

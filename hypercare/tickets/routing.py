@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from hypercare.orgs.choices import Tier
 from hypercare.orgs.models import Team
-from hypercare.orgs.setup_cache import cached, rebuilt
+from hypercare.setup_cache import cached, rebuilt
 from hypercare.tickets.models import RoutingRule
 
 # The team columns a routed ticket and its auto-assignment read (see setup_cache.TRACKED).

@@ -9,7 +9,7 @@ from pydantic import ConfigDict, Field, field_validator
 
 from hypercare.accounts.models import User
 from hypercare.accounts.schemas import UserRef
-from hypercare.api_support import DbId
+from hypercare.api.common import DbId
 from hypercare.orgs.choices import ModuleCode, Tier
 from hypercare.sla.choices import ClockState
 from hypercare.tickets.choices import (

@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseServerEr
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.template import loader
+from django.urls import URLPattern, path
 
 from hypercare.errors import InvalidTransition, NotAllowed, NotFound, ValidationFailed
 
@@ -47,6 +48,11 @@ def domain_errors(view: View) -> View:
             return refusal(request, 422, exc.message, errors=exc.errors)
 
     return wrapper
+
+
+def page(route: str, view: View, name: str) -> URLPattern:
+    """A web desk URL: its view answers domain refusals the same way as every other."""
+    return path(route, domain_errors(view), name=name)
 
 
 def refusal(

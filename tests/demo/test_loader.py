@@ -14,6 +14,7 @@ from hypercare.lib import clock
 from hypercare.notifications.models import OutboxMessage
 from hypercare.orgs.choices import IntegrationKind, Phase, Tier
 from hypercare.orgs.models import Institution, Integration, Module, Team
+from hypercare.releases.choices import ReleaseEventKind
 from hypercare.releases.models import Release
 from hypercare.sla.choices import ClockState
 from hypercare.tickets.category_details import validate_category_details
@@ -113,7 +114,7 @@ class LoadedDemoTests(TestCase):
         assert planned.count() == 6
         assert set(planned.values_list("priority", flat=True)) == {Priority.LOW}
         assert set(planned.values_list("resolution_state", flat=True)) == {ClockState.NEXT_RELEASE}
-        assert TicketEvent.objects.filter(kind=EventKind.RELEASE_PLANNED).count() == 6
+        assert TicketEvent.objects.filter(kind=ReleaseEventKind.RELEASE_PLANNED).count() == 6
 
     def test_back_dated_history_leaves_no_mail_to_send(self) -> None:
         assert Ticket.objects.count() == 300

@@ -28,8 +28,8 @@ from hypercare.celery import app
 from hypercare.lib import clock
 from hypercare.notifications.choices import DeliveryStatus, NotificationEvent
 from hypercare.notifications.models import OutboxMessage
-from hypercare.sla.choices import ClockState
-from hypercare.tickets.choices import EventKind, Level, Priority
+from hypercare.sla.choices import ClockState, SlaEventKind
+from hypercare.tickets.choices import Level, Priority
 from hypercare.tickets.models import Ticket, TicketEvent
 from hypercare.tickets.services.workflow import assign_ticket, change_team
 from tests import factories
@@ -211,7 +211,7 @@ def test_two_celery_workers_breach_each_clock_once_and_mail_each_person_once(
     for ticket in overdue_tickets:
         ticket.refresh_from_db()
         assert ticket.resolution_state == ClockState.BREACHED
-        breaches = TicketEvent.objects.filter(ticket=ticket, kind=EventKind.SLA_BREACHED)
+        breaches = TicketEvent.objects.filter(ticket=ticket, kind=SlaEventKind.SLA_BREACHED)
         assert Counter(breaches.values_list("new_value", flat=True)) == {
             "first_response": 1,
             "resolution": 1,

@@ -9,10 +9,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from hypercare.accounts.models import User
+from hypercare.escalations.choices import EscalationEventKind
 from hypercare.escalations.models import Escalation
 from hypercare.escalations.services.review import flag_missed_updates
 from hypercare.orgs.models import Institution
-from hypercare.tickets.choices import EventKind
 from hypercare.tickets.models import Ticket
 from tests import factories
 from tests.api.conftest import ApiClient
@@ -84,14 +84,14 @@ def test_the_whole_process_through_the_api(
     # The requester follows it all: the public steps are on their timeline.
     kinds = {event["kind"] for event in as_requester.get(f"/tickets/{ticket.pk}/events").json()}
     assert {
-        EventKind.ESCALATION_REQUESTED,
-        EventKind.ESCALATION_MANAGER,
-        EventKind.ESCALATION_ACTION_PLAN,
-        EventKind.ESCALATION_COMMUNICATION_PLAN,
-        EventKind.ESCALATION_UPDATE,
-        EventKind.DE_ESCALATED,
+        EscalationEventKind.ESCALATION_REQUESTED,
+        EscalationEventKind.ESCALATION_MANAGER,
+        EscalationEventKind.ESCALATION_ACTION_PLAN,
+        EscalationEventKind.ESCALATION_COMMUNICATION_PLAN,
+        EscalationEventKind.ESCALATION_UPDATE,
+        EscalationEventKind.DE_ESCALATED,
     } <= kinds
-    assert EventKind.ESCALATION_LEVEL_RAISED not in kinds
+    assert EscalationEventKind.ESCALATION_LEVEL_RAISED not in kinds
     history = as_requester.get(f"/tickets/{ticket.pk}/escalations").json()
     assert [item["status"] for item in history] == ["de_escalated"]
 

@@ -14,6 +14,7 @@ from hypercare.errors import InvalidTransition, NotAllowed, ValidationFailed
 from hypercare.escalations.choices import (
     AgreementChannel,
     CommunicationMode,
+    EscalationEventKind,
     EscalationLevel,
     EscalationStatus,
     Workaround,
@@ -36,7 +37,7 @@ from hypercare.notifications.models import OutboxMessage
 from hypercare.orgs.choices import ModuleCode
 from hypercare.orgs.models import Institution
 from hypercare.orgs.services import set_availability
-from hypercare.tickets.choices import EventKind, Status
+from hypercare.tickets.choices import Status
 from hypercare.tickets.models import Ticket, TicketEvent
 from hypercare.tickets.services.workflow import change_status
 from tests import factories
@@ -111,7 +112,7 @@ def test_the_whole_life_of_an_escalation(
         assert flag_missed_updates() == {"missed_updates": 0}
     with time_machine.travel(T0 + timedelta(hours=20), tick=False):
         assert flag_missed_updates() == {"missed_updates": 0}
-    missed = _events(ticket, EventKind.ESCALATION_UPDATE_MISSED)
+    missed = _events(ticket, EscalationEventKind.ESCALATION_UPDATE_MISSED)
     assert len(missed) == 1 and missed[0].is_internal
     assert _mail(NotificationEvent.ESCALATION_UPDATE_MISSED) == ["esme@example.edu"]
 
@@ -143,15 +144,15 @@ def test_the_whole_life_of_an_escalation(
     # The record stays on the timeline, in order, and the ticket can be escalated again.
     kinds = list(ticket.events.filter(kind__startswith="escalation").values_list("kind", flat=True))
     assert kinds == [
-        EventKind.ESCALATION_REQUESTED,
-        EventKind.ESCALATION_MANAGER,
-        EventKind.ESCALATION_ACTION_PLAN,
-        EventKind.ESCALATION_COMMUNICATION_PLAN,
-        EventKind.ESCALATION_UPDATE,
-        EventKind.ESCALATION_UPDATE_MISSED,
-        EventKind.ESCALATION_LEVEL_RAISED,
+        EscalationEventKind.ESCALATION_REQUESTED,
+        EscalationEventKind.ESCALATION_MANAGER,
+        EscalationEventKind.ESCALATION_ACTION_PLAN,
+        EscalationEventKind.ESCALATION_COMMUNICATION_PLAN,
+        EscalationEventKind.ESCALATION_UPDATE,
+        EscalationEventKind.ESCALATION_UPDATE_MISSED,
+        EscalationEventKind.ESCALATION_LEVEL_RAISED,
     ]
-    assert _events(ticket, EventKind.DE_ESCALATED)[0].is_internal is False
+    assert _events(ticket, EscalationEventKind.DE_ESCALATED)[0].is_internal is False
     with time_machine.travel(T0 + timedelta(days=4), tick=False):
         assert _request(ticket, requester, milestone_date=None, milestone="").is_open
 
@@ -170,12 +171,12 @@ def test_the_requester_follows_the_public_steps_only(
         )
     public = set(ticket.events.filter(is_internal=False).values_list("kind", flat=True))
     assert {
-        EventKind.ESCALATION_REQUESTED,
-        EventKind.ESCALATION_MANAGER,
-        EventKind.ESCALATION_ACTION_PLAN,
-        EventKind.ESCALATION_COMMUNICATION_PLAN,
+        EscalationEventKind.ESCALATION_REQUESTED,
+        EscalationEventKind.ESCALATION_MANAGER,
+        EscalationEventKind.ESCALATION_ACTION_PLAN,
+        EscalationEventKind.ESCALATION_COMMUNICATION_PLAN,
     } <= public
-    assert EventKind.ESCALATION_LEVEL_RAISED not in public
+    assert EscalationEventKind.ESCALATION_LEVEL_RAISED not in public
 
 
 def test_request_notifies_the_manager_and_acknowledges_to_the_requester(
@@ -216,7 +217,7 @@ def test_the_review_checklist_names_every_answer_that_does_not_pass(
         _request(ticket, requester, **changes)
     assert set(refused.value.errors) == fields
     assert not Escalation.objects.exists()
-    assert not ticket.events.filter(kind=EventKind.ESCALATION_REQUESTED).exists()
+    assert not ticket.events.filter(kind=EscalationEventKind.ESCALATION_REQUESTED).exists()
 
 
 def test_no_workaround_and_no_milestone_is_a_complete_checklist(
@@ -319,7 +320,7 @@ def test_escalation_managers_raise_to_the_support_manager_but_not_to_executives(
     )
     escalation.refresh_from_db()
     assert escalation.level == EscalationLevel.EXECUTIVE
-    raised = _events(escalation.ticket, EventKind.ESCALATION_LEVEL_RAISED)
+    raised = _events(escalation.ticket, EscalationEventKind.ESCALATION_LEVEL_RAISED)
     assert [(event.old_value, event.new_value) for event in raised] == [("1", "2"), ("2", "3")]
     assert raised[1].reason == "Board meeting on Friday"
 
@@ -384,7 +385,7 @@ def test_recording_the_action_plan_again_revises_it(escalation: Escalation, mana
     record_action_plan(escalation=escalation, actor=manager, action_plan="Better plan")
     escalation.refresh_from_db()
     assert escalation.action_plan == "Better plan"
-    events = _events(escalation.ticket, EventKind.ESCALATION_ACTION_PLAN)
+    events = _events(escalation.ticket, EscalationEventKind.ESCALATION_ACTION_PLAN)
     assert [(event.new_value, event.body) for event in events] == [
         ("recorded", "First plan"),
         ("revised", "Better plan"),
@@ -422,7 +423,7 @@ def test_each_due_update_is_flagged_once_and_a_posted_update_rearms_the_check(
         assert flag_missed_updates() == {"missed_updates": 0}
     with time_machine.travel(T0 + timedelta(hours=9), tick=False):
         assert flag_missed_updates() == {"missed_updates": 1}
-    missed = _events(escalation.ticket, EventKind.ESCALATION_UPDATE_MISSED)
+    missed = _events(escalation.ticket, EscalationEventKind.ESCALATION_UPDATE_MISSED)
     assert [event.created_at for event in missed] == [
         T0 + timedelta(hours=4),
         T0 + timedelta(hours=9),
@@ -496,7 +497,7 @@ def test_de_escalation_is_refused_until_its_checklist_is_complete(
     assert set(refused.value.errors) == {field}
     escalation.refresh_from_db()
     assert escalation.is_open
-    assert not escalation.ticket.events.filter(kind=EventKind.DE_ESCALATED).exists()
+    assert not escalation.ticket.events.filter(kind=EscalationEventKind.DE_ESCALATED).exists()
 
 
 def test_a_de_escalated_escalation_takes_no_more_steps(

@@ -11,13 +11,12 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from hypercare.accounts.models import User
-from hypercare.escalations.choices import EscalationStatus
+from hypercare.escalations.choices import EscalationEventKind, EscalationStatus
 from hypercare.escalations.models import Escalation
 from hypercare.escalations.services.handling import record_action_plan
 from hypercare.escalations.services.intake import request_escalation
 from hypercare.escalations.services.review import flag_missed_updates
 from hypercare.orgs.choices import Tier
-from hypercare.tickets.choices import EventKind
 from hypercare.tickets.models import RoutingRule, Ticket
 from hypercare.tickets.services.workflow import HandOverNote, change_tier
 from tests import factories
@@ -241,7 +240,7 @@ def test_the_requester_sees_progress_but_not_managements_own_steps(
     page = _page(signed_in(requester), f"/portal/tickets/{ticket.pk}/")
     assert "Patch tonight." in page
     assert "update was missed" not in page
-    assert ticket.events.filter(kind=EventKind.ESCALATION_UPDATE_MISSED).exists()
+    assert ticket.events.filter(kind=EscalationEventKind.ESCALATION_UPDATE_MISSED).exists()
 
 
 @pytest.mark.parametrize(("persona", "status"), [("outsider", 404), ("colleague", 404)])

@@ -7,10 +7,10 @@ from django.urls import reverse
 
 from hypercare.accounts.choices import Role
 from hypercare.accounts.models import User
+from hypercare.releases.choices import ReleaseEventKind
 from hypercare.releases.models import Release
 from hypercare.releases.services import plan_for_release
 from hypercare.sla.choices import ClockState
-from hypercare.tickets.choices import EventKind
 from hypercare.tickets.models import Ticket
 from tests import factories
 
@@ -37,7 +37,7 @@ def test_the_ship_action_ships_through_the_service(
     assert release.is_shipped
     ticket = Ticket.objects.get(pk=low_ticket.pk)
     assert ticket.resolution_state == ClockState.MET
-    assert ticket.events.filter(kind=EventKind.SHIPPED).count() == 1
+    assert ticket.events.filter(kind=ReleaseEventKind.SHIPPED).count() == 1
     said = [str(message) for message in get_messages(again.wsgi_request)]
     assert "2025.3: Release 2025.3 has already shipped." in said
 

@@ -7,10 +7,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from hypercare.accounts.models import User
+from hypercare.releases.choices import ReleaseEventKind
 from hypercare.releases.models import Release
 from hypercare.releases.services import create_release, plan_for_release, ship_release
 from hypercare.sla.choices import ClockState
-from hypercare.tickets.choices import EventKind
 from hypercare.tickets.models import Ticket
 from tests import factories
 from tests.api.conftest import ApiClient
@@ -150,7 +150,7 @@ def test_a_manager_creates_and_ships_a_release(
     assert own["sla"]["resolution"]["state"] == ClockState.MET
     assert own["release"] == "2025.3"
     kinds = [e["kind"] for e in ApiClient(requester).get(f"/tickets/{own['id']}/events").json()]
-    assert kinds[-2:] == [EventKind.RELEASE_PLANNED, EventKind.SHIPPED]
+    assert kinds[-2:] == [ReleaseEventKind.RELEASE_PLANNED, ReleaseEventKind.SHIPPED]
 
     again = client.post(f"/releases/{release.pk}/ship")
     assert again.status_code == 409

@@ -9,11 +9,13 @@ from hypercare.accounts.models import User
 from hypercare.errors import InvalidTransition, NotAllowed, ValidationFailed
 from hypercare.notifications.choices import NotificationEvent
 from hypercare.notifications.models import OutboxMessage
+from hypercare.releases.choices import ReleaseEventKind
 from hypercare.releases.models import Release
 from hypercare.releases.services import create_release, plan_for_release, ship_release
 from hypercare.sla.choices import ClockState
-from hypercare.sla.services import plan_for, replan_open_tickets
-from hypercare.tickets.choices import EventKind, Status
+from hypercare.sla.selectors import plan_for
+from hypercare.sla.services import replan_open_tickets
+from hypercare.tickets.choices import Status
 from hypercare.tickets.models import Ticket
 from hypercare.tickets.services.workflow import change_status
 from tests.releases.conftest import T0, rated
@@ -26,7 +28,7 @@ def stored(ticket: Ticket) -> Ticket:
 def planned_events(ticket: Ticket) -> list[tuple[str, str]]:
     return [
         (event.old_value, event.new_value)
-        for event in ticket.events.filter(kind=EventKind.RELEASE_PLANNED)
+        for event in ticket.events.filter(kind=ReleaseEventKind.RELEASE_PLANNED)
     ]
 
 
@@ -95,7 +97,7 @@ def test_support_staff_plan_move_and_clear_a_tickets_release(
     assert stored(low_ticket).release is None
 
     assert planned_events(low_ticket) == [("", "2025.3"), ("2025.3", "2025.4"), ("2025.4", "")]
-    event = low_ticket.events.filter(kind=EventKind.RELEASE_PLANNED).first()
+    event = low_ticket.events.filter(kind=ReleaseEventKind.RELEASE_PLANNED).first()
     assert event is not None and event.actor == agent and not event.is_internal
 
 
@@ -201,10 +203,10 @@ def test_shipping_writes_a_public_event_on_every_planned_ticket(
     ship_release(release=release, actor=manager)
 
     for ticket in planned.values():
-        event = ticket.events.get(kind=EventKind.SHIPPED)
+        event = ticket.events.get(kind=ReleaseEventKind.SHIPPED)
         assert (event.new_value, event.actor, event.is_internal) == ("2025.3", manager, False)
         assert event.created_at == T0
-    assert not elsewhere.events.filter(kind=EventKind.SHIPPED).exists()
+    assert not elsewhere.events.filter(kind=ReleaseEventKind.SHIPPED).exists()
     assert stored(elsewhere).resolution_state == ClockState.NEXT_RELEASE
 
 

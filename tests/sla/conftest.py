@@ -4,7 +4,6 @@ Targets of the default policy (around the clock): critical 15 min / 4 h, high 2 
 medium 8 h / 3 days, low 2 days / next release; warnings at 75 % of the target.
 """
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -13,7 +12,6 @@ import pytest
 from hypercare.accounts.choices import Role
 from hypercare.accounts.models import User
 from hypercare.orgs.models import Team
-from hypercare.sla import calendars
 from hypercare.tickets.models import RoutingRule, Ticket
 from hypercare.tickets.services.workflow import assign_ticket
 from tests import factories
@@ -26,14 +24,6 @@ RATED = {
     "medium": ("medium", "medium"),
     "low": ("medium", "low"),
 }
-
-
-@pytest.fixture(autouse=True)
-def fresh_calendar_cache() -> Iterator[None]:
-    """Each test rolls its rows back, so a calendar's pk and version can come back."""
-    calendars._cached.cache_clear()
-    yield
-    calendars._cached.cache_clear()
 
 
 @pytest.fixture

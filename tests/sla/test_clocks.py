@@ -7,7 +7,11 @@ from zoneinfo import ZoneInfo
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hypercare.sla.calendar import BusinessCalendar, add_business_minutes, business_minutes_between
+from hypercare.sla.business_time import (
+    BusinessCalendar,
+    add_business_minutes,
+    business_minutes_between,
+)
 from hypercare.sla.choices import ClockState
 from hypercare.sla.clocks import Change, ClockPlan, Plan, Target, plan_clocks
 from hypercare.tickets.choices import Status

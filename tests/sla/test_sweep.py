@@ -20,7 +20,7 @@ from hypercare.notifications.models import OutboxMessage
 from hypercare.orgs.choices import Tier
 from hypercare.orgs.models import Team
 from hypercare.sla import services
-from hypercare.sla.choices import ClockState
+from hypercare.sla.choices import ClockState, SlaEventKind
 from hypercare.sla.models import SlaPolicy
 from hypercare.sla.services import sweep_sla
 from hypercare.tickets.choices import EventKind, Priority, Status
@@ -43,7 +43,7 @@ def sweep(hours: float, minutes: float = 0) -> dict[str, int]:
 
 def sla_events(ticket: Ticket) -> list[tuple[str, str, bool]]:
     return list(
-        ticket.events.filter(kind__in=(EventKind.SLA_WARNING, EventKind.SLA_BREACHED))
+        ticket.events.filter(kind__in=(SlaEventKind.SLA_WARNING, SlaEventKind.SLA_BREACHED))
         .order_by("pk")
         .values_list("kind", "new_value", "is_internal")
     )
@@ -78,7 +78,7 @@ def test_a_warning_at_75_percent_is_recorded_and_sent_once(
     ticket.refresh_from_db()
     assert ticket.first_response_warned_at == MONDAY_9 + timedelta(hours=6)
     assert ticket.first_response_state == ClockState.RUNNING
-    assert sla_events(ticket) == [(EventKind.SLA_WARNING, "first_response", True)]
+    assert sla_events(ticket) == [(SlaEventKind.SLA_WARNING, "first_response", True)]
     # Assignee and team lead; escalation managers only hear of breaches.
     assert mailed(ticket, NotificationEvent.SLA_WARNING) == ["lena", "tara"]
 
@@ -99,8 +99,8 @@ def test_a_breach_is_recorded_once_and_notifies_assignee_lead_and_escalation_man
     assert ticket.first_response_breached_at == MONDAY_9 + timedelta(hours=8)
     assert ticket.resolution_state == ClockState.RUNNING
     assert sla_events(ticket) == [
-        (EventKind.SLA_WARNING, "first_response", True),
-        (EventKind.SLA_BREACHED, "first_response", True),
+        (SlaEventKind.SLA_WARNING, "first_response", True),
+        (SlaEventKind.SLA_BREACHED, "first_response", True),
     ]
     assert mailed(ticket, NotificationEvent.SLA_BREACH) == ["esme", "lena", "tara"]
     breach = OutboxMessage.objects.get(
@@ -115,7 +115,7 @@ def test_a_sweep_that_comes_after_the_due_time_breaches_without_a_late_warning(
     ticket = owned(requester, Priority.MEDIUM, agent)
 
     assert sweep(9) == {**NOTHING, "first_response_breaches": 1}
-    assert sla_events(ticket) == [(EventKind.SLA_BREACHED, "first_response", True)]
+    assert sla_events(ticket) == [(SlaEventKind.SLA_BREACHED, "first_response", True)]
 
 
 def test_both_clocks_warn_and_breach_each_once(
@@ -133,10 +133,10 @@ def test_both_clocks_warn_and_breach_each_once(
         NOTHING,
     ]
     assert [kind for kind, _, _ in sla_events(ticket)] == [
-        EventKind.SLA_WARNING,
-        EventKind.SLA_BREACHED,
-        EventKind.SLA_WARNING,
-        EventKind.SLA_BREACHED,
+        SlaEventKind.SLA_WARNING,
+        SlaEventKind.SLA_BREACHED,
+        SlaEventKind.SLA_WARNING,
+        SlaEventKind.SLA_BREACHED,
     ]
 
 
@@ -163,7 +163,7 @@ def test_a_warning_rearms_when_a_replan_moves_the_warning_time_later(
 
     assert sweep(5)["first_response_warnings"] == 0
     assert sweep(6)["first_response_warnings"] == 1
-    assert [kind for kind, _, _ in sla_events(ticket)] == [EventKind.SLA_WARNING] * 2
+    assert [kind for kind, _, _ in sla_events(ticket)] == [SlaEventKind.SLA_WARNING] * 2
     assert mailed(ticket, NotificationEvent.SLA_WARNING) == ["lena", "lena", "tara", "tara"]
 
 
@@ -208,7 +208,7 @@ def test_resolving_after_the_due_time_records_the_breach_without_a_sweep(
     ticket.refresh_from_db()
     assert ticket.resolution_state == ClockState.BREACHED
     assert ticket.resolution_breached_at == MONDAY_9 + timedelta(hours=5)
-    assert sla_events(ticket) == [(EventKind.SLA_BREACHED, "resolution", True)]
+    assert sla_events(ticket) == [(SlaEventKind.SLA_BREACHED, "resolution", True)]
     assert mailed(ticket, NotificationEvent.SLA_BREACH) == ["esme", "lena", "tara"]
     assert sweep(6) == NOTHING
 

@@ -14,6 +14,7 @@ from hypercare.accounts.models import User
 from hypercare.errors import InvalidTransition, NotAllowed, ValidationFailed
 from hypercare.orgs.choices import ModuleCode, Tier
 from hypercare.orgs.models import Institution
+from hypercare.sla.choices import SlaEventKind
 from hypercare.tickets.choices import ALLOWED_TRANSITIONS, Category, EventKind, Priority, Status
 from hypercare.tickets.models import Ticket, TicketEvent
 from hypercare.tickets.services.workflow import (
@@ -553,6 +554,6 @@ def test_timeline_grows_in_order_of_the_changes(
         (EventKind.PRIORITY_CHANGED, "tara", T0 + timedelta(hours=2)),
         (EventKind.STATUS_CHANGED, "tara", T0 + timedelta(hours=3)),
         # Resolved with no reply 3 h in: high priority's 2 h first response was missed.
-        (EventKind.SLA_BREACHED, None, T0 + timedelta(hours=3)),
+        (SlaEventKind.SLA_BREACHED, None, T0 + timedelta(hours=3)),
         (EventKind.STATUS_CHANGED, "riya", T0 + timedelta(hours=4)),
     ]

@@ -8,9 +8,9 @@ from django.test import Client
 
 from hypercare.accounts.choices import Role
 from hypercare.accounts.models import User
+from hypercare.releases.choices import ReleaseEventKind
 from hypercare.releases.models import Release
 from hypercare.releases.services import create_release, plan_for_release, ship_release
-from hypercare.tickets.choices import EventKind
 from hypercare.tickets.models import Ticket
 from tests import factories
 
@@ -83,7 +83,7 @@ def test_clearing_the_release_without_javascript(
 
     assert response["Location"] == f"/desk/tickets/{low_ticket.pk}/"
     assert Ticket.objects.get(pk=low_ticket.pk).release is None
-    moves = low_ticket.events.filter(kind=EventKind.RELEASE_PLANNED)
+    moves = low_ticket.events.filter(kind=ReleaseEventKind.RELEASE_PLANNED)
     assert [(e.old_value, e.new_value) for e in moves] == [("", "2025.3"), ("2025.3", "")]
 
 

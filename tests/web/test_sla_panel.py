@@ -15,7 +15,8 @@ from django.utils.html import escape
 from hypercare.accounts.models import User
 from hypercare.lib import clock
 from hypercare.orgs.models import Institution
-from hypercare.sla.services import plan_for, sweep_sla
+from hypercare.sla.selectors import plan_for
+from hypercare.sla.services import sweep_sla
 from hypercare.tickets.choices import Status
 from hypercare.tickets.models import Ticket
 from hypercare.tickets.services.conversation import add_public_reply

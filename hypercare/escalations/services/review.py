@@ -70,7 +70,7 @@ def send_daily_digest(*, now: datetime | None = None) -> dict[str, int]:
         except IntegrityError:
             return {"digests": 0}
         if rows:
-            notices.digest(day, rows, escalation_managers())
+            notices.digest(day, rows, escalation_managers(at))
     return {"digests": int(bool(rows))}
 
 

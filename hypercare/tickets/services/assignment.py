@@ -1,17 +1,22 @@
 """Handing a ticket that enters a team's queue to one of its members.
 
 Called inside the intake, tier-change and team-change services, in their transaction,
-with the ticket row locked (or about to be created).
+with the ticket row locked (or about to be created). Round robin and least open work
+both pass over members who are off duty or out of office, and both are deterministic:
+members are taken in the order of their usernames.
 """
 
 from datetime import datetime
 
+from django.db.models import Count, Q, QuerySet
+
+from hypercare import access
 from hypercare.accounts.models import User
+from hypercare.accounts.selectors import support_staff
 from hypercare.orgs.choices import AutoAssignment
 from hypercare.orgs.models import Team
-from hypercare.orgs.selectors import desk_day
 from hypercare.tickets import events
-from hypercare.tickets.assignment import least_open_work, next_in_turn
+from hypercare.tickets.choices import OPEN_STATUSES
 from hypercare.tickets.models import Ticket, TicketEvent
 from hypercare.tickets.services import notices
 
@@ -59,13 +64,45 @@ def choose_member(team: Team, at: datetime) -> User | None:
         .select_related("last_auto_assigned")
         .get(pk=team.pk)
     )
-    day = desk_day(at)
     if locked.auto_assignment == AutoAssignment.ROUND_ROBIN:
-        chosen = next_in_turn(locked, day)
+        chosen = next_in_turn(locked, at)
         if chosen is not None:
             Team.objects.filter(pk=team.pk).update(last_auto_assigned=chosen)
         return chosen
-    return least_open_work(locked, day)
+    return least_open_work(locked, at)
+
+
+def available_members(team: Team, at: datetime) -> QuerySet[User]:
+    """The team's agents who take new tickets at ``at``, by username."""
+    return support_staff(*access.AGENT_ROLES, available_at=at).filter(teams=team)
+
+
+def next_in_turn(team: Team, at: datetime) -> User | None:
+    """Round robin: the first available member after the last one given a ticket.
+
+    The turn wraps round to the start; a member who was unavailable at their turn is
+    passed over, not owed a ticket later.
+    """
+    members = list(available_members(team, at))
+    if not members:
+        return None
+    last = team.last_auto_assigned
+    if last is not None:
+        for member in members:
+            if member.username > last.username:
+                return member
+    return members[0]
+
+
+def least_open_work(team: Team, at: datetime) -> User | None:
+    """The available member who owns the fewest open tickets (anywhere); ties by username."""
+    open_work = Count("assigned_tickets", filter=Q(assigned_tickets__status__in=OPEN_STATUSES))
+    return (
+        available_members(team, at)
+        .annotate(open_work=open_work)
+        .order_by("open_work", "username")
+        .first()
+    )
 
 
 def _set_owner(

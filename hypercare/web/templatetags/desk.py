@@ -8,9 +8,9 @@ from django.utils.safestring import SafeString
 from hypercare import access
 from hypercare.accounts.models import User
 from hypercare.orgs.choices import Tier
+from hypercare.tickets import event_kinds
 from hypercare.tickets.choices import Priority, Status
 from hypercare.tickets.models import TicketEvent
-from hypercare.web import timeline
 from hypercare.web.guards import is_portal_user
 
 register = template.Library()
@@ -38,7 +38,7 @@ def tier_label(value: int) -> str:
 
 @register.filter
 def describe_event(event: TicketEvent) -> str:
-    return timeline.describe(event)
+    return event_kinds.describe(event)
 
 
 @register.filter

@@ -9,7 +9,7 @@ from django.utils.safestring import SafeString
 from hypercare.lib import clock
 from hypercare.sla.choices import ClockState
 from hypercare.tickets.models import Ticket
-from hypercare.web import sla
+from hypercare.web.sla import panel as sla
 
 register = template.Library()
 

@@ -1,0 +1,51 @@
+"""The one way services check their input: every field's problem is collected, then all
+are refused together (``ValidationFailed``), so a form shows them by their fields at once."""
+
+from collections.abc import Iterable
+
+from hypercare.errors import ValidationFailed
+from hypercare.lib.text import body_problem, line_problem
+
+
+class FieldErrors:
+    """Collects what is wrong with each field; ``check`` refuses if anything is."""
+
+    def __init__(self) -> None:
+        self.errors: dict[str, str] = {}
+
+    def add(self, field: str, problem: str) -> None:
+        """Record a problem; the first one found for a field is the one shown."""
+        self.errors.setdefault(field, problem)
+
+    def line(self, field: str, value: str, max_length: int, *, required: bool = True) -> str:
+        """One line of text (a title, a name): stripped, no control character."""
+        cleaned = value.strip()
+        if problem := line_problem(cleaned):
+            self.add(field, problem)
+        self._length(field, cleaned, max_length, required=required)
+        return cleaned
+
+    def text(
+        self, field: str, value: str, max_length: int | None = None, *, required: bool = True
+    ) -> str:
+        """A text body: stripped; tabs and line breaks are the only control characters."""
+        cleaned = value.strip()
+        if problem := body_problem(cleaned):
+            self.add(field, problem)
+        self._length(field, cleaned, max_length, required=required)
+        return cleaned
+
+    def _length(self, field: str, cleaned: str, max_length: int | None, *, required: bool) -> None:
+        if required and not cleaned:
+            self.add(field, "must not be empty")
+        elif max_length is not None and len(cleaned) > max_length:
+            self.add(field, f"must be at most {max_length} characters")
+
+    def choice(self, field: str, value: str, choices: Iterable[str]) -> None:
+        options = [str(option) for option in choices]
+        if value not in options:
+            self.add(field, f"must be one of {', '.join(options)}")
+
+    def check(self) -> None:
+        if self.errors:
+            raise ValidationFailed(self.errors)

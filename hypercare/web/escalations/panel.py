@@ -1,0 +1,59 @@
+"""What the desk's ticket page shows of escalations, and the portal's escalation panel."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django import forms
+
+from hypercare.accounts.models import User
+from hypercare.escalations.choices import EscalationStep
+from hypercare.escalations.models import Escalation
+from hypercare.escalations.selectors import next_steps, open_escalation, ticket_escalations
+from hypercare.lib import clock
+from hypercare.tickets.models import Ticket
+from hypercare.web.escalations.views import STEPS
+
+
+@dataclass(frozen=True)
+class OfferedStep:
+    slug: str
+    title: str
+    form: forms.Form
+
+
+@dataclass
+class EscalationPanel:
+    """The ticket's escalations, with a fresh form for each step open to the viewer now."""
+
+    escalation: Escalation | None
+    past: list[Escalation]
+    now: datetime
+    steps: list[OfferedStep] = field(default_factory=list)
+
+    @property
+    def overdue(self) -> bool:
+        due = self.escalation.next_update_due_at if self.escalation else None
+        return due is not None and due <= self.now
+
+
+def escalation_panel(user: User, ticket: Ticket) -> EscalationPanel:
+    escalations = list(ticket_escalations(user, ticket))
+    current = next((escalation for escalation in escalations if escalation.is_open), None)
+    panel = EscalationPanel(
+        escalation=current,
+        past=[escalation for escalation in escalations if not escalation.is_open],
+        now=clock.now(),
+    )
+    for step in next_steps(user, ticket, current):
+        form = STEPS[step].form(ticket, current, None)
+        # Several forms share a page (and field names): their ids must not collide.
+        form.auto_id = f"escalation-{step}-%s"
+        panel.steps.append(OfferedStep(step, str(step.label), form))
+    return panel
+
+
+def portal_escalation(user: User, ticket: Ticket) -> dict[str, object]:
+    """The portal's panel: the open escalation, or whether the requester may ask for one."""
+    escalation = open_escalation(user, ticket)
+    can_request = EscalationStep.REQUEST in next_steps(user, ticket, escalation)
+    return {"escalation": escalation, "can_escalate": can_request}

@@ -1,0 +1,1 @@
+"""The desk organisation's pages: an agent's own availability."""

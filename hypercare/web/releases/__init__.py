@@ -1,0 +1,1 @@
+"""The releases' pages: planning a ticket's fix for a release, from the ticket page."""

@@ -1,0 +1,238 @@
+"""Forms of the workspace: a ticket's properties changed in place, the queue's filters,
+bulk changes and saved replies."""
+
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+
+from hypercare.accounts.models import User
+from hypercare.orgs.choices import ModuleCode, Tier
+from hypercare.orgs.models import Institution, Module, Team
+from hypercare.tickets.choices import Category, Priority, Status
+from hypercare.tickets.selectors import ASSIGNEE_ME, ASSIGNEE_NONE, DEFAULT_SORT, TicketFilters
+from hypercare.web.forms import LONG_TEXT, TEXT, ServiceErrors
+
+
+class StatusForm(ServiceErrors, forms.Form):
+    status = forms.ChoiceField(choices=Status.choices, label="New status")
+    reason = forms.CharField(required=False, widget=TEXT, label="Reason", max_length=2000)
+
+    def __init__(self, *args: Any, allowed: frozenset[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [  # type: ignore[attr-defined]
+            (value, label) for value, label in Status.choices if value in allowed
+        ]
+
+
+class PriorityForm(ServiceErrors, forms.Form):
+    priority = forms.ChoiceField(choices=Priority.choices, label="Priority")
+    reason = forms.CharField(
+        widget=TEXT, label="Reason", help_text="Kept on the timeline.", max_length=2000
+    )
+
+
+class CategoryForm(ServiceErrors, forms.Form):
+    category = forms.ChoiceField(choices=Category.choices, label="Category")
+    reason = forms.CharField(required=False, widget=TEXT, label="Reason", max_length=2000)
+
+
+class ModuleForm(ServiceErrors, forms.Form):
+    module = forms.ModelChoiceField(
+        queryset=Module.objects.none(), label="Module", empty_label=None
+    )
+    reason = forms.CharField(required=False, widget=TEXT, label="Reason", max_length=2000)
+
+    def __init__(self, *args: Any, modules: QuerySet[Module], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["module"].queryset = modules  # type: ignore[attr-defined]
+
+
+class AssigneeForm(ServiceErrors, forms.Form):
+    assignee = forms.ModelChoiceField(
+        queryset=User.objects.none(), label="Owner", required=False, empty_label="Nobody yet"
+    )
+    reason = forms.CharField(required=False, widget=TEXT, label="Reason", max_length=2000)
+
+    def __init__(self, *args: Any, agents: QuerySet[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = agents  # type: ignore[attr-defined]
+
+
+class TierForm(ServiceErrors, forms.Form):
+    """Up a tier with a hand-over note in three parts; down a tier with a note saying why."""
+
+    tier = forms.TypedChoiceField(choices=Tier.choices[1:], coerce=int, label="Tier")
+    team = forms.ModelChoiceField(
+        queryset=Team.objects.none(),
+        required=False,
+        label="Hand to team",
+        empty_label="The tier's usual team",
+    )
+    tried = forms.CharField(
+        required=False, widget=TEXT, label="Hand-over: what was tried", max_length=10_000
+    )
+    findings = forms.CharField(
+        required=False, widget=TEXT, label="Hand-over: what was found", max_length=10_000
+    )
+    needed = forms.CharField(
+        required=False,
+        widget=TEXT,
+        label="Hand-over: what is needed from the next tier",
+        max_length=10_000,
+    )
+    note = forms.CharField(
+        required=False,
+        widget=TEXT,
+        label="Moving down: why",
+        help_text="Needed only when the ticket goes down a tier.",
+        max_length=10_000,
+    )
+
+    def __init__(self, *args: Any, teams: QuerySet[Team], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = teams  # type: ignore[attr-defined]
+
+    def field_for(self, key: str) -> str | None:
+        name = key.removeprefix("handover.")
+        return name if name in self.fields else None
+
+
+class SavedReplyForm(ServiceErrors, forms.Form):
+    team = forms.ModelChoiceField(queryset=Team.objects.none(), empty_label=None)
+    title = forms.CharField(max_length=120)
+    body = forms.CharField(
+        widget=LONG_TEXT,
+        max_length=20_000,
+        help_text=(
+            "Placeholders: {{requester_name}}, {{reference}}, {{title}}, {{institution}}, "
+            "{{module}}, {{agent_name}}."
+        ),
+    )
+
+    def __init__(self, *args: Any, teams: QuerySet[Team], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = teams  # type: ignore[attr-defined]
+
+
+SORT_CHOICES = [
+    ("priority", "Priority"),
+    ("due", "Due soonest"),
+    ("-created_at", "Newest first"),
+    ("created_at", "Oldest first"),
+    ("-updated_at", "Recently updated"),
+    ("updated_at", "Longest untouched"),
+]
+
+
+# The SLA filter's choices; "due_1h" asks for a running clock due within the hour.
+SLA_CHOICES = [("breached", "Breached"), ("warned", "Warning"), ("due_1h", "Due within 1 h")]
+DUE_SOON_MINUTES = 60
+
+
+def _any(choices: list[tuple[Any, Any]], label: str = "Any") -> list[tuple[Any, Any]]:
+    return [("", label), *choices]
+
+
+class QueueFilterForm(forms.Form):
+    """The workspace's filters; they combine and live in the URL so a view can be shared."""
+
+    q = forms.CharField(required=False, label="Search", max_length=200)
+    institution = forms.ModelChoiceField(
+        queryset=Institution.objects.none(), required=False, empty_label="Any"
+    )
+    module = forms.ChoiceField(choices=_any(ModuleCode.choices), required=False)
+    category = forms.ChoiceField(choices=_any(Category.choices), required=False)
+    priority = forms.ChoiceField(choices=_any(Priority.choices), required=False)
+    status = forms.ChoiceField(choices=_any(Status.choices, "Any open"), required=False)
+    tier = forms.TypedChoiceField(
+        choices=_any(Tier.choices), coerce=int, empty_value=None, required=False
+    )
+    assignee = forms.ChoiceField(required=False, label="Owner")
+    sla = forms.ChoiceField(choices=_any(SLA_CHOICES), required=False, label="SLA")
+    sort = forms.ChoiceField(choices=SORT_CHOICES, required=False, initial=DEFAULT_SORT)
+
+    def __init__(
+        self,
+        *args: Any,
+        institutions: QuerySet[Institution],
+        agents: QuerySet[User],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["institution"].queryset = institutions  # type: ignore[attr-defined]
+        self.fields["assignee"].choices = [  # type: ignore[attr-defined]
+            ("", "Anyone"),
+            (ASSIGNEE_ME, "Me"),
+            (ASSIGNEE_NONE, "Nobody"),
+            *((str(agent.pk), agent.display_name) for agent in agents),
+        ]
+
+    def filters(self) -> TicketFilters:
+        """The valid filters; a malformed one is shown as an error and left out."""
+        data: dict[str, Any] = self.cleaned_data if self.is_bound else {}
+        assignee: str = data.get("assignee") or ""
+        institution: Institution | None = data.get("institution")
+        tier: int | None = data.get("tier")
+        sla: str = data.get("sla") or ""
+        return TicketFilters(
+            text=data.get("q") or "",
+            institution=institution.pk if institution else None,
+            module=_one(data.get("module")),
+            category=_one(data.get("category")),
+            priority=_one(data.get("priority")),
+            status=_one(data.get("status")),
+            tier=() if tier is None else (tier,),
+            assignee=int(assignee) if assignee.isdigit() else assignee or None,
+            sla="" if sla == "due_1h" else sla,
+            due_within=DUE_SOON_MINUTES if sla == "due_1h" else None,
+        )
+
+    def ordering(self) -> str:
+        value = self.cleaned_data.get("sort") if self.is_bound else None
+        return value or DEFAULT_SORT
+
+
+def _one(value: str | None) -> tuple[str, ...]:
+    return (value,) if value else ()
+
+
+class TicketIdsField(forms.Field):
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value: Any) -> list[int]:
+        values = value if isinstance(value, list | tuple) else [value] if value else []
+        if not all(str(item).isdigit() for item in values):
+            raise forms.ValidationError("Pick tickets from the list.")
+        return sorted({int(item) for item in values})
+
+    def validate(self, value: Any) -> None:
+        if not value:
+            raise forms.ValidationError("Tick at least one ticket first.")
+
+
+class BulkForm(forms.Form):
+    """One change for the tickets ticked in a queue; confirmed on a second page."""
+
+    ACTIONS = [("assign", "Assign to"), ("status", "Set status to")]
+
+    ticket = TicketIdsField(label="Tickets")
+    action = forms.ChoiceField(choices=ACTIONS)
+    assignee = forms.ModelChoiceField(
+        queryset=User.objects.none(), required=False, empty_label="Choose an owner"
+    )
+    status = forms.ChoiceField(choices=_any(Status.choices, "Choose a status"), required=False)
+    reason = forms.CharField(required=False, max_length=2000)
+    next = forms.CharField(required=False, max_length=2000)
+
+    def __init__(self, *args: Any, agents: QuerySet[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = agents  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any] | None:
+        data = super().clean() or {}
+        if data.get("action") == "assign" and data.get("assignee") is None:
+            self.add_error("assignee", "Choose who should own these tickets.")
+        if data.get("action") == "status" and not data.get("status"):
+            self.add_error("status", "Choose the status to set.")
+        return data

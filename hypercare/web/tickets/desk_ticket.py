@@ -1,0 +1,356 @@
+"""The workspace's ticket page: read everything, answer, and change the ticket in place.
+
+The page composes several domains: the ticket's properties and conversation here, the
+SLA panel (``web.sla``), the escalation panel (``web.escalations``) and the release plan
+(``web.releases``), whose own views answer with this page's panel helpers.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from hypercare.accounts.models import User
+from hypercare.accounts.selectors import support_agents
+from hypercare.errors import NotFound, ValidationFailed
+from hypercare.lib import clock
+from hypercare.orgs.selectors import teams, visible_modules
+from hypercare.releases.selectors import plannable_releases
+from hypercare.tickets.category_details import readable_answers
+from hypercare.tickets.choices import ALLOWED_TRANSITIONS, Category
+from hypercare.tickets.models import Ticket
+from hypercare.tickets.selectors import (
+    Ownership,
+    get_usable_saved_reply,
+    get_visible_ticket,
+    ownership_history,
+    previous_owner,
+    saved_reply_text,
+    ticket_attachments,
+    timeline,
+    usable_saved_replies,
+)
+from hypercare.tickets.services import workflow
+from hypercare.tickets.services.conversation import add_internal_note, add_public_reply
+from hypercare.web.errors import is_htmx
+from hypercare.web.escalations.panel import escalation_panel
+from hypercare.web.forms import show_service_errors
+from hypercare.web.guards import signed_in_user, workspace_view
+from hypercare.web.releases.forms import ReleaseForm
+from hypercare.web.sla.panel import sla_panel
+from hypercare.web.tickets.attachments import attach_files
+from hypercare.web.tickets.desk_forms import (
+    AssigneeForm,
+    CategoryForm,
+    ModuleForm,
+    PriorityForm,
+    StatusForm,
+    TierForm,
+)
+from hypercare.web.tickets.forms import (
+    CategoryQuestionsForm,
+    DeskFilesForm,
+    MessageForm,
+    initial_answers,
+)
+
+
+@dataclass
+class Panel:
+    """The forms of the ticket's side panel, one per property that can change in place."""
+
+    status: StatusForm
+    priority: PriorityForm
+    category: CategoryForm
+    details: CategoryQuestionsForm
+    module: ModuleForm
+    assignee: AssigneeForm
+    tier: TierForm
+    release: ReleaseForm
+    open: str = ""
+    previous_owner: Ownership | None = None
+
+
+def panel_for(
+    user: User, ticket: Ticket, *, data: Any = None, open: str = "", category: str = ""
+) -> Panel:
+    """Fresh forms showing the ticket as it is, or the one form ``open`` bound to ``data``."""
+
+    def bound(name: str) -> Any:
+        return data if open == name else None
+
+    chosen = category if category in Category.values else ticket.category
+    answers = ticket.category_details if chosen == ticket.category else {}
+    modules = visible_modules(user).filter(institution=ticket.institution_id, is_active=True)
+    return Panel(
+        status=StatusForm(bound("status"), allowed=ALLOWED_TRANSITIONS[ticket.status]),
+        priority=PriorityForm(bound("priority"), initial={"priority": ticket.priority}),
+        category=CategoryForm(bound("category"), initial={"category": chosen}),
+        details=CategoryQuestionsForm(
+            bound("category"),
+            category=chosen,
+            institution=ticket.institution,
+            viewer=user,
+            initial=initial_answers(chosen, answers),
+        ),
+        module=ModuleForm(bound("module"), modules=modules, initial={"module": ticket.module}),
+        assignee=AssigneeForm(
+            bound("assignee"), agents=support_agents(), initial={"assignee": ticket.assignee}
+        ),
+        tier=TierForm(bound("tier"), teams=teams(), initial={"tier": ticket.tier}),
+        release=ReleaseForm(
+            bound("release"), releases=plannable_releases(), initial={"release": ticket.release}
+        ),
+        open=open,
+        previous_owner=previous_owner(ownership_history(ticket)),
+    )
+
+
+def _context(user: User, ticket: Ticket, panel: Panel, **extra: Any) -> dict[str, Any]:
+    return {
+        "ticket": ticket,
+        "panel": panel,
+        "events": timeline(user, ticket),
+        "attachments": ticket_attachments(user, ticket),
+        "answers": readable_answers(ticket),
+        "saved_replies": usable_saved_replies(user),
+        "reply_form": MessageForm(prefix="reply"),
+        "note_form": MessageForm(prefix="note"),
+        "files_form": DeskFilesForm(prefix="files"),
+        "escalation": escalation_panel(user, ticket),
+        **extra,
+    }
+
+
+def page_response(
+    request: HttpRequest, user: User, ticket: Ticket, panel: Panel, status: int = 200, **extra: Any
+) -> HttpResponse:
+    """The whole ticket page; with ``status`` 422, a form on it shows what went wrong."""
+    context = _context(user, ticket, panel, sla=sla_panel(user, ticket, clock.now()), **extra)
+    return render(request, "web/tickets/desk_ticket.html", context, status=status)
+
+
+@workspace_view
+def ticket_page(request: HttpRequest, pk: int) -> HttpResponse:
+    user = signed_in_user(request)
+    ticket = get_visible_ticket(user, pk)
+    category = request.GET.get("category", "")
+    panel = panel_for(user, ticket, category=category, open="category" if category else "")
+    extra: dict[str, Any] = {}
+    saved_reply = request.GET.get("saved_reply", "")
+    if saved_reply.isdigit():
+        text = saved_reply_text(user, get_usable_saved_reply(user, int(saved_reply)), ticket)
+        extra["reply_form"] = MessageForm(prefix="reply", initial={"body": text})
+    return page_response(request, user, ticket, panel, **extra)
+
+
+@workspace_view
+def timeline_part(request: HttpRequest, pk: int) -> HttpResponse:
+    user = signed_in_user(request)
+    ticket = get_visible_ticket(user, pk)
+    context = _context(user, ticket, panel_for(user, ticket))
+    return render(request, "web/tickets/_desk_timeline.html", context)
+
+
+@workspace_view
+def category_questions(request: HttpRequest, pk: int) -> HttpResponse:
+    """The questions of the category being chosen, so they can be answered before saving."""
+    user = signed_in_user(request)
+    ticket = get_visible_ticket(user, pk)
+    category = request.GET.get("category", "")
+    if not is_htmx(request):
+        return redirect(f"{ticket_url(ticket)}?category={category}#change-category")
+    panel = panel_for(user, ticket, category=category)
+    return render(request, "web/tickets/_category_questions.html", {"panel": panel})
+
+
+@workspace_view
+def saved_reply(request: HttpRequest, pk: int, reply_pk: int) -> HttpResponse:
+    """A saved reply's text filled in for this ticket, for the composer to insert."""
+    user = signed_in_user(request)
+    ticket = get_visible_ticket(user, pk)
+    text = saved_reply_text(user, get_usable_saved_reply(user, reply_pk), ticket)
+    return HttpResponse(text, content_type="text/plain; charset=utf-8")
+
+
+def ticket_url(ticket: Ticket) -> str:
+    return reverse("web:desk-ticket", args=[ticket.pk])
+
+
+@workspace_view
+@require_POST
+def reply(request: HttpRequest, pk: int) -> HttpResponse:
+    return _message(request, pk, "reply")
+
+
+@workspace_view
+@require_POST
+def note(request: HttpRequest, pk: int) -> HttpResponse:
+    return _message(request, pk, "note")
+
+
+def _message(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    user = signed_in_user(request)
+    ticket = get_visible_ticket(user, pk)
+    form = MessageForm(request.POST, prefix=kind)
+    if form.is_valid():
+        body = form.cleaned_data["body"]
+        try:
+            if kind == "reply":
+                add_public_reply(ticket=ticket, actor=user, body=body)
+            else:
+                add_internal_note(ticket=ticket, actor=user, body=body)
+        except ValidationFailed as exc:
+            show_service_errors(exc, form)
+        else:
+            sent = "Reply sent to the requester." if kind == "reply" else "Internal note added."
+            messages.success(request, sent)
+            return redirect("web:desk-ticket", pk=ticket.pk)
+    extra = {f"{kind}_form": form, "composer": kind}
+    return page_response(request, user, ticket, panel_for(user, ticket), status=422, **extra)
+
+
+@workspace_view
+@require_POST
+def add_files(request: HttpRequest, pk: int) -> HttpResponse:
+    user = signed_in_user(request)
+    ticket = get_visible_ticket(user, pk)
+    form = DeskFilesForm(request.POST, request.FILES, prefix="files")
+    if form.is_valid():
+        internal = form.cleaned_data["internal"]
+        problems = attach_files(
+            ticket, user, form.cleaned_data["attachments"], is_internal=internal
+        )
+        if not problems:
+            messages.success(request, "Files added.")
+            return redirect("web:desk-ticket", pk=ticket.pk)
+        for problem in problems:
+            form.add_error("attachments", problem)
+    panel = panel_for(user, ticket)
+    return page_response(request, user, ticket, panel, status=422, files_form=form)
+
+
+Change = Callable[[User, Ticket, Panel], Ticket]
+
+
+def _change_status(user: User, ticket: Ticket, panel: Panel) -> Ticket:
+    data = panel.status.cleaned_data
+    return workflow.change_status(
+        ticket=ticket, actor=user, status=data["status"], reason=data["reason"]
+    )
+
+
+def _change_priority(user: User, ticket: Ticket, panel: Panel) -> Ticket:
+    data = panel.priority.cleaned_data
+    return workflow.change_priority(
+        ticket=ticket, actor=user, priority=data["priority"], reason=data["reason"]
+    )
+
+
+def _change_category(user: User, ticket: Ticket, panel: Panel) -> Ticket:
+    return workflow.change_category(
+        ticket=ticket,
+        actor=user,
+        category=panel.category.cleaned_data["category"],
+        category_details=panel.details.details(),
+        reason=panel.category.cleaned_data["reason"],
+    )
+
+
+def _change_module(user: User, ticket: Ticket, panel: Panel) -> Ticket:
+    data = panel.module.cleaned_data
+    return workflow.change_module(
+        ticket=ticket, actor=user, module=data["module"], reason=data["reason"]
+    )
+
+
+def _change_assignee(user: User, ticket: Ticket, panel: Panel) -> Ticket:
+    data = panel.assignee.cleaned_data
+    return workflow.assign_ticket(
+        ticket=ticket, actor=user, assignee=data["assignee"], reason=data["reason"]
+    )
+
+
+def _change_tier(user: User, ticket: Ticket, panel: Panel) -> Ticket:
+    data = panel.tier.cleaned_data
+    handover = workflow.HandOverNote(data["tried"], data["findings"], data["needed"])
+    return workflow.change_tier(
+        ticket=ticket,
+        actor=user,
+        tier=data["tier"],
+        handover=handover,
+        note=data["note"],
+        team=data["team"],
+    )
+
+
+CHANGES: dict[str, Change] = {
+    "status": _change_status,
+    "priority": _change_priority,
+    "category": _change_category,
+    "module": _change_module,
+    "assignee": _change_assignee,
+    "tier": _change_tier,
+}
+
+
+@workspace_view
+@require_POST
+def change(request: HttpRequest, pk: int, field: str) -> HttpResponse:
+    """Change one property. HTMX gets the refreshed panel; a plain form post the page."""
+    if field not in CHANGES:
+        raise NotFound("A ticket has no such property.")
+    user = signed_in_user(request)
+    ticket = get_visible_ticket(user, pk)
+    category = request.POST.get("category", "") if field == "category" else ""
+    panel = panel_for(user, ticket, data=request.POST, open=field, category=category)
+    bound_forms = [getattr(panel, field)] + ([panel.details] if field == "category" else [])
+    if all([form.is_valid() for form in bound_forms]):
+        try:
+            ticket = CHANGES[field](user, ticket, panel)
+        except ValidationFailed as exc:
+            show_service_errors(exc, *bound_forms)
+        else:
+            return changed_response(request, user, ticket)
+    return refused_response(request, user, ticket, panel)
+
+
+@workspace_view
+@require_POST
+def take(request: HttpRequest, pk: int) -> HttpResponse:
+    user = signed_in_user(request)
+    ticket = workflow.take_ticket(ticket=get_visible_ticket(user, pk), actor=user)
+    return changed_response(request, user, ticket)
+
+
+def changed_response(request: HttpRequest, user: User, ticket: Ticket) -> HttpResponse:
+    """After an in-place change: HTMX gets the fresh panel (and the page refreshes its
+    other parts on ``ticket-changed``); a plain form post goes back to the page."""
+    ticket = get_visible_ticket(user, ticket.pk)
+    if not is_htmx(request):
+        messages.success(request, "Ticket updated.")
+        return redirect("web:desk-ticket", pk=ticket.pk)
+    response = _panel_response(request, user, ticket, panel_for(user, ticket))
+    response["HX-Trigger"] = "ticket-changed"
+    return response
+
+
+def refused_response(
+    request: HttpRequest, user: User, ticket: Ticket, panel: Panel
+) -> HttpResponse:
+    """An in-place change that did not pass: the panel (or page) with the form's errors."""
+    if is_htmx(request):
+        return _panel_response(request, user, ticket, panel, status=422)
+    return page_response(request, user, ticket, panel, status=422)
+
+
+def _panel_response(
+    request: HttpRequest, user: User, ticket: Ticket, panel: Panel, status: int = 200
+) -> HttpResponse:
+    context = {"ticket": ticket, "panel": panel, "oob": True}
+    return render(request, "web/tickets/_properties.html", context, status=status)

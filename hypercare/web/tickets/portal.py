@@ -1,0 +1,256 @@
+"""The institution portal: report an issue, follow it, answer, confirm the fix."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from hypercare import access
+from hypercare.accounts.choices import INSTITUTION_ROLES
+from hypercare.accounts.models import User
+from hypercare.accounts.selectors import institution_people
+from hypercare.errors import ValidationFailed
+from hypercare.orgs.models import Institution, Module
+from hypercare.orgs.selectors import visible_modules
+from hypercare.tickets.choices import OPEN_STATUSES, Channel, Status
+from hypercare.tickets.models import Ticket
+from hypercare.tickets.selectors import (
+    TicketFilters,
+    get_visible_ticket,
+    ticket_attachments,
+    ticket_list,
+    timeline,
+)
+from hypercare.tickets.services.conversation import add_public_reply, can_still_reopen
+from hypercare.tickets.services.intake import open_ticket
+from hypercare.tickets.services.workflow import change_status
+from hypercare.web.escalations.panel import portal_escalation
+from hypercare.web.forms import show_service_errors
+from hypercare.web.guards import portal_view, signed_in_user
+from hypercare.web.pages import page_of
+from hypercare.web.tickets.attachments import attach_files
+from hypercare.web.tickets.forms import (
+    CategoryQuestionsForm,
+    FilesForm,
+    MessageForm,
+    ReportForm,
+    ReportStartForm,
+)
+
+SHOW = {
+    "open": ("Open", tuple(sorted(OPEN_STATUSES))),
+    "done": ("Resolved and closed", (Status.RESOLVED, Status.CLOSED)),
+    "all": ("All", ()),
+}
+
+
+def _institution(user: User) -> Institution:
+    """Portal users always belong to an institution; the portal guard makes sure of it."""
+    if user.institution is None:
+        raise ValueError("a portal user without an institution")
+    return user.institution
+
+
+@portal_view
+def my_tickets(request: HttpRequest) -> HttpResponse:
+    user = signed_in_user(request)
+    wide = access.sees_colleagues_tickets(user)
+    scope = "institution" if wide and request.GET.get("scope") == "institution" else "mine"
+    show = request.GET.get("show", "open")
+    if show not in SHOW:
+        show = "open"
+    query = request.GET.get("q", "").strip()[:200]
+    filters = TicketFilters(status=SHOW[show][1], text=query, requested_by_me=scope == "mine")
+    page = page_of(request, ticket_list(user, filters, "-updated_at"))
+    context = {
+        "page": page,
+        "scope": scope,
+        "wide": wide,
+        "show": show,
+        "shows": {key: label for key, (label, _) in SHOW.items()},
+        "query": query,
+        "institution": _institution(user),
+    }
+    return render(request, "web/tickets/my_tickets.html", context)
+
+
+def _modules(user: User) -> QuerySet[Module]:
+    return visible_modules(user).filter(institution=_institution(user), is_active=True)
+
+
+def _colleagues(user: User) -> QuerySet[User] | None:
+    if not access.can_report_for_colleagues(user):
+        return None
+    return institution_people(user, _institution(user).pk, *INSTITUTION_ROLES)
+
+
+@portal_view
+def report(request: HttpRequest) -> HttpResponse:
+    """Reporting is guided: first where and what kind of help, then that kind's questions."""
+    user = signed_in_user(request)
+    chosen = request.POST if request.method == "POST" else request.GET
+    start = ReportStartForm(
+        chosen if {"module", "category"} & set(chosen) else None, modules=_modules(user)
+    )
+    if not start.is_valid() or "change" in request.GET:
+        status = 422 if start.is_bound and start.errors and request.method == "POST" else 200
+        return render(request, "web/tickets/report_start.html", {"start": start}, status=status)
+    category = start.cleaned_data["category"]
+    posted = request.method == "POST"
+    form = ReportForm(
+        request.POST if posted else None,
+        request.FILES if posted else None,
+        colleagues=_colleagues(user),
+        initial={"requester": user},
+    )
+    details = CategoryQuestionsForm(
+        request.POST if posted else None,
+        category=category,
+        institution=_institution(user),
+        viewer=user,
+    )
+    if posted and all([form.is_valid(), details.is_valid()]):
+        try:
+            ticket = _open(user, start, form, details)
+        except ValidationFailed as exc:
+            show_service_errors(exc, form, details, start)
+        else:
+            problems = attach_files(ticket, user, form.cleaned_data["screenshots"])
+            _tell_reference(request, ticket, problems)
+            return redirect("web:portal-ticket", pk=ticket.pk)
+    context = {"start": start, "form": form, "details": details, "category": category}
+    return render(
+        request, "web/tickets/report_details.html", context, status=422 if posted else 200
+    )
+
+
+def _open(
+    user: User, start: ReportStartForm, form: ReportForm, details: CategoryQuestionsForm
+) -> Ticket:
+    data: dict[str, Any] = form.cleaned_data
+    return open_ticket(
+        actor=user,
+        institution=_institution(user),
+        requester=data.get("requester") or user,
+        module=start.cleaned_data["module"],
+        category=start.cleaned_data["category"],
+        title=data["title"],
+        description=data["description"],
+        action_attempted=data["action_attempted"],
+        error_seen=data["error_seen"],
+        affected_workflow=data["affected_workflow"],
+        operational_impact=data["operational_impact"],
+        urgency=data["urgency"],
+        impact=data["impact"],
+        channel=Channel.PORTAL,
+        category_details=details.details(),
+    )
+
+
+def _tell_reference(request: HttpRequest, ticket: Ticket, problems: list[str]) -> None:
+    messages.success(
+        request,
+        f"Thank you. Your issue is reported as {ticket.reference}. "
+        "Quote this reference whenever you contact support.",
+        extra_tags="reference",
+    )
+    for problem in problems:
+        messages.warning(request, f"A file could not be added: {problem}")
+
+
+def _ticket_page(
+    request: HttpRequest,
+    user: User,
+    ticket: Ticket,
+    *,
+    reply_form: MessageForm | None = None,
+    files_form: FilesForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    context = {
+        "ticket": ticket,
+        "events": timeline(user, ticket),
+        "attachments": ticket_attachments(user, ticket),
+        "reply_form": reply_form or MessageForm(prefix="reply"),
+        "files_form": files_form or FilesForm(prefix="files"),
+        "can_confirm": access.can_set_status(user, ticket, Status.CLOSED),
+        "can_reopen": can_still_reopen(ticket)
+        and access.can_set_status(user, ticket, Status.IN_PROGRESS),
+        "is_closed": ticket.status == Status.CLOSED,
+        **portal_escalation(user, ticket),
+    }
+    return render(request, "web/tickets/portal_ticket.html", context, status=status)
+
+
+@portal_view
+def ticket_page(request: HttpRequest, pk: int) -> HttpResponse:
+    user = signed_in_user(request)
+    return _ticket_page(request, user, get_visible_ticket(user, pk))
+
+
+@portal_view
+@require_POST
+def reply(request: HttpRequest, pk: int) -> HttpResponse:
+    user = signed_in_user(request)
+    ticket = get_visible_ticket(user, pk)
+    form = MessageForm(request.POST, prefix="reply")
+    if form.is_valid():
+        try:
+            add_public_reply(ticket=ticket, actor=user, body=form.cleaned_data["body"])
+        except ValidationFailed as exc:
+            show_service_errors(exc, form)
+        else:
+            messages.success(request, "Your reply was sent to the support team.")
+            return redirect("web:portal-ticket", pk=ticket.pk)
+    return _ticket_page(request, user, ticket, reply_form=form, status=422)
+
+
+@portal_view
+@require_POST
+def add_files(request: HttpRequest, pk: int) -> HttpResponse:
+    user = signed_in_user(request)
+    ticket = get_visible_ticket(user, pk)
+    form = FilesForm(request.POST, request.FILES, prefix="files")
+    if form.is_valid():
+        problems = attach_files(ticket, user, form.cleaned_data["attachments"])
+        if not problems:
+            messages.success(request, "Your files were added.")
+            return redirect("web:portal-ticket", pk=ticket.pk)
+        for problem in problems:
+            form.add_error("attachments", problem)
+    return _ticket_page(request, user, ticket, files_form=form, status=422)
+
+
+@portal_view
+@require_POST
+def confirm_fixed(request: HttpRequest, pk: int) -> HttpResponse:
+    user = signed_in_user(request)
+    ticket = get_visible_ticket(user, pk)
+    change_status(
+        ticket=ticket, actor=user, status=Status.CLOSED, reason="The requester confirmed the fix."
+    )
+    messages.success(request, f"Thank you for confirming. {ticket.reference} is now closed.")
+    return redirect("web:portal-ticket", pk=ticket.pk)
+
+
+@portal_view
+@require_POST
+def not_fixed(request: HttpRequest, pk: int) -> HttpResponse:
+    """Reopens the ticket; what is still wrong, when given, goes to the support team as a reply."""
+    user = signed_in_user(request)
+    ticket = get_visible_ticket(user, pk)
+    form = MessageForm(request.POST, prefix="reopen")
+    if form.is_valid():
+        add_public_reply(ticket=ticket, actor=user, body=form.cleaned_data["body"])
+    else:
+        change_status(
+            ticket=ticket,
+            actor=user,
+            status=Status.IN_PROGRESS,
+            reason="The requester says it is not fixed.",
+        )
+    messages.success(request, f"{ticket.reference} is open again; support will pick it up.")
+    return redirect("web:portal-ticket", pk=ticket.pk)
