@@ -37,3 +37,17 @@ def test_institution_users_cannot_open_admin(client: Client, requester: User) ->
     client.force_login(requester)
     response = client.get(reverse("admin:index"))
     assert response.status_code == 302
+
+
+def test_a_name_with_a_line_break_is_refused_in_the_admin(admin_client_for: Client) -> None:
+    institution = factories.institution("Northfield University", slug="northfield")
+    url = reverse("admin:orgs_institution_change", args=[institution.pk])
+    page = admin_client_for.get(url).context["adminform"].form
+    form = {key: value for key, value in page.initial.items() if value is not None}
+
+    response = admin_client_for.post(url, {**form, "name": "Northfield\r\nBcc: x@evil.example"})
+
+    assert response.status_code == 200
+    assert "must be one line, without control characters" in response.content.decode()
+    institution.refresh_from_db()
+    assert institution.name == "Northfield University"

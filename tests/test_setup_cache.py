@@ -1,7 +1,7 @@
 """The setup cache: kept rows are used until any change to the setup tables, however made."""
 
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from django.db import connection
@@ -22,8 +22,8 @@ from hypercare.setup_cache import (
     rebuilt,
     setup_revision,
 )
-from hypercare.sla.models import SlaPolicy
-from hypercare.sla.selectors import governing_policy
+from hypercare.sla.models import Calendar, ClosureDay, SlaPolicy
+from hypercare.sla.selectors import business_calendar, governing_policy
 from hypercare.tickets.choices import Category, Priority
 from hypercare.tickets.models import RoutingRule
 from hypercare.tickets.routing import route_for
@@ -185,3 +185,28 @@ def _trigger_count() -> int:
         else:
             cursor.execute("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")
         return sum("_setup" in name for (name,) in cursor.fetchall())
+
+
+def test_a_business_calendar_follows_a_closure_added_outside_the_services(db: None) -> None:
+    calendar = Calendar.objects.create(name="Office", time_zone="UTC")
+    monday = date(2025, 3, 3)
+    before = business_calendar(calendar, 2025, 2025)
+    assert monday not in before.closed_dates
+
+    ClosureDay.objects.create(calendar=calendar, date=monday, reason="Flood")
+
+    assert monday in business_calendar(calendar, 2025, 2025).closed_dates
+
+
+def test_every_app_tracks_its_own_setup_tables() -> None:
+    assert set(TRACKED) == {
+        "orgs_module",
+        "orgs_team",
+        "tickets_routingrule",
+        "sla_slapolicy",
+        "sla_slatarget",
+        "sla_calendar",
+        "sla_closureday",
+        "notifications_notificationtemplate",
+    }
+    assert TRACKED["orgs_team"] == ("name", "slug", "tier", "lead_id", "auto_assignment")

@@ -17,12 +17,16 @@ from hypercare.accounts.models import ApiToken, RoleGrant, SignInFailure, User
 from hypercare.accounts.selectors import sign_in_locked
 from hypercare.errors import NotAllowed, NotFound, ValidationFailed
 from hypercare.lib import clock
+from hypercare.lib.validation import FieldErrors
 from hypercare.orgs.models import Institution
 
 TOKEN_PREFIX = "hc_"  # noqa: S105 (a public marker, not a secret)
 # Updating last_used_at on every call would turn each API read into a write.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 USERNAME_MAX_LENGTH = 150
+TOKEN_NAME_MAX_LENGTH = 100
+# The longest a person's names and ERP role may be: the columns' own limits.
+NAME_LIMITS = {"first_name": 150, "last_name": 150, "erp_role": 120}
 
 
 def create_user(
@@ -42,27 +46,24 @@ def create_user(
     person to everyone reading a ticket. Without a password (``None``) the account cannot
     sign in with one: an integration's service account that uses API tokens only.
     """
-    _check_username(username)
-    _check_email(email)
+    errors = FieldErrors()
+    _check_username(errors, username)
+    _check_email(errors, email)
+    given = {"first_name": first_name, "last_name": last_name, "erp_role": erp_role}
+    names = {
+        field: errors.line(field, value, NAME_LIMITS[field], required=False)
+        for field, value in given.items()
+    }
     wanted = set(roles)
-    unknown = wanted - set(Role.values)
-    if unknown:
-        raise ValidationFailed({"roles": f"unknown roles: {', '.join(sorted(unknown))}"})
-    if not wanted:
-        raise ValidationFailed({"roles": "a person needs at least one role"})
-    if wanted & INSTITUTION_ROLES and institution is None:
-        raise ValidationFailed({"institution": "institution roles need an institution"})
-    if wanted & SUPPORT_ROLES and institution is not None:
-        raise ValidationFailed({"roles": "support roles belong to the desk, not an institution"})
+    _check_roles(errors, wanted, institution)
+    errors.check()
     with transaction.atomic(durable=True):
         user = User.objects.create_user(
             username=username,
             email=email,
             password=password,
-            first_name=first_name,
-            last_name=last_name,
             institution=institution,
-            erp_role=erp_role,
+            **names,
             is_staff=Role.ADMIN in wanted,
             is_superuser=Role.ADMIN in wanted,
         )
@@ -70,29 +71,40 @@ def create_user(
     return user
 
 
-def _check_username(username: str) -> None:
+def _check_username(errors: FieldErrors, username: str) -> None:
     if not username:
-        raise ValidationFailed({"username": "must not be empty"})
+        errors.add("username", "must not be empty")
+        return
     try:
         User.username_validator(username)
     except ValidationError:
-        raise ValidationFailed(
-            {"username": "may hold only letters, digits and the characters @ . + - _"}
-        ) from None
+        errors.add("username", "may hold only letters, digits and the characters @ . + - _")
     if len(username) > USERNAME_MAX_LENGTH:
-        raise ValidationFailed({"username": f"must be at most {USERNAME_MAX_LENGTH} characters"})
-    if User.objects.filter(username__iexact=username).exists():
-        raise ValidationFailed({"username": "is already taken"})
+        errors.add("username", f"must be at most {USERNAME_MAX_LENGTH} characters")
+    elif User.objects.filter(username__iexact=username).exists():
+        errors.add("username", "is already taken")
 
 
-def _check_email(email: str) -> None:
+def _check_email(errors: FieldErrors, email: str) -> None:
     """An address is optional, but one that is given must be well-formed."""
     if not email:
         return
     try:
         validate_email(email)
     except ValidationError:
-        raise ValidationFailed({"email": "is not a valid email address"}) from None
+        errors.add("email", "is not a valid email address")
+
+
+def _check_roles(errors: FieldErrors, wanted: set[str], institution: Institution | None) -> None:
+    unknown = wanted - set(Role.values)
+    if unknown:
+        errors.add("roles", f"unknown roles: {', '.join(sorted(unknown))}")
+    if not wanted:
+        errors.add("roles", "a person needs at least one role")
+    if wanted & INSTITUTION_ROLES and institution is None:
+        errors.add("institution", "institution roles need an institution")
+    if wanted & SUPPORT_ROLES and institution is not None:
+        errors.add("roles", "support roles belong to the desk, not an institution")
 
 
 def _digest(secret: str) -> str:
@@ -101,13 +113,14 @@ def _digest(secret: str) -> str:
 
 def issue_token(*, user: User, name: str) -> tuple[ApiToken, str]:
     """A new token for ``user``; the plain text is returned once and never stored."""
-    if not name.strip():
-        raise ValidationFailed({"name": "must not be empty"})
+    errors = FieldErrors()
+    clean_name = errors.line("name", name, TOKEN_NAME_MAX_LENGTH)
+    errors.check()
     prefix = secrets.token_hex(6)
     plain = f"{TOKEN_PREFIX}{prefix}_{secrets.token_urlsafe(32)}"
     with transaction.atomic(durable=True):
         token = ApiToken.objects.create(
-            user=user, name=name.strip()[:100], prefix=prefix, digest=_digest(plain)
+            user=user, name=clean_name, prefix=prefix, digest=_digest(plain)
         )
     return token, plain
 

@@ -22,6 +22,7 @@ from hypercare.orgs.models import Institution, Integration, Module, Team
 from hypercare.tickets.choices import Category, Channel, Priority, Status, priority_for
 from hypercare.tickets.models import Ticket
 from hypercare.tickets.services import conversation, intake, workflow
+from hypercare.tickets.services.handover import HandOverNote
 
 HORIZON_DAYS = 60
 # How many of each kind an ERP desk sees in hypercare: mostly questions and access.
@@ -324,7 +325,7 @@ class _Story:
             if tier == Tier.TECHNICAL
             else texts.HANDOVER_TRIED_AT_SERVICE_DESK
         )
-        handover = workflow.HandOverNote(
+        handover = HandOverNote(
             tried=self.pick(tried, team=team.name),
             findings=self.pick(lines, team=team.name),
             needed=self.pick(texts.HANDOVER_NEEDED, team=team.name),

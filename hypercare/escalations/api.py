@@ -8,7 +8,11 @@ from hypercare.accounts.models import User
 from hypercare.api.common import DbId, Page, PageQuery, actor, paginate, refuse_unknown_query
 from hypercare.errors import ValidationFailed
 from hypercare.escalations import selectors
-from hypercare.escalations.choices import OPEN_ESCALATION_STATUSES, EscalationStatus
+from hypercare.escalations.choices import (
+    OPEN_ESCALATION_STATUSES,
+    EscalationStatus,
+    EscalationStep,
+)
 from hypercare.escalations.models import Escalation
 from hypercare.escalations.schemas import (
     ActionPlanIn,
@@ -17,6 +21,7 @@ from hypercare.escalations.schemas import (
     EscalationOut,
     EscalationQuery,
     EscalationRequestIn,
+    EscalationStepOut,
     LevelIn,
     ManagerIn,
     UpdateIn,
@@ -73,6 +78,15 @@ def get_escalation(request: HttpRequest, escalation_id: DbId) -> Escalation:
 def list_ticket_escalations(request: HttpRequest, ticket_ref: str) -> list[Escalation]:
     ticket = _ticket(request, ticket_ref)
     return list(selectors.ticket_escalations(actor(request), ticket))
+
+
+@router.get("/tickets/{ticket_ref}/escalation-steps", response=list[EscalationStepOut])
+def list_next_steps(request: HttpRequest, ticket_ref: str) -> list[EscalationStep]:
+    """The escalation steps the caller may take on the ticket now, in the process's order:
+    the same ones the desk offers."""
+    user = actor(request)
+    ticket = _ticket(request, ticket_ref)
+    return selectors.next_steps(user, ticket, selectors.open_escalation(user, ticket))
 
 
 @router.post("/tickets/{ticket_ref}/escalations", response={201: EscalationOut})

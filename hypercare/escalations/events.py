@@ -17,13 +17,10 @@ from hypercare.escalations.choices import (
     Workaround,
 )
 from hypercare.escalations.models import Escalation
+from hypercare.lib.clock import utc_text
 from hypercare.tickets.event_kinds import Sentence, label_of
 from hypercare.tickets.events import append
 from hypercare.tickets.models import TicketEvent
-
-
-def utc(at: datetime) -> str:
-    return f"{at:%Y-%m-%d %H:%M} UTC"
 
 
 def _checklist(escalation: Escalation) -> str:
@@ -104,7 +101,7 @@ def record_communication_plan(escalation: Escalation, actor: User, at: datetime)
         at,
         is_internal=False,
         body=communication_plan_text(escalation),
-        reason=f"Next update due {utc(due)}." if due else "",
+        reason=f"Next update due {utc_text(due)}." if due else "",
     )
 
 
@@ -117,7 +114,7 @@ def record_update(escalation: Escalation, actor: User, at: datetime, body: str) 
         at,
         is_internal=False,
         body=body,
-        reason=f"Next update due {utc(due)}." if due else "",
+        reason=f"Next update due {utc_text(due)}." if due else "",
     )
 
 
@@ -129,7 +126,7 @@ def record_update_missed(escalation: Escalation, at: datetime, due_at: datetime)
         at,
         is_internal=True,
         new_value=due_at.isoformat(),
-        reason=f"The update due {utc(due_at)} was not posted.",
+        reason=f"The update due {utc_text(due_at)} was not posted.",
     )
 
 
@@ -151,8 +148,9 @@ def record_level_raised(
 def record_de_escalated(escalation: Escalation, actor: User, at: datetime) -> TicketEvent:
     agreed_at = escalation.agreed_at
     channel = AgreementChannel(escalation.agreement_channel).label.lower()
+    when = utc_text(agreed_at) if agreed_at else "—"
     body = (
-        f"{escalation.agreed_by} agreed to de-escalate on {utc(agreed_at) if agreed_at else '—'}, "
+        f"{escalation.agreed_by} agreed to de-escalate on {when}, "
         f"by {channel}. The action plan is accepted and the root-cause analysis is on track."
     )
     return append(

@@ -10,9 +10,9 @@ from hypercare.accounts.choices import Role
 from hypercare.accounts.models import User
 from hypercare.accounts.selectors import support_staff
 from hypercare.escalations.choices import EscalationLevel
-from hypercare.escalations.events import utc
 from hypercare.escalations.models import Escalation
 from hypercare.escalations.selectors import escalation_managers
+from hypercare.lib.clock import utc_text
 from hypercare.notifications.choices import NotificationEvent
 from hypercare.notifications.services import notify
 from hypercare.tickets.models import TicketEvent
@@ -37,7 +37,7 @@ def _context(escalation: Escalation, **extra: object) -> dict[str, object]:
     return {
         "escalation": escalation,
         "manager": escalation.manager.display_name if escalation.manager else "",
-        "next_update_due": utc(due) if due else "",
+        "next_update_due": utc_text(due) if due else "",
         **extra,
     }
 

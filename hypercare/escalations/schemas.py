@@ -14,6 +14,7 @@ from hypercare.escalations.choices import (
     EscalationLevel,
     EscalationReason,
     EscalationStatus,
+    EscalationStep,
     Workaround,
 )
 from hypercare.escalations.models import Escalation
@@ -152,3 +153,18 @@ class EscalationOut(Schema):
     @staticmethod
     def resolve_de_escalation(escalation: Escalation) -> Escalation | None:
         return escalation if escalation.de_escalated_at is not None else None
+
+
+class EscalationStepOut(Schema):
+    """A step of the escalation process the caller may take on the ticket now."""
+
+    step: EscalationStep
+    title: str
+
+    @staticmethod
+    def resolve_step(step: EscalationStep) -> str:
+        return step.value
+
+    @staticmethod
+    def resolve_title(step: EscalationStep) -> str:
+        return str(step.label)

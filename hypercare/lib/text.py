@@ -9,6 +9,7 @@ from C0. NUL is refused everywhere: PostgreSQL cannot store it in text.
 import re
 from typing import Annotated
 
+from django.core.exceptions import ValidationError
 from pydantic import AfterValidator, Field, StringConstraints
 from pydantic_core import PydanticCustomError
 
@@ -29,6 +30,21 @@ def line_problem(value: str) -> str | None:
 def body_problem(value: str) -> str | None:
     """What is wrong with ``value`` as a text body, or None."""
     return BODY_PROBLEM if BODY_CONTROLS.search(value) else None
+
+
+def validate_single_line(value: str) -> None:
+    """The rule as a model field validator, for what the admin's forms save."""
+    if problem := line_problem(value):
+        raise ValidationError(problem, code="control_characters")
+
+
+def one_line(value: str) -> str:
+    """``value`` as one line: control characters and runs of spaces become one space.
+
+    For text the desk writes itself into a header (a mail subject rendered from a
+    template), where refusing is not an option.
+    """
+    return " ".join(LINE_CONTROLS.sub(" ", value).split())
 
 
 def _checked_line(value: str) -> str:

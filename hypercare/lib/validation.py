@@ -1,10 +1,13 @@
 """The one way services check their input: every field's problem is collected, then all
 are refused together (``ValidationFailed``), so a form shows them by their fields at once."""
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import TypeVar
 
 from hypercare.errors import ValidationFailed
 from hypercare.lib.text import body_problem, line_problem
+
+T = TypeVar("T")
 
 
 class FieldErrors:
@@ -45,6 +48,15 @@ class FieldErrors:
         options = [str(option) for option in choices]
         if value not in options:
             self.add(field, f"must be one of {', '.join(options)}")
+
+    def collect(self, check: Callable[[], T]) -> T | None:
+        """Run a check that refuses with ``ValidationFailed``; its problems join these."""
+        try:
+            return check()
+        except ValidationFailed as exc:
+            for field, problem in exc.errors.items():
+                self.add(field, problem)
+            return None
 
     def check(self) -> None:
         if self.errors:

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.template import Template, TemplateSyntaxError
 
+from hypercare.lib.text import validate_single_line
 from hypercare.notifications.choices import DeliveryStatus, NotificationEvent
 
 
@@ -13,7 +14,7 @@ class NotificationTemplate(models.Model):
     """Subject and body (Django template syntax) for one event, editable by admins."""
 
     event = models.CharField(max_length=30, choices=NotificationEvent.choices, unique=True)
-    subject = models.CharField(max_length=200)
+    subject = models.CharField(max_length=200, validators=[validate_single_line])
     body = models.TextField()
     updated_at = models.DateTimeField(auto_now=True)
 

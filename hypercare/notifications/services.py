@@ -15,6 +15,7 @@ from django.template import Context, Template
 from hypercare.accounts.models import User
 from hypercare.errors import ValidationFailed
 from hypercare.lib import clock
+from hypercare.lib.text import one_line
 from hypercare.notifications.choices import NotificationEvent
 from hypercare.notifications.models import (
     NotificationPreference,
@@ -97,7 +98,7 @@ def notify_many(*, event: str, notices: Sequence[Notice]) -> None:
                 ticket=notice.ticket,
                 recipient=person,
                 to_email=person.email,
-                subject=subject.render(values).replace("\n", " ").strip()[:250],
+                subject=one_line(subject.render(values))[:250],
                 body=body.render(values),
                 dedupe_key=key,
                 next_attempt_at=at,

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from hypercare.lib.text import validate_single_line
 from hypercare.orgs.choices import AutoAssignment, IntegrationKind, ModuleCode, Phase, Tier
 
 
@@ -17,7 +18,7 @@ def validate_time_zone(value: str) -> None:
 class Institution(models.Model):
     """A university or school that has gone live on the ERP. The unit of data isolation."""
 
-    name = models.CharField(max_length=200, unique=True)
+    name = models.CharField(max_length=200, unique=True, validators=[validate_single_line])
     slug = models.SlugField(max_length=60, unique=True)
     time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
     go_live_date = models.DateField(null=True, blank=True)
@@ -36,7 +37,7 @@ class Module(models.Model):
 
     institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="modules")
     code = models.CharField(max_length=30, choices=ModuleCode.choices)
-    name = models.CharField(max_length=100)
+    name = models.CharField(max_length=100, validators=[validate_single_line])
     is_active = models.BooleanField(default=True)
     owners = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="owned_modules"
@@ -59,7 +60,7 @@ class Integration(models.Model):
         Institution, on_delete=models.CASCADE, related_name="integrations"
     )
     kind = models.CharField(max_length=20, choices=IntegrationKind.choices)
-    name = models.CharField(max_length=120)
+    name = models.CharField(max_length=120, validators=[validate_single_line])
     provider = models.CharField(max_length=120, blank=True)
     is_active = models.BooleanField(default=True)
 
@@ -77,7 +78,7 @@ class IntegrationContact(models.Model):
     """Who to call about an integration: an institution user or someone at the provider."""
 
     integration = models.ForeignKey(Integration, on_delete=models.CASCADE, related_name="contacts")
-    name = models.CharField(max_length=120)
+    name = models.CharField(max_length=120, validators=[validate_single_line])
     email = models.EmailField(blank=True)
     phone = models.CharField(max_length=40, blank=True)
     organisation = models.CharField(max_length=120, blank=True)
@@ -95,7 +96,7 @@ class IntegrationContact(models.Model):
 class Team(models.Model):
     """A support team working at one tier (the service desk, the finance consultants, ...)."""
 
-    name = models.CharField(max_length=100, unique=True)
+    name = models.CharField(max_length=100, unique=True, validators=[validate_single_line])
     slug = models.SlugField(max_length=60, unique=True)
     tier = models.PositiveSmallIntegerField(choices=Tier.choices, default=Tier.SERVICE_DESK)
     lead = models.ForeignKey(

@@ -8,8 +8,9 @@ from django.db import transaction
 
 from hypercare import access
 from hypercare.accounts.models import User
-from hypercare.errors import NotAllowed, ValidationFailed
+from hypercare.errors import NotAllowed
 from hypercare.lib import clock
+from hypercare.lib.validation import FieldErrors
 from hypercare.orgs.choices import ModuleCode, Phase
 from hypercare.orgs.models import AgentAvailability, Institution, validate_time_zone
 from hypercare.orgs.selectors import desk_day
@@ -26,15 +27,25 @@ def create_institution(
     go_live_date: dt.date | None = None,
     phase: str = Phase.HYPERCARE,
 ) -> Institution:
-    """A new institution with every standard ERP module seeded (renamable afterwards)."""
-    clean_name = _check_name(name)
-    _check_slug(slug)
+    """A new institution with every standard ERP module seeded (renamable afterwards).
+
+    Names and slugs are unique: names whatever their case, slugs (in addresses) as
+    lower-case letters, digits and hyphens.
+    """
+    errors = FieldErrors()
+    clean_name = errors.line("name", name, NAME_MAX_LENGTH)
+    if clean_name and Institution.objects.filter(name__iexact=clean_name).exists():
+        errors.add("name", "is already taken")
+    if not SLUG_PATTERN.fullmatch(slug):
+        errors.add("slug", "must be lower-case letters, digits and hyphens, at most 60 characters")
+    elif Institution.objects.filter(slug=slug).exists():
+        errors.add("slug", "is already taken")
     try:
         validate_time_zone(time_zone)
     except ValidationError:
-        raise ValidationFailed({"time_zone": f"{time_zone!r} is not a known time zone"}) from None
-    if phase not in Phase.values:
-        raise ValidationFailed({"phase": f"must be one of {', '.join(Phase.values)}"})
+        errors.add("time_zone", f"{time_zone!r} is not a known time zone")
+    errors.choice("phase", phase, Phase.values)
+    errors.check()
     with transaction.atomic(durable=True):
         institution = Institution.objects.create(
             name=clean_name, slug=slug, time_zone=time_zone, go_live_date=go_live_date, phase=phase
@@ -44,27 +55,6 @@ def create_institution(
             for code, label in ModuleCode.choices
         )
     return institution
-
-
-def _check_name(name: str) -> str:
-    cleaned = name.strip()
-    if not cleaned:
-        raise ValidationFailed({"name": "must not be empty"})
-    if len(cleaned) > NAME_MAX_LENGTH:
-        raise ValidationFailed({"name": f"must be at most {NAME_MAX_LENGTH} characters"})
-    if Institution.objects.filter(name__iexact=cleaned).exists():
-        raise ValidationFailed({"name": "is already taken"})
-    return cleaned
-
-
-def _check_slug(slug: str) -> None:
-    """Slugs appear in addresses, so they are lower-case letters, digits and hyphens."""
-    if not SLUG_PATTERN.fullmatch(slug):
-        raise ValidationFailed(
-            {"slug": "must be lower-case letters, digits and hyphens, at most 60 characters"}
-        )
-    if Institution.objects.filter(slug=slug).exists():
-        raise ValidationFailed({"slug": "is already taken"})
 
 
 def set_availability(
@@ -78,8 +68,10 @@ def set_availability(
     if not access.can_set_availability(actor, agent):
         raise NotAllowed("Only the agent, their team lead or a desk manager can do this.")
     at = clock.now()
+    errors = FieldErrors()
     if out_of_office_until is not None and out_of_office_until < desk_day(at):
-        raise ValidationFailed({"out_of_office_until": "must be today or later"})
+        errors.add("out_of_office_until", "must be today or later")
+    errors.check()
     with transaction.atomic(durable=True):
         availability, _ = AgentAvailability.objects.update_or_create(
             agent=agent,

@@ -15,13 +15,14 @@ from hypercare import access
 from hypercare.accounts.models import User
 from hypercare.errors import InvalidTransition, ValidationFailed
 from hypercare.lib import clock
+from hypercare.lib.validation import FieldErrors
 from hypercare.notifications.choices import NotificationEvent
 from hypercare.notifications.services import Notice, notify_many
 from hypercare.releases import events
 from hypercare.releases.models import VERSION_MAX, Release
 from hypercare.sla.services import replan_ticket
 from hypercare.tickets.models import Ticket
-from hypercare.tickets.services.common import check_text, lock, require
+from hypercare.tickets.services.common import lock, require
 
 NOTES_MAX = 50_000
 MANAGE_REFUSED = "Only support managers and system admins create and ship releases."
@@ -34,12 +35,13 @@ def create_release(
 ) -> Release:
     """A new release, not shipped yet. Versions are unique whatever their case."""
     require(access.can_manage_releases(actor), MANAGE_REFUSED)
+    errors = FieldErrors()
     release = Release(
-        version=check_text("version", version, max_length=VERSION_MAX),
+        version=errors.line("version", version, VERSION_MAX),
         planned_date=planned_date,
-        notes=notes.strip(),
+        notes=errors.text("notes", notes, NOTES_MAX, required=False),
     )
-    _check(release)
+    _check(release, errors)
     try:
         with transaction.atomic(durable=True):
             release.save()
@@ -49,20 +51,17 @@ def create_release(
     return release
 
 
-def _check(release: Release) -> None:
+def _check(release: Release, errors: FieldErrors) -> None:
     """The model's own rules (the admin runs the same), then the case-blind uniqueness."""
-    errors: dict[str, str] = {}
     try:
         release.full_clean(validate_unique=False)
     except ValidationError as exc:
-        errors = {name: " ".join(problems) for name, problems in exc.message_dict.items()}
-    if len(release.notes) > NOTES_MAX:
-        errors["notes"] = f"must be at most {NOTES_MAX} characters"
+        for name, problems in exc.message_dict.items():
+            errors.add(name, " ".join(problems))
     taken = Release.objects.filter(version__iexact=release.version)
-    if "version" not in errors and taken.exists():
-        errors["version"] = VERSION_TAKEN
-    if errors:
-        raise ValidationFailed(errors)
+    if "version" not in errors.errors and taken.exists():
+        errors.add("version", VERSION_TAKEN)
+    errors.check()
 
 
 def plan_for_release(*, ticket: Ticket, actor: User, release: Release | None) -> Ticket:

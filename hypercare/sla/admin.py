@@ -1,30 +1,94 @@
 """SLA policies with their targets, and business calendars with their closure days.
 
-Saving either re-plans the open tickets it governs once the change has committed, each
-ticket in its own transaction (``hypercare.sla.services``), as the services in
-``hypercare.sla.policies`` do; validation is the models' own, which the services run too.
+The pages validate as the models do, then save through the services in
+``hypercare.sla.policies``, the one write path for SLA configuration: a change re-plans
+the open tickets it governs, whether made here or through the services.
 """
 
-from collections.abc import Iterable
-from functools import partial
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
 from django.contrib import admin
-from django.db import transaction
 from django.db.models import QuerySet
 from django.forms import BaseInlineFormSet, ModelForm
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.utils.decorators import method_decorator
+from django.views.decorators.csrf import csrf_protect
 
+from hypercare.accounts.models import User
 from hypercare.errors import ValidationFailed
 from hypercare.sla.clocks import Target
 from hypercare.sla.models import Calendar, ClosureDay, SlaPolicy, SlaTarget
-from hypercare.sla.policies import check_business_hours_calendar, mark_calendar_changed
-from hypercare.sla.services import (
-    replan_calendar_tickets,
-    replan_open_tickets,
-    replan_policy_tickets,
+from hypercare.sla.policies import (
+    CalendarSettings,
+    PolicySettings,
+    check_business_hours_calendar,
+    create_calendar,
+    create_policy,
+    delete_policy,
+    update_calendar,
+    update_policy,
 )
+
+
+def _kept_rows(formsets: Any) -> list[dict[str, Any]]:
+    """The inline rows the page keeps: filled in and not marked for deletion."""
+    return [
+        inline.cleaned_data
+        for formset in formsets
+        for inline in formset.forms
+        if inline.cleaned_data and not inline.cleaned_data.get("DELETE")
+    ]
+
+
+def _actor(request: HttpRequest) -> User:
+    if not isinstance(request.user, User):
+        raise TypeError("the admin is for signed-in people")
+    return request.user
+
+
+M = TypeVar("M", Calendar, SlaPolicy)
+
+
+class SavedByServiceAdmin(admin.ModelAdmin[M]):
+    """An admin page whose writes are one service call each.
+
+    The services run their own durable transaction, so the page's changes are not
+    wrapped in the admin's; the form, its inlines and the service all validate the same
+    way (the models' own rules), so a page that validated saves.
+    """
+
+    def save_model(self, request: HttpRequest, obj: M, form: ModelForm[M], change: bool) -> None:
+        """Saved with its inline rows by ``save_related``, in one service call."""
+
+    def construct_change_message(
+        self, request: HttpRequest, form: forms.Form, formsets: Any, add: bool = False
+    ) -> list[dict[str, dict[str, list[str]]]]:
+        """What changed on the page's own form; its rows were saved by the service."""
+        return super().construct_change_message(request, form, [], add)
+
+    # Django runs a page's POST in one transaction of its own; the services' durable
+    # transactions must be the outermost, so these pages run without it. The private
+    # views are Django's own pages, unchanged otherwise.
+    @method_decorator(csrf_protect)
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        view = self._changeform_view  # type: ignore[attr-defined]
+        response: HttpResponse = view(request, object_id, form_url, extra_context)
+        return response
+
+    @method_decorator(csrf_protect)
+    def delete_view(
+        self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        view = self._delete_view  # type: ignore[attr-defined]
+        response: HttpResponse = view(request, object_id, extra_context)
+        return response
 
 
 class ClosureDayInline(admin.TabularInline[ClosureDay, Calendar]):
@@ -33,7 +97,7 @@ class ClosureDayInline(admin.TabularInline[ClosureDay, Calendar]):
 
 
 @admin.register(Calendar)
-class CalendarAdmin(admin.ModelAdmin[Calendar]):
+class CalendarAdmin(SavedByServiceAdmin[Calendar]):
     list_display = ("name", "time_zone", "holiday_country", "holiday_subdivision", "updated_at")
     search_fields = ("name",)
     readonly_fields = ("updated_at",)
@@ -42,31 +106,44 @@ class CalendarAdmin(admin.ModelAdmin[Calendar]):
     def save_related(
         self, request: HttpRequest, form: ModelForm[Calendar], formsets: Any, change: bool
     ) -> None:
-        super().save_related(request, form, formsets, change)
-        calendar = form.instance
-        mark_calendar_changed(calendar)
-        transaction.on_commit(partial(replan_calendar_tickets, calendar))
+        data = form.cleaned_data
+        settings = CalendarSettings(
+            name=data["name"],
+            time_zone=data["time_zone"],
+            working_hours=data["working_hours"],
+            holiday_country=data["holiday_country"],
+            holiday_subdivision=data["holiday_subdivision"],
+            closures={row["date"]: row["reason"] for row in _kept_rows(formsets)},
+        )
+        actor = _actor(request)
+        if change:
+            update_calendar(actor=actor, calendar=form.instance, settings=settings)
+        else:
+            form.instance.pk = create_calendar(actor=actor, settings=settings).pk
 
 
 class TargetFormSet(BaseInlineFormSet[SlaTarget, SlaPolicy, ModelForm[SlaTarget]]):
     def clean(self) -> None:
         """Business-hours targets need the calendar chosen on the policy form."""
         super().clean()
-        targets = {
-            form.cleaned_data["priority"]: Target(
-                form.cleaned_data.get("first_response_minutes") or 0,
-                form.cleaned_data.get("resolution_minutes"),
-                form.cleaned_data.get("business_hours", False),
-            )
-            for form in self.forms
-            if form.cleaned_data.get("priority") and not form.cleaned_data.get("DELETE")
-        }
         try:
             check_business_hours_calendar(
-                has_calendar=self.instance.calendar_id is not None, targets=targets
+                has_calendar=self.instance.calendar_id is not None, targets=_targets([self])
             )
         except ValidationFailed as exc:
             raise forms.ValidationError(exc.errors["calendar"]) from None
+
+
+def _targets(formsets: Any) -> dict[str, Target]:
+    return {
+        row["priority"]: Target(
+            row.get("first_response_minutes") or 0,
+            row.get("resolution_minutes"),
+            row.get("business_hours", False),
+        )
+        for row in _kept_rows(formsets)
+        if row.get("priority")
+    }
 
 
 class TargetInline(admin.TabularInline[SlaTarget, SlaPolicy]):
@@ -76,7 +153,7 @@ class TargetInline(admin.TabularInline[SlaTarget, SlaPolicy]):
 
 
 @admin.register(SlaPolicy)
-class SlaPolicyAdmin(admin.ModelAdmin[SlaPolicy]):
+class SlaPolicyAdmin(SavedByServiceAdmin[SlaPolicy]):
     list_display = ("name", "institution", "is_default", "calendar", "warning_percent")
     list_filter = ("is_default", "calendar")
     search_fields = ("name", "institution__name")
@@ -87,24 +164,27 @@ class SlaPolicyAdmin(admin.ModelAdmin[SlaPolicy]):
     def save_related(
         self, request: HttpRequest, form: ModelForm[SlaPolicy], formsets: Any, change: bool
     ) -> None:
-        super().save_related(request, form, formsets, change)
-        transaction.on_commit(partial(replan_policy_tickets, form.instance))
+        data = form.cleaned_data
+        settings = PolicySettings(
+            name=data["name"],
+            institution=data["institution"],
+            is_default=data["is_default"],
+            calendar=data["calendar"],
+            pause_on_third_party=data["pause_on_third_party"],
+            warning_percent=data["warning_percent"],
+            bump_priority_on_breach=data["bump_priority_on_breach"],
+            bump_tier_on_breach=data["bump_tier_on_breach"],
+            targets=_targets(formsets),
+        )
+        actor = _actor(request)
+        if change:
+            update_policy(actor=actor, policy=form.instance, settings=settings)
+        else:
+            form.instance.pk = create_policy(actor=actor, settings=settings).pk
 
     def delete_model(self, request: HttpRequest, obj: SlaPolicy) -> None:
-        _replan_after_removing([obj])
-        super().delete_model(request, obj)
+        delete_policy(actor=_actor(request), policy=obj)
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[SlaPolicy]) -> None:
-        _replan_after_removing(queryset)
-        super().delete_queryset(request, queryset)
-
-
-def _replan_after_removing(policies: Iterable[SlaPolicy]) -> None:
-    """The tickets of a removed policy fall back to the default (or to none)."""
-    institution_ids = [policy.institution_id for policy in policies]
-    if any(pk is None for pk in institution_ids):
-        transaction.on_commit(replan_open_tickets)
-    else:
-        transaction.on_commit(
-            partial(replan_open_tickets, institution_ids=[pk for pk in institution_ids if pk])
-        )
+        for policy in queryset:
+            delete_policy(actor=_actor(request), policy=policy)

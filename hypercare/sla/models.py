@@ -5,6 +5,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from hypercare.lib.text import validate_single_line
 from hypercare.orgs.models import validate_time_zone
 from hypercare.sla.business_time import (
     WEEKDAY_KEYS,
@@ -27,7 +28,7 @@ class Calendar(models.Model):
     split shifts are several pairs, an end of ``"24:00"`` or ``"00:00"`` means midnight.
     """
 
-    name = models.CharField(max_length=100, unique=True)
+    name = models.CharField(max_length=100, unique=True, validators=[validate_single_line])
     time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
     working_hours = models.JSONField(default=default_working_hours)
     holiday_country = models.CharField(
@@ -93,7 +94,7 @@ class ClosureDay(models.Model):
 class SlaPolicy(models.Model):
     """The targets an institution's contract promises. One policy is the default for all."""
 
-    name = models.CharField(max_length=100, unique=True)
+    name = models.CharField(max_length=100, unique=True, validators=[validate_single_line])
     institution = models.OneToOneField(
         "orgs.Institution",
         null=True,

@@ -1,16 +1,14 @@
 """Configuring SLA policies, their targets, business calendars and closure days.
 
+The one write path for this configuration: the admin's pages call these services too.
 Every change re-plans the open tickets it governs, after it commits: each ticket's own
 timeline is replayed under the new configuration, one short transaction per ticket (see
 ``hypercare.sla.services``). Closed and resolved tickets keep the verdicts they had.
-
-A calendar's ``updated_at`` is its version for the calendar cache of every process; it
-moves strictly forward on every change, closure days included.
 """
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -24,7 +22,11 @@ from hypercare.orgs.models import Institution
 from hypercare.sla.business_time import closure_days
 from hypercare.sla.clocks import Target
 from hypercare.sla.models import Calendar, ClosureDay, SlaPolicy, SlaTarget
-from hypercare.sla.services import replan_calendar_tickets, replan_policy_tickets
+from hypercare.sla.services import (
+    replan_calendar_tickets,
+    replan_open_tickets,
+    replan_policy_tickets,
+)
 from hypercare.tickets.choices import Priority
 
 REFUSED = "Only support managers and system admins configure SLAs."
@@ -35,13 +37,15 @@ ONE_MICROSECOND = timedelta(microseconds=1)
 @dataclass(frozen=True)
 class CalendarSettings:
     """A calendar as configured. ``working_hours`` as stored (see ``Calendar``); None keeps
-    the current ones, Monday to Friday 09:00-17:30 for a new calendar."""
+    the current ones, Monday to Friday 09:00-17:30 for a new calendar. ``closures`` maps
+    each closure day to its reason and replaces them all; None keeps them."""
 
     name: str
     time_zone: str = "UTC"
     working_hours: Any = None
     holiday_country: str = ""
     holiday_subdivision: str = ""
+    closures: Mapping[date, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -74,7 +78,6 @@ def update_calendar(*, actor: User, calendar: Calendar, settings: CalendarSettin
     with transaction.atomic(durable=True):
         calendar = Calendar.objects.select_for_update().get(pk=calendar.pk)
         _save_calendar(calendar, settings)
-        mark_calendar_changed(calendar)
     replan_calendar_tickets(calendar)
     return calendar
 
@@ -97,7 +100,7 @@ def add_closure_days(
             ClosureDay(calendar=calendar, date=day, reason=reason.strip())
             for day in sorted(days - existing)
         )
-        mark_calendar_changed(calendar)
+        _touch(calendar)
     replan_calendar_tickets(calendar)
     return added
 
@@ -111,19 +114,20 @@ def remove_closure_days(
     with transaction.atomic(durable=True):
         calendar = Calendar.objects.select_for_update().get(pk=calendar.pk)
         removed, _ = calendar.closures.filter(date__in=days).delete()
-        mark_calendar_changed(calendar)
+        _touch(calendar)
     replan_calendar_tickets(calendar)
     return removed
 
 
-def mark_calendar_changed(calendar: Calendar) -> None:
-    """Move the calendar's version strictly forward, so every calendar cache drops it.
+def _touch(calendar: Calendar, before: datetime | None = None) -> None:
+    """Move the calendar's "last changed" strictly forward from ``before`` (as stored).
 
     ``auto_now`` alone is not enough: a closure day does not save the calendar, and two
-    changes in the same microsecond (or in frozen test time) would share a version.
+    changes in the same microsecond (or in frozen test time) would look like one.
     """
-    stored = Calendar.objects.values_list("updated_at", flat=True).get(pk=calendar.pk)
-    calendar.updated_at = max(clock.now(), stored + ONE_MICROSECOND)
+    if before is None:
+        before = Calendar.objects.values_list("updated_at", flat=True).get(pk=calendar.pk)
+    calendar.updated_at = max(clock.now(), before + ONE_MICROSECOND)
     Calendar.objects.filter(pk=calendar.pk).update(updated_at=calendar.updated_at)
 
 
@@ -146,6 +150,20 @@ def update_policy(*, actor: User, policy: SlaPolicy, settings: PolicySettings) -
         _save_policy(policy, settings)
     replan_policy_tickets(policy)
     return policy
+
+
+def delete_policy(*, actor: User, policy: SlaPolicy) -> None:
+    """Remove a policy: its institution's tickets fall back to the default policy (the
+    default's, to none) and are re-planned."""
+    _require_manager(actor)
+    with transaction.atomic(durable=True):
+        policy = SlaPolicy.objects.select_for_update().get(pk=policy.pk)
+        institution_id = policy.institution_id
+        policy.delete()
+    if institution_id is None:
+        replan_open_tickets()
+    else:
+        replan_open_tickets(institution_ids=[institution_id])
 
 
 def check_business_hours_calendar(*, has_calendar: bool, targets: Mapping[str, Target]) -> None:
@@ -179,7 +197,18 @@ def _save_calendar(calendar: Calendar, settings: CalendarSettings) -> None:
     calendar.holiday_country = settings.holiday_country
     calendar.holiday_subdivision = settings.holiday_subdivision
     _validated(calendar)
+    before = calendar.updated_at
     calendar.save()
+    if settings.closures is not None:
+        closures = [
+            ClosureDay(calendar=calendar, date=day, reason=reason.strip())
+            for day, reason in sorted(settings.closures.items())
+        ]
+        for closure in closures:
+            _validated(closure, prefix=f"closures.{closure.date}.", exclude=["calendar"])
+        calendar.closures.all().delete()
+        ClosureDay.objects.bulk_create(closures)
+    _touch(calendar, before)
 
 
 def _save_policy(policy: SlaPolicy, settings: PolicySettings) -> None:

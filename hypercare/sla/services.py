@@ -17,6 +17,7 @@ from django.db.models import Q
 
 from hypercare.accounts.choices import Role
 from hypercare.accounts.models import User
+from hypercare.accounts.selectors import support_staff
 from hypercare.lib import clock
 from hypercare.notifications.choices import NotificationEvent
 from hypercare.notifications.services import Notice, notify_many
@@ -29,6 +30,7 @@ from hypercare.sla.selectors import governing_policy, plan_for, replay
 from hypercare.tickets import events
 from hypercare.tickets.choices import OPEN_STATUSES, PRIORITY_ORDER
 from hypercare.tickets.models import Ticket
+from hypercare.tickets.services.handover import HandOverNote, move_tier, team_at_tier
 
 SWEEP_BATCH = 500
 SLA_FIELDS = [
@@ -63,7 +65,9 @@ def replan_ticket(ticket: Ticket, *, at: datetime) -> None:
     """
     breached = _apply_plan(ticket, at)
     if breached:
-        notices = _handle_breaches(ticket, breached, at, bump=True, managers=_escalation_managers())
+        notices = _handle_breaches(
+            ticket, breached, at, bump=True, managers=_escalation_managers(at)
+        )
         notify_many(event=NotificationEvent.SLA_BREACH, notices=notices)
 
 
@@ -229,7 +233,7 @@ def _warn(tickets: list[Ticket], name: str, at: datetime) -> None:
 
 
 def _breach(tickets: list[Ticket], name: str, at: datetime) -> None:
-    managers = _escalation_managers()
+    managers = _escalation_managers(at)
     sla_events.record_sla_breaches([(ticket, name) for ticket in tickets], at)
     notices = [_breach_notice(ticket, name, managers) for ticket in tickets]
     for ticket in tickets:
@@ -258,12 +262,9 @@ def _handle_breaches(
     return notices
 
 
-def _escalation_managers() -> list[User]:
-    return list(
-        User.objects.filter(
-            is_active=True, institution__isnull=True, role_grants__role=Role.ESCALATION_MANAGER
-        )
-    )
+def _escalation_managers(at: datetime) -> list[User]:
+    """Breaches also go to the escalation managers who are at work when they happen."""
+    return list(support_staff(Role.ESCALATION_MANAGER, available_at=at))
 
 
 def _breach_notice(ticket: Ticket, name: str, managers: list[User]) -> Notice:
@@ -279,7 +280,7 @@ def _context(ticket: Ticket, name: str, due_at: datetime | None) -> dict[str, ob
     policy = ticket.sla_policy
     return {
         "clock": CLOCK_LABELS[name],
-        "due_at": f"{due_at:%Y-%m-%d %H:%M} UTC" if due_at else "—",
+        "due_at": clock.utc_text(due_at) if due_at else "—",
         "percent": policy.warning_percent if policy else 75,
     }
 
@@ -288,6 +289,8 @@ def _bump(ticket: Ticket, names: list[str], at: datetime) -> bool:
     """The policy's optional reaction to a breach: one priority up, one tier up.
 
     Only an open ticket is bumped: raising a resolved one would get nobody's attention.
+    A tier bump is the same move an agent makes (``tickets.services.handover``): into
+    the next tier's team, to a new owner, with a hand-over note saying why it came.
     True when the priority changed (the clocks must then be re-planned).
     """
     policy = ticket.sla_policy
@@ -302,11 +305,36 @@ def _bump(ticket: Ticket, names: list[str], at: datetime) -> bool:
         events.record_priority_change(ticket, None, at, old, ticket.priority, why)
         fields += ["priority", "priority_overridden"]
     if policy.bump_tier_on_breach and ticket.tier < Tier.TECHNICAL:
-        old_tier = ticket.tier
-        ticket.tier = old_tier + 1
-        events.record_tier_change(ticket, None, at, old_tier, ticket.tier, why)
-        fields.append("tier")
+        tier = ticket.tier + 1
+        move_tier(
+            ticket,
+            actor=None,
+            at=at,
+            tier=tier,
+            destination=team_at_tier(ticket, tier),
+            handover=_breach_handover(ticket, names),
+            note=why,
+            public=False,
+        )
+        fields += ["tier", "team", "assignee"]
     if fields:
         ticket.updated_at = at
         ticket.save(update_fields=[*fields, "updated_at"])
     return "priority" in fields
+
+
+def _breach_handover(ticket: Ticket, names: list[str]) -> HandOverNote:
+    """The system's hand-over note of a tier bump: why the ticket arrived."""
+    missed = "; ".join(
+        f"the {CLOCK_LABELS[name]} target was breached (due {_due(ticket, name)})" for name in names
+    )
+    return HandOverNote(
+        tried="As recorded on the ticket's timeline.",
+        findings=f"Moved up by the SLA policy: {missed}.",
+        needed="Take the ticket over at this tier and resolve it.",
+    )
+
+
+def _due(ticket: Ticket, name: str) -> str:
+    due_at: datetime | None = getattr(ticket, f"{name}_due_at")
+    return clock.utc_text(due_at) if due_at else "no due time"

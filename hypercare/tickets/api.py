@@ -30,6 +30,7 @@ from hypercare.tickets.schemas import (
     TierIn,
 )
 from hypercare.tickets.services import attachments, conversation, intake, workflow
+from hypercare.tickets.services.handover import HandOverNote
 
 router = Router(tags=["tickets"])
 
@@ -201,13 +202,14 @@ def set_module(request: HttpRequest, ticket_ref: str, payload: ModuleIn) -> Tick
 def set_tier(request: HttpRequest, ticket_ref: str, payload: TierIn) -> Ticket:
     ticket = _ticket(request, ticket_ref)
     team = _team(payload.team_id) if payload.team_id is not None else None
-    handover = workflow.HandOverNote(**payload.handover.model_dump()) if payload.handover else None
+    handover = HandOverNote(**payload.handover.model_dump()) if payload.handover else None
     workflow.change_tier(
         ticket=ticket,
         actor=actor(request),
         tier=payload.tier,
         handover=handover,
         note=payload.note,
+        note_is_public=payload.note_public,
         team=team,
     )
     return _ticket(request, ticket_ref)

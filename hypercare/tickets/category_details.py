@@ -201,6 +201,8 @@ def validate_category_details(
     *, category: str, details: dict[str, Any], institution: Institution
 ) -> dict[str, Any]:
     """Check the answers for ``category`` and return them as stored JSON."""
+    if category not in QUESTIONS:
+        raise ValidationFailed({"category": f"must be one of {', '.join(QUESTIONS)}"})
     try:
         parsed = DETAILS_BY_CATEGORY[category].model_validate(details).model_dump()
     except ValidationError as exc:

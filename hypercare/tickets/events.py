@@ -106,13 +106,21 @@ def record_team_change(
 
 
 def record_tier_change(
-    ticket: Ticket, actor: User | None, at: datetime, old: int, new: int, note: str
+    ticket: Ticket,
+    actor: User | None,
+    at: datetime,
+    old: int,
+    new: int,
+    note: str,
+    *,
+    is_internal: bool = False,
 ) -> TicketEvent:
     return append(
         ticket,
         EventKind.TIER_CHANGED,
         actor,
         at,
+        is_internal=is_internal,
         old_value=str(old),
         new_value=str(new),
         reason=note,

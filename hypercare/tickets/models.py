@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from hypercare.lib.text import validate_single_line
 from hypercare.orgs.choices import ModuleCode, Tier
 from hypercare.sla.choices import ClockState
 from hypercare.tickets import event_kinds
@@ -49,7 +50,7 @@ class Ticket(models.Model):
     requester_erp_role = models.CharField(max_length=120, blank=True)
     module = models.ForeignKey("orgs.Module", on_delete=models.PROTECT, related_name="tickets")
     category = models.CharField(max_length=20, choices=Category.choices)
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, validators=[validate_single_line])
     description = models.TextField()
     action_attempted = models.TextField(blank=True)
     error_seen = models.TextField(blank=True)
@@ -250,7 +251,7 @@ class Attachment(models.Model):
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    original_name = models.CharField(max_length=255)
+    original_name = models.CharField(max_length=255, validators=[validate_single_line])
     content_type = models.CharField(max_length=100)
     size = models.PositiveBigIntegerField()
     sha256 = models.CharField(max_length=64)
@@ -302,7 +303,7 @@ class SavedReply(models.Model):
     """
 
     team = models.ForeignKey("orgs.Team", on_delete=models.CASCADE, related_name="saved_replies")
-    title = models.CharField(max_length=120)
+    title = models.CharField(max_length=120, validators=[validate_single_line])
     body = models.TextField()
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -1,17 +1,18 @@
 """API shapes for tickets. Input schemas list exactly the fields an operation may set."""
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.urls import reverse
 from ninja import Schema
-from pydantic import ConfigDict, Field, field_validator
+from pydantic import ConfigDict, Field, WithJsonSchema, field_validator
 
 from hypercare.accounts.models import User
 from hypercare.accounts.schemas import UserRef
 from hypercare.api.common import DbId
 from hypercare.orgs.choices import ModuleCode, Tier
 from hypercare.sla.choices import ClockState
+from hypercare.tickets.category_details import DETAILS_BY_CATEGORY
 from hypercare.tickets.choices import (
     AffectedWorkflow,
     Category,
@@ -29,6 +30,21 @@ MAX_DUE_WITHIN_MINUTES = 7 * 24 * 60
 
 class _Input(Schema):
     model_config = ConfigDict(extra="forbid")
+
+
+# The answers to the category's own questions, validated by the service against the
+# category's spec; the document shows each category's questions, labelled as the forms
+# ask them (``hypercare.tickets.category_details``).
+CategoryAnswers = Annotated[
+    dict[str, Any],
+    WithJsonSchema(
+        {
+            "type": "object",
+            "description": "The answers to the chosen category's own questions: one of these.",
+            "oneOf": [model.model_json_schema() for model in DETAILS_BY_CATEGORY.values()],
+        }
+    ),
+]
 
 
 class InstitutionRef(Schema):
@@ -62,7 +78,7 @@ class TicketCreateIn(_Input):
     urgency: Level
     impact: Level
     channel: Channel = Channel.API
-    category_details: dict[str, Any]
+    category_details: CategoryAnswers
     action_attempted: str = Field("", max_length=10_000)
     error_seen: str = Field("", max_length=10_000)
     affected_workflow: AffectedWorkflow = AffectedWorkflow.OTHER
@@ -214,7 +230,7 @@ class PriorityIn(_Input):
 
 class CategoryIn(_Input):
     category: Category
-    category_details: dict[str, Any]
+    category_details: CategoryAnswers
     reason: str = Field("", max_length=2000)
 
 
@@ -238,6 +254,11 @@ class TierIn(_Input):
     tier: Tier
     handover: HandOverIn | None = None
     note: str = Field("", max_length=10_000)
+    note_public: bool = Field(
+        False,
+        description="Show the note of a move down to the requester; else only support staff "
+        "see it.",
+    )
     team_id: DbId | None = None
 
 

@@ -143,3 +143,21 @@ def test_openapi_lists_the_sla_parameters(api_as: Any, agent: User) -> None:
 
     assert {"sla", "due_within", "sort"} <= parameters
     assert "sla" in document["components"]["schemas"]["TicketSummaryOut"]["properties"]
+
+
+def test_support_staff_read_how_the_due_times_came_about(
+    traveller: Any, api_as: Any, requester: User, agent: User, outsider: User
+) -> None:
+    ticket = critical(requester)
+    path = f"/tickets/{ticket.reference}/sla"
+
+    explained = api_as(agent).get(path)
+
+    assert explained.status_code == 200, explained.json()
+    body = explained.json()
+    assert body["policy"] == "Standard"
+    assert body["first_response"]["due_at"] == "2025-03-03T09:15:00Z"
+    assert body["steps"][0].startswith("Policy 'Standard'")
+    assert len(body["steps"]) >= 2
+    assert api_as(requester).get(path).status_code == 403
+    assert api_as(outsider).get(path).status_code == 404

@@ -274,3 +274,35 @@ def test_category_details_errors_name_nested_field(api_as, requester: User) -> N
     assert response.json()["errors"] == [
         {"field": "category_details.transaction_reference", "message": "Field required"}
     ]
+
+
+def _question(**fields: str) -> dict[str, object]:
+    return {
+        **VALID,
+        "category": "question",
+        "category_details": {"screen_or_report": "Fee receipt"},
+        **fields,
+    }
+
+
+def test_a_title_with_a_carriage_return_is_refused_naming_the_title(
+    api_as, requester: User
+) -> None:
+    """A CR in a title once reached every notice's subject, and each one failed to send."""
+    response = api_as(requester).post("/tickets", _question(title="Fees\rdown"))
+    assert response.status_code == 422, response.json()
+    assert "title" in {error["field"] for error in response.json()["errors"]}
+    assert Ticket.objects.count() == 0
+
+
+def test_a_nul_anywhere_in_the_text_is_refused_naming_the_field(api_as, requester: User) -> None:
+    client = api_as(requester)
+    for field in ("description", "error_seen", "operational_impact"):
+        response = client.post("/tickets", _question(**{field: "Blank page\x00"}))
+        assert response.status_code == 422, response.json()
+        assert field in {error["field"] for error in response.json()["errors"]}
+    details = {"screen_or_report": "Fee\x00 receipt"}
+    response = client.post("/tickets", _question() | {"category_details": details})
+    assert response.status_code == 422
+    assert "category_details.screen_or_report" in {e["field"] for e in response.json()["errors"]}
+    assert Ticket.objects.count() == 0

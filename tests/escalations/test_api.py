@@ -254,3 +254,29 @@ def test_the_list_costs_the_same_however_many_escalations(
     assert count() == one
     # Token, roles, the count and the page with every related row.
     assert one == 4
+
+
+def _steps(response: Any) -> list[str]:
+    assert response.status_code == 200, response.json()
+    return [row["step"] for row in response.json()]
+
+
+def test_next_steps_are_the_ones_the_desk_offers_in_the_process_order(
+    api_as: type[ApiClient], ticket: Ticket, requester: User, manager: User, outsider: User
+) -> None:
+    path = f"/tickets/{ticket.reference}/escalation-steps"
+    offered = api_as(requester).get(path)
+    assert offered.json() == [{"step": "request", "title": "Request an escalation"}]
+    assert api_as(manager).get(path).json()[0]["step"] == "request"
+
+    api_as(requester).post(f"/tickets/{ticket.reference}/escalations", REQUEST)
+
+    assert _steps(api_as(requester).get(path)) == []
+    assert _steps(api_as(manager).get(path)) == [
+        "manager",
+        "action-plan",
+        "communication-plan",
+        "update",
+        "level",
+    ]
+    assert api_as(outsider).get(path).status_code == 404

@@ -18,7 +18,8 @@ from hypercare.escalations.services.intake import request_escalation
 from hypercare.escalations.services.review import flag_missed_updates
 from hypercare.orgs.choices import Tier
 from hypercare.tickets.models import RoutingRule, Ticket
-from hypercare.tickets.services.workflow import HandOverNote, change_tier
+from hypercare.tickets.services.handover import HandOverNote
+from hypercare.tickets.services.workflow import change_tier
 from tests import factories
 from tests.escalations.conftest import CHECKLIST, REASON, T0
 from tests.web.conftest import signed_in

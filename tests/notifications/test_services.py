@@ -3,9 +3,15 @@ import pytest
 from hypercare.accounts.models import User
 from hypercare.errors import ValidationFailed
 from hypercare.notifications.choices import NotificationEvent
-from hypercare.notifications.models import NotificationPreference, OutboxMessage
+from hypercare.notifications.models import (
+    NotificationPreference,
+    NotificationTemplate,
+    OutboxMessage,
+)
 from hypercare.notifications.selectors import notification_preferences
 from hypercare.notifications.services import notify, set_notification_preferences
+from hypercare.orgs.models import Institution
+from hypercare.tickets.models import Ticket
 from tests import factories
 
 
@@ -99,3 +105,20 @@ def test_an_unknown_event_is_refused(requester: User) -> None:
 
     assert refused.value.errors == {"event": "unknown event birthday"}
     assert not NotificationPreference.objects.exists()
+
+
+def test_a_subject_is_one_line_whatever_the_values_it_is_rendered_from(
+    requester: User, institution: Institution
+) -> None:
+    """Values stored before control characters were refused must not break a header."""
+    ticket = factories.ticket(requester)
+    Ticket.objects.filter(pk=ticket.pk).update(title="Fees\r\n  down\x00 again")
+    NotificationTemplate.objects.filter(event=NotificationEvent.STATUS_CHANGED).update(
+        subject="[{{ ticket.reference }}] {{ ticket.title }}\n"
+    )
+    ticket.refresh_from_db()
+
+    notify(event=NotificationEvent.STATUS_CHANGED, ticket=ticket, recipients=[requester], cause="t")
+
+    message = OutboxMessage.objects.get(event=NotificationEvent.STATUS_CHANGED)
+    assert message.subject == f"[{ticket.reference}] Fees down again"

@@ -14,19 +14,22 @@ from typing import Any
 import pytest
 from django.db import connection
 
+from hypercare.accounts.choices import Role
 from hypercare.accounts.models import User
 from hypercare.notifications.choices import NotificationEvent
 from hypercare.notifications.models import OutboxMessage
-from hypercare.orgs.choices import Tier
+from hypercare.orgs.choices import AutoAssignment, Tier
 from hypercare.orgs.models import Team
+from hypercare.orgs.services import set_availability
 from hypercare.sla import services
 from hypercare.sla.choices import ClockState, SlaEventKind
 from hypercare.sla.models import SlaPolicy
 from hypercare.sla.services import sweep_sla
 from hypercare.tickets.choices import EventKind, Priority, Status
-from hypercare.tickets.models import Ticket
+from hypercare.tickets.models import RoutingRule, Ticket
 from hypercare.tickets.services.conversation import add_public_reply
 from hypercare.tickets.services.workflow import change_priority, change_status
+from tests import factories
 from tests.sla.conftest import MONDAY_9, owned, rated
 
 NOTHING = {
@@ -238,6 +241,54 @@ def test_a_breach_bumps_priority_and_tier_when_the_policy_says_so(
     ]
     # Re-planned under high: resolution due 24 h from creation.
     assert ticket.resolution_due_at == MONDAY_9 + timedelta(hours=24)
+
+
+def test_a_tier_bump_is_the_move_an_agent_makes_with_a_system_hand_over_note(
+    traveller: Any, requester: User, agent: User, tier2_agent: User, team: Team
+) -> None:
+    consultants = factories.team(
+        "Consultants", tier=Tier.FUNCTIONAL, auto_assignment=AutoAssignment.ROUND_ROBIN
+    )
+    consultants.members.add(tier2_agent)
+    RoutingRule.objects.create(team=consultants, tier=Tier.FUNCTIONAL)
+    SlaPolicy.objects.filter(is_default=True).update(bump_tier_on_breach=True)
+    ticket = owned(requester, Priority.MEDIUM, agent)
+
+    sweep(8)
+
+    ticket.refresh_from_db()
+    assert (ticket.tier, ticket.team, ticket.assignee) == (
+        Tier.FUNCTIONAL,
+        consultants,
+        tier2_agent,
+    )
+    move = ticket.events.get(kind=EventKind.TIER_CHANGED)
+    assert (move.actor, move.old_value, move.new_value, move.is_internal) == (None, "1", "2", True)
+    assert move.handover.tried == "As recorded on the ticket's timeline."
+    assert move.handover.findings == (
+        "Moved up by the SLA policy: the first response target was breached "
+        "(due 2025-03-03 17:00 UTC)."
+    )
+    assert move.handover.needed
+    assert list(ticket.events.filter(kind=EventKind.TEAM_CHANGED).values_list("new_value")) == [
+        ("Consultants",)
+    ]
+    assigned = ticket.events.filter(kind=EventKind.ASSIGNED).order_by("pk").last()
+    assert assigned is not None
+    assert assigned.new_value == tier2_agent.username
+    assert mailed(ticket, NotificationEvent.TICKET_ASSIGNED) == [tier2_agent.username]
+
+
+def test_breach_notices_go_to_the_escalation_managers_at_work(
+    traveller: Any, requester: User, agent: User, team: Team, escalation_manager: User
+) -> None:
+    away = factories.user(Role.ESCALATION_MANAGER, username="edgar")
+    set_availability(actor=away, agent=away, on_duty=False, out_of_office_until=None)
+    ticket = owned(requester, Priority.MEDIUM, agent)
+
+    sweep(8)
+
+    assert mailed(ticket, NotificationEvent.SLA_BREACH) == ["esme", "lena", "tara"]
 
 
 def test_each_breach_bumps_one_step(

@@ -247,3 +247,12 @@ def test_closed_ticket_refuses_new_files_and_leaves_nothing_behind(
         add_attachment(ticket=ticket, actor=requester, name="late.txt", content=io.BytesIO(b"log"))
     assert ticket.attachments.count() == 0
     assert not any(path.is_file() for path in attachment_dir.rglob("*"))
+
+
+@pytest.mark.parametrize("name", ["shot\r\n.png", "shot\x00.png", "a\x1bb.png"])
+def test_a_name_a_header_cannot_carry_is_refused(
+    ticket: Ticket, requester: User, attachment_dir: Path, name: str
+) -> None:
+    """A mail's RFC 2231 file name may hold any character; a download's header may not."""
+    errors = _refused(ticket, requester, samples.png(), name, attachment_dir)
+    assert errors == {"file": "its name must be one line, without control characters"}

@@ -12,7 +12,12 @@ from hypercare.errors import InvalidTransition, NotAllowed, ValidationFailed
 from hypercare.tickets.choices import EventKind, Status
 from hypercare.tickets.models import Ticket
 from hypercare.tickets.selectors import timeline
-from hypercare.tickets.services.conversation import MAX_BODY, add_internal_note, add_public_reply
+from hypercare.tickets.services.conversation import (
+    MAX_BODY,
+    add_internal_note,
+    add_public_reply,
+    report_not_fixed,
+)
 from hypercare.tickets.services.workflow import change_status
 from tests import factories
 
@@ -230,3 +235,68 @@ def test_internal_note_does_not_change_status(ticket: Ticket, agent: User) -> No
     change_status(ticket=ticket, actor=agent, status=Status.WAITING_ON_REQUESTER)
     add_internal_note(ticket=ticket, actor=agent, body="Chased by phone.")
     assert _status(ticket) == Status.WAITING_ON_REQUESTER
+
+
+# "Not fixed": one service reopens the ticket, with what is still wrong as a reply.
+
+
+def test_not_fixed_reopens_and_passes_on_what_is_still_wrong(
+    ticket: Ticket, agent: User, requester: User
+) -> None:
+    _resolve(ticket, agent, T0 + timedelta(hours=1))
+    with time_machine.travel(T0 + timedelta(days=1), tick=False):
+        report_not_fixed(ticket=ticket, actor=requester, body="  Still blank.  ")
+    stored = Ticket.objects.get(pk=ticket.pk)
+    assert (stored.status, stored.resolved_at) == (Status.IN_PROGRESS, None)
+    assert _kinds(ticket)[-2:] == [EventKind.REOPENED, EventKind.PUBLIC_REPLY]
+    assert ticket.events.get(kind=EventKind.PUBLIC_REPLY).body == "Still blank."
+
+
+def test_not_fixed_without_a_message_only_reopens(
+    ticket: Ticket, agent: User, requester: User
+) -> None:
+    _resolve(ticket, agent, T0 + timedelta(hours=1))
+    with time_machine.travel(T0 + timedelta(days=1), tick=False):
+        report_not_fixed(ticket=ticket, actor=requester)
+    assert _status(ticket) == Status.IN_PROGRESS
+    assert _kinds(ticket)[-1] == EventKind.REOPENED
+    assert not ticket.events.filter(kind=EventKind.PUBLIC_REPLY).exists()
+
+
+def test_not_fixed_after_the_window_is_refused_and_changes_nothing(
+    ticket: Ticket, agent: User, requester: User, settings: Any
+) -> None:
+    settings.HYPERCARE_REOPEN_WINDOW_DAYS = 7
+    _resolve(ticket, agent, T0)
+    events_before = ticket.events.count()
+    with (
+        time_machine.travel(T0 + timedelta(days=8), tick=False),
+        pytest.raises(InvalidTransition, match="within 7 days"),
+    ):
+        report_not_fixed(ticket=ticket, actor=requester, body="Still broken")
+    assert _status(ticket) == Status.RESOLVED
+    assert ticket.events.count() == events_before
+
+
+def test_not_fixed_needs_a_resolved_ticket_and_the_requester_side(
+    ticket: Ticket, requester: User, outsider: User
+) -> None:
+    with pytest.raises(NotAllowed):
+        report_not_fixed(ticket=ticket, actor=requester)
+    with pytest.raises(NotAllowed):
+        report_not_fixed(ticket=ticket, actor=outsider)
+    assert _status(ticket) == Status.NEW
+
+
+def test_a_message_with_a_nul_is_refused_naming_the_body(
+    ticket: Ticket, agent: User, requester: User
+) -> None:
+    _resolve(ticket, agent, T0 + timedelta(hours=1))
+    with time_machine.travel(T0 + timedelta(days=1), tick=False):
+        with pytest.raises(ValidationFailed) as refused:
+            report_not_fixed(ticket=ticket, actor=requester, body="Still\x00 broken")
+        with pytest.raises(ValidationFailed) as reply_refused:
+            add_public_reply(ticket=ticket, actor=requester, body="bad\x00")
+    assert set(refused.value.errors) == {"body"}
+    assert set(reply_refused.value.errors) == {"body"}
+    assert _status(ticket) == Status.RESOLVED

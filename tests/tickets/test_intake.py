@@ -284,3 +284,25 @@ def test_institution_admin_reports_for_anyone_at_the_institution(
 ) -> None:
     admin = factories.user(Role.INSTITUTION_ADMIN, institution=institution)
     assert _open(admin, requester).reported_by == admin
+
+
+def test_every_problem_is_named_at_once(requester: User) -> None:
+    with pytest.raises(ValidationFailed) as refused:
+        _open(
+            requester,
+            requester,
+            title="Fees\rdown",
+            description=" ",
+            urgency="extreme",
+            error_seen="bad\x00byte",
+            category_details={},
+        )
+    assert set(refused.value.errors) == {
+        "title",
+        "description",
+        "urgency",
+        "error_seen",
+        "category_details.screen_or_report",
+    }
+    assert refused.value.errors["title"] == "must be one line, without control characters"
+    assert _nothing_written()

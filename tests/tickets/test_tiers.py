@@ -13,9 +13,9 @@ from hypercare.orgs.choices import AutoAssignment, ModuleCode, Tier
 from hypercare.orgs.models import Institution, Team
 from hypercare.tickets.choices import Category, EventKind, Status
 from hypercare.tickets.models import RoutingRule, Ticket
-from hypercare.tickets.selectors import handovers, ownership_history, previous_owner
+from hypercare.tickets.selectors import handovers, ownership_history, previous_owner, timeline
+from hypercare.tickets.services.handover import HandOverNote
 from hypercare.tickets.services.workflow import (
-    HandOverNote,
     assign_ticket,
     change_status,
     change_tier,
@@ -210,3 +210,28 @@ def test_handover_notes_are_for_support_staff(
     assert (note.tried, note.findings, note.needed) == (NOTE.tried, NOTE.findings, NOTE.needed)
     assert list(handovers(requester, ticket)) == []
     assert list(handovers(factories.agent(Role.TIER3), ticket)) == [note]
+
+
+def test_the_note_of_a_move_down_is_internal_unless_made_public(
+    ticket: Ticket, agent: User, tier2_agent: User, consultants: Team, desk: Team
+) -> None:
+    change_tier(ticket=ticket, actor=agent, tier=Tier.FUNCTIONAL, handover=NOTE)
+    change_tier(ticket=ticket, actor=tier2_agent, tier=Tier.SERVICE_DESK, note="A how-to.")
+    change_tier(ticket=ticket, actor=agent, tier=Tier.FUNCTIONAL, handover=NOTE)
+    change_tier(
+        ticket=ticket,
+        actor=tier2_agent,
+        tier=Tier.SERVICE_DESK,
+        note="Shown to you: it is a training question.",
+        note_is_public=True,
+    )
+    moves = ticket.events.filter(kind=EventKind.TIER_CHANGED).order_by("pk")
+    assert [(move.new_value, move.is_internal) for move in moves] == [
+        ("2", False),
+        ("1", True),
+        ("2", False),
+        ("1", False),
+    ]
+    seen = [event.reason for event in timeline(ticket.requester, ticket) if event.reason]
+    assert "A how-to." not in seen
+    assert "Shown to you: it is a training question." in seen

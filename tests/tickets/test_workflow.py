@@ -17,8 +17,8 @@ from hypercare.orgs.models import Institution
 from hypercare.sla.choices import SlaEventKind
 from hypercare.tickets.choices import ALLOWED_TRANSITIONS, Category, EventKind, Priority, Status
 from hypercare.tickets.models import Ticket, TicketEvent
+from hypercare.tickets.services.handover import HandOverNote
 from hypercare.tickets.services.workflow import (
-    HandOverNote,
     assign_ticket,
     change_category,
     change_module,

@@ -9,6 +9,7 @@ from django.test import Client
 from hypercare.accounts.models import User
 from hypercare.orgs.choices import AutoAssignment, Tier
 from hypercare.orgs.models import AgentAvailability, Team
+from hypercare.tickets.choices import EventKind
 from hypercare.tickets.models import Ticket
 from hypercare.tickets.services.workflow import assign_ticket
 
@@ -72,3 +73,27 @@ def test_an_agent_sets_their_own_availability(agent_client: Client, agent: User)
 
 def test_availability_is_a_workspace_page(requester_client: Client) -> None:
     assert requester_client.get("/desk/availability/")["Location"] == "/"
+
+
+def test_the_desk_keeps_a_move_down_note_internal_unless_ticked(
+    agent_client: Client, ticket: Ticket
+) -> None:
+    Team.objects.create(name="Service desk", slug="desk", tier=Tier.SERVICE_DESK)
+    Team.objects.create(name="Consultants", slug="consultants", tier=Tier.FUNCTIONAL)
+    up = {"tier": "2", "tried": "x", "findings": "y", "needed": "z"}
+    page = agent_client.get(f"/desk/tickets/{ticket.pk}/").content.decode()
+    assert "Show why to the requester on their timeline" in page
+
+    agent_client.post(f"/desk/tickets/{ticket.pk}/tier/", up)
+    agent_client.post(f"/desk/tickets/{ticket.pk}/tier/", {"tier": "1", "note": "Internal why"})
+    agent_client.post(f"/desk/tickets/{ticket.pk}/tier/", up)
+    agent_client.post(
+        f"/desk/tickets/{ticket.pk}/tier/",
+        {"tier": "1", "note": "Public why", "note_public": "on"},
+    )
+
+    downs = ticket.events.filter(kind=EventKind.TIER_CHANGED, new_value="1").order_by("pk")
+    assert [(event.reason, event.is_internal) for event in downs] == [
+        ("Internal why", True),
+        ("Public why", False),
+    ]

@@ -4,35 +4,12 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 
-from hypercare.errors import InvalidTransition, ValidationFailed
+from hypercare.errors import InvalidTransition
 from hypercare.escalations.models import Escalation
 from hypercare.tickets.models import Ticket
 
 TEXT_MAX = 10_000
 CADENCE_FIELDS = ("next_update_due_at", "update_missed_at")
-
-
-class FieldErrors:
-    """Collects every field's problem so a form shows them all at once."""
-
-    def __init__(self) -> None:
-        self.errors: dict[str, str] = {}
-
-    def text(self, field: str, value: str, max_length: int, *, required: bool = True) -> str:
-        cleaned = value.strip()
-        if required and not cleaned:
-            self.errors[field] = "must not be empty"
-        elif len(cleaned) > max_length:
-            self.errors[field] = f"must be at most {max_length} characters"
-        return cleaned
-
-    def choice(self, field: str, value: str, choices: list[str]) -> None:
-        if value not in choices:
-            self.errors[field] = f"must be one of {', '.join(choices)}"
-
-    def check(self) -> None:
-        if self.errors:
-            raise ValidationFailed(self.errors)
 
 
 def lock(escalation: Escalation) -> Escalation:

@@ -23,7 +23,6 @@ from hypercare.escalations.models import Escalation
 from hypercare.escalations.services.common import (
     CADENCE_FIELDS,
     TEXT_MAX,
-    FieldErrors,
     lock,
     next_update,
     require_manager,
@@ -31,6 +30,7 @@ from hypercare.escalations.services.common import (
     touch,
 )
 from hypercare.lib import clock
+from hypercare.lib.validation import FieldErrors
 
 NAME_MAX = 200
 # A week: an escalation updated less often than that is not being managed.
@@ -113,9 +113,7 @@ def record_communication_plan(
     errors = FieldErrors()
     errors.choice("mode", mode, list(CommunicationMode.values))
     if not 1 <= update_every_hours <= LONGEST_UPDATE_INTERVAL_HOURS:
-        errors.errors["update_every_hours"] = (
-            f"must be from 1 to {LONGEST_UPDATE_INTERVAL_HOURS} hours"
-        )
+        errors.add("update_every_hours", f"must be from 1 to {LONGEST_UPDATE_INTERVAL_HOURS} hours")
     people = errors.text("attendees", attendees, TEXT_MAX)
     errors.check()
     with transaction.atomic(durable=True):
@@ -215,16 +213,16 @@ def _check_de_escalation(
 ) -> dict[str, object]:
     errors = FieldErrors()
     if not checklist.action_plan_accepted:
-        errors.errors["action_plan_accepted"] = "confirm the action plan is accepted"
+        errors.add("action_plan_accepted", "confirm the action plan is accepted")
     if not checklist.root_cause_on_track:
-        errors.errors["root_cause_on_track"] = "confirm the root-cause analysis is on track"
-    agreed_by = errors.text("agreed_by", checklist.agreed_by, NAME_MAX)
+        errors.add("root_cause_on_track", "confirm the root-cause analysis is on track")
+    agreed_by = errors.line("agreed_by", checklist.agreed_by, NAME_MAX)
     if checklist.agreed_at is None:
-        errors.errors["agreed_at"] = "say when the requester agreed"
+        errors.add("agreed_at", "say when the requester agreed")
     elif checklist.agreed_at > at:
-        errors.errors["agreed_at"] = "must not be in the future"
+        errors.add("agreed_at", "must not be in the future")
     elif checklist.agreed_at < escalation.requested_at:
-        errors.errors["agreed_at"] = "must be after the escalation was requested"
+        errors.add("agreed_at", "must be after the escalation was requested")
     errors.choice("agreement_channel", checklist.agreement_channel, list(AgreementChannel.values))
     errors.check()
     return {

@@ -18,8 +18,9 @@ from hypercare.escalations.choices import (
 )
 from hypercare.escalations.models import Escalation
 from hypercare.escalations.selectors import choose_manager
-from hypercare.escalations.services.common import TEXT_MAX, FieldErrors, touch
+from hypercare.escalations.services.common import TEXT_MAX, touch
 from hypercare.lib import clock
+from hypercare.lib.validation import FieldErrors
 from hypercare.orgs.selectors import desk_day
 from hypercare.tickets.choices import Status
 from hypercare.tickets.models import Ticket
@@ -83,8 +84,9 @@ def _check_request(reason: str, checklist: ReviewChecklist, details: str) -> dic
     errors = FieldErrors()
     errors.choice("reason", reason, list(EscalationReason.values))
     if not checklist.problem_statement_confirmed:
-        errors.errors["problem_statement_confirmed"] = (
-            "confirm the problem statement is correct; if it is not, correct it in a reply first"
+        errors.add(
+            "problem_statement_confirmed",
+            "confirm the problem statement is correct; if it is not, correct it in a reply first",
         )
     impact = errors.text("business_impact", checklist.business_impact, TEXT_MAX)
     errors.choice("workaround", checklist.workaround, list(Workaround.values))
@@ -94,16 +96,16 @@ def _check_request(reason: str, checklist: ReviewChecklist, details: str) -> dic
         TEXT_MAX,
         required=checklist.workaround == Workaround.IMPRACTICAL,
     )
-    milestone = errors.text(
+    milestone = errors.line(
         "milestone",
         checklist.milestone,
         MILESTONE_MAX,
         required=checklist.milestone_date is not None,
     )
     if checklist.milestone_date is None and milestone:
-        errors.errors["milestone_date"] = "give the date of the milestone"
+        errors.add("milestone_date", "give the date of the milestone")
     elif checklist.milestone_date is not None and checklist.milestone_date < desk_day(clock.now()):
-        errors.errors["milestone_date"] = "must not be in the past"
+        errors.add("milestone_date", "must not be in the past")
     text = errors.text("details", details, TEXT_MAX, required=False)
     errors.check()
     return {

@@ -18,6 +18,7 @@ from hypercare.escalations.models import Escalation, EscalationDigest
 from hypercare.escalations.selectors import desk_open_escalations, escalation_managers
 from hypercare.escalations.services.common import lock
 from hypercare.lib import clock
+from hypercare.lib.clock import utc_text
 from hypercare.orgs.selectors import desk_day
 
 SWEEP_BATCH = 500
@@ -44,7 +45,7 @@ def flag_missed_updates(*, now: datetime | None = None) -> dict[str, int]:
             # The claim matched on a due time, so there is one; ``at`` only satisfies types.
             due_at = escalation.next_update_due_at or at
             event = events.record_update_missed(escalation, at, due_at)
-            notices.update_missed(escalation, event, events.utc(due_at))
+            notices.update_missed(escalation, event, utc_text(due_at))
             flagged += 1
     return {"missed_updates": flagged}
 
@@ -87,8 +88,8 @@ def digest_row(escalation: Escalation, at: datetime) -> dict[str, object]:
         "level": EscalationLevel(escalation.level).label,
         "manager": escalation.manager.display_name if escalation.manager else "nobody yet",
         "age": timesince(escalation.requested_at, at),
-        "last_update": events.utc(last) if last else "none yet",
-        "next_update_due": events.utc(due) if due else "—",
+        "last_update": utc_text(last) if last else "none yet",
+        "next_update_due": utc_text(due) if due else "—",
         "overdue": due is not None and due <= at,
         "action_plan": escalation.action_plan or "not recorded yet",
     }

@@ -14,6 +14,8 @@ from hypercare.accounts.models import User
 from hypercare.errors import InvalidTransition, ValidationFailed
 from hypercare.lib import clock
 from hypercare.lib.files import RefusedFile, sniff
+from hypercare.lib.text import line_problem
+from hypercare.lib.validation import FieldErrors
 from hypercare.tickets import events
 from hypercare.tickets.choices import Status
 from hypercare.tickets.models import Attachment, Ticket
@@ -40,6 +42,11 @@ def add_attachment(
     else:
         require(access.can_reply(actor, ticket), "You may not add files to this ticket.")
     clean_name = Path(name).name.strip()[:255] or "attachment"
+    errors = FieldErrors()
+    if line_problem(clean_name):
+        # The name goes into a download's Content-Disposition header and onto disk listings.
+        errors.add("file", "its name must be one line, without control characters")
+    errors.check()
     head = content.read(SNIFF_BYTES)
     content.seek(0)
     try:

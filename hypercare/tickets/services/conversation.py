@@ -9,12 +9,13 @@ from hypercare import access
 from hypercare.accounts.models import User
 from hypercare.errors import InvalidTransition
 from hypercare.lib import clock
+from hypercare.lib.validation import FieldErrors
 from hypercare.sla.services import replan_ticket
 from hypercare.tickets import events
 from hypercare.tickets.choices import Status
 from hypercare.tickets.models import Ticket, TicketEvent
 from hypercare.tickets.services import notices
-from hypercare.tickets.services.common import check_text, lock, require
+from hypercare.tickets.services.common import lock, require
 
 MAX_BODY = 50_000
 
@@ -34,7 +35,7 @@ def add_public_reply(*, ticket: Ticket, actor: User, body: str) -> TicketEvent:
     within the reopen window; after that window, or once closed, a new ticket is needed.
     """
     require(access.can_reply(actor, ticket), "You may not reply to this ticket.")
-    text = check_text("body", body, max_length=MAX_BODY)
+    text = _checked_body(body, required=True)
     with transaction.atomic(durable=True):
         ticket = lock(ticket)
         at = clock.now()
@@ -42,12 +43,7 @@ def add_public_reply(*, ticket: Ticket, actor: User, body: str) -> TicketEvent:
         if ticket.status == Status.CLOSED:
             raise InvalidTransition("This ticket is closed; please open a new ticket.")
         if ticket.status == Status.RESOLVED and not from_support:
-            if not can_still_reopen(ticket):
-                raise InvalidTransition(
-                    "This ticket can only be reopened within "
-                    f"{settings.HYPERCARE_REOPEN_WINDOW_DAYS} days of being resolved; "
-                    "please open a new ticket."
-                )
+            _require_reopen_window(ticket)
             _reopen(ticket, actor, at)
         elif ticket.status == Status.WAITING_ON_REQUESTER and not from_support:
             events.record_status_change(
@@ -64,6 +60,50 @@ def add_public_reply(*, ticket: Ticket, actor: User, body: str) -> TicketEvent:
         return reply
 
 
+def report_not_fixed(*, ticket: Ticket, actor: User, body: str = "") -> Ticket:
+    """The requester says a resolved ticket is not fixed: it reopens, and what is still
+    wrong, when they say, goes to the support team as a public reply.
+
+    Only the requester side may, and only within the reopen window; after it, or once
+    the ticket is closed, a new ticket is needed.
+    """
+    text = _checked_body(body, required=False)
+    with transaction.atomic(durable=True):
+        ticket = lock(ticket)
+        require(
+            access.can_set_status(actor, ticket, Status.IN_PROGRESS),
+            "You may not reopen this ticket.",
+        )
+        if ticket.status != Status.RESOLVED:
+            raise InvalidTransition("Only a resolved ticket can be reported as not fixed.")
+        _require_reopen_window(ticket)
+        at = clock.now()
+        _reopen(ticket, actor, at)
+        ticket.updated_at = at
+        ticket.save(update_fields=["status", "resolved_at", "updated_at"])
+        if text:
+            reply = events.record_public_reply(ticket, actor, at, text)
+            notices.public_reply(ticket, reply, actor, from_support=False)
+        replan_ticket(ticket, at=at)
+    return ticket
+
+
+def _checked_body(body: str, *, required: bool) -> str:
+    errors = FieldErrors()
+    text = errors.text("body", body, MAX_BODY, required=required)
+    errors.check()
+    return text
+
+
+def _require_reopen_window(ticket: Ticket) -> None:
+    if not can_still_reopen(ticket):
+        raise InvalidTransition(
+            "This ticket can only be reopened within "
+            f"{settings.HYPERCARE_REOPEN_WINDOW_DAYS} days of being resolved; "
+            "please open a new ticket."
+        )
+
+
 def _reopen(ticket: Ticket, actor: User, at: datetime) -> None:
     old = ticket.status
     ticket.status = Status.IN_PROGRESS
@@ -74,7 +114,7 @@ def _reopen(ticket: Ticket, actor: User, at: datetime) -> None:
 def add_internal_note(*, ticket: Ticket, actor: User, body: str) -> TicketEvent:
     """A note for support staff only; never shown to the institution."""
     require(access.can_add_internal_note(actor), "Only support staff can add internal notes.")
-    text = check_text("body", body, max_length=MAX_BODY)
+    text = _checked_body(body, required=True)
     with transaction.atomic(durable=True):
         ticket = lock(ticket)
         at = clock.now()

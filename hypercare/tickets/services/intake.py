@@ -6,8 +6,8 @@ from django.db import transaction
 
 from hypercare import access
 from hypercare.accounts.models import User
-from hypercare.errors import ValidationFailed
 from hypercare.lib import clock
+from hypercare.lib.validation import FieldErrors
 from hypercare.orgs.models import Institution, Module
 from hypercare.sla.services import plan_new_ticket
 from hypercare.tickets import events
@@ -17,7 +17,12 @@ from hypercare.tickets.models import Ticket
 from hypercare.tickets.routing import route_for
 from hypercare.tickets.services import notices
 from hypercare.tickets.services.assignment import choose_member, record_first_owner
-from hypercare.tickets.services.common import check_choice, check_text, require
+from hypercare.tickets.services.common import require
+
+TITLE_MAX = 200
+DESCRIPTION_MAX = 50_000
+DETAIL_MAX = 10_000
+ERP_ROLE_MAX = 120
 
 
 def open_ticket(
@@ -49,33 +54,48 @@ def open_ticket(
         access.can_open_ticket(actor, institution=institution, requester=requester),
         "You may not report an issue for this person at this institution.",
     )
-    check_choice("category", category, Category.values)
-    check_choice("urgency", urgency, Level.values)
-    check_choice("impact", impact, Level.values)
-    check_choice("channel", channel, Channel.values)
-    check_choice("affected_workflow", affected_workflow, AffectedWorkflow.values)
+    errors = FieldErrors()
+    errors.choice("category", category, Category.values)
+    errors.choice("urgency", urgency, Level.values)
+    errors.choice("impact", impact, Level.values)
+    errors.choice("channel", channel, Channel.values)
+    errors.choice("affected_workflow", affected_workflow, AffectedWorkflow.values)
     if module.institution_id != institution.pk or not module.is_active:
-        raise ValidationFailed({"module": "not an active module of this institution"})
-    details = validate_category_details(
-        category=category, details=category_details, institution=institution
+        errors.add("module", "not an active module of this institution")
+    title = errors.line("title", title, TITLE_MAX)
+    description = errors.text("description", description, DESCRIPTION_MAX)
+    action_attempted = errors.text("action_attempted", action_attempted, DETAIL_MAX, required=False)
+    error_seen = errors.text("error_seen", error_seen, DETAIL_MAX, required=False)
+    operational_impact = errors.text(
+        "operational_impact", operational_impact, DETAIL_MAX, required=False
     )
+    erp_role = errors.line(
+        "requester_erp_role",
+        requester.erp_role if requester_erp_role is None else requester_erp_role,
+        ERP_ROLE_MAX,
+        required=False,
+    )
+    details = errors.collect(
+        lambda: validate_category_details(
+            category=category, details=category_details, institution=institution
+        )
+    )
+    errors.check()
     route = route_for(institution_id=institution.pk, module_code=module.code, category=category)
     at = clock.now()
     ticket = Ticket(
         institution=institution,
         requester=requester,
         reported_by=actor,
-        requester_erp_role=(
-            requester.erp_role if requester_erp_role is None else requester_erp_role.strip()
-        ),
+        requester_erp_role=erp_role,
         module=module,
         category=category,
-        title=check_text("title", title, max_length=200),
-        description=check_text("description", description),
-        action_attempted=action_attempted.strip(),
-        error_seen=error_seen.strip(),
+        title=title,
+        description=description,
+        action_attempted=action_attempted,
+        error_seen=error_seen,
         affected_workflow=affected_workflow,
-        operational_impact=operational_impact.strip(),
+        operational_impact=operational_impact,
         urgency=urgency,
         impact=impact,
         priority=priority_for(impact=impact, urgency=urgency),

@@ -4,11 +4,11 @@ from django.db import transaction
 
 from hypercare import access
 from hypercare.accounts.models import User
-from hypercare.errors import ValidationFailed
 from hypercare.lib import clock
+from hypercare.lib.validation import FieldErrors
 from hypercare.orgs.models import Team
 from hypercare.tickets.models import SavedReply
-from hypercare.tickets.services.common import check_text, require
+from hypercare.tickets.services.common import require
 
 MAX_TITLE = 120
 MAX_BODY = 20_000
@@ -18,9 +18,7 @@ REFUSED = "Only the team's members and lead can change its saved replies."
 def create_saved_reply(*, actor: User, team: Team, title: str, body: str) -> SavedReply:
     """A new saved reply for ``team``; titles are unique within a team so agents can pick one."""
     require(access.can_manage_saved_replies(actor, team), REFUSED)
-    clean_title = check_text("title", title, max_length=MAX_TITLE)
-    clean_body = check_text("body", body, max_length=MAX_BODY)
-    _check_title_free(team, clean_title)
+    clean_title, clean_body = _checked(team, title, body)
     at = clock.now()
     with transaction.atomic(durable=True):
         return SavedReply.objects.create(
@@ -35,9 +33,7 @@ def create_saved_reply(*, actor: User, team: Team, title: str, body: str) -> Sav
 
 def update_saved_reply(*, actor: User, reply: SavedReply, title: str, body: str) -> SavedReply:
     require(access.can_manage_saved_replies(actor, reply.team), REFUSED)
-    clean_title = check_text("title", title, max_length=MAX_TITLE)
-    clean_body = check_text("body", body, max_length=MAX_BODY)
-    _check_title_free(reply.team, clean_title, exclude=reply.pk)
+    clean_title, clean_body = _checked(reply.team, title, body, exclude=reply.pk)
     with transaction.atomic(durable=True):
         reply.title = clean_title
         reply.body = clean_body
@@ -53,9 +49,15 @@ def delete_saved_reply(*, actor: User, reply: SavedReply) -> None:
         reply.delete()
 
 
-def _check_title_free(team: Team, title: str, exclude: int | None = None) -> None:
-    taken = SavedReply.objects.filter(team=team, title__iexact=title)
+def _checked(team: Team, title: str, body: str, exclude: int | None = None) -> tuple[str, str]:
+    """The title and body cleaned; titles are unique within a team, whatever their case."""
+    errors = FieldErrors()
+    clean_title = errors.line("title", title, MAX_TITLE)
+    clean_body = errors.text("body", body, MAX_BODY)
+    taken = SavedReply.objects.filter(team=team, title__iexact=clean_title)
     if exclude is not None:
         taken = taken.exclude(pk=exclude)
-    if taken.exists():
-        raise ValidationFailed({"title": "this team already has a saved reply with this title"})
+    if clean_title and taken.exists():
+        errors.add("title", "this team already has a saved reply with this title")
+    errors.check()
+    return clean_title, clean_body

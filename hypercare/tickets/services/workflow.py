@@ -1,6 +1,5 @@
 """Moving a ticket along: status, ownership, priority, category, module, tier, team."""
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -10,6 +9,7 @@ from hypercare import access
 from hypercare.accounts.models import User
 from hypercare.errors import InvalidTransition, ValidationFailed
 from hypercare.lib import clock
+from hypercare.lib.validation import FieldErrors
 from hypercare.orgs.choices import Tier
 from hypercare.orgs.models import Module, Team
 from hypercare.sla.services import replan_ticket
@@ -17,13 +17,23 @@ from hypercare.tickets import events
 from hypercare.tickets.category_details import validate_category_details
 from hypercare.tickets.choices import ALLOWED_TRANSITIONS, Category, Priority, Status
 from hypercare.tickets.models import Ticket
-from hypercare.tickets.routing import team_for_tier
 from hypercare.tickets.services import notices
 from hypercare.tickets.services.assignment import assign_in_team
-from hypercare.tickets.services.common import check_choice, check_text, lock, require
+from hypercare.tickets.services.common import lock, require
 from hypercare.tickets.services.conversation import can_still_reopen
+from hypercare.tickets.services.handover import (
+    HANDOVER_MAX,
+    HandOverNote,
+    checked_handover,
+    move_tier,
+    move_to_team,
+    team_at_tier,
+)
 
 WORK_REFUSED = "Only support staff can do this."
+REASON_MAX = 2000
+# Tier 0 is self-service: it holds no tickets.
+WORKED_TIERS = (Tier.SERVICE_DESK, Tier.FUNCTIONAL, Tier.TECHNICAL)
 
 
 def change_status(*, ticket: Ticket, actor: User, status: str, reason: str = "") -> Ticket:
@@ -33,7 +43,10 @@ def change_status(*, ticket: Ticket, actor: User, status: str, reason: str = "")
     The requester side may only confirm a fix (close) or say it is not fixed (reopen,
     within the reopen window).
     """
-    check_choice("status", status, Status.values)
+    errors = FieldErrors()
+    errors.choice("status", status, Status.values)
+    why = errors.text("reason", reason, REASON_MAX, required=False)
+    errors.check()
     with transaction.atomic(durable=True):
         ticket = lock(ticket)
         require(
@@ -56,7 +69,7 @@ def change_status(*, ticket: Ticket, actor: User, status: str, reason: str = "")
         else:
             _take_if_unowned(ticket, actor, at)
             ticket.status = status
-            changed = events.record_status_change(ticket, actor, at, old, status, reason.strip())
+            changed = events.record_status_change(ticket, actor, at, old, status, why)
         _stamp_lifecycle(ticket, status, at)
         ticket.updated_at = at
         ticket.save()
@@ -84,8 +97,11 @@ def assign_ticket(
 ) -> Ticket:
     """Give the ticket a named owner. Only a New ticket may be left without one."""
     require(access.can_work_ticket(actor), WORK_REFUSED)
+    errors = FieldErrors()
     if assignee is not None and not access.can_be_assigned(assignee):
-        raise ValidationFailed({"assignee": "must be an active support agent"})
+        errors.add("assignee", "must be an active support agent")
+    why = errors.text("reason", reason, REASON_MAX, required=False)
+    errors.check()
     with transaction.atomic(durable=True):
         ticket = lock(ticket)
         if assignee is None and ticket.status != Status.NEW:
@@ -98,7 +114,7 @@ def assign_ticket(
         ticket.assignee = assignee
         ticket.updated_at = at
         ticket.save(update_fields=["assignee", "updated_at"])
-        event = events.record_assignment(ticket, actor, at, old, new, reason.strip())
+        event = events.record_assignment(ticket, actor, at, old, new, why)
         notices.assigned(ticket, event, actor)
     return ticket
 
@@ -111,8 +127,10 @@ def take_ticket(*, ticket: Ticket, actor: User) -> Ticket:
 def change_priority(*, ticket: Ticket, actor: User, priority: str, reason: str) -> Ticket:
     """Override the impact x urgency priority; the reason is kept on the timeline."""
     require(access.can_work_ticket(actor), WORK_REFUSED)
-    check_choice("priority", priority, Priority.values)
-    why = check_text("reason", reason, max_length=2000)
+    errors = FieldErrors()
+    errors.choice("priority", priority, Priority.values)
+    why = errors.text("reason", reason, REASON_MAX)
+    errors.check()
     with transaction.atomic(durable=True):
         ticket = lock(ticket)
         old = ticket.priority
@@ -138,7 +156,10 @@ def change_category(
 ) -> Ticket:
     """Recategorise; the new category's own questions must be answered."""
     require(access.can_work_ticket(actor), WORK_REFUSED)
-    check_choice("category", category, Category.values)
+    errors = FieldErrors()
+    errors.choice("category", category, Category.values)
+    why = errors.text("reason", reason, REASON_MAX, required=False)
+    errors.check()
     details = validate_category_details(
         category=category, details=category_details, institution=ticket.institution
     )
@@ -150,14 +171,17 @@ def change_category(
         ticket.category_details = details
         ticket.updated_at = at
         ticket.save(update_fields=["category", "category_details", "updated_at"])
-        events.record_category_change(ticket, actor, at, old, category, reason.strip())
+        events.record_category_change(ticket, actor, at, old, category, why)
     return ticket
 
 
 def change_module(*, ticket: Ticket, actor: User, module: Module, reason: str = "") -> Ticket:
     require(access.can_work_ticket(actor), WORK_REFUSED)
+    errors = FieldErrors()
     if module.institution_id != ticket.institution_id or not module.is_active:
-        raise ValidationFailed({"module": "not an active module of this ticket's institution"})
+        errors.add("module", "not an active module of this ticket's institution")
+    why = errors.text("reason", reason, REASON_MAX, required=False)
+    errors.check()
     with transaction.atomic(durable=True):
         ticket = lock(ticket)
         if ticket.module_id == module.pk:
@@ -167,21 +191,8 @@ def change_module(*, ticket: Ticket, actor: User, module: Module, reason: str = 
         ticket.module = module
         ticket.updated_at = at
         ticket.save(update_fields=["module", "updated_at"])
-        events.record_module_change(ticket, actor, at, old_name, module.name, reason.strip())
+        events.record_module_change(ticket, actor, at, old_name, module.name, why)
     return ticket
-
-
-@dataclass(frozen=True)
-class HandOverNote:
-    """What goes up with a ticket to the next tier, so nobody starts from the beginning."""
-
-    tried: str
-    findings: str
-    needed: str
-
-
-WORKED_TIERS = (Tier.SERVICE_DESK, Tier.FUNCTIONAL, Tier.TECHNICAL)
-HANDOVER_MAX = 10_000
 
 
 def change_tier(
@@ -191,20 +202,24 @@ def change_tier(
     tier: int,
     handover: HandOverNote | None = None,
     note: str = "",
+    note_is_public: bool = False,
     team: Team | None = None,
 ) -> Ticket:
     """Move the ticket up a tier (functional escalation) or down, into that tier's queue.
 
     Up needs a hand-over note in three parts (what was tried, the findings, what is
-    needed); down needs a note saying why. The ticket goes to ``team`` or, when none is
-    chosen, to the tier's team by the routing rules. A new team means a new owner: the
-    team's auto-assignment picks one, or the ticket waits unowned in the team's queue.
-    Tier 0 is self-service and holds no tickets.
+    needed); down needs a note saying why, which only support staff see unless the agent
+    makes it public. The ticket goes to ``team`` or, when none is chosen, to the tier's
+    team by the routing rules. A new team means a new owner: the team's auto-assignment
+    picks one, or the ticket waits unowned in the team's queue. Tier 0 is self-service
+    and holds no tickets.
     """
     require(access.can_work_ticket(actor), WORK_REFUSED)
-    check_choice("tier", str(tier), [str(value) for value in WORKED_TIERS])
+    errors = FieldErrors()
+    errors.choice("tier", str(tier), [str(value) for value in WORKED_TIERS])
     if team is not None and team.tier != tier:
-        raise ValidationFailed({"team": f"works at tier {team.tier}, not tier {tier}"})
+        errors.add("team", f"works at tier {team.tier}, not tier {tier}")
+    errors.check()
     with transaction.atomic(durable=True):
         ticket = lock(ticket)
         old = ticket.tier
@@ -212,69 +227,48 @@ def change_tier(
             raise InvalidTransition(f"The ticket is already at tier {tier}.")
         if ticket.status == Status.CLOSED:
             raise InvalidTransition("A closed ticket stays where it is.")
-        up = _check_tier_note(tier > old, handover, note)
-        destination = team or _tier_team(ticket, tier)
+        going_up = tier > old
+        checked = checked_handover(handover) if going_up else None
+        why = "" if going_up else _down_note(note)
+        destination = team or team_at_tier(ticket, tier)
+        if destination is None:
+            raise ValidationFailed({"team": f"no team works at tier {tier}; choose one"})
         at = clock.now()
-        ticket.tier = tier
-        event = events.record_tier_change(ticket, actor, at, old, tier, "" if up else note.strip())
-        if up is not None:
-            events.record_handover(event, tried=up.tried, findings=up.findings, needed=up.needed)
-        if destination.pk != ticket.team_id:
-            _move_to_team(ticket, actor, at, destination, f"Moved to tier {tier}.")
-            assign_in_team(ticket, destination, actor=actor, at=at, keep_owner=False)
+        move_tier(
+            ticket,
+            actor=actor,
+            at=at,
+            tier=tier,
+            destination=destination,
+            handover=checked,
+            note=why,
+            public=going_up or note_is_public,
+        )
         ticket.updated_at = at
         ticket.save(update_fields=["tier", "team", "assignee", "updated_at"])
     return ticket
 
 
-def _check_tier_note(up: bool, handover: HandOverNote | None, note: str) -> HandOverNote | None:
-    """The cleaned hand-over note when going up; going down, only a note is needed."""
-    if not up:
-        check_text("note", note, max_length=HANDOVER_MAX)
-        return None
-    given = handover or HandOverNote("", "", "")
-    errors: dict[str, str] = {}
-    cleaned = {}
-    for part in ("tried", "findings", "needed"):
-        try:
-            cleaned[part] = check_text(
-                f"handover.{part}", getattr(given, part), max_length=HANDOVER_MAX
-            )
-        except ValidationFailed as exc:
-            errors.update(exc.errors)
-    if errors:
-        raise ValidationFailed(errors)
-    return HandOverNote(**cleaned)
-
-
-def _tier_team(ticket: Ticket, tier: int) -> Team:
-    team = team_for_tier(
-        institution_id=ticket.institution_id,
-        module_code=Module.objects.get(pk=ticket.module_id).code,
-        category=ticket.category,
-        tier=tier,
-    )
-    if team is None:
-        raise ValidationFailed({"team": f"no team works at tier {tier}; choose one"})
-    return team
+def _down_note(note: str) -> str:
+    errors = FieldErrors()
+    why = errors.text("note", note, HANDOVER_MAX)
+    errors.check()
+    return why
 
 
 def change_team(*, ticket: Ticket, actor: User, team: Team, reason: str = "") -> Ticket:
     """Hand the ticket to another team's queue. The owner stays unless the team assigns."""
     require(access.can_work_ticket(actor), WORK_REFUSED)
+    errors = FieldErrors()
+    why = errors.text("reason", reason, REASON_MAX, required=False)
+    errors.check()
     with transaction.atomic(durable=True):
         ticket = lock(ticket)
         if ticket.team_id == team.pk:
             return ticket
         at = clock.now()
-        _move_to_team(ticket, actor, at, team, reason.strip())
+        move_to_team(ticket, actor, at, team, why)
         assign_in_team(ticket, team, actor=actor, at=at, keep_owner=True)
         ticket.updated_at = at
         ticket.save(update_fields=["team", "assignee", "updated_at"])
     return ticket
-
-
-def _move_to_team(ticket: Ticket, actor: User, at: datetime, team: Team, reason: str) -> None:
-    old = ticket.team.name if ticket.team else ""
-    ticket.team = team
-    events.record_team_change(ticket, actor, at, old, team.name, reason)

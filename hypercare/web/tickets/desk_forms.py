@@ -85,8 +85,11 @@ class TierForm(ServiceErrors, forms.Form):
         required=False,
         widget=TEXT,
         label="Moving down: why",
-        help_text="Needed only when the ticket goes down a tier.",
+        help_text="Needed only when the ticket goes down a tier. Only support staff see it.",
         max_length=10_000,
+    )
+    note_public = forms.BooleanField(
+        required=False, label="Show why to the requester on their timeline"
     )
 
     def __init__(self, *args: Any, teams: QuerySet[Team], **kwargs: Any) -> None:

@@ -37,6 +37,7 @@ from hypercare.tickets.selectors import (
 )
 from hypercare.tickets.services import workflow
 from hypercare.tickets.services.conversation import add_internal_note, add_public_reply
+from hypercare.tickets.services.handover import HandOverNote
 from hypercare.web.errors import is_htmx
 from hypercare.web.escalations.panel import escalation_panel
 from hypercare.web.forms import show_service_errors
@@ -278,13 +279,14 @@ def _change_assignee(user: User, ticket: Ticket, panel: Panel) -> Ticket:
 
 def _change_tier(user: User, ticket: Ticket, panel: Panel) -> Ticket:
     data = panel.tier.cleaned_data
-    handover = workflow.HandOverNote(data["tried"], data["findings"], data["needed"])
+    handover = HandOverNote(data["tried"], data["findings"], data["needed"])
     return workflow.change_tier(
         ticket=ticket,
         actor=user,
         tier=data["tier"],
         handover=handover,
         note=data["note"],
+        note_is_public=data["note_public"],
         team=data["team"],
     )
 

@@ -24,7 +24,11 @@ from hypercare.tickets.selectors import (
     ticket_list,
     timeline,
 )
-from hypercare.tickets.services.conversation import add_public_reply, can_still_reopen
+from hypercare.tickets.services.conversation import (
+    add_public_reply,
+    can_still_reopen,
+    report_not_fixed,
+)
 from hypercare.tickets.services.intake import open_ticket
 from hypercare.tickets.services.workflow import change_status
 from hypercare.web.escalations.panel import portal_escalation
@@ -239,18 +243,9 @@ def confirm_fixed(request: HttpRequest, pk: int) -> HttpResponse:
 @portal_view
 @require_POST
 def not_fixed(request: HttpRequest, pk: int) -> HttpResponse:
-    """Reopens the ticket; what is still wrong, when given, goes to the support team as a reply."""
+    """Reopens the ticket; what is still wrong, when given, goes to the support team."""
     user = signed_in_user(request)
     ticket = get_visible_ticket(user, pk)
-    form = MessageForm(request.POST, prefix="reopen")
-    if form.is_valid():
-        add_public_reply(ticket=ticket, actor=user, body=form.cleaned_data["body"])
-    else:
-        change_status(
-            ticket=ticket,
-            actor=user,
-            status=Status.IN_PROGRESS,
-            reason="The requester says it is not fixed.",
-        )
+    report_not_fixed(ticket=ticket, actor=user, body=request.POST.get("reopen-body", ""))
     messages.success(request, f"{ticket.reference} is open again; support will pick it up.")
     return redirect("web:portal-ticket", pk=ticket.pk)
