@@ -13,7 +13,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from hypercare.accounts.models import User
-from hypercare.demo import faults, service_requests, texts
+from hypercare.demo import change_requests, faults, service_requests, texts
 from hypercare.demo.cast import InstitutionSpec
 from hypercare.demo.texts import OWNER, TicketText
 from hypercare.lib import clock
@@ -32,8 +32,8 @@ CATALOGUE: tuple[tuple[tuple[TicketText, ...], int], ...] = (
     (faults.DATA_CORRECTIONS, 14),
     (faults.INTEGRATION_FAILURES, 15),
     (faults.INCIDENTS, 10),
-    (service_requests.ACCESS_REQUESTS, 15),
-    (service_requests.ENHANCEMENTS, 11),
+    (change_requests.ACCESS_REQUESTS, 15),
+    (change_requests.ENHANCEMENTS, 11),
 )
 # Where tickets of a given age (in days, upper bound) usually are by now.
 STATUS_BY_AGE: tuple[tuple[float, dict[Status, int]], ...] = (
