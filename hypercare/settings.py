@@ -44,7 +44,7 @@ CSRF_FAILURE_VIEW = "hypercare.web.errors.csrf_failure"
 SITE_URL = env_str("HYPERCARE_SITE_URL", "http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "hypercare.apps.HypercareAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
