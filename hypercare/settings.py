@@ -150,6 +150,14 @@ SESSION_COOKIE_AGE = env_int("HYPERCARE_SESSION_HOURS", 8, minimum=1) * 3600
 # Password guessing: this many failures for one login from one address locks it for a while.
 HYPERCARE_SIGN_IN_MAX_FAILURES = env_int("HYPERCARE_SIGN_IN_MAX_FAILURES", 5, minimum=1)
 HYPERCARE_SIGN_IN_LOCKOUT_MINUTES = env_int("HYPERCARE_SIGN_IN_LOCKOUT_MINUTES", 15, minimum=1)
+# Password reset links: at most this many an hour to one account's email, and this many
+# requests an hour from one client address.
+HYPERCARE_PASSWORD_RESET_PER_ACCOUNT_HOURLY = env_int(
+    "HYPERCARE_PASSWORD_RESET_PER_ACCOUNT_HOURLY", 3, minimum=1
+)
+HYPERCARE_PASSWORD_RESET_PER_ADDRESS_HOURLY = env_int(
+    "HYPERCARE_PASSWORD_RESET_PER_ADDRESS_HOURLY", 10, minimum=1
+)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("HYPERCARE_SECURE_COOKIES", False)
