@@ -6,6 +6,7 @@ Distributed mode is the same code with ``DATABASE_URL`` pointing at PostgreSQL a
 ``HYPERCARE_REDIS_URL`` at Redis.
 """
 
+import os
 import secrets
 from pathlib import Path
 from typing import Any
@@ -19,9 +20,14 @@ from hypercare.lib.env import env_bool, env_int, env_list, env_str
 # Lets admin classes and querysets take type parameters at run time, as the stubs expect.
 django_stubs_ext.monkeypatch()
 
+# Every process (web, job worker, Celery, commands) loads these settings, and everything
+# it writes under the data directory (database, attachments, mail, secret key) is for the
+# desk's own user alone: files are made without any group or other permission.
+os.umask(0o077)
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env_str("HYPERCARE_DATA_DIR", str(BASE_DIR / "var"))).resolve()
-DATA_DIR.mkdir(parents=True, exist_ok=True)
+DATA_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
 
 
 def _secret_key() -> str:
