@@ -137,6 +137,8 @@ def test_filters_apply_in_place_and_stay_in_the_url(
     page = new_page()
     sign_in(page, live_server.url, "tara")
     page.get_by_role("navigation", name="Queues").get_by_role("link", name="All").click()
+    # htmx listens for the change only once the new page has loaded its scripts.
+    page.wait_for_load_state()
     page.get_by_label("Priority").select_option("critical")
     expect(page.locator("#queue-results")).not_to_contain_text("Calm one")
     expect(page.locator("#queue-results")).to_contain_text("Urgent one")
