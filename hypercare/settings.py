@@ -6,6 +6,7 @@ Distributed mode is the same code with ``DATABASE_URL`` pointing at PostgreSQL a
 ``HYPERCARE_REDIS_URL`` at Redis.
 """
 
+import os
 import secrets
 from pathlib import Path
 from typing import Any
@@ -19,9 +20,14 @@ from hypercare.lib.env import env_bool, env_int, env_list, env_str
 # Lets admin classes and querysets take type parameters at run time, as the stubs expect.
 django_stubs_ext.monkeypatch()
 
+# Every process (web, job worker, Celery, commands) loads these settings, and everything
+# it writes under the data directory (database, attachments, mail, secret key) is for the
+# desk's own user alone: files are made without any group or other permission.
+os.umask(0o077)
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env_str("HYPERCARE_DATA_DIR", str(BASE_DIR / "var"))).resolve()
-DATA_DIR.mkdir(parents=True, exist_ok=True)
+DATA_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
 
 
 def _secret_key() -> str:
@@ -44,7 +50,7 @@ CSRF_FAILURE_VIEW = "hypercare.web.errors.csrf_failure"
 SITE_URL = env_str("HYPERCARE_SITE_URL", "http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "hypercare.apps.HypercareAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -64,6 +70,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "hypercare.web.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -149,6 +156,14 @@ SESSION_COOKIE_AGE = env_int("HYPERCARE_SESSION_HOURS", 8, minimum=1) * 3600
 # Password guessing: this many failures for one login from one address locks it for a while.
 HYPERCARE_SIGN_IN_MAX_FAILURES = env_int("HYPERCARE_SIGN_IN_MAX_FAILURES", 5, minimum=1)
 HYPERCARE_SIGN_IN_LOCKOUT_MINUTES = env_int("HYPERCARE_SIGN_IN_LOCKOUT_MINUTES", 15, minimum=1)
+# Password reset links: at most this many an hour to one account's email, and this many
+# requests an hour from one client address.
+HYPERCARE_PASSWORD_RESET_PER_ACCOUNT_HOURLY = env_int(
+    "HYPERCARE_PASSWORD_RESET_PER_ACCOUNT_HOURLY", 3, minimum=1
+)
+HYPERCARE_PASSWORD_RESET_PER_ADDRESS_HOURLY = env_int(
+    "HYPERCARE_PASSWORD_RESET_PER_ADDRESS_HOURLY", 10, minimum=1
+)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("HYPERCARE_SECURE_COOKIES", False)

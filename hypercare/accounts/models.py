@@ -111,3 +111,28 @@ class SignInFailure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.login} from {self.ip_address} @ {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class PasswordResetRequest(models.Model):
+    """One request for a password reset link, counted per email and per client address.
+
+    The reset form answers anyone: without a count it could flood an inbox with links or
+    be used to probe many addresses. Nobody reads these rows; they are forgotten after the
+    hour they count in.
+    """
+
+    email = models.CharField(max_length=254, help_text="What was typed, lower-cased.")
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    mailed = models.BooleanField(
+        help_text="Whether the link went to the accounts of this email, if it has any."
+    )
+    created_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["email", "created_at"], name="password_reset_by_email"),
+            models.Index(fields=["ip_address", "created_at"], name="password_reset_by_address"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} from {self.ip_address} @ {self.created_at:%Y-%m-%d %H:%M}"

@@ -13,7 +13,13 @@ from django.core.validators import validate_email
 from django.db import transaction
 
 from hypercare.accounts.choices import INSTITUTION_ROLES, SUPPORT_ROLES, Role
-from hypercare.accounts.models import ApiToken, RoleGrant, SignInFailure, User
+from hypercare.accounts.models import (
+    ApiToken,
+    PasswordResetRequest,
+    RoleGrant,
+    SignInFailure,
+    User,
+)
 from hypercare.accounts.selectors import sign_in_locked
 from hypercare.errors import NotAllowed, NotFound, ValidationFailed
 from hypercare.lib import clock
@@ -23,6 +29,7 @@ from hypercare.orgs.models import Institution
 TOKEN_PREFIX = "hc_"  # noqa: S105 (a public marker, not a secret)
 # Updating last_used_at on every call would turn each API read into a write.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
+PASSWORD_RESET_WINDOW = timedelta(hours=1)
 USERNAME_MAX_LENGTH = 150
 TOKEN_NAME_MAX_LENGTH = 100
 # The longest a person's names and ERP role may be: the columns' own limits.
@@ -198,3 +205,34 @@ def clear_sign_in_failures(*, user: User) -> None:
     logins = {user.username.lower(), user.email.lower()} - {""}
     with transaction.atomic(durable=True):
         SignInFailure.objects.filter(login__in=logins).delete()
+
+
+def request_password_reset(*, email: str, ip_address: str | None) -> bool:
+    """Record a request for a password reset link to ``email``; whether to send the link.
+
+    One client address may ask ``HYPERCARE_PASSWORD_RESET_PER_ADDRESS_HOURLY`` times an
+    hour; past that the request is refused (NotAllowed) and not counted. The accounts of
+    one email get at most ``HYPERCARE_PASSWORD_RESET_PER_ACCOUNT_HOURLY`` links an hour;
+    past that the request is answered as any other but sends nothing (False), so the
+    answer never tells whether an address has an account, nor floods its inbox.
+    """
+    key = email.strip().lower()[:254]
+    at = clock.now()
+    since = at - PASSWORD_RESET_WINDOW
+    with transaction.atomic(durable=True):
+        PasswordResetRequest.objects.filter(created_at__lt=since).delete()
+        recent = PasswordResetRequest.objects.filter(created_at__gte=since)
+        from_address = recent.filter(ip_address=ip_address).count()
+        if from_address >= settings.HYPERCARE_PASSWORD_RESET_PER_ADDRESS_HOURLY:
+            raise NotAllowed(
+                "Too many password reset requests from your network. "
+                "Try again in an hour, or ask your desk administrator."
+            )
+        mailed = (
+            recent.filter(email=key, mailed=True).count()
+            < settings.HYPERCARE_PASSWORD_RESET_PER_ACCOUNT_HOURLY
+        )
+        PasswordResetRequest.objects.create(
+            email=key, ip_address=ip_address, mailed=mailed, created_at=at
+        )
+    return mailed

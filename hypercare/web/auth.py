@@ -5,15 +5,15 @@ from typing import Any
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import SetPasswordForm
-from django.http import HttpRequest, HttpResponse
+from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.views.decorators.debug import sensitive_post_parameters
 
 from hypercare import access
 from hypercare.accounts.models import User
-from hypercare.accounts.services import clear_sign_in_failures, sign_in
+from hypercare.accounts.services import clear_sign_in_failures, request_password_reset, sign_in
 from hypercare.errors import NotAllowed, ValidationFailed
 from hypercare.web.forms import SignInForm
 from hypercare.web.guards import is_portal_user, signed_in_user
@@ -63,6 +63,31 @@ def ticket_link(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("web:desk-ticket" if access.is_agent(user) else "web:portal-ticket", pk=pk)
 
 
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset, counted per account and per client address (``request_password_reset``).
+
+    A request past the account's limit is answered as a sent link would be, so the answer
+    tells nothing about the account; one past the client address's limit is refused (429).
+    """
+
+    template_name = "web/auth/password_reset.html"
+    email_template_name = "web/auth/password_reset_email.txt"
+    subject_template_name = "web/auth/password_reset_subject.txt"
+    success_url = reverse_lazy("web:password-reset-sent")
+
+    def form_valid(self, form: PasswordResetForm) -> HttpResponse:
+        try:
+            send = request_password_reset(
+                email=form.cleaned_data["email"], ip_address=client_ip(self.request)
+            )
+        except NotAllowed as exc:
+            form.add_error(None, exc.message)
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        if not send:
+            return HttpResponseRedirect(self.get_success_url())
+        return super().form_valid(form)
+
+
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     """Django's reset, which also lifts a sign-in lockout: the owner proved who they are."""
 
@@ -84,12 +109,7 @@ password_change = auth_views.PasswordChangeView.as_view(
 password_change_done = auth_views.PasswordChangeDoneView.as_view(
     template_name="web/auth/password_change_done.html"
 )
-password_reset = auth_views.PasswordResetView.as_view(
-    template_name="web/auth/password_reset.html",
-    email_template_name="web/auth/password_reset_email.txt",
-    subject_template_name="web/auth/password_reset_subject.txt",
-    success_url=reverse_lazy("web:password-reset-sent"),
-)
+password_reset = PasswordResetView.as_view()
 password_reset_sent = auth_views.PasswordResetDoneView.as_view(
     template_name="web/auth/password_reset_sent.html"
 )

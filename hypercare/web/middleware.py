@@ -1,4 +1,4 @@
-"""Pages show times in the signed-in person's zone (their own, else their institution's)."""
+"""What every answer of the desk gets on its way: the viewer's time zone, a content policy."""
 
 from collections.abc import Callable
 from zoneinfo import ZoneInfo
@@ -6,8 +6,39 @@ from zoneinfo import ZoneInfo
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
+# Only the desk's own files may run or style a page: no inline script or style, no other
+# site, no plugins, no framing. Images may also be data: (the favicon) or blob: (previews
+# of screenshots before they are sent).
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data: blob:",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+
+
+class ContentSecurityPolicyMiddleware:
+    """Every answer without a policy of its own gets the desk's (a file download keeps its
+    stricter one)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        return response
+
 
 class ViewerTimeZoneMiddleware:
+    """Pages show times in the signed-in person's zone (their own, else their institution's)."""
+
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 

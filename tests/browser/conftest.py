@@ -26,7 +26,17 @@ CHROMIUM_ARGS = [
 ]
 SCREENSHOTS = Path(settings.BASE_DIR) / "artifacts" / "screenshots"
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
+AXE_URL = "/__tests__/axe.min.js"
 PHONE = {"width": 390, "height": 844}
+# Each page of a context reports what its Content-Security-Policy refused, as it happens.
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.reportCspViolation(
+    `${event.violatedDirective} refused ${event.blockedURI || "inline"} on ${document.URL}` +
+    ` (${event.sourceFile}:${event.lineNumber})`
+  );
+});
+"""
 
 
 @pytest.fixture(scope="session")
@@ -43,17 +53,27 @@ def browser() -> Iterator[Browser]:
 
 @pytest.fixture
 def new_page(browser: Browser) -> Iterator[Callable[..., Page]]:
+    """Pages of fresh contexts; the test fails if any of them broke the content policy."""
     contexts: list[BrowserContext] = []
+    violations: list[str] = []
+
+    def report(violation: str) -> None:
+        violations.append(violation)
 
     def make(*, phone: bool = False) -> Page:
         context = browser.new_context(viewport=PHONE if phone else {"width": 1280, "height": 900})
         context.set_default_timeout(10_000)
+        context.expose_function("reportCspViolation", report)
+        context.add_init_script(REPORT_CSP_VIOLATIONS)
+        context.route(f"**{AXE_URL}", lambda route: route.fulfill(path=AXE))
         contexts.append(context)
         return context.new_page()
 
     yield make
     for context in contexts:
         context.close()
+    if violations:
+        pytest.fail("Content-Security-Policy violations:\n" + "\n".join(violations))
 
 
 def sign_in(page: Page, base_url: str, login: str) -> None:
@@ -70,8 +90,12 @@ def shoot(page: Page, name: str) -> None:
 
 
 def serious_accessibility_problems(page: Page) -> list[str]:
-    """axe-core's serious and critical violations on the page as it is now."""
-    page.add_script_tag(path=str(AXE))
+    """axe-core's serious and critical violations on the page as it is now.
+
+    axe is loaded from an address of the desk's own (answered by the browser context), as
+    the page's content policy refuses an inline script.
+    """
+    page.add_script_tag(url=AXE_URL)
     violations = page.evaluate(
         "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
     )

@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
+from hypercare.accounts.choices import Role
 from hypercare.accounts.models import User
 from hypercare.tickets.choices import Status
 from hypercare.tickets.models import Ticket
@@ -136,6 +137,8 @@ def test_filters_apply_in_place_and_stay_in_the_url(
     page = new_page()
     sign_in(page, live_server.url, "tara")
     page.get_by_role("navigation", name="Queues").get_by_role("link", name="All").click()
+    # htmx listens for the change only once the new page has loaded its scripts.
+    page.wait_for_load_state()
     page.get_by_label("Priority").select_option("critical")
     expect(page.locator("#queue-results")).not_to_contain_text("Calm one")
     expect(page.locator("#queue-results")).to_contain_text("Urgent one")
@@ -203,3 +206,33 @@ def test_main_pages_have_no_serious_accessibility_problems(
     sign_in(phone_desk, base, "tara")
     check(phone_desk, "/desk/?queue=all", "phone-desk-queue")
     assert problems == {}
+
+
+def test_a_system_admin_signs_in_at_the_desk_and_uses_the_admin_and_api_docs(
+    live_server: LiveServer, new_page: Callable[..., Page], people: dict[str, User]
+) -> None:
+    factories.user(Role.ADMIN, username="sysadmin", first_name="Sys")
+    base = live_server.url
+    page = new_page()
+    page.goto(f"{base}/admin/orgs/team/add/")
+    expect(page).to_have_url(f"{base}/login/?next=/admin/orgs/team/add/")
+    page.get_by_label("Username or email").fill("sysadmin")
+    page.get_by_label("Password").fill(factories.PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url(f"{base}/admin/orgs/team/add/")
+    page.get_by_label("Name:").press_sequentially("Second line")
+    expect(page.get_by_label("Slug:")).to_have_value("second-line")
+    page.locator(".field-lead .select2-selection").click()
+    page.locator(".select2-dropdown .select2-search__field").fill("tara")
+    page.locator(".select2-results__option", has_text="tara").click()
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".messagelist")).to_contain_text("was added successfully")
+    page.goto(f"{base}/admin/tickets/ticket/")
+    expect(page.locator("#content h1")).to_contain_text("ticket")
+    shoot(page, "admin-tickets")
+
+    page.goto(f"{base}/api/v1/docs")
+    expect(page.locator(".swagger-ui .info .title")).to_contain_text("Hypercare API")
+    page.get_by_role("button", name="GET /api/v1/tickets", exact=False).first.click()
+    expect(page.locator(".opblock.is-open").first).to_be_visible()
+    shoot(page, "api-docs")

@@ -176,3 +176,40 @@ def test_account_without_a_role_gets_a_clear_403(db: None) -> None:
     response = signed_in(nobody).get("/")
     assert response.status_code == 403
     assert "no role on the desk" in response.content.decode()
+
+
+def test_password_reset_sends_three_links_an_hour_and_then_answers_the_same(
+    requester: User, outbox: list[mail.EmailMessage]
+) -> None:
+    with time_machine.travel(clock.now(), tick=False) as traveller:
+        for n in range(5):
+            response = Client(REMOTE_ADDR=f"10.0.0.{n}").post(
+                "/password-reset/", {"email": requester.email}
+            )
+            assert response.status_code == 302
+            assert response["Location"] == "/password-reset/sent/"
+        assert len(outbox) == 3
+        traveller.shift(timedelta(minutes=61))
+        Client().post("/password-reset/", {"email": requester.email})
+    assert len(outbox) == 4
+
+
+def test_password_reset_refuses_an_address_asking_too_often_with_a_429(
+    requester: User, outbox: list[mail.EmailMessage]
+) -> None:
+    client = Client(REMOTE_ADDR="10.0.0.1")
+    for n in range(10):
+        client.post("/password-reset/", {"email": f"person{n}@example.edu"})
+    response = client.post("/password-reset/", {"email": requester.email})
+    assert response.status_code == 429
+    assert "Too many password reset requests" in response.content.decode()
+    assert outbox == []
+    other = Client(REMOTE_ADDR="10.0.0.2").post("/password-reset/", {"email": requester.email})
+    assert other["Location"] == "/password-reset/sent/"
+    assert len(outbox) == 1
+
+
+def test_password_reset_with_a_malformed_address_names_the_field(db: None) -> None:
+    response = Client().post("/password-reset/", {"email": "not an address"})
+    assert response.status_code == 200
+    assert 'id="id_email_error"' in response.content.decode()

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0004_user_time_zone'),
+        ('accounts', '0005_password_reset_requests'),
     ]
 
     operations = [
