@@ -1,4 +1,3 @@
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -11,10 +10,11 @@ from tests import factories
 
 
 @pytest.fixture(autouse=True)
-def attachment_dir(settings: LazySettings, tmp_path: Path) -> Iterator[Path]:
+def attachment_dir(settings: LazySettings, tmp_path: Path) -> Path:
     """Every test writes its files to its own temporary folder."""
-    settings.HYPERCARE_ATTACHMENT_DIR = tmp_path / "attachments"
-    yield settings.HYPERCARE_ATTACHMENT_DIR
+    folder = tmp_path / "attachments"
+    settings.HYPERCARE_ATTACHMENT_DIR = folder
+    return folder
 
 
 @pytest.fixture(autouse=True)

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from email import message_from_bytes, policy
 from email.message import EmailMessage
-from typing import Any, cast
+from typing import Any
 
 from aiosmtpd.controller import Controller
 from django.conf import LazySettings
@@ -36,7 +36,7 @@ class Inbox:
 
     def messages(self) -> list[EmailMessage]:
         return [
-            cast(EmailMessage, message_from_bytes(envelope.content, policy=policy.default))
+            message_from_bytes(envelope.content, policy=policy.default)
             for envelope in self.envelopes
         ]
 

@@ -102,7 +102,8 @@ def test_routing_follows_a_rule_changed_after_it_was_cached(institution: Institu
 def test_each_caller_gets_its_own_instance(institution: Institution) -> None:
     RoutingRule.objects.create(team=factories.team("Desk"))
     first, second = _route_team(institution), _route_team(institution)
-    assert first is not None and second is not None
+    assert first is not None
+    assert second is not None
     first.name = "changed by one request"
     assert second.name == "Desk"
     assert _route_team(institution) == second
@@ -121,12 +122,14 @@ def test_a_rebuilt_instance_loads_the_columns_it_was_not_given(institution: Inst
 
 def test_module_lookup_sees_a_module_switched_off(institution: Institution) -> None:
     module = module_by_code(institution, ModuleCode.FEES)
-    assert module is not None and module.is_active
+    assert module is not None
+    assert module.is_active
 
     Module.objects.filter(pk=module.pk).update(is_active=False)
 
     refreshed = module_by_code(institution, ModuleCode.FEES)
-    assert refreshed is not None and not refreshed.is_active
+    assert refreshed is not None
+    assert not refreshed.is_active
     assert module_by_code(institution, "no-such-module") is None
 
 

@@ -56,20 +56,24 @@ def test_institution_user_is_created_with_roles_and_profile(institution: Institu
     assert user.institution == institution
     assert (user.display_name, user.erp_role) == ("Asha Rao", "Accounts officer")
     assert user.check_password(factories.PASSWORD)
-    assert user.is_institution_user and not user.is_support_staff
-    assert not user.is_staff and not user.is_superuser
+    assert user.is_institution_user
+    assert not user.is_support_staff
+    assert not user.is_staff
+    assert not user.is_superuser
 
 
 def test_support_user_has_no_institution() -> None:
     user = _create("tara", roles=[Role.TIER1, Role.ESCALATION_MANAGER])
     assert user.institution is None
-    assert user.is_support_staff and not user.is_institution_user
+    assert user.is_support_staff
+    assert not user.is_institution_user
     assert not user.is_staff
 
 
 def test_system_admin_may_use_the_django_admin() -> None:
     user = _create("root", roles=[Role.ADMIN])
-    assert user.is_staff and user.is_superuser
+    assert user.is_staff
+    assert user.is_superuser
 
 
 @pytest.mark.parametrize("role", sorted(INSTITUTION_ROLES))
@@ -136,7 +140,8 @@ def test_token_plain_text_is_returned_once_and_only_its_digest_is_stored(
     assert not any(
         plain in value or plain[len(stored.prefix) + 4 :] in value for value in row_values
     )
-    assert stored.is_active and stored.last_used_at is None
+    assert stored.is_active
+    assert stored.last_used_at is None
 
 
 def test_each_token_is_different(requester: User) -> None:

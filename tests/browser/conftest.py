@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize, sync_playwright
 
 from hypercare.accounts.models import User
 from tests import factories
@@ -27,7 +27,8 @@ CHROMIUM_ARGS = [
 SCREENSHOTS = Path(settings.BASE_DIR) / "artifacts" / "screenshots"
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 AXE_URL = "/__tests__/axe.min.js"
-PHONE = {"width": 390, "height": 844}
+PHONE: ViewportSize = {"width": 390, "height": 844}
+DESKTOP: ViewportSize = {"width": 1280, "height": 900}
 # Each page of a context reports what its Content-Security-Policy refused, as it happens.
 REPORT_CSP_VIOLATIONS = """
 document.addEventListener("securitypolicyviolation", (event) => {
@@ -61,7 +62,7 @@ def new_page(browser: Browser) -> Iterator[Callable[..., Page]]:
         violations.append(violation)
 
     def make(*, phone: bool = False) -> Page:
-        context = browser.new_context(viewport=PHONE if phone else {"width": 1280, "height": 900})
+        context = browser.new_context(viewport=PHONE if phone else DESKTOP)
         context.set_default_timeout(10_000)
         context.expose_function("reportCspViolation", report)
         context.add_init_script(REPORT_CSP_VIOLATIONS)

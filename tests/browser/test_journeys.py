@@ -160,12 +160,14 @@ def test_another_institution_gets_404_on_ticket_and_attachment(
     page = new_page()
     sign_in(page, live_server.url, "sam")
     response = page.goto(f"{live_server.url}/portal/tickets/{ticket.pk}/")
-    assert response is not None and response.status == 404
+    assert response is not None
+    assert response.status == 404
     expect(page.locator("h1")).to_have_text("We couldn't find that")
     expect(page.locator("body")).not_to_contain_text("Northfield private matter")
     shoot(page, "not-found")
     response = page.goto(f"{live_server.url}/attachments/{attachment.pk}/")
-    assert response is not None and response.status == 404
+    assert response is not None
+    assert response.status == 404
 
 
 def test_main_pages_have_no_serious_accessibility_problems(

@@ -33,7 +33,9 @@ def test_token_list_shows_a_person_s_tokens(
     call_command("token", "list", agent.username)
 
     out = capsys.readouterr().out
-    assert "Reporting" in out and "active" in out and "never used" in out
+    assert "Reporting" in out
+    assert "active" in out
+    assert "never used" in out
 
 
 def test_token_revoke_stops_the_token_working(

@@ -74,7 +74,8 @@ class LoadedDemoTests(TestCase):
             user = authenticate(username=account.username, password=account.password)
             assert user is not None, account.username
         admin = User.objects.get(username=cast.ADMIN_USERNAME)
-        assert admin.is_superuser and admin.is_staff
+        assert admin.is_superuser
+        assert admin.is_staff
 
     def test_tickets_cover_every_category_status_and_priority(self) -> None:
         tickets = Ticket.objects.all()

@@ -143,7 +143,8 @@ def test_de_escalation_is_refused_until_the_checklist_is_complete(
             "agreement_channel",
         }
         naive = client.post(f"{path}/de-escalation", {**AGREEMENT, "agreed_at": "2025-04-08T09:30"})
-        assert naive.status_code == 422 and _fields(naive) == {"agreed_at"}
+        assert naive.status_code == 422
+        assert _fields(naive) == {"agreed_at"}
         assert client.post(f"{path}/de-escalation", AGREEMENT).status_code == 200
 
 
@@ -214,7 +215,8 @@ def test_the_list_filters_and_refuses_unknown_parameters(
     assert client.get("/escalations", {"state": "de_escalated"}).json()["count"] == 0
     assert client.get("/escalations", {"state": "all"}).json()["count"] == 1
     unknown = client.get("/escalations", {"status": "open"})
-    assert unknown.status_code == 422 and _fields(unknown) == {"status"}
+    assert unknown.status_code == 422
+    assert _fields(unknown) == {"status"}
 
 
 def test_the_overdue_update_shows_in_the_api(
@@ -231,9 +233,11 @@ def test_assigning_someone_who_is_not_an_escalation_manager_names_the_field(
 ) -> None:
     client = api_as(support_manager)
     response = client.post(f"/escalations/{escalation['id']}/manager", {"manager_id": agent.pk})
-    assert response.status_code == 422 and _fields(response) == {"manager_id"}
+    assert response.status_code == 422
+    assert _fields(response) == {"manager_id"}
     missing = client.post(f"/escalations/{escalation['id']}/manager", {"manager_id": 999_999})
-    assert missing.status_code == 422 and _fields(missing) == {"manager_id"}
+    assert missing.status_code == 422
+    assert _fields(missing) == {"manager_id"}
 
 
 def test_the_list_costs_the_same_however_many_escalations(

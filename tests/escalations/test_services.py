@@ -2,6 +2,7 @@
 levels and de-escalation, with the clock under the test's control."""
 
 import dataclasses
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
@@ -113,7 +114,8 @@ def test_the_whole_life_of_an_escalation(
     with time_machine.travel(T0 + timedelta(hours=20), tick=False):
         assert flag_missed_updates() == {"missed_updates": 0}
     missed = _events(ticket, EscalationEventKind.ESCALATION_UPDATE_MISSED)
-    assert len(missed) == 1 and missed[0].is_internal
+    assert len(missed) == 1
+    assert missed[0].is_internal
     assert _mail(NotificationEvent.ESCALATION_UPDATE_MISSED) == ["esme@example.edu"]
 
     with time_machine.travel(T0 + timedelta(hours=21), tick=False):
@@ -287,7 +289,7 @@ def test_only_managers_handle_an_escalation(
     request: pytest.FixtureRequest, escalation: Escalation, manager: User, persona: str
 ) -> None:
     actor = request.getfixturevalue(persona)
-    steps = [
+    steps: list[Callable[[], object]] = [
         lambda: assign_escalation_manager(escalation=escalation, actor=actor, manager=manager),
         lambda: record_action_plan(escalation=escalation, actor=actor, action_plan="Plan"),
         lambda: post_escalation_update(escalation=escalation, actor=actor, body="Update"),
@@ -400,7 +402,8 @@ def test_an_update_reaches_the_requester_with_the_next_update_time(
         post_escalation_update(escalation=escalation, actor=manager, body="Patch on staging.")
     updates = OutboxMessage.objects.filter(event=NotificationEvent.ESCALATION_UPDATE)
     latest = updates.order_by("-pk").first()
-    assert latest is not None and latest.to_email == "riya@example.edu"
+    assert latest is not None
+    assert latest.to_email == "riya@example.edu"
     assert "Patch on staging." in latest.body
     assert "2025-04-07 13:00 UTC" in latest.body
 

@@ -58,7 +58,8 @@ def test_an_agent_escalates_from_the_ticket_page(
 ) -> None:
     client = signed_in(agent)
     page = _page(client, f"/desk/tickets/{ticket.pk}/")
-    assert 'id="escalation-panel"' in page and "Not escalated." in page
+    assert 'id="escalation-panel"' in page
+    assert "Not escalated." in page
     assert f'action="/desk/tickets/{ticket.pk}/escalation/request/"' in page
     response = client.post(f"/desk/tickets/{ticket.pk}/escalation/request/", REQUEST)
     assert response.status_code == 302
@@ -158,7 +159,8 @@ def test_the_desk_timeline_shows_the_handover_note(
         handover=HandOverNote("Reprinted it", "Template broken", "A config fix"),
     )
     desk = _page(signed_in(agent), f"/desk/tickets/{ticket.pk}/")
-    assert "Template broken" in desk and "A config fix" in desk
+    assert "Template broken" in desk
+    assert "A config fix" in desk
     assert "Before: Tara" not in desk  # nobody owned it before the hand-over
     portal = _page(signed_in(requester), f"/portal/tickets/{ticket.pk}/")
     assert "moved the ticket from Tier 1" in portal
@@ -181,7 +183,8 @@ def test_the_daily_review_lists_every_open_escalation(
         flag_missed_updates()
         page = _page(signed_in(manager), "/desk/escalations/")
     assert page.index("Gateway down") < page.index("Results stuck")
-    assert "Fail over to backup" in page and "Not recorded yet" in page
+    assert "Fail over to backup" in page
+    assert "Not recorded yet" in page
     assert page.count("Overdue") == 1
     assert "5\xa0hours" in page  # the first one's age
     mine = _page(signed_in(agent), "/desk/escalations/?manager=me")

@@ -125,7 +125,8 @@ def test_the_worker_stops_when_its_parent_is_killed(data_dir: Path, tmp_path: Pa
         stopped = _wait_for(lambda: "Job worker stopped" in log.read_text())
 
     output = log.read_text()
-    assert started and stopped, output
+    assert started, output
+    assert stopped, output
     assert f"its parent process {shell.pid} has gone" in output
 
 

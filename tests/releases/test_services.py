@@ -98,7 +98,9 @@ def test_support_staff_plan_move_and_clear_a_tickets_release(
 
     assert planned_events(low_ticket) == [("", "2025.3"), ("2025.3", "2025.4"), ("2025.4", "")]
     event = low_ticket.events.filter(kind=ReleaseEventKind.RELEASE_PLANNED).first()
-    assert event is not None and event.actor == agent and not event.is_internal
+    assert event is not None
+    assert event.actor == agent
+    assert not event.is_internal
 
 
 def test_planning_the_same_release_again_changes_nothing(
@@ -221,7 +223,8 @@ def test_the_met_verdict_is_replayed_from_the_timeline(
     ticket = stored(planned["open_low"])
     assert ticket.resolution_state == ClockState.MET
     _, plan = plan_for(ticket, at=T0 + timedelta(days=30))
-    assert plan is not None and plan.resolution.stopped_at == T0
+    assert plan is not None
+    assert plan.resolution.stopped_at == T0
 
 
 def test_shipping_tells_each_requester_side_once(

@@ -485,7 +485,8 @@ def test_adding_a_pause_never_makes_the_resolution_due_earlier(
     without = plan(*changes, targets=targets, calendar=calendar, created_at=created)
     with_pause = plan(*changes, *pause, targets=targets, calendar=calendar, created_at=created)
 
-    assert without.resolution.due_at is not None and with_pause.resolution.due_at is not None
+    assert without.resolution.due_at is not None
+    assert with_pause.resolution.due_at is not None
     assert with_pause.resolution.due_at >= without.resolution.due_at
 
 

@@ -13,7 +13,8 @@ def test_bulk_assign_gives_each_ticket_its_own_timeline_event(
 ) -> None:
     tickets = [factories.ticket(requester) for _ in range(3)]
     outcome = bulk_assign(tickets=tickets, actor=agent, assignee=tier2_agent, reason="Rota")
-    assert len(outcome.changed) == 3 and outcome.refused == []
+    assert len(outcome.changed) == 3
+    assert outcome.refused == []
     for ticket in tickets:
         ticket.refresh_from_db()
         assert ticket.assignee == tier2_agent

@@ -1,5 +1,7 @@
 """Which team and tier a new ticket goes to."""
 
+from typing import Any
+
 import pytest
 
 from hypercare.orgs.choices import ModuleCode, Tier
@@ -94,7 +96,7 @@ def test_institution_rule_does_not_apply_to_another_institution(
     ],
 )
 def test_rule_with_an_unmet_criterion_does_not_apply(
-    institution: Institution, criteria: dict[str, str], module_code: str, category: str
+    institution: Institution, criteria: dict[str, Any], module_code: str, category: str
 ) -> None:
     _rule(factories.team(), **criteria)
     assert _route(institution, module_code, category).team is None

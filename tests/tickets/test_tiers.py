@@ -76,7 +76,8 @@ def test_moving_up_into_an_auto_assigning_team_hands_it_to_a_member(
     ticket = change_tier(ticket=ticket, actor=agent, tier=Tier.FUNCTIONAL, handover=NOTE)
     assert Ticket.objects.get(pk=ticket.pk).assignee == tier2_agent
     moved = ticket.events.filter(kind=EventKind.ASSIGNED).last()
-    assert moved is not None and (moved.old_value, moved.new_value) == ("tara", "tomas")
+    assert moved is not None
+    assert (moved.old_value, moved.new_value) == ("tara", "tomas")
 
 
 def test_without_a_rule_for_the_tier_any_team_at_that_tier_takes_it(
@@ -181,7 +182,8 @@ def test_the_ticket_shows_who_owns_it_now_and_who_owned_it_before(
         (tier2_agent, T0 + timedelta(hours=2), None),
     ]
     before = previous_owner(history)
-    assert before is not None and before.owner == agent
+    assert before is not None
+    assert before.owner == agent
 
 
 def test_the_previous_owner_is_the_last_different_person(
@@ -191,9 +193,11 @@ def test_the_previous_owner_is_the_last_different_person(
     assign_ticket(ticket=ticket, actor=tier2_agent, assignee=agent, reason="Back to you")
     history = ownership_history(ticket)
     assert [stretch.owner for stretch in history] == [agent, tier2_agent, agent]
-    assert history[1].reason == "Config work" and history[1].assigned_by == agent
+    assert history[1].reason == "Config work"
+    assert history[1].assigned_by == agent
     before = previous_owner(history)
-    assert before is not None and before.owner == tier2_agent
+    assert before is not None
+    assert before.owner == tier2_agent
 
 
 def test_a_ticket_never_owned_has_no_history(requester: User) -> None:

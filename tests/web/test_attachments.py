@@ -1,3 +1,6 @@
+from collections.abc import Iterable
+from typing import cast
+
 from django.test import Client
 
 from hypercare.accounts.models import User
@@ -19,7 +22,7 @@ def test_requester_sees_the_image_inline_and_sandboxed(
     attachment = screenshot(ticket, requester)
     response = requester_client.get(f"/attachments/{attachment.pk}/")
     assert response.status_code == 200
-    assert b"".join(response.streaming_content) == PNG
+    assert b"".join(cast(Iterable[bytes], response.streaming_content)) == PNG  # type: ignore[attr-defined]
     assert response["Content-Type"] == "image/png"
     assert response["Content-Disposition"].startswith("inline")
     assert "sandbox" in response["Content-Security-Policy"]

@@ -1,5 +1,6 @@
 import re
 from datetime import timedelta
+from typing import Any
 
 import pytest
 import time_machine
@@ -9,11 +10,12 @@ from django.test import Client
 
 from hypercare.accounts.models import User
 from hypercare.lib import clock
+from hypercare.orgs.models import Institution
 from tests import factories
 from tests.web.conftest import signed_in
 
 
-def sign_in(client: Client, login: str, password: str = factories.PASSWORD, **extra: str):
+def sign_in(client: Client, login: str, password: str = factories.PASSWORD, **extra: str) -> Any:
     return client.post("/login/", {"login": login, "password": password, **extra})
 
 
@@ -30,7 +32,7 @@ def test_sign_in_with_email_lands_agent_in_workspace(agent: User) -> None:
     assert client.get(response["Location"])["Location"] == "/desk/"
 
 
-def test_email_shared_by_two_accounts_signs_in_neither(institution) -> None:
+def test_email_shared_by_two_accounts_signs_in_neither(institution: Institution) -> None:
     factories.requester(institution, username="one", email="shared@example.edu")
     factories.requester(institution, username="two", email="shared@example.edu")
     response = sign_in(Client(), "shared@example.edu")
@@ -151,7 +153,7 @@ def test_password_reset_by_email_sets_a_new_password_and_lifts_a_lockout(
     response = client.post("/password-reset/", {"email": requester.email})
     assert response["Location"] == "/password-reset/sent/"
     assert len(outbox) == 1
-    link = re.search(r"http://testserver(/password-reset/\S+/)", outbox[0].body)
+    link = re.search(r"http://testserver(/password-reset/\S+/)", str(outbox[0].body))
     assert link is not None
     form_page = client.get(link.group(1), follow=True)
     set_url = form_page.redirect_chain[-1][0]

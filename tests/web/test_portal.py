@@ -126,7 +126,8 @@ def test_integration_questions_offer_only_own_institutions_integrations(
     response = requester_client.post("/portal/report/", forged)
     assert response.status_code == 422
     assert 'id="id_details-integration_error"' in response.content.decode()
-    assert own.pk != foreign.pk and Ticket.objects.count() == 0
+    assert own.pk != foreign.pk
+    assert Ticket.objects.count() == 0
 
 
 def test_key_user_reports_on_behalf_of_a_colleague(

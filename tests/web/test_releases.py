@@ -107,7 +107,8 @@ def test_after_shipping_the_desk_shows_it_met_and_offers_no_change(
 
     page = agent_client.get(f"/desk/tickets/{low_ticket.pk}/").content.decode()
 
-    assert "Ships in 2025.3" in page and "(shipped 3 Mar 2025)" in page
+    assert "Ships in 2025.3" in page
+    assert "(shipped 3 Mar 2025)" in page
     assert 'id="change-release"' not in page
     assert "The fix shipped in release 2025.3" in page
     assert "met by shipping in a release" in page

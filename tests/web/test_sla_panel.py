@@ -25,7 +25,7 @@ from tests import factories
 from tests.web.conftest import signed_in
 
 MONDAY_9 = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
-HTMX = {"HTTP_HX_REQUEST": "true"}
+HTMX: dict[str, Any] = {"HTTP_HX_REQUEST": "true"}
 
 
 @pytest.fixture
@@ -139,7 +139,8 @@ def test_how_it_was_computed_lists_the_replayed_steps(
     shown = re.findall(r"<li>(.*?)</li>", html.split("How was this computed?")[1], re.S)
 
     policy, plan = plan_for(Ticket.objects.get(pk=ticket.pk), at=clock.now())
-    assert policy is not None and plan is not None
+    assert policy is not None
+    assert plan is not None
     assert shown == [escape(step) for step in plan.steps]
     assert len(shown) >= 3
     assert any("paused" in step for step in shown)
@@ -187,9 +188,11 @@ def test_queue_shows_due_column_sort_and_sla_filters(
     assert ">1 d 23 h left</time>" in page
 
     breached = agent_client.get("/desk/?queue=all&sla=breached").content.decode()
-    assert urgent.reference in breached and calm.reference not in breached
+    assert urgent.reference in breached
+    assert calm.reference not in breached
     soon = agent_client.get("/desk/?queue=all&sla=due_1h").content.decode()
-    assert urgent.reference in soon and calm.reference not in soon
+    assert urgent.reference in soon
+    assert calm.reference not in soon
     traveller.move_to(MONDAY_9 + timedelta(days=2, minutes=-30))
     soon = signed_in(agent).get("/desk/?queue=all&sla=due_1h").content.decode()
     assert calm.reference in soon

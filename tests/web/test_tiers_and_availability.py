@@ -47,7 +47,8 @@ def test_moving_up_from_the_desk_asks_for_the_three_part_handover(
     )
     assert refused.status_code == 422
     page = refused.content.decode()
-    assert 'id="id_findings_error"' in page and 'id="id_needed_error"' in page
+    assert 'id="id_findings_error"' in page
+    assert 'id="id_needed_error"' in page
     assert 'id="id_tried_error"' not in page
     agent_client.post(
         f"/desk/tickets/{ticket.pk}/tier/",
@@ -59,7 +60,8 @@ def test_moving_up_from_the_desk_asks_for_the_three_part_handover(
 
 def test_an_agent_sets_their_own_availability(agent_client: Client, agent: User) -> None:
     page = agent_client.get("/desk/availability/").content.decode()
-    assert 'name="on_duty"' in page and "checked" in page
+    assert 'name="on_duty"' in page
+    assert "checked" in page
     past = agent_client.post(
         "/desk/availability/", {"on_duty": "on", "out_of_office_until": "2025-04-01"}
     )

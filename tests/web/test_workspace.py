@@ -15,7 +15,7 @@ from hypercare.tickets.services.workflow import assign_ticket, change_status
 from tests import factories
 from tests.web.conftest import png_file, signed_in
 
-HTMX = {"HTTP_HX_REQUEST": "true"}
+HTMX: dict[str, Any] = {"HTTP_HX_REQUEST": "true"}
 
 
 def test_queues_show_counts_and_default_to_mine(
@@ -25,7 +25,8 @@ def test_queues_show_counts_and_default_to_mine(
     assign_ticket(ticket=mine, actor=agent, assignee=agent)
     factories.ticket(requester, title="Nobody's")
     page = agent_client.get("/desk/").content.decode()
-    assert "Mine" in page and mine.reference in page
+    assert "Mine" in page
+    assert mine.reference in page
     assert "Nobody&#x27;s" not in page
     assert '<span class="count">1</span>' in page
     assert '<span class="count">2</span>' in page
@@ -76,7 +77,8 @@ def test_sort_and_pagination(agent_client: Client, requester: User) -> None:
     for n in range(27):
         factories.ticket(requester, title=f"Ticket number {n:02d}")
     first = agent_client.get("/desk/?queue=all&sort=created_at").content.decode()
-    assert "Ticket number 00" in first and "Ticket number 26" not in first
+    assert "Ticket number 00" in first
+    assert "Ticket number 26" not in first
     second = agent_client.get("/desk/?queue=all&sort=created_at&page=2").content.decode()
     assert "Ticket number 26" in second
     assert "Page 2 of 2" in second
@@ -128,12 +130,15 @@ def test_ticket_page_shows_intake_answers_notes_and_reserved_panels(
     add_internal_note(ticket=integration_ticket, actor=agent, body="Gateway logs show 504s")
     page = agent_client.get(f"/desk/tickets/{integration_ticket.pk}/").content.decode()
     assert "Payment failed: gateway timeout" in page
-    assert "Which connection is failing?" in page and "Campus Pay" in page
+    assert "Which connection is failing?" in page
+    assert "Campus Pay" in page
     assert "TXN-42" in page
     assert "Gateway logs show 504s" in page
     assert "not visible to the requester" in page
-    assert 'id="sla-panel"' in page and 'id="escalation-panel"' in page
-    assert "Send reply to requester" in page and "Add internal note" in page
+    assert 'id="sla-panel"' in page
+    assert 'id="escalation-panel"' in page
+    assert "Send reply to requester" in page
+    assert "Add internal note" in page
 
 
 def test_outsider_cannot_reach_a_desk_ticket(outsider_client: Client, ticket: Ticket) -> None:
@@ -286,7 +291,8 @@ def test_reply_and_internal_note_are_kept_apart(
     note = ticket.events.get(kind=EventKind.INTERNAL_NOTE)
     assert (reply.is_internal, note.is_internal) == (False, True)
     portal = requester_client.get(f"/portal/tickets/{ticket.pk}/").content.decode()
-    assert "Try clearing cache" in portal and "Known driver bug" not in portal
+    assert "Try clearing cache" in portal
+    assert "Known driver bug" not in portal
 
 
 def test_empty_note_keeps_the_note_tab_open_with_the_error(
