@@ -13,9 +13,9 @@ from django.db import transaction
 from django.template import Context, Template
 
 from hypercare.accounts.models import User
-from hypercare.errors import ValidationFailed
 from hypercare.lib import clock
 from hypercare.lib.text import one_line
+from hypercare.lib.validation import FieldErrors
 from hypercare.notifications.choices import NotificationEvent
 from hypercare.notifications.models import (
     NotificationPreference,
@@ -123,9 +123,11 @@ def _link(ticket: Ticket | None) -> str:
 
 def set_notification_preferences(*, user: User, email: Mapping[str, bool]) -> None:
     """Turn email on or off per event for ``user``; events left out keep their setting."""
+    errors = FieldErrors()
     unknown = sorted(set(email) - set(NotificationEvent.values))
     if unknown:
-        raise ValidationFailed({"event": f"unknown event {', '.join(unknown)}"})
+        errors.add("event", f"unknown event {', '.join(unknown)}")
+    errors.check()
     with transaction.atomic(durable=True):
         for event, wanted in email.items():
             NotificationPreference.objects.update_or_create(

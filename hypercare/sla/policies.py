@@ -16,8 +16,9 @@ from django.db import models, transaction
 
 from hypercare import access
 from hypercare.accounts.models import User
-from hypercare.errors import NotAllowed, ValidationFailed
+from hypercare.errors import NotAllowed
 from hypercare.lib import clock
+from hypercare.lib.validation import FieldErrors
 from hypercare.orgs.models import Institution
 from hypercare.sla.business_time import closure_days
 from hypercare.sla.clocks import Target
@@ -91,8 +92,10 @@ def add_closure_days(
     late moves the due times of the open tickets counted in this calendar.
     """
     _require_manager(actor)
-    days = _closure_range(first, last)
-    _validated(ClosureDay(date=first, reason=reason.strip()), exclude=["calendar"])
+    errors = FieldErrors()
+    days = _closure_range(first, last, errors)
+    _model_errors(errors, ClosureDay(date=first, reason=reason.strip()), exclude=["calendar"])
+    errors.check()
     with transaction.atomic(durable=True):
         calendar = Calendar.objects.select_for_update().get(pk=calendar.pk)
         existing = set(calendar.closures.filter(date__in=days).values_list("date", flat=True))
@@ -110,7 +113,9 @@ def remove_closure_days(
 ) -> int:
     """Open ``first`` to ``last`` again; how many closure days were removed."""
     _require_manager(actor)
-    days = _closure_range(first, last)
+    errors = FieldErrors()
+    days = _closure_range(first, last, errors)
+    errors.check()
     with transaction.atomic(durable=True):
         calendar = Calendar.objects.select_for_update().get(pk=calendar.pk)
         removed, _ = calendar.closures.filter(date__in=days).delete()
@@ -168,10 +173,13 @@ def delete_policy(*, actor: User, policy: SlaPolicy) -> None:
 
 def check_business_hours_calendar(*, has_calendar: bool, targets: Mapping[str, Target]) -> None:
     """Business-hours targets count in the policy's calendar, so they need one."""
+    errors = FieldErrors()
     counted = sorted(priority for priority, target in targets.items() if target.business_hours)
     if counted and not has_calendar:
-        problem = f"the {', '.join(counted)} targets count business hours; choose a calendar"
-        raise ValidationFailed({"calendar": problem})
+        errors.add(
+            "calendar", f"the {', '.join(counted)} targets count business hours; choose a calendar"
+        )
+    errors.check()
 
 
 def _require_manager(actor: User) -> None:
@@ -179,42 +187,54 @@ def _require_manager(actor: User) -> None:
         raise NotAllowed(REFUSED)
 
 
-def _closure_range(first: date, last: date | None) -> frozenset[date]:
+def _closure_range(first: date, last: date | None, errors: FieldErrors) -> frozenset[date]:
     try:
         days = closure_days(first, last or first)
     except ValueError as exc:
-        raise ValidationFailed({"last": str(exc).removeprefix("last: ")}) from None
+        errors.add("last", str(exc).removeprefix("last: "))
+        return frozenset()
     if len(days) > MAX_CLOSURE_DAYS:
-        raise ValidationFailed({"last": f"a closure spans at most {MAX_CLOSURE_DAYS} days"})
+        errors.add("last", f"a closure spans at most {MAX_CLOSURE_DAYS} days")
     return days
 
 
 def _save_calendar(calendar: Calendar, settings: CalendarSettings) -> None:
+    """Check the calendar and its closure days all at once, then store them."""
+    errors = FieldErrors()
     calendar.name = settings.name.strip()
     calendar.time_zone = settings.time_zone.strip()
     if settings.working_hours is not None:
         calendar.working_hours = settings.working_hours
     calendar.holiday_country = settings.holiday_country
     calendar.holiday_subdivision = settings.holiday_subdivision
-    _validated(calendar)
+    _model_errors(errors, calendar)
+    closures = [
+        ClosureDay(date=day, reason=reason.strip())
+        for day, reason in sorted((settings.closures or {}).items())
+    ]
+    for closure in closures:
+        _model_errors(errors, closure, prefix=f"closures.{closure.date}.", exclude=["calendar"])
+    errors.check()
     before = calendar.updated_at
     calendar.save()
     if settings.closures is not None:
-        closures = [
-            ClosureDay(calendar=calendar, date=day, reason=reason.strip())
-            for day, reason in sorted(settings.closures.items())
-        ]
-        for closure in closures:
-            _validated(closure, prefix=f"closures.{closure.date}.", exclude=["calendar"])
         calendar.closures.all().delete()
+        for closure in closures:
+            closure.calendar = calendar
         ClosureDay.objects.bulk_create(closures)
     _touch(calendar, before)
 
 
 def _save_policy(policy: SlaPolicy, settings: PolicySettings) -> None:
-    _check_targets(settings.targets)
-    check_business_hours_calendar(
-        has_calendar=settings.calendar is not None, targets=settings.targets
+    """Check the policy and its targets all at once, then store them (targets replaced)."""
+    errors = FieldErrors()
+    unknown = sorted(set(settings.targets) - set(Priority.values))
+    if unknown:
+        errors.add("targets", f"unknown priorities {', '.join(unknown)}; use {', '.join(Priority)}")
+    errors.collect(
+        lambda: check_business_hours_calendar(
+            has_calendar=settings.calendar is not None, targets=settings.targets
+        )
     )
     policy.name = settings.name.strip()
     policy.institution = settings.institution
@@ -224,42 +244,39 @@ def _save_policy(policy: SlaPolicy, settings: PolicySettings) -> None:
     policy.warning_percent = settings.warning_percent
     policy.bump_priority_on_breach = settings.bump_priority_on_breach
     policy.bump_tier_on_breach = settings.bump_tier_on_breach
-    _validated(policy)
-    policy.save()
-    policy.targets.all().delete()
+    _model_errors(errors, policy)
     targets = [
         SlaTarget(
-            policy=policy,
             priority=priority,
             first_response_minutes=target.first_response_minutes,
             resolution_minutes=target.resolution_minutes,
             business_hours=target.business_hours,
         )
         for priority, target in settings.targets.items()
+        if priority in Priority.values
     ]
     for target in targets:
-        _validated(target, prefix=f"targets.{target.priority}.", exclude=["policy"])
+        _model_errors(errors, target, prefix=f"targets.{target.priority}.", exclude=["policy"])
+    errors.check()
+    policy.save()
+    policy.targets.all().delete()
+    for target in targets:
+        target.policy = policy
     SlaTarget.objects.bulk_create(targets)
 
 
-def _check_targets(targets: Mapping[str, Target]) -> None:
-    unknown = sorted(set(targets) - set(Priority.values))
-    if unknown:
-        raise ValidationFailed(
-            {"targets": f"unknown priorities {', '.join(unknown)}; use {', '.join(Priority)}"}
-        )
-
-
-def _validated(
-    instance: models.Model, *, prefix: str = "", exclude: list[str] | None = None
+def _model_errors(
+    errors: FieldErrors,
+    instance: models.Model,
+    *,
+    prefix: str = "",
+    exclude: list[str] | None = None,
 ) -> None:
-    """Run the model's own validation (the admin runs the same), one message per field."""
+    """The model's own validation (the admin runs the same), one problem per field."""
     try:
         instance.full_clean(exclude=exclude)
     except ValidationError as exc:
-        raise ValidationFailed(
-            {
-                prefix + (name if name != NON_FIELD_ERRORS else "settings"): " ".join(problems)
-                for name, problems in exc.message_dict.items()
-            }
-        ) from None
+        for name, problems in exc.message_dict.items():
+            errors.add(
+                prefix + (name if name != NON_FIELD_ERRORS else "settings"), " ".join(problems)
+            )

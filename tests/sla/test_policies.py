@@ -544,3 +544,60 @@ def test_deleting_an_institution_policy_in_the_admin_falls_back_to_the_default(
     assert response.status_code == 302
     assert stored(ticket).sla_policy == SlaPolicy.objects.get(is_default=True)
     assert stored(ticket).first_response_due_at == THURSDAY_4PM + timedelta(hours=8)
+
+
+def test_an_edit_in_the_admin_is_the_same_edit_as_through_the_service(
+    thursday: Any,
+    admin_client: Client,
+    manager: User,
+    contract: SlaPolicy,
+    office: Calendar,
+    institution: Institution,
+    requester: User,
+) -> None:
+    """Two institutions under alike policies; one is edited in the admin, one through the
+    service: what is stored and what their tickets are told comes out the same."""
+    southbank = factories.institution("Southbank College", slug="southbank")
+    twin = create_policy(
+        actor=manager,
+        settings=PolicySettings(
+            name="Southbank contract",
+            institution=southbank,
+            calendar=office,
+            targets=MEDIUM_IN_OFFICE_HOURS,
+        ),
+    )
+    ours = rated(requester, Priority.MEDIUM)
+    theirs = rated(factories.requester(southbank), Priority.MEDIUM)
+    faster = {Priority.MEDIUM: Target(60, 17 * 60, business_hours=True)}
+
+    response = admin_client.post(
+        reverse("admin:sla_slapolicy_change", args=[contract.pk]),
+        policy_form(
+            contract,
+            **{"targets-0-first_response_minutes": 60, "targets-0-business_hours": "on"},
+        ),
+    )
+    update_policy(
+        actor=manager,
+        policy=twin,
+        settings=PolicySettings(
+            name="Southbank contract", institution=southbank, calendar=office, targets=faster
+        ),
+    )
+
+    assert response.status_code == 302, response.content.decode()
+
+    def shape(policy: SlaPolicy) -> list[tuple[Any, ...]]:
+        return list(
+            policy.targets.values_list(
+                "priority", "first_response_minutes", "resolution_minutes", "business_hours"
+            )
+        )
+
+    assert shape(contract) == shape(twin) == [(Priority.MEDIUM, 60, 17 * 60, True)]
+    clocks = ("first_response_due_at", "first_response_warn_at", "resolution_due_at")
+    assert [getattr(stored(ours), name) for name in clocks] == [
+        getattr(stored(theirs), name) for name in clocks
+    ]
+    assert stored(ours).first_response_due_at == kolkata(14, 17)

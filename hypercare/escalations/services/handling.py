@@ -11,7 +11,7 @@ from django.db import transaction
 
 from hypercare import access
 from hypercare.accounts.models import User
-from hypercare.errors import InvalidTransition, NotAllowed, ValidationFailed
+from hypercare.errors import InvalidTransition, NotAllowed
 from hypercare.escalations import events, notices
 from hypercare.escalations.choices import (
     AgreementChannel,
@@ -55,8 +55,11 @@ def assign_escalation_manager(
     """Make ``manager`` the primary contact, by hand (the rule's choice, or a change)."""
     if not access.can_handle_escalation(actor):
         raise NotAllowed("Only escalation and support managers can do this.")
+    errors = FieldErrors()
     if not access.can_be_escalation_manager(manager):
-        raise ValidationFailed({"manager": "must be an active escalation manager"})
+        errors.add("manager", "must be an active escalation manager")
+    why = errors.text("reason", reason, TEXT_MAX, required=False)
+    errors.check()
     with transaction.atomic(durable=True):
         escalation = lock(escalation)
         require_open(escalation)
@@ -68,7 +71,7 @@ def assign_escalation_manager(
         escalation.manager_assigned_at = at
         escalation.status = EscalationStatus.ACTIVE
         escalation.save(update_fields=["manager", "manager_assigned_at", "status"])
-        why = reason.strip() or f"Chosen by {actor.display_name}."
+        why = why or f"Chosen by {actor.display_name}."
         event = events.record_manager(escalation, actor, at, old, why)
         touch(escalation.ticket, at)
         notices.manager_assigned(escalation, event, actor)
