@@ -9,8 +9,10 @@ feels. The JSON report goes to stdout and ``bench/results/latest.json``; a Markd
 of the same figures goes to stderr.
 
 ``DATABASE_URL`` from the environment is deliberately ignored, so a benchmark can never
-empty a real database; ``--database-url`` names one it may empty. The server runs with
-``hypercare serve``'s own settings, so ``HYPERCARE_WEB_WORKERS`` and
+empty a real database. ``--database-url postgres://USER@HOST:PORT/NAME`` (or ``--postgres``
+for the local server) benchmarks PostgreSQL instead: each size gets a database
+``NAME_<random>`` created on that server and dropped after it (``bench.database``).
+The server runs with ``hypercare serve``'s own settings, so ``HYPERCARE_WEB_WORKERS`` and
 ``HYPERCARE_WEB_THREADS`` compare process and thread counts.
 """
 
@@ -26,6 +28,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from bench import database
 
 RESULTS = Path(__file__).resolve().parent / "results" / "latest.json"
 SIZE_TIMEOUT_S = 3600
@@ -80,11 +84,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--http-creates", type=int, default=2000, help="tickets created over HTTP")
     parser.add_argument("--clients", type=int, default=8, help="concurrent HTTP clients")
     parser.add_argument("--http-deadline", type=float, default=180.0, help="seconds, at most")
-    parser.add_argument(
-        "--database-url",
-        default="",
-        help="a PostgreSQL database to benchmark instead of SQLite; it is EMPTIED before each size",
-    )
+    database.add_arguments(parser)
     parser.add_argument("--output", type=Path, default=RESULTS)
     return parser.parse_args(argv)
 
@@ -130,27 +130,13 @@ def _run_size(size: int, args: argparse.Namespace) -> dict[str, Any]:
         server_log = args.output.parent / f"server-{size}.log"
         command += ["--output", str(output), "--server-log", str(server_log)]
         print(f"bench: {size} tickets in {data_dir}", file=sys.stderr)
-        subprocess.run(  # noqa: S603 (our own interpreter and module)
-            command, env=_child_environment(data_dir, args), check=True, timeout=SIZE_TIMEOUT_S
-        )
+        hosts = "127.0.0.1,localhost,testserver"
+        with database.child_environment(data_dir, args.database_url, ALLOWED_HOSTS=hosts) as env:
+            subprocess.run(  # noqa: S603 (our own interpreter and module)
+                command, env=env, check=True, timeout=SIZE_TIMEOUT_S
+            )
         result: dict[str, Any] = json.loads(output.read_text())
         return result
-
-
-def _child_environment(data_dir: str, args: argparse.Namespace) -> dict[str, str]:
-    env = {
-        key: value for key, value in os.environ.items() if key not in ("DATABASE_URL", "SECRET_KEY")
-    }
-    env.update(
-        DJANGO_SETTINGS_MODULE="hypercare.settings",
-        HYPERCARE_DATA_DIR=data_dir,
-        ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
-        DEBUG="false",
-        LOG_LEVEL="WARNING",
-    )
-    if args.database_url:
-        env["DATABASE_URL"] = args.database_url
-    return env
 
 
 def markdown_table(report: dict[str, Any]) -> str:

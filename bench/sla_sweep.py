@@ -5,10 +5,11 @@ PostgreSQL, finishes in under 2 s and touches only the tickets that are due, fou
 the partial indexes on the clock columns (``ticket_fr_due``, ``ticket_fr_warn``,
 ``ticket_res_due``, ``ticket_res_warn``).
 
-Each size runs in a child process with a database of its own: SQLite in a temporary
-``HYPERCARE_DATA_DIR``, or with ``--postgres`` a database ``hypercare_bench`` on
-127.0.0.1:5432 created for the run and dropped after it. ``DATABASE_URL`` from the
-environment is ignored, so the benchmark never touches a real database.
+Each size runs in a child process with a database of its own (``bench.database``): SQLite
+in a temporary ``HYPERCARE_DATA_DIR``, or with ``--database-url postgres://USER@HOST:PORT/NAME``
+(``--postgres`` for the local server) a database ``NAME_<random>`` on that server, created
+for the size and dropped after it. ``DATABASE_URL`` from the environment is ignored, so the
+benchmark never touches a real database.
 
 Tickets are written with ``bulk_create`` straight into the clock columns, as
 ``replan_ticket`` leaves them: every clock running or met with its due time hours or days
@@ -44,11 +45,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from bench import database
+
 TARGET_S = 2.0
 SWEEP_AT = datetime(2025, 3, 3, 12, 0, tzinfo=UTC)
 BATCH_SIZE = 5000
 SIZE_TIMEOUT_S = 3 * 3600
-BENCH_DATABASE = "hypercare_bench"
 DUE_KINDS = ("first_response_warning", "first_response_breach", "resolution_warning",
              "resolution_breach")  # fmt: skip
 PARTIAL_INDEXES = ("ticket_fr_due", "ticket_fr_warn", "ticket_res_due", "ticket_res_warn")
@@ -60,23 +62,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--sizes",
         type=lambda text: [int(part) for part in text.split(",")],
         default=None,
-        help="comma-separated open-ticket counts (default 100000; 1000000 with --postgres)",
+        help="comma-separated open-ticket counts (default 100000; 1000000 on PostgreSQL)",
     )
-    parser.add_argument(
-        "--postgres",
-        action="store_true",
-        help=f"run on PostgreSQL: database {BENCH_DATABASE}, created and dropped by the run",
-    )
-    parser.add_argument(
-        "--postgres-server",
-        default="postgresql://postgres@127.0.0.1:5432",
-        help="where --postgres creates its database (user and host, no database name)",
-    )
+    database.add_arguments(parser)
     parser.add_argument("--due", type=int, default=1000, help="clocks due at the sweep, per size")
     parser.add_argument("--child-output", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.sizes is None:
-        args.sizes = [1_000_000] if args.postgres else [100_000]
+        args.sizes = [1_000_000] if args.database_url else [100_000]
     if not 0 < args.due <= min(args.sizes):
         parser.error("--due: must be above 0 and at most the smallest size")
     return args
@@ -100,7 +93,7 @@ def main(argv: list[str] | None = None) -> None:
 def _conditions(args: argparse.Namespace) -> dict[str, Any]:
     return {
         "started_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        "database": "postgresql" if args.postgres else "sqlite",
+        "database": "postgresql" if args.database_url else "sqlite",
         "sqlite": sqlite3.sqlite_version,
         "python": platform.python_version(),
         "cpus": os.cpu_count(),
@@ -114,48 +107,13 @@ def _run_size(size: int, args: argparse.Namespace) -> dict[str, Any]:
     """One size in a child process, with its own data directory and database."""
     with tempfile.TemporaryDirectory(prefix="hypercare-sla-bench-") as data_dir:
         output = Path(data_dir) / "result.json"
-        env = _child_environment(data_dir)
         command = [sys.executable, "-m", "bench.sla_sweep", "--sizes", str(size)]
         command += ["--due", str(args.due), "--child-output", str(output)]
         print(f"bench: sweep over {size} open tickets in {data_dir}", file=sys.stderr)
-        with _database(args, env):
+        with database.child_environment(data_dir, args.database_url) as env:
             subprocess.run(command, env=env, check=True, timeout=SIZE_TIMEOUT_S)
         result: dict[str, Any] = json.loads(output.read_text())
         return result
-
-
-def _child_environment(data_dir: str) -> dict[str, str]:
-    env = {
-        key: value for key, value in os.environ.items() if key not in ("DATABASE_URL", "SECRET_KEY")
-    }
-    env.update(
-        DJANGO_SETTINGS_MODULE="hypercare.settings",
-        HYPERCARE_DATA_DIR=data_dir,
-        DEBUG="false",
-        LOG_LEVEL="WARNING",
-    )
-    return env
-
-
-@contextmanager
-def _database(args: argparse.Namespace, env: dict[str, str]) -> Iterator[None]:
-    """With ``--postgres``, a fresh ``hypercare_bench`` database for the child, dropped after."""
-    if not args.postgres:
-        yield
-        return
-    import psycopg
-
-    server = args.postgres_server.rstrip("/")
-    drop = f"DROP DATABASE IF EXISTS {BENCH_DATABASE} WITH (FORCE)"
-    with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
-        admin.execute(drop)
-        admin.execute(f"CREATE DATABASE {BENCH_DATABASE}")
-    env["DATABASE_URL"] = f"{server}/{BENCH_DATABASE}"
-    try:
-        yield
-    finally:
-        with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
-            admin.execute(drop)
 
 
 def measure(size: int, due_count: int) -> dict[str, Any]:

@@ -16,7 +16,10 @@ from hypercare.notifications.models import (
 
 @admin.register(NotificationTemplate)
 class NotificationTemplateAdmin(admin.ModelAdmin[NotificationTemplate]):
-    """One template per event, created by a migration: edited, never added or removed."""
+    """One template per event, created by a migration: edited, never added or removed.
+
+    A row lost anyway comes back with ``hypercare manage restore_notification_templates``.
+    """
 
     list_display = ("event", "subject", "updated_at")
     readonly_fields = ("event", "updated_at")

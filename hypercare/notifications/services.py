@@ -4,6 +4,7 @@
 is queued if and only if the change that causes it is committed.
 """
 
+import logging
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,6 +18,7 @@ from hypercare.lib import clock
 from hypercare.lib.text import one_line
 from hypercare.lib.validation import FieldErrors
 from hypercare.notifications.choices import NotificationEvent
+from hypercare.notifications.defaults import DEFAULT_TEMPLATES
 from hypercare.notifications.models import (
     NotificationPreference,
     NotificationTemplate,
@@ -24,6 +26,8 @@ from hypercare.notifications.models import (
 )
 from hypercare.setup_cache import cached
 from hypercare.tickets.models import Ticket
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -108,11 +112,25 @@ def notify_many(*, event: str, notices: Sequence[Notice]) -> None:
 
 
 def _compiled_template(event: str) -> tuple[Template, Template]:
-    """The event's subject and body templates, compiled once per setup revision."""
+    """The event's subject and body templates, compiled once per setup revision.
+
+    A missing row (deleted in the database, flushed) must not fail the change that
+    notifies: opening a ticket would answer 500. The built-in wording stands in, with a
+    warning once per setup revision, until the row is restored.
+    """
 
     def load() -> tuple[Template, Template]:
-        template = NotificationTemplate.objects.get(event=event)
-        return Template(template.subject), Template(template.body)
+        rows = NotificationTemplate.objects.filter(event=event)
+        wording = rows.values_list("subject", "body").first()
+        if wording is None:
+            logger.warning(
+                "The notification template %s is missing: using the built-in wording. "
+                "Restore it with 'hypercare manage restore_notification_templates'.",
+                event,
+            )
+            wording = DEFAULT_TEMPLATES[event]
+        subject, body = wording
+        return Template(subject), Template(body)
 
     return cached(("notification_template", event), load)
 
@@ -133,3 +151,20 @@ def set_notification_preferences(*, user: User, email: Mapping[str, bool]) -> No
             NotificationPreference.objects.update_or_create(
                 user=user, event=event, defaults={"email": wanted}
             )
+
+
+def restore_missing_templates() -> list[str]:
+    """Recreate, with the built-in wording, the template of every event that has none.
+
+    Templates that exist keep their (possibly edited) wording. The answer is the events
+    restored, in the order of ``NotificationEvent``.
+    """
+    with transaction.atomic(durable=True):
+        present = set(NotificationTemplate.objects.values_list("event", flat=True))
+        missing = [event for event in NotificationEvent.values if event not in present]
+        templates = []
+        for event in missing:
+            subject, body = DEFAULT_TEMPLATES[event]
+            templates.append(NotificationTemplate(event=event, subject=subject, body=body))
+        NotificationTemplate.objects.bulk_create(templates)
+    return missing

@@ -1,6 +1,14 @@
+import logging
+
+import pytest
+
 from hypercare.accounts.models import User
+from hypercare.notifications.choices import NotificationEvent
+from hypercare.notifications.models import NotificationTemplate, OutboxMessage
 from hypercare.orgs.choices import Tier
 from hypercare.orgs.models import Institution
+from hypercare.sla.choices import ClockState
+from hypercare.sla.models import SlaPolicy
 from hypercare.tickets.models import Ticket
 from tests import factories
 
@@ -28,6 +36,41 @@ def test_requester_creates_ticket_and_gets_reference(api_as, requester: User) ->
     assert data["priority"] == "high"
     assert data["requester"]["username"] == requester.username
     assert Ticket.objects.get(pk=data["id"]).category_details["transaction_reference"] == "TXN-88"
+
+
+def _open_gateway_ticket(api_as, requester: User) -> Ticket:
+    gateway = factories.integration(requester.institution)
+    details = {"integration_id": gateway.pk, "transaction_reference": "TXN-88"}
+    body = {**VALID, "category_details": details}
+    response = api_as(requester).post("/tickets", body)
+    assert response.status_code == 201, response.json()
+    return Ticket.objects.get(pk=response.json()["id"])
+
+
+def test_a_ticket_opens_with_the_built_in_notice_when_its_template_is_missing(
+    api_as, requester: User, caplog: pytest.LogCaptureFixture
+) -> None:
+    NotificationTemplate.objects.filter(event=NotificationEvent.TICKET_RECEIVED).delete()
+
+    with caplog.at_level(logging.WARNING, logger="hypercare.notifications"):
+        ticket = _open_gateway_ticket(api_as, requester)
+
+    message = OutboxMessage.objects.get(ticket=ticket)
+    assert message.subject == f"[{ticket.reference}] We have your request: {ticket.title}"
+    assert message.body.startswith(f'Hello Riya,\n\nWe have received your request "{ticket.title}"')
+    assert "— Hypercare support desk" in message.body
+    assert "The notification template ticket_received is missing" in caplog.text
+
+
+def test_a_ticket_opens_without_clocks_when_the_default_sla_policy_is_missing(
+    api_as, requester: User
+) -> None:
+    SlaPolicy.objects.filter(is_default=True).delete()
+
+    ticket = _open_gateway_ticket(api_as, requester)
+
+    assert ticket.sla_policy is None
+    assert ticket.first_response_state == ticket.resolution_state == ClockState.NO_TARGET
 
 
 def test_requester_cannot_set_status_or_institution(

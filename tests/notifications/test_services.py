@@ -1,15 +1,25 @@
+import logging
+from io import StringIO
+
 import pytest
+from django.conf import settings
+from django.core.management import call_command
 
 from hypercare.accounts.models import User
 from hypercare.errors import ValidationFailed
 from hypercare.notifications.choices import NotificationEvent
+from hypercare.notifications.defaults import DEFAULT_TEMPLATES
 from hypercare.notifications.models import (
     NotificationPreference,
     NotificationTemplate,
     OutboxMessage,
 )
 from hypercare.notifications.selectors import notification_preferences
-from hypercare.notifications.services import notify, set_notification_preferences
+from hypercare.notifications.services import (
+    notify,
+    restore_missing_templates,
+    set_notification_preferences,
+)
 from hypercare.orgs.models import Institution
 from hypercare.tickets.models import Ticket
 from tests import factories
@@ -122,3 +132,65 @@ def test_a_subject_is_one_line_whatever_the_values_it_is_rendered_from(
 
     message = OutboxMessage.objects.get(event=NotificationEvent.STATUS_CHANGED)
     assert message.subject == f"[{ticket.reference}] Fees down again"
+
+
+# Templates ---------------------------------------------------------------------------------
+
+
+def templates() -> dict[str, tuple[str, str]]:
+    return {t.event: (t.subject, t.body) for t in NotificationTemplate.objects.all()}
+
+
+def test_the_built_in_wording_is_what_the_migrations_seeded(db: None) -> None:
+    assert set(DEFAULT_TEMPLATES) == set(NotificationEvent.values)
+    assert templates() == DEFAULT_TEMPLATES
+
+
+def test_a_missing_template_falls_back_to_the_built_in_wording_and_warns(
+    requester: User, caplog: pytest.LogCaptureFixture
+) -> None:
+    ticket = factories.ticket(requester)
+    NotificationTemplate.objects.filter(event=NotificationEvent.STATUS_CHANGED).delete()
+
+    with caplog.at_level(logging.WARNING, logger="hypercare.notifications"):
+        notify(
+            event=NotificationEvent.STATUS_CHANGED, ticket=ticket, recipients=[requester], cause="x"
+        )
+
+    message = OutboxMessage.objects.get(event=NotificationEvent.STATUS_CHANGED)
+    assert message.subject == f"[{ticket.reference}] Now new: {ticket.title}"
+    assert message.body == (
+        f"Hello Riya,\n\nYour request {ticket.reference} is now new.\n\n"
+        f"— Hypercare support desk\n{settings.SITE_URL}/tickets/{ticket.pk}/\n"
+    )
+    assert "The notification template status_changed is missing" in caplog.text
+
+
+def test_restoring_templates_recreates_only_the_missing_ones(db: None) -> None:
+    NotificationTemplate.objects.filter(event=NotificationEvent.SLA_WARNING).update(subject="Mine")
+    NotificationTemplate.objects.filter(
+        event__in=[NotificationEvent.TICKET_SHIPPED, NotificationEvent.PUBLIC_REPLY]
+    ).delete()
+
+    restored = restore_missing_templates()
+
+    assert restored == [NotificationEvent.PUBLIC_REPLY, NotificationEvent.TICKET_SHIPPED]
+    assert templates() == {
+        **DEFAULT_TEMPLATES,
+        NotificationEvent.SLA_WARNING: (
+            "Mine",
+            DEFAULT_TEMPLATES[NotificationEvent.SLA_WARNING][1],
+        ),
+    }
+    assert restore_missing_templates() == []
+
+
+def test_the_restore_command_names_what_it_restored(db: None) -> None:
+    NotificationTemplate.objects.filter(event=NotificationEvent.TICKET_RECEIVED).delete()
+    first, second = StringIO(), StringIO()
+
+    call_command("restore_notification_templates", stdout=first)
+    call_command("restore_notification_templates", stdout=second)
+
+    assert first.getvalue() == "Restored the notification templates ticket_received.\n"
+    assert second.getvalue() == "Every notification template is there; nothing to restore.\n"

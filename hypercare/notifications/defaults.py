@@ -1,0 +1,118 @@
+"""The built-in wording of every notification: event → (subject, body).
+
+The data migrations seeded the same texts as the editable ``NotificationTemplate`` rows
+(migrations never change once landed, so they keep their own copy). These are what a
+notification falls back on when its row is missing, and what
+``hypercare manage restore_notification_templates`` writes back; a test holds both copies
+equal. Subject and body are Django templates; every body ends with the desk's signature.
+"""
+
+from hypercare.notifications.choices import NotificationEvent
+
+SIGNATURE = "\n\n— Hypercare support desk\n{{ link }}\n"
+_WORDING: dict[str, tuple[str, str]] = {
+    NotificationEvent.TICKET_RECEIVED: (
+        "[{{ ticket.reference }}] We have your request: {{ ticket.title }}",
+        "Hello {{ recipient.display_name }},\n\nWe have received your request "
+        '"{{ ticket.title }}". Its reference is {{ ticket.reference }}; quote it in any '
+        "message about this issue.\n\nPriority: {{ ticket.get_priority_display }}."
+        "{% if answers %}\n\nWhat you told us:\n{% for label, value in answers %}"
+        "{{ label }}\n  {{ value }}\n{% endfor %}{% endif %}",
+    ),
+    NotificationEvent.PUBLIC_REPLY: (
+        "[{{ ticket.reference }}] New reply: {{ ticket.title }}",
+        "Hello {{ recipient.display_name }},\n\n{{ author }} wrote:\n\n{{ body }}",
+    ),
+    NotificationEvent.STATUS_CHANGED: (
+        "[{{ ticket.reference }}] Now {{ ticket.get_status_display|lower }}: {{ ticket.title }}",
+        "Hello {{ recipient.display_name }},\n\nYour request {{ ticket.reference }} is now "
+        "{{ ticket.get_status_display|lower }}.",
+    ),
+    NotificationEvent.TICKET_RESOLVED: (
+        "[{{ ticket.reference }}] Resolved: {{ ticket.title }}",
+        "Hello {{ recipient.display_name }},\n\nWe believe {{ ticket.reference }} is resolved. "
+        "If it is not fixed, reply or open the ticket and say so: it will be reopened.",
+    ),
+    NotificationEvent.TICKET_ASSIGNED: (
+        "[{{ ticket.reference }}] Assigned to you: {{ ticket.title }}",
+        "Hello {{ recipient.display_name }},\n\n{{ ticket.reference }} "
+        "({{ ticket.get_priority_display }}, {{ ticket.institution }}) is now yours.",
+    ),
+    NotificationEvent.SLA_WARNING: (
+        "[{{ ticket.reference }}] SLA warning: {{ clock }} due {{ due_at }}",
+        "{{ ticket.reference }} ({{ ticket.get_priority_display }}, {{ ticket.institution }}) "
+        "has used {{ percent }} % of its {{ clock }} target. Due {{ due_at }}.",
+    ),
+    NotificationEvent.SLA_BREACH: (
+        "[{{ ticket.reference }}] SLA BREACHED: {{ clock }}",
+        "{{ ticket.reference }} ({{ ticket.get_priority_display }}, {{ ticket.institution }}) "
+        "breached its {{ clock }} target, due {{ due_at }}.",
+    ),
+    NotificationEvent.ESCALATION_REQUESTED: (
+        "[{{ ticket.reference }}] ESCALATION requested: {{ ticket.title }}",
+        "{{ ticket.reference }} ({{ ticket.get_priority_display }}, {{ ticket.institution }}) "
+        "has been escalated: {{ escalation.get_reason_display }}.\n\n"
+        "Business impact: {{ escalation.business_impact }}\n"
+        "{% if escalation.milestone_date %}Critical milestone {{ escalation.milestone_date }}: "
+        "{{ escalation.milestone }}\n{% endif %}\n"
+        "{% if manager %}You are the primary contact. {% else %}No escalation manager could be "
+        "chosen: please take it. {% endif %}The first update is due {{ next_update_due }}.",
+    ),
+    NotificationEvent.ESCALATION_ASSIGNED: (
+        "[{{ ticket.reference }}] Escalation assigned to you: {{ ticket.title }}",
+        "Hello {{ recipient.display_name }},\n\nYou are now the primary contact for the "
+        "escalation of {{ ticket.reference }} ({{ ticket.institution }}). The next update is "
+        "due {{ next_update_due }}.",
+    ),
+    NotificationEvent.ESCALATION_ACKNOWLEDGED: (
+        "[{{ ticket.reference }}] Your escalation is being handled",
+        "Hello {{ recipient.display_name }},\n\nThe escalation of {{ ticket.reference }} "
+        '"{{ ticket.title }}" is registered. '
+        "{% if manager %}{{ manager }} is your escalation manager and primary contact. "
+        "{% else %}An escalation manager will be your primary contact shortly. {% endif %}"
+        "You can expect the next update by {{ next_update_due }}.",
+    ),
+    NotificationEvent.ESCALATION_UPDATE: (
+        "[{{ ticket.reference }}] Escalation {{ headline|lower }}: {{ ticket.title }}",
+        "Hello {{ recipient.display_name }},\n\n{{ headline }} from {{ manager }} on the "
+        "escalation of {{ ticket.reference }}:\n\n{{ body }}\n\n"
+        "{% if next_update_due %}Next update by {{ next_update_due }}.{% endif %}",
+    ),
+    NotificationEvent.ESCALATION_UPDATE_MISSED: (
+        "[{{ ticket.reference }}] Escalation update MISSED: {{ ticket.title }}",
+        "The update on the escalation of {{ ticket.reference }} ({{ ticket.institution }}, "
+        "{{ escalation.get_level_display }}) was due {{ due }} and has not been posted. "
+        "Escalation manager: {{ manager|default:'nobody yet' }}.",
+    ),
+    NotificationEvent.ESCALATION_LEVEL_RAISED: (
+        "[{{ ticket.reference }}] Escalation raised to {{ level }}",
+        "The escalation of {{ ticket.reference }} ({{ ticket.institution }}) is now at "
+        "{{ level }}.\n\nReason: {{ reason }}\n\nEscalation manager: "
+        "{{ manager|default:'nobody yet' }}.",
+    ),
+    NotificationEvent.DE_ESCALATED: (
+        "[{{ ticket.reference }}] De-escalated: {{ ticket.title }}",
+        "Hello {{ recipient.display_name }},\n\nThe escalation of {{ ticket.reference }} has "
+        "ended and the ticket continues with the support team as usual.\n\n{{ body }}",
+    ),
+    NotificationEvent.ESCALATION_DIGEST: (
+        "Daily escalation review {{ day }}: {{ count }} open",
+        "Open escalations on {{ day }}: {{ count }}.\n"
+        "{% for row in escalations %}\n{{ row.reference }} {{ row.title }} "
+        "({{ row.institution }})\n"
+        "  {{ row.status }} · {{ row.level }} · manager {{ row.manager }}\n"
+        "  Open for {{ row.age }} · last update {{ row.last_update }} · next update due "
+        "{{ row.next_update_due }}{% if row.overdue %} (OVERDUE){% endif %}\n"
+        "  Action plan: {{ row.action_plan }}\n{% endfor %}",
+    ),
+    NotificationEvent.TICKET_SHIPPED: (
+        "[{{ ticket.reference }}] Fixed in release {{ version }}: {{ ticket.title }}",
+        "Hello {{ recipient.display_name }},\n\nThe fix for {{ ticket.reference }} "
+        '"{{ ticket.title }}" has shipped in release {{ version }}. Once your institution '
+        "has the release, please check that it works for you; if it does not, reply on the "
+        "ticket and say so.",
+    ),
+}
+DEFAULT_TEMPLATES: dict[str, tuple[str, str]] = {
+    event: (subject, body + SIGNATURE) for event, (subject, body) in _WORDING.items()
+}
