@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
@@ -46,16 +47,20 @@ def test_a_url_that_names_no_postgresql_server_or_a_strange_name_is_refused(
 def test_each_size_gets_a_new_database_dropped_after_it_even_on_failure(
     tmp_path: Path, postgres_server: str, databases_like: Callable[[str], list[str]]
 ) -> None:
-    with (
-        pytest.raises(RuntimeError),
-        database.child_environment(str(tmp_path), f"{postgres_server}/bench_test") as env,
-    ):
-        name = env["DATABASE_URL"].rsplit("/", 1)[1]
-        assert name.startswith("bench_test_")
-        assert databases_like(name) == [name]
-        # A connection the child leaves open does not keep its database alive.
-        left_open = psycopg.connect(env["DATABASE_URL"])
-        raise RuntimeError("the child failed")
+    seen: dict[str, Any] = {}
 
+    def failing_child() -> None:
+        with database.child_environment(str(tmp_path), f"{postgres_server}/bench_test") as env:
+            seen["name"] = env["DATABASE_URL"].rsplit("/", 1)[1]
+            seen["existed"] = databases_like(seen["name"])
+            # A connection the child leaves open does not keep its database alive.
+            seen["left_open"] = psycopg.connect(env["DATABASE_URL"])
+            raise RuntimeError("the child failed")
+
+    with pytest.raises(RuntimeError):
+        failing_child()
+
+    assert seen["name"].startswith("bench_test_")
+    assert seen["existed"] == [seen["name"]]
     assert databases_like("bench_test_%") == []
-    left_open.close()
+    seen["left_open"].close()
