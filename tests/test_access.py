@@ -39,6 +39,7 @@ from hypercare.tickets.services.conversation import add_internal_note, add_publi
 from hypercare.tickets.services.intake import open_ticket
 from hypercare.tickets.services.workflow import change_status
 from tests import factories
+from tests.api.conftest import ApiClient
 from tests.lib import samples
 
 
@@ -355,3 +356,21 @@ def test_only_managers_configure_the_desk(world: World) -> None:
     assert access.can_manage_desk(world.users["support_manager"])
     assert not access.can_manage_desk(world.users["tier1"])
     assert not access.can_manage_desk(world.users["institution_admin"])
+
+
+# Endpoints that read about one ticket ---------------------------------------------------
+
+
+@pytest.mark.parametrize("persona", SEES)
+def test_a_tickets_next_steps_and_sla_are_found_only_where_it_is_visible(
+    world: World, persona: str
+) -> None:
+    client = ApiClient(world.users[persona])
+    for name, ticket in world.tickets.items():
+        steps = client.get(f"/tickets/{ticket.reference}/escalation-steps")
+        sla = client.get(f"/tickets/{ticket.reference}/sla")
+        if name not in SEES[persona]:
+            assert (steps.status_code, sla.status_code) == (404, 404), name
+            continue
+        assert steps.status_code == 200, name
+        assert sla.status_code == (200 if access.can_see_internal(world.users[persona]) else 403)
