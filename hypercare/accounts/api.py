@@ -8,7 +8,7 @@ from pydantic import ConfigDict, Field
 
 from hypercare.accounts import selectors, services
 from hypercare.accounts.models import ApiToken, User
-from hypercare.api.common import DbId, actor
+from hypercare.api.common import DbId, actor, errors
 
 router = Router(tags=["accounts"])
 
@@ -45,22 +45,33 @@ class TokenIn(Schema):
     name: str = Field(min_length=1, max_length=100)
 
 
-@router.get("/me", response=MeOut)
+@router.get("/me", response={200: MeOut, **errors(401)})
 def me(request: HttpRequest) -> User:
     return actor(request)
 
 
-@router.get("/tokens", response=list[TokenOut])
+@router.get("/tokens", response={200: list[TokenOut], **errors(401)})
 def list_tokens(request: HttpRequest) -> list[ApiToken]:
     return list(selectors.user_tokens(actor(request)))
 
 
-@router.post("/tokens", response={201: TokenCreatedOut})
+@router.post("/tokens", response={201: TokenCreatedOut, **errors(401, 422)})
 def create_token(request: HttpRequest, payload: TokenIn) -> Status[dict[str, object]]:
     token, plain = services.issue_token(user=actor(request), name=payload.name)
     return Status(201, {**TokenOut.model_validate(token).model_dump(), "token": plain})
 
 
-@router.delete("/tokens/{token_id}", response=TokenOut)
+@router.delete(
+    "/tokens/{token_id}",
+    response={
+        200: TokenOut,
+        **errors(
+            401,
+            422,
+            not_found="No such token of yours.",
+            forbidden="The token is already revoked.",
+        ),
+    },
+)
 def revoke_token(request: HttpRequest, token_id: DbId) -> ApiToken:
     return services.revoke_token(token_id=token_id, actor=actor(request))

@@ -1,7 +1,8 @@
-"""Pieces every app's API router shares: the acting user, paging, allow-listed queries."""
+"""Pieces every app's API router shares: the acting user, paging, allow-listed queries,
+and the error answers each operation declares."""
 
 from collections.abc import Callable, Iterable
-from typing import Annotated, Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -16,6 +17,67 @@ ItemT = TypeVar("ItemT")
 # Any id a client sends fits the database's 64-bit integer, so lookups never overflow.
 DbId = Annotated[int, Field(ge=1, le=2**63 - 1)]
 MAX_PAGE_SIZE = 100
+
+ErrorCode = Literal[
+    "unauthorized", "forbidden", "not_found", "conflict", "validation_failed", "error"
+]
+
+
+class FieldErrorOut(Schema):
+    field: str = Field(
+        description="The field, dotted into nested objects (`category_details.since`); "
+        "`body` for the request as a whole."
+    )
+    message: str
+
+
+class ErrorOut(Schema):
+    """Every error answer: what went wrong and, for invalid input, what is wrong with
+    each field (all of them at once)."""
+
+    code: ErrorCode
+    message: str
+    errors: list[FieldErrorOut]
+
+
+# When each error answer happens, unless an operation says more precisely.
+ERROR_WHEN = {
+    401: "No valid API token and no signed-in session.",
+    403: "You may see the record but may not do this to it.",
+    404: "The record the path names does not exist, or you may not see it.",
+    409: "The record's current state does not allow this step.",
+    422: "The input is invalid: `errors` names each field and what is wrong with it.",
+}
+ERROR_NAMES = {"forbidden": 403, "not_found": 404, "conflict": 409, "invalid": 422}
+JSON = "application/json"
+
+
+def errors(*codes: int, **when: str) -> dict[int, Any]:
+    """The error answers of an operation, for its ``response``: each code with its
+    description, the general one from ``ERROR_WHEN`` or the operation's own, given by
+    name (``forbidden``, ``not_found``, ``conflict``, ``invalid``)::
+
+        response={200: TicketOut, **errors(401, 422, not_found=NO_TICKET)}
+
+    The description rides on the answer's schema; ``describe_errors`` moves it to the
+    answer in the OpenAPI document.
+    """
+    described = {code: ERROR_WHEN[code] for code in codes}
+    described.update({ERROR_NAMES[name]: text for name, text in when.items()})
+    return {
+        code: Annotated[ErrorOut, Field(description=described[code])] for code in sorted(described)
+    }
+
+
+def describe_errors(document: dict[str, Any]) -> None:
+    """Give each error answer of ``document`` the description ``errors`` gave it."""
+    for operations in document["paths"].values():
+        for operation in operations.values():
+            answers = operation["responses"]
+            for status, answer in answers.items():
+                if int(status) >= 400:
+                    schema = answer["content"][JSON]["schema"]
+                    answer["description"] = schema.pop("description", answer["description"])
 
 
 class PageQuery(Schema):

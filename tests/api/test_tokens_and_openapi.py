@@ -1,4 +1,5 @@
 from hypercare.accounts.models import ApiToken, User
+from tests.api.contract import ContractClient
 
 
 def test_token_lifecycle(api_as, agent: User) -> None:
@@ -9,9 +10,7 @@ def test_token_lifecycle(api_as, agent: User) -> None:
     stored = ApiToken.objects.get(pk=created.json()["id"])
     assert plain not in (stored.digest, stored.prefix)
 
-    from django.test import Client
-
-    raw = Client()
+    raw = ContractClient()
     headers = {"Authorization": f"Bearer {plain}"}
     assert raw.get("/api/v1/me", headers=headers).json()["username"] == agent.username
     listed = client.get("/tokens").json()
