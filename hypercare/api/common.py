@@ -49,6 +49,10 @@ ERROR_WHEN = {
     422: "The input is invalid: `errors` names each field and what is wrong with it.",
 }
 ERROR_NAMES = {"forbidden": 403, "not_found": 404, "conflict": 409, "invalid": 422}
+# A signed-in browser session must send its CSRF token with every write (``site.py``).
+WRITE_METHODS = {"post", "put", "patch", "delete"}
+CSRF_REFUSED = "A signed-in session sent no CSRF token (`X-CSRFToken` header)."
+CSRF_REFUSED_TOO = "Also when a signed-in session sends no CSRF token (`X-CSRFToken` header)."
 JSON = "application/json"
 
 
@@ -60,7 +64,8 @@ def errors(*codes: int, **when: str) -> dict[int, Any]:
         response={200: TicketOut, **errors(401, 422, not_found=NO_TICKET)}
 
     The description rides on the answer's schema; ``describe_errors`` moves it to the
-    answer in the OpenAPI document.
+    answer in the OpenAPI document, and declares the 403 of a session without its CSRF
+    token on every write, so an operation names only its own reasons for 403.
     """
     described = {code: ERROR_WHEN[code] for code in codes}
     described.update({ERROR_NAMES[name]: text for name, text in when.items()})
@@ -70,14 +75,26 @@ def errors(*codes: int, **when: str) -> dict[int, Any]:
 
 
 def describe_errors(document: dict[str, Any]) -> None:
-    """Give each error answer of ``document`` the description ``errors`` gave it."""
+    """Give each error answer of ``document`` the description ``errors`` gave it, and
+    every write the 403 a signed-in session gets without its CSRF token."""
     for operations in document["paths"].values():
-        for operation in operations.values():
+        for method, operation in operations.items():
             answers = operation["responses"]
             for status, answer in answers.items():
                 if int(status) >= 400:
                     schema = answer["content"][JSON]["schema"]
                     answer["description"] = schema.pop("description", answer["description"])
+            if method in WRITE_METHODS:
+                _declare_csrf_refusal(answers)
+                operation["responses"] = dict(sorted(answers.items()))
+
+
+def _declare_csrf_refusal(answers: dict[int, Any]) -> None:
+    if 403 in answers:
+        answers[403]["description"] += f" {CSRF_REFUSED_TOO}"
+    else:
+        error = {"schema": {"$ref": "#/components/schemas/ErrorOut"}}
+        answers[403] = {"description": CSRF_REFUSED, "content": {JSON: error}}
 
 
 class PageQuery(Schema):

@@ -16,7 +16,8 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as RequestInvalid
 from ninja.openapi.schema import OpenAPISchema
-from ninja.security import HttpBearer, django_auth
+from ninja.security import HttpBearer
+from ninja.security import SessionAuth as DjangoSessionAuth
 
 from hypercare.accounts.api import router as accounts_router
 from hypercare.accounts.models import User
@@ -35,6 +36,16 @@ class TokenAuth(HttpBearer):
 
     def authenticate(self, request: HttpRequest, token: str) -> User | None:
         return authenticate_token(token)
+
+
+class SessionAuth(DjangoSessionAuth):
+    """The signed-in browser session. Its CSRF token is checked on writes only once
+    someone is signed in: a caller without any credentials is told 401, not 403."""
+
+    def __call__(self, request: HttpRequest) -> Any | None:
+        if not request.user.is_authenticated:
+            return None
+        return super().__call__(request)
 
 
 def error_body(code: ErrorCode, message: str, errors: list[dict[str, str]] | None = None) -> Any:
@@ -58,7 +69,7 @@ api = HypercareAPI(
     description="The support desk for ERP systems after go-live. Authenticate with a "
     "personal access token (`Authorization: Bearer hc_...`) or a signed-in session.",
     urls_namespace="api",
-    auth=[TokenAuth(), django_auth],
+    auth=[TokenAuth(), SessionAuth()],
 )
 
 

@@ -10,7 +10,9 @@ from typing import Any
 
 from hypercare.accounts.models import User
 from tests.api.conftest import ApiClient
-from tests.api.contract import document
+from tests.api.contract import ContractClient, document
+
+WRITE_METHODS = {"post", "put", "patch", "delete"}
 
 
 def operations() -> Iterator[tuple[str, dict[str, Any]]]:
@@ -53,6 +55,16 @@ def test_every_operation_on_a_named_record_declares_404() -> None:
     assert missing == []
 
 
+def test_every_write_declares_the_403_of_a_session_without_its_csrf_token() -> None:
+    missing = [
+        name
+        for name, operation in operations()
+        if name.split()[0].lower() in WRITE_METHODS
+        and "CSRF" not in operation["responses"].get(403, {}).get("description", "")
+    ]
+    assert missing == []
+
+
 def test_each_error_answer_says_when_it_happens_and_has_the_error_shape() -> None:
     vague = []
     for name, operation in operations():
@@ -79,3 +91,15 @@ def test_a_body_that_is_not_json_is_invalid_input(requester: User) -> None:
     )
     assert raw.status_code == 422
     assert raw.json()["errors"] == [{"field": "body", "message": "is not valid JSON"}]
+
+
+def test_a_caller_without_credentials_is_told_401_on_a_write_too(requester: User) -> None:
+    """A write is checked for its CSRF token only once a session has signed someone in."""
+    browser = ContractClient(enforce_csrf_checks=True)
+    anonymous = browser.post("/api/v1/tokens", {"name": "x"}, content_type="application/json")
+    assert anonymous.status_code == 401
+
+    browser.force_login(requester)
+    forged = browser.post("/api/v1/tokens", {"name": "x"}, content_type="application/json")
+    assert forged.status_code == 403
+    assert browser.get("/api/v1/me").status_code == 200
