@@ -1,6 +1,7 @@
 """The caller's own profile and personal access tokens."""
 
 from datetime import datetime
+from typing import Annotated
 
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
@@ -9,6 +10,7 @@ from pydantic import ConfigDict, Field
 from hypercare.accounts import selectors, services
 from hypercare.accounts.models import ApiToken, User
 from hypercare.api.common import DbId, actor, errors
+from hypercare.lib.text import single_line
 
 router = Router(tags=["accounts"])
 
@@ -42,7 +44,9 @@ class TokenCreatedOut(TokenOut):
 
 class TokenIn(Schema):
     model_config = ConfigDict(extra="forbid")
-    name: str = Field(min_length=1, max_length=100)
+    name: Annotated[str, single_line(min_length=1, max_length=100)] = Field(
+        description="What the token is for, e.g. the script that uses it."
+    )
 
 
 @router.get("/me", response={200: MeOut, **errors(401)})

@@ -77,7 +77,9 @@ class AvailabilityIn(Schema):
     model_config = ConfigDict(extra="forbid")
     on_duty: bool
     out_of_office_until: dt.date | None = Field(
-        None, description="Away up to and including this day; empty when not away."
+        None,
+        description="Away up to and including this day, which is today or later (the desk's "
+        "day); empty when not away.",
     )
 
 
