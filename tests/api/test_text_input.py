@@ -17,7 +17,7 @@ from hypercare.lib.text import BODY_PROBLEM, LINE_PROBLEM
 from hypercare.tickets.models import Ticket
 from tests import factories
 from tests.api.conftest import ApiClient
-from tests.api.contract import document
+from tests.api.contract import ContractClient, document
 
 TICKET = {
     "module": "fees",
@@ -200,3 +200,10 @@ def test_required_text_may_not_be_blank(schema: str, field: str) -> None:
 def test_date_and_uniqueness_rules_are_described(schema: str, field: str, rule: str) -> None:
     properties = document()["components"]["schemas"][schema]["properties"]
     assert rule in properties[field]["description"]
+
+
+@pytest.mark.parametrize("token", ["hc_ab\x00cd_secret", "hc_\x00", "hc_0123456789ab_\x00"])
+def test_a_token_with_a_nul_is_a_bad_token(token: str, db: None) -> None:
+    response = ContractClient().get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
+
+    assert response.status_code == 401
