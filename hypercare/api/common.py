@@ -1,6 +1,7 @@
 """Pieces every app's API router shares: the acting user, paging, allow-listed queries,
 and the error answers each operation declares."""
 
+from collections import Counter
 from collections.abc import Callable, Iterable
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
@@ -17,6 +18,8 @@ ItemT = TypeVar("ItemT")
 # Any id a client sends fits the database's 64-bit integer, so lookups never overflow.
 DbId = Annotated[int, Field(ge=1, le=2**63 - 1)]
 MAX_PAGE_SIZE = 100
+# What an input field the operation does not take is told, in a JSON body or a form.
+UNKNOWN_FIELD = "is not a field you can set here"
 
 ErrorCode = Literal[
     "unauthorized", "forbidden", "not_found", "conflict", "validation_failed", "error"
@@ -146,3 +149,18 @@ def refuse_unknown_query(request: HttpRequest, allowed: Iterable[str]) -> None:
     unknown = sorted(set(request.GET) - set(allowed))
     if unknown:
         raise ValidationFailed({name: "is not a known query parameter" for name in unknown})
+
+
+def refuse_unknown_form(request: HttpRequest, allowed: Iterable[str]) -> None:
+    """A multipart request is held to its fields like a JSON body: an unknown field or
+    file is refused, and so is a field sent twice, of which only one value would count."""
+    sent = Counter({name: len(request.POST.getlist(name)) for name in request.POST})
+    sent.update({name: len(request.FILES.getlist(name)) for name in request.FILES})
+    known = set(allowed)
+    problems = {
+        name: UNKNOWN_FIELD if name not in known else "is given more than once"
+        for name, count in sorted(sent.items())
+        if name not in known or count > 1
+    }
+    if problems:
+        raise ValidationFailed(problems)

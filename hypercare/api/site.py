@@ -22,7 +22,7 @@ from ninja.security import SessionAuth as DjangoSessionAuth
 from hypercare.accounts.api import router as accounts_router
 from hypercare.accounts.models import User
 from hypercare.accounts.services import authenticate_token
-from hypercare.api.common import ErrorCode, describe_errors
+from hypercare.api.common import UNKNOWN_FIELD, ErrorCode, describe_errors
 from hypercare.errors import InvalidTransition, NotAllowed, NotFound, ValidationFailed
 from hypercare.orgs.api import router as orgs_router
 from hypercare.tickets.api import router as tickets_router
@@ -92,7 +92,7 @@ def _field_error(error: dict[str, Any]) -> dict[str, str]:
         location.pop(0)
     message = str(error.get("msg", "is invalid"))
     if error.get("type") == "extra_forbidden":
-        message = "is not a field you can set here"
+        message = UNKNOWN_FIELD
     elif error.get("type") == "missing":
         message = "is required"
     return {"field": ".".join(location) or "body", "message": message}

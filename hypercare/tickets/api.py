@@ -12,6 +12,7 @@ from hypercare.api.common import (
     actor,
     errors,
     paginate,
+    refuse_unknown_form,
     refuse_unknown_query,
 )
 from hypercare.errors import NotAllowed, ValidationFailed
@@ -45,6 +46,7 @@ LIST_PARAMETERS = {*TicketQuery.model_fields, *PageQuery.model_fields}
 NO_TICKET = "No such ticket, or you may not see it."
 NO_ATTACHMENT = "No such attachment, or you may not see it."
 STAFF_ONLY = "Only support staff can do this."
+UPLOAD_FIELDS = ("file", "internal")
 
 
 def _ticket(request: HttpRequest, ticket_ref: str) -> Ticket:
@@ -372,6 +374,8 @@ def upload_attachment(
     file: File[UploadedFile],
     internal: Form[bool] = False,
 ) -> Status[Attachment]:
+    """One file (multipart ``file``); ``internal`` files are for support staff only."""
+    refuse_unknown_form(request, UPLOAD_FIELDS)
     ticket = _ticket(request, ticket_ref)
     attachment = attachments.add_attachment(
         ticket=ticket,

@@ -1,3 +1,9 @@
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
 from hypercare.accounts.models import User
 from hypercare.orgs.choices import Tier
 from hypercare.orgs.models import Institution
@@ -216,6 +222,39 @@ def test_svg_upload_refused_with_field_message(api_as, requester: User) -> None:
     response = api_as(requester).upload(f"/tickets/{ticket.pk}/attachments", "shot.png", svg)
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "file"
+    assert ticket.attachments.count() == 0
+
+
+UNKNOWN = "is not a field you can set here"
+TWICE = "is given more than once"
+
+
+def _upload(name: str = "more.png") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, _png())
+
+
+@pytest.mark.parametrize(
+    ("fields", "refused"),
+    [
+        (lambda: {"colour": "red"}, {"colour": UNKNOWN}),
+        (lambda: {"internal": "false", "note": "hi"}, {"note": UNKNOWN}),
+        (lambda: {"screenshot": _upload()}, {"screenshot": UNKNOWN}),
+        (lambda: {"file": [_upload(), _upload("other.png")]}, {"file": TWICE}),
+        (lambda: {"internal": ["false", "true"]}, {"internal": TWICE}),
+    ],
+    ids=["form field", "beside internal", "file", "two files", "internal twice"],
+)
+def test_unknown_or_repeated_multipart_fields_are_refused_naming_them(
+    api_as, requester: User, fields: Callable[[], dict[str, Any]], refused: dict[str, str]
+) -> None:
+    ticket = factories.ticket(requester)
+
+    response = api_as(requester).upload(
+        f"/tickets/{ticket.pk}/attachments", "shot.png", _png(), **fields()
+    )
+
+    assert response.status_code == 422
+    assert {e["field"]: e["message"] for e in response.json()["errors"]} == refused
     assert ticket.attachments.count() == 0
 
 
