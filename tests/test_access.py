@@ -355,3 +355,20 @@ def test_only_managers_configure_the_desk(world: World) -> None:
     assert access.can_manage_desk(world.users["support_manager"])
     assert not access.can_manage_desk(world.users["tier1"])
     assert not access.can_manage_desk(world.users["institution_admin"])
+
+
+INTAKE_FIELDS = {"institution_id", "requester_id", "channel"}
+REFUSED_AT_INTAKE: dict[str, set[str]] = {
+    "requester": {"institution_id", "requester_id", "channel"},
+    "module_owner": {"institution_id", "requester_id", "channel"},
+    "key_user": {"institution_id", "channel"},
+    "institution_admin": {"institution_id", "channel"},
+    "tier1": set(),
+    "support_manager": set(),
+}
+
+
+@pytest.mark.parametrize("persona", REFUSED_AT_INTAKE)
+def test_only_support_staff_record_how_a_ticket_came_in(world: World, persona: str) -> None:
+    refused = access.refused_intake_fields(world.users[persona], INTAKE_FIELDS)
+    assert refused == REFUSED_AT_INTAKE[persona]

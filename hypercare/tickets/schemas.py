@@ -55,7 +55,8 @@ class TeamRef(Schema):
 
 class TicketCreateIn(_Input):
     """Open a ticket. Institution users report for their own institution: support staff
-    name the institution; key users and support staff may name another requester."""
+    name the institution; key users and support staff may name another requester; only
+    support staff say how it came in."""
 
     institution_id: DbId | None = None
     requester_id: DbId | None = None
@@ -65,7 +66,12 @@ class TicketCreateIn(_Input):
     description: Annotated[str, body_text(min_length=1, max_length=50_000)]
     urgency: Level
     impact: Level
-    channel: Channel = Channel.API
+    channel: Literal[Channel.API, Channel.EMAIL, Channel.PHONE] = Field(
+        Channel.API,
+        description="How the request came in: `api` unless support staff log a ticket from a "
+        "phone call (`phone`) or a mail (`email`). Only support staff may set it; from anyone "
+        "else it is refused (422).",
+    )
     category_details: dict[str, Any]
     action_attempted: Annotated[str, body_text(max_length=NOTE)] = ""
     error_seen: Annotated[str, body_text(max_length=NOTE)] = ""

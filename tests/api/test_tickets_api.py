@@ -289,6 +289,55 @@ def test_agent_creates_for_requester_needs_institution(
     assert created.json()["channel"] == "phone"
 
 
+QUESTION = {**VALID, "category": "question", "category_details": {"screen_or_report": "Ledger"}}
+
+
+@pytest.mark.parametrize("persona", ["requester", "key_user"])
+@pytest.mark.parametrize("channel", ["api", "phone"])
+def test_institution_users_cannot_choose_the_channel(
+    api_as, request: pytest.FixtureRequest, persona: str, channel: str
+) -> None:
+    response = api_as(request.getfixturevalue(persona)).post(
+        "/tickets", {**QUESTION, "channel": channel}
+    )
+
+    assert response.status_code == 422
+    assert response.json()["errors"] == [
+        {"field": "channel", "message": "is not a field you can set"}
+    ]
+    assert not Ticket.objects.exists()
+
+
+def test_a_ticket_opened_through_the_api_came_in_by_api(api_as, requester: User) -> None:
+    response = api_as(requester).post("/tickets", QUESTION)
+
+    assert response.status_code == 201
+    assert response.json()["channel"] == "api"
+
+
+@pytest.mark.parametrize("channel", ["phone", "email", "api"])
+def test_support_staff_record_a_call_or_a_mail_they_log(
+    api_as, agent: User, requester: User, channel: str
+) -> None:
+    body = {**QUESTION, "institution_id": requester.institution_id, "requester_id": requester.pk}
+
+    response = api_as(agent).post("/tickets", {**body, "channel": channel})
+
+    assert response.status_code == 201
+    assert response.json()["channel"] == channel
+
+
+def test_support_staff_cannot_claim_a_ticket_came_through_the_portal(
+    api_as, agent: User, requester: User
+) -> None:
+    body = {**QUESTION, "institution_id": requester.institution_id, "requester_id": requester.pk}
+
+    response = api_as(agent).post("/tickets", {**body, "channel": "portal"})
+
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "channel"
+
+
 def test_key_user_reports_for_colleague_but_requester_cannot(
     api_as, key_user: User, requester: User, colleague: User
 ) -> None:
