@@ -6,6 +6,7 @@ it, and every error answer must have the one error shape. A test that provokes a
 the document does not promise fails, whatever it asserts itself.
 """
 
+import json
 import re
 from functools import cache
 from typing import Any
@@ -26,7 +27,9 @@ ROUTE_PARAMETER = re.compile(r"<(?:[^:>]+:)?([^>]+)>")
 
 @cache
 def document() -> dict[str, Any]:
-    return dict(api.get_openapi_schema())
+    """The OpenAPI document as clients read it (JSON: status codes are strings). Shared:
+    a test that changes it must take a copy."""
+    return dict(json.loads(json.dumps(api.get_openapi_schema())))
 
 
 def operation_for(method: str, path: str) -> dict[str, Any] | None:

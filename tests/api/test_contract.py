@@ -60,7 +60,7 @@ def test_every_write_declares_the_403_of_a_session_without_its_csrf_token() -> N
         name
         for name, operation in operations()
         if name.split()[0].lower() in WRITE_METHODS
-        and "CSRF" not in operation["responses"].get(403, {}).get("description", "")
+        and "CSRF" not in operation["responses"].get("403", {}).get("description", "")
     ]
     assert missing == []
 

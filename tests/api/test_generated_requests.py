@@ -8,6 +8,7 @@ double it); the contract client (``contract.py``) checks the hand-written tests 
 way. Run with ``DATABASE_URL`` to send them to PostgreSQL.
 """
 
+import copy
 from collections.abc import Iterator
 from typing import Any
 
@@ -27,7 +28,7 @@ from tests import factories
 from tests.api.contract import document
 
 SHORT_RUN = SchemathesisConfig.from_dict({"phases": {"coverage": {"enabled": False}}})
-schema = schemathesis.openapi.from_dict(document(), config=SHORT_RUN)
+schema = schemathesis.openapi.from_dict(copy.deepcopy(document()), config=SHORT_RUN)
 schema.app = application
 
 
