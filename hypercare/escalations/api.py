@@ -30,13 +30,13 @@ from hypercare.escalations.schemas import (
     UpdateIn,
 )
 from hypercare.escalations.services import handling, intake
+from hypercare.tickets.api import NO_TICKET
 from hypercare.tickets.models import Ticket
 from hypercare.tickets.selectors import get_visible_ticket_by_ref
 
 router = Router(tags=["escalations"])
 
 LIST_PARAMETERS = {*EscalationQuery.model_fields, *PageQuery.model_fields}
-NO_TICKET = "No such ticket, or you may not see it."
 NO_ESCALATION = "No such escalation, or you may not see it."
 HANDLERS_ONLY = "Only escalation and support managers can do this."
 DE_ESCALATED = "The escalation has been de-escalated."

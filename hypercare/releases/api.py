@@ -21,6 +21,7 @@ from hypercare.releases.schemas import (
     ReleaseOut,
     TicketReleaseIn,
 )
+from hypercare.tickets.api import NO_TICKET
 from hypercare.tickets.models import Ticket
 from hypercare.tickets.schemas import TicketOut
 from hypercare.tickets.selectors import get_visible_ticket_by_ref
@@ -87,7 +88,7 @@ def ship_release(request: HttpRequest, release_id: DbId) -> Release:
         **errors(
             401,
             422,
-            not_found="No such ticket, or you may not see it.",
+            not_found=NO_TICKET,
             forbidden="Only support staff plan tickets for releases.",
             conflict="The release has shipped, or the ticket's release has.",
         ),
