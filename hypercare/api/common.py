@@ -51,7 +51,7 @@ ERROR_WHEN = {
     409: "The record's current state does not allow this step.",
     422: "The input is invalid: `errors` names each field and what is wrong with it.",
 }
-ERROR_NAMES = {"forbidden": 403, "not_found": 404, "conflict": 409, "invalid": 422}
+ERROR_NAMES = {"forbidden": 403, "not_found": 404, "conflict": 409}
 # A signed-in browser session must send its CSRF token with every write (``site.py``).
 WRITE_METHODS = {"post", "put", "patch", "delete"}
 CSRF_REFUSED = "A signed-in session sent no CSRF token (`X-CSRFToken` header)."
@@ -62,7 +62,7 @@ JSON = "application/json"
 def errors(*codes: int, **when: str) -> dict[int, Any]:
     """The error answers of an operation, for its ``response``: each code with its
     description, the general one from ``ERROR_WHEN`` or the operation's own, given by
-    name (``forbidden``, ``not_found``, ``conflict``, ``invalid``)::
+    name (``forbidden``, ``not_found``, ``conflict``)::
 
         response={200: TicketOut, **errors(401, 422, not_found=NO_TICKET)}
 
