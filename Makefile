@@ -26,7 +26,7 @@ run: install
 lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
-	$(BIN)/mypy hypercare
+	$(BIN)/mypy hypercare tests bench
 	$(BIN)/hypercare manage check --fail-level WARNING
 	$(BIN)/hypercare manage makemigrations --check --dry-run
 

@@ -85,12 +85,13 @@ def can_open_ticket(user: User, *, institution: Institution, requester: User) ->
 def refused_intake_fields(user: User, fields: set[str]) -> set[str]:
     """Which of the intake ``fields`` this user may not set when opening a ticket.
 
-    Institution users always report for their own institution; only key users and
-    institution admins may name another requester.
+    Institution users always report for their own institution, and through the channel
+    they use (the portal, the API); only key users and institution admins may name
+    another requester. Support staff record a ticket they log from a call or a mail.
     """
     if is_agent(user):
         return set()
-    refused = {"institution_id"}
+    refused = {"institution_id", "channel"}
     if not user.has_role(*INSTITUTION_WIDE_ROLES):
         refused.add("requester_id")
     return refused & fields

@@ -7,6 +7,7 @@ from hypercare.accounts.choices import Role
 from hypercare.accounts.models import User
 from hypercare.orgs.models import Institution
 from tests import factories
+from tests.api.contract import ContractClient
 
 
 @pytest.fixture(autouse=True)
@@ -21,6 +22,12 @@ def attachment_dir(settings: LazySettings, tmp_path: Path) -> Path:
 def fast_password_hashing(settings: LazySettings) -> None:
     """Every persona gets a password; the production hasher would spend ~0.2 s on each."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def client() -> ContractClient:
+    """pytest-django's client, holding every API answer to the OpenAPI document."""
+    return ContractClient()
 
 
 @pytest.fixture

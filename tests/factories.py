@@ -54,7 +54,10 @@ def module(institution: Institution, code: str = ModuleCode.FINANCE) -> Module:
     return Module.objects.get(institution=institution, code=code)
 
 
-def integration(institution: Institution, kind: str = "payment", **kwargs: Any) -> Integration:
+def integration(
+    institution: Institution | None, kind: str = "payment", **kwargs: Any
+) -> Integration:
+    assert institution is not None
     n = next(_sequence)
     return Integration.objects.create(
         institution=institution, kind=kind, name=kwargs.pop("name", f"Gateway {n}"), **kwargs

@@ -374,3 +374,20 @@ def test_a_tickets_next_steps_and_sla_are_found_only_where_it_is_visible(
             continue
         assert steps.status_code == 200, name
         assert sla.status_code == (200 if access.can_see_internal(world.users[persona]) else 403)
+
+
+INTAKE_FIELDS = {"institution_id", "requester_id", "channel"}
+REFUSED_AT_INTAKE: dict[str, set[str]] = {
+    "requester": {"institution_id", "requester_id", "channel"},
+    "module_owner": {"institution_id", "requester_id", "channel"},
+    "key_user": {"institution_id", "channel"},
+    "institution_admin": {"institution_id", "channel"},
+    "tier1": set(),
+    "support_manager": set(),
+}
+
+
+@pytest.mark.parametrize("persona", REFUSED_AT_INTAKE)
+def test_only_support_staff_record_how_a_ticket_came_in(world: World, persona: str) -> None:
+    refused = access.refused_intake_fields(world.users[persona], INTAKE_FIELDS)
+    assert refused == REFUSED_AT_INTAKE[persona]

@@ -2,6 +2,7 @@
 
 import hashlib
 import hmac
+import re
 import secrets
 from collections.abc import Iterable
 from datetime import timedelta
@@ -27,6 +28,8 @@ from hypercare.lib.validation import FieldErrors
 from hypercare.orgs.models import Institution
 
 TOKEN_PREFIX = "hc_"  # noqa: S105 (a public marker, not a secret)
+# What issue_token hands out; anything else (a NUL, say) is no token, and is not looked up.
+TOKEN_FORMAT = re.compile(rf"{TOKEN_PREFIX}(?P<prefix>[0-9a-f]{{12}})_[A-Za-z0-9_-]+")
 # Updating last_used_at on every call would turn each API read into a write.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 PASSWORD_RESET_WINDOW = timedelta(hours=1)
@@ -147,13 +150,13 @@ def revoke_token(*, token_id: int, actor: User) -> ApiToken:
 
 def authenticate_token(plain: str) -> User | None:
     """The active user behind an unrevoked token, noting when it was last used."""
-    parts = plain.removeprefix(TOKEN_PREFIX).split("_", 1)
-    if not plain.startswith(TOKEN_PREFIX) or len(parts) != 2:
+    issued = TOKEN_FORMAT.fullmatch(plain)
+    if issued is None:
         return None
     token = (
         # The institution too: nearly every request scopes by it.
         ApiToken.objects.select_related("user__institution")
-        .filter(prefix=parts[0], revoked_at__isnull=True, user__is_active=True)
+        .filter(prefix=issued["prefix"], revoked_at__isnull=True, user__is_active=True)
         .first()
     )
     if token is None or not hmac.compare_digest(token.digest, _digest(plain)):

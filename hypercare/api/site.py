@@ -4,6 +4,9 @@ Every error answer has the same shape::
 
     {"code": "validation_failed", "message": "...",
      "errors": [{"field": "category_details.transaction_reference", "message": "..."}]}
+
+and each operation declares the error answers it gives (``common.errors``), so the
+OpenAPI document names every status code a client will meet.
 """
 
 from typing import Any
@@ -12,11 +15,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as RequestInvalid
-from ninja.security import HttpBearer, django_auth
+from ninja.openapi.schema import OpenAPISchema
+from ninja.security import HttpBearer
+from ninja.security import SessionAuth as DjangoSessionAuth
 
 from hypercare.accounts.api import router as accounts_router
 from hypercare.accounts.models import User
 from hypercare.accounts.services import authenticate_token
+from hypercare.api.common import UNKNOWN_FIELD, ErrorCode, describe_errors
 from hypercare.errors import InvalidTransition, NotAllowed, NotFound, ValidationFailed
 from hypercare.orgs.api import router as orgs_router
 from hypercare.tickets.api import router as tickets_router
@@ -32,17 +38,38 @@ class TokenAuth(HttpBearer):
         return authenticate_token(token)
 
 
-def error_body(code: str, message: str, errors: list[dict[str, str]] | None = None) -> Any:
+class SessionAuth(DjangoSessionAuth):
+    """The signed-in browser session. Its CSRF token is checked on writes only once
+    someone is signed in: a caller without any credentials is told 401, not 403."""
+
+    def __call__(self, request: HttpRequest) -> Any | None:
+        if not request.user.is_authenticated:
+            return None
+        return super().__call__(request)
+
+
+def error_body(code: ErrorCode, message: str, errors: list[dict[str, str]] | None = None) -> Any:
     return {"code": code, "message": message, "errors": errors or []}
 
 
-api = NinjaAPI(
+class HypercareAPI(NinjaAPI):
+    """Ninja's API, whose OpenAPI document says when each error answer happens."""
+
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
+        document = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        describe_errors(document)
+        return document
+
+
+api = HypercareAPI(
     title="Hypercare API",
     version="1",
     description="The support desk for ERP systems after go-live. Authenticate with a "
     "personal access token (`Authorization: Bearer hc_...`) or a signed-in session.",
     urls_namespace="api",
-    auth=[TokenAuth(), django_auth],
+    auth=[TokenAuth(), SessionAuth()],
 )
 
 
@@ -52,7 +79,10 @@ def _answer(request: HttpRequest, status: int, body: Any) -> HttpResponse:
 
 @api.exception_handler(RequestInvalid)
 def request_invalid(request: HttpRequest, exc: RequestInvalid) -> HttpResponse:
-    errors = [_field_error(error) for error in exc.errors]
+    return _request_refused(request, [_field_error(error) for error in exc.errors])
+
+
+def _request_refused(request: HttpRequest, errors: list[dict[str, str]]) -> HttpResponse:
     return _answer(request, 422, error_body("validation_failed", "The request is invalid.", errors))
 
 
@@ -62,7 +92,7 @@ def _field_error(error: dict[str, Any]) -> dict[str, str]:
         location.pop(0)
     message = str(error.get("msg", "is invalid"))
     if error.get("type") == "extra_forbidden":
-        message = "is not a field you can set here"
+        message = UNKNOWN_FIELD
     elif error.get("type") == "missing":
         message = "is required"
     return {"field": ".".join(location) or "body", "message": message}
@@ -101,6 +131,10 @@ def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRespo
 
 @api.exception_handler(HttpError)
 def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if exc.status_code == 400:
+        # Ninja's one 400: a body it cannot parse. Input is refused alike, however bad.
+        unreadable = [{"field": "body", "message": "is not valid JSON"}]
+        return _request_refused(request, unreadable)
     return _answer(request, exc.status_code, error_body("error", str(exc)))
 
 

@@ -5,7 +5,15 @@ from django.http import HttpRequest
 from ninja import Query, Router, Status
 
 from hypercare.accounts.models import User
-from hypercare.api.common import DbId, Page, PageQuery, actor, paginate, refuse_unknown_query
+from hypercare.api.common import (
+    DbId,
+    Page,
+    PageQuery,
+    actor,
+    errors,
+    paginate,
+    refuse_unknown_query,
+)
 from hypercare.errors import ValidationFailed
 from hypercare.escalations import selectors
 from hypercare.escalations.choices import (
@@ -27,12 +35,24 @@ from hypercare.escalations.schemas import (
     UpdateIn,
 )
 from hypercare.escalations.services import handling, intake
+from hypercare.tickets.api import NO_TICKET
 from hypercare.tickets.models import Ticket
 from hypercare.tickets.selectors import get_visible_ticket_by_ref
 
 router = Router(tags=["escalations"])
 
 LIST_PARAMETERS = {*EscalationQuery.model_fields, *PageQuery.model_fields}
+NO_ESCALATION = "No such escalation, or you may not see it."
+HANDLERS_ONLY = "Only escalation and support managers can do this."
+DE_ESCALATED = "The escalation has been de-escalated."
+# The plans and updates: a manager's steps on an open escalation that has its manager.
+HANDLING_ERRORS = errors(
+    401,
+    422,
+    not_found=NO_ESCALATION,
+    forbidden=HANDLERS_ONLY,
+    conflict="The escalation has been de-escalated, or has no manager yet.",
+)
 
 
 def _ticket(request: HttpRequest, ticket_ref: str) -> Ticket:
@@ -43,7 +63,7 @@ def _escalation(request: HttpRequest, escalation_id: int) -> Escalation:
     return selectors.get_visible_escalation(actor(request), escalation_id)
 
 
-@router.get("/escalations", response=Page[EscalationOut])
+@router.get("/escalations", response={200: Page[EscalationOut], **errors(401, 422)})
 def list_escalations(
     request: HttpRequest, filters: Query[EscalationQuery], paging: Query[PageQuery]
 ) -> dict[str, object]:
@@ -69,18 +89,27 @@ def _filtered(
     return escalations
 
 
-@router.get("/escalations/{escalation_id}", response=EscalationOut)
+@router.get(
+    "/escalations/{escalation_id}",
+    response={200: EscalationOut, **errors(401, 422, not_found=NO_ESCALATION)},
+)
 def get_escalation(request: HttpRequest, escalation_id: DbId) -> Escalation:
     return _escalation(request, escalation_id)
 
 
-@router.get("/tickets/{ticket_ref}/escalations", response=list[EscalationOut])
+@router.get(
+    "/tickets/{ticket_ref}/escalations",
+    response={200: list[EscalationOut], **errors(401, not_found=NO_TICKET)},
+)
 def list_ticket_escalations(request: HttpRequest, ticket_ref: str) -> list[Escalation]:
     ticket = _ticket(request, ticket_ref)
     return list(selectors.ticket_escalations(actor(request), ticket))
 
 
-@router.get("/tickets/{ticket_ref}/escalation-steps", response=list[EscalationStepOut])
+@router.get(
+    "/tickets/{ticket_ref}/escalation-steps",
+    response={200: list[EscalationStepOut], **errors(401, not_found=NO_TICKET)},
+)
 def list_next_steps(request: HttpRequest, ticket_ref: str) -> list[EscalationStep]:
     """The escalation steps the caller may take on the ticket now, in the process's order:
     the same ones the desk offers."""
@@ -89,7 +118,20 @@ def list_next_steps(request: HttpRequest, ticket_ref: str) -> list[EscalationSte
     return selectors.next_steps(user, ticket, selectors.open_escalation(user, ticket))
 
 
-@router.post("/tickets/{ticket_ref}/escalations", response={201: EscalationOut})
+@router.post(
+    "/tickets/{ticket_ref}/escalations",
+    response={
+        201: EscalationOut,
+        **errors(
+            401,
+            422,
+            not_found=NO_TICKET,
+            forbidden="Only the requester (or who reported for them), an institution admin "
+            "or support staff escalate a ticket.",
+            conflict="The ticket is closed, or already escalated.",
+        ),
+    },
+)
 def request_escalation(
     request: HttpRequest, ticket_ref: str, payload: EscalationRequestIn
 ) -> Status[Escalation]:
@@ -112,7 +154,13 @@ def request_escalation(
     return Status(201, selectors.get_visible_escalation(user, escalation.pk))
 
 
-@router.post("/escalations/{escalation_id}/manager", response=EscalationOut)
+@router.post(
+    "/escalations/{escalation_id}/manager",
+    response={
+        200: EscalationOut,
+        **errors(401, 422, not_found=NO_ESCALATION, forbidden=HANDLERS_ONLY, conflict=DE_ESCALATED),
+    },
+)
 def assign_manager(request: HttpRequest, escalation_id: DbId, payload: ManagerIn) -> Escalation:
     escalation = _escalation(request, escalation_id)
     manager = User.objects.filter(pk=payload.manager_id).first()
@@ -127,7 +175,10 @@ def assign_manager(request: HttpRequest, escalation_id: DbId, payload: ManagerIn
     return _escalation(request, escalation_id)
 
 
-@router.post("/escalations/{escalation_id}/action-plan", response=EscalationOut)
+@router.post(
+    "/escalations/{escalation_id}/action-plan",
+    response={200: EscalationOut, **HANDLING_ERRORS},
+)
 def record_action_plan(
     request: HttpRequest, escalation_id: DbId, payload: ActionPlanIn
 ) -> Escalation:
@@ -139,7 +190,10 @@ def record_action_plan(
     return _escalation(request, escalation_id)
 
 
-@router.post("/escalations/{escalation_id}/communication-plan", response=EscalationOut)
+@router.post(
+    "/escalations/{escalation_id}/communication-plan",
+    response={200: EscalationOut, **HANDLING_ERRORS},
+)
 def record_communication_plan(
     request: HttpRequest, escalation_id: DbId, payload: CommunicationPlanIn
 ) -> Escalation:
@@ -154,7 +208,10 @@ def record_communication_plan(
     return _escalation(request, escalation_id)
 
 
-@router.post("/escalations/{escalation_id}/updates", response={201: EscalationOut})
+@router.post(
+    "/escalations/{escalation_id}/updates",
+    response={201: EscalationOut, **HANDLING_ERRORS},
+)
 def post_update(request: HttpRequest, escalation_id: DbId, payload: UpdateIn) -> Status[Escalation]:
     """An update to the requester, public on the timeline; the next one falls due."""
     handling.post_escalation_update(
@@ -163,7 +220,20 @@ def post_update(request: HttpRequest, escalation_id: DbId, payload: UpdateIn) ->
     return Status(201, _escalation(request, escalation_id))
 
 
-@router.post("/escalations/{escalation_id}/level", response=EscalationOut)
+@router.post(
+    "/escalations/{escalation_id}/level",
+    response={
+        200: EscalationOut,
+        **errors(
+            401,
+            422,
+            not_found=NO_ESCALATION,
+            forbidden="Only escalation and support managers raise the level; only support "
+            "managers call in the executive level.",
+            conflict="The escalation has been de-escalated, or is already at that level or higher.",
+        ),
+    },
+)
 def raise_level(request: HttpRequest, escalation_id: DbId, payload: LevelIn) -> Escalation:
     """Levels only go up; the executive level is for support managers to call in."""
     handling.raise_escalation_level(
@@ -175,7 +245,20 @@ def raise_level(request: HttpRequest, escalation_id: DbId, payload: LevelIn) -> 
     return _escalation(request, escalation_id)
 
 
-@router.post("/escalations/{escalation_id}/de-escalation", response=EscalationOut)
+@router.post(
+    "/escalations/{escalation_id}/de-escalation",
+    response={
+        200: EscalationOut,
+        **errors(
+            401,
+            422,
+            not_found=NO_ESCALATION,
+            forbidden=HANDLERS_ONLY,
+            conflict="The escalation has been de-escalated, or has no manager or no action "
+            "plan yet.",
+        ),
+    },
+)
 def de_escalate(request: HttpRequest, escalation_id: DbId, payload: DeEscalationIn) -> Escalation:
     """Refused, naming each missing item, until the de-escalation checklist is complete."""
     handling.de_escalate(

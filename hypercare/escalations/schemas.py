@@ -1,7 +1,7 @@
 """API shapes for escalations. Input schemas list exactly the fields a step may set."""
 
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from ninja import Schema
 from pydantic import AwareDatetime, ConfigDict, Field
@@ -18,11 +18,15 @@ from hypercare.escalations.choices import (
     Workaround,
 )
 from hypercare.escalations.models import Escalation
-from hypercare.escalations.services.handling import LONGEST_UPDATE_INTERVAL_HOURS
+from hypercare.escalations.services.handling import LONGEST_UPDATE_INTERVAL_HOURS, NAME_MAX
+from hypercare.escalations.services.intake import MILESTONE_MAX
 from hypercare.lib import clock
+from hypercare.lib.text import body_text, single_line
 from hypercare.tickets.schemas import InstitutionRef
 
 TEXT = 10_000
+Text = Annotated[str, body_text(max_length=TEXT)]
+RequiredText = Annotated[str, body_text(min_length=1, max_length=TEXT)]
 
 
 class _Input(Schema):
@@ -30,45 +34,53 @@ class _Input(Schema):
 
 
 class EscalationRequestIn(_Input):
-    """The request with its review checklist (seed 003). The service names every answer
-    that does not pass, all at once."""
+    """The request with its review checklist (seed 003). What the schema cannot judge
+    alone (a workaround's reason, a milestone's date) the service checks, naming every
+    answer that does not pass at once."""
 
     reason: EscalationReason
-    details: str = Field("", max_length=TEXT, description="Anything else, in your words.")
-    problem_statement_confirmed: bool = Field(
-        description="The ticket's problem statement is correct (correct it in a reply first)."
+    details: Text = Field("", description="Anything else, in your words.")
+    problem_statement_confirmed: Literal[True] = Field(
+        description="The ticket's problem statement is correct: it must be, so correct it in "
+        "a reply first."
     )
-    business_impact: str = Field(max_length=TEXT)
+    business_impact: RequiredText
     workaround: Workaround
-    workaround_impractical_because: str = Field(
-        "", max_length=TEXT, description="Needed when the workaround is impractical."
+    workaround_impractical_because: Text = Field(
+        "", description="Needed when the workaround is impractical."
     )
-    milestone_date: date | None = Field(None, description="A critical milestone, if any.")
-    milestone: str = Field("", max_length=500, description="What is due on that date.")
+    milestone_date: date | None = Field(
+        None,
+        description="A critical milestone, if any: today or later (the desk's day), never a "
+        "day in the past. Needed when `milestone` is given.",
+    )
+    milestone: Annotated[str, single_line(max_length=MILESTONE_MAX)] = Field(
+        "", description="What is due on that date; needed with `milestone_date`."
+    )
 
 
 class ManagerIn(_Input):
     manager_id: DbId
-    reason: str = Field("", max_length=2000)
+    reason: Annotated[str, body_text(max_length=2000)] = ""
 
 
 class ActionPlanIn(_Input):
-    action_plan: str = Field(max_length=TEXT)
+    action_plan: RequiredText
 
 
 class CommunicationPlanIn(_Input):
     mode: CommunicationMode
     update_every_hours: int = Field(ge=1, le=LONGEST_UPDATE_INTERVAL_HOURS)
-    attendees: str = Field(max_length=TEXT)
+    attendees: RequiredText
 
 
 class UpdateIn(_Input):
-    body: str = Field(max_length=TEXT)
+    body: RequiredText
 
 
 class LevelIn(_Input):
     level: EscalationLevel
-    reason: str = Field(max_length=TEXT)
+    reason: RequiredText
 
 
 class DeEscalationIn(_Input):
@@ -76,8 +88,14 @@ class DeEscalationIn(_Input):
 
     action_plan_accepted: bool = False
     root_cause_on_track: bool = False
-    agreed_by: str = Field("", max_length=200, description="Who agreed to de-escalate.")
-    agreed_at: AwareDatetime | None = Field(None, description="When, with its time zone.")
+    agreed_by: Annotated[str, single_line(max_length=NAME_MAX)] = Field(
+        "", description="Who agreed to de-escalate."
+    )
+    agreed_at: AwareDatetime | None = Field(
+        None,
+        description="When they agreed, with its time zone: not in the future, and not before "
+        "the escalation was requested.",
+    )
     agreement_channel: AgreementChannel | None = Field(None, description="How they agreed.")
 
 

@@ -7,8 +7,10 @@ from C0. NUL is refused everywhere: PostgreSQL cannot store it in text.
 """
 
 import re
-from typing import Annotated
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 
+from annotated_types import GroupedMetadata
 from django.core.exceptions import ValidationError
 from pydantic import AfterValidator, Field, StringConstraints
 from pydantic_core import PydanticCustomError
@@ -59,21 +61,30 @@ def _checked_body(value: str) -> str:
     return value
 
 
-def single_line(*, min_length: int = 0, max_length: int | None = None) -> object:
-    """A pydantic type for one line of text: stripped, length-limited, no control character."""
-    return Annotated[
-        str,
-        StringConstraints(strip_whitespace=True, min_length=min_length, max_length=max_length),
-        AfterValidator(_checked_line),
-        Field(json_schema_extra={"pattern": LINE_PATTERN}),
-    ]
+@dataclass(frozen=True)
+class TextRule(GroupedMetadata):
+    """Pydantic metadata for text a person sends: stripped, then length-limited (so blank
+    text is empty), then checked for control characters; the JSON-Schema ``pattern``
+    tells a client what is refused."""
+
+    min_length: int
+    max_length: int | None
+    check: Callable[[str], str]
+    pattern: str
+
+    def __iter__(self) -> Iterator[object]:
+        yield StringConstraints(
+            strip_whitespace=True, min_length=self.min_length, max_length=self.max_length
+        )
+        yield AfterValidator(self.check)
+        yield Field(json_schema_extra={"pattern": self.pattern})
 
 
-def body_text(*, min_length: int = 0, max_length: int | None = None) -> object:
-    """A pydantic type for a text body: stripped, length-limited, tabs and line breaks only."""
-    return Annotated[
-        str,
-        StringConstraints(strip_whitespace=True, min_length=min_length, max_length=max_length),
-        AfterValidator(_checked_body),
-        Field(json_schema_extra={"pattern": BODY_PATTERN}),
-    ]
+def single_line(*, min_length: int = 0, max_length: int | None = None) -> TextRule:
+    """One line of text: ``Annotated[str, single_line(min_length=1, max_length=200)]``."""
+    return TextRule(min_length, max_length, _checked_line, LINE_PATTERN)
+
+
+def body_text(*, min_length: int = 0, max_length: int | None = None) -> TextRule:
+    """A text body: ``Annotated[str, body_text(max_length=10_000)]``."""
+    return TextRule(min_length, max_length, _checked_body, BODY_PATTERN)

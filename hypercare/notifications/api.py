@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 from pydantic import ConfigDict
 
-from hypercare.api.common import actor
+from hypercare.api.common import actor, errors
 from hypercare.errors import ValidationFailed
 from hypercare.notifications import selectors, services
 from hypercare.notifications.choices import NotificationEvent
@@ -32,12 +32,12 @@ class PreferencesIn(Schema):
     preferences: list[PreferenceIn]
 
 
-@router.get(PATH, response=list[PreferenceOut])
+@router.get(PATH, response={200: list[PreferenceOut], **errors(401)})
 def notification_preferences(request: HttpRequest) -> list[selectors.Preference]:
     return selectors.notification_preferences(actor(request))
 
 
-@router.put(PATH, response=list[PreferenceOut])
+@router.put(PATH, response={200: list[PreferenceOut], **errors(401, 422)})
 def set_notification_preferences(
     request: HttpRequest, payload: PreferencesIn
 ) -> list[selectors.Preference]:

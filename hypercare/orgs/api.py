@@ -9,7 +9,7 @@ from pydantic import ConfigDict, Field
 from hypercare import access
 from hypercare.accounts.models import User
 from hypercare.accounts.schemas import UserRef
-from hypercare.api.common import DbId, actor
+from hypercare.api.common import DbId, actor, errors
 from hypercare.errors import NotAllowed, NotFound
 from hypercare.orgs import selectors, services
 from hypercare.orgs.choices import AutoAssignment, IntegrationKind, ModuleCode, Phase, Tier
@@ -77,7 +77,9 @@ class AvailabilityIn(Schema):
     model_config = ConfigDict(extra="forbid")
     on_duty: bool
     out_of_office_until: dt.date | None = Field(
-        None, description="Away up to and including this day; empty when not away."
+        None,
+        description="Away up to and including this day, which is today or later (the desk's "
+        "day); empty when not away.",
     )
 
 
@@ -85,17 +87,23 @@ class InstitutionFilter(Schema):
     institution: DbId | None = None
 
 
-@router.get("/institutions", response=list[InstitutionOut])
+@router.get("/institutions", response={200: list[InstitutionOut], **errors(401)})
 def list_institutions(request: HttpRequest) -> list[Institution]:
     return list(selectors.visible_institutions(actor(request)))
 
 
-@router.get("/institutions/{institution_id}", response=InstitutionOut)
+@router.get(
+    "/institutions/{institution_id}",
+    response={
+        200: InstitutionOut,
+        **errors(401, 422, not_found="No such institution, or you may not see it."),
+    },
+)
 def get_institution(request: HttpRequest, institution_id: DbId) -> Institution:
     return selectors.get_visible_institution(actor(request), institution_id)
 
 
-@router.get("/modules", response=list[ModuleOut])
+@router.get("/modules", response={200: list[ModuleOut], **errors(401, 422)})
 def list_modules(request: HttpRequest, filters: Query[InstitutionFilter]) -> list[Module]:
     modules = selectors.visible_modules(actor(request)).prefetch_related("owners")
     if filters.institution is not None:
@@ -103,7 +111,7 @@ def list_modules(request: HttpRequest, filters: Query[InstitutionFilter]) -> lis
     return list(modules)
 
 
-@router.get("/integrations", response=list[IntegrationOut])
+@router.get("/integrations", response={200: list[IntegrationOut], **errors(401, 422)})
 def list_integrations(request: HttpRequest, filters: Query[InstitutionFilter]) -> list[Integration]:
     integrations = selectors.visible_integrations(actor(request))
     if filters.institution is not None:
@@ -111,18 +119,30 @@ def list_integrations(request: HttpRequest, filters: Query[InstitutionFilter]) -
     return list(integrations)
 
 
-@router.get("/teams", response=list[TeamOut])
+@router.get("/teams", response={200: list[TeamOut], **errors(401)})
 def list_teams(request: HttpRequest) -> list[Team]:
     return list(selectors.teams())
 
 
-@router.get("/availability", response=list[AvailabilityOut])
+@router.get("/availability", response={200: list[AvailabilityOut], **errors(401)})
 def list_availability(request: HttpRequest) -> list[AgentAvailability]:
     """Agents' recorded availability (support staff only); an agent not listed is on duty."""
     return list(selectors.agent_availability(actor(request)))
 
 
-@router.put("/agents/{agent_id}/availability", response=AvailabilityOut)
+@router.put(
+    "/agents/{agent_id}/availability",
+    response={
+        200: AvailabilityOut,
+        **errors(
+            401,
+            422,
+            not_found="No such person.",
+            forbidden="Only the agent, their team lead or a desk manager set a support "
+            "agent's availability.",
+        ),
+    },
+)
 def set_availability(
     request: HttpRequest, agent_id: DbId, payload: AvailabilityIn
 ) -> AgentAvailability:

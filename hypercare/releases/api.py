@@ -3,7 +3,15 @@
 from django.http import HttpRequest
 from ninja import Query, Router, Status
 
-from hypercare.api.common import DbId, Page, PageQuery, actor, paginate, refuse_unknown_query
+from hypercare.api.common import (
+    DbId,
+    Page,
+    PageQuery,
+    actor,
+    errors,
+    paginate,
+    refuse_unknown_query,
+)
 from hypercare.errors import ValidationFailed
 from hypercare.releases import selectors, services
 from hypercare.releases.models import Release
@@ -13,30 +21,38 @@ from hypercare.releases.schemas import (
     ReleaseOut,
     TicketReleaseIn,
 )
+from hypercare.tickets.api import NO_TICKET
 from hypercare.tickets.models import Ticket
 from hypercare.tickets.schemas import TicketOut
 from hypercare.tickets.selectors import get_visible_ticket_by_ref
 
 router = Router(tags=["releases"])
+NO_RELEASE = "No such release."
+MANAGERS_ONLY = "Only support managers and system admins create and ship releases."
 
 
 def _ticket(request: HttpRequest, ticket_ref: str) -> Ticket:
     return get_visible_ticket_by_ref(actor(request), ticket_ref)
 
 
-@router.get("/releases", response=Page[ReleaseOut])
+@router.get("/releases", response={200: Page[ReleaseOut], **errors(401, 422)})
 def list_releases(request: HttpRequest, paging: Query[PageQuery]) -> dict[str, object]:
     """Every release, newest first: the product is the same for every institution."""
     refuse_unknown_query(request, PageQuery.model_fields)
     return paginate(selectors.visible_releases(actor(request)), paging)
 
 
-@router.get("/releases/{release_id}", response=ReleaseDetailOut)
+@router.get(
+    "/releases/{release_id}",
+    response={200: ReleaseDetailOut, **errors(401, 422, not_found=NO_RELEASE)},
+)
 def get_release(request: HttpRequest, release_id: DbId) -> Release:
     return selectors.get_visible_release(actor(request), release_id)
 
 
-@router.post("/releases", response={201: ReleaseDetailOut})
+@router.post(
+    "/releases", response={201: ReleaseDetailOut, **errors(401, 422, forbidden=MANAGERS_ONLY)}
+)
 def create_release(request: HttpRequest, payload: ReleaseCreateIn) -> Status[Release]:
     """A new release (support managers and system admins)."""
     user = actor(request)
@@ -44,7 +60,19 @@ def create_release(request: HttpRequest, payload: ReleaseCreateIn) -> Status[Rel
     return Status(201, selectors.get_visible_release(user, release.pk))
 
 
-@router.post("/releases/{release_id}/ship", response=ReleaseDetailOut)
+@router.post(
+    "/releases/{release_id}/ship",
+    response={
+        200: ReleaseDetailOut,
+        **errors(
+            401,
+            422,
+            not_found=NO_RELEASE,
+            forbidden=MANAGERS_ONLY,
+            conflict="The release has already shipped.",
+        ),
+    },
+)
 def ship_release(request: HttpRequest, release_id: DbId) -> Release:
     """Ship it now: its tickets' next-release targets are met and their requesters told.
     409 when it has already shipped."""
@@ -53,7 +81,19 @@ def ship_release(request: HttpRequest, release_id: DbId) -> Release:
     return selectors.get_visible_release(user, release_id)
 
 
-@router.put("/tickets/{ticket_ref}/release", response=TicketOut)
+@router.put(
+    "/tickets/{ticket_ref}/release",
+    response={
+        200: TicketOut,
+        **errors(
+            401,
+            422,
+            not_found=NO_TICKET,
+            forbidden="Only support staff plan tickets for releases.",
+            conflict="The release has shipped, or the ticket's release has.",
+        ),
+    },
+)
 def set_ticket_release(request: HttpRequest, ticket_ref: str, payload: TicketReleaseIn) -> Ticket:
     """Plan the ticket's fix for a release not shipped yet, or take it off (support staff)."""
     ticket = _ticket(request, ticket_ref)

@@ -6,8 +6,10 @@ from django.db import models
 from hypercare.lib import clock
 
 VERSION_MAX = 40
+# A letter or digit first, then letters, digits, dots, dashes, plus signs or underscores.
+VERSION_CHARACTERS = r"[0-9A-Za-z][0-9A-Za-z._+-]*"
 VERSION_FORMAT = RegexValidator(
-    r"^[0-9A-Za-z][0-9A-Za-z._+-]*\Z",
+    rf"^{VERSION_CHARACTERS}\Z",
     "use letters, digits, dots, dashes, plus signs or underscores, e.g. 2025.3",
 )
 

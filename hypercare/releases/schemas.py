@@ -1,12 +1,14 @@
 """API shapes for releases. Input schemas list exactly the fields an operation may set."""
 
 from datetime import date, datetime
+from typing import Annotated
 
 from ninja import Schema
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, StringConstraints
 
 from hypercare.api.common import DbId
-from hypercare.releases.models import VERSION_MAX
+from hypercare.lib.text import body_text
+from hypercare.releases.models import VERSION_CHARACTERS, VERSION_MAX
 from hypercare.releases.services import NOTES_MAX
 
 
@@ -31,9 +33,27 @@ class ReleaseDetailOut(ReleaseOut):
 
 
 class ReleaseCreateIn(_Input):
-    version: str = Field(min_length=1, max_length=VERSION_MAX, examples=["2025.3"])
-    planned_date: date | None = None
-    notes: str = Field("", max_length=NOTES_MAX)
+    # The model's version format, which holds no control character.
+    version: Annotated[
+        str,
+        StringConstraints(
+            strip_whitespace=True,
+            min_length=1,
+            max_length=VERSION_MAX,
+            pattern=f"^{VERSION_CHARACTERS}$",
+        ),
+    ] = Field(
+        examples=["2025.3"],
+        description="Letters, digits, dots, dashes, plus signs or underscores, starting with "
+        "a letter or digit; unique among releases whatever its case (2025.3 and 2025.3 again, "
+        "or v1 and V1, are one version).",
+    )
+    planned_date: date | None = Field(
+        None, description="The day it is planned to ship (not checked against today)."
+    )
+    notes: Annotated[str, body_text(max_length=NOTES_MAX)] = Field(
+        "", description="Release notes. Every institution reads them: name none."
+    )
 
 
 class TicketReleaseIn(_Input):

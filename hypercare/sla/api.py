@@ -7,9 +7,10 @@ from ninja import Router
 from pydantic import Field
 
 from hypercare import access
-from hypercare.api.common import actor
+from hypercare.api.common import actor, errors
 from hypercare.errors import NotAllowed
 from hypercare.sla.selectors import clock_explanation, governing_policy
+from hypercare.tickets.api import NO_TICKET
 from hypercare.tickets.schemas import SlaOut, TicketSummaryOut
 from hypercare.tickets.selectors import get_visible_ticket_by_ref
 
@@ -24,7 +25,13 @@ class SlaExplainedOut(SlaOut):
     )
 
 
-@router.get("/tickets/{ticket_ref}/sla", response=SlaExplainedOut)
+@router.get(
+    "/tickets/{ticket_ref}/sla",
+    response={
+        200: SlaExplainedOut,
+        **errors(401, not_found=NO_TICKET, forbidden="The SLA explanation is for support staff."),
+    },
+)
 def explain_sla(request: HttpRequest, ticket_ref: str) -> dict[str, Any]:
     """The ticket's SLA clocks and their explanation, as the desk's SLA panel shows them."""
     user = actor(request)

@@ -5,7 +5,16 @@ from ninja import File, Form, Query, Router, Status, UploadedFile
 
 from hypercare import access
 from hypercare.accounts.models import User
-from hypercare.api.common import DbId, Page, PageQuery, actor, paginate, refuse_unknown_query
+from hypercare.api.common import (
+    DbId,
+    Page,
+    PageQuery,
+    actor,
+    errors,
+    paginate,
+    refuse_unknown_form,
+    refuse_unknown_query,
+)
 from hypercare.errors import NotAllowed, ValidationFailed
 from hypercare.orgs.models import Institution, Module, Team
 from hypercare.orgs.selectors import module_by_code
@@ -35,13 +44,23 @@ from hypercare.tickets.services.handover import HandOverNote
 router = Router(tags=["tickets"])
 
 LIST_PARAMETERS = {*TicketQuery.model_fields, *PageQuery.model_fields}
+NO_TICKET = "No such ticket, or you may not see it."
+NO_ATTACHMENT = "No such attachment, or you may not see it."
+STAFF_ONLY = "Only support staff can do this."
+UPLOAD_FIELDS = ("file", "internal")
 
 
 def _ticket(request: HttpRequest, ticket_ref: str) -> Ticket:
     return selectors.get_visible_ticket_by_ref(actor(request), ticket_ref)
 
 
-@router.post("/tickets", response={201: TicketOut})
+@router.post(
+    "/tickets",
+    response={
+        201: TicketOut,
+        **errors(401, 422, forbidden="The person named as requester is no longer active."),
+    },
+)
 def create_ticket(request: HttpRequest, payload: TicketCreateIn) -> Status[Ticket]:
     user = actor(request)
     refused = access.refused_intake_fields(user, payload.model_fields_set)
@@ -85,7 +104,7 @@ def _intake_requester(user: User, requester_id: int | None, institution: Institu
     return requester
 
 
-@router.get("/tickets", response=Page[TicketSummaryOut])
+@router.get("/tickets", response={200: Page[TicketSummaryOut], **errors(401, 422)})
 def list_tickets(
     request: HttpRequest, filters: Query[TicketQuery], paging: Query[PageQuery]
 ) -> dict[str, object]:
@@ -108,32 +127,66 @@ def list_tickets(
     return paginate(tickets, paging, selectors.ticket_page)
 
 
-@router.get("/tickets/{ticket_ref}", response=TicketOut)
+@router.get("/tickets/{ticket_ref}", response={200: TicketOut, **errors(401, not_found=NO_TICKET)})
 def get_ticket(request: HttpRequest, ticket_ref: str) -> Ticket:
     return _ticket(request, ticket_ref)
 
 
-@router.get("/tickets/{ticket_ref}/events", response=list[EventOut])
+@router.get(
+    "/tickets/{ticket_ref}/events",
+    response={200: list[EventOut], **errors(401, not_found=NO_TICKET)},
+)
 def list_events(request: HttpRequest, ticket_ref: str) -> list[TicketEvent]:
     ticket = _ticket(request, ticket_ref)
     return list(selectors.timeline(actor(request), ticket))
 
 
-@router.post("/tickets/{ticket_ref}/replies", response={201: EventOut})
+@router.post(
+    "/tickets/{ticket_ref}/replies",
+    response={
+        201: EventOut,
+        **errors(
+            401,
+            422,
+            not_found=NO_TICKET,
+            conflict="The ticket is closed or, for the requester side, was resolved longer "
+            "ago than the reopen window.",
+        ),
+    },
+)
 def add_reply(request: HttpRequest, ticket_ref: str, payload: BodyIn) -> Status[TicketEvent]:
     ticket = _ticket(request, ticket_ref)
     event = conversation.add_public_reply(ticket=ticket, actor=actor(request), body=payload.body)
     return Status(201, event)
 
 
-@router.post("/tickets/{ticket_ref}/notes", response={201: EventOut})
+@router.post(
+    "/tickets/{ticket_ref}/notes",
+    response={
+        201: EventOut,
+        **errors(401, 422, not_found=NO_TICKET, forbidden="Only support staff add internal notes."),
+    },
+)
 def add_note(request: HttpRequest, ticket_ref: str, payload: BodyIn) -> Status[TicketEvent]:
     ticket = _ticket(request, ticket_ref)
     event = conversation.add_internal_note(ticket=ticket, actor=actor(request), body=payload.body)
     return Status(201, event)
 
 
-@router.post("/tickets/{ticket_ref}/status", response=TicketOut)
+@router.post(
+    "/tickets/{ticket_ref}/status",
+    response={
+        200: TicketOut,
+        **errors(
+            401,
+            422,
+            not_found=NO_TICKET,
+            forbidden="The requester side may only close a resolved ticket or reopen it.",
+            conflict="The lifecycle does not allow this step from the ticket's status, or the "
+            "reopen window has passed.",
+        ),
+    },
+)
 def set_status(request: HttpRequest, ticket_ref: str, payload: StatusIn) -> Ticket:
     ticket = _ticket(request, ticket_ref)
     workflow.change_status(
@@ -142,7 +195,19 @@ def set_status(request: HttpRequest, ticket_ref: str, payload: StatusIn) -> Tick
     return _ticket(request, ticket_ref)
 
 
-@router.post("/tickets/{ticket_ref}/assignee", response=TicketOut)
+@router.post(
+    "/tickets/{ticket_ref}/assignee",
+    response={
+        200: TicketOut,
+        **errors(
+            401,
+            422,
+            not_found=NO_TICKET,
+            forbidden=STAFF_ONLY,
+            conflict="Only a New ticket may be left without an owner.",
+        ),
+    },
+)
 def set_assignee(request: HttpRequest, ticket_ref: str, payload: AssigneeIn) -> Ticket:
     ticket = _ticket(request, ticket_ref)
     assignee = None
@@ -156,13 +221,19 @@ def set_assignee(request: HttpRequest, ticket_ref: str, payload: AssigneeIn) -> 
     return _ticket(request, ticket_ref)
 
 
-@router.post("/tickets/{ticket_ref}/take", response=TicketOut)
+@router.post(
+    "/tickets/{ticket_ref}/take",
+    response={200: TicketOut, **errors(401, not_found=NO_TICKET, forbidden=STAFF_ONLY)},
+)
 def take(request: HttpRequest, ticket_ref: str) -> Ticket:
     workflow.take_ticket(ticket=_ticket(request, ticket_ref), actor=actor(request))
     return _ticket(request, ticket_ref)
 
 
-@router.post("/tickets/{ticket_ref}/priority", response=TicketOut)
+@router.post(
+    "/tickets/{ticket_ref}/priority",
+    response={200: TicketOut, **errors(401, 422, not_found=NO_TICKET, forbidden=STAFF_ONLY)},
+)
 def set_priority(request: HttpRequest, ticket_ref: str, payload: PriorityIn) -> Ticket:
     ticket = _ticket(request, ticket_ref)
     workflow.change_priority(
@@ -171,7 +242,10 @@ def set_priority(request: HttpRequest, ticket_ref: str, payload: PriorityIn) -> 
     return _ticket(request, ticket_ref)
 
 
-@router.post("/tickets/{ticket_ref}/category", response=TicketOut)
+@router.post(
+    "/tickets/{ticket_ref}/category",
+    response={200: TicketOut, **errors(401, 422, not_found=NO_TICKET, forbidden=STAFF_ONLY)},
+)
 def set_category(request: HttpRequest, ticket_ref: str, payload: CategoryIn) -> Ticket:
     ticket = _ticket(request, ticket_ref)
     workflow.change_category(
@@ -184,7 +258,10 @@ def set_category(request: HttpRequest, ticket_ref: str, payload: CategoryIn) -> 
     return _ticket(request, ticket_ref)
 
 
-@router.post("/tickets/{ticket_ref}/module", response=TicketOut)
+@router.post(
+    "/tickets/{ticket_ref}/module",
+    response={200: TicketOut, **errors(401, 422, not_found=NO_TICKET, forbidden=STAFF_ONLY)},
+)
 def set_module(request: HttpRequest, ticket_ref: str, payload: ModuleIn) -> Ticket:
     ticket = _ticket(request, ticket_ref)
     module = Module.objects.filter(
@@ -198,7 +275,19 @@ def set_module(request: HttpRequest, ticket_ref: str, payload: ModuleIn) -> Tick
     return _ticket(request, ticket_ref)
 
 
-@router.post("/tickets/{ticket_ref}/tier", response=TicketOut)
+@router.post(
+    "/tickets/{ticket_ref}/tier",
+    response={
+        200: TicketOut,
+        **errors(
+            401,
+            422,
+            not_found=NO_TICKET,
+            forbidden=STAFF_ONLY,
+            conflict="The ticket is already at that tier, or it is closed.",
+        ),
+    },
+)
 def set_tier(request: HttpRequest, ticket_ref: str, payload: TierIn) -> Ticket:
     ticket = _ticket(request, ticket_ref)
     team = _team(payload.team_id) if payload.team_id is not None else None
@@ -215,13 +304,22 @@ def set_tier(request: HttpRequest, ticket_ref: str, payload: TierIn) -> Ticket:
     return _ticket(request, ticket_ref)
 
 
-@router.get("/tickets/{ticket_ref}/owners", response=list[OwnershipOut])
+@router.get(
+    "/tickets/{ticket_ref}/owners",
+    response={200: list[OwnershipOut], **errors(401, not_found=NO_TICKET)},
+)
 def list_owners(request: HttpRequest, ticket_ref: str) -> list[selectors.Ownership]:
     """Who owned the ticket and when, oldest first; the last without ``until`` owns it now."""
     return selectors.ownership_history(_ticket(request, ticket_ref))
 
 
-@router.get("/tickets/{ticket_ref}/handovers", response=list[HandOverOut])
+@router.get(
+    "/tickets/{ticket_ref}/handovers",
+    response={
+        200: list[HandOverOut],
+        **errors(401, not_found=NO_TICKET, forbidden="Hand-over notes are for support staff."),
+    },
+)
 def list_handovers(request: HttpRequest, ticket_ref: str) -> list[HandOver]:
     """The hand-over notes of the ticket's moves up a tier (support staff only)."""
     user = actor(request)
@@ -231,7 +329,10 @@ def list_handovers(request: HttpRequest, ticket_ref: str) -> list[HandOver]:
     return list(selectors.handovers(user, ticket))
 
 
-@router.post("/tickets/{ticket_ref}/team", response=TicketOut)
+@router.post(
+    "/tickets/{ticket_ref}/team",
+    response={200: TicketOut, **errors(401, 422, not_found=NO_TICKET, forbidden=STAFF_ONLY)},
+)
 def set_team(request: HttpRequest, ticket_ref: str, payload: TeamIn) -> Ticket:
     ticket = _ticket(request, ticket_ref)
     workflow.change_team(
@@ -247,19 +348,36 @@ def _team(team_id: int) -> Team:
     return team
 
 
-@router.get("/tickets/{ticket_ref}/attachments", response=list[AttachmentOut])
+@router.get(
+    "/tickets/{ticket_ref}/attachments",
+    response={200: list[AttachmentOut], **errors(401, not_found=NO_TICKET)},
+)
 def list_attachments(request: HttpRequest, ticket_ref: str) -> list[Attachment]:
     ticket = _ticket(request, ticket_ref)
     return list(selectors.ticket_attachments(actor(request), ticket))
 
 
-@router.post("/tickets/{ticket_ref}/attachments", response={201: AttachmentOut})
+@router.post(
+    "/tickets/{ticket_ref}/attachments",
+    response={
+        201: AttachmentOut,
+        **errors(
+            401,
+            422,
+            not_found=NO_TICKET,
+            forbidden="Only support staff add internal files.",
+            conflict="The ticket is closed.",
+        ),
+    },
+)
 def upload_attachment(
     request: HttpRequest,
     ticket_ref: str,
     file: File[UploadedFile],
     internal: Form[bool] = False,
 ) -> Status[Attachment]:
+    """One file (multipart ``file``); ``internal`` files are for support staff only."""
+    refuse_unknown_form(request, UPLOAD_FIELDS)
     ticket = _ticket(request, ticket_ref)
     attachment = attachments.add_attachment(
         ticket=ticket,
@@ -271,12 +389,19 @@ def upload_attachment(
     return Status(201, attachment)
 
 
-@router.get("/attachments/{attachment_id}", response=AttachmentOut)
+@router.get(
+    "/attachments/{attachment_id}",
+    response={200: AttachmentOut, **errors(401, 422, not_found=NO_ATTACHMENT)},
+)
 def get_attachment(request: HttpRequest, attachment_id: DbId) -> Attachment:
     return selectors.get_visible_attachment(actor(request), attachment_id)
 
 
-@router.get("/attachments/{attachment_id}/content", url_name="download_attachment")
+@router.get(
+    "/attachments/{attachment_id}/content",
+    url_name="download_attachment",
+    response={200: None, **errors(401, 422, not_found=NO_ATTACHMENT)},
+)
 def download_attachment(request: HttpRequest, attachment_id: DbId) -> FileResponse:
     """The file itself, as a download, with its sniffed type (never rendered inline as HTML)."""
     attachment = selectors.get_visible_attachment(actor(request), attachment_id)

@@ -154,7 +154,8 @@ def _annotation(question: Question) -> Any:
     """The pydantic type of an answer, with its limits."""
     if question.kind in (AnswerKind.LINE, AnswerKind.TEXT):
         text = single_line if question.kind == AnswerKind.LINE else body_text
-        return text(min_length=1 if question.required else 0, max_length=question.max_length)
+        limits = text(min_length=1 if question.required else 0, max_length=question.max_length)
+        return Annotated[str, limits]
     if question.kind == AnswerKind.CHOICE:
         return Literal[tuple(value for value, _ in question.choices)]
     if question.kind == AnswerKind.MOMENT:

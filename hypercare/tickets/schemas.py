@@ -10,6 +10,7 @@ from pydantic import ConfigDict, Field, WithJsonSchema, field_validator
 from hypercare.accounts.models import User
 from hypercare.accounts.schemas import UserRef
 from hypercare.api.common import DbId
+from hypercare.lib.text import body_text, single_line
 from hypercare.orgs.choices import ModuleCode, Tier
 from hypercare.sla.choices import ClockState
 from hypercare.tickets.category_details import DETAILS_BY_CATEGORY
@@ -26,6 +27,9 @@ from hypercare.tickets.selectors import DEFAULT_SORT, SORTS, SlaStanding
 
 # Up to a week ahead: further than that no SLA target reaches.
 MAX_DUE_WITHIN_MINUTES = 7 * 24 * 60
+REASON = 2000
+NOTE = 10_000
+Reason = Annotated[str, body_text(max_length=REASON)]
 
 
 class _Input(Schema):
@@ -67,23 +71,31 @@ class TeamRef(Schema):
 
 class TicketCreateIn(_Input):
     """Open a ticket. Institution users report for their own institution: support staff
-    name the institution; key users and support staff may name another requester."""
+    name the institution; key users and support staff may name another requester; only
+    support staff say how it came in."""
 
     institution_id: DbId | None = None
     requester_id: DbId | None = None
     module: ModuleCode
     category: Category
-    title: str = Field(min_length=1, max_length=200)
-    description: str = Field(min_length=1, max_length=50_000)
+    title: Annotated[str, single_line(min_length=1, max_length=200)]
+    description: Annotated[str, body_text(min_length=1, max_length=50_000)]
     urgency: Level
     impact: Level
-    channel: Channel = Channel.API
+    channel: Literal[Channel.API, Channel.EMAIL, Channel.PHONE] = Field(
+        Channel.API,
+        description="How the request came in: `api` unless support staff log a ticket from a "
+        "phone call (`phone`) or a mail (`email`). Only support staff may set it; from anyone "
+        "else it is refused (422).",
+    )
     category_details: CategoryAnswers
-    action_attempted: str = Field("", max_length=10_000)
-    error_seen: str = Field("", max_length=10_000)
+    action_attempted: Annotated[str, body_text(max_length=NOTE)] = ""
+    error_seen: Annotated[str, body_text(max_length=NOTE)] = ""
     affected_workflow: AffectedWorkflow = AffectedWorkflow.OTHER
-    operational_impact: str = Field("", max_length=10_000)
-    requester_erp_role: str | None = Field(None, max_length=120)
+    operational_impact: Annotated[str, body_text(max_length=NOTE)] = ""
+    requester_erp_role: Annotated[str, single_line(max_length=120)] | None = Field(
+        None, description="The requester's role in the ERP; their profile's when left out."
+    )
 
 
 class ClockOut(Schema):
@@ -194,12 +206,15 @@ class TicketQuery(Schema):
     team: DbId | None = None
     release: DbId | None = Field(None, description="Tickets planned for this release.")
     assignee: DbId | Literal["me", "none"] | None = None
-    text: str = Field("", max_length=200)
+    text: Annotated[str, single_line(max_length=200)] = Field(
+        "", description="Words in the title, description, error or action; or a reference."
+    )
     sla: SlaStanding | None = None
     due_within: int | None = Field(
         None, ge=1, le=MAX_DUE_WITHIN_MINUTES, description="Minutes: a running clock due by then."
     )
-    sort: str = DEFAULT_SORT
+    # A name the validator checks, listed for the document (``SORTS`` is the one list).
+    sort: str = Field(DEFAULT_SORT, json_schema_extra={"enum": list(SORTS)})
 
     @field_validator("sort")
     @classmethod
@@ -210,41 +225,43 @@ class TicketQuery(Schema):
 
 
 class BodyIn(_Input):
-    body: str = Field(min_length=1, max_length=50_000)
+    body: Annotated[str, body_text(min_length=1, max_length=50_000)]
 
 
 class StatusIn(_Input):
     status: Status
-    reason: str = Field("", max_length=2000)
+    reason: Reason = ""
 
 
 class AssigneeIn(_Input):
     assignee_id: DbId | None
-    reason: str = Field("", max_length=2000)
+    reason: Reason = ""
 
 
 class PriorityIn(_Input):
     priority: Priority
-    reason: str = Field(min_length=1, max_length=2000)
+    reason: Annotated[str, body_text(min_length=1, max_length=REASON)]
 
 
 class CategoryIn(_Input):
     category: Category
     category_details: CategoryAnswers
-    reason: str = Field("", max_length=2000)
+    reason: Reason = ""
 
 
 class ModuleIn(_Input):
     module: ModuleCode
-    reason: str = Field("", max_length=2000)
+    reason: Reason = ""
 
 
 class HandOverIn(_Input):
     """What goes up with the ticket; the service names any part left empty."""
 
-    tried: str = Field("", max_length=10_000, description="What was tried.")
-    findings: str = Field("", max_length=10_000, description="What was found.")
-    needed: str = Field("", max_length=10_000, description="What is needed from the next tier.")
+    tried: Annotated[str, body_text(max_length=NOTE)] = Field("", description="What was tried.")
+    findings: Annotated[str, body_text(max_length=NOTE)] = Field("", description="What was found.")
+    needed: Annotated[str, body_text(max_length=NOTE)] = Field(
+        "", description="What is needed from the next tier."
+    )
 
 
 class TierIn(_Input):
@@ -253,7 +270,7 @@ class TierIn(_Input):
 
     tier: Tier
     handover: HandOverIn | None = None
-    note: str = Field("", max_length=10_000)
+    note: Annotated[str, body_text(max_length=NOTE)] = ""
     note_public: bool = Field(
         False,
         description="Show the note of a move down to the requester; else only support staff "
@@ -299,4 +316,4 @@ class HandOverOut(Schema):
 
 class TeamIn(_Input):
     team_id: DbId
-    reason: str = Field("", max_length=2000)
+    reason: Reason = ""

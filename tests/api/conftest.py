@@ -1,17 +1,18 @@
 from typing import Any
 
 import pytest
-from django.test import Client
 
 from hypercare.accounts.models import User
 from hypercare.accounts.services import issue_token
+from tests.api.contract import ContractClient
 
 
 class ApiClient:
-    """A test client that speaks JSON to /api/v1/ with a personal access token."""
+    """A test client that speaks JSON to /api/v1/ with a personal access token; every
+    answer is checked against the OpenAPI document (``ContractClient``)."""
 
     def __init__(self, user: User | None) -> None:
-        self._client = Client()
+        self._client = ContractClient()
         self._headers: dict[str, str] = {}
         if user is not None:
             _, plain = issue_token(user=user, name="tests")
@@ -41,5 +42,5 @@ class ApiClient:
 
 
 @pytest.fixture
-def api_as():
+def api_as() -> type[ApiClient]:
     return ApiClient

@@ -1,6 +1,9 @@
 import logging
+from collections.abc import Callable
+from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from hypercare.accounts.models import User
 from hypercare.notifications.choices import NotificationEvent
@@ -11,6 +14,7 @@ from hypercare.sla.choices import ClockState
 from hypercare.sla.models import SlaPolicy
 from hypercare.tickets.models import Ticket
 from tests import factories
+from tests.api.conftest import ApiClient
 
 VALID = {
     "module": "fees",
@@ -23,7 +27,9 @@ VALID = {
 }
 
 
-def test_requester_creates_ticket_and_gets_reference(api_as, requester: User) -> None:
+def test_requester_creates_ticket_and_gets_reference(
+    api_as: type[ApiClient], requester: User
+) -> None:
     gateway = factories.integration(requester.institution)
     body = {
         **VALID,
@@ -38,7 +44,7 @@ def test_requester_creates_ticket_and_gets_reference(api_as, requester: User) ->
     assert Ticket.objects.get(pk=data["id"]).category_details["transaction_reference"] == "TXN-88"
 
 
-def _open_gateway_ticket(api_as, requester: User) -> Ticket:
+def _open_gateway_ticket(api_as: type[ApiClient], requester: User) -> Ticket:
     gateway = factories.integration(requester.institution)
     details = {"integration_id": gateway.pk, "transaction_reference": "TXN-88"}
     body = {**VALID, "category_details": details}
@@ -48,7 +54,7 @@ def _open_gateway_ticket(api_as, requester: User) -> Ticket:
 
 
 def test_a_ticket_opens_with_the_built_in_notice_when_its_template_is_missing(
-    api_as, requester: User, caplog: pytest.LogCaptureFixture
+    api_as: type[ApiClient], requester: User, caplog: pytest.LogCaptureFixture
 ) -> None:
     NotificationTemplate.objects.filter(event=NotificationEvent.TICKET_RECEIVED).delete()
 
@@ -63,7 +69,7 @@ def test_a_ticket_opens_with_the_built_in_notice_when_its_template_is_missing(
 
 
 def test_a_ticket_opens_without_clocks_when_the_default_sla_policy_is_missing(
-    api_as, requester: User
+    api_as: type[ApiClient], requester: User
 ) -> None:
     SlaPolicy.objects.filter(is_default=True).delete()
 
@@ -74,7 +80,7 @@ def test_a_ticket_opens_without_clocks_when_the_default_sla_policy_is_missing(
 
 
 def test_requester_cannot_set_status_or_institution(
-    api_as, requester: User, other_institution: Institution
+    api_as: type[ApiClient], requester: User, other_institution: Institution
 ) -> None:
     for extra in (
         {"status": "closed"},
@@ -87,7 +93,7 @@ def test_requester_cannot_set_status_or_institution(
     assert Ticket.objects.count() == 0
 
 
-def test_unknown_query_parameter_is_refused(api_as, agent: User) -> None:
+def test_unknown_query_parameter_is_refused(api_as: type[ApiClient], agent: User) -> None:
     response = api_as(agent).get("/tickets", {"order_by": "requester__password"})
     assert response.status_code == 422
     assert response.json()["errors"] == [
@@ -95,14 +101,14 @@ def test_unknown_query_parameter_is_refused(api_as, agent: User) -> None:
     ]
 
 
-def test_anonymous_gets_401(api_as) -> None:
+def test_anonymous_gets_401(api_as: type[ApiClient]) -> None:
     response = api_as(None).get("/tickets")
     assert response.status_code == 401
     assert response.json()["code"] == "unauthorized"
 
 
 def test_outsider_gets_404_for_other_institutions_ticket(
-    api_as, requester: User, outsider: User
+    api_as: type[ApiClient], requester: User, outsider: User
 ) -> None:
     ticket = factories.ticket(requester)
     assert api_as(outsider).get(f"/tickets/{ticket.pk}").status_code == 404
@@ -126,7 +132,9 @@ def _png() -> bytes:
     )
 
 
-def test_list_filters_sort_and_paginate(api_as, requester: User, agent: User) -> None:
+def test_list_filters_sort_and_paginate(
+    api_as: type[ApiClient], requester: User, agent: User
+) -> None:
     low = factories.ticket(requester, urgency="low", impact="low", title="Library fine wrong")
     critical = factories.ticket(requester, urgency="high", impact="high", title="Payroll down")
     factories.ticket(requester, urgency="medium", impact="medium", title="Hostel report slow")
@@ -147,7 +155,7 @@ def test_list_filters_sort_and_paginate(api_as, requester: User, agent: User) ->
     assert [t["id"] for t in found["results"]] == [critical.pk]
 
 
-def test_bad_filter_values_name_the_field(api_as, agent: User) -> None:
+def test_bad_filter_values_name_the_field(api_as: type[ApiClient], agent: User) -> None:
     for params, field in (
         ({"status": "sleeping"}, "status.0"),
         ({"sort": "password"}, "sort"),
@@ -159,7 +167,9 @@ def test_bad_filter_values_name_the_field(api_as, agent: User) -> None:
         assert response.json()["errors"][0]["field"] == field
 
 
-def test_reply_note_and_timeline_visibility(api_as, requester: User, agent: User) -> None:
+def test_reply_note_and_timeline_visibility(
+    api_as: type[ApiClient], requester: User, agent: User
+) -> None:
     ticket = factories.ticket(requester)
     assert (
         api_as(agent)
@@ -179,7 +189,9 @@ def test_reply_note_and_timeline_visibility(api_as, requester: User, agent: User
     assert all("gateway logs" not in e["body"] for e in requester_view)
 
 
-def test_requester_cannot_add_internal_note_or_assign(api_as, requester: User, agent: User) -> None:
+def test_requester_cannot_add_internal_note_or_assign(
+    api_as: type[ApiClient], requester: User, agent: User
+) -> None:
     ticket = factories.ticket(requester)
     client = api_as(requester)
     assert client.post(f"/tickets/{ticket.pk}/notes", {"body": "x"}).status_code == 403
@@ -190,7 +202,9 @@ def test_requester_cannot_add_internal_note_or_assign(api_as, requester: User, a
     assert ticket.assignee_id is None
 
 
-def test_status_transition_and_invalid_one(api_as, requester: User, agent: User) -> None:
+def test_status_transition_and_invalid_one(
+    api_as: type[ApiClient], requester: User, agent: User
+) -> None:
     ticket = factories.ticket(requester)
     client = api_as(agent)
     response = client.post(f"/tickets/{ticket.pk}/status", {"status": "triaged"})
@@ -204,7 +218,7 @@ def test_status_transition_and_invalid_one(api_as, requester: User, agent: User)
 
 
 def test_assign_priority_tier_via_api(
-    api_as, requester: User, agent: User, tier2_agent: User
+    api_as: type[ApiClient], requester: User, agent: User, tier2_agent: User
 ) -> None:
     ticket = factories.ticket(requester)
     client = api_as(agent)
@@ -237,7 +251,9 @@ def test_assign_priority_tier_via_api(
     assert (tiered.json()["tier"], tiered.json()["team"]["id"]) == (2, consultants.pk)
 
 
-def test_attachment_upload_download_and_isolation(api_as, requester: User, outsider: User) -> None:
+def test_attachment_upload_download_and_isolation(
+    api_as: type[ApiClient], requester: User, outsider: User
+) -> None:
     ticket = factories.ticket(requester)
     uploaded = api_as(requester).upload(f"/tickets/{ticket.pk}/attachments", "error.png", _png())
     assert uploaded.status_code == 201, uploaded.json()
@@ -253,7 +269,7 @@ def test_attachment_upload_download_and_isolation(api_as, requester: User, outsi
     assert api_as(outsider).get(f"/attachments/{meta['id']}").status_code == 404
 
 
-def test_svg_upload_refused_with_field_message(api_as, requester: User) -> None:
+def test_svg_upload_refused_with_field_message(api_as: type[ApiClient], requester: User) -> None:
     ticket = factories.ticket(requester)
     svg = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
     response = api_as(requester).upload(f"/tickets/{ticket.pk}/attachments", "shot.png", svg)
@@ -262,7 +278,43 @@ def test_svg_upload_refused_with_field_message(api_as, requester: User) -> None:
     assert ticket.attachments.count() == 0
 
 
-def test_malformed_json_and_huge_ids_are_4xx(api_as, agent: User) -> None:
+UNKNOWN = "is not a field you can set here"
+TWICE = "is given more than once"
+
+
+def _upload(name: str = "more.png") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, _png())
+
+
+@pytest.mark.parametrize(
+    ("fields", "refused"),
+    [
+        (lambda: {"colour": "red"}, {"colour": UNKNOWN}),
+        (lambda: {"internal": "false", "note": "hi"}, {"note": UNKNOWN}),
+        (lambda: {"screenshot": _upload()}, {"screenshot": UNKNOWN}),
+        (lambda: {"file": [_upload(), _upload("other.png")]}, {"file": TWICE}),
+        (lambda: {"internal": ["false", "true"]}, {"internal": TWICE}),
+    ],
+    ids=["form field", "beside internal", "file", "two files", "internal twice"],
+)
+def test_unknown_or_repeated_multipart_fields_are_refused_naming_them(
+    api_as: type[ApiClient],
+    requester: User,
+    fields: Callable[[], dict[str, Any]],
+    refused: dict[str, str],
+) -> None:
+    ticket = factories.ticket(requester)
+
+    response = api_as(requester).upload(
+        f"/tickets/{ticket.pk}/attachments", "shot.png", _png(), **fields()
+    )
+
+    assert response.status_code == 422
+    assert {e["field"]: e["message"] for e in response.json()["errors"]} == refused
+    assert ticket.attachments.count() == 0
+
+
+def test_malformed_json_and_huge_ids_are_4xx(api_as: type[ApiClient], agent: User) -> None:
     client = api_as(agent)
     raw = client._client.post(
         "/api/v1/tickets", "{not json", content_type="application/json", headers=client._headers
@@ -273,7 +325,7 @@ def test_malformed_json_and_huge_ids_are_4xx(api_as, agent: User) -> None:
 
 
 def test_agent_creates_for_requester_needs_institution(
-    api_as, agent: User, requester: User
+    api_as: type[ApiClient], agent: User, requester: User
 ) -> None:
     body = {**VALID, "category": "question", "category_details": {"screen_or_report": "Fee ledger"}}
     missing = api_as(agent).post("/tickets", body)
@@ -293,8 +345,59 @@ def test_agent_creates_for_requester_needs_institution(
     assert created.json()["channel"] == "phone"
 
 
+QUESTION = {**VALID, "category": "question", "category_details": {"screen_or_report": "Ledger"}}
+
+
+@pytest.mark.parametrize("persona", ["requester", "key_user"])
+@pytest.mark.parametrize("channel", ["api", "phone"])
+def test_institution_users_cannot_choose_the_channel(
+    api_as: type[ApiClient], request: pytest.FixtureRequest, persona: str, channel: str
+) -> None:
+    response = api_as(request.getfixturevalue(persona)).post(
+        "/tickets", {**QUESTION, "channel": channel}
+    )
+
+    assert response.status_code == 422
+    assert response.json()["errors"] == [
+        {"field": "channel", "message": "is not a field you can set"}
+    ]
+    assert not Ticket.objects.exists()
+
+
+def test_a_ticket_opened_through_the_api_came_in_by_api(
+    api_as: type[ApiClient], requester: User
+) -> None:
+    response = api_as(requester).post("/tickets", QUESTION)
+
+    assert response.status_code == 201
+    assert response.json()["channel"] == "api"
+
+
+@pytest.mark.parametrize("channel", ["phone", "email", "api"])
+def test_support_staff_record_a_call_or_a_mail_they_log(
+    api_as: type[ApiClient], agent: User, requester: User, channel: str
+) -> None:
+    body = {**QUESTION, "institution_id": requester.institution_id, "requester_id": requester.pk}
+
+    response = api_as(agent).post("/tickets", {**body, "channel": channel})
+
+    assert response.status_code == 201
+    assert response.json()["channel"] == channel
+
+
+def test_support_staff_cannot_claim_a_ticket_came_through_the_portal(
+    api_as: type[ApiClient], agent: User, requester: User
+) -> None:
+    body = {**QUESTION, "institution_id": requester.institution_id, "requester_id": requester.pk}
+
+    response = api_as(agent).post("/tickets", {**body, "channel": "portal"})
+
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "channel"
+
+
 def test_key_user_reports_for_colleague_but_requester_cannot(
-    api_as, key_user: User, requester: User, colleague: User
+    api_as: type[ApiClient], key_user: User, requester: User, colleague: User
 ) -> None:
     body = {
         **VALID,
@@ -308,7 +411,9 @@ def test_key_user_reports_for_colleague_but_requester_cannot(
     assert refused.json()["errors"][0]["field"] == "requester_id"
 
 
-def test_category_details_errors_name_nested_field(api_as, requester: User) -> None:
+def test_category_details_errors_name_nested_field(
+    api_as: type[ApiClient], requester: User
+) -> None:
     gateway = factories.integration(requester.institution)
     response = api_as(requester).post(
         "/tickets", {**VALID, "category_details": {"integration_id": gateway.pk}}
@@ -329,7 +434,7 @@ def _question(**fields: str) -> dict[str, object]:
 
 
 def test_a_title_with_a_carriage_return_is_refused_naming_the_title(
-    api_as, requester: User
+    api_as: type[ApiClient], requester: User
 ) -> None:
     """A CR in a title once reached every notice's subject, and each one failed to send."""
     response = api_as(requester).post("/tickets", _question(title="Fees\rdown"))
@@ -338,7 +443,9 @@ def test_a_title_with_a_carriage_return_is_refused_naming_the_title(
     assert Ticket.objects.count() == 0
 
 
-def test_a_nul_anywhere_in_the_text_is_refused_naming_the_field(api_as, requester: User) -> None:
+def test_a_nul_anywhere_in_the_text_is_refused_naming_the_field(
+    api_as: type[ApiClient], requester: User
+) -> None:
     client = api_as(requester)
     for field in ("description", "error_seen", "operational_impact"):
         response = client.post("/tickets", _question(**{field: "Blank page\x00"}))

@@ -5,7 +5,6 @@ from typing import Any
 
 import pytest
 import time_machine
-from django.test import Client
 
 from hypercare.accounts.choices import Role
 from hypercare.accounts.models import User
@@ -14,6 +13,7 @@ from hypercare.orgs.choices import AutoAssignment, Tier
 from hypercare.orgs.models import AgentAvailability, Team
 from hypercare.tickets.models import RoutingRule, Ticket
 from tests import factories
+from tests.api.contract import ContractClient
 
 T0 = datetime(2025, 4, 7, 10, 0, tzinfo=UTC)
 HANDOVER = {"tried": "Reprinted", "findings": "Template broken", "needed": "A config fix"}
@@ -121,7 +121,7 @@ def test_teams_show_their_auto_assignment(api_as: Any, agent: User, consultants:
 def _put(user: User, path: str, body: dict[str, Any]) -> Any:
     """The API test client speaks GET and POST; availability is set with PUT."""
     _, plain = issue_token(user=user, name="put")
-    return Client().put(
+    return ContractClient().put(
         f"/api/v1{path}",
         body,
         content_type="application/json",

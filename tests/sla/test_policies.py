@@ -569,7 +569,7 @@ def test_an_edit_in_the_admin_is_the_same_edit_as_through_the_service(
     )
     ours = rated(requester, Priority.MEDIUM)
     theirs = rated(factories.requester(southbank), Priority.MEDIUM)
-    faster = {Priority.MEDIUM: Target(60, 17 * 60, business_hours=True)}
+    faster: dict[str, Target] = {Priority.MEDIUM: Target(60, 17 * 60, business_hours=True)}
 
     response = admin_client.post(
         reverse("admin:sla_slapolicy_change", args=[contract.pk]),

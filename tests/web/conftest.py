@@ -7,6 +7,7 @@ from hypercare.accounts.models import User
 from hypercare.orgs.models import Team
 from hypercare.tickets.models import Ticket
 from tests import factories
+from tests.api.contract import ContractClient
 
 # The smallest valid PNG: one transparent pixel.
 PNG = bytes.fromhex(
@@ -22,7 +23,7 @@ def png_file(name: str = "screen.png") -> io.BytesIO:
 
 
 def signed_in(user: User) -> Client:
-    client = Client()
+    client = ContractClient()
     client.force_login(user)
     return client
 
