@@ -122,7 +122,7 @@ def test_a_subject_is_one_line_whatever_the_values_it_is_rendered_from(
 ) -> None:
     """Values stored before control characters were refused must not break a header."""
     ticket = factories.ticket(requester)
-    Ticket.objects.filter(pk=ticket.pk).update(title="Fees\r\n  down\x00 again")
+    Ticket.objects.filter(pk=ticket.pk).update(title="Fees\r\n  down\x1b again")
     NotificationTemplate.objects.filter(event=NotificationEvent.STATUS_CHANGED).update(
         subject="[{{ ticket.reference }}] {{ ticket.title }}\n"
     )
