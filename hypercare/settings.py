@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "hypercare.notifications",
     "hypercare.escalations",
     "hypercare.releases",
+    "hypercare.mail",
     "hypercare.web",
 ]
 

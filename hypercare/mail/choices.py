@@ -1,0 +1,27 @@
+"""Mail vocabularies: how a mailbox is reached, and where a received message stands."""
+
+from django.db import models
+
+
+class Security(models.TextChoices):
+    """Encryption is required: a mailbox never falls back to plaintext."""
+
+    TLS = "tls", "TLS (IMAPS, usually port 993)"
+    STARTTLS = "starttls", "STARTTLS (usually port 143)"
+
+
+class AfterFetch(models.TextChoices):
+    """What happens to the server's copy once a message is stored (never before)."""
+
+    FLAG = "flag", "Mark it as read"
+    MOVE = "move", "Move it to another folder"
+    DELETE = "delete", "Delete it"
+
+
+class InboundStatus(models.TextChoices):
+    RECEIVED = "received", "Received, not processed yet"
+    TICKET_OPENED = "ticket_opened", "Opened a ticket"
+    REPLY_ADDED = "reply_added", "Added to a ticket"
+    RECORDED = "recorded", "Recorded, not answered (automatic mail)"
+    QUARANTINED = "quarantined", "Quarantined"
+    DISCARDED = "discarded", "Discarded"

@@ -1,0 +1,116 @@
+"""Mailboxes the desk reads, and every message it received, stored raw before anything else."""
+
+from django.db import models
+from django.db.models import Q
+
+from hypercare.lib.text import validate_single_line
+from hypercare.mail.choices import AfterFetch, InboundStatus, Security
+from hypercare.tickets.choices import Category
+
+
+class Mailbox(models.Model):
+    """A support address or an institution's mailbox, read over IMAP with TLS.
+
+    Mail to it opens tickets for ``institution`` (when the sender's own institution
+    cannot be told from their address), routed as ``category`` would be; ``team``, when
+    set, is where its new tickets go first. The password is used to sign in and shown to
+    nobody: not in the admin, not in a log, not in ``repr``.
+    """
+
+    name = models.CharField(max_length=100, unique=True, validators=[validate_single_line])
+    address = models.EmailField(
+        unique=True, help_text="The address people write to; replies go back to it."
+    )
+    host = models.CharField(max_length=255, blank=True, validators=[validate_single_line])
+    port = models.PositiveIntegerField(default=993)
+    security = models.CharField(max_length=10, choices=Security.choices, default=Security.TLS)
+    username = models.CharField(max_length=255, blank=True, validators=[validate_single_line])
+    password = models.CharField(max_length=255, blank=True)
+    folder = models.CharField(max_length=255, default="INBOX", validators=[validate_single_line])
+    after_fetch = models.CharField(
+        max_length=10, choices=AfterFetch.choices, default=AfterFetch.FLAG
+    )
+    move_to = models.CharField(
+        max_length=255,
+        blank=True,
+        validators=[validate_single_line],
+        help_text="The folder read messages are moved to, when they are moved.",
+    )
+    institution = models.ForeignKey(
+        "orgs.Institution",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="mailboxes",
+        help_text="Tickets from senders of no known institution are opened for this one.",
+    )
+    team = models.ForeignKey(
+        "orgs.Team", null=True, blank=True, on_delete=models.PROTECT, related_name="mailboxes"
+    )
+    category = models.CharField(max_length=20, choices=Category.choices, default=Category.QUESTION)
+    polls = models.BooleanField(
+        default=True, help_text="Read over IMAP by the job engine; off for a pipe-only address."
+    )
+    last_polled_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name_plural = "mailboxes"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} <{self.address}>"
+
+    def __repr__(self) -> str:
+        return f"<Mailbox {self.pk} {self.name!r}>"
+
+
+class InboundMessage(models.Model):
+    """One received message, exactly as it arrived, and what became of it.
+
+    Stored before it is parsed, in a transaction of its own, so nothing a broken or
+    hostile message does can lose it. ``message_id`` and ``sha256`` together make storing
+    idempotent: the same message delivered twice (an MTA retry, a poll cut short) is
+    stored once.
+    """
+
+    mailbox = models.ForeignKey(
+        Mailbox, null=True, blank=True, on_delete=models.PROTECT, related_name="messages"
+    )
+    message_id = models.CharField(max_length=255, blank=True)
+    sha256 = models.CharField(max_length=64)
+    raw = models.BinaryField()
+    size = models.PositiveIntegerField()
+    received_at = models.DateTimeField()
+    status = models.CharField(
+        max_length=20, choices=InboundStatus.choices, default=InboundStatus.RECEIVED
+    )
+    # What the parser could tell, for lists and the quarantine page; empty until parsed.
+    sender = models.CharField(max_length=320, blank=True)
+    subject = models.CharField(max_length=250, blank=True)
+    reason = models.TextField(blank=True, help_text="Why it was quarantined or only recorded.")
+    processed_at = models.DateTimeField(null=True, blank=True)
+    ticket = models.ForeignKey(
+        "tickets.Ticket", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-received_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["message_id", "sha256"], name="inbound_once"),
+        ]
+        indexes = [
+            models.Index(
+                fields=["received_at"],
+                condition=Q(status=InboundStatus.RECEIVED),
+                name="inbound_unprocessed",
+            ),
+            models.Index(
+                fields=["received_at"],
+                condition=Q(status=InboundStatus.QUARANTINED),
+                name="inbound_quarantined",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.message_id or '(no Message-ID)'} · {self.get_status_display()}"
