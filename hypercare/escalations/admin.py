@@ -6,17 +6,20 @@ every step lands on the ticket's timeline.
 
 from django.contrib import admin
 
+from hypercare.admin_fields import EligiblePeopleAdmin
 from hypercare.escalations.models import Escalation, EscalationDigest, EscalationRule
+from hypercare.escalations.selectors import escalation_managers
 from hypercare.tickets.admin import ReadOnlyAdmin
 
 
 @admin.register(EscalationRule)
-class EscalationRuleAdmin(admin.ModelAdmin[EscalationRule]):
+class EscalationRuleAdmin(EligiblePeopleAdmin[EscalationRule]):
     list_display = ("position", "institution", "module_code", "manager")
     list_editable = ("manager",)
     list_display_links = ("position",)
     list_filter = ("module_code", "institution")
     list_select_related = ("institution", "manager")
+    eligible_people = {"manager": escalation_managers}
 
 
 @admin.register(Escalation)
