@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.options import BaseModelAdmin
 from django.db.models import ForeignKey, ManyToManyField, Model, QuerySet
 from django.http import HttpRequest
 
@@ -54,10 +55,13 @@ M = TypeVar("M", bound=Model)
 
 
 def _by_name(user: User) -> str:
-    return user.display_name
+    """The name; for an institution's people, which institution too (selectors join it)."""
+    if user.institution_id is None:
+        return user.display_name
+    return f"{user.display_name} ({user.institution})"
 
 
-class EligiblePeopleAdmin(admin.ModelAdmin[M]):
+class EligiblePeople(BaseModelAdmin[M]):
     """Lists only the people who may fill a field, by name: a team's members are support
     agents, never requesters. ``eligible_people`` maps a field to the selector naming
     them; anyone else posted is refused as "not one of the available choices"."""
@@ -86,3 +90,11 @@ class EligiblePeopleAdmin(admin.ModelAdmin[M]):
         ):
             field.label_from_instance = _by_name  # type: ignore[method-assign,assignment]
         return field
+
+
+class EligiblePeopleAdmin(EligiblePeople[M], admin.ModelAdmin[M]):
+    """A model's page whose people fields list only the eligible."""
+
+
+class EligiblePeopleInline(EligiblePeople[M], admin.TabularInline[M, Any]):
+    """Inline rows whose people fields list only the eligible."""

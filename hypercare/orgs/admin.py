@@ -5,8 +5,8 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from hypercare.accounts.selectors import support_agents
-from hypercare.admin_fields import EligiblePeopleAdmin, TimeZoneField
+from hypercare.accounts.selectors import module_owners, support_agents
+from hypercare.admin_fields import EligiblePeopleAdmin, EligiblePeopleInline, TimeZoneField
 from hypercare.orgs.models import (
     AgentAvailability,
     Institution,
@@ -17,11 +17,11 @@ from hypercare.orgs.models import (
 )
 
 
-class ModuleInline(admin.TabularInline[Module, Institution]):
+class ModuleInline(EligiblePeopleInline[Module]):
     model = Module
     extra = 0
     fields = ("code", "name", "is_active", "owners")
-    autocomplete_fields = ("owners",)
+    eligible_people = {"owners": module_owners}
 
 
 @admin.register(Institution)
@@ -53,11 +53,11 @@ class IntegrationAdmin(admin.ModelAdmin[Integration]):
 
 
 @admin.register(Module)
-class ModuleAdmin(admin.ModelAdmin[Module]):
+class ModuleAdmin(EligiblePeopleAdmin[Module]):
     list_display = ("name", "institution", "code", "is_active")
     list_filter = ("code", "institution")
     search_fields = ("name",)
-    autocomplete_fields = ("owners",)
+    eligible_people = {"owners": module_owners}
 
 
 @admin.register(Team)

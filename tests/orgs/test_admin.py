@@ -92,3 +92,19 @@ def test_an_institutions_time_zone_is_picked(
 
     assert '<select name="time_zone"' in html
     assert "America/Chicago" in options(html, "time_zone")
+
+
+def test_module_owners_are_the_institutions_module_owners(
+    admin_client: Client, institution: Institution, requester: User, agent: User
+) -> None:
+    factories.user(Role.MODULE_OWNER, institution=institution, username="rk", first_name="Rajesh")
+    module = institution.modules.first()
+    assert module is not None
+
+    html = admin_client.get(reverse("admin:orgs_module_change", args=[module.pk])).content.decode()
+    inline = admin_client.get(
+        reverse("admin:orgs_institution_change", args=[institution.pk])
+    ).content.decode()
+
+    assert options(html, "owners") == ["Rajesh (Northfield University)"]
+    assert options(inline, "modules-0-owners") == ["Rajesh (Northfield University)"]
