@@ -81,6 +81,9 @@ class EligiblePeople(BaseModelAdmin[M]):
     ) -> Any:
         if db_field.name in self.eligible_people:
             kwargs["queryset"] = self.eligible_people[db_field.name]()
+            # A box per person, each with its own label: the lists are short, and Django's
+            # two-pane filter widget breaks ARIA rules.
+            kwargs["widget"] = forms.CheckboxSelectMultiple
         return self._named(super().formfield_for_manytomany(db_field, request, **kwargs))
 
     @staticmethod

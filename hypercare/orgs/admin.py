@@ -73,7 +73,6 @@ class TeamAdmin(EligiblePeopleAdmin[Team]):
     list_filter = ("tier", "auto_assignment")
     search_fields = ("name",)
     prepopulated_fields = {"slug": ("name",)}
-    filter_horizontal = ("members",)
     eligible_people = {
         "lead": support_agents,
         "members": support_agents,

@@ -65,3 +65,35 @@ def test_admin_reads_targets_in_hours_and_days(
     expect(resolution.nth(3)).to_have_attribute("placeholder", "next release")
     shoot(page, "i10-admin-policy")
     assert serious_accessibility_problems(page, read_stylesheets=False) == []
+
+
+def test_the_configuration_pages_pass_axe(
+    live_server: LiveServer, new_page: Callable[..., Page]
+) -> None:
+    admin = factories.user(Role.ADMIN, username="sam", first_name="Sam")
+    institution = factories.institution("Northfield University", slug="northfield")
+    team = factories.team("Service desk")
+    module = factories.module(institution)
+    page = new_page()
+    sign_in(page, live_server.url, admin.username)
+
+    problems = {}
+    for path in (
+        "/admin/orgs/team/add/",
+        f"/admin/orgs/team/{team.pk}/change/",
+        f"/admin/orgs/institution/{institution.pk}/change/",
+        f"/admin/orgs/module/{module.pk}/change/",
+        "/admin/orgs/agentavailability/add/",
+        "/admin/tickets/routingrule/",
+        "/admin/tickets/routingrule/add/",
+        "/admin/escalations/escalationrule/add/",
+        "/admin/sla/slapolicy/",
+        "/admin/sla/calendar/add/",
+    ):
+        page.goto(f"{live_server.url}{path}")
+        problems[path] = serious_accessibility_problems(page, read_stylesheets=False)
+
+    found = {path: found for path, found in problems.items() if found}
+    assert not found, "\n".join(
+        f"{path}: {item}" for path, items in found.items() for item in items
+    )
