@@ -180,6 +180,8 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Hypercare <support@hypercare.localhost>")
+# The domain of the Message-IDs the desk sends; empty: DEFAULT_FROM_EMAIL's domain.
+HYPERCARE_MAIL_DOMAIN = env_str("HYPERCARE_MAIL_DOMAIN", "")
 # A mail server that stops answering must not hold a delivery past its lease (5 minutes).
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30, minimum=1)
 # A notification that still fails after this many tries becomes a dead letter in the admin.

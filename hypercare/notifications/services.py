@@ -17,6 +17,7 @@ from hypercare.accounts.models import User
 from hypercare.lib import clock
 from hypercare.lib.text import one_line
 from hypercare.lib.validation import FieldErrors
+from hypercare.mail.outgoing import new_message_id
 from hypercare.notifications.choices import NotificationEvent
 from hypercare.notifications.defaults import DEFAULT_TEMPLATES
 from hypercare.notifications.models import (
@@ -105,6 +106,7 @@ def notify_many(*, event: str, notices: Sequence[Notice]) -> None:
                 subject=one_line(subject.render(values))[:250],
                 body=body.render(values),
                 dedupe_key=key,
+                message_id=new_message_id(),
                 next_attempt_at=at,
                 created_at=at,
             )
