@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from hypercare.escalations.services.review import flag_missed_updates, send_daily_digest
+from hypercare.mail.imap import poll_all
 from hypercare.notifications.delivery import deliver_due
 from hypercare.sla.services import sweep_sla
 
@@ -40,9 +41,15 @@ def escalation_digest() -> dict[str, int]:
     return send_daily_digest()
 
 
+def mail_poll() -> dict[str, int]:
+    """Read every polling mailbox over IMAP: store new messages, then settle their copies."""
+    return poll_all()
+
+
 JOBS = {
     "sla_sweep": Job(sla_sweep, interval_seconds=30),
     "outbox_delivery": Job(outbox_delivery, interval_seconds=10),
     "escalation_updates": Job(escalation_updates, interval_seconds=60),
     "escalation_digest": Job(escalation_digest, interval_seconds=300),
+    "mail_poll": Job(mail_poll, interval_seconds=60),
 }
