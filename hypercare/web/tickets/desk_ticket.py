@@ -44,6 +44,7 @@ from hypercare.web.forms import show_service_errors
 from hypercare.web.guards import signed_in_user, workspace_view
 from hypercare.web.releases.forms import ReleaseForm
 from hypercare.web.sla.panel import sla_panel
+from hypercare.web.tickets.actions import likely_action
 from hypercare.web.tickets.attachments import attach_files
 from hypercare.web.tickets.desk_forms import (
     AssigneeForm,
@@ -73,6 +74,7 @@ class Panel:
     assignee: AssigneeForm
     tier: TierForm
     release: ReleaseForm
+    # The section shown open: the one whose form was posted, else the likely next action.
     open: str = ""
     previous_owner: Ownership | None = None
 
@@ -107,7 +109,7 @@ def panel_for(
         release=ReleaseForm(
             bound("release"), releases=plannable_releases(), initial={"release": ticket.release}
         ),
-        open=open,
+        open=open or likely_action(ticket),
         previous_owner=previous_owner(ownership_history(ticket)),
     )
 
