@@ -76,6 +76,28 @@ def likely_step(ticket: Ticket, panel: EscalationPanel) -> str:
     return next((str(step) for wanted, step in needed if wanted and step in offered), "")
 
 
+@dataclass(frozen=True)
+class DeEscalationPrompt:
+    """A resolved or closed ticket that is still escalated: the nudge to end the escalation,
+    with whether the viewer may de-escalate it now."""
+
+    escalation: Escalation
+    may_de_escalate: bool
+
+
+def de_escalation_prompt(user: User, ticket: Ticket) -> DeEscalationPrompt | None:
+    """Once a ticket is resolved or closed, its open escalation has nothing left to attend
+    to but its end; the de-escalation itself keeps its checklist (``next_steps`` says when
+    it is offered, the service decides)."""
+    if ticket.status in OPEN_STATUSES:
+        return None
+    escalation = open_escalation(user, ticket)
+    if escalation is None:
+        return None
+    offered = EscalationStep.DE_ESCALATION in next_steps(user, ticket, escalation)
+    return DeEscalationPrompt(escalation, offered)
+
+
 def portal_escalation(user: User, ticket: Ticket) -> dict[str, object]:
     """The portal's panel: the open escalation, or whether the requester may ask for one."""
     escalation = open_escalation(user, ticket)

@@ -39,7 +39,11 @@ from hypercare.tickets.services import workflow
 from hypercare.tickets.services.conversation import add_internal_note, add_public_reply
 from hypercare.tickets.services.handover import HandOverNote
 from hypercare.web.errors import is_htmx
-from hypercare.web.escalations.panel import escalation_panel
+from hypercare.web.escalations.panel import (
+    DeEscalationPrompt,
+    de_escalation_prompt,
+    escalation_panel,
+)
 from hypercare.web.forms import show_service_errors
 from hypercare.web.guards import signed_in_user, workspace_view
 from hypercare.web.releases.forms import ReleaseForm
@@ -77,6 +81,7 @@ class Panel:
     # The section shown open: the one whose form was posted, else the likely next action.
     open: str = ""
     previous_owner: Ownership | None = None
+    de_escalation: DeEscalationPrompt | None = None
 
 
 def panel_for(
@@ -111,6 +116,7 @@ def panel_for(
         ),
         open=open or likely_action(ticket),
         previous_owner=previous_owner(ownership_history(ticket)),
+        de_escalation=de_escalation_prompt(user, ticket),
     )
 
 
