@@ -86,8 +86,15 @@ class EscalationRequestForm(ServiceErrors, forms.Form):
         )
 
 
+class ManagerChoiceField(forms.ModelChoiceField[User]):
+    """Escalation managers are chosen by the name people know them by."""
+
+    def label_from_instance(self, obj: User) -> str:
+        return obj.display_name
+
+
 class ManagerForm(ServiceErrors, forms.Form):
-    manager = forms.ModelChoiceField(
+    manager = ManagerChoiceField(
         queryset=User.objects.none(), label="Escalation manager", empty_label=None
     )
     reason = forms.CharField(required=False, max_length=2000, label="Why this manager")

@@ -39,11 +39,16 @@ from hypercare.tickets.services import workflow
 from hypercare.tickets.services.conversation import add_internal_note, add_public_reply
 from hypercare.tickets.services.handover import HandOverNote
 from hypercare.web.errors import is_htmx
-from hypercare.web.escalations.panel import escalation_panel
+from hypercare.web.escalations.panel import (
+    DeEscalationPrompt,
+    de_escalation_prompt,
+    escalation_panel,
+)
 from hypercare.web.forms import show_service_errors
 from hypercare.web.guards import signed_in_user, workspace_view
 from hypercare.web.releases.forms import ReleaseForm
 from hypercare.web.sla.panel import sla_panel
+from hypercare.web.tickets.actions import likely_action
 from hypercare.web.tickets.attachments import attach_files
 from hypercare.web.tickets.desk_forms import (
     AssigneeForm,
@@ -73,8 +78,10 @@ class Panel:
     assignee: AssigneeForm
     tier: TierForm
     release: ReleaseForm
+    # The section shown open: the one whose form was posted, else the likely next action.
     open: str = ""
     previous_owner: Ownership | None = None
+    de_escalation: DeEscalationPrompt | None = None
 
 
 def panel_for(
@@ -107,8 +114,9 @@ def panel_for(
         release=ReleaseForm(
             bound("release"), releases=plannable_releases(), initial={"release": ticket.release}
         ),
-        open=open,
+        open=open or likely_action(ticket),
         previous_owner=previous_owner(ownership_history(ticket)),
+        de_escalation=de_escalation_prompt(user, ticket),
     )
 
 
