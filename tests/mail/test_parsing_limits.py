@@ -1,5 +1,7 @@
 """Parsing is bounded: what a hostile or broken message does ends in one typed error."""
 
+from pathlib import Path
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -122,4 +124,24 @@ def messages(draw: st.DrawFn) -> bytes:
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(messages())
 def test_mail_shaped_input_parses_or_raises_unparseable(raw: bytes) -> None:
+    _parses_or_is_refused(raw)
+
+
+CORPUS = sorted((Path(__file__).parent / "corpus").glob("*.eml"))
+
+
+@st.composite
+def damaged_mail(draw: st.DrawFn) -> bytes:
+    """A corpus message cut, spliced and overwritten at random places."""
+    raw = bytearray(draw(st.sampled_from(CORPUS)).read_bytes()[:20_000])
+    for _ in range(draw(st.integers(1, 6))):
+        start = draw(st.integers(0, len(raw)))
+        end = draw(st.integers(start, min(len(raw), start + 200)))
+        raw[start:end] = draw(st.binary(max_size=40))
+    return bytes(raw)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(damaged_mail())
+def test_damaged_real_mail_parses_or_raises_unparseable(raw: bytes) -> None:
     _parses_or_is_refused(raw)
