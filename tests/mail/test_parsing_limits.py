@@ -6,8 +6,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hypercare.mail.parsing import Limits, ParsedMessage, Unparseable, parse_message
+from hypercare.mail.parsing import Limits, ParsedMessage, TooLarge, Unparseable, parse_message
 
+CORPUS_DIR = Path(__file__).parent / "corpus"
 SIMPLE = b"From: a@northfield.example.edu\r\nSubject: hi\r\n\r\nbody\r\n"
 
 
@@ -127,7 +128,7 @@ def test_mail_shaped_input_parses_or_raises_unparseable(raw: bytes) -> None:
     _parses_or_is_refused(raw)
 
 
-CORPUS = sorted((Path(__file__).parent / "corpus").glob("*.eml"))
+CORPUS = sorted(CORPUS_DIR.glob("*.eml"))
 
 
 @st.composite
@@ -145,3 +146,23 @@ def damaged_mail(draw: st.DrawFn) -> bytes:
 @given(damaged_mail())
 def test_damaged_real_mail_parses_or_raises_unparseable(raw: bytes) -> None:
     _parses_or_is_refused(raw)
+
+
+def test_a_refusal_says_who_sent_the_message_and_what_about() -> None:
+    raw = b"From: Riya <Riya@northfield.example.edu>\r\nSubject: =?utf-8?q?Gro=C3=9F?=\r\n\r\n"
+
+    with pytest.raises(TooLarge) as refused:
+        parse_message(raw + b"x" * 2**20, Limits(max_bytes=2**20))
+
+    assert refused.value.from_address == "riya@northfield.example.edu"
+    assert refused.value.subject == "Groß"
+    assert refused.value.automatic == ""
+
+
+def test_a_refused_automatic_message_says_so() -> None:
+    raw = (CORPUS_DIR / "out-of-office.eml").read_bytes()
+
+    with pytest.raises(TooLarge) as refused:
+        parse_message(raw, Limits(max_bytes=100))
+
+    assert refused.value.automatic == "Auto-Submitted: auto-replied"

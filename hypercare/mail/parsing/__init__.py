@@ -13,7 +13,7 @@ from hypercare.mail.parsing.headers import (
     message_id_of,
     subject_reference,
 )
-from hypercare.mail.parsing.limits import LIMITS, Limits, Unparseable
+from hypercare.mail.parsing.limits import LIMITS, Limits, TooLarge, Unparseable
 from hypercare.mail.parsing.message import ParsedMessage, parse_message
 from hypercare.mail.parsing.parts import MailAttachment
 
@@ -25,6 +25,7 @@ __all__ = [
     "Limits",
     "MailAttachment",
     "ParsedMessage",
+    "TooLarge",
     "Unparseable",
     "first_line_marks_internal",
     "header_block",

@@ -14,11 +14,23 @@ from dataclasses import dataclass
 
 
 class Unparseable(Exception):
-    """The message cannot be read safely; ``reason`` says why, for the quarantine list."""
+    """The message cannot be read safely; ``reason`` says why, for the quarantine list.
+
+    ``parse_message`` adds what its header block still tells (best effort, "" when not
+    even that is readable): who sent it, the subject, and why a program sent it, so the
+    quarantine can list it and a person (never a program) can be told.
+    """
 
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
+        self.from_address = ""
+        self.subject = ""
+        self.automatic = ""
+
+
+class TooLarge(Unparseable):
+    """Over the size limit: the one refusal a human sender is told about."""
 
 
 @dataclass(frozen=True)
@@ -51,7 +63,7 @@ MAX_DECLARED_BOUNDARIES = 400
 def check_raw(raw: bytes, limits: Limits) -> None:
     """Refuse, before parsing, a message whose size or nesting would make parsing slow."""
     if len(raw) > limits.max_bytes:
-        raise Unparseable(f"the message is larger than {limits.max_bytes // 2**20} MiB")
+        raise TooLarge(f"the message is larger than {limits.max_bytes // 2**20} MiB")
     check_header_block(raw, limits)
     lowered = raw.lower()
     # Each part has one Content-Type at most: many more are a bomb of empty parts.

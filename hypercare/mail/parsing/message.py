@@ -4,7 +4,7 @@ import datetime as dt
 import mimetypes
 from dataclasses import dataclass
 from email.message import Message
-from email.parser import BytesParser
+from email.parser import BytesHeaderParser, BytesParser
 from email.policy import compat32
 
 from hypercare.lib.text import BODY_CONTROLS
@@ -16,6 +16,7 @@ from hypercare.mail.parsing.headers import (
     addresses,
     date_of,
     fields_of,
+    header_block,
     message_id_of,
     message_ids,
     subject_of,
@@ -63,6 +64,14 @@ class ParsedMessage:
 
 def parse_message(raw: bytes, limits: Limits = LIMITS) -> ParsedMessage:
     """``raw`` read within ``limits``; ``Unparseable`` (and nothing else) when it cannot be."""
+    try:
+        return _checked_and_parsed(raw, limits)
+    except Unparseable as refusal:
+        _describe(refusal, raw)
+        raise
+
+
+def _checked_and_parsed(raw: bytes, limits: Limits) -> ParsedMessage:
     check_raw(raw, limits)
     deadline = Deadline(limits.seconds)
     try:
@@ -76,6 +85,19 @@ def parse_message(raw: bytes, limits: Limits = LIMITS) -> ParsedMessage:
         # The email package raises more kinds of error on broken input than it documents;
         # whatever it is, the message goes to quarantine with the reason, never crashes.
         raise Unparseable(f"the message could not be read ({type(exc).__name__})") from exc
+
+
+def _describe(refusal: Unparseable, raw: bytes) -> None:
+    """What the header block alone tells, added to a refusal (bounded: 256 KiB at most)."""
+    try:
+        fields = fields_of(BytesHeaderParser(policy=compat32).parsebytes(header_block(raw)))
+        senders = addresses(fields, "from")
+        refusal.subject = subject_of(fields)
+        refusal.from_address = senders[0].address if senders else ""
+        sender = senders[0] if senders else None
+        refusal.automatic = automatic.automatic_reason(fields, sender, refusal.subject)
+    except Exception:  # noqa: S110 (a refusal stays a refusal, with what could be told)
+        pass
 
 
 def _parsed(raw: bytes, message: Message, limits: Limits, deadline: Deadline) -> ParsedMessage:
