@@ -7,6 +7,7 @@ from hypercare.mail.parsing import parse_message
 from hypercare.mail.parsing.bodies import html_to_text, sanitised_html, split_text
 from hypercare.mail.parsing.charsets import codec_of, decode_text
 from hypercare.mail.parsing.headers import decode_words
+from hypercare.mail.parsing.parts import safe_filename
 
 
 @pytest.mark.parametrize(
@@ -119,3 +120,27 @@ def test_sanitised_html_keeps_inline_image_references_and_drops_handlers() -> No
     html = '<img src="cid:a@b" onerror="x()"><a href="vbscript:x">y</a><style>a{}</style>'
 
     assert sanitised_html(html) == '<img src="cid:a@b"><a rel="noopener noreferrer">y</a>'
+
+
+def test_an_empty_plain_part_beside_the_html_gives_way_to_the_html() -> None:
+    raw = (
+        b"Content-Type: multipart/alternative; boundary=a\r\n\r\n"
+        b"--a\r\nContent-Type: text/plain\r\n\r\n \r\n"
+        b"--a\r\nContent-Type: text/html\r\n\r\n<p>The words</p>\r\n--a--\r\n"
+    )
+
+    assert parse_message(raw).text == "The words"
+
+
+@pytest.mark.parametrize(
+    ("name", "kind", "safe"),
+    [
+        ("C:\\Users\\riya\\report.pdf", "application/pdf", "report.pdf"),
+        ("a\r\nb.txt", "text/plain", "a b.txt"),
+        ("..", "image/png", "image-3.png"),
+        ("", "application/x-nothing-known", "attachment-3.bin"),
+        ("x" * 300 + ".pdf", "application/pdf", "x" * 196 + ".pdf"),
+    ],
+)
+def test_file_names_are_plain_names(name: str, kind: str, safe: str) -> None:
+    assert safe_filename(name, kind, 3) == safe

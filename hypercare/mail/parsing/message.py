@@ -108,7 +108,10 @@ def _parsed(raw: bytes, message: Message, limits: Limits, deadline: Deadline) ->
     contents = _unpacked(collect(leaves(message, limits, deadline)))
     deadline.check()
     html = sanitised_html("\n".join(contents.html)) if contents.html else ""
-    text = "\n\n".join(contents.plain) if contents.plain else html_to_text(html)
+    text = "\n\n".join(contents.plain)
+    # Some programs send an empty plain part beside the HTML that holds the words.
+    if not text.strip():
+        text = html_to_text(html)
     text = BODY_CONTROLS.sub("", text.replace("\r\n", "\n")).strip()
     parts = split_text(text)
     deadline.check()

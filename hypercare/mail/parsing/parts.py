@@ -45,12 +45,10 @@ def leaves(message: Message, limits: Limits, deadline: Deadline) -> list[tuple[M
     while stack:
         part, parent, depth = stack.pop()
         count += 1
-        if depth > limits.max_depth or count > limits.max_parts:
-            raise Unparseable(
-                f"the message has more than {limits.max_parts} parts"
-                if count > limits.max_parts
-                else f"MIME parts are nested more than {limits.max_depth} deep"
-            )
+        if count > limits.max_parts:
+            raise Unparseable(f"the message has more than {limits.max_parts} parts")
+        if depth > limits.max_depth:
+            raise Unparseable(f"MIME parts are nested more than {limits.max_depth} deep")
         check_part_headers(part, limits)
         deadline.check()
         kind = part.get_content_type()
@@ -137,7 +135,7 @@ def filename_of(fields: dict[str, list[str]]) -> str:
 
 def safe_filename(name: str, kind: str, number: int) -> str:
     """A plain file name: no folders, no control characters, not empty, not too long."""
-    base = posixpath.basename(name.replace("\\", "/")).strip(". ")
+    base = posixpath.basename(one_line(name).replace("\\", "/")).strip(". ")
     if not base:
         base = f"{'image' if kind.startswith('image/') else 'attachment'}-{number}"
         base += mimetypes.guess_extension(kind) or ".bin"
