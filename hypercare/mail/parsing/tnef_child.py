@@ -6,6 +6,7 @@ JSON: the body, the HTML body and each attachment's name and base64 data.
 
 import base64
 import json
+import logging
 import resource
 import sys
 
@@ -14,6 +15,8 @@ MEMORY_LIMIT = 512 * 2**20
 
 def main() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+    # The library logs each property it skips: millions, for a hostile file.
+    logging.disable(logging.CRITICAL)
     # Imported once the limit is in force: the library is what the limit is for.
     from tnefparse.tnef import TNEF
 
