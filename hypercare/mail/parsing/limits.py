@@ -9,7 +9,6 @@ bounded by the part count and by a deadline checked between parts.
 
 import re
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 
@@ -52,8 +51,8 @@ class Limits:
 
 LIMITS = Limits()
 
-# Matched on the lower-cased message, only where a plain search found the word: a
-# case-insensitive regex over 30 MiB is what this check must not cost.
+# Matched on the lower-cased message: a pattern that starts with a literal is searched
+# at C speed, where a case-insensitive one over 30 MiB would cost seconds.
 BOUNDARY = re.compile(rb'boundary\s*=\s*(?:"([^"\r\n]{1,200})"|([^\s;"]{1,200}))')
 NESTED_MESSAGE = re.compile(rb"content-type:\s*message/")
 # A boundary declared this many times is a bomb whatever its nesting.
@@ -69,9 +68,7 @@ def check_raw(raw: bytes, limits: Limits) -> None:
     # Each part has one Content-Type at most: many more are a bomb of empty parts.
     if lowered.count(b"content-type:") > 4 * limits.max_parts:
         raise Unparseable(f"the message has more than {limits.max_parts} parts")
-    depth = multipart_depth(raw, lowered) + sum(
-        1 for at in _found(lowered, b"content-type:") if NESTED_MESSAGE.match(lowered, at)
-    )
+    depth = multipart_depth(raw, lowered) + sum(1 for _ in NESTED_MESSAGE.finditer(lowered))
     if depth > limits.max_depth:
         raise Unparseable(f"MIME parts are nested more than {limits.max_depth} deep")
     if (raw.count(b"\n") + 1) * (depth + 3) > limits.max_line_visits:
@@ -89,19 +86,11 @@ def check_header_block(raw: bytes, limits: Limits) -> None:
         raise Unparseable(f"the message has more than {limits.max_headers} header fields")
 
 
-def _found(data: bytes, word: bytes) -> Iterator[int]:
-    at = data.find(word)
-    while at != -1:
-        yield at
-        at = data.find(word, at + 1)
-
-
 def multipart_depth(raw: bytes, lowered: bytes) -> int:
     """How many multipart containers are open at once, at most: each is open from its
     boundary's declaration to its closing delimiter (or the end, when it is never closed)."""
     events: list[tuple[int, int]] = []
-    declared = (BOUNDARY.match(lowered, at) for at in _found(lowered, b"boundary"))
-    for count, match in enumerate(found for found in declared if found is not None):
+    for count, match in enumerate(BOUNDARY.finditer(lowered)):
         if count >= MAX_DECLARED_BOUNDARIES:
             raise Unparseable(f"the message declares more than {count} MIME boundaries")
         # The boundary as written: delimiters are compared case-sensitively.
