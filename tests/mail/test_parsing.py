@@ -275,3 +275,15 @@ def test_the_first_line_marks_an_internal_note(body: str, internal: bool) -> Non
 def test_the_internal_prefix_is_configurable() -> None:
     assert first_line_marks_internal("!note see ticket", prefix="!note")
     assert not first_line_marks_internal("#internal see ticket", prefix="!note")
+
+
+def test_only_the_first_few_winmail_dat_files_are_unpacked() -> None:
+    raw = (CORPUS / "outlook-tnef.eml").read_bytes()
+    delimiter = b"------=_NextPart_000_0001_01D9A1B2.C3D4E5F0"
+    tnef_part = raw.split(delimiter)[2]  # preamble, text part, winmail.dat part, end
+    five = raw.replace(delimiter + b"--", (delimiter + tnef_part) * 4 + delimiter + b"--")
+
+    names = [attachment.filename for attachment in parse_message(five).attachments]
+
+    assert names.count("notes.txt") == 3
+    assert names.count("winmail.dat") == 2

@@ -32,6 +32,8 @@ from hypercare.mail.parsing.parts import (
 )
 from hypercare.mail.parsing.tnef import unpack_tnef
 
+MAX_TNEF_UNPACKS = 3
+
 
 @dataclass(frozen=True)
 class ParsedMessage:
@@ -105,7 +107,7 @@ def _parsed(raw: bytes, message: Message, limits: Limits, deadline: Deadline) ->
     senders = addresses(fields, "from")
     sender = senders[0] if senders else None
     subject = subject_of(fields)
-    contents = _unpacked(collect(leaves(message, limits, deadline)))
+    contents = _unpacked(collect(leaves(message, limits, deadline)), deadline)
     deadline.check()
     html = sanitised_html("\n".join(contents.html)) if contents.html else ""
     text = "\n\n".join(contents.plain)
@@ -139,14 +141,23 @@ def _parsed(raw: bytes, message: Message, limits: Limits, deadline: Deadline) ->
     )
 
 
-def _unpacked(contents: Contents) -> Contents:
-    """winmail.dat replaced by the files inside it; its body used when the mail has none."""
+def _unpacked(contents: Contents, deadline: Deadline) -> Contents:
+    """winmail.dat replaced by the files inside it; its body used when the mail has none.
+
+    Outlook sends one; only the first few are unpacked (each costs a process), the rest
+    stay attached as they came.
+    """
     attachments: list[MailAttachment] = []
+    unpacks = 0
     for attachment in contents.attachments:
         is_tnef = (
             attachment.content_type in TNEF_TYPES or attachment.filename.lower() == "winmail.dat"
         )
-        unpacked = unpack_tnef(attachment.data) if is_tnef else None
+        unpacked = None
+        if is_tnef and unpacks < MAX_TNEF_UNPACKS:
+            deadline.check()
+            unpacks += 1
+            unpacked = unpack_tnef(attachment.data)
         if unpacked is None:
             attachments.append(attachment)
             continue
