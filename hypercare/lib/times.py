@@ -8,7 +8,7 @@ A date (a milestone, a release's planned day) has no zone and reads the same for
 
 import zoneinfo
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from functools import cache
 
 from django.utils import dateformat, timezone
@@ -40,6 +40,13 @@ def local_text(at: datetime) -> str:
     return dateformat.format(timezone.localtime(at), DATETIME_FORMAT)
 
 
+def zoned_text(at: datetime, zone: tzinfo) -> str:
+    """``at`` in a named zone with its abbreviation, for text read outside that zone's
+    viewer: a mail, the SLA explanation (which reasons in its calendar's zone)."""
+    local = at.astimezone(zone)
+    return f"{dateformat.format(local, DATETIME_FORMAT)} {local.tzname()}"
+
+
 def day_text(day: date) -> str:
     """A calendar day (no zone) in the desk's format."""
     return dateformat.format(day, DATE_FORMAT)
@@ -69,8 +76,7 @@ class Moment:
     at: datetime
 
     def __str__(self) -> str:
-        local = timezone.localtime(self.at)
-        return f"{dateformat.format(local, DATETIME_FORMAT)} {local.tzname()}"
+        return zoned_text(self.at, timezone.get_current_timezone())
 
     def __html__(self) -> SafeString:
         return time_element(self.at)
