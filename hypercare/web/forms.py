@@ -10,6 +10,9 @@ from django.utils.safestring import SafeString
 from hypercare.errors import ValidationFailed
 
 TEXT = forms.Textarea(attrs={"rows": 3})
+# What a date-and-time input says: the browser's picker leaves no order to guess, and the
+# time typed is read in the viewer's zone (the one every page shows).
+IN_YOUR_ZONE = "In your time zone, as set on your profile."
 LONG_TEXT = forms.Textarea(attrs={"rows": 6})
 
 

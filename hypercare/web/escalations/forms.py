@@ -22,7 +22,7 @@ from hypercare.escalations.services.handling import (
     DeEscalationChecklist,
 )
 from hypercare.escalations.services.intake import ReviewChecklist
-from hypercare.web.forms import TEXT, ServiceErrors
+from hypercare.web.forms import IN_YOUR_ZONE, TEXT, ServiceErrors
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -157,6 +157,7 @@ class DeEscalationForm(ServiceErrors, forms.Form):
         widget=DATETIME,
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
         label="When they agreed",
+        help_text=IN_YOUR_ZONE,
     )
     agreement_channel = forms.ChoiceField(
         choices=[("", "Choose…"), *AgreementChannel.choices],
