@@ -311,3 +311,59 @@ def test_module_owner_sees_the_institution_tab(institution: Institution, request
     ticket = factories.ticket(requester)
     page = signed_in(owner).get("/portal/?scope=institution").content.decode()
     assert ticket.reference in page
+
+
+def test_ticket_page_shows_the_requesters_own_report(
+    requester_client: Client, requester: User, institution: Institution
+) -> None:
+    integration = factories.integration(institution, name="Campus Pay")
+    ticket = factories.ticket(
+        requester,
+        category=Category.INTEGRATION,
+        category_details={"integration_id": integration.pk, "transaction_reference": "TXN-42"},
+        action_attempted="Pay the semester fee",
+        error_seen="Gateway timeout (504)",
+        operational_impact="40 students cannot pay before Friday",
+        urgency="high",
+        impact="low",
+    )
+    page = requester_client.get(f"/portal/tickets/{ticket.pk}/").content.decode()
+    report = page.split('id="report"')[1].split("</section>")[0]
+    for shown in (
+        "What were you trying to do?",
+        "Pay the semester fee",
+        "Gateway timeout (504)",
+        ticket.description,
+        "Campus Pay",
+        "TXN-42",
+        "How soon must it be fixed?",
+        "Today",
+        "Only me, or a small inconvenience",
+        "40 students cannot pay before Friday",
+    ):
+        assert shown in report
+
+
+def test_a_correction_to_the_report_is_a_public_reply_that_says_so(
+    requester_client: Client, ticket: Ticket
+) -> None:
+    response = requester_client.post(
+        f"/portal/tickets/{ticket.pk}/reply/",
+        {"correction-body": "It is the PDF receipt, not the printed one."},
+        follow=True,
+    )
+    assert "Your correction was sent to the support team." in response.content.decode()
+    reply = ticket.events.get(kind=EventKind.PUBLIC_REPLY)
+    assert reply.body == "Correction to my report:\n\nIt is the PDF receipt, not the printed one."
+    assert reply.actor == ticket.requester
+
+
+def test_an_empty_correction_is_explained_next_to_the_correction_field(
+    requester_client: Client, ticket: Ticket
+) -> None:
+    response = requester_client.post(
+        f"/portal/tickets/{ticket.pk}/reply/", {"correction-body": " "}
+    )
+    assert response.status_code == 422
+    assert 'id="id_correction-body_error"' in response.content.decode()
+    assert not ticket.events.filter(kind=EventKind.PUBLIC_REPLY).exists()

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.safestring import SafeString
 from django.views.decorators.http import require_POST
 
 from hypercare import access
@@ -15,6 +16,7 @@ from hypercare.accounts.selectors import institution_people
 from hypercare.errors import ValidationFailed
 from hypercare.orgs.models import Institution, Module
 from hypercare.orgs.selectors import visible_modules
+from hypercare.tickets.category_details import readable_answers
 from hypercare.tickets.choices import OPEN_STATUSES, Channel, Status
 from hypercare.tickets.models import Ticket
 from hypercare.tickets.selectors import (
@@ -165,17 +167,46 @@ def _tell_reference(request: HttpRequest, ticket: Ticket, problems: list[str]) -
         messages.warning(request, f"A file could not be added: {problem}")
 
 
+CORRECTION = "Correction to my report:"
+
+
+def _report(ticket: Ticket) -> list[tuple[str, str | SafeString]]:
+    """What the requester reported, under the questions they answered on the report form."""
+    questions = ReportForm.base_fields
+
+    def chosen(name: str, value: str) -> str | SafeString:
+        choices: list[tuple[str, Any]] = getattr(questions[name], "choices", [])
+        return dict(choices).get(value, value)
+
+    return [
+        (str(questions["action_attempted"].label), ticket.action_attempted or "—"),
+        (str(questions["error_seen"].label), ticket.error_seen or "—"),
+        (str(questions["description"].label), ticket.description),
+        *readable_answers(ticket),
+        (str(questions["urgency"].label), chosen("urgency", ticket.urgency)),
+        (str(questions["impact"].label), chosen("impact", ticket.impact)),
+        (
+            str(questions["affected_workflow"].label),
+            chosen("affected_workflow", ticket.affected_workflow),
+        ),
+        (str(questions["operational_impact"].label), ticket.operational_impact or "—"),
+    ]
+
+
 def _ticket_page(
     request: HttpRequest,
     user: User,
     ticket: Ticket,
     *,
     reply_form: MessageForm | None = None,
+    correction_form: MessageForm | None = None,
     files_form: FilesForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     context = {
         "ticket": ticket,
+        "report": _report(ticket),
+        "correction_form": correction_form or MessageForm(prefix="correction"),
         "events": timeline(user, ticket),
         "attachments": ticket_attachments(user, ticket),
         "reply_form": reply_form or MessageForm(prefix="reply"),
@@ -198,18 +229,31 @@ def ticket_page(request: HttpRequest, pk: int) -> HttpResponse:
 @portal_view
 @require_POST
 def reply(request: HttpRequest, pk: int) -> HttpResponse:
+    """A reply, or a correction to the report: a reply that says what it corrects."""
     user = signed_in_user(request)
     ticket = get_visible_ticket(user, pk)
-    form = MessageForm(request.POST, prefix="reply")
+    correcting = "correction-body" in request.POST
+    form = MessageForm(request.POST, prefix="correction" if correcting else "reply")
     if form.is_valid():
+        body = form.cleaned_data["body"]
         try:
-            add_public_reply(ticket=ticket, actor=user, body=form.cleaned_data["body"])
+            add_public_reply(
+                ticket=ticket, actor=user, body=f"{CORRECTION}\n\n{body}" if correcting else body
+            )
         except ValidationFailed as exc:
             show_service_errors(exc, form)
         else:
-            messages.success(request, "Your reply was sent to the support team.")
+            sent = "Your correction" if correcting else "Your reply"
+            messages.success(request, f"{sent} was sent to the support team.")
             return redirect("web:portal-ticket", pk=ticket.pk)
-    return _ticket_page(request, user, ticket, reply_form=form, status=422)
+    return _ticket_page(
+        request,
+        user,
+        ticket,
+        reply_form=None if correcting else form,
+        correction_form=form if correcting else None,
+        status=422,
+    )
 
 
 @portal_view
