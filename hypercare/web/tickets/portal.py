@@ -175,7 +175,7 @@ def _report(ticket: Ticket) -> list[tuple[str, str | SafeString]]:
     questions = ReportForm.base_fields
 
     def chosen(name: str, value: str) -> str | SafeString:
-        choices: list[tuple[str, Any]] = getattr(questions[name], "choices", [])
+        choices: list[tuple[str, str | SafeString]] = getattr(questions[name], "choices", [])
         return dict(choices).get(value, value)
 
     return [
