@@ -8,8 +8,10 @@ from pytest_django.live_server_helper import LiveServer
 
 from hypercare.accounts.models import User
 from hypercare.tickets.choices import EventKind
+from hypercare.tickets.models import Ticket
 from tests import factories
 from tests.browser.conftest import serious_accessibility_problems, shoot, sign_in
+from tests.web.conftest import PNG
 
 pytestmark = [
     pytest.mark.browser,
@@ -45,3 +47,80 @@ def test_the_requester_sees_their_report_and_adds_a_correction(
     )
     shoot(page, "i10-portal-report-and-correction")
     assert ticket.events.filter(kind=EventKind.PUBLIC_REPLY).count() == 1
+
+
+def drop(page: Page, name: str, mime: str, data: bytes) -> None:
+    page.evaluate(
+        """([zone, name, mime, bytes]) => {
+          const file = new File([new Uint8Array(bytes)], name, {type: mime});
+          const data = new DataTransfer();
+          data.items.add(file);
+          zone.dispatchEvent(new DragEvent("drop", {dataTransfer: data, bubbles: true}));
+        }""",
+        [page.locator("[data-dropzone]").element_handle(), name, mime, list(data)],
+    )
+
+
+def test_a_dropped_screenshot_survives_a_failed_report_and_a_refused_type_is_caught_early(
+    live_server: LiveServer, new_page: Callable[..., Page], people: dict[str, User]
+) -> None:
+    institution = people["requester"].institution
+    assert institution is not None
+    module = factories.module(institution)
+    page = new_page()
+    sign_in(page, live_server.url, "riya")
+    page.goto(f"{live_server.url}/portal/report/?module={module.pk}&category=question")
+    drop(page, "drawing.svg", "image/svg+xml", b"<svg></svg>")
+    refused = page.locator("[data-dropzone-refused]")
+    expect(refused).to_be_visible()
+    expect(refused).to_contain_text("drawing.svg was not added: its type is not accepted")
+    drop(page, "receipt.png", "image/png", PNG)
+    expect(page.locator(".dropzone__list")).to_contain_text("receipt.png")
+    expect(page.locator(".dropzone__list")).not_to_contain_text("drawing.svg")
+    page.get_by_label("Tell us more").fill("The receipt prints blank.")
+    page.get_by_role("button", name="Send to support").click()
+    expect(page.locator("#id_title_error")).to_be_visible()
+    kept = page.get_by_label("receipt.png")
+    expect(kept).to_be_checked()
+    assert serious_accessibility_problems(page) == []
+    shoot(page, "i10-portal-report-kept-upload")
+    page.get_by_label("In one line, what is wrong?").fill("Fee receipt prints blank")
+    page.get_by_label("Which screen or report is it about?").fill("Fee receipt")
+    page.get_by_role("button", name="Send to support").click()
+    expect(page.locator(".alert--reference")).to_contain_text("Your issue is reported as HC-")
+    ticket = Ticket.objects.get()
+    assert list(ticket.attachments.values_list("original_name", flat=True)) == ["receipt.png"]
+    expect(page.get_by_alt_text("Screenshot receipt.png").first).to_be_visible()
+
+
+def test_a_reply_and_a_screenshot_go_in_one_submit_and_a_refusal_shows_at_the_top(
+    live_server: LiveServer, new_page: Callable[..., Page], people: dict[str, User]
+) -> None:
+    ticket = factories.ticket(people["requester"])
+    page = new_page()
+    sign_in(page, live_server.url, "riya")
+    page.goto(f"{live_server.url}/portal/tickets/{ticket.pk}/")
+    composer = page.get_by_role("region", name="Reply to support")
+    composer.get_by_label("Message").fill("The blank page, as you asked.")
+    drop(page, "blank.png", "image/png", PNG)
+    # A file the browser cannot judge by its type still reaches the server, which refuses it.
+    drop(page, "notes.txt", "text/plain", b"<html><script>alert(1)</script></html>")
+    composer.get_by_role("button", name="Send reply").click()
+    alert = page.get_by_role("alert").first
+    expect(alert).to_contain_text("Nothing was sent: a file was refused.")
+    expect(alert).to_contain_text("notes.txt")
+    assert page.evaluate(
+        "document.querySelector('.alert--error').getBoundingClientRect().top"
+        " < document.querySelector('h1').getBoundingClientRect().top"
+    )
+    expect(composer.get_by_label("Message")).to_have_value("The blank page, as you asked.")
+    expect(composer.get_by_label("blank.png")).to_be_checked()
+    assert serious_accessibility_problems(page) == []
+    shoot(page, "i10-portal-reply-refused-file")
+    composer.get_by_role("button", name="Send reply").click()
+    expect(page.locator(".alert--success")).to_contain_text("Your reply was sent")
+    reply = ticket.events.get(kind=EventKind.PUBLIC_REPLY)
+    assert reply.body == "The blank page, as you asked."
+    assert list(reply.attachments.values_list("original_name", flat=True)) == ["blank.png"]
+    conversation = page.get_by_role("region", name="Conversation")
+    expect(conversation.get_by_alt_text("Screenshot blank.png")).to_be_visible()

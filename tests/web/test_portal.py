@@ -1,13 +1,16 @@
+import io
 from typing import Any
 
 from django.test import Client
 
 from hypercare.accounts.choices import Role
 from hypercare.accounts.models import User
+from hypercare.lib.files import ACCEPTED_TYPES
 from hypercare.orgs.choices import ModuleCode
 from hypercare.orgs.models import Institution
 from hypercare.tickets.choices import Category, EventKind, Status
-from hypercare.tickets.models import Ticket
+from hypercare.tickets.models import PendingUpload, Ticket
+from hypercare.tickets.services.attachments import keep_upload
 from hypercare.tickets.services.conversation import add_internal_note, add_public_reply
 from hypercare.tickets.services.workflow import change_status
 from tests import factories
@@ -367,3 +370,131 @@ def test_an_empty_correction_is_explained_next_to_the_correction_field(
     assert response.status_code == 422
     assert 'id="id_correction-body_error"' in response.content.decode()
     assert not ticket.events.filter(kind=EventKind.PUBLIC_REPLY).exists()
+
+
+def svg_file(name: str = "drawing.svg") -> io.BytesIO:
+    upload = io.BytesIO(b"<svg xmlns='http://www.w3.org/2000/svg'></svg>")
+    upload.name = name
+    return upload
+
+
+def test_a_screenshot_survives_a_failed_report_and_joins_the_ticket(
+    requester_client: Client, institution: Institution
+) -> None:
+    data = report_data(institution, title="", screenshots=[png_file("gateway.png")])
+    response = requester_client.post("/portal/report/", data)
+    assert response.status_code == 422
+    kept = PendingUpload.objects.get()
+    page = response.content.decode()
+    assert f'name="screenshots-kept" value="{kept.pk}" checked' in page
+    assert "gateway.png" in page
+    again = report_data(institution, **{"screenshots-kept": [str(kept.pk)]})
+    requester_client.post("/portal/report/", again)
+    ticket = Ticket.objects.get()
+    attachment = ticket.attachments.get()
+    assert attachment.original_name == "gateway.png"
+    assert attachment.storage_name == kept.storage_name
+    assert attachment.event == ticket.events.get(kind=EventKind.CREATED)
+    assert not PendingUpload.objects.exists()
+
+
+def test_an_unticked_kept_screenshot_is_left_out(
+    requester_client: Client, institution: Institution
+) -> None:
+    requester_client.post(
+        "/portal/report/", report_data(institution, title="", screenshots=[png_file()])
+    )
+    requester_client.post("/portal/report/", report_data(institution))
+    assert not Ticket.objects.get().attachments.exists()
+
+
+def test_a_refused_report_file_is_named_next_to_the_field_before_anything_is_created(
+    requester_client: Client, institution: Institution
+) -> None:
+    data = report_data(institution, title="", screenshots=[svg_file(), png_file("ok.png")])
+    response = requester_client.post("/portal/report/", data)
+    page = response.content.decode()
+    assert 'id="id_screenshots_error"' in page
+    assert "drawing.svg: this file&#x27;s type is not accepted" in page
+    assert list(PendingUpload.objects.values_list("original_name", flat=True)) == ["ok.png"]
+
+
+def test_a_file_refused_once_the_ticket_exists_is_an_error_at_the_top(
+    requester_client: Client, institution: Institution
+) -> None:
+    data = report_data(institution, screenshots=[svg_file()])
+    response = requester_client.post("/portal/report/", data, follow=True)
+    page = response.content.decode()
+    alerts = page.split('class="alert alert--error" role="alert">')
+    assert len(alerts) == 2
+    assert alerts[1].startswith("A file could not be added: drawing.svg")
+    assert page.index("alert--error") < page.index("<h1")
+
+
+def test_another_persons_kept_upload_cannot_be_claimed(
+    requester_client: Client, institution: Institution, colleague: User
+) -> None:
+    theirs = keep_upload(actor=colleague, session_key="theirs", name="a.png", content=png_file())
+    requester_client.post(
+        "/portal/report/", report_data(institution, **{"screenshots-kept": [str(theirs.pk)]})
+    )
+    assert not Ticket.objects.get().attachments.exists()
+    assert PendingUpload.objects.get() == theirs
+
+
+def test_a_reply_and_its_files_go_in_one_submit(requester_client: Client, ticket: Ticket) -> None:
+    response = requester_client.post(
+        f"/portal/tickets/{ticket.pk}/reply/",
+        {"reply-body": "Here is the screen.", "files-attachments": [png_file("blank.png")]},
+        follow=True,
+    )
+    assert "Your reply was sent to the support team." in response.content.decode()
+    reply = ticket.events.get(kind=EventKind.PUBLIC_REPLY)
+    assert reply.body == "Here is the screen."
+    assert list(reply.attachments.values_list("original_name", flat=True)) == ["blank.png"]
+
+
+def test_a_reply_with_a_refused_file_sends_nothing_and_keeps_the_rest(
+    requester_client: Client, ticket: Ticket
+) -> None:
+    response = requester_client.post(
+        f"/portal/tickets/{ticket.pk}/reply/",
+        {"reply-body": "Two files.", "files-attachments": [svg_file(), png_file("ok.png")]},
+    )
+    page = response.content.decode()
+    assert response.status_code == 422
+    assert page.index('class="alert alert--error" role="alert"') < page.index("<h1")
+    assert "Nothing was sent: a file was refused." in page
+    assert "Two files." in page
+    kept = PendingUpload.objects.get()
+    assert f'name="files-attachments-kept" value="{kept.pk}" checked' in page
+    assert not ticket.events.filter(kind=EventKind.PUBLIC_REPLY).exists()
+    assert not ticket.attachments.exists()
+
+
+def test_a_reply_needs_a_message_or_a_file(requester_client: Client, ticket: Ticket) -> None:
+    response = requester_client.post(f"/portal/tickets/{ticket.pk}/reply/", {"reply-body": ""})
+    assert response.status_code == 422
+    assert "Write a message or add a file." in response.content.decode()
+
+
+def test_a_reply_failing_in_the_service_attaches_no_file(
+    requester_client: Client, ticket: Ticket, settings: Any
+) -> None:
+    settings.HYPERCARE_MAX_TICKET_ATTACHMENT_BYTES = 10
+    response = requester_client.post(
+        f"/portal/tickets/{ticket.pk}/reply/",
+        {"reply-body": "Here it is.", "files-attachments": [png_file()]},
+    )
+    assert response.status_code == 422
+    assert "attachment limit" in response.content.decode()
+    assert not ticket.events.filter(kind=EventKind.PUBLIC_REPLY).exists()
+    assert not ticket.attachments.exists()
+    assert PendingUpload.objects.count() == 1
+
+
+def test_the_file_input_carries_the_servers_list_of_accepted_types(
+    requester_client: Client, ticket: Ticket
+) -> None:
+    page = requester_client.get(f"/portal/tickets/{ticket.pk}/").content.decode()
+    assert f'data-accepted-types="{" ".join(ACCEPTED_TYPES)}"' in page

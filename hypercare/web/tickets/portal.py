@@ -18,7 +18,7 @@ from hypercare.orgs.models import Institution, Module
 from hypercare.orgs.selectors import visible_modules
 from hypercare.tickets.category_details import readable_answers
 from hypercare.tickets.choices import OPEN_STATUSES, Channel, Status
-from hypercare.tickets.models import Ticket
+from hypercare.tickets.models import PendingUpload, Ticket
 from hypercare.tickets.selectors import (
     TicketFilters,
     get_visible_ticket,
@@ -26,6 +26,7 @@ from hypercare.tickets.selectors import (
     ticket_list,
     timeline,
 )
+from hypercare.tickets.services.attachments import add_uploads
 from hypercare.tickets.services.conversation import (
     add_public_reply,
     can_still_reopen,
@@ -37,11 +38,13 @@ from hypercare.web.escalations.panel import portal_escalation
 from hypercare.web.forms import show_service_errors
 from hypercare.web.guards import portal_view, signed_in_user
 from hypercare.web.pages import page_of
-from hypercare.web.tickets.attachments import attach_files
+from hypercare.web.tickets.attachments import kept_uploads
 from hypercare.web.tickets.forms import (
     CategoryQuestionsForm,
     FilesForm,
     MessageForm,
+    ReplyFilesForm,
+    ReplyForm,
     ReportForm,
     ReportStartForm,
 )
@@ -107,10 +110,7 @@ def report(request: HttpRequest) -> HttpResponse:
     category = start.cleaned_data["category"]
     posted = request.method == "POST"
     form = ReportForm(
-        request.POST if posted else None,
-        request.FILES if posted else None,
-        colleagues=_colleagues(user),
-        initial={"requester": user},
+        request.POST if posted else None, colleagues=_colleagues(user), initial={"requester": user}
     )
     details = CategoryQuestionsForm(
         request.POST if posted else None,
@@ -118,23 +118,35 @@ def report(request: HttpRequest) -> HttpResponse:
         institution=_institution(user),
         viewer=user,
     )
+    kept, refused = kept_uploads(request, user, "screenshots") if posted else ([], [])
     if posted and all([form.is_valid(), details.is_valid()]):
         try:
-            ticket = _open(user, start, form, details)
+            ticket = _open(user, start, form, details, kept)
         except ValidationFailed as exc:
             show_service_errors(exc, form, details, start)
         else:
-            problems = attach_files(ticket, user, form.cleaned_data["screenshots"])
-            _tell_reference(request, ticket, problems)
+            _tell_reference(request, ticket, refused)
             return redirect("web:portal-ticket", pk=ticket.pk)
-    context = {"start": start, "form": form, "details": details, "category": category}
+    for problem in refused:
+        form.add_error("screenshots", problem)
+    context = {
+        "start": start,
+        "form": form,
+        "details": details,
+        "category": category,
+        "kept": kept,
+    }
     return render(
         request, "web/tickets/report_details.html", context, status=422 if posted else 200
     )
 
 
 def _open(
-    user: User, start: ReportStartForm, form: ReportForm, details: CategoryQuestionsForm
+    user: User,
+    start: ReportStartForm,
+    form: ReportForm,
+    details: CategoryQuestionsForm,
+    uploads: list[PendingUpload],
 ) -> Ticket:
     data: dict[str, Any] = form.cleaned_data
     return open_ticket(
@@ -153,18 +165,23 @@ def _open(
         impact=data["impact"],
         channel=Channel.PORTAL,
         category_details=details.details(),
+        uploads=uploads,
     )
 
 
-def _tell_reference(request: HttpRequest, ticket: Ticket, problems: list[str]) -> None:
+def _tell_reference(request: HttpRequest, ticket: Ticket, refused: list[str]) -> None:
     messages.success(
         request,
         f"Thank you. Your issue is reported as {ticket.reference}. "
         "Quote this reference whenever you contact support.",
         extra_tags="reference",
     )
-    for problem in problems:
-        messages.warning(request, f"A file could not be added: {problem}")
+    for problem in refused:
+        messages.error(
+            request,
+            f"A file could not be added: {problem}. "
+            "Your issue is reported without it; add a file it accepts in your reply below.",
+        )
 
 
 CORRECTION = "Correction to my report:"
@@ -198,9 +215,11 @@ def _ticket_page(
     user: User,
     ticket: Ticket,
     *,
-    reply_form: MessageForm | None = None,
+    reply_form: ReplyForm | None = None,
     correction_form: MessageForm | None = None,
     files_form: FilesForm | None = None,
+    kept: list[PendingUpload] | None = None,
+    refused: list[str] | None = None,
     status: int = 200,
 ) -> HttpResponse:
     context = {
@@ -209,8 +228,10 @@ def _ticket_page(
         "correction_form": correction_form or MessageForm(prefix="correction"),
         "events": timeline(user, ticket),
         "attachments": ticket_attachments(user, ticket),
-        "reply_form": reply_form or MessageForm(prefix="reply"),
-        "files_form": files_form or FilesForm(prefix="files"),
+        "reply_form": reply_form or ReplyForm(prefix="reply"),
+        "files_form": files_form or ReplyFilesForm(prefix="files"),
+        "kept": kept or [],
+        "refused": refused or [],
         "can_confirm": access.can_set_status(user, ticket, Status.CLOSED),
         "can_reopen": can_still_reopen(ticket)
         and access.can_set_status(user, ticket, Status.IN_PROGRESS),
@@ -229,47 +250,70 @@ def ticket_page(request: HttpRequest, pk: int) -> HttpResponse:
 @portal_view
 @require_POST
 def reply(request: HttpRequest, pk: int) -> HttpResponse:
-    """A reply, or a correction to the report: a reply that says what it corrects."""
+    """A reply with its files in one submit, or a correction to the report."""
     user = signed_in_user(request)
     ticket = get_visible_ticket(user, pk)
-    correcting = "correction-body" in request.POST
-    form = MessageForm(request.POST, prefix="correction" if correcting else "reply")
-    if form.is_valid():
-        body = form.cleaned_data["body"]
-        try:
-            add_public_reply(
-                ticket=ticket, actor=user, body=f"{CORRECTION}\n\n{body}" if correcting else body
-            )
-        except ValidationFailed as exc:
-            show_service_errors(exc, form)
-        else:
-            sent = "Your correction" if correcting else "Your reply"
-            messages.success(request, f"{sent} was sent to the support team.")
-            return redirect("web:portal-ticket", pk=ticket.pk)
-    return _ticket_page(
-        request,
-        user,
-        ticket,
-        reply_form=None if correcting else form,
-        correction_form=form if correcting else None,
-        status=422,
-    )
+    if "correction-body" in request.POST:
+        return _correct(request, user, ticket)
+    return _send(request, user, ticket)
 
 
 @portal_view
 @require_POST
 def add_files(request: HttpRequest, pk: int) -> HttpResponse:
+    """Files alone: the reply form with no message."""
     user = signed_in_user(request)
-    ticket = get_visible_ticket(user, pk)
-    form = FilesForm(request.POST, request.FILES, prefix="files")
+    return _send(request, user, get_visible_ticket(user, pk))
+
+
+def _send(request: HttpRequest, user: User, ticket: Ticket) -> HttpResponse:
+    """Nothing is sent unless every file is accepted; the accepted ones are kept for the
+    next try, with the message as typed."""
+    form = ReplyForm(request.POST, prefix="reply")
+    files = ReplyFilesForm(request.POST, prefix="files")
+    kept, refused = kept_uploads(request, user, files.add_prefix("attachments"))
+    if form.is_valid() and files.is_valid() and not refused:
+        body = form.cleaned_data["body"]
+        if not body and not kept:
+            form.add_error("body", "Write a message or add a file.")
+        else:
+            try:
+                if body:
+                    add_public_reply(ticket=ticket, actor=user, body=body, uploads=kept)
+                else:
+                    add_uploads(ticket=ticket, actor=user, uploads=kept)
+            except ValidationFailed as exc:
+                show_service_errors(exc, form, files)
+            else:
+                sent = "Your reply was sent" if body else "Your files were added"
+                messages.success(request, f"{sent} to the support team.")
+                return redirect("web:portal-ticket", pk=ticket.pk)
+    for problem in refused:
+        files.add_error("attachments", problem)
+    return _ticket_page(
+        request,
+        user,
+        ticket,
+        reply_form=form,
+        files_form=files,
+        kept=kept,
+        refused=refused,
+        status=422,
+    )
+
+
+def _correct(request: HttpRequest, user: User, ticket: Ticket) -> HttpResponse:
+    form = MessageForm(request.POST, prefix="correction")
     if form.is_valid():
-        problems = attach_files(ticket, user, form.cleaned_data["attachments"])
-        if not problems:
-            messages.success(request, "Your files were added.")
+        body = f"{CORRECTION}\n\n{form.cleaned_data['body']}"
+        try:
+            add_public_reply(ticket=ticket, actor=user, body=body)
+        except ValidationFailed as exc:
+            show_service_errors(exc, form)
+        else:
+            messages.success(request, "Your correction was sent to the support team.")
             return redirect("web:portal-ticket", pk=ticket.pk)
-        for problem in problems:
-            form.add_error("attachments", problem)
-    return _ticket_page(request, user, ticket, files_form=form, status=422)
+    return _ticket_page(request, user, ticket, correction_form=form, status=422)
 
 
 @portal_view
