@@ -1,16 +1,24 @@
 """The institution portal as a requester uses it: their report, files, replies, a phone."""
 
 from collections.abc import Callable
+from dataclasses import replace
+from datetime import timedelta
 
 import pytest
 from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
+from hypercare.accounts.choices import Role
 from hypercare.accounts.models import User
-from hypercare.tickets.choices import EventKind
+from hypercare.escalations.services.intake import request_escalation
+from hypercare.lib import clock
+from hypercare.tickets.choices import EventKind, Status
 from hypercare.tickets.models import Ticket
+from hypercare.tickets.services.conversation import add_public_reply
+from hypercare.tickets.services.workflow import change_status
 from tests import factories
 from tests.browser.conftest import serious_accessibility_problems, shoot, sign_in
+from tests.escalations.conftest import CHECKLIST, REASON
 from tests.web.conftest import PNG
 
 pytestmark = [
@@ -124,3 +132,62 @@ def test_a_reply_and_a_screenshot_go_in_one_submit_and_a_refusal_shows_at_the_to
     assert list(reply.attachments.values_list("original_name", flat=True)) == ["blank.png"]
     conversation = page.get_by_role("region", name="Conversation")
     expect(conversation.get_by_alt_text("Screenshot blank.png")).to_be_visible()
+
+
+def top(page: Page, selector: str) -> float:
+    box = page.locator(selector).first.bounding_box()
+    assert box is not None, selector
+    return box["y"]
+
+
+def test_on_a_phone_status_promise_and_call_outs_come_before_the_conversation(
+    live_server: LiveServer, new_page: Callable[..., Page], people: dict[str, User]
+) -> None:
+    factories.agent(Role.ESCALATION_MANAGER, username="esme", first_name="Esme")
+    ticket = factories.ticket(people["requester"])
+    checklist = replace(CHECKLIST, milestone_date=(clock.now() + timedelta(days=7)).date())
+    request_escalation(ticket=ticket, actor=people["requester"], reason=REASON, checklist=checklist)
+    add_public_reply(ticket=ticket, actor=people["agent"], body="Which browser do you use?")
+    change_status(ticket=ticket, actor=people["agent"], status=Status.WAITING_ON_REQUESTER)
+    phone = new_page(phone=True)
+    sign_in(phone, live_server.url, "riya")
+    phone.goto(f"{live_server.url}/portal/tickets/{ticket.pk}/")
+    shoot(phone, "i10-portal-phone-waiting")
+    conversation = top(phone, "#conversation-heading")
+    for above in (".tickethead .badge", "#promise", "#asked", "#escalation"):
+        assert top(phone, above) < conversation, above
+    assert top(phone, ".tickethead .badge") < top(phone, "#promise") < top(phone, "#asked")
+    expect(phone.locator("#asked")).to_contain_text("Which browser do you use?")
+    expect(phone.locator("#promise")).to_have_text("On hold while we wait for your answer.")
+    assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert serious_accessibility_problems(phone) == []
+
+    phone.goto(f"{live_server.url}/portal/report/?module={ticket.module_id}&category=question")
+    folds = phone.locator("details.fold")
+    expect(folds).to_have_count(2)
+    for index in range(2):
+        expect(folds.nth(index)).not_to_have_attribute("open", "")
+    expect(phone.get_by_label("What were you trying to do?")).to_be_hidden()
+    assert serious_accessibility_problems(phone) == []
+    shoot(phone, "i10-portal-phone-report")
+    phone.get_by_text("What you tried and what you saw").click()
+    expect(phone.get_by_label("What were you trying to do?")).to_be_visible()
+
+
+def test_a_closed_ticket_does_not_say_its_escalation_is_being_handled(
+    live_server: LiveServer, new_page: Callable[..., Page], people: dict[str, User]
+) -> None:
+    factories.agent(Role.ESCALATION_MANAGER, username="esme", first_name="Esme")
+    ticket = factories.ticket(people["requester"])
+    checklist = replace(CHECKLIST, milestone_date=(clock.now() + timedelta(days=7)).date())
+    request_escalation(ticket=ticket, actor=people["requester"], reason=REASON, checklist=checklist)
+    change_status(ticket=ticket, actor=people["agent"], status=Status.RESOLVED)
+    change_status(ticket=ticket, actor=people["requester"], status=Status.CLOSED)
+    page = new_page()
+    sign_in(page, live_server.url, "riya")
+    page.goto(f"{live_server.url}/portal/tickets/{ticket.pk}/")
+    panel = page.locator("#escalation")
+    expect(panel).to_contain_text("Over: the ticket is closed")
+    expect(panel).not_to_contain_text("Next update")
+    expect(panel).not_to_contain_text("Being handled")
+    assert serious_accessibility_problems(page) == []

@@ -1,10 +1,14 @@
 import io
+from dataclasses import replace
+from datetime import timedelta
 from typing import Any
 
 from django.test import Client
 
 from hypercare.accounts.choices import Role
 from hypercare.accounts.models import User
+from hypercare.escalations.services.intake import request_escalation
+from hypercare.lib import clock
 from hypercare.lib.files import ACCEPTED_TYPES
 from hypercare.orgs.choices import ModuleCode
 from hypercare.orgs.models import Institution
@@ -14,6 +18,7 @@ from hypercare.tickets.services.attachments import keep_upload
 from hypercare.tickets.services.conversation import add_internal_note, add_public_reply
 from hypercare.tickets.services.workflow import change_status
 from tests import factories
+from tests.escalations.conftest import CHECKLIST, REASON
 from tests.web.conftest import png_file, signed_in
 
 
@@ -498,3 +503,49 @@ def test_the_file_input_carries_the_servers_list_of_accepted_types(
 ) -> None:
     page = requester_client.get(f"/portal/tickets/{ticket.pk}/").content.decode()
     assert f'data-accepted-types="{" ".join(ACCEPTED_TYPES)}"' in page
+
+
+def test_waiting_on_the_requester_says_what_the_desk_needs(
+    requester_client: Client, ticket: Ticket, agent: User
+) -> None:
+    add_public_reply(ticket=ticket, actor=agent, body="Which browser shows the blank page?")
+    change_status(
+        ticket=ticket,
+        actor=agent,
+        status=Status.WAITING_ON_REQUESTER,
+        reason="We need the browser name to reproduce it.",
+    )
+    page = requester_client.get(f"/portal/tickets/{ticket.pk}/").content.decode()
+    callout = page.split('id="asked"')[1].split("</section>")[0]
+    assert "Support needs your answer" in callout
+    assert "We need the browser name to reproduce it." in callout
+    assert "Which browser shows the blank page?" in callout
+    assert agent.display_name in callout
+    assert page.index('id="asked"') < page.index('id="conversation-heading"')
+
+
+def test_no_call_out_while_support_is_working(requester_client: Client, ticket: Ticket) -> None:
+    page = requester_client.get(f"/portal/tickets/{ticket.pk}/").content.decode()
+    assert 'id="asked"' not in page
+
+
+def test_a_closed_tickets_escalation_promises_no_next_update(
+    requester_client: Client, requester: User, ticket: Ticket, agent: User
+) -> None:
+    factories.agent(Role.ESCALATION_MANAGER, username="esme", first_name="Esme")
+    checklist = replace(CHECKLIST, milestone_date=(clock.now() + timedelta(days=7)).date())
+    request_escalation(ticket=ticket, actor=requester, reason=REASON, checklist=checklist)
+    open_page = requester_client.get(f"/portal/tickets/{ticket.pk}/").content.decode()
+    assert "Being handled by an escalation manager" in open_page
+    assert 'id="escalation-next-update">By ' in open_page
+
+    change_status(ticket=ticket, actor=agent, status=Status.RESOLVED)
+    resolved = requester_client.get(f"/portal/tickets/{ticket.pk}/").content.decode()
+    change_status(ticket=ticket, actor=requester, status=Status.CLOSED)
+    closed = requester_client.get(f"/portal/tickets/{ticket.pk}/").content.decode()
+    for page in (resolved, closed):
+        panel = page.split('id="escalation"')[1].split("</section>")[0]
+        assert "Being handled" not in panel
+        assert "Next update" not in panel
+    assert "Resting: the ticket is resolved" in resolved
+    assert "Over: the ticket is closed" in closed

@@ -10,6 +10,7 @@ from hypercare.escalations.choices import EscalationStep
 from hypercare.escalations.models import Escalation
 from hypercare.escalations.selectors import next_steps, open_escalation, ticket_escalations
 from hypercare.lib import clock
+from hypercare.tickets.choices import OPEN_STATUSES
 from hypercare.tickets.models import Ticket
 from hypercare.web.escalations.views import STEPS
 
@@ -53,7 +54,15 @@ def escalation_panel(user: User, ticket: Ticket) -> EscalationPanel:
 
 
 def portal_escalation(user: User, ticket: Ticket) -> dict[str, object]:
-    """The portal's panel: the open escalation, or whether the requester may ask for one."""
+    """The portal's panel: the open escalation, or whether the requester may ask for one.
+
+    Once the ticket is resolved or closed, no update is promised: the panel says the
+    escalation rests with the ticket rather than that it is being handled.
+    """
     escalation = open_escalation(user, ticket)
     can_request = EscalationStep.REQUEST in next_steps(user, ticket, escalation)
-    return {"escalation": escalation, "can_escalate": can_request}
+    return {
+        "escalation": escalation,
+        "can_escalate": can_request,
+        "escalation_rests": ticket.status not in OPEN_STATUSES,
+    }

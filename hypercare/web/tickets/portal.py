@@ -1,5 +1,6 @@
 """The institution portal: report an issue, follow it, answer, confirm the fix."""
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -17,8 +18,8 @@ from hypercare.errors import ValidationFailed
 from hypercare.orgs.models import Institution, Module
 from hypercare.orgs.selectors import visible_modules
 from hypercare.tickets.category_details import readable_answers
-from hypercare.tickets.choices import OPEN_STATUSES, Channel, Status
-from hypercare.tickets.models import PendingUpload, Ticket
+from hypercare.tickets.choices import OPEN_STATUSES, Channel, EventKind, Status
+from hypercare.tickets.models import PendingUpload, Ticket, TicketEvent
 from hypercare.tickets.selectors import (
     TicketFilters,
     get_visible_ticket,
@@ -210,6 +211,33 @@ def _report(ticket: Ticket) -> list[tuple[str, str | SafeString]]:
     ]
 
 
+@dataclass(frozen=True)
+class Asked:
+    """What the desk needs from a requester whose ticket waits on them."""
+
+    reason: str
+    message: TicketEvent | None
+
+
+def _asked(ticket: Ticket, events: list[TicketEvent]) -> Asked | None:
+    """The reason support gave for waiting, and its last public message to the requester."""
+    if ticket.status != Status.WAITING_ON_REQUESTER:
+        return None
+    waiting = [
+        event
+        for event in events
+        if event.kind == EventKind.STATUS_CHANGED and event.new_value == ticket.status
+    ]
+    replies = [
+        event
+        for event in events
+        if event.kind == EventKind.PUBLIC_REPLY and event.actor and event.actor.is_support_staff
+    ]
+    return Asked(
+        reason=waiting[-1].reason if waiting else "", message=replies[-1] if replies else None
+    )
+
+
 def _ticket_page(
     request: HttpRequest,
     user: User,
@@ -222,11 +250,13 @@ def _ticket_page(
     refused: list[str] | None = None,
     status: int = 200,
 ) -> HttpResponse:
+    events = list(timeline(user, ticket))
     context = {
         "ticket": ticket,
         "report": _report(ticket),
         "correction_form": correction_form or MessageForm(prefix="correction"),
-        "events": timeline(user, ticket),
+        "events": events,
+        "asked": _asked(ticket, events),
         "attachments": ticket_attachments(user, ticket),
         "reply_form": reply_form or ReplyForm(prefix="reply"),
         "files_form": files_form or ReplyFilesForm(prefix="files"),

@@ -168,6 +168,14 @@
     update();
   }
 
+  /* Optional parts of a long form start folded on a phone, unless they hold something. */
+  function setUpFold(details) {
+    var fields = details.querySelectorAll("input, textarea, select");
+    var filled = Array.prototype.some.call(fields, function (f) { return f.value; });
+    var narrow = window.matchMedia("(max-width: 640px)").matches;
+    if (narrow && !filled && !details.querySelector(".field-error")) details.open = false;
+  }
+
   function each(root, selector, setUp) {
     root.querySelectorAll(selector).forEach(function (el) {
       if (el.dataset.enhanced) return;
@@ -181,6 +189,7 @@
     each(root, "[data-saved-reply]", setUpSavedReplies);
     each(root, "[data-tabs]", setUpTabs);
     each(root, "[data-bulk]", setUpBulk);
+    each(root, "[data-fold-narrow]", setUpFold);
     root.querySelectorAll("[data-no-js]").forEach(function (el) { el.hidden = true; });
   }
 
