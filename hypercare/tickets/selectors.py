@@ -1,6 +1,7 @@
 """Read queries for tickets, always scoped by the access policy."""
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal, get_args
@@ -22,6 +23,7 @@ from hypercare.tickets.models import (
     REFERENCE_PREFIX,
     Attachment,
     HandOver,
+    PendingUpload,
     SavedReply,
     Ticket,
     TicketEvent,
@@ -238,6 +240,13 @@ def ticket_attachments(user: User, ticket: Ticket) -> QuerySet[Attachment]:
     if not access.can_see_internal(user):
         attachments = attachments.filter(is_internal=False)
     return attachments
+
+
+def pending_uploads(user: User, *, session_key: str, ids: Iterable[int]) -> QuerySet[PendingUpload]:
+    """Those of ``ids`` that are the user's own uploads from this session; others are
+    not there for them."""
+    scope = access.pending_upload_scope(user, session_key)
+    return PendingUpload.objects.filter(scope, pk__in=list(ids))
 
 
 def get_visible_attachment(user: User, pk: int) -> Attachment:

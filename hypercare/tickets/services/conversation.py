@@ -1,5 +1,6 @@
 """Public replies and internal notes."""
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -13,8 +14,9 @@ from hypercare.lib.validation import FieldErrors
 from hypercare.sla.services import replan_ticket
 from hypercare.tickets import events
 from hypercare.tickets.choices import Status
-from hypercare.tickets.models import Ticket, TicketEvent
+from hypercare.tickets.models import PendingUpload, Ticket, TicketEvent
 from hypercare.tickets.services import notices
+from hypercare.tickets.services.attachments import attach_uploads
 from hypercare.tickets.services.common import lock, require
 
 MAX_BODY = 50_000
@@ -27,8 +29,11 @@ def can_still_reopen(ticket: Ticket) -> bool:
     return clock.now() <= ticket.resolved_at + window
 
 
-def add_public_reply(*, ticket: Ticket, actor: User, body: str) -> TicketEvent:
-    """Add to the conversation with the requester.
+def add_public_reply(
+    *, ticket: Ticket, actor: User, body: str, uploads: Sequence[PendingUpload] = ()
+) -> TicketEvent:
+    """Add to the conversation with the requester, with the actor's pending ``uploads``
+    as the reply's files, all in one transaction.
 
     A support reply counts as the first response. A reply from the institution side
     resumes a ticket that was waiting on the requester, and reopens a resolved ticket
@@ -55,6 +60,7 @@ def add_public_reply(*, ticket: Ticket, actor: User, body: str) -> TicketEvent:
         ticket.updated_at = at
         ticket.save(update_fields=["status", "resolved_at", "first_responded_at", "updated_at"])
         reply = events.record_public_reply(ticket, actor, at, text)
+        attach_uploads(ticket, actor, uploads, at, event=reply)
         replan_ticket(ticket, at=at)
         notices.public_reply(ticket, reply, actor, from_support=from_support)
         return reply

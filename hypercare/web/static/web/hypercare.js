@@ -14,6 +14,35 @@
     if (!input || typeof DataTransfer === "undefined") return;
     zone.classList.add("dropzone--enhanced");
 
+    /* Files of a type the server refuses are refused here first, from the same list
+       (the input's data-accepted-* attributes); the server still checks the bytes. */
+    var refusedNote = zone.querySelector("[data-dropzone-refused]");
+    var types = (input.dataset.acceptedTypes || "").split(" ");
+    var names = (input.dataset.acceptedNames || "").split(" ").filter(Boolean);
+    function accepted(file) {
+      if (!input.dataset.acceptedTypes || types.indexOf(file.type) >= 0) return true;
+      var lower = file.name.toLowerCase();
+      return names.some(function (end) { return lower.slice(-end.length) === end; });
+    }
+    function keepAccepted(files) {
+      var kept = new DataTransfer();
+      var refused = [];
+      Array.prototype.forEach.call(files, function (f) {
+        if (accepted(f)) kept.items.add(f);
+        else refused.push(f.name);
+      });
+      if (refusedNote) {
+        refusedNote.hidden = !refused.length;
+        refusedNote.textContent = refused.length
+          ? refused.join(", ") + (refused.length === 1
+            ? " was not added: its type is not accepted."
+            : " were not added: their type is not accepted.") +
+            " Send " + input.dataset.acceptedDescription + "."
+          : "";
+      }
+      return kept.files;
+    }
+
     function show() {
       list.innerHTML = "";
       Array.prototype.forEach.call(input.files, function (file) {
@@ -32,12 +61,15 @@
     function add(files) {
       var all = new DataTransfer();
       Array.prototype.forEach.call(input.files, function (f) { all.items.add(f); });
-      Array.prototype.forEach.call(files, function (f) { all.items.add(f); });
+      Array.prototype.forEach.call(keepAccepted(files), function (f) { all.items.add(f); });
       input.files = all.files;
       show();
     }
 
-    input.addEventListener("change", show);
+    input.addEventListener("change", function () {
+      input.files = keepAccepted(input.files);
+      show();
+    });
     ["dragenter", "dragover"].forEach(function (name) {
       zone.addEventListener(name, function (event) {
         event.preventDefault();
@@ -136,6 +168,14 @@
     update();
   }
 
+  /* Optional parts of a long form start folded on a phone, unless they hold something. */
+  function setUpFold(details) {
+    var fields = details.querySelectorAll("input, textarea, select");
+    var filled = Array.prototype.some.call(fields, function (f) { return f.value; });
+    var narrow = window.matchMedia("(max-width: 640px)").matches;
+    if (narrow && !filled && !details.querySelector(".field-error")) details.open = false;
+  }
+
   function each(root, selector, setUp) {
     root.querySelectorAll(selector).forEach(function (el) {
       if (el.dataset.enhanced) return;
@@ -149,6 +189,7 @@
     each(root, "[data-saved-reply]", setUpSavedReplies);
     each(root, "[data-tabs]", setUpTabs);
     each(root, "[data-bulk]", setUpBulk);
+    each(root, "[data-fold-narrow]", setUpFold);
     root.querySelectorAll("[data-no-js]").forEach(function (el) { el.hidden = true; });
   }
 
