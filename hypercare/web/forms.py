@@ -11,6 +11,8 @@ from hypercare.errors import ValidationFailed
 from hypercare.lib.validation import EMPTY, choose
 
 TEXT = forms.Textarea(attrs={"rows": 3})
+# A select's prompt before anything is chosen (never Django's "---------").
+CHOOSE = "Choose…"
 LONG_TEXT = forms.Textarea(attrs={"rows": 6})
 
 
@@ -29,9 +31,10 @@ class ServiceErrors(forms.Form):
     for an answer the service wants. ``needed_when`` names the fields the service wants
     only in some cases, with the case, shown in place of "(optional)".
 
-    The service stays the judge: a left-out text, choice or tick goes on to it empty, so
-    it names every problem of the submit at once, in the same words as in the API. Only
-    values the service cannot take empty (a number, a record) are refused here.
+    The service stays the judge: a left-out text, choice, tick or date goes on to it
+    empty, so it names every problem of the submit at once, in the same words as in the
+    API. Values the service cannot take (a malformed number, a left-out record) are
+    refused here, and then every left-out answer with them.
     """
 
     needed_when: ClassVar[dict[str, str]] = {}
@@ -43,6 +46,8 @@ class ServiceErrors(forms.Form):
             if isinstance(field, forms.ChoiceField):
                 field.error_messages["required"] = choose(name)
                 field.error_messages["invalid_choice"] = choose(name)
+            elif isinstance(field, forms.BooleanField):
+                field.error_messages["required"] = "tick this to confirm"
             else:
                 field.error_messages["required"] = EMPTY
 
@@ -50,13 +55,15 @@ class ServiceErrors(forms.Form):
         super().full_clean()
         if not self.is_bound:
             return
-        for name, problems in list(self.errors.as_data().items()):
+        left_out = {}
+        for name, problems in self.errors.as_data().items():
             empty = _empty_for_service(self.fields.get(name))
-            if empty is not _JUDGED_HERE and all(
-                problem.code == "required" for problem in problems
-            ):
-                del self.errors[name]
-                self.cleaned_data[name] = empty
+            if empty is _JUDGED_HERE or any(problem.code != "required" for problem in problems):
+                return  # the form has its own complaint: show them all, with the left-out
+            left_out[name] = empty
+        for name, empty in left_out.items():
+            del self.errors[name]
+            self.cleaned_data[name] = empty
 
     def field_for(self, key: str) -> str | None:
         return key if key in self.fields else None

@@ -392,7 +392,14 @@ def test_a_left_out_choice_says_choose_on_the_page_and_in_the_api(requester: Use
     assert {"field": "reason", "message": "Choose a reason"} in answer.json()["errors"]
 
 
-def test_a_wrong_choice_says_choose_in_the_service() -> None:
+def test_left_out_answers_go_to_the_service_unless_the_form_refuses_something() -> None:
+    left_out = escalation_forms.EscalationRequestForm(data={"workaround": "none"})
+    assert left_out.is_valid()  # the service judges them all at once
+    assert left_out.cleaned_data["reason"] == ""
     form = escalation_forms.EscalationRequestForm(data={"reason": "bored", "workaround": "none"})
     assert not form.is_valid()
-    assert form.errors == {"reason": ["Choose a reason"]}  # the rest is the service's to judge
+    assert form.errors == {
+        "reason": ["Choose a reason"],
+        "problem_statement_confirmed": ["tick this to confirm"],
+        "business_impact": ["must not be empty"],
+    }

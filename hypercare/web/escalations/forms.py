@@ -23,7 +23,7 @@ from hypercare.escalations.services.handling import (
     DeEscalationChecklist,
 )
 from hypercare.escalations.services.intake import ReviewChecklist
-from hypercare.web.forms import TEXT, ServiceErrors
+from hypercare.web.forms import CHOOSE, TEXT, ServiceErrors
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -149,7 +149,7 @@ class DeEscalationForm(ServiceErrors, forms.Form):
         label="When they agreed",
     )
     agreement_channel = forms.ChoiceField(
-        choices=[("", "Choose…"), *AgreementChannel.choices],
+        choices=[("", CHOOSE), *AgreementChannel.choices],
         label="How they agreed",
     )
 
