@@ -27,6 +27,7 @@ from hypercare.accounts.models import User
 from hypercare.errors import ValidationFailed
 from hypercare.lib.text import body_text, single_line
 from hypercare.lib.times import Moment, parse_moment
+from hypercare.lib.validation import choose, schema_problem
 from hypercare.orgs.models import Institution, Integration
 from hypercare.tickets.choices import Category
 from hypercare.tickets.models import Ticket
@@ -202,7 +203,7 @@ def validate_category_details(
 ) -> dict[str, Any]:
     """Check the answers for ``category`` and return them as stored JSON."""
     if category not in QUESTIONS:
-        raise ValidationFailed({"category": f"must be one of {', '.join(QUESTIONS)}"})
+        raise ValidationFailed({"category": choose("category")})
     try:
         parsed = DETAILS_BY_CATEGORY[category].model_validate(details).model_dump()
     except ValidationError as exc:
@@ -224,7 +225,7 @@ def _pydantic_errors(exc: ValidationError) -> dict[str, str]:
     errors: dict[str, str] = {}
     for error in exc.errors():
         path = ".".join(str(part) for part in (FIELD_PREFIX, *error["loc"]))
-        errors.setdefault(path, error["msg"])
+        errors.setdefault(path, schema_problem(error))
     return errors
 
 

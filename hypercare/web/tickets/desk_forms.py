@@ -62,6 +62,13 @@ class AssigneeForm(ServiceErrors, forms.Form):
 class TierForm(ServiceErrors, forms.Form):
     """Up a tier with a hand-over note in three parts; down a tier with a note saying why."""
 
+    needed_when = {
+        "tried": "when moving up a tier",
+        "findings": "when moving up a tier",
+        "needed": "when moving up a tier",
+        "note": "when moving down a tier",
+    }
+
     tier = forms.TypedChoiceField(choices=Tier.choices[1:], coerce=int, label="Tier")
     team = forms.ModelChoiceField(
         queryset=Team.objects.none(),
@@ -85,7 +92,7 @@ class TierForm(ServiceErrors, forms.Form):
         required=False,
         widget=TEXT,
         label="Moving down: why",
-        help_text="Needed only when the ticket goes down a tier. Only support staff see it.",
+        help_text="Only support staff see it.",
         max_length=10_000,
     )
     note_public = forms.BooleanField(

@@ -92,13 +92,23 @@ def panel_for(
     def bound(name: str) -> Any:
         return data if open == name else None
 
+    def ids(name: str) -> str:
+        # Each form's ids carry its name: five forms have a "reason", one label each.
+        return f"id_{name}-%s"
+
     chosen = category if category in Category.values else ticket.category
     answers = ticket.category_details if chosen == ticket.category else {}
     modules = visible_modules(user).filter(institution=ticket.institution_id, is_active=True)
     return Panel(
-        status=StatusForm(bound("status"), allowed=ALLOWED_TRANSITIONS[ticket.status]),
-        priority=PriorityForm(bound("priority"), initial={"priority": ticket.priority}),
-        category=CategoryForm(bound("category"), initial={"category": chosen}),
+        status=StatusForm(
+            bound("status"), auto_id=ids("status"), allowed=ALLOWED_TRANSITIONS[ticket.status]
+        ),
+        priority=PriorityForm(
+            bound("priority"), auto_id=ids("priority"), initial={"priority": ticket.priority}
+        ),
+        category=CategoryForm(
+            bound("category"), auto_id=ids("category"), initial={"category": chosen}
+        ),
         details=CategoryQuestionsForm(
             bound("category"),
             category=chosen,
@@ -106,13 +116,26 @@ def panel_for(
             viewer=user,
             initial=initial_answers(chosen, answers),
         ),
-        module=ModuleForm(bound("module"), modules=modules, initial={"module": ticket.module}),
-        assignee=AssigneeForm(
-            bound("assignee"), agents=support_agents(), initial={"assignee": ticket.assignee}
+        module=ModuleForm(
+            bound("module"),
+            auto_id=ids("module"),
+            modules=modules,
+            initial={"module": ticket.module},
         ),
-        tier=TierForm(bound("tier"), teams=teams(), initial={"tier": ticket.tier}),
+        assignee=AssigneeForm(
+            bound("assignee"),
+            auto_id=ids("assignee"),
+            agents=support_agents(),
+            initial={"assignee": ticket.assignee},
+        ),
+        tier=TierForm(
+            bound("tier"), auto_id=ids("tier"), teams=teams(), initial={"tier": ticket.tier}
+        ),
         release=ReleaseForm(
-            bound("release"), releases=plannable_releases(), initial={"release": ticket.release}
+            bound("release"),
+            auto_id=ids("release"),
+            releases=plannable_releases(),
+            initial={"release": ticket.release},
         ),
         open=open or likely_action(ticket),
         previous_owner=previous_owner(ownership_history(ticket)),

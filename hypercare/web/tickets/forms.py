@@ -24,6 +24,7 @@ from hypercare.tickets.category_details import (
 )
 from hypercare.tickets.choices import AffectedWorkflow, Category, Level
 from hypercare.web.forms import (
+    CHOOSE,
     LONG_TEXT,
     TEXT,
     MultipleFileField,
@@ -243,7 +244,7 @@ def _field(question: Question, institution: Institution, viewer: User) -> forms.
     if question.kind == AnswerKind.TEXT:
         return forms.CharField(max_length=question.max_length, widget=TEXT, **common)
     if question.kind == AnswerKind.CHOICE:
-        return forms.ChoiceField(choices=question.choices, **common)
+        return forms.ChoiceField(choices=[("", CHOOSE), *question.choices], **common)
     if question.kind == AnswerKind.MOMENT:
         return forms.DateTimeField(input_formats=DATETIME_FORMATS, widget=DATETIME_INPUT, **common)
     if question.kind == AnswerKind.COUNT:
@@ -252,9 +253,9 @@ def _field(question: Question, institution: Institution, viewer: User) -> forms.
         )
     if question.kind == AnswerKind.INTEGRATION:
         integrations = visible_integrations(viewer).filter(institution=institution, is_active=True)
-        return forms.ModelChoiceField(queryset=integrations, **common)
+        return forms.ModelChoiceField(queryset=integrations, empty_label=CHOOSE, **common)
     owners = institution_people(viewer, institution.pk, Role.DATA_OWNER)
-    return forms.ModelChoiceField(queryset=owners, **common)
+    return forms.ModelChoiceField(queryset=owners, empty_label=CHOOSE, **common)
 
 
 class MessageForm(ServiceErrors, forms.Form):
