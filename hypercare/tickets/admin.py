@@ -14,10 +14,18 @@ from hypercare.tickets.models import Attachment, HandOver, RoutingRule, Ticket, 
 
 @admin.register(RoutingRule)
 class RoutingRuleAdmin(admin.ModelAdmin[RoutingRule]):
-    list_display = ("position", "institution", "module_code", "category", "team", "tier")
-    list_editable = ("team", "tier")
+    list_display = (
+        "position",
+        "institution",
+        "module_code",
+        "category",
+        "team",
+        "tier",
+        "for_new_tickets",
+    )
+    list_editable = ("team", "tier", "for_new_tickets")
     list_display_links = ("position",)
-    list_filter = ("team", "tier", "category")
+    list_filter = ("team", "tier", "for_new_tickets", "category")
 
 
 class ReadOnlyAdmin(admin.ModelAdmin[Any]):
