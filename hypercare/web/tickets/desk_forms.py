@@ -208,6 +208,11 @@ class QueueFilterForm(forms.Form):
         value = self.cleaned_data.get("sort") if self.is_bound else None
         return value or DEFAULT_SORT
 
+    def active_count(self) -> int:
+        """How many of the folded-away filters narrow the list, shown on their button."""
+        folded = set(self.fields) - {"q", "sort"}
+        return sum(1 for name in folded if self.is_bound and self.data.get(name))
+
 
 def _one(value: str | None) -> tuple[str, ...]:
     return (value,) if value else ()
