@@ -291,7 +291,8 @@ def _bump(ticket: Ticket, names: list[str], at: datetime) -> bool:
 
     Only an open ticket is bumped: raising a resolved one would get nobody's attention.
     A tier bump is the same move an agent makes (``tickets.services.handover``): into
-    the next tier's team, to a new owner, with a hand-over note saying why it came.
+    the team the routing rules name at the next tier (with none named, the ticket stays in
+    its team's queue), to a new owner, with a hand-over note saying why it came.
     True when the priority changed (the clocks must then be re-planned).
     """
     policy = ticket.sla_policy

@@ -300,9 +300,12 @@ class PendingUpload(models.Model):
 
 
 class RoutingRule(models.Model):
-    """Sends new tickets to a team and tier. Empty criteria match anything.
+    """Names the team a ticket goes to at a tier. Empty criteria match anything.
 
     The most specific matching rule wins (the most criteria set), then the lowest position.
+    New tickets follow the rules marked ``for_new_tickets``; a move to another tier follows
+    every rule for that tier, so a rule per tier says whose queue a ticket reaches when it
+    goes up (a Payroll ticket to HR & Payroll at tier 2) without sending new tickets there.
     """
 
     position = models.PositiveIntegerField(default=100)
@@ -313,6 +316,12 @@ class RoutingRule(models.Model):
     category = models.CharField(max_length=20, choices=Category.choices, blank=True)
     team = models.ForeignKey("orgs.Team", on_delete=models.CASCADE, related_name="routing_rules")
     tier = models.PositiveSmallIntegerField(choices=Tier.choices, default=Tier.SERVICE_DESK)
+    for_new_tickets = models.BooleanField(
+        "routes new tickets",
+        default=True,
+        help_text="Unticked, the rule only names the team a ticket goes to when it is moved "
+        "to this tier.",
+    )
 
     class Meta:
         ordering = ["position", "pk"]

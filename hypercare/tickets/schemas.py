@@ -267,7 +267,8 @@ class HandOverIn(_Input):
 
 class TierIn(_Input):
     """Up a tier needs ``handover``; down a tier needs ``note``. Without ``team_id`` the
-    ticket goes to the tier's team by the routing rules."""
+    ticket goes to the team the routing rules name at that tier; with none named,
+    ``team_id`` is needed."""
 
     tier: Tier
     handover: HandOverIn | None = None

@@ -51,15 +51,21 @@ PRIORITY_RANK = Case(
 )
 
 
-def _running_due(name: str) -> Case:
-    return Case(When(**{f"{name}_state": ClockState.RUNNING}, then=F(f"{name}_due_at")))
+def _pressing_due(name: str) -> Case:
+    """The clock's due time while it runs, or while it stands breached on an open ticket."""
+    breached = Q(**{f"{name}_state": ClockState.BREACHED}, status__in=OPEN_STATUSES)
+    return Case(
+        When(Q(**{f"{name}_state": ClockState.RUNNING}) | breached, then=F(f"{name}_due_at"))
+    )
 
 
-# The earlier due time of the two clocks that are running, NULL when neither runs. SQLite's
-# MIN() is NULL as soon as one argument is, so each side falls back on the other.
+# The earlier due time of the two clocks that press, NULL when neither does. A breached
+# clock's due time is past, so ascending order puts breached tickets first, the most overdue
+# first, then the running ones due soonest. SQLite's MIN() is NULL as soon as one argument
+# is, so each side falls back on the other.
 SLA_DUE = Least(
-    Coalesce(_running_due("first_response"), _running_due("resolution")),
-    Coalesce(_running_due("resolution"), _running_due("first_response")),
+    Coalesce(_pressing_due("first_response"), _pressing_due("resolution")),
+    Coalesce(_pressing_due("resolution"), _pressing_due("first_response")),
 )
 
 # What the sorts below order by, computed on every list.
@@ -68,7 +74,8 @@ LIST_ANNOTATIONS = {"priority_rank": PRIORITY_RANK, "sla_due": SLA_DUE}
 # The sort orders a list may ask for; anything else is refused by the adapters.
 SORTS: dict[str, tuple[str | OrderBy, ...]] = {
     "priority": ("priority_rank", "created_at", "pk"),
-    # Due soonest, overdue first; tickets with no running clock after all others.
+    # Breached first, most overdue first, then due soonest; tickets with no running clock
+    # after all others.
     "due": (F("sla_due").asc(nulls_last=True), "priority_rank", "created_at", "pk"),
     "created_at": ("created_at", "pk"),
     "-created_at": ("-created_at", "-pk"),

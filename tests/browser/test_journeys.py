@@ -142,6 +142,7 @@ def test_filters_apply_in_place_and_stay_in_the_url(
     page.get_by_role("navigation", name="Queues").get_by_role("link", name="All").click()
     # htmx listens for the change only once the new page has loaded its scripts.
     page.wait_for_load_state()
+    page.get_by_text("Filters", exact=True).click()  # the filters fold away in one row
     page.get_by_label("Priority").select_option("critical")
     expect(page.locator("#queue-results")).not_to_contain_text("Calm one")
     expect(page.locator("#queue-results")).to_contain_text("Urgent one")

@@ -212,6 +212,20 @@ def test_queue_shows_due_column_sort_and_sla_filters(
     assert calm.reference in soon
 
 
+def test_a_breached_queue_row_says_how_long_ago(
+    traveller: Any, agent: User, requester: User
+) -> None:
+    ticket = critical(requester)  # first response due 09:15
+    sweep_sla(now=MONDAY_9 + timedelta(minutes=20))
+    add_public_reply(ticket=ticket, actor=agent, body="Looking into it.")
+    traveller.move_to(MONDAY_9 + timedelta(days=3, hours=1))
+
+    page = signed_in(agent).get("/desk/?queue=all&sort=due").content.decode()
+
+    assert '<span class="sla sla--breached" title="First response was due Mon 3 Mar 2025' in page
+    assert ">breached 3 d ago</span>" in page
+
+
 def test_queue_due_column_costs_no_query_per_row(
     traveller: Any, agent_client: Client, requester: User, django_assert_max_num_queries: Any
 ) -> None:

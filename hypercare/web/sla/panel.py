@@ -85,15 +85,24 @@ def _running_tone(due_at: datetime, warn_at: datetime | None, at: datetime) -> s
 
 def time_left(left: timedelta) -> str:
     """``2 h 5 min left`` or ``overdue by 3 d 1 h``, to the minute, largest two units."""
-    minutes = int(abs(left).total_seconds() // 60)
+    span = _span(left)
+    return f"{span} left" if left > timedelta(0) else f"overdue by {span}"
+
+
+def breached_ago(due_at: datetime, at: datetime) -> str:
+    """``breached 3 d ago``: how long a breached clock has been past its due time."""
+    return f"breached {_span(at - due_at)} ago"
+
+
+def _span(length: timedelta) -> str:
+    """``3 d 1 h``, ``2 h 5 min``, ``4 min``: to the minute, the largest two units."""
+    minutes = int(abs(length).total_seconds() // 60)
     days, hours, mins = minutes // 1440, minutes % 1440 // 60, minutes % 60
     if days:
-        span = f"{days} d {hours} h" if hours else f"{days} d"
-    elif hours:
-        span = f"{hours} h {mins} min" if mins else f"{hours} h"
-    else:
-        span = f"{mins} min"
-    return f"{span} left" if left > timedelta(0) else f"overdue by {span}"
+        return f"{days} d {hours} h" if hours else f"{days} d"
+    if hours:
+        return f"{hours} h {mins} min" if mins else f"{hours} h"
+    return f"{mins} min"
 
 
 def ticket_clocks(ticket: Ticket, at: datetime) -> tuple[ClockView, ClockView]:
@@ -101,14 +110,19 @@ def ticket_clocks(ticket: Ticket, at: datetime) -> tuple[ClockView, ClockView]:
 
 
 def most_pressing(ticket: Ticket, at: datetime) -> ClockView:
-    """The running clock due soonest, else a breached one, else the resolution clock.
+    """The clock due earliest among those running and, on an open ticket, those breached;
+    else a breached one, else the resolution clock.
 
-    This is the clock a queue row shows, the same one the "due soonest" sort orders by.
+    This is the clock a queue row shows, the same one the "due soonest" sort orders by
+    (``tickets.selectors.SLA_DUE``): a breach comes before any running clock.
     """
     clocks = ticket_clocks(ticket, at)
-    running = [c for c in clocks if c.state == ClockState.RUNNING and c.due_at is not None]
-    if running:
-        return min(running, key=lambda c: c.due_at or at)
+    pressing = {ClockState.RUNNING}
+    if ticket.status in OPEN_STATUSES:
+        pressing.add(ClockState.BREACHED)
+    due = [c for c in clocks if c.state in pressing and c.due_at is not None]
+    if due:
+        return min(due, key=lambda c: c.due_at or at)
     breached = [c for c in clocks if c.state == ClockState.BREACHED]
     return breached[0] if breached else clocks[1]
 

@@ -16,7 +16,17 @@ register = template.Library()
 @register.simple_tag
 def due_badge(ticket: Ticket) -> SafeString:
     """The most pressing clock of a queue row: time left in colour, or how it stands."""
-    shown = sla.most_pressing(ticket, clock.now())
+    at = clock.now()
+    shown = sla.most_pressing(ticket, at)
+    if shown.state == ClockState.BREACHED and shown.due_at is not None:
+        return format_html(
+            '<span class="sla sla--breached" title="{} was due {}">{}</span>'
+            '<span class="sla__clock muted small">{}</span>',
+            shown.label,
+            format_date(timezone.localtime(shown.due_at), f"{sla.DUE_FORMAT} T"),
+            sla.breached_ago(shown.due_at, at),
+            shown.label.lower(),
+        )
     if shown.state != ClockState.RUNNING or shown.due_at is None:
         return format_html('<span class="sla sla--{}">{}</span>', shown.tone, shown.state_label)
     return format_html(

@@ -37,7 +37,8 @@ from hypercare.tickets.selectors import (
 )
 from hypercare.tickets.services import workflow
 from hypercare.tickets.services.conversation import add_internal_note, add_public_reply
-from hypercare.tickets.services.handover import HandOverNote
+from hypercare.tickets.services.handover import HandOverNote, teams_at_tiers
+from hypercare.tickets.services.workflow import WORKED_TIERS
 from hypercare.web.errors import is_htmx
 from hypercare.web.escalations.panel import (
     DeEscalationPrompt,
@@ -129,7 +130,11 @@ def panel_for(
             initial={"assignee": ticket.assignee},
         ),
         tier=TierForm(
-            bound("tier"), auto_id=ids("tier"), teams=teams(), initial={"tier": ticket.tier}
+            bound("tier"),
+            auto_id=ids("tier"),
+            teams=teams(),
+            routes=teams_at_tiers(ticket, WORKED_TIERS),
+            initial={"tier": ticket.tier},
         ),
         release=ReleaseForm(
             bound("release"),
