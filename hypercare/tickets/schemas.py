@@ -229,6 +229,14 @@ class BodyIn(_Input):
     body: Annotated[str, body_text(min_length=1, max_length=50_000)]
 
 
+class ReplyIn(BodyIn):
+    status: Status | None = Field(
+        None,
+        description="Support only: the status the ticket takes with this reply. Without it, "
+        "a support reply moves a New or Triaged ticket to In progress.",
+    )
+
+
 class StatusIn(_Input):
     status: Status
     reason: Reason = ""

@@ -93,7 +93,9 @@ def test_requester_reports_agent_answers_requester_confirms(
     agent.locator("#change-status").get_by_label("New status").select_option(label="Resolved")
     agent.locator("#change-status").get_by_role("button", name="Save").click()
     expect(agent.locator("#ticket-badges")).to_contain_text("Resolved")
-    expect(agent.locator("#timeline")).to_contain_text("changed the status from New to Resolved")
+    expect(agent.locator("#timeline")).to_contain_text(
+        "changed the status from In progress to Resolved"
+    )
     shoot(agent, "desk-ticket")
 
     requester.goto(f"{base}/portal/tickets/{ticket.pk}/")

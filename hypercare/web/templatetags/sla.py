@@ -23,7 +23,7 @@ def due_badge(ticket: Ticket) -> SafeString:
             '<span class="sla sla--breached" title="{} was due {}">{}</span>'
             '<span class="sla__clock muted small">{}</span>',
             shown.label,
-            format_date(timezone.localtime(shown.due_at), f"{sla.DUE_FORMAT} T"),
+            local_text(shown.due_at),
             sla.breached_ago(shown.due_at, at),
             shown.label.lower(),
         )

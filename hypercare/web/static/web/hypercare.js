@@ -98,11 +98,12 @@
 
   /* Saved replies: insert the filled-in text where the cursor is. */
   function setUpSavedReplies(select) {
-    var target = document.getElementById(select.dataset.target);
     var fallback = select.form.querySelector("[data-no-js]");
     if (fallback) fallback.hidden = true;
     select.addEventListener("change", function () {
       var option = select.options[select.selectedIndex];
+      /* Looked up each time: sending swaps the composer's form for a fresh one. */
+      var target = document.getElementById(select.dataset.target);
       if (!option.dataset.url || !target) return;
       fetch(option.dataset.url, { credentials: "same-origin" })
         .then(function (response) { return response.ok ? response.text() : ""; })
@@ -112,6 +113,7 @@
           target.value = target.value.slice(0, start) + text + target.value.slice(end);
           target.focus();
           target.selectionStart = target.selectionEnd = start + text.length;
+          target.dispatchEvent(new Event("input", { bubbles: true }));
           select.selectedIndex = 0;
         });
     });
@@ -176,6 +178,40 @@
     if (narrow && !filled && !details.querySelector(".field-error")) details.open = false;
   }
 
+  /* Composers (reply or note): the draft is kept in this browser per ticket and composer
+     until sent, so leaving the page or another change on it never loses it (the server
+     marks the fresh form it sends back after a send with data-draft-sent); Ctrl+Enter
+     (Cmd+Enter on a Mac) sends. */
+  function browserStorage() {
+    try {
+      window.localStorage.setItem("hypercare:probe", "1");
+      window.localStorage.removeItem("hypercare:probe");
+      return window.localStorage;
+    } catch (error) {
+      return null;
+    }
+  }
+
+  function setUpComposer(form) {
+    var store = browserStorage();
+    var box = form.querySelector("textarea");
+    var key = form.dataset.draft;
+    form.addEventListener("keydown", function (event) {
+      var send = event.key === "Enter" && (event.ctrlKey || event.metaKey);
+      if (!send || event.target.tagName !== "TEXTAREA") return;
+      event.preventDefault();
+      if (form.requestSubmit) form.requestSubmit();
+      else form.submit();
+    });
+    if (!store || !box) return;
+    if (form.hasAttribute("data-draft-sent")) store.removeItem(key);
+    else if (!box.value && store.getItem(key)) box.value = store.getItem(key);
+    box.addEventListener("input", function () {
+      if (box.value.trim()) store.setItem(key, box.value);
+      else store.removeItem(key);
+    });
+  }
+
   function each(root, selector, setUp) {
     root.querySelectorAll(selector).forEach(function (el) {
       if (el.dataset.enhanced) return;
@@ -190,6 +226,8 @@
     each(root, "[data-tabs]", setUpTabs);
     each(root, "[data-bulk]", setUpBulk);
     each(root, "[data-fold-narrow]", setUpFold);
+    each(root, "[data-composer]", setUpComposer);
+    root.querySelectorAll("[data-js-only]").forEach(function (el) { el.hidden = false; });
     root.querySelectorAll("[data-no-js]").forEach(function (el) { el.hidden = true; });
   }
 
