@@ -15,6 +15,7 @@ from hypercare.accounts.choices import INSTITUTION_ROLES
 from hypercare.accounts.models import User
 from hypercare.accounts.selectors import institution_people
 from hypercare.errors import ValidationFailed
+from hypercare.lib.times import Moment
 from hypercare.orgs.models import Institution, Module
 from hypercare.orgs.selectors import visible_modules
 from hypercare.tickets.category_details import readable_answers
@@ -188,7 +189,7 @@ def _tell_reference(request: HttpRequest, ticket: Ticket, refused: list[str]) ->
 CORRECTION = "Correction to my report:"
 
 
-def _report(ticket: Ticket) -> list[tuple[str, str | SafeString]]:
+def _report(ticket: Ticket) -> list[tuple[str, str | SafeString | Moment]]:
     """What the requester reported, under the questions they answered on the report form."""
     questions = ReportForm.base_fields
 
