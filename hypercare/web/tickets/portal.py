@@ -182,7 +182,7 @@ def _tell_reference(request: HttpRequest, ticket: Ticket, refused: list[str]) ->
         messages.error(
             request,
             f"A file could not be added: {problem}. "
-            "Your issue is reported without it; add a file it accepts in your reply below.",
+            "Your issue is reported without it; you can send another file with a reply below.",
         )
 
 
