@@ -195,10 +195,17 @@ def _create_contracts(sites: list[Site]) -> None:
 
 
 def _create_routing_rules(teams: dict[str, Team]) -> None:
-    """Intake at the service desk; module work to the functional teams; code to engineering."""
+    """Intake at the service desk; module work to the functional teams; code to engineering.
+
+    Rules that route no new tickets say whose queue a ticket moved up a tier reaches: a
+    module's functional team at tier 2, engineering at tier 3.
+    """
     service_desk = teams[cast.SERVICE_DESK.slug]
     engineering = teams[cast.ENGINEERING.slug]
-    rules = [RoutingRule(position=100, team=service_desk, tier=service_desk.tier)]
+    rules = [
+        RoutingRule(position=100, team=service_desk, tier=service_desk.tier),
+        RoutingRule(position=100, team=engineering, tier=engineering.tier, for_new_tickets=False),
+    ]
     rules += [
         RoutingRule(position=30, category=category, team=engineering, tier=engineering.tier)
         for category in cast.ENGINEERING_CATEGORIES
@@ -211,6 +218,12 @@ def _create_routing_rules(teams: dict[str, Team]) -> None:
             )
             for module in spec.modules
             for category in cast.FUNCTIONAL_CATEGORIES
+        ]
+        rules += [
+            RoutingRule(
+                position=50, module_code=module, team=team, tier=team.tier, for_new_tickets=False
+            )
+            for module in spec.modules
         ]
     RoutingRule.objects.bulk_create(rules)
 

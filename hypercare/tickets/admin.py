@@ -53,10 +53,18 @@ class CriteriaRuleAdmin(admin.ModelAdmin[Any]):
 class RoutingRuleAdmin(CriteriaRuleAdmin):
     """The list reads as the router does: criteria left empty show "any"."""
 
-    list_display = ("position", "for_institution", "for_module", "for_category", "team", "tier")
-    list_editable = ("team", "tier")
+    list_display = (
+        "position",
+        "for_institution",
+        "for_module",
+        "for_category",
+        "team",
+        "tier",
+        "for_new_tickets",
+    )
+    list_editable = ("team", "tier", "for_new_tickets")
     list_display_links = ("position",)
-    list_filter = ("team", "tier", "category")
+    list_filter = ("team", "tier", "for_new_tickets", "category")
     list_select_related = ("institution", "team")
 
     def changelist_view(

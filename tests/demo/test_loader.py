@@ -12,7 +12,7 @@ from hypercare.demo import cast
 from hypercare.demo.loader import DemoRefused, load_demo
 from hypercare.lib import clock
 from hypercare.notifications.models import OutboxMessage
-from hypercare.orgs.choices import IntegrationKind, Phase, Tier
+from hypercare.orgs.choices import IntegrationKind, ModuleCode, Phase, Tier
 from hypercare.orgs.models import Institution, Integration, Module, Team
 from hypercare.releases.choices import ReleaseEventKind
 from hypercare.releases.models import Release
@@ -22,6 +22,7 @@ from hypercare.sla.selectors import business_calendar, clock_explanation
 from hypercare.tickets.category_details import validate_category_details
 from hypercare.tickets.choices import Category, EventKind, Priority, Status
 from hypercare.tickets.models import RoutingRule, SavedReply, Ticket, TicketEvent
+from hypercare.tickets.services.handover import teams_at_tiers
 from tests import factories
 
 
@@ -68,8 +69,21 @@ class LoadedDemoTests(TestCase):
         tiers = set(Team.objects.values_list("tier", flat=True))
         assert tiers == {Tier.SERVICE_DESK, Tier.FUNCTIONAL, Tier.TECHNICAL}
         assert not Team.objects.filter(lead=None).exists()
-        assert RoutingRule.objects.filter(category="", module_code="").count() == 1
+        catch_all = RoutingRule.objects.filter(category="", module_code="")
+        assert catch_all.filter(for_new_tickets=True).count() == 1
+        assert set(catch_all.values_list("tier", flat=True)) == {Tier.SERVICE_DESK, Tier.TECHNICAL}
         assert not Ticket.objects.filter(team=None).exists()
+
+    def test_a_ticket_moved_up_reaches_its_modules_team(self) -> None:
+        ticket = Ticket.objects.filter(
+            module__code=ModuleCode.PAYROLL, tier=Tier.SERVICE_DESK
+        ).first()
+        assert ticket is not None
+        routes = teams_at_tiers(ticket, (Tier.FUNCTIONAL, Tier.TECHNICAL))
+        assert {tier: team.slug for tier, team in routes.items() if team} == {
+            Tier.FUNCTIONAL: "hr-payroll",
+            Tier.TECHNICAL: "platform-engineering",
+        }
 
     def test_every_account_signs_in_with_the_printed_password(self) -> None:
         for account in cast.accounts():
