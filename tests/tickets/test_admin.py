@@ -38,4 +38,5 @@ def test_the_rule_form_explains_position_and_any(admin_client: Client) -> None:
     assert "Empty matches any module." in html
     assert '<option value="" selected>Any institution</option>' in html
     assert '<option value="" selected>Any category</option>' in html
+    assert 'name="for_new_tickets"' in html  # every field of the rule stays on its page
     assert "---------" not in html.split('name="team"')[0]
