@@ -41,7 +41,7 @@ from hypercare.tickets.services.handover import HandOverNote
 from hypercare.web.errors import is_htmx
 from hypercare.web.escalations.panel import escalation_panel
 from hypercare.web.forms import show_service_errors
-from hypercare.web.guards import signed_in_user, workspace_view
+from hypercare.web.guards import signed_in_user, ticket_page_part, workspace_view
 from hypercare.web.releases.forms import ReleaseForm
 from hypercare.web.sla.panel import sla_panel
 from hypercare.web.tickets.attachments import attach_files
@@ -174,6 +174,7 @@ def ticket_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @workspace_view
+@ticket_page_part
 def timeline_part(request: HttpRequest, pk: int) -> HttpResponse:
     user = signed_in_user(request)
     ticket = get_visible_ticket(user, pk)
