@@ -229,6 +229,14 @@ class BodyIn(_Input):
     body: Annotated[str, body_text(min_length=1, max_length=50_000)]
 
 
+class ReplyIn(BodyIn):
+    status: Status | None = Field(
+        None,
+        description="Support only: the status the ticket takes with this reply. Without it, "
+        "a support reply moves a New or Triaged ticket to In progress.",
+    )
+
+
 class StatusIn(_Input):
     status: Status
     reason: Reason = ""
@@ -267,7 +275,8 @@ class HandOverIn(_Input):
 
 class TierIn(_Input):
     """Up a tier needs ``handover``; down a tier needs ``note``. Without ``team_id`` the
-    ticket goes to the tier's team by the routing rules."""
+    ticket goes to the team the routing rules name at that tier; with none named,
+    ``team_id`` is needed."""
 
     tier: Tier
     handover: HandOverIn | None = None

@@ -1,6 +1,7 @@
 """Read queries for tickets, always scoped by the access policy."""
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal, get_args
@@ -33,6 +34,7 @@ from hypercare.tickets.models import (
     REFERENCE_PREFIX,
     Attachment,
     HandOver,
+    PendingUpload,
     SavedReply,
     Ticket,
     TicketEvent,
@@ -49,15 +51,21 @@ PRIORITY_RANK = Case(
 )
 
 
-def _running_due(name: str) -> Case:
-    return Case(When(**{f"{name}_state": ClockState.RUNNING}, then=F(f"{name}_due_at")))
+def _pressing_due(name: str) -> Case:
+    """The clock's due time while it runs, or while it stands breached on an open ticket."""
+    breached = Q(**{f"{name}_state": ClockState.BREACHED}, status__in=OPEN_STATUSES)
+    return Case(
+        When(Q(**{f"{name}_state": ClockState.RUNNING}) | breached, then=F(f"{name}_due_at"))
+    )
 
 
-# The earlier due time of the two clocks that are running, NULL when neither runs. SQLite's
-# MIN() is NULL as soon as one argument is, so each side falls back on the other.
+# The earlier due time of the two clocks that press, NULL when neither does. A breached
+# clock's due time is past, so ascending order puts breached tickets first, the most overdue
+# first, then the running ones due soonest. SQLite's MIN() is NULL as soon as one argument
+# is, so each side falls back on the other.
 SLA_DUE = Least(
-    Coalesce(_running_due("first_response"), _running_due("resolution")),
-    Coalesce(_running_due("resolution"), _running_due("first_response")),
+    Coalesce(_pressing_due("first_response"), _pressing_due("resolution")),
+    Coalesce(_pressing_due("resolution"), _pressing_due("first_response")),
 )
 
 # What the sorts below order by, computed on every list.
@@ -66,7 +74,8 @@ LIST_ANNOTATIONS = {"priority_rank": PRIORITY_RANK, "sla_due": SLA_DUE}
 # The sort orders a list may ask for; anything else is refused by the adapters.
 SORTS: dict[str, tuple[str | OrderBy, ...]] = {
     "priority": ("priority_rank", "created_at", "pk"),
-    # Due soonest, overdue first; tickets with no running clock after all others.
+    # Breached first, most overdue first, then due soonest; tickets with no running clock
+    # after all others.
     "due": (F("sla_due").asc(nulls_last=True), "priority_rank", "created_at", "pk"),
     "created_at": ("created_at", "pk"),
     "-created_at": ("-created_at", "-pk"),
@@ -258,6 +267,13 @@ def ticket_attachments(user: User, ticket: Ticket) -> QuerySet[Attachment]:
     if not access.can_see_internal(user):
         attachments = attachments.filter(is_internal=False)
     return attachments
+
+
+def pending_uploads(user: User, *, session_key: str, ids: Iterable[int]) -> QuerySet[PendingUpload]:
+    """Those of ``ids`` that are the user's own uploads from this session; others are
+    not there for them."""
+    scope = access.pending_upload_scope(user, session_key)
+    return PendingUpload.objects.filter(scope, pk__in=list(ids))
 
 
 def get_visible_attachment(user: User, pk: int) -> Attachment:

@@ -8,9 +8,13 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from hypercare.errors import ValidationFailed
+from hypercare.lib.files import ACCEPTED_TYPES, ALLOWED_DESCRIPTION, TEXT_EXTENSIONS
 from hypercare.lib.validation import EMPTY, choose
 
 TEXT = forms.Textarea(attrs={"rows": 3})
+# What a date-and-time input says: the browser's picker leaves no order to guess, and the
+# time typed is read in the viewer's zone (the one every page shows).
+IN_YOUR_ZONE = "In your time zone, as set on your profile."
 # A select's prompt before anything is chosen (never Django's "---------").
 CHOOSE = "Choose…"
 LONG_TEXT = forms.Textarea(attrs={"rows": 6})
@@ -106,7 +110,15 @@ class MultipleFileField(forms.FileField):
     """Several files from one input; the attachment service checks each one's real type."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"multiple": True}))
+        # The browser refuses a file whose type the server would refuse, before sending.
+        accept = {
+            "multiple": True,
+            "accept": ",".join((*ACCEPTED_TYPES, *TEXT_EXTENSIONS)),
+            "data-accepted-types": " ".join(ACCEPTED_TYPES),
+            "data-accepted-names": " ".join(TEXT_EXTENSIONS),
+            "data-accepted-description": ALLOWED_DESCRIPTION,
+        }
+        kwargs.setdefault("widget", MultipleFileInput(attrs=accept))
         kwargs.setdefault("label", "Screenshots or files")
         kwargs.setdefault(
             "help_text",

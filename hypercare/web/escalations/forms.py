@@ -23,7 +23,7 @@ from hypercare.escalations.services.handling import (
     DeEscalationChecklist,
 )
 from hypercare.escalations.services.intake import ReviewChecklist
-from hypercare.web.forms import CHOOSE, TEXT, ServiceErrors
+from hypercare.web.forms import CHOOSE, IN_YOUR_ZONE, TEXT, ServiceErrors
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -88,8 +88,15 @@ class EscalationRequestForm(ServiceErrors, forms.Form):
         )
 
 
+class ManagerChoiceField(forms.ModelChoiceField[User]):
+    """Escalation managers are chosen by the name people know them by."""
+
+    def label_from_instance(self, obj: User) -> str:
+        return obj.display_name
+
+
 class ManagerForm(ServiceErrors, forms.Form):
-    manager = forms.ModelChoiceField(
+    manager = ManagerChoiceField(
         queryset=User.objects.none(), label="Escalation manager", empty_label=None
     )
     reason = forms.CharField(required=False, max_length=2000, label="Why this manager")
@@ -147,6 +154,7 @@ class DeEscalationForm(ServiceErrors, forms.Form):
         widget=DATETIME,
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
         label="When they agreed",
+        help_text=IN_YOUR_ZONE,
     )
     agreement_channel = forms.ChoiceField(
         choices=[("", CHOOSE), *AgreementChannel.choices],

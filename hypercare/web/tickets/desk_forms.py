@@ -9,9 +9,11 @@ from django.db.models import QuerySet
 from hypercare.accounts.models import User
 from hypercare.orgs.choices import ModuleCode, Tier
 from hypercare.orgs.models import Institution, Module, Team
-from hypercare.tickets.choices import Category, Priority, Status
+from hypercare.tickets.choices import ALLOWED_TRANSITIONS, Category, Priority, Status
 from hypercare.tickets.selectors import ASSIGNEE_ME, ASSIGNEE_NONE, DEFAULT_SORT, TicketFilters
+from hypercare.tickets.services.conversation import usual_status_after_reply
 from hypercare.web.forms import LONG_TEXT, TEXT, ServiceErrors
+from hypercare.web.tickets.forms import MessageForm
 
 
 class StatusForm(ServiceErrors, forms.Form):
@@ -23,6 +25,28 @@ class StatusForm(ServiceErrors, forms.Form):
         self.fields["status"].choices = [  # type: ignore[attr-defined]
             (value, label) for value, label in Status.choices if value in allowed
         ]
+
+
+class ReplyForm(MessageForm):
+    """A public reply and the status the ticket takes with it, in one submit."""
+
+    status = forms.ChoiceField(required=False, label="Status after sending")
+
+    def __init__(self, *args: Any, ticket_status: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        usual = usual_status_after_reply(ticket_status)
+        others = [
+            (value, label)
+            for value, label in Status.choices
+            if value in ALLOWED_TRANSITIONS[ticket_status] and value != usual
+        ]
+        self.fields["status"].choices = [  # type: ignore[attr-defined]
+            ("", Status(usual).label if usual != ticket_status else "Leave it as it is"),
+            *others,
+        ]
+
+    def field_for(self, key: str) -> str | None:
+        return key if key in self.fields else None
 
 
 class PriorityForm(ServiceErrors, forms.Form):
@@ -74,7 +98,9 @@ class TierForm(ServiceErrors, forms.Form):
         queryset=Team.objects.none(),
         required=False,
         label="Hand to team",
-        empty_label="The tier's usual team",
+        empty_label="The team the routing rules name",
+        help_text="Each tier above shows the team the routing rules name for this ticket; "
+        "where they name none, choose one.",
     )
     tried = forms.CharField(
         required=False, widget=TEXT, label="Hand-over: what was tried", max_length=10_000
@@ -99,13 +125,24 @@ class TierForm(ServiceErrors, forms.Form):
         required=False, label="Show why to the requester on their timeline"
     )
 
-    def __init__(self, *args: Any, teams: QuerySet[Team], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, teams: QuerySet[Team], routes: dict[int, Team | None], **kwargs: Any
+    ) -> None:
+        """``routes`` is the team the routing rules name for the ticket at each tier."""
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = teams  # type: ignore[attr-defined]
+        self.fields["tier"].choices = [  # type: ignore[attr-defined]
+            (value, f"{label} → {_destination(routes.get(value))}")
+            for value, label in Tier.choices[1:]
+        ]
 
     def field_for(self, key: str) -> str | None:
         name = key.removeprefix("handover.")
         return name if name in self.fields else None
+
+
+def _destination(team: Team | None) -> str:
+    return team.name if team is not None else "no team named: choose one below"
 
 
 class SavedReplyForm(ServiceErrors, forms.Form):
@@ -201,6 +238,11 @@ class QueueFilterForm(forms.Form):
     def ordering(self) -> str:
         value = self.cleaned_data.get("sort") if self.is_bound else None
         return value or DEFAULT_SORT
+
+    def active_count(self) -> int:
+        """How many of the folded-away filters narrow the list, shown on their button."""
+        folded = set(self.fields) - {"q", "sort"}
+        return sum(1 for name in folded if self.is_bound and self.data.get(name))
 
 
 def _one(value: str | None) -> tuple[str, ...]:

@@ -186,6 +186,9 @@ class ReportForm(ServiceErrors, forms.Form):
         else:
             self.fields["requester"].queryset = colleagues  # type: ignore[attr-defined]
 
+    def field_for(self, key: str) -> str | None:
+        return "screenshots" if key == "file" else super().field_for(key)
+
 
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
@@ -269,6 +272,22 @@ class FilesForm(ServiceErrors, forms.Form):
 
     def field_for(self, key: str) -> str | None:
         return "attachments" if key == "file" else None
+
+
+class ReplyForm(MessageForm):
+    """The portal's reply: a message, files, or both, sent together."""
+
+    body = forms.CharField(
+        widget=LONG_TEXT,
+        label="Message",
+        max_length=50_000,
+        required=False,
+        help_text="Write to the support team, add files below, or both.",
+    )
+
+
+class ReplyFilesForm(FilesForm):
+    attachments = MultipleFileField(required=False)
 
 
 class DeskFilesForm(FilesForm):
