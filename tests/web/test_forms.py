@@ -303,7 +303,17 @@ NOT_HELD_HERE = {
         ticket_forms.FilesForm,  # tests/web/test_attachments.py
         ticket_forms.DeskFilesForm,  # tests/web/test_attachments.py
     )
-} | {"ServiceErrors", "SignInForm", "AvailabilityForm", "ReleaseForm"}
+} | {
+    "ServiceErrors",
+    "SignInForm",
+    "AvailabilityForm",
+    "ReleaseForm",
+    "PasswordResetMailForm",  # Django's own reset form
+    "ProfileForm",  # every field optional: blank keeps the institution's zone
+    "NotificationsForm",  # one checkbox per notification
+    "ReplyForm",  # a message, files or both: tests/web/test_portal.py, test_desk_ticket_work.py
+    "ReplyFilesForm",  # the files of ReplyForm
+}
 
 
 def _web_form_classes() -> set[type[forms.Form]]:
@@ -346,7 +356,7 @@ def _refused(case: Case, world: World, field: str, given: dict[str, Any]) -> boo
 FORM_ARGUMENTS: dict[str, dict[str, Any]] = {
     "ManagerForm": {"managers": User.objects},
     "AssigneeForm": {"agents": User.objects},
-    "TierForm": {"teams": Team.objects},
+    "TierForm": {"teams": Team.objects, "routes": {}},
     "SavedReplyForm": {"teams": Team.objects},
     "LevelForm": {"above": 1},
     "StatusForm": {"allowed": frozenset(Status.values)},
