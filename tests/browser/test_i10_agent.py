@@ -127,3 +127,32 @@ def test_the_take_question_has_no_serious_accessibility_problems(
     shoot(page, "desk-ticket-take-confirm")
     # Last: axe and screenshots leave empty style attributes a later swap would copy.
     assert serious_accessibility_problems(page) == []
+
+
+def test_reasons_say_who_sees_them_as_the_choice_changes(
+    live_server: LiveServer, new_page: Callable[..., Page], people: dict[str, User]
+) -> None:
+    ticket = factories.ticket(people["requester"], title="Fee reminders went out twice")
+    page = new_page()
+    sign_in(page, live_server.url, "tara")
+    open_ticket(page, live_server.url, ticket)
+    priority = page.locator("#change-priority")
+    priority.locator("summary").click()
+    hint = priority.locator(".help")
+    expect(hint).to_have_text("Visible to the requester on their timeline.")
+    priority.get_by_label("Keep the change and its reason internal").check()
+    expect(hint).to_have_text("Only support staff see it.")
+    tier = page.locator("#change-tier")
+    tier.locator("summary").click()
+    note_hint = tier.locator("[name=note]").locator("xpath=..").locator(".help")
+    expect(note_hint).to_have_text("Only support staff see it.")
+    tier.get_by_label("Show why to the requester on their timeline").check()
+    expect(note_hint).to_have_text("Visible to the requester on their timeline.")
+    priority.get_by_label("Priority").select_option(label="Critical")
+    priority.locator("[name=reason]").fill("The dean called.")
+    priority.get_by_role("button", name="Save").click()
+    expect(page.locator("#timeline")).to_contain_text("The dean called.")
+    expect(page.locator("#timeline .event--priority_changed")).to_contain_text(
+        "not visible to the requester"
+    )
+    assert page.evaluate("window.notReloaded") is True

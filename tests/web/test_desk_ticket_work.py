@@ -104,3 +104,23 @@ def test_without_javascript_the_take_question_is_a_page(
     assert asked.status_code == 409
     assert "Take it anyway" in asked.content.decode()
     assert Ticket.objects.get(pk=ticket.pk).assignee is None
+
+
+def test_the_priority_reason_says_the_requester_sees_it_and_can_be_kept_internal(
+    agent_client: Client, requester: User
+) -> None:
+    ticket = factories.ticket(requester)
+    page = agent_client.get(_url(ticket)).content.decode()
+    assert "Visible to the requester on their timeline." in page
+    assert "Keep the change and its reason internal" in page
+    data = {"priority": "high", "reason": "The dean called", "reason_internal": "on"}
+    agent_client.post(_url(ticket, "priority"), data, **HTMX)
+    change = ticket.events.get(kind=EventKind.PRIORITY_CHANGED)
+    assert (change.reason, change.is_internal) == ("The dean called", True)
+
+
+def test_the_tier_down_note_says_who_sees_it(agent_client: Client, requester: User) -> None:
+    ticket = factories.ticket(requester)
+    page = agent_client.get(_url(ticket)).content.decode()
+    assert 'data-visibility-of="note" data-public-when-ticked="true"' in page
+    assert "Only support staff see it." in page

@@ -286,7 +286,11 @@ def _change_status(user: User, ticket: Ticket, panel: Panel) -> Ticket:
 def _change_priority(user: User, ticket: Ticket, panel: Panel) -> Ticket:
     data = panel.priority.cleaned_data
     return workflow.change_priority(
-        ticket=ticket, actor=user, priority=data["priority"], reason=data["reason"]
+        ticket=ticket,
+        actor=user,
+        priority=data["priority"],
+        reason=data["reason"],
+        reason_is_public=not data["reason_internal"],
     )
 
 
