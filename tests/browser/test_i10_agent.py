@@ -4,7 +4,7 @@ notes sent in place, the status a reply sets, and taking a higher tier's ticket.
 from collections.abc import Callable
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import FilePayload, Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from hypercare.accounts.models import User
@@ -13,6 +13,7 @@ from hypercare.tickets.choices import EventKind, Status
 from hypercare.tickets.models import Ticket
 from tests import factories
 from tests.browser.conftest import serious_accessibility_problems, shoot, sign_in
+from tests.web.conftest import PNG
 
 pytestmark = [
     pytest.mark.browser,
@@ -156,3 +157,25 @@ def test_reasons_say_who_sees_them_as_the_choice_changes(
         "not visible to the requester"
     )
     assert page.evaluate("window.notReloaded") is True
+
+
+def test_adding_files_keeps_both_drafts(
+    live_server: LiveServer, new_page: Callable[..., Page], people: dict[str, User]
+) -> None:
+    ticket = factories.ticket(people["requester"], title="Receipt layout broken")
+    page = new_page()
+    sign_in(page, live_server.url, "tara")
+    open_ticket(page, live_server.url, ticket)
+    page.locator("#id_reply-body").fill("Thanks, looking at the layout now.")
+    page.get_by_role("tab", name="Internal note").click()
+    page.locator("#id_note-body").fill("Same template as HC-000001?")
+    page.locator("#files summary").click()
+    screenshot: FilePayload = {"name": "layout.png", "mimeType": "image/png", "buffer": PNG}
+    page.locator("#files input[type=file]").set_input_files(files=[screenshot])
+    page.locator("#files").get_by_role("button", name="Add files").click()
+    expect(page.locator("#files .gallery")).to_contain_text("layout.png")
+    expect(page.locator("#timeline")).to_contain_text("layout.png")
+    assert page.evaluate("window.notReloaded") is True
+    expect(page.locator("#id_note-body")).to_have_value("Same template as HC-000001?")
+    page.get_by_role("tab", name="Reply to requester").click()
+    expect(page.locator("#id_reply-body")).to_have_value("Thanks, looking at the layout now.")
