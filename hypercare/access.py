@@ -54,6 +54,14 @@ def ticket_scope(user: User) -> Q:
     return own
 
 
+def pending_upload_scope(user: User, session_key: str) -> Q:
+    """The pending uploads ``user`` may use, as a filter on PendingUpload: their own, and
+    only in the session that uploaded them (a shared computer's next user sees none)."""
+    if not user.is_active or not session_key:
+        return NOTHING
+    return Q(owner_id=user.pk, session_key=session_key)
+
+
 def institution_scope(user: User) -> Q:
     """The institutions ``user`` may see, as a filter on Institution."""
     if not user.is_active:

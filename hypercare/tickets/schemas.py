@@ -11,6 +11,7 @@ from hypercare.accounts.models import User
 from hypercare.accounts.schemas import UserRef
 from hypercare.api.common import DbId
 from hypercare.lib.text import body_text, single_line
+from hypercare.lib.validation import choose
 from hypercare.orgs.choices import ModuleCode, Tier
 from hypercare.sla.choices import ClockState
 from hypercare.tickets.category_details import DETAILS_BY_CATEGORY
@@ -220,7 +221,7 @@ class TicketQuery(Schema):
     @classmethod
     def _known_sort(cls, value: str) -> str:
         if value not in SORTS:
-            raise ValueError(f"must be one of {', '.join(SORTS)}")
+            raise ValueError(choose("sort order"))
         return value
 
 
@@ -279,7 +280,8 @@ class HandOverIn(_Input):
 
 class TierIn(_Input):
     """Up a tier needs ``handover``; down a tier needs ``note``. Without ``team_id`` the
-    ticket goes to the tier's team by the routing rules."""
+    ticket goes to the team the routing rules name at that tier; with none named,
+    ``team_id`` is needed."""
 
     tier: Tier
     handover: HandOverIn | None = None

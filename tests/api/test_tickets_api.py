@@ -12,7 +12,7 @@ from hypercare.orgs.choices import Tier
 from hypercare.orgs.models import Institution
 from hypercare.sla.choices import ClockState
 from hypercare.sla.models import SlaPolicy
-from hypercare.tickets.models import Ticket
+from hypercare.tickets.models import RoutingRule, Ticket
 from tests import factories
 from tests.api.conftest import ApiClient
 
@@ -267,6 +267,7 @@ def test_assign_priority_tier_via_api(
     assert raised["priority"] == "critical"
     assert raised["priority_overridden"] is True
     consultants = factories.team("Finance consultants", tier=Tier.FUNCTIONAL)
+    RoutingRule.objects.create(team=consultants, tier=Tier.FUNCTIONAL, for_new_tickets=False)
     without_handover = client.post(f"/tickets/{ticket.pk}/tier", {"tier": 2, "note": "Config"})
     assert without_handover.status_code == 422
     assert {error["field"] for error in without_handover.json()["errors"]} == {

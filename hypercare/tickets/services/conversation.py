@@ -1,5 +1,6 @@
 """Public replies and internal notes."""
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -13,8 +14,9 @@ from hypercare.lib.validation import FieldErrors
 from hypercare.sla.services import replan_ticket
 from hypercare.tickets import events
 from hypercare.tickets.choices import Status
-from hypercare.tickets.models import Ticket, TicketEvent
+from hypercare.tickets.models import PendingUpload, Ticket, TicketEvent
 from hypercare.tickets.services import notices
+from hypercare.tickets.services.attachments import attach_uploads
 from hypercare.tickets.services.common import lock, require
 from hypercare.tickets.services.lifecycle import set_status
 
@@ -28,8 +30,16 @@ def can_still_reopen(ticket: Ticket) -> bool:
     return clock.now() <= ticket.resolved_at + window
 
 
-def add_public_reply(*, ticket: Ticket, actor: User, body: str, status: str = "") -> TicketEvent:
-    """Add to the conversation with the requester.
+def add_public_reply(
+    *,
+    ticket: Ticket,
+    actor: User,
+    body: str,
+    status: str = "",
+    uploads: Sequence[PendingUpload] = (),
+) -> TicketEvent:
+    """Add to the conversation with the requester, with the actor's pending ``uploads``
+    as the reply's files, all in one transaction.
 
     A support reply counts as the first response. It moves a New or Triaged ticket to In
     progress, or to ``status`` when the agent chose one in the same submit ("reply and
@@ -61,6 +71,7 @@ def add_public_reply(*, ticket: Ticket, actor: User, body: str, status: str = ""
         if from_support and ticket.first_responded_at is None:
             ticket.first_responded_at = at
         reply = events.record_public_reply(ticket, actor, at, text)
+        attach_uploads(ticket, actor, uploads, at, event=reply)
         changed = _status_after_reply(ticket, actor, at, status) if from_support else None
         ticket.updated_at = at
         ticket.save()

@@ -216,10 +216,10 @@ def change_tier(
 
     Up needs a hand-over note in three parts (what was tried, the findings, what is
     needed); down needs a note saying why, which only support staff see unless the agent
-    makes it public. The ticket goes to ``team`` or, when none is chosen, to the tier's
-    team by the routing rules. A new team means a new owner: the team's auto-assignment
-    picks one, or the ticket waits unowned in the team's queue. Tier 0 is self-service
-    and holds no tickets.
+    makes it public. The ticket goes to ``team`` or, when none is chosen, to the team the
+    routing rules name at that tier; with neither, the agent is asked to choose. A new
+    team means a new owner: the team's auto-assignment picks one, or the ticket waits
+    unowned in the team's queue. Tier 0 is self-service and holds no tickets.
     """
     require(access.can_work_ticket(actor), WORK_REFUSED)
     errors = FieldErrors()
@@ -239,7 +239,9 @@ def change_tier(
         why = "" if going_up else _down_note(note)
         destination = team or team_at_tier(ticket, tier)
         if destination is None:
-            raise ValidationFailed({"team": f"no team works at tier {tier}; choose one"})
+            raise ValidationFailed(
+                {"team": f"No routing rule names a team at tier {tier} for this ticket; choose one"}
+            )
         at = clock.now()
         move_tier(
             ticket,

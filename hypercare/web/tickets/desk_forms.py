@@ -107,12 +107,21 @@ class AssigneeForm(ServiceErrors, forms.Form):
 class TierForm(ServiceErrors, forms.Form):
     """Up a tier with a hand-over note in three parts; down a tier with a note saying why."""
 
+    needed_when = {
+        "tried": "when moving up a tier",
+        "findings": "when moving up a tier",
+        "needed": "when moving up a tier",
+        "note": "when moving down a tier",
+    }
+
     tier = forms.TypedChoiceField(choices=Tier.choices[1:], coerce=int, label="Tier")
     team = forms.ModelChoiceField(
         queryset=Team.objects.none(),
         required=False,
         label="Hand to team",
-        empty_label="The tier's usual team",
+        empty_label="The team the routing rules name",
+        help_text="Each tier above shows the team the routing rules name for this ticket; "
+        "where they name none, choose one.",
     )
     tried = forms.CharField(
         required=False, widget=TEXT, label="Hand-over: what was tried", max_length=10_000
@@ -139,13 +148,24 @@ class TierForm(ServiceErrors, forms.Form):
         widget=visibility_switch("note", public_when_ticked=True),
     )
 
-    def __init__(self, *args: Any, teams: QuerySet[Team], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, teams: QuerySet[Team], routes: dict[int, Team | None], **kwargs: Any
+    ) -> None:
+        """``routes`` is the team the routing rules name for the ticket at each tier."""
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = teams  # type: ignore[attr-defined]
+        self.fields["tier"].choices = [  # type: ignore[attr-defined]
+            (value, f"{label} → {_destination(routes.get(value))}")
+            for value, label in Tier.choices[1:]
+        ]
 
     def field_for(self, key: str) -> str | None:
         name = key.removeprefix("handover.")
         return name if name in self.fields else None
+
+
+def _destination(team: Team | None) -> str:
+    return team.name if team is not None else "no team named: choose one below"
 
 
 class SavedReplyForm(ServiceErrors, forms.Form):
@@ -241,6 +261,11 @@ class QueueFilterForm(forms.Form):
     def ordering(self) -> str:
         value = self.cleaned_data.get("sort") if self.is_bound else None
         return value or DEFAULT_SORT
+
+    def active_count(self) -> int:
+        """How many of the folded-away filters narrow the list, shown on their button."""
+        folded = set(self.fields) - {"q", "sort"}
+        return sum(1 for name in folded if self.is_bound and self.data.get(name))
 
 
 def _one(value: str | None) -> tuple[str, ...]:

@@ -37,13 +37,19 @@ from hypercare.tickets.selectors import (
 )
 from hypercare.tickets.services import workflow
 from hypercare.tickets.services.conversation import add_internal_note, add_public_reply
-from hypercare.tickets.services.handover import HandOverNote
+from hypercare.tickets.services.handover import HandOverNote, teams_at_tiers
+from hypercare.tickets.services.workflow import WORKED_TIERS
 from hypercare.web.errors import is_htmx
-from hypercare.web.escalations.panel import escalation_panel
+from hypercare.web.escalations.panel import (
+    DeEscalationPrompt,
+    de_escalation_prompt,
+    escalation_panel,
+)
 from hypercare.web.forms import show_service_errors
 from hypercare.web.guards import signed_in_user, workspace_view
 from hypercare.web.releases.forms import ReleaseForm
 from hypercare.web.sla.panel import sla_panel
+from hypercare.web.tickets.actions import likely_action
 from hypercare.web.tickets.attachments import attach_files
 from hypercare.web.tickets.desk_forms import (
     AssigneeForm,
@@ -74,8 +80,10 @@ class Panel:
     assignee: AssigneeForm
     tier: TierForm
     release: ReleaseForm
+    # The section shown open: the one whose form was posted, else the likely next action.
     open: str = ""
     previous_owner: Ownership | None = None
+    de_escalation: DeEscalationPrompt | None = None
     take_question: str = ""
 
 
@@ -87,13 +95,23 @@ def panel_for(
     def bound(name: str) -> Any:
         return data if open == name else None
 
+    def ids(name: str) -> str:
+        # Each form's ids carry its name: five forms have a "reason", one label each.
+        return f"id_{name}-%s"
+
     chosen = category if category in Category.values else ticket.category
     answers = ticket.category_details if chosen == ticket.category else {}
     modules = visible_modules(user).filter(institution=ticket.institution_id, is_active=True)
     return Panel(
-        status=StatusForm(bound("status"), allowed=ALLOWED_TRANSITIONS[ticket.status]),
-        priority=PriorityForm(bound("priority"), initial={"priority": ticket.priority}),
-        category=CategoryForm(bound("category"), initial={"category": chosen}),
+        status=StatusForm(
+            bound("status"), auto_id=ids("status"), allowed=ALLOWED_TRANSITIONS[ticket.status]
+        ),
+        priority=PriorityForm(
+            bound("priority"), auto_id=ids("priority"), initial={"priority": ticket.priority}
+        ),
+        category=CategoryForm(
+            bound("category"), auto_id=ids("category"), initial={"category": chosen}
+        ),
         details=CategoryQuestionsForm(
             bound("category"),
             category=chosen,
@@ -101,16 +119,34 @@ def panel_for(
             viewer=user,
             initial=initial_answers(chosen, answers),
         ),
-        module=ModuleForm(bound("module"), modules=modules, initial={"module": ticket.module}),
+        module=ModuleForm(
+            bound("module"),
+            auto_id=ids("module"),
+            modules=modules,
+            initial={"module": ticket.module},
+        ),
         assignee=AssigneeForm(
-            bound("assignee"), agents=support_agents(), initial={"assignee": ticket.assignee}
+            bound("assignee"),
+            auto_id=ids("assignee"),
+            agents=support_agents(),
+            initial={"assignee": ticket.assignee},
         ),
-        tier=TierForm(bound("tier"), teams=teams(), initial={"tier": ticket.tier}),
+        tier=TierForm(
+            bound("tier"),
+            auto_id=ids("tier"),
+            teams=teams(),
+            routes=teams_at_tiers(ticket, WORKED_TIERS),
+            initial={"tier": ticket.tier},
+        ),
         release=ReleaseForm(
-            bound("release"), releases=plannable_releases(), initial={"release": ticket.release}
+            bound("release"),
+            auto_id=ids("release"),
+            releases=plannable_releases(),
+            initial={"release": ticket.release},
         ),
-        open=open,
+        open=open or likely_action(ticket),
         previous_owner=previous_owner(ownership_history(ticket)),
+        de_escalation=de_escalation_prompt(user, ticket),
     )
 
 
