@@ -7,7 +7,7 @@ BIN := .venv/bin
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := .venv
 
-.PHONY: install run test lint test-browser test-distributed bench clean
+.PHONY: install run test lint test-browser test-distributed test-mail bench clean
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -31,13 +31,16 @@ lint: install
 	$(BIN)/hypercare manage makemigrations --check --dry-run
 
 test: lint
-	$(BIN)/pytest -m "not browser and not distributed"
+	$(BIN)/pytest -m "not browser and not distributed and not mailserver"
 
 test-browser: install
 	$(BIN)/pytest -m browser
 
 test-distributed: install
 	$(BIN)/pytest -m distributed
+
+test-mail: install
+	$(BIN)/pytest -m mailserver
 
 bench: install
 	$(BIN)/python -m bench.run

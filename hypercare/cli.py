@@ -1,8 +1,8 @@
 """The ``hypercare`` console script.
 
 ``serve``, ``worker`` and ``check`` concern the installation as a whole
-(``hypercare.server``, ``hypercare.worker``, ``hypercare.health``); ``demo`` and ``token``
-are Django management commands, so ``manage.py demo`` works too; ``manage`` runs any
+(``hypercare.server``, ``hypercare.worker``, ``hypercare.health``); ``demo``, ``token`` and
+``mail`` are Django management commands, so ``manage.py demo`` works too; ``manage`` runs any
 Django management command.
 """
 
@@ -21,6 +21,7 @@ COMMANDS = {
     "worker": "run the background jobs (SLA sweeps, mail, escalation checks) until stopped",
     "demo": "load demo institutions, people and tickets (running it again changes nothing)",
     "token": "create, list or revoke a person's personal API tokens",
+    "mail": "store a message from an MTA (mail deliver) or read the mailboxes now (mail poll)",
     "check": "check the configuration, database, attachment storage and mail",
     "manage": "run a Django management command, as manage.py does",
 }

@@ -10,8 +10,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from hypercare.escalations.services.review import flag_missed_updates, send_daily_digest
+from hypercare.mail.imap import poll_all
 from hypercare.notifications.delivery import deliver_due
 from hypercare.sla.services import sweep_sla
+from hypercare.tickets.services.attachments import remove_expired_uploads
 
 
 @dataclass(frozen=True)
@@ -40,9 +42,21 @@ def escalation_digest() -> dict[str, int]:
     return send_daily_digest()
 
 
+def mail_poll() -> dict[str, int]:
+    """Read every polling mailbox over IMAP: store new messages, then settle their copies."""
+    return poll_all()
+
+
+def pending_upload_cleanup() -> dict[str, int]:
+    """Remove the files kept for forms that were never sent again."""
+    return remove_expired_uploads()
+
+
 JOBS = {
     "sla_sweep": Job(sla_sweep, interval_seconds=30),
     "outbox_delivery": Job(outbox_delivery, interval_seconds=10),
     "escalation_updates": Job(escalation_updates, interval_seconds=60),
     "escalation_digest": Job(escalation_digest, interval_seconds=300),
+    "mail_poll": Job(mail_poll, interval_seconds=60),
+    "pending_upload_cleanup": Job(pending_upload_cleanup, interval_seconds=3600),
 }

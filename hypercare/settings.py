@@ -139,6 +139,8 @@ LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+# The desk's one way of writing dates and times (hypercare/lib/times.py).
+FORMAT_MODULE_PATH = ["hypercare.formats"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
@@ -180,6 +182,11 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Hypercare <support@hypercare.localhost>")
+# The domain of the Message-IDs the desk sends; empty: DEFAULT_FROM_EMAIL's domain.
+HYPERCARE_MAIL_DOMAIN = env_str("HYPERCARE_MAIL_DOMAIN", "")
+# Mailboxes are read over TLS only; a private CA's certificates (PEM) may be trusted too.
+HYPERCARE_MAIL_CA_FILE = env_str("HYPERCARE_MAIL_CA_FILE", "")
+HYPERCARE_MAIL_IMAP_TIMEOUT = env_int("HYPERCARE_MAIL_IMAP_TIMEOUT", 30, minimum=1)
 # A mail server that stops answering must not hold a delivery past its lease (5 minutes).
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30, minimum=1)
 # A notification that still fails after this many tries becomes a dead letter in the admin.

@@ -1,8 +1,9 @@
 """Loading the demo once into an empty installation.
 
-People, institutions and tickets go through the services, like any other adapter's
-writes. Teams, module owners, integrations and routing rules have no services yet (they
-are the desk's configuration, set in the admin), so the loader creates those rows itself.
+People, institutions, SLA contracts with their calendars, saved replies and tickets go
+through the services, like any other adapter's writes. Teams, module owners, integrations
+and routing rules have no services yet (they are the desk's configuration, set in the
+admin), so the loader creates those rows itself.
 """
 
 import random
@@ -13,7 +14,7 @@ from django.db import transaction
 
 from hypercare.accounts.models import User
 from hypercare.accounts.services import create_user
-from hypercare.demo import cast, history
+from hypercare.demo import cast, history, service_levels
 from hypercare.demo.cast import DEMO_PASSWORD, InstitutionSpec, Person, TeamSpec
 from hypercare.demo.history import Desk, Site
 from hypercare.lib import clock
@@ -21,8 +22,10 @@ from hypercare.notifications.models import OutboxMessage
 from hypercare.orgs.models import Institution, Integration, IntegrationContact, Team
 from hypercare.orgs.services import create_institution
 from hypercare.releases.services import create_release, plan_for_release
+from hypercare.sla.policies import CalendarSettings, PolicySettings, create_calendar, create_policy
 from hypercare.tickets.choices import OPEN_STATUSES, Priority
 from hypercare.tickets.models import RoutingRule, Ticket
+from hypercare.tickets.services.saved_replies import create_saved_reply
 
 SEED = 20260907  # the first go-live: the same seed always tells the same stories
 TICKET_COUNT = 300
@@ -57,6 +60,7 @@ def load_demo(*, now: datetime | None = None) -> bool:
     at = now or clock.now()
     desk = _create_desk()
     sites = [_create_site(spec) for spec in cast.INSTITUTIONS]
+    _create_contracts(sites)
     history.load_tickets(
         desk=desk,
         sites=sites,
@@ -128,6 +132,8 @@ def _create_desk() -> Desk:
     with transaction.atomic():
         teams = {spec.slug: _create_team(spec, people) for spec in cast.TEAMS}
         _create_routing_rules(teams)
+    for spec in cast.TEAMS:
+        _create_saved_replies(teams[spec.slug], lead=people[spec.lead])
     return Desk(
         service_desk=teams[cast.SERVICE_DESK.slug],
         engineering=teams[cast.ENGINEERING.slug],
@@ -151,6 +157,41 @@ def _create_team(spec: TeamSpec, people: dict[str, User]) -> Team:
     )
     team.members.set(_members(spec, people))
     return team
+
+
+def _create_saved_replies(team: Team, *, lead: User) -> None:
+    """The team's lead writes its saved replies, as the workspace lets them."""
+    for title, body in service_levels.SAVED_REPLIES[team.slug]:
+        create_saved_reply(actor=lead, team=team, title=title, body=body)
+
+
+def _create_contracts(sites: list[Site]) -> None:
+    """Each institution's SLA policy, counting in its own office hours and holidays.
+
+    Made before the history, so every demo ticket's due times come from its calendar.
+    """
+    manager = User.objects.get(username=NEXT_RELEASE_MANAGER)
+    for site in sites:
+        spec = service_levels.CALENDARS[site.spec.slug]
+        calendar = create_calendar(
+            actor=manager,
+            settings=CalendarSettings(
+                name=spec.name,
+                time_zone=site.spec.time_zone,
+                working_hours=spec.working_hours,
+                holiday_country=spec.holiday_country,
+                holiday_subdivision=spec.holiday_subdivision,
+            ),
+        )
+        create_policy(
+            actor=manager,
+            settings=PolicySettings(
+                name=f"{site.spec.name} contract",
+                institution=site.institution,
+                calendar=calendar,
+                targets=service_levels.CONTRACT_TARGETS,
+            ),
+        )
 
 
 def _create_routing_rules(teams: dict[str, Team]) -> None:

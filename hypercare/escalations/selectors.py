@@ -1,5 +1,6 @@
 """Read queries for escalations, scoped by the access policy, and who should manage one."""
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import Count, F, Q, QuerySet
@@ -15,7 +16,7 @@ from hypercare.escalations.choices import (
     EscalationStep,
 )
 from hypercare.escalations.models import Escalation, EscalationRule
-from hypercare.tickets.choices import Status
+from hypercare.tickets.choices import OPEN_STATUSES, Status
 from hypercare.tickets.models import Ticket
 
 LIST_RELATED = (
@@ -51,6 +52,28 @@ def open_escalation(user: User, ticket: Ticket) -> Escalation | None:
 def open_escalations(user: User) -> QuerySet[Escalation]:
     """The daily review: every open escalation ``user`` may see, the most pressing first."""
     return _most_pressing_first(visible_escalations(user))
+
+
+@dataclass(frozen=True)
+class DailyReview:
+    """The daily review in two parts: the escalations of tickets still being worked on, and
+    those whose ticket is resolved or closed, which are only waiting to be de-escalated."""
+
+    working: list[Escalation]
+    ticket_done: list[Escalation]
+
+
+def escalation_review(user: User, *, managed_by: User | None = None) -> DailyReview:
+    """Every open escalation ``user`` may see (or only ``managed_by``'s), overdue updates
+    first, with the escalations of resolved and closed tickets set apart."""
+    escalations = open_escalations(user)
+    if managed_by is not None:
+        escalations = escalations.filter(manager=managed_by)
+    rows = list(escalations)
+    return DailyReview(
+        working=[row for row in rows if row.ticket.status in OPEN_STATUSES],
+        ticket_done=[row for row in rows if row.ticket.status not in OPEN_STATUSES],
+    )
 
 
 def desk_open_escalations() -> QuerySet[Escalation]:

@@ -1,5 +1,6 @@
 """Mailboxes the desk reads, and every message it received, stored raw before anything else."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
@@ -63,6 +64,20 @@ class Mailbox(models.Model):
 
     def __repr__(self) -> str:
         return f"<Mailbox {self.pk} {self.name!r}>"
+
+    def clean(self) -> None:
+        """A polled mailbox needs a server and a sign-in; a move needs its folder."""
+        errors: dict[str, str] = {}
+        if self.polls:
+            for name in ("host", "username", "password"):
+                if not getattr(self, name):
+                    errors[name] = "Required when the mailbox is read over IMAP."
+        if self.after_fetch == AfterFetch.MOVE and not self.move_to:
+            errors["move_to"] = "Name the folder read messages are moved to."
+        if not 1 <= self.port <= 65535:
+            errors["port"] = "A port is a number from 1 to 65535."
+        if errors:
+            raise ValidationError(errors)
 
 
 class InboundMessage(models.Model):

@@ -13,11 +13,12 @@ import time
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import get_connection
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db.models import Q, QuerySet
 
 from hypercare.lib import clock
+from hypercare.mail.outgoing import composed
 from hypercare.notifications.choices import DeliveryStatus
 from hypercare.notifications.models import OutboxMessage
 
@@ -108,7 +109,9 @@ def _claim(keys: list[int], claim: str, at: datetime) -> list[OutboxMessage]:
 
 
 def _mine_of(keys: list[int], claim: str) -> QuerySet[OutboxMessage]:
-    return OutboxMessage.objects.filter(pk__in=keys, status=DeliveryStatus.SENDING, claim=claim)
+    return OutboxMessage.objects.filter(
+        pk__in=keys, status=DeliveryStatus.SENDING, claim=claim
+    ).select_related("ticket")
 
 
 def _mine(messages: list[OutboxMessage], claim: str) -> QuerySet[OutboxMessage]:
@@ -117,8 +120,8 @@ def _mine(messages: list[OutboxMessage], claim: str) -> QuerySet[OutboxMessage]:
 
 def _send(message: OutboxMessage, claim: str, at: datetime, connection: BaseEmailBackend) -> str:
     mine = _mine([message], claim)
-    email = EmailMessage(message.subject, message.body, to=[message.to_email])
     try:
+        email = composed(message)
         # Opened once per run and kept open: one SMTP session carries the whole run.
         connection.open()
         connection.send_messages([email])

@@ -69,6 +69,9 @@ class OutboxMessage(models.Model):
     subject = models.CharField(max_length=250)
     body = models.TextField()
     dedupe_key = models.CharField(max_length=200, unique=True)
+    # Given when queued, so every retry carries the same one and a reply's In-Reply-To
+    # finds this row (and its ticket) again.
+    message_id = models.CharField(max_length=255, blank=True)
     status = models.CharField(
         max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
     )
@@ -89,6 +92,11 @@ class OutboxMessage(models.Model):
                 fields=["next_attempt_at"],
                 condition=Q(status=DeliveryStatus.PENDING),
                 name="outbox_pending_due",
+            ),
+            models.Index(
+                fields=["message_id"],
+                condition=~Q(message_id=""),
+                name="outbox_message_id",
             ),
             models.Index(
                 fields=["lease_until"],

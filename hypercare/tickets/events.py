@@ -142,10 +142,17 @@ def record_attachment_added(
 
 def _assignment(actor: str, event: TicketEvent) -> str:
     if not event.new_value:
-        return f"{actor} removed the owner ({event.old_value})"
+        return f"{actor} removed the owner ({_person(event, 'old')})"
     if event.actor is not None and event.new_value == event.actor.username:
         return f"{actor} took the ticket"
-    return f"{actor} assigned the ticket to {event.new_value}"
+    return f"{actor} assigned the ticket to {_person(event, 'new')}"
+
+
+def _person(event: TicketEvent, side: str) -> str:
+    """The owner an assignment names, by name when the timeline looked it up (its
+    ``old_person``/``new_person``), else the stored username."""
+    name = getattr(event, f"{side}_person", None)
+    return name or str(getattr(event, f"{side}_value"))
 
 
 def _changed(what: str, kinds: type[Category | Priority | Status]) -> Sentence:

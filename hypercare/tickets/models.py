@@ -270,6 +270,35 @@ class Attachment(models.Model):
         return self.content_type.startswith("image/")
 
 
+class PendingUpload(models.Model):
+    """A file checked and stored for a form that has not been sent yet.
+
+    It keeps a chosen screenshot across a failed submit: the form names it again, and
+    the service that sends the form turns it into an attachment in its own transaction.
+    Only its owner, in the session that uploaded it, may see or use it; the clean-up job
+    removes those left behind.
+    """
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    session_key = models.CharField(max_length=40)
+    original_name = models.CharField(max_length=255, validators=[validate_single_line])
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    storage_name = models.CharField(max_length=100, unique=True)
+    created_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")
+
+
 class RoutingRule(models.Model):
     """Names the team a ticket goes to at a tier. Empty criteria match anything.
 

@@ -11,6 +11,7 @@ from hypercare.accounts.models import User
 from hypercare.accounts.schemas import UserRef
 from hypercare.api.common import DbId
 from hypercare.lib.text import body_text, single_line
+from hypercare.lib.validation import choose
 from hypercare.orgs.choices import ModuleCode, Tier
 from hypercare.sla.choices import ClockState
 from hypercare.tickets.category_details import DETAILS_BY_CATEGORY
@@ -220,12 +221,20 @@ class TicketQuery(Schema):
     @classmethod
     def _known_sort(cls, value: str) -> str:
         if value not in SORTS:
-            raise ValueError(f"must be one of {', '.join(SORTS)}")
+            raise ValueError(choose("sort order"))
         return value
 
 
 class BodyIn(_Input):
     body: Annotated[str, body_text(min_length=1, max_length=50_000)]
+
+
+class ReplyIn(BodyIn):
+    status: Status | None = Field(
+        None,
+        description="Support only: the status the ticket takes with this reply. Without it, "
+        "a support reply moves a New or Triaged ticket to In progress.",
+    )
 
 
 class StatusIn(_Input):

@@ -1,14 +1,26 @@
 """Read queries for tickets, always scoped by the access policy."""
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal, get_args
 
 from django.db import connection
-from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.expressions import OrderBy, RawSQL
-from django.db.models.functions import Coalesce, Least
+from django.db.models.functions import Coalesce, Concat, Least, Trim
 
 from hypercare import access
 from hypercare.accounts.models import User
@@ -22,6 +34,7 @@ from hypercare.tickets.models import (
     REFERENCE_PREFIX,
     Attachment,
     HandOver,
+    PendingUpload,
     SavedReply,
     Ticket,
     TicketEvent,
@@ -237,7 +250,16 @@ def timeline(user: User, ticket: Ticket) -> QuerySet[TicketEvent]:
         events = events.select_related("handover")
     else:
         events = events.filter(is_internal=False)
+    # Assignment events name owners by username; the timeline shows people by name.
+    events = events.annotate(old_person=_name_of("old_value"), new_person=_name_of("new_value"))
     return events.order_by("created_at", "pk")
+
+
+def _name_of(username_field: str) -> Subquery:
+    person = User.objects.filter(username=OuterRef(username_field)).annotate(
+        name=Trim(Concat("first_name", Value(" "), "last_name"))
+    )
+    return Subquery(person.values("name")[:1])
 
 
 def ticket_attachments(user: User, ticket: Ticket) -> QuerySet[Attachment]:
@@ -245,6 +267,13 @@ def ticket_attachments(user: User, ticket: Ticket) -> QuerySet[Attachment]:
     if not access.can_see_internal(user):
         attachments = attachments.filter(is_internal=False)
     return attachments
+
+
+def pending_uploads(user: User, *, session_key: str, ids: Iterable[int]) -> QuerySet[PendingUpload]:
+    """Those of ``ids`` that are the user's own uploads from this session; others are
+    not there for them."""
+    scope = access.pending_upload_scope(user, session_key)
+    return PendingUpload.objects.filter(scope, pk__in=list(ids))
 
 
 def get_visible_attachment(user: User, pk: int) -> Attachment:

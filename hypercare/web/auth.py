@@ -1,13 +1,16 @@
 """Signing in and out, the landing page for each side, and passwords."""
 
+import logging
 from typing import Any
 
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
+from django.core.mail import EmailMultiAlternatives
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.template import loader
 from django.urls import reverse_lazy
 from django.views.decorators.debug import sensitive_post_parameters
 
@@ -15,9 +18,13 @@ from hypercare import access
 from hypercare.accounts.models import User
 from hypercare.accounts.services import clear_sign_in_failures, request_password_reset, sign_in
 from hypercare.errors import NotAllowed, ValidationFailed
+from hypercare.lib.text import one_line
+from hypercare.mail.outgoing import automatic_headers, html_body
 from hypercare.web.forms import SignInForm
 from hypercare.web.guards import is_portal_user, signed_in_user
 from hypercare.web.pages import client_ip, safe_next
+
+logger = logging.getLogger(__name__)
 
 
 @sensitive_post_parameters("password")
@@ -63,6 +70,31 @@ def ticket_link(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("web:desk-ticket" if access.is_agent(user) else "web:portal-ticket", pk=pk)
 
 
+class PasswordResetMailForm(PasswordResetForm):
+    """Django's form, whose mail is marked as the desk's automatic mail, with an HTML part."""
+
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict[str, Any],
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
+        subject = one_line(loader.render_to_string(subject_template_name, context))
+        body = loader.render_to_string(email_template_name, context)
+        email = EmailMultiAlternatives(
+            subject, body, from_email, [to_email], headers=automatic_headers(replies=False)
+        )
+        email.attach_alternative(html_body(body), "text/html")
+        try:
+            email.send()
+        except Exception:
+            # As Django's own form: the answer must not tell whether the account exists.
+            logger.exception("Failed to send the password reset email to %s", context["user"].pk)
+
+
 class PasswordResetView(auth_views.PasswordResetView):
     """Django's reset, counted per account and per client address (``request_password_reset``).
 
@@ -71,6 +103,7 @@ class PasswordResetView(auth_views.PasswordResetView):
     """
 
     template_name = "web/auth/password_reset.html"
+    form_class = PasswordResetMailForm
     email_template_name = "web/auth/password_reset_email.txt"
     subject_template_name = "web/auth/password_reset_subject.txt"
     success_url = reverse_lazy("web:password-reset-sent")

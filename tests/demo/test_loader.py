@@ -1,5 +1,5 @@
 import io
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from django.contrib.auth import authenticate
@@ -17,9 +17,11 @@ from hypercare.orgs.models import Institution, Integration, Module, Team
 from hypercare.releases.choices import ReleaseEventKind
 from hypercare.releases.models import Release
 from hypercare.sla.choices import ClockState
+from hypercare.sla.models import SlaPolicy
+from hypercare.sla.selectors import business_calendar, clock_explanation
 from hypercare.tickets.category_details import validate_category_details
 from hypercare.tickets.choices import Category, EventKind, Priority, Status
-from hypercare.tickets.models import RoutingRule, Ticket, TicketEvent
+from hypercare.tickets.models import RoutingRule, SavedReply, Ticket, TicketEvent
 from hypercare.tickets.services.handover import teams_at_tiers
 from tests import factories
 
@@ -130,6 +132,44 @@ class LoadedDemoTests(TestCase):
         assert set(planned.values_list("priority", flat=True)) == {Priority.LOW}
         assert set(planned.values_list("resolution_state", flat=True)) == {ClockState.NEXT_RELEASE}
         assert TicketEvent.objects.filter(kind=ReleaseEventKind.RELEASE_PLANNED).count() == 6
+
+    def test_each_institution_counts_in_its_own_office_hours_and_holidays(self) -> None:
+        # A public holiday of each country (and, for Lakeshore, of its state) in 2026.
+        holidays = {
+            "sahyadri": ("IN", "MH", date(2026, 10, 2)),  # Gandhi Jayanti
+            "kingsbridge": ("GB", "ENG", date(2026, 12, 28)),  # Boxing Day, substitute
+            "lakeshore": ("US", "IL", date(2026, 11, 3)),  # Election Day, Illinois only
+        }
+        for slug, (country, subdivision, holiday) in holidays.items():
+            institution = Institution.objects.get(slug=slug)
+            calendar = SlaPolicy.objects.get(institution=institution).calendar
+            assert calendar is not None, slug
+            assert (calendar.holiday_country, calendar.holiday_subdivision) == (
+                country,
+                subdivision,
+            )
+            assert calendar.time_zone == institution.time_zone
+            assert holiday in business_calendar(calendar, 2026, 2026).closed_dates, slug
+
+    def test_everyday_tickets_explain_their_calendar(self) -> None:
+        agent = User.objects.get(username="tara.singh")
+        for institution in Institution.objects.all():
+            ticket = Ticket.objects.filter(
+                institution=institution, priority=Priority.MEDIUM
+            ).first()
+            assert ticket is not None, institution.slug
+            policy = SlaPolicy.objects.get(institution=institution)
+            assert ticket.sla_policy == policy
+            steps = " ".join(clock_explanation(agent, ticket))
+            assert f"count in the calendar {policy.calendar.name!r}" in steps  # type: ignore[union-attr]
+            assert "in business hours" in steps
+
+    def test_every_team_has_saved_replies_that_fill_in(self) -> None:
+        for team in Team.objects.all():
+            replies = SavedReply.objects.filter(team=team)
+            assert replies.count() >= 2, team.slug
+            assert all("{{requester_name}}" in reply.body for reply in replies), team.slug
+            assert {reply.created_by for reply in replies} == {team.lead}
 
     def test_back_dated_history_leaves_no_mail_to_send(self) -> None:
         assert Ticket.objects.count() == 300

@@ -32,7 +32,10 @@ def test_pending_mail_arrives_at_the_smtp_server(inbox: Inbox, queue_mail: Queue
     received = {message["To"]: message for message in inbox.messages()}
     assert received[first.to_email]["Subject"] == first.subject
     assert received[second.to_email]["Subject"] == second.subject
-    assert received[first.to_email].get_content().replace("\r\n", "\n").strip() == first.body
+    text = received[first.to_email].get_body(preferencelist=("plain",))
+    assert text is not None
+    assert text.get_content().replace("\r\n", "\n").strip() == first.body
+    assert received[first.to_email].get_body(preferencelist=("html",)) is not None
     assert OutboxMessage.objects.filter(status=DeliveryStatus.SENT).count() == 2
 
 

@@ -11,7 +11,7 @@ from django.forms.models import model_to_dict
 
 from hypercare.accounts.choices import Role
 from hypercare.accounts.models import User
-from hypercare.errors import InvalidTransition, NotAllowed, ValidationFailed
+from hypercare.errors import ConfirmationNeeded, InvalidTransition, NotAllowed, ValidationFailed
 from hypercare.orgs.choices import ModuleCode, Tier
 from hypercare.orgs.models import Institution
 from hypercare.sla.choices import SlaEventKind
@@ -298,6 +298,42 @@ def test_take_ticket_makes_the_actor_owner(ticket: Ticket, tier2_agent: User) ->
     take_ticket(ticket=ticket, actor=tier2_agent)
     assert Ticket.objects.get(pk=ticket.pk).assignee == tier2_agent
     assert _events(ticket, EventKind.ASSIGNED)[0].actor == tier2_agent
+
+
+def test_taking_a_new_ticket_triages_it(ticket: Ticket, agent: User) -> None:
+    take_ticket(ticket=ticket, actor=agent)
+    fresh = Ticket.objects.get(pk=ticket.pk)
+    assert (fresh.status, fresh.assignee) == (Status.TRIAGED, agent)
+    change = _events(ticket, EventKind.STATUS_CHANGED)
+    assert [(e.old_value, e.new_value) for e in change] == [(Status.NEW, Status.TRIAGED)]
+
+
+def test_taking_a_ticket_in_work_keeps_its_status(
+    ticket: Ticket, agent: User, tier2_agent: User
+) -> None:
+    change_status(ticket=ticket, actor=agent, status=Status.IN_PROGRESS)
+    take_ticket(ticket=ticket, actor=tier2_agent)
+    fresh = Ticket.objects.get(pk=ticket.pk)
+    assert (fresh.status, fresh.assignee) == (Status.IN_PROGRESS, tier2_agent)
+
+
+def test_taking_a_ticket_above_your_tier_needs_confirmation(ticket: Ticket, agent: User) -> None:
+    Ticket.objects.filter(pk=ticket.pk).update(tier=Tier.TECHNICAL)
+    with pytest.raises(ConfirmationNeeded) as asked:
+        take_ticket(ticket=ticket, actor=agent)
+    assert "Tier 3" in asked.value.message
+    fresh = Ticket.objects.get(pk=ticket.pk)
+    assert (fresh.assignee, fresh.status) == (None, Status.NEW)
+    take_ticket(ticket=ticket, actor=agent, confirmed=True)
+    assert Ticket.objects.get(pk=ticket.pk).assignee == agent
+
+
+@pytest.mark.parametrize("role", [Role.TIER3, Role.SUPPORT_MANAGER, Role.ESCALATION_MANAGER])
+def test_taking_a_ticket_at_or_below_your_tier_asks_nothing(ticket: Ticket, role: str) -> None:
+    Ticket.objects.filter(pk=ticket.pk).update(tier=Tier.TECHNICAL)
+    taker = factories.agent(role)
+    take_ticket(ticket=ticket, actor=taker)
+    assert Ticket.objects.get(pk=ticket.pk).assignee == taker
 
 
 # Priority -----------------------------------------------------------------------------

@@ -10,6 +10,8 @@ from django.test import Client
 
 from hypercare.accounts.models import User
 from hypercare.lib import clock
+from hypercare.mail.outgoing import loop_marker
+from hypercare.mail.parsing import LOOP_HEADER
 from hypercare.orgs.models import Institution
 from tests import factories
 from tests.web.conftest import signed_in
@@ -163,6 +165,18 @@ def test_password_reset_by_email_sets_a_new_password_and_lifts_a_lockout(
     )
     assert done["Location"] == "/password-reset/complete/"
     assert sign_in(client, "riya", "fresh-long-passphrase").status_code == 302
+
+
+def test_the_password_reset_mail_is_marked_as_automatic_mail(
+    requester: User, outbox: list[mail.EmailMessage]
+) -> None:
+    Client().post("/password-reset/", {"email": requester.email})
+
+    (sent,) = outbox
+    assert sent.extra_headers["Auto-Submitted"] == "auto-generated"
+    assert sent.extra_headers[LOOP_HEADER] == loop_marker()
+    assert isinstance(sent, mail.EmailMultiAlternatives)
+    assert [kind for _, kind in sent.alternatives] == ["text/html"]
 
 
 def test_password_reset_for_unknown_email_says_the_same(

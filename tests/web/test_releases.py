@@ -70,7 +70,7 @@ def test_a_shipped_release_cannot_be_chosen(
     )
 
     assert response.status_code == 422
-    assert 'id="id_release_error"' in response.content.decode()
+    assert 'id="id_release-release_error"' in response.content.decode()
     assert Ticket.objects.get(pk=low_ticket.pk).release is None
 
 

@@ -47,9 +47,9 @@ def test_moving_up_from_the_desk_asks_for_the_three_part_handover(
     )
     assert refused.status_code == 422
     page = refused.content.decode()
-    assert 'id="id_findings_error"' in page
-    assert 'id="id_needed_error"' in page
-    assert 'id="id_tried_error"' not in page
+    assert 'id="id_tier-findings_error"' in page
+    assert 'id="id_tier-needed_error"' in page
+    assert 'id="id_tier-tried_error"' not in page
     agent_client.post(
         f"/desk/tickets/{ticket.pk}/tier/",
         {"tier": "2", "team": consultants.pk, "tried": "x", "findings": "y", "needed": "z"},

@@ -17,14 +17,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from hypercare.accounts.models import User
+from hypercare.accounts.selectors import PEOPLE_ORDER
 from hypercare.errors import InvalidTransition, NotAllowed, NotFound, ValidationFailed
 from hypercare.escalations.choices import EscalationStep
 from hypercare.escalations.models import Escalation
 from hypercare.escalations.selectors import (
     escalation_managers,
+    escalation_review,
     next_steps,
     open_escalation,
-    open_escalations,
 )
 from hypercare.escalations.services import handling, intake
 from hypercare.lib import clock
@@ -77,7 +78,8 @@ def _request(user: User, ticket: Ticket, escalation: Escalation | None, form: An
 
 def _manager_form(ticket: Ticket, escalation: Escalation | None, data: Any) -> forms.Form:
     manager = escalation.manager if escalation else None
-    return ManagerForm(data, managers=escalation_managers(), initial={"manager": manager})
+    managers = escalation_managers().order_by(*PEOPLE_ORDER)
+    return ManagerForm(data, managers=managers, initial={"manager": manager})
 
 
 def _manager(user: User, ticket: Ticket, escalation: Escalation | None, form: Any) -> Escalation:
@@ -215,10 +217,8 @@ def daily_review(request: HttpRequest) -> HttpResponse:
     """Every open escalation with its status, updates, age and plan: reviewed daily."""
     user = signed_in_user(request)
     mine = request.GET.get("manager") == "me"
-    escalations = open_escalations(user)
-    if mine:
-        escalations = escalations.filter(manager=user)
-    context = {"escalations": escalations, "mine": mine, "now": clock.now()}
+    review = escalation_review(user, managed_by=user if mine else None)
+    context = {"review": review, "mine": mine, "now": clock.now()}
     return render(request, "web/escalations/daily_review.html", context)
 
 

@@ -7,10 +7,8 @@ query; only the ticket page's explanation replays the timeline (``plan_for``).
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.utils import timezone
-from django.utils.dateformat import format as format_date
-
 from hypercare.accounts.models import User
+from hypercare.lib.times import day_text, local_text
 from hypercare.releases.models import Release
 from hypercare.sla.choices import ClockState
 from hypercare.sla.selectors import plan_for
@@ -18,8 +16,6 @@ from hypercare.tickets.choices import OPEN_STATUSES
 from hypercare.tickets.models import Ticket
 
 CLOCK_LABELS = {"first_response": "First response", "resolution": "Resolution"}
-DUE_FORMAT = "D j M Y, H:i"
-DAY_FORMAT = "j M Y"
 
 # The colour a clock is shown in, by state; a running clock is judged by the time left.
 STATE_TONES = {
@@ -132,22 +128,31 @@ def most_pressing(ticket: Ticket, at: datetime) -> ClockView:
 
 
 def sla_panel(viewer: User, ticket: Ticket, at: datetime) -> SlaPanel:
-    """The ticket page's SLA panel, in the viewer's zone or else the ticket institution's.
+    """The ticket page's SLA panel, in the viewer's zone like every time on the page.
 
-    Support staff belong to no institution, so without a zone of their own they read due
-    times as the institution that raised the ticket keeps them.
+    Support staff belong to no institution, so without a zone of their own they read UTC;
+    the panel then names the zone the institution that raised the ticket keeps.
     """
     policy, plan = plan_for(ticket, at=at)
-    own_zone = bool(viewer.time_zone)
     return SlaPanel(
         clocks=ticket_clocks(ticket, at),
         paused_minutes=ticket.sla_paused_minutes,
-        zone=viewer.time_zone if own_zone else ticket.institution.time_zone,
-        zone_source="your time zone" if own_zone else f"{ticket.institution}'s time zone",
+        zone=viewer.viewing_time_zone,
+        zone_source=_zone_source(viewer, ticket),
         policy=policy.name if policy else "",
         steps=plan.steps if plan else ("No SLA policy governs this ticket.",),
         waiting_for=waiting_for(ticket),
     )
+
+
+def _zone_source(viewer: User, ticket: Ticket) -> str:
+    if viewer.time_zone:
+        return "your time zone"
+    if viewer.institution_id is not None:
+        return "your institution's time zone"
+    kept = ticket.institution.time_zone
+    elsewhere = f"; {ticket.institution} keeps {kept}" if kept != viewer.viewing_time_zone else ""
+    return f"set your own time zone in your profile{elsewhere}"
 
 
 def waiting_for(ticket: Ticket) -> str:
@@ -163,7 +168,7 @@ def waiting_for(ticket: Ticket) -> str:
 
 
 def _day(release: Release) -> str:
-    return format_date(release.planned_date, DAY_FORMAT) if release.planned_date else ""
+    return day_text(release.planned_date) if release.planned_date else ""
 
 
 def expected_resolution(ticket: Ticket, at: datetime) -> str:
@@ -185,7 +190,7 @@ def expected_resolution(ticket: Ticket, at: datetime) -> str:
         return f"We plan to fix this in release {release.version}{planned}."
     if resolution.state not in (ClockState.RUNNING, ClockState.BREACHED) or not resolution.due_at:
         return ""
-    due = format_date(timezone.localtime(resolution.due_at), DUE_FORMAT)
+    due = local_text(resolution.due_at)
     if resolution.due_at > at:
         return f"We aim to resolve this by {due}."
     return f"We aimed to resolve this by {due} and are still working on it."

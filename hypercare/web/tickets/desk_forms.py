@@ -9,9 +9,11 @@ from django.db.models import QuerySet
 from hypercare.accounts.models import User
 from hypercare.orgs.choices import ModuleCode, Tier
 from hypercare.orgs.models import Institution, Module, Team
-from hypercare.tickets.choices import Category, Priority, Status
+from hypercare.tickets.choices import ALLOWED_TRANSITIONS, Category, Priority, Status
 from hypercare.tickets.selectors import ASSIGNEE_ME, ASSIGNEE_NONE, DEFAULT_SORT, TicketFilters
+from hypercare.tickets.services.conversation import usual_status_after_reply
 from hypercare.web.forms import LONG_TEXT, TEXT, ServiceErrors
+from hypercare.web.tickets.forms import MessageForm
 
 
 class StatusForm(ServiceErrors, forms.Form):
@@ -23,6 +25,28 @@ class StatusForm(ServiceErrors, forms.Form):
         self.fields["status"].choices = [  # type: ignore[attr-defined]
             (value, label) for value, label in Status.choices if value in allowed
         ]
+
+
+class ReplyForm(MessageForm):
+    """A public reply and the status the ticket takes with it, in one submit."""
+
+    status = forms.ChoiceField(required=False, label="Status after sending")
+
+    def __init__(self, *args: Any, ticket_status: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        usual = usual_status_after_reply(ticket_status)
+        others = [
+            (value, label)
+            for value, label in Status.choices
+            if value in ALLOWED_TRANSITIONS[ticket_status] and value != usual
+        ]
+        self.fields["status"].choices = [  # type: ignore[attr-defined]
+            ("", Status(usual).label if usual != ticket_status else "Leave it as it is"),
+            *others,
+        ]
+
+    def field_for(self, key: str) -> str | None:
+        return key if key in self.fields else None
 
 
 class PriorityForm(ServiceErrors, forms.Form):
@@ -62,6 +86,13 @@ class AssigneeForm(ServiceErrors, forms.Form):
 class TierForm(ServiceErrors, forms.Form):
     """Up a tier with a hand-over note in three parts; down a tier with a note saying why."""
 
+    needed_when = {
+        "tried": "when moving up a tier",
+        "findings": "when moving up a tier",
+        "needed": "when moving up a tier",
+        "note": "when moving down a tier",
+    }
+
     tier = forms.TypedChoiceField(choices=Tier.choices[1:], coerce=int, label="Tier")
     team = forms.ModelChoiceField(
         queryset=Team.objects.none(),
@@ -87,7 +118,7 @@ class TierForm(ServiceErrors, forms.Form):
         required=False,
         widget=TEXT,
         label="Moving down: why",
-        help_text="Needed only when the ticket goes down a tier. Only support staff see it.",
+        help_text="Only support staff see it.",
         max_length=10_000,
     )
     note_public = forms.BooleanField(

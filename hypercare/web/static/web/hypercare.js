@@ -14,6 +14,35 @@
     if (!input || typeof DataTransfer === "undefined") return;
     zone.classList.add("dropzone--enhanced");
 
+    /* Files of a type the server refuses are refused here first, from the same list
+       (the input's data-accepted-* attributes); the server still checks the bytes. */
+    var refusedNote = zone.querySelector("[data-dropzone-refused]");
+    var types = (input.dataset.acceptedTypes || "").split(" ");
+    var names = (input.dataset.acceptedNames || "").split(" ").filter(Boolean);
+    function accepted(file) {
+      if (!input.dataset.acceptedTypes || types.indexOf(file.type) >= 0) return true;
+      var lower = file.name.toLowerCase();
+      return names.some(function (end) { return lower.slice(-end.length) === end; });
+    }
+    function keepAccepted(files) {
+      var kept = new DataTransfer();
+      var refused = [];
+      Array.prototype.forEach.call(files, function (f) {
+        if (accepted(f)) kept.items.add(f);
+        else refused.push(f.name);
+      });
+      if (refusedNote) {
+        refusedNote.hidden = !refused.length;
+        refusedNote.textContent = refused.length
+          ? refused.join(", ") + (refused.length === 1
+            ? " was not added: its type is not accepted."
+            : " were not added: their type is not accepted.") +
+            " Send " + input.dataset.acceptedDescription + "."
+          : "";
+      }
+      return kept.files;
+    }
+
     function show() {
       list.innerHTML = "";
       Array.prototype.forEach.call(input.files, function (file) {
@@ -32,12 +61,15 @@
     function add(files) {
       var all = new DataTransfer();
       Array.prototype.forEach.call(input.files, function (f) { all.items.add(f); });
-      Array.prototype.forEach.call(files, function (f) { all.items.add(f); });
+      Array.prototype.forEach.call(keepAccepted(files), function (f) { all.items.add(f); });
       input.files = all.files;
       show();
     }
 
-    input.addEventListener("change", show);
+    input.addEventListener("change", function () {
+      input.files = keepAccepted(input.files);
+      show();
+    });
     ["dragenter", "dragover"].forEach(function (name) {
       zone.addEventListener(name, function (event) {
         event.preventDefault();
@@ -66,11 +98,12 @@
 
   /* Saved replies: insert the filled-in text where the cursor is. */
   function setUpSavedReplies(select) {
-    var target = document.getElementById(select.dataset.target);
     var fallback = select.form.querySelector("[data-no-js]");
     if (fallback) fallback.hidden = true;
     select.addEventListener("change", function () {
       var option = select.options[select.selectedIndex];
+      /* Looked up each time: sending swaps the composer's form for a fresh one. */
+      var target = document.getElementById(select.dataset.target);
       if (!option.dataset.url || !target) return;
       fetch(option.dataset.url, { credentials: "same-origin" })
         .then(function (response) { return response.ok ? response.text() : ""; })
@@ -80,6 +113,7 @@
           target.value = target.value.slice(0, start) + text + target.value.slice(end);
           target.focus();
           target.selectionStart = target.selectionEnd = start + text.length;
+          target.dispatchEvent(new Event("input", { bubbles: true }));
           select.selectedIndex = 0;
         });
     });
@@ -136,6 +170,48 @@
     update();
   }
 
+  /* Optional parts of a long form start folded on a phone, unless they hold something. */
+  function setUpFold(details) {
+    var fields = details.querySelectorAll("input, textarea, select");
+    var filled = Array.prototype.some.call(fields, function (f) { return f.value; });
+    var narrow = window.matchMedia("(max-width: 640px)").matches;
+    if (narrow && !filled && !details.querySelector(".field-error")) details.open = false;
+  }
+
+  /* Composers (reply or note): the draft is kept in this browser per ticket and composer
+     until sent, so leaving the page or another change on it never loses it (the server
+     marks the fresh form it sends back after a send with data-draft-sent); Ctrl+Enter
+     (Cmd+Enter on a Mac) sends. */
+  function browserStorage() {
+    try {
+      window.localStorage.setItem("hypercare:probe", "1");
+      window.localStorage.removeItem("hypercare:probe");
+      return window.localStorage;
+    } catch (error) {
+      return null;
+    }
+  }
+
+  function setUpComposer(form) {
+    var store = browserStorage();
+    var box = form.querySelector("textarea");
+    var key = form.dataset.draft;
+    form.addEventListener("keydown", function (event) {
+      var send = event.key === "Enter" && (event.ctrlKey || event.metaKey);
+      if (!send || event.target.tagName !== "TEXTAREA") return;
+      event.preventDefault();
+      if (form.requestSubmit) form.requestSubmit();
+      else form.submit();
+    });
+    if (!store || !box) return;
+    if (form.hasAttribute("data-draft-sent")) store.removeItem(key);
+    else if (!box.value && store.getItem(key)) box.value = store.getItem(key);
+    box.addEventListener("input", function () {
+      if (box.value.trim()) store.setItem(key, box.value);
+      else store.removeItem(key);
+    });
+  }
+
   function each(root, selector, setUp) {
     root.querySelectorAll(selector).forEach(function (el) {
       if (el.dataset.enhanced) return;
@@ -149,6 +225,9 @@
     each(root, "[data-saved-reply]", setUpSavedReplies);
     each(root, "[data-tabs]", setUpTabs);
     each(root, "[data-bulk]", setUpBulk);
+    each(root, "[data-fold-narrow]", setUpFold);
+    each(root, "[data-composer]", setUpComposer);
+    root.querySelectorAll("[data-js-only]").forEach(function (el) { el.hidden = false; });
     root.querySelectorAll("[data-no-js]").forEach(function (el) { el.hidden = true; });
   }
 

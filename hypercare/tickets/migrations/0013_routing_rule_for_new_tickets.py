@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tickets', '0011_refuse_control_characters_in_names'),
+        ('tickets', '0012_pending_uploads_kept_across_a_failed_submit'),
     ]
 
     operations = [

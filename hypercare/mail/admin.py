@@ -1,0 +1,86 @@
+"""Mailboxes are configured here; the password is written, never shown."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from hypercare.mail.imap import MailboxUnreachable, poll
+from hypercare.mail.models import Mailbox
+
+
+class MailboxForm(forms.ModelForm[Mailbox]):
+    """The password field starts empty; left empty, the stored password is kept."""
+
+    password = forms.CharField(
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+        help_text="Leave empty to keep the current password.",
+    )
+
+    class Meta:
+        model = Mailbox
+        fields = (
+            "name",
+            "address",
+            "institution",
+            "team",
+            "category",
+            "polls",
+            "host",
+            "port",
+            "security",
+            "username",
+            "password",
+            "folder",
+            "after_fetch",
+            "move_to",
+        )
+
+    def clean_password(self) -> str:
+        given: str = self.cleaned_data["password"]
+        return given or (self.instance.password if self.instance.pk else "")
+
+
+@admin.register(Mailbox)
+class MailboxAdmin(admin.ModelAdmin[Mailbox]):
+    form = MailboxForm
+    list_display = ("name", "address", "host", "security", "institution", "polls", "last_polled_at")
+    list_filter = ("polls", "security")
+    search_fields = ("name", "address", "host")
+    readonly_fields = ("last_polled_at", "last_error")
+    actions = ("read_now",)
+    fieldsets = (
+        (None, {"fields": ("name", "address", "institution", "team", "category")}),
+        (
+            "Reading over IMAP",
+            {
+                "fields": (
+                    "polls",
+                    "host",
+                    "port",
+                    "security",
+                    "username",
+                    "password",
+                    "folder",
+                    "after_fetch",
+                    "move_to",
+                    "last_polled_at",
+                    "last_error",
+                )
+            },
+        ),
+    )
+
+    @admin.action(description="Read the selected mailboxes now")
+    def read_now(self, request: HttpRequest, queryset: QuerySet[Mailbox]) -> None:
+        for mailbox in queryset.exclude(host=""):
+            try:
+                result = poll(mailbox)
+            except MailboxUnreachable as exc:
+                self.message_user(request, f"{mailbox.name}: {exc}", messages.ERROR)
+                continue
+            self.message_user(
+                request, f"{mailbox.name}: {result.stored} new of {result.fetched} read."
+            )
