@@ -68,18 +68,15 @@ def time_element(at: datetime, text: str | None = None) -> SafeString:
 class Moment:
     """An instant handed to a template (a notification's context, an answer on a page).
 
-    It reads in the zone active where it is shown: in a mail as text with the zone's
-    abbreviation ("Tue 3 Dec 2026, 14:05 CET"), since a mail is read outside the desk;
-    on a page, whose templates escape, as a <time> element.
+    It reads in the zone active where it is shown, with the zone's abbreviation ("Tue 3
+    Dec 2026, 14:05 CET"), since a mail is read outside the desk; a page's ``when``
+    filter makes it a <time> element instead.
     """
 
     at: datetime
 
     def __str__(self) -> str:
         return zoned_text(self.at, timezone.get_current_timezone())
-
-    def __html__(self) -> SafeString:
-        return time_element(self.at)
 
 
 def parse_moment(value: str) -> Moment | None:

@@ -28,7 +28,8 @@ def test_the_ticket_shows_its_owner_and_the_one_before(
     assign_ticket(ticket=ticket, actor=agent, assignee=tier2_agent, reason="Config")
     page = agent_client.get(f"/desk/tickets/{ticket.pk}/").content.decode()
     assert (
-        '<p class="muted small" id="previous-owner">Before: tara, until 7 Apr 2025, 10:00' in page
+        '<p class="muted small" id="previous-owner">Before: tara, until <time datetime='
+        '"2025-04-07T10:00:00+00:00" title="UTC">Mon 7 Apr 2025, 10:00</time>' in page
     )
 
 

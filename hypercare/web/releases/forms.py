@@ -4,8 +4,8 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
-from django.utils.dateformat import format as format_date
 
+from hypercare.lib.times import day_text
 from hypercare.releases.models import VERSION_MAX, Release
 from hypercare.web.forms import TEXT, ServiceErrors
 
@@ -14,7 +14,7 @@ class ReleaseChoiceField(forms.ModelChoiceField[Release]):
     def label_from_instance(self, obj: Release) -> str:
         if obj.planned_date is None:
             return obj.version
-        return f"{obj.version} (planned {format_date(obj.planned_date, 'j M Y')})"
+        return f"{obj.version} (planned {day_text(obj.planned_date)})"
 
 
 class ReleaseForm(ServiceErrors, forms.Form):
