@@ -188,6 +188,12 @@ def own_teams(user: User) -> Q:
     return Q(members=user) | Q(lead=user)
 
 
+def worked_teams(user: User) -> Q:
+    """The teams whose queue is ``user``'s ("My teams"), as a filter on Team: those they
+    lead or belong to; every team for desk managers, who answer for all of them."""
+    return Q() if can_manage_desk(user) else own_teams(user)
+
+
 def saved_reply_scope(user: User) -> Q:
     """The saved replies ``user`` may use: their own teams' (every team's, for managers)."""
     if not is_agent(user):

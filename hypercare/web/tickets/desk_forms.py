@@ -211,6 +211,7 @@ class QueueFilterForm(forms.Form):
     institution = forms.ModelChoiceField(
         queryset=Institution.objects.none(), required=False, empty_label="Any"
     )
+    team = forms.ModelChoiceField(queryset=Team.objects.none(), required=False, empty_label="Any")
     module = forms.ChoiceField(choices=_any(ModuleCode.choices), required=False)
     category = forms.ChoiceField(choices=_any(Category.choices), required=False)
     priority = forms.ChoiceField(choices=_any(Priority.choices), required=False)
@@ -226,11 +227,13 @@ class QueueFilterForm(forms.Form):
         self,
         *args: Any,
         institutions: QuerySet[Institution],
+        teams: QuerySet[Team],
         agents: QuerySet[User],
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["institution"].queryset = institutions  # type: ignore[attr-defined]
+        self.fields["team"].queryset = teams  # type: ignore[attr-defined]
         self.fields["assignee"].choices = [  # type: ignore[attr-defined]
             ("", "Anyone"),
             (ASSIGNEE_ME, "Me"),
@@ -243,11 +246,13 @@ class QueueFilterForm(forms.Form):
         data: dict[str, Any] = self.cleaned_data if self.is_bound else {}
         assignee: str = data.get("assignee") or ""
         institution: Institution | None = data.get("institution")
+        team: Team | None = data.get("team")
         tier: int | None = data.get("tier")
         sla: str = data.get("sla") or ""
         return TicketFilters(
             text=data.get("q") or "",
             institution=institution.pk if institution else None,
+            team=team.pk if team else None,
             module=_one(data.get("module")),
             category=_one(data.get("category")),
             priority=_one(data.get("priority")),

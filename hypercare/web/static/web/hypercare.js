@@ -312,6 +312,9 @@
     }
     form.addEventListener("change", update);
     update();
+    /* "Select all" ticked before the scripts ran: apply it now, or the bar stays hidden. */
+    var all = form.querySelector("[data-bulk-all]");
+    if (all && all.checked) all.dispatchEvent(new Event("change", { bubbles: true }));
   }
 
   /* Arrow keys on a closed select change its value and fire "change" each time: hold
