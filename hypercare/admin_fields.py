@@ -13,6 +13,7 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.options import BaseModelAdmin
 from django.db.models import ForeignKey, ManyToManyField, Model, QuerySet
+from django.forms import BaseInlineFormSet
 from django.http import HttpRequest
 
 from hypercare.accounts.models import User
@@ -80,6 +81,9 @@ class EligiblePeople(BaseModelAdmin[M]):
     ) -> Any:
         if db_field.name in self.eligible_people:
             kwargs["queryset"] = self.eligible_people[db_field.name]()
+            # A box per person, each with its own label: the lists are short, and Django's
+            # two-pane filter widget breaks ARIA rules.
+            kwargs["widget"] = forms.CheckboxSelectMultiple
         return self._named(super().formfield_for_manytomany(db_field, request, **kwargs))
 
     @staticmethod
@@ -98,3 +102,13 @@ class EligiblePeopleAdmin(EligiblePeople[M], admin.ModelAdmin[M]):
 
 class EligiblePeopleInline(EligiblePeople[M], admin.TabularInline[M, Any]):
     """Inline rows whose people fields list only the eligible."""
+
+
+class LabelledRowsFormSet(BaseInlineFormSet[Any, Any, Any]):
+    """Inline rows whose boxes name themselves: a table row's boxes have no ``<label>``,
+    only the column header above them, which screen readers do not tie to the box."""
+
+    def add_fields(self, form: forms.BaseForm, index: int | None) -> None:
+        super().add_fields(form, index)
+        for name, field in form.fields.items():
+            field.widget.attrs.setdefault("aria-label", str(field.label or name))

@@ -4,42 +4,18 @@ An escalation changes only through the services (the workspace and the API), so 
 every step lands on the ticket's timeline.
 """
 
-from typing import Any
-
-from django import forms
 from django.contrib import admin
 
 from hypercare.admin_fields import EligiblePeopleAdmin
 from hypercare.escalations.models import Escalation, EscalationDigest, EscalationRule
 from hypercare.escalations.selectors import escalation_managers
-from hypercare.orgs.choices import ModuleCode
-from hypercare.tickets.admin import ANY, ANY_HELP, POSITION_HELP, ReadOnlyAdmin
-
-
-class EscalationRuleForm(forms.ModelForm[EscalationRule]):
-    class Meta:
-        model = EscalationRule
-        fields = ("position", "institution", "module_code", "manager")
-        help_texts = {
-            "position": f"{POSITION_HELP} A rule whose manager is away is passed over.",
-            "institution": ANY_HELP.format("institution"),
-            "module_code": ANY_HELP.format("module"),
-        }
-        labels = {"module_code": "Module"}
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        institution = self.fields["institution"]
-        if isinstance(institution, forms.ModelChoiceField):
-            institution.empty_label = "Any institution"
-        self.fields["module_code"].widget.choices = [("", "Any module"), *ModuleCode.choices]
+from hypercare.tickets.admin import ANY, CriteriaRuleAdmin, ReadOnlyAdmin
 
 
 @admin.register(EscalationRule)
-class EscalationRuleAdmin(EligiblePeopleAdmin[EscalationRule]):
+class EscalationRuleAdmin(EligiblePeopleAdmin[EscalationRule], CriteriaRuleAdmin):
     """The list reads as the rules work: criteria left empty show "any"."""
 
-    form = EscalationRuleForm
     list_display = ("position", "for_institution", "for_module", "manager")
     list_editable = ("manager",)
     list_display_links = ("position",)

@@ -6,7 +6,12 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from hypercare.accounts.selectors import module_owners, support_agents
-from hypercare.admin_fields import EligiblePeopleAdmin, EligiblePeopleInline, TimeZoneField
+from hypercare.admin_fields import (
+    EligiblePeopleAdmin,
+    EligiblePeopleInline,
+    LabelledRowsFormSet,
+    TimeZoneField,
+)
 from hypercare.orgs.models import (
     AgentAvailability,
     Institution,
@@ -19,6 +24,7 @@ from hypercare.orgs.models import (
 
 class ModuleInline(EligiblePeopleInline[Module]):
     model = Module
+    formset = LabelledRowsFormSet
     extra = 0
     fields = ("code", "name", "is_active", "owners")
     eligible_people = {"owners": module_owners}
@@ -40,6 +46,7 @@ class InstitutionAdmin(admin.ModelAdmin[Institution]):
 
 class ContactInline(admin.TabularInline[IntegrationContact, Integration]):
     model = IntegrationContact
+    formset = LabelledRowsFormSet
     extra = 1
     autocomplete_fields = ("user",)
 
@@ -66,7 +73,6 @@ class TeamAdmin(EligiblePeopleAdmin[Team]):
     list_filter = ("tier", "auto_assignment")
     search_fields = ("name",)
     prepopulated_fields = {"slug": ("name",)}
-    filter_horizontal = ("members",)
     eligible_people = {
         "lead": support_agents,
         "members": support_agents,

@@ -11,13 +11,13 @@ from django import forms
 from django.contrib import admin
 from django.db import models
 from django.db.models import QuerySet
-from django.forms import BaseInlineFormSet, ModelForm
+from django.forms import ModelForm
 from django.http import HttpRequest, HttpResponse
 from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import csrf_protect
 
 from hypercare.accounts.models import User
-from hypercare.admin_fields import DurationField
+from hypercare.admin_fields import DurationField, LabelledRowsFormSet
 from hypercare.errors import ValidationFailed
 from hypercare.lib.durations import format_duration
 from hypercare.sla.admin_forms import CalendarForm
@@ -101,6 +101,7 @@ class SavedByServiceAdmin(admin.ModelAdmin[M]):
 
 class ClosureDayInline(admin.TabularInline[ClosureDay, Calendar]):
     model = ClosureDay
+    formset = LabelledRowsFormSet
     extra = 1
 
 
@@ -131,7 +132,7 @@ class CalendarAdmin(SavedByServiceAdmin[Calendar]):
             form.instance.pk = create_calendar(actor=actor, settings=settings).pk
 
 
-class TargetFormSet(BaseInlineFormSet[SlaTarget, SlaPolicy, ModelForm[SlaTarget]]):
+class TargetFormSet(LabelledRowsFormSet):
     def clean(self) -> None:
         """Business-hours targets need the calendar chosen on the policy form."""
         super().clean()
@@ -167,7 +168,7 @@ class TargetForm(ModelForm[SlaTarget]):
         label="First response", help_text="E.g. 15 min, 4 h, 2 d or 1 d 4 h."
     )
     resolution_minutes = DurationField(
-        label="Resolution",
+        label="Resolution (empty: next release)",
         required=False,
         help_text=f"E.g. 4 h or 3 d. {_help('resolution_minutes')}",
         widget=forms.TextInput(attrs={"placeholder": NEXT_RELEASE}),
@@ -202,8 +203,15 @@ class SlaPolicyAdmin(SavedByServiceAdmin[SlaPolicy]):
     list_filter = ("is_default", "calendar")
     search_fields = ("name", "institution__name")
     list_select_related = ("institution", "calendar")
-    autocomplete_fields = ("institution",)
     inlines = [TargetInline]
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        """A plain list of institutions (few, and readable by screen readers), the empty
+        choice saying what it means."""
+        empty = {"institution": "None: the default policy", "calendar": "None: around the clock"}
+        if db_field.name in empty:
+            kwargs["empty_label"] = empty[db_field.name]
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[SlaPolicy]:
         return super().get_queryset(request).prefetch_related("targets")

@@ -10,8 +10,6 @@ from django import forms
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
 
-from hypercare.orgs.choices import ModuleCode
-from hypercare.tickets.choices import Category
 from hypercare.tickets.models import Attachment, HandOver, RoutingRule, Ticket, TicketEvent
 
 ANY = "any"
@@ -22,36 +20,39 @@ POSITION_HELP = (
 ANY_HELP = "Empty matches any {}."
 
 
-class RoutingRuleForm(forms.ModelForm[RoutingRule]):
-    class Meta:
-        model = RoutingRule
-        fields = ("position", "institution", "module_code", "category", "team", "tier")
-        help_texts = {
-            "position": POSITION_HELP,
-            "institution": ANY_HELP.format("institution"),
-            "module_code": ANY_HELP.format("module"),
-            "category": ANY_HELP.format("category"),
-        }
-        labels = {"module_code": "Module"}
+# A rule's criteria: each left empty matches anything, and says so.
+CRITERIA = {"institution": "institution", "module_code": "module", "category": "category"}
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        # The empty choice reads as what it means, not as "---------".
-        institution = self.fields["institution"]
-        if isinstance(institution, forms.ModelChoiceField):
-            institution.empty_label = "Any institution"
-        self.fields["module_code"].widget.choices = [
-            ("", "Any module"),
-            *ModuleCode.choices,
-        ]
-        self.fields["category"].widget.choices = [("", "Any category"), *Category.choices]
+
+class CriteriaRuleAdmin(admin.ModelAdmin[Any]):
+    """Rule pages (routing, escalation) that explain "position" and "any" by each field.
+
+    Set per field rather than on a form listing its fields, so a field a rule gains
+    later shows on the page without a change here.
+    """
+
+    def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        name = db_field.name
+        if name == "institution":
+            kwargs["empty_label"] = "Any institution"
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is None:
+            return field
+        if name == "position":
+            field.help_text = POSITION_HELP
+        elif name in CRITERIA:
+            field.help_text = ANY_HELP.format(CRITERIA[name])
+            field.label = CRITERIA[name].capitalize()
+            if isinstance(field, forms.TypedChoiceField):
+                # The empty choice reads as what it means, not as "---------".
+                field.choices = [("", f"Any {CRITERIA[name]}"), *db_field.choices]
+        return field
 
 
 @admin.register(RoutingRule)
-class RoutingRuleAdmin(admin.ModelAdmin[RoutingRule]):
+class RoutingRuleAdmin(CriteriaRuleAdmin):
     """The list reads as the router does: criteria left empty show "any"."""
 
-    form = RoutingRuleForm
     list_display = (
         "position",
         "for_institution",

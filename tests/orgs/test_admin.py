@@ -20,7 +20,13 @@ def admin_client(db: None) -> Client:
 
 
 def options(html: str, name: str) -> list[str]:
-    """The labels of the choices a select offers, the empty one left out."""
+    """The labels of the choices a select or a list of boxes offers, the empty one left out."""
+    boxes = re.findall(
+        rf'<input type="checkbox" name="{re.escape(name)}" value="[^"]*"[^>]*>([^<]*)</label>',
+        html,
+    )
+    if boxes:
+        return [label.strip() for label in boxes]
     select = re.search(rf'<select name="{name}"[^>]*>(.*?)</select>', html, re.S)
     assert select is not None, name
     return [
