@@ -20,12 +20,12 @@ from hypercare.mail.models import BouncedAddress, InboundMessage, Mailbox, MailD
 from hypercare.mail.outgoing import automatic_headers, composed
 from hypercare.mail.parsing import Limits, parse_message
 from hypercare.mail.services import store_raw
-from hypercare.mail.ticketing import title_of
+from hypercare.mail.ticketing import NOT_GIVEN, title_of
 from hypercare.notifications.choices import NotificationEvent
 from hypercare.notifications.models import OutboxMessage
 from hypercare.orgs.choices import UnknownSenders
 from hypercare.orgs.models import Institution
-from hypercare.tickets.choices import Channel, EventKind, Status
+from hypercare.tickets.choices import Category, Channel, EventKind, Status
 from hypercare.tickets.models import Ticket
 from hypercare.tickets.services.workflow import change_status
 from tests import factories
@@ -491,3 +491,29 @@ def test_a_processing_failure_still_reports_the_mail_stored(
 
     assert InboundMessage.objects.get().status == InboundStatus.RECEIVED
     assert not Ticket.objects.exists()
+
+
+def test_a_new_ticket_goes_to_the_mailboxs_team_and_category(chidi: User, mailbox: Mailbox) -> None:
+    finance = factories.team("Finance desk")
+    mailbox.team = finance
+    mailbox.category = Category.QUESTION
+    mailbox.save()
+
+    message = received(mail(), mailbox)
+
+    assert message.ticket is not None
+    assert message.ticket.team == finance
+    assert message.ticket.category == Category.QUESTION
+    assert message.ticket.category_details == {"screen_or_report": NOT_GIVEN}
+
+
+def test_a_category_asking_more_than_text_falls_back_to_a_question(
+    chidi: User, mailbox: Mailbox
+) -> None:
+    mailbox.category = Category.INCIDENT
+    mailbox.save()
+
+    message = received(mail(), mailbox)
+
+    assert message.ticket is not None
+    assert message.ticket.category == Category.QUESTION
