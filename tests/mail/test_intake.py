@@ -517,3 +517,24 @@ def test_a_category_asking_more_than_text_falls_back_to_a_question(
 
     assert message.ticket is not None
     assert message.ticket.category == Category.QUESTION
+
+
+def test_staff_mail_naming_no_ticket_is_quarantined(db: None) -> None:
+    agent = factories.agent(email="agent@hypercare.example")
+
+    message = received(mail(sender=agent.email, subject="Lunch?"))
+
+    assert message.status == InboundStatus.QUARANTINED
+    assert not Ticket.objects.exists()
+
+
+def test_a_key_user_replies_for_a_colleague_by_mail(chidi: User, northfield: Institution) -> None:
+    ticket = factories.ticket(chidi)
+    key_user = factories.user(
+        Role.KEY_USER, institution=northfield, email="kim@northfield.example.edu"
+    )
+
+    message = received(mail(sender=key_user.email, subject=f"Re: [{ticket.reference}]"))
+
+    assert message.status == InboundStatus.REPLY_ADDED
+    assert ticket.events.get(kind=EventKind.PUBLIC_REPLY).actor == key_user
