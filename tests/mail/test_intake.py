@@ -538,3 +538,16 @@ def test_a_key_user_replies_for_a_colleague_by_mail(chidi: User, northfield: Ins
 
     assert message.status == InboundStatus.REPLY_ADDED
     assert ticket.events.get(kind=EventKind.PUBLIC_REPLY).actor == key_user
+
+
+def test_a_run_killed_after_the_ticket_was_reached_is_not_repeated(chidi: User) -> None:
+    ticket = factories.ticket(chidi)
+    message = received(mail(subject=f"Re: [{ticket.reference}]"))
+    # As a worker killed before it wrote the outcome leaves it, once its lease ran out.
+    InboundMessage.objects.filter(pk=message.pk).update(status=InboundStatus.RECEIVED)
+
+    again = process(message)
+
+    assert again.status == InboundStatus.QUARANTINED
+    assert again.ticket == ticket
+    assert ticket.events.filter(kind=EventKind.PUBLIC_REPLY).count() == 1
