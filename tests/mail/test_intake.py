@@ -13,6 +13,7 @@ from django.test import override_settings
 
 from hypercare.accounts.choices import Role
 from hypercare.accounts.models import User
+from hypercare.jobs import JOBS
 from hypercare.lib import clock
 from hypercare.mail.choices import InboundStatus, MailEventKind
 from hypercare.mail.intake import process, process_received
@@ -551,3 +552,10 @@ def test_a_run_killed_after_the_ticket_was_reached_is_not_repeated(chidi: User) 
     assert again.status == InboundStatus.QUARANTINED
     assert again.ticket == ticket
     assert ticket.events.filter(kind=EventKind.PUBLIC_REPLY).count() == 1
+
+
+def test_the_mail_process_job_is_registered_for_both_engines(chidi: User) -> None:
+    store_raw(raw=mail(), mailbox=None)
+
+    assert JOBS["mail_process"].function() == {"processed": 1, "failed": 0}
+    assert Ticket.objects.count() == 1
