@@ -132,6 +132,26 @@ def can_reply(user: User, ticket: Ticket) -> bool:
     return can_see_ticket(user, ticket)
 
 
+def can_write_by_mail(user: User, ticket: Ticket) -> bool:
+    """Whose mail may land on a ticket: its requester (or who reported it), the
+    institution's key users and admins, and support staff. Anyone else naming the ticket
+    (a colleague who cannot see it, a stranger with a forged From) never adds to it; the
+    ticket keeps no CC list, so a person copied on the mail is not a participant.
+    """
+    if is_agent(user):
+        return True
+    if not user.is_active or user.institution_id != ticket.institution_id:
+        return False
+    return user.pk in (ticket.requester_id, ticket.reported_by_id) or user.has_role(
+        *INSTITUTION_WIDE_ROLES
+    )
+
+
+def can_read_raw_mail(user: User) -> bool:
+    """The raw source of a received message (every header, every part): support staff."""
+    return is_agent(user)
+
+
 def can_add_internal_note(user: User) -> bool:
     return is_agent(user)
 
@@ -186,6 +206,12 @@ def can_manage_desk(user: User) -> bool:
 def own_teams(user: User) -> Q:
     """The support teams ``user`` belongs to or leads, as a filter on Team."""
     return Q(members=user) | Q(lead=user)
+
+
+def worked_teams(user: User) -> Q:
+    """The teams whose queue is ``user``'s ("My teams"), as a filter on Team: those they
+    lead or belong to; every team for desk managers, who answer for all of them."""
+    return Q() if can_manage_desk(user) else own_teams(user)
 
 
 def saved_reply_scope(user: User) -> Q:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from hypercare.escalations.services.review import flag_missed_updates, send_daily_digest
 from hypercare.mail.imap import poll_all
+from hypercare.mail.intake import process_received
 from hypercare.notifications.delivery import deliver_due
 from hypercare.sla.services import sweep_sla
 from hypercare.tickets.services.attachments import remove_expired_uploads
@@ -52,6 +53,11 @@ def pending_upload_cleanup() -> dict[str, int]:
     return remove_expired_uploads()
 
 
+def mail_process() -> dict[str, int]:
+    """Turn received messages into tickets, replies, records or quarantined items."""
+    return process_received()
+
+
 JOBS = {
     "sla_sweep": Job(sla_sweep, interval_seconds=30),
     "outbox_delivery": Job(outbox_delivery, interval_seconds=10),
@@ -59,4 +65,5 @@ JOBS = {
     "escalation_digest": Job(escalation_digest, interval_seconds=300),
     "mail_poll": Job(mail_poll, interval_seconds=60),
     "pending_upload_cleanup": Job(pending_upload_cleanup, interval_seconds=3600),
+    "mail_process": Job(mail_process, interval_seconds=10),
 }

@@ -15,6 +15,9 @@ from hypercare import access
 from hypercare.accounts.choices import Role
 from hypercare.accounts.models import User
 from hypercare.errors import NotAllowed, NotFound
+from hypercare.mail.intake import process
+from hypercare.mail.selectors import raw_message
+from hypercare.mail.services import store_raw
 from hypercare.orgs.choices import ModuleCode
 from hypercare.orgs.models import Institution, Integration
 from hypercare.orgs.selectors import (
@@ -428,3 +431,22 @@ def test_an_inactive_user_has_no_pending_uploads(world: World) -> None:
     user.is_active = False
     user.save()
     assert not pending_uploads(user, session_key="s", ids=[upload.pk]).exists()
+
+
+RAW_MAIL_READERS = {"tier1", "tier2", "support_manager"}
+
+
+@pytest.mark.parametrize("persona", SEES)
+def test_only_support_staff_read_a_received_messages_raw_source(world: World, persona: str) -> None:
+    riya = world.users["requester"]
+    raw = f"From: {riya.email}\r\nSubject: Re: [{world.tickets['riya_finance'].reference}]\r\n"
+    stored = store_raw(raw=(raw + "\r\nStill blank.\r\n").encode(), mailbox=None)
+    message = process(stored.message)
+    assert message.ticket == world.tickets["riya_finance"]
+    user = world.users[persona]
+
+    if persona in RAW_MAIL_READERS:
+        assert raw_message(user, message.pk) == message
+    else:
+        with pytest.raises(NotFound):
+            raw_message(user, message.pk)

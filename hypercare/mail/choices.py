@@ -25,3 +25,9 @@ class InboundStatus(models.TextChoices):
     RECORDED = "recorded", "Recorded, not answered (automatic mail)"
     QUARANTINED = "quarantined", "Quarantined"
     DISCARDED = "discarded", "Discarded"
+
+
+class MailEventKind(models.TextChoices):
+    """The mail app's timeline events (registered with ``tickets.event_kinds``)."""
+
+    EMAIL_RECEIVED = "email_received", "Received by email"

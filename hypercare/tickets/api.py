@@ -252,7 +252,11 @@ def take(request: HttpRequest, ticket_ref: str, confirm: bool = False) -> Ticket
 def set_priority(request: HttpRequest, ticket_ref: str, payload: PriorityIn) -> Ticket:
     ticket = _ticket(request, ticket_ref)
     workflow.change_priority(
-        ticket=ticket, actor=actor(request), priority=payload.priority, reason=payload.reason
+        ticket=ticket,
+        actor=actor(request),
+        priority=payload.priority,
+        reason=payload.reason,
+        reason_is_public=payload.reason_public,
     )
     return _ticket(request, ticket_ref)
 

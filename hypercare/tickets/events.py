@@ -66,10 +66,24 @@ def record_reopened(ticket: Ticket, actor: User, at: datetime, old: str) -> Tick
 
 
 def record_priority_change(
-    ticket: Ticket, actor: User | None, at: datetime, old: str, new: str, reason: str
+    ticket: Ticket,
+    actor: User | None,
+    at: datetime,
+    old: str,
+    new: str,
+    reason: str,
+    *,
+    is_internal: bool = False,
 ) -> TicketEvent:
     return append(
-        ticket, EventKind.PRIORITY_CHANGED, actor, at, old_value=old, new_value=new, reason=reason
+        ticket,
+        EventKind.PRIORITY_CHANGED,
+        actor,
+        at,
+        is_internal=is_internal,
+        old_value=old,
+        new_value=new,
+        reason=reason,
     )
 
 

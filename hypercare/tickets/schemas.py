@@ -250,6 +250,11 @@ class AssigneeIn(_Input):
 class PriorityIn(_Input):
     priority: Priority
     reason: Annotated[str, body_text(min_length=1, max_length=REASON)]
+    reason_public: bool = Field(
+        True,
+        description="Show the change and its reason to the requester; false keeps both "
+        "for support staff only.",
+    )
 
 
 class CategoryIn(_Input):

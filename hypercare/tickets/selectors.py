@@ -300,7 +300,7 @@ def _queue_q(user: User, name: str) -> Q:
     if name == "mine":
         return Q(assignee_id=user.pk)
     if name == "team":
-        return Q(team_id__in=Team.objects.filter(access.own_teams(user)).values("pk"))
+        return Q(team_id__in=Team.objects.filter(access.worked_teams(user)).values("pk"))
     if name == "unassigned":
         return Q(assignee__isnull=True)
     return Q()
@@ -323,6 +323,50 @@ def queue_counts(user: User) -> dict[str, int]:
         **{name: Count("pk", filter=_queue_q(user, name)) for name in QUEUES}
     )
     return {name: int(counts[name]) for name in QUEUES}
+
+
+def default_queue(user: User) -> str:
+    """Where ``user`` lands: their own work, or for desk managers, who own none, their teams'."""
+    return "team" if access.can_manage_desk(user) else "mine"
+
+
+@dataclass(frozen=True)
+class TeamCount:
+    """One of the user's teams and how its open work stands."""
+
+    team: Team
+    open: int
+    unassigned: int
+    breached: int
+
+
+def team_counts(user: User) -> list[TeamCount]:
+    """Each team whose queue is ``user``'s, by name, with its open tickets ``user`` may see:
+    how many, how many wait for an owner, how many are past an SLA target."""
+    at = clock.now()
+    breached = _clock_q("first_response", "breached", at) | _clock_q("resolution", "breached", at)
+    worked = Team.objects.filter(access.worked_teams(user)).distinct().order_by("name")
+    rows = (
+        visible_tickets(user)
+        .filter(status__in=OPEN_STATUSES, team_id__in=worked.values("pk"))
+        .values("team_id")
+        .annotate(
+            open=Count("pk"),
+            unassigned=Count("pk", filter=Q(assignee__isnull=True)),
+            breached=Count("pk", filter=breached),
+        )
+    )
+    by_team = {row["team_id"]: row for row in rows}
+    empty = {"open": 0, "unassigned": 0, "breached": 0}
+    return [
+        TeamCount(
+            team=team,
+            open=by_team.get(team.pk, empty)["open"],
+            unassigned=by_team.get(team.pk, empty)["unassigned"],
+            breached=by_team.get(team.pk, empty)["breached"],
+        )
+        for team in worked
+    ]
 
 
 def visible_tickets_among(user: User, pks: list[int]) -> list[Ticket]:

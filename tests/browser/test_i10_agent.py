@@ -4,7 +4,7 @@ notes sent in place, the status a reply sets, and taking a higher tier's ticket.
 from collections.abc import Callable
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import FilePayload, Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from hypercare.accounts.models import User
@@ -13,6 +13,7 @@ from hypercare.tickets.choices import EventKind, Status
 from hypercare.tickets.models import Ticket
 from tests import factories
 from tests.browser.conftest import serious_accessibility_problems, shoot, sign_in
+from tests.web.conftest import PNG
 
 pytestmark = [
     pytest.mark.browser,
@@ -127,3 +128,54 @@ def test_the_take_question_has_no_serious_accessibility_problems(
     shoot(page, "desk-ticket-take-confirm")
     # Last: axe and screenshots leave empty style attributes a later swap would copy.
     assert serious_accessibility_problems(page) == []
+
+
+def test_reasons_say_who_sees_them_as_the_choice_changes(
+    live_server: LiveServer, new_page: Callable[..., Page], people: dict[str, User]
+) -> None:
+    ticket = factories.ticket(people["requester"], title="Fee reminders went out twice")
+    page = new_page()
+    sign_in(page, live_server.url, "tara")
+    open_ticket(page, live_server.url, ticket)
+    priority = page.locator("#change-priority")
+    priority.locator("summary").click()
+    hint = priority.locator(".help")
+    expect(hint).to_have_text("Visible to the requester on their timeline.")
+    priority.get_by_label("Keep the change and its reason internal").check()
+    expect(hint).to_have_text("Only support staff see it.")
+    tier = page.locator("#change-tier")
+    tier.locator("summary").click()
+    note_hint = tier.locator("[name=note]").locator("xpath=..").locator(".help")
+    expect(note_hint).to_have_text("Only support staff see it.")
+    tier.get_by_label("Show why to the requester on their timeline").check()
+    expect(note_hint).to_have_text("Visible to the requester on their timeline.")
+    priority.get_by_label("Priority").select_option(label="Critical")
+    priority.locator("[name=reason]").fill("The dean called.")
+    priority.get_by_role("button", name="Save").click()
+    expect(page.locator("#timeline")).to_contain_text("The dean called.")
+    expect(page.locator("#timeline .event--priority_changed")).to_contain_text(
+        "not visible to the requester"
+    )
+    assert page.evaluate("window.notReloaded") is True
+
+
+def test_adding_files_keeps_both_drafts(
+    live_server: LiveServer, new_page: Callable[..., Page], people: dict[str, User]
+) -> None:
+    ticket = factories.ticket(people["requester"], title="Receipt layout broken")
+    page = new_page()
+    sign_in(page, live_server.url, "tara")
+    open_ticket(page, live_server.url, ticket)
+    page.locator("#id_reply-body").fill("Thanks, looking at the layout now.")
+    page.get_by_role("tab", name="Internal note").click()
+    page.locator("#id_note-body").fill("Same template as HC-000001?")
+    page.locator("#files summary").click()
+    screenshot: FilePayload = {"name": "layout.png", "mimeType": "image/png", "buffer": PNG}
+    page.locator("#files input[type=file]").set_input_files(files=[screenshot])
+    page.locator("#files").get_by_role("button", name="Add files").click()
+    expect(page.locator("#files .gallery")).to_contain_text("layout.png")
+    expect(page.locator("#timeline")).to_contain_text("layout.png")
+    assert page.evaluate("window.notReloaded") is True
+    expect(page.locator("#id_note-body")).to_have_value("Same template as HC-000001?")
+    page.get_by_role("tab", name="Reply to requester").click()
+    expect(page.locator("#id_reply-body")).to_have_value("Thanks, looking at the layout now.")

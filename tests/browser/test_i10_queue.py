@@ -7,7 +7,9 @@ import pytest
 from playwright.sync_api import Page, Request, expect
 from pytest_django.live_server_helper import LiveServer
 
+from hypercare.accounts.choices import Role
 from hypercare.accounts.models import User
+from hypercare.orgs.models import Team
 from hypercare.tickets.models import Ticket
 from tests import factories
 from tests.browser.conftest import serious_accessibility_problems, shoot, sign_in
@@ -127,3 +129,31 @@ def test_arrowing_through_a_filter_reloads_once_on_enter(
     expect(page.locator("#queue-results")).to_contain_text("Calm one")
     assert len(loads) == 1
     assert "priority=low" in loads[0]
+
+
+def test_the_support_manager_lands_on_the_teams_queue_and_ships_a_release(
+    live_server: LiveServer, new_page: Callable[..., Page], people: dict[str, User]
+) -> None:
+    factories.agent(Role.SUPPORT_MANAGER, username="meera", first_name="Meera")
+    desk = Team.objects.get(name="Service desk")
+    ticket = factories.ticket(people["requester"], title="Payslips missing")
+    Ticket.objects.filter(pk=ticket.pk).update(team=desk)
+    page = new_page()
+    page.set_viewport_size(LAPTOP)  # type: ignore[arg-type]
+    sign_in(page, live_server.url, "meera")
+
+    expect(page.locator(".teamcounts")).to_contain_text("Service desk")
+    expect(page.locator("#queue-results")).to_contain_text("Payslips missing")
+    assert serious_accessibility_problems(page) == []
+
+    page.get_by_role("link", name="Releases").click()
+    page.get_by_label("Version").fill("2025.3")
+    page.get_by_label("Planned for").fill("2025-04-14")
+    page.get_by_role("button", name="Plan release").click()
+    expect(page.locator(".alert--success")).to_contain_text("Release 2025.3 planned.")
+    page.get_by_text("Ship 2025.3…").click()
+    assert serious_accessibility_problems(page) == []
+    shoot(page, "i10-releases")
+    page.get_by_role("button", name="Ship 2025.3 now").click()
+    expect(page.locator(".alert--success")).to_contain_text("Release 2025.3 shipped.")
+    expect(page.locator("#main")).to_contain_text("shipped")

@@ -372,3 +372,9 @@ def test_a_requester_reply_does_not_start_work_on_a_new_ticket(
 ) -> None:
     add_public_reply(ticket=ticket, actor=requester, body="Any news?")
     assert _status(ticket) == Status.NEW
+
+
+def test_a_reply_that_names_the_current_status_keeps_it(ticket: Ticket, agent: User) -> None:
+    change_status(ticket=ticket, actor=agent, status=Status.TRIAGED)
+    add_public_reply(ticket=ticket, actor=agent, body="We have it.", status=Status.TRIAGED)
+    assert _status(ticket) == Status.TRIAGED

@@ -17,6 +17,7 @@ from hypercare.orgs.models import Institution
 from hypercare.sla.choices import SlaEventKind
 from hypercare.tickets.choices import ALLOWED_TRANSITIONS, Category, EventKind, Priority, Status
 from hypercare.tickets.models import Ticket, TicketEvent
+from hypercare.tickets.selectors import timeline
 from hypercare.tickets.services.handover import HandOverNote
 from hypercare.tickets.services.workflow import (
     assign_ticket,
@@ -352,6 +353,26 @@ def test_priority_override_records_the_reason(ticket: Ticket, agent: User) -> No
     assert (event.old_value, event.new_value) == (Priority.MEDIUM, Priority.CRITICAL)
     assert (event.reason, event.actor) == ("Results due today", agent)
     assert event.created_at == T0 + timedelta(hours=1)
+
+
+def test_a_priority_reason_is_public_unless_kept_internal(
+    ticket: Ticket, agent: User, requester: User
+) -> None:
+    change_priority(ticket=ticket, actor=agent, priority=Priority.HIGH, reason="Exams Monday")
+    change_priority(
+        ticket=ticket,
+        actor=agent,
+        priority=Priority.CRITICAL,
+        reason="The dean called",
+        reason_is_public=False,
+    )
+    changes = _events(ticket, EventKind.PRIORITY_CHANGED)
+    assert [(e.reason, e.is_internal) for e in changes] == [
+        ("Exams Monday", False),
+        ("The dean called", True),
+    ]
+    seen = [e.reason for e in timeline(requester, ticket) if e.kind == EventKind.PRIORITY_CHANGED]
+    assert seen == ["Exams Monday"]
 
 
 @pytest.mark.parametrize("reason", ["", "   "])

@@ -10,6 +10,7 @@ from hypercare.orgs.choices import Tier
 from hypercare.tickets.choices import EventKind, Status
 from hypercare.tickets.models import Ticket
 from tests import factories
+from tests.web.conftest import png_file
 
 HTMX: dict[str, Any] = {"HTTP_HX_REQUEST": "true"}
 
@@ -104,3 +105,50 @@ def test_without_javascript_the_take_question_is_a_page(
     assert asked.status_code == 409
     assert "Take it anyway" in asked.content.decode()
     assert Ticket.objects.get(pk=ticket.pk).assignee is None
+
+
+def test_the_priority_reason_says_the_requester_sees_it_and_can_be_kept_internal(
+    agent_client: Client, requester: User
+) -> None:
+    ticket = factories.ticket(requester)
+    page = agent_client.get(_url(ticket)).content.decode()
+    assert "Visible to the requester on their timeline." in page
+    assert "Keep the change and its reason internal" in page
+    data = {"priority": "high", "reason": "The dean called", "reason_internal": "on"}
+    agent_client.post(_url(ticket, "priority"), data, **HTMX)
+    change = ticket.events.get(kind=EventKind.PRIORITY_CHANGED)
+    assert (change.reason, change.is_internal) == ("The dean called", True)
+
+
+def test_the_tier_down_note_says_who_sees_it(agent_client: Client, requester: User) -> None:
+    ticket = factories.ticket(requester)
+    page = agent_client.get(_url(ticket)).content.decode()
+    assert 'data-visibility-of="note" data-public-when-ticked="true"' in page
+    assert "Only support staff see it." in page
+
+
+def test_htmx_files_answer_with_the_files_panel_and_refresh_the_timeline(
+    agent_client: Client, requester: User
+) -> None:
+    ticket = factories.ticket(requester)
+    data = {"files-attachments": [png_file("trace.png")]}
+    response = agent_client.post(_url(ticket, "files"), data, **HTMX)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert response["HX-Trigger"] == "ticket-changed"
+    assert page.startswith('<section class="panel" id="files"')
+    assert "trace.png" in page
+    assert "Files added." in page
+    assert ticket.attachments.get().original_name == "trace.png"
+
+
+def test_htmx_files_refused_show_why_in_the_open_form(
+    agent_client: Client, requester: User
+) -> None:
+    ticket = factories.ticket(requester)
+    response = agent_client.post(_url(ticket, "files"), {}, **HTMX)
+    page = response.content.decode()
+    assert response.status_code == 422
+    assert '<details class="addfiles" open>' in page
+    assert "field-error" in page
+    assert not ticket.attachments.exists()

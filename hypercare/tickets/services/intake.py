@@ -9,13 +9,13 @@ from hypercare import access
 from hypercare.accounts.models import User
 from hypercare.lib import clock
 from hypercare.lib.validation import FieldErrors
-from hypercare.orgs.models import Institution, Module
+from hypercare.orgs.models import Institution, Module, Team
 from hypercare.sla.services import plan_new_ticket
 from hypercare.tickets import events
 from hypercare.tickets.category_details import validate_category_details
 from hypercare.tickets.choices import AffectedWorkflow, Category, Channel, Level, priority_for
 from hypercare.tickets.models import PendingUpload, Ticket
-from hypercare.tickets.routing import route_for
+from hypercare.tickets.routing import Route, route_for
 from hypercare.tickets.services import notices
 from hypercare.tickets.services.assignment import choose_member, record_first_owner
 from hypercare.tickets.services.attachments import attach_uploads
@@ -46,6 +46,7 @@ def open_ticket(
     operational_impact: str = "",
     requester_erp_role: str | None = None,
     uploads: Sequence[PendingUpload] = (),
+    team: Team | None = None,
 ) -> Ticket:
     """Take in a request, compute its priority from impact x urgency and route it.
 
@@ -54,7 +55,8 @@ def open_ticket(
 
     The requester's ERP role defaults to the one on their profile. The ticket starts in
     the routed team's queue: with a member picked by the team's auto-assignment, or
-    unowned until triage gives it a named owner.
+    unowned until triage gives it a named owner. ``team``, when given, is that queue
+    instead of the routing rules' (a mailbox's own team), at the team's tier.
     """
     require(
         access.can_open_ticket(actor, institution=institution, requester=requester),
@@ -88,6 +90,8 @@ def open_ticket(
     )
     errors.check()
     route = route_for(institution_id=institution.pk, module_code=module.code, category=category)
+    if team is not None:
+        route = Route(team=team, tier=team.tier)
     at = clock.now()
     ticket = Ticket(
         institution=institution,

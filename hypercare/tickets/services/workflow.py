@@ -122,8 +122,15 @@ def take_ticket(*, ticket: Ticket, actor: User, confirmed: bool = False) -> Tick
     return ticket
 
 
-def change_priority(*, ticket: Ticket, actor: User, priority: str, reason: str) -> Ticket:
-    """Override the impact x urgency priority; the reason is kept on the timeline."""
+def change_priority(
+    *, ticket: Ticket, actor: User, priority: str, reason: str, reason_is_public: bool = True
+) -> Ticket:
+    """Override the impact x urgency priority; the reason is kept on the timeline.
+
+    The requester sees the change and its reason unless the agent keeps the reason
+    internal; then, as with the note of a move down a tier, only support staff see the
+    change at all (a change without its reason would only raise questions).
+    """
     require(access.can_work_ticket(actor), WORK_REFUSED)
     errors = FieldErrors()
     errors.choice("priority", priority, Priority.values)
@@ -139,7 +146,9 @@ def change_priority(*, ticket: Ticket, actor: User, priority: str, reason: str) 
         ticket.priority_overridden = True
         ticket.updated_at = at
         ticket.save(update_fields=["priority", "priority_overridden", "updated_at"])
-        events.record_priority_change(ticket, actor, at, old, priority, why)
+        events.record_priority_change(
+            ticket, actor, at, old, priority, why, is_internal=not reason_is_public
+        )
         replan_ticket(ticket, at=at)
     return ticket
 

@@ -1,4 +1,4 @@
-"""The form that plans a ticket's fix for a release."""
+"""The forms of releases: planning a ticket's fix for one, and planning a new one."""
 
 from typing import Any
 
@@ -6,8 +6,8 @@ from django import forms
 from django.db.models import QuerySet
 
 from hypercare.lib.times import day_text
-from hypercare.releases.models import Release
-from hypercare.web.forms import ServiceErrors
+from hypercare.releases.models import VERSION_MAX, Release
+from hypercare.web.forms import TEXT, ServiceErrors
 
 
 class ReleaseChoiceField(forms.ModelChoiceField[Release]):
@@ -27,3 +27,22 @@ class ReleaseForm(ServiceErrors, forms.Form):
     def __init__(self, *args: Any, releases: QuerySet[Release], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["release"].queryset = releases  # type: ignore[attr-defined]
+
+
+class NewReleaseForm(ServiceErrors, forms.Form):
+    """A release to plan; the release service checks the version and the notes."""
+
+    version = forms.CharField(
+        max_length=VERSION_MAX, label="Version", help_text="For example 2025.3."
+    )
+    planned_date = forms.DateField(
+        required=False,
+        label="Planned for",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    notes = forms.CharField(
+        required=False,
+        widget=TEXT,
+        label="Release notes",
+        help_text="Every institution reads them: name none.",
+    )

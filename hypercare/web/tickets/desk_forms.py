@@ -15,6 +15,22 @@ from hypercare.tickets.services.conversation import usual_status_after_reply
 from hypercare.web.forms import LONG_TEXT, TEXT, ServiceErrors
 from hypercare.web.tickets.forms import MessageForm
 
+# Who sees a reason, said next to it; a checkbox beside it switches the words (hypercare.js).
+SEEN_BY_REQUESTER = "Visible to the requester on their timeline."
+SEEN_BY_STAFF = "Only support staff see it."
+
+
+def visibility_switch(of: str, *, public_when_ticked: bool) -> forms.CheckboxInput:
+    """A checkbox that makes the field ``of`` public or internal, and says which."""
+    return forms.CheckboxInput(
+        attrs={
+            "data-visibility-of": of,
+            "data-public-when-ticked": "true" if public_when_ticked else "false",
+            "data-public-text": SEEN_BY_REQUESTER,
+            "data-internal-text": SEEN_BY_STAFF,
+        }
+    )
+
 
 class StatusForm(ServiceErrors, forms.Form):
     status = forms.ChoiceField(choices=Status.choices, label="New status")
@@ -52,7 +68,12 @@ class ReplyForm(MessageForm):
 class PriorityForm(ServiceErrors, forms.Form):
     priority = forms.ChoiceField(choices=Priority.choices, label="Priority")
     reason = forms.CharField(
-        widget=TEXT, label="Reason", help_text="Kept on the timeline.", max_length=2000
+        widget=TEXT, label="Reason", help_text=SEEN_BY_REQUESTER, max_length=2000
+    )
+    reason_internal = forms.BooleanField(
+        required=False,
+        label="Keep the change and its reason internal",
+        widget=visibility_switch("reason", public_when_ticked=False),
     )
 
 
@@ -118,11 +139,13 @@ class TierForm(ServiceErrors, forms.Form):
         required=False,
         widget=TEXT,
         label="Moving down: why",
-        help_text="Only support staff see it.",
+        help_text=SEEN_BY_STAFF,
         max_length=10_000,
     )
     note_public = forms.BooleanField(
-        required=False, label="Show why to the requester on their timeline"
+        required=False,
+        label="Show why to the requester on their timeline",
+        widget=visibility_switch("note", public_when_ticked=True),
     )
 
     def __init__(
@@ -188,6 +211,7 @@ class QueueFilterForm(forms.Form):
     institution = forms.ModelChoiceField(
         queryset=Institution.objects.none(), required=False, empty_label="Any"
     )
+    team = forms.ModelChoiceField(queryset=Team.objects.none(), required=False, empty_label="Any")
     module = forms.ChoiceField(choices=_any(ModuleCode.choices), required=False)
     category = forms.ChoiceField(choices=_any(Category.choices), required=False)
     priority = forms.ChoiceField(choices=_any(Priority.choices), required=False)
@@ -203,11 +227,13 @@ class QueueFilterForm(forms.Form):
         self,
         *args: Any,
         institutions: QuerySet[Institution],
+        teams: QuerySet[Team],
         agents: QuerySet[User],
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["institution"].queryset = institutions  # type: ignore[attr-defined]
+        self.fields["team"].queryset = teams  # type: ignore[attr-defined]
         self.fields["assignee"].choices = [  # type: ignore[attr-defined]
             ("", "Anyone"),
             (ASSIGNEE_ME, "Me"),
@@ -220,11 +246,13 @@ class QueueFilterForm(forms.Form):
         data: dict[str, Any] = self.cleaned_data if self.is_bound else {}
         assignee: str = data.get("assignee") or ""
         institution: Institution | None = data.get("institution")
+        team: Team | None = data.get("team")
         tier: int | None = data.get("tier")
         sla: str = data.get("sla") or ""
         return TicketFilters(
             text=data.get("q") or "",
             institution=institution.pk if institution else None,
+            team=team.pk if team else None,
             module=_one(data.get("module")),
             category=_one(data.get("category")),
             priority=_one(data.get("priority")),

@@ -46,7 +46,7 @@ from hypercare.web.escalations.panel import (
     escalation_panel,
 )
 from hypercare.web.forms import show_service_errors
-from hypercare.web.guards import signed_in_user, workspace_view
+from hypercare.web.guards import signed_in_user, ticket_page_part, workspace_view
 from hypercare.web.releases.forms import ReleaseForm
 from hypercare.web.sla.panel import sla_panel
 from hypercare.web.tickets.actions import likely_action
@@ -191,6 +191,7 @@ def ticket_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @workspace_view
+@ticket_page_part
 def timeline_part(request: HttpRequest, pk: int) -> HttpResponse:
     user = signed_in_user(request)
     ticket = get_visible_ticket(user, pk)
@@ -292,6 +293,8 @@ def _sent_response(request: HttpRequest, user: User, ticket: Ticket, kind: str) 
 @workspace_view
 @require_POST
 def add_files(request: HttpRequest, pk: int) -> HttpResponse:
+    """Attach files. HTMX swaps only the files panel (the timeline reloads itself), so
+    drafts in the composers stay; a plain form post goes back to the page."""
     user = signed_in_user(request)
     ticket = get_visible_ticket(user, pk)
     form = DeskFilesForm(request.POST, request.FILES, prefix="files")
@@ -302,11 +305,29 @@ def add_files(request: HttpRequest, pk: int) -> HttpResponse:
         )
         if not problems:
             messages.success(request, "Files added.")
+            if is_htmx(request):
+                response = _files_response(request, user, ticket, DeskFilesForm(prefix="files"))
+                response["HX-Trigger"] = "ticket-changed"
+                return response
             return redirect("web:desk-ticket", pk=ticket.pk)
         for problem in problems:
             form.add_error("attachments", problem)
+    if is_htmx(request):
+        return _files_response(request, user, ticket, form, status=422)
     panel = panel_for(user, ticket)
     return page_response(request, user, ticket, panel, status=422, files_form=form)
+
+
+def _files_response(
+    request: HttpRequest, user: User, ticket: Ticket, form: DeskFilesForm, status: int = 200
+) -> HttpResponse:
+    context = {
+        "ticket": ticket,
+        "attachments": ticket_attachments(user, ticket),
+        "files_form": form,
+        "alerts_oob": True,
+    }
+    return render(request, "web/tickets/_desk_files.html", context, status=status)
 
 
 Change = Callable[[User, Ticket, Panel], Ticket]
@@ -322,7 +343,11 @@ def _change_status(user: User, ticket: Ticket, panel: Panel) -> Ticket:
 def _change_priority(user: User, ticket: Ticket, panel: Panel) -> Ticket:
     data = panel.priority.cleaned_data
     return workflow.change_priority(
-        ticket=ticket, actor=user, priority=data["priority"], reason=data["reason"]
+        ticket=ticket,
+        actor=user,
+        priority=data["priority"],
+        reason=data["reason"],
+        reason_is_public=not data["reason_internal"],
     )
 
 

@@ -212,6 +212,20 @@
     });
   }
 
+  /* Who sees a reason: its checkbox switches the words said next to the field. */
+  function setUpVisibilitySwitch(box) {
+    var field = box.form && box.form.querySelector("[name='" + box.dataset.visibilityOf + "']");
+    var help = field && field.closest(".field").querySelector(".help");
+    if (!help) return;
+    function update() {
+      var seen = box.checked === (box.dataset.publicWhenTicked === "true");
+      help.textContent = seen ? box.dataset.publicText : box.dataset.internalText;
+      help.classList.toggle("help--public", seen);
+    }
+    box.addEventListener("change", update);
+    update();
+  }
+
   function each(root, selector, setUp) {
     root.querySelectorAll(selector).forEach(function (el) {
       if (el.dataset.enhanced) return;
@@ -227,6 +241,7 @@
     each(root, "[data-bulk]", setUpBulk);
     each(root, "[data-fold-narrow]", setUpFold);
     each(root, "[data-composer]", setUpComposer);
+    each(root, "[data-visibility-of]", setUpVisibilitySwitch);
     root.querySelectorAll("[data-js-only]").forEach(function (el) { el.hidden = false; });
     root.querySelectorAll("[data-no-js]").forEach(function (el) { el.hidden = true; });
   }
@@ -297,6 +312,9 @@
     }
     form.addEventListener("change", update);
     update();
+    /* "Select all" ticked before the scripts ran: apply it now, or the bar stays hidden. */
+    var all = form.querySelector("[data-bulk-all]");
+    if (all && all.checked) all.dispatchEvent(new Event("change", { bubbles: true }));
   }
 
   /* Arrow keys on a closed select change its value and fire "change" each time: hold
