@@ -67,7 +67,10 @@ INSTALLED_APPS = [
     "hypercare.releases",
     "hypercare.mail",
     "hypercare.web",
+    # Form widgets render through TEMPLATES, so a widget template of ours can replace Django's.
+    "django.forms",
 ]
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -51,3 +51,16 @@ def test_a_name_with_a_line_break_is_refused_in_the_admin(admin_client_for: Clie
     assert "must be one line, without control characters" in response.content.decode()
     institution.refresh_from_db()
     assert institution.name == "Northfield University"
+
+
+def test_no_admin_form_shows_a_dashed_placeholder(admin_client_for: Client) -> None:
+    """An empty choice says "Choose…", as on the desk's own forms."""
+    opened = 0
+    for model in admin.site._registry:
+        url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_add")
+        response = admin_client_for.get(url)
+        if response.status_code != 200:
+            continue  # read-only records have no add page
+        opened += 1
+        assert "---------" not in response.content.decode(), url
+    assert opened >= 10
