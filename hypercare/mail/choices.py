@@ -25,3 +25,12 @@ class InboundStatus(models.TextChoices):
     RECORDED = "recorded", "Recorded, not answered (automatic mail)"
     QUARANTINED = "quarantined", "Quarantined"
     DISCARDED = "discarded", "Discarded"
+
+
+class QuarantineStep(models.TextChoices):
+    """What a person did with a quarantined message."""
+
+    RETRY = "retry", "Retried"
+    ATTACH = "attach", "Attached to a ticket"
+    OPEN_TICKET = "open_ticket", "Opened a ticket"
+    DISCARD = "discard", "Discarded"
