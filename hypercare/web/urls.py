@@ -7,6 +7,7 @@ of its properties. Every view answers domain refusals the same way (``web.errors
 from hypercare.web import auth
 from hypercare.web.errors import page
 from hypercare.web.escalations import urls as escalations
+from hypercare.web.mail import urls as mail
 from hypercare.web.orgs import urls as orgs
 from hypercare.web.releases import urls as releases
 from hypercare.web.sla import urls as sla
@@ -29,5 +30,6 @@ urlpatterns = [
     *escalations.urlpatterns,
     *sla.urlpatterns,
     *releases.urlpatterns,
+    *mail.urlpatterns,
     *tickets.urlpatterns,
 ]
