@@ -15,6 +15,9 @@ from hypercare import access
 from hypercare.accounts.choices import Role
 from hypercare.accounts.models import User
 from hypercare.errors import NotAllowed, NotFound
+from hypercare.mail import selectors
+from hypercare.mail.choices import InboundStatus
+from hypercare.mail.models import InboundMessage, QuarantineAction
 from hypercare.orgs.choices import ModuleCode
 from hypercare.orgs.models import Institution, Integration
 from hypercare.orgs.selectors import (
@@ -41,6 +44,8 @@ from hypercare.tickets.services.workflow import change_status
 from tests import factories
 from tests.api.conftest import ApiClient
 from tests.lib import samples
+from tests.mail.quarantined import quarantined
+from tests.web.conftest import signed_in
 
 
 @dataclass
@@ -391,3 +396,56 @@ REFUSED_AT_INTAKE: dict[str, set[str]] = {
 def test_only_support_staff_record_how_a_ticket_came_in(world: World, persona: str) -> None:
     refused = access.refused_intake_fields(world.users[persona], INTAKE_FIELDS)
     assert refused == REFUSED_AT_INTAKE[persona]
+
+
+# The mail quarantine ---------------------------------------------------------------------
+
+# A quarantined message's raw source may hold anyone's data: only desk managers see it.
+NOT_QUARANTINE_MANAGERS = [persona for persona in SEES if persona != "support_manager"]
+QUARANTINE_WRITES = {"discard": {"reason": "Spam"}}
+
+
+@pytest.mark.parametrize("persona", NOT_QUARANTINE_MANAGERS)
+def test_quarantined_mail_is_not_found_by_anyone_but_managers_via_the_api(
+    world: World, persona: str
+) -> None:
+    message = quarantined()
+    client = ApiClient(world.users[persona])
+
+    listed = client.get("/mail/quarantine")
+    assert listed.status_code == 404
+    assert "count" not in listed.json()
+    assert client.get(f"/mail/messages/{message.pk}").status_code == 404
+    assert client.get(f"/mail/messages/{message.pk}/raw").status_code == 404
+    for action, body in QUARANTINE_WRITES.items():
+        assert client.post(f"/mail/messages/{message.pk}/{action}", body).status_code == 404
+    assert InboundMessage.objects.get().status == InboundStatus.QUARANTINED
+    assert not QuarantineAction.objects.exists()
+
+
+@pytest.mark.parametrize("persona", NOT_QUARANTINE_MANAGERS)
+def test_quarantined_mail_is_not_found_by_anyone_but_managers_on_the_web(
+    world: World, persona: str
+) -> None:
+    message = quarantined()
+    client = signed_in(world.users[persona])
+
+    assert client.get("/desk/mail/quarantine/").status_code == 404
+    assert client.get(f"/desk/mail/messages/{message.pk}/").status_code == 404
+    assert client.get(f"/desk/mail/messages/{message.pk}/raw/").status_code == 404
+    for action, body in QUARANTINE_WRITES.items():
+        answer = client.post(f"/desk/mail/messages/{message.pk}/{action}/", body)
+        assert answer.status_code == 404
+    home = client.get("/", follow=True).content.decode()
+    assert "data-quarantine-count" not in home
+    assert selectors.quarantine_count(world.users[persona]) == 0
+    assert InboundMessage.objects.get().status == InboundStatus.QUARANTINED
+
+
+def test_a_support_manager_sees_the_quarantine(world: World) -> None:
+    message = quarantined()
+    manager = world.users["support_manager"]
+
+    assert ApiClient(manager).get(f"/mail/messages/{message.pk}").status_code == 200
+    assert signed_in(manager).get(f"/desk/mail/messages/{message.pk}/").status_code == 200
+    assert selectors.quarantine_count(manager) == 1

@@ -27,10 +27,14 @@ from hypercare.mail.schemas import (
 
 router = Router(tags=["mail"])
 NO_MESSAGE = "No such message, or you may not see the quarantine."
+NOT_A_MANAGER = "You may not see the quarantine (support managers and system admins only)."
 HANDLED = "The message is no longer in the quarantine: someone has already handled it."
 
 
-@router.get("/mail/quarantine", response={200: Page[QuarantinedMessageOut], **errors(401, 422)})
+@router.get(
+    "/mail/quarantine",
+    response={200: Page[QuarantinedMessageOut], **errors(401, 422, not_found=NOT_A_MANAGER)},
+)
 def list_quarantine(request: HttpRequest, query: Query[QuarantineQuery]) -> dict[str, object]:
     """The messages that were not turned into work, newest first (support managers)."""
     refuse_unknown_query(request, QuarantineQuery.model_fields)

@@ -12,6 +12,7 @@ from hypercare.mail.models import InboundMessage, Mailbox, QuarantineAction
 from hypercare.mail.parsing import ParsedMessage, Unparseable, parse_message
 
 NO_MESSAGE = "No such message."
+NO_QUARANTINE = "No such page."
 
 
 @dataclass(frozen=True)
@@ -28,8 +29,11 @@ def visible_messages(user: User) -> QuerySet[InboundMessage]:
 
 
 def quarantine(user: User, filters: QuarantineFilters) -> QuerySet[InboundMessage]:
-    """The quarantined messages ``user`` may see, newest first, without their raw bytes
-    (a list never needs them, and one message may be megabytes)."""
+    """The quarantined messages, newest first, without their raw bytes (a list never needs
+    them, and one message may be megabytes). NotFound for whoever may not see the
+    quarantine: for them it does not exist, not even as an empty list."""
+    if not access.can_manage_quarantine(user):
+        raise NotFound(NO_QUARANTINE)
     messages = visible_messages(user).filter(status=InboundStatus.QUARANTINED)
     if filters.reason:
         messages = messages.filter(reason__icontains=filters.reason)

@@ -153,6 +153,6 @@ def test_an_agent_who_is_not_a_manager_finds_nothing(db: None) -> None:
     message = quarantined()
     client = ApiClient(factories.agent(Role.TIER2))
 
-    assert client.get("/mail/quarantine").json()["count"] == 0
+    assert client.get("/mail/quarantine").status_code == 404
     assert client.get(f"/mail/messages/{message.pk}").status_code == 404
     assert client.get(f"/mail/messages/{message.pk}/raw").status_code == 404
