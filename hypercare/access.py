@@ -123,6 +123,26 @@ def can_reply(user: User, ticket: Ticket) -> bool:
     return can_see_ticket(user, ticket)
 
 
+def can_write_by_mail(user: User, ticket: Ticket) -> bool:
+    """Whose mail may land on a ticket: its requester (or who reported it), the
+    institution's key users and admins, and support staff. Anyone else naming the ticket
+    (a colleague who cannot see it, a stranger with a forged From) never adds to it; the
+    ticket keeps no CC list, so a person copied on the mail is not a participant.
+    """
+    if is_agent(user):
+        return True
+    if not user.is_active or user.institution_id != ticket.institution_id:
+        return False
+    return user.pk in (ticket.requester_id, ticket.reported_by_id) or user.has_role(
+        *INSTITUTION_WIDE_ROLES
+    )
+
+
+def can_read_raw_mail(user: User) -> bool:
+    """The raw source of a received message (every header, every part): support staff."""
+    return is_agent(user)
+
+
 def can_add_internal_note(user: User) -> bool:
     return is_agent(user)
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from hypercare.escalations.services.review import flag_missed_updates, send_daily_digest
 from hypercare.mail.imap import poll_all
+from hypercare.mail.intake import process_received
 from hypercare.notifications.delivery import deliver_due
 from hypercare.sla.services import sweep_sla
 
@@ -46,10 +47,16 @@ def mail_poll() -> dict[str, int]:
     return poll_all()
 
 
+def mail_process() -> dict[str, int]:
+    """Turn received messages into tickets, replies, records or quarantined items."""
+    return process_received()
+
+
 JOBS = {
     "sla_sweep": Job(sla_sweep, interval_seconds=30),
     "outbox_delivery": Job(outbox_delivery, interval_seconds=10),
     "escalation_updates": Job(escalation_updates, interval_seconds=60),
     "escalation_digest": Job(escalation_digest, interval_seconds=300),
     "mail_poll": Job(mail_poll, interval_seconds=60),
+    "mail_process": Job(mail_process, interval_seconds=10),
 }

@@ -189,6 +189,12 @@ HYPERCARE_MAIL_IMAP_TIMEOUT = env_int("HYPERCARE_MAIL_IMAP_TIMEOUT", 30, minimum
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30, minimum=1)
 # A notification that still fails after this many tries becomes a dead letter in the admin.
 HYPERCARE_MAIL_MAX_ATTEMPTS = env_int("HYPERCARE_MAIL_MAX_ATTEMPTS", 8, minimum=1)
+# Mail intake: a staff member's mail whose first line starts with this is an internal note.
+HYPERCARE_MAIL_INTERNAL_PREFIX = env_str("HYPERCARE_MAIL_INTERNAL_PREFIX", "#internal")
+# At most this many new tickets per sender per hour; past it, mail goes to quarantine.
+HYPERCARE_MAIL_TICKETS_PER_HOUR = env_int("HYPERCARE_MAIL_TICKETS_PER_HOUR", 20, minimum=1)
+# An address is flagged for admins after this many hard bounces.
+HYPERCARE_MAIL_HARD_BOUNCES = env_int("HYPERCARE_MAIL_HARD_BOUNCES", 3, minimum=1)
 
 # Background jobs (hypercare.jobs): embedded, `hypercare serve` starts a worker process
 # beside the web server; distributed, Celery workers and beat take them from Redis, and

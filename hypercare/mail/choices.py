@@ -34,3 +34,9 @@ class QuarantineStep(models.TextChoices):
     ATTACH = "attach", "Attached to a ticket"
     OPEN_TICKET = "open_ticket", "Opened a ticket"
     DISCARD = "discard", "Discarded"
+
+
+class MailEventKind(models.TextChoices):
+    """The mail app's timeline events (registered with ``tickets.event_kinds``)."""
+
+    EMAIL_RECEIVED = "email_received", "Received by email"

@@ -108,6 +108,10 @@ class InboundMessage(models.Model):
     ticket = models.ForeignKey(
         "tickets.Ticket", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # The intake run processing it (a random token) and until when: a worker killed
+    # mid-message leaves it claimed until the lease runs out, then any worker retries it.
+    claim = models.CharField(max_length=32, blank=True)
+    lease_until = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-received_at", "-pk"]
@@ -153,3 +157,48 @@ class QuarantineAction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_step_display()} by {self.actor_id} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class MailDomain(models.Model):
+    """A mail domain of an institution: an unknown sender from it is one of its people,
+    handled as the institution's ``unknown_senders`` setting says."""
+
+    institution = models.ForeignKey(
+        "orgs.Institution", on_delete=models.CASCADE, related_name="mail_domains"
+    )
+    domain = models.CharField(
+        max_length=253,
+        unique=True,
+        validators=[validate_single_line],
+        help_text="The part after @, e.g. northfield.example.edu (subdomains are not included).",
+    )
+
+    class Meta:
+        ordering = ["domain"]
+
+    def __str__(self) -> str:
+        return self.domain
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        # Domains are matched case-insensitively; stored lowercase, the unique index says so.
+        self.domain = self.domain.strip().lower()
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+
+class BouncedAddress(models.Model):
+    """An address our mail bounced from. Past the configured number of hard bounces it
+    is flagged, so an admin corrects the person's address; mail is still queued to it."""
+
+    email = models.EmailField(unique=True)
+    hard_bounces = models.PositiveIntegerField(default=0)
+    soft_bounces = models.PositiveIntegerField(default=0)
+    last_status = models.CharField(max_length=20, blank=True)
+    last_bounced_at = models.DateTimeField()
+    flagged_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = "bounced addresses"
+        ordering = ["-last_bounced_at"]
+
+    def __str__(self) -> str:
+        return self.email

@@ -26,6 +26,7 @@ class NotificationEvent(models.TextChoices):
     DE_ESCALATED = "de_escalated", "De-escalated (to the requester)"
     ESCALATION_DIGEST = "escalation_digest", "Daily escalation review (to escalation managers)"
     TICKET_SHIPPED = "ticket_shipped", "Fix shipped in a release (to the requester)"
+    MAIL_REFUSED = "mail_refused", "Mail refused as too large (to its sender)"
 
 
 class DeliveryStatus(models.TextChoices):

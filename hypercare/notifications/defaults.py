@@ -112,6 +112,13 @@ _WORDING: dict[str, tuple[str, str]] = {
         "has the release, please check that it works for you; if it does not, reply on the "
         "ticket and say so.",
     ),
+    NotificationEvent.MAIL_REFUSED: (
+        "Not received: {{ subject }}",
+        'Hello,\n\nYour message "{{ subject }}" was too large for the support desk to '
+        "take in ({{ size_mb }} MB; the limit is {{ limit_mb }} MB). Nothing was lost: the "
+        "desk keeps it for review. To be sure it is dealt with, please send it again "
+        "without the large attachments, or share them another way.",
+    ),
 }
 DEFAULT_TEMPLATES: dict[str, tuple[str, str]] = {
     event: (subject, body + SIGNATURE) for event, (subject, body) in _WORDING.items()

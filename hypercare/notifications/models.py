@@ -84,6 +84,10 @@ class OutboxMessage(models.Model):
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField()
     sent_at = models.DateTimeField(null=True, blank=True)
+    # A delivery status notification came back for it: when, and the status it gave
+    # ("5.1.1": the address does not exist; 4.x.x: delayed or refused for now).
+    bounced_at = models.DateTimeField(null=True, blank=True)
+    bounce_status = models.CharField(max_length=20, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

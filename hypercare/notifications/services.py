@@ -113,6 +113,25 @@ def notify_many(*, event: str, notices: Sequence[Notice]) -> None:
     OutboxMessage.objects.bulk_create(messages.values(), ignore_conflicts=True)
 
 
+def notify_address(*, event: str, to_email: str, cause: str, context: dict[str, Any]) -> None:
+    """Queue ``event`` once for an address that may belong to nobody on the desk (the
+    sender of a mail refused at intake); ``cause`` makes queueing it again a no-op."""
+    subject, body = _compiled_template(event)
+    values = Context({"recipient": None, "link": _link(None), **context}, autoescape=False)
+    at = clock.now()
+    message = OutboxMessage(
+        event=event,
+        to_email=to_email,
+        subject=one_line(subject.render(values))[:250],
+        body=body.render(values),
+        dedupe_key=f"{event}:-:{cause}:{to_email}"[:200],
+        message_id=new_message_id(),
+        next_attempt_at=at,
+        created_at=at,
+    )
+    OutboxMessage.objects.bulk_create([message], ignore_conflicts=True)
+
+
 def _compiled_template(event: str) -> tuple[Template, Template]:
     """The event's subject and body templates, compiled once per setup revision.
 

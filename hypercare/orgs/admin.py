@@ -21,8 +21,8 @@ class ModuleInline(admin.TabularInline[Module, Institution]):
 
 @admin.register(Institution)
 class InstitutionAdmin(admin.ModelAdmin[Institution]):
-    list_display = ("name", "slug", "time_zone", "go_live_date", "phase")
-    list_filter = ("phase",)
+    list_display = ("name", "slug", "time_zone", "go_live_date", "phase", "unknown_senders")
+    list_filter = ("phase", "unknown_senders")
     search_fields = ("name", "slug")
     prepopulated_fields = {"slug": ("name",)}
     inlines = [ModuleInline]

@@ -6,6 +6,13 @@ class Phase(models.TextChoices):
     STEADY_STATE = "steady_state", "Steady state"
 
 
+class UnknownSenders(models.TextChoices):
+    """What mail from an unknown address of one of the institution's domains becomes."""
+
+    HOLD = "hold", "Hold it for review"
+    CREATE_REQUESTER = "create_requester", "Create a requester for the sender"
+
+
 class ModuleCode(models.TextChoices):
     """The ERP modules every institution is seeded with."""
 

@@ -7,7 +7,14 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from hypercare.lib.text import validate_single_line
-from hypercare.orgs.choices import AutoAssignment, IntegrationKind, ModuleCode, Phase, Tier
+from hypercare.orgs.choices import (
+    AutoAssignment,
+    IntegrationKind,
+    ModuleCode,
+    Phase,
+    Tier,
+    UnknownSenders,
+)
 
 
 def validate_time_zone(value: str) -> None:
@@ -23,6 +30,12 @@ class Institution(models.Model):
     time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
     go_live_date = models.DateField(null=True, blank=True)
     phase = models.CharField(max_length=20, choices=Phase.choices, default=Phase.HYPERCARE)
+    unknown_senders = models.CharField(
+        max_length=20,
+        choices=UnknownSenders.choices,
+        default=UnknownSenders.HOLD,
+        help_text="Mail from an unknown address of one of the institution's mail domains.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

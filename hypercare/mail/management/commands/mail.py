@@ -6,15 +6,18 @@ keeps it and tries again. Any failure that is not the message's own fault is tem
 a message is never bounced because the desk's database or configuration was wrong.
 """
 
+import logging
 import sys
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from hypercare.mail.imap import MailboxUnreachable, poll, poll_all
+from hypercare.mail.intake import process
 from hypercare.mail.models import Mailbox
 from hypercare.mail.services import store_raw
 
+logger = logging.getLogger(__name__)
 EX_TEMPFAIL = 75
 EX_DATAERR = 65
 
@@ -53,6 +56,13 @@ class Command(BaseCommand):
             ) from exc
         state = "stored" if stored.created else "already stored"
         self.stdout.write(f"Message {stored.message.pk} {state}.")
+        try:
+            message = process(stored.message)
+        except Exception:
+            # Stored is what the MTA needs to hear; the mail_process job retries it.
+            logger.exception("Processing inbound message %s failed", stored.message.pk)
+            return
+        self.stdout.write(f"Message {message.pk}: {message.get_status_display()}.")
 
     def _poll(self, mailbox_name: str | None) -> None:
         if mailbox_name is None:

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('mail', '0001_mailboxes_and_inbound_messages'),
+        ('mail', '0002_intake_claims_domains_bounces'),
         ('tickets', '0011_refuse_control_characters_in_names'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
