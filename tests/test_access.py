@@ -402,7 +402,11 @@ def test_only_support_staff_record_how_a_ticket_came_in(world: World, persona: s
 
 # A quarantined message's raw source may hold anyone's data: only desk managers see it.
 NOT_QUARANTINE_MANAGERS = [persona for persona in SEES if persona != "support_manager"]
-QUARANTINE_WRITES = {"discard": {"reason": "Spam"}}
+QUARANTINE_WRITES = {
+    "discard": {"reason": "Spam"},
+    "retry": {},
+    "attach": {"ticket": "HC-1"},
+}
 
 
 @pytest.mark.parametrize("persona", NOT_QUARANTINE_MANAGERS)
@@ -417,10 +421,12 @@ def test_quarantined_mail_is_not_found_by_anyone_but_managers_via_the_api(
     assert "count" not in listed.json()
     assert client.get(f"/mail/messages/{message.pk}").status_code == 404
     assert client.get(f"/mail/messages/{message.pk}/raw").status_code == 404
-    for action, body in QUARANTINE_WRITES.items():
+    opening = {"institution_id": world.northfield.pk, "requester_id": world.users["requester"].pk}
+    for action, body in {**QUARANTINE_WRITES, "open-ticket": opening}.items():
         assert client.post(f"/mail/messages/{message.pk}/{action}", body).status_code == 404
     assert InboundMessage.objects.get().status == InboundStatus.QUARANTINED
     assert not QuarantineAction.objects.exists()
+    assert Ticket.objects.count() == len(world.tickets)
 
 
 @pytest.mark.parametrize("persona", NOT_QUARANTINE_MANAGERS)
@@ -433,13 +439,15 @@ def test_quarantined_mail_is_not_found_by_anyone_but_managers_on_the_web(
     assert client.get("/desk/mail/quarantine/").status_code == 404
     assert client.get(f"/desk/mail/messages/{message.pk}/").status_code == 404
     assert client.get(f"/desk/mail/messages/{message.pk}/raw/").status_code == 404
-    for action, body in QUARANTINE_WRITES.items():
+    opening = {"institution": world.northfield.pk, "requester": world.users["requester"].pk}
+    for action, body in {**QUARANTINE_WRITES, "open-ticket": opening}.items():
         answer = client.post(f"/desk/mail/messages/{message.pk}/{action}/", body)
         assert answer.status_code == 404
     home = client.get("/", follow=True).content.decode()
     assert "data-quarantine-count" not in home
     assert selectors.quarantine_count(world.users[persona]) == 0
     assert InboundMessage.objects.get().status == InboundStatus.QUARANTINED
+    assert not QuarantineAction.objects.exists()
 
 
 def test_a_support_manager_sees_the_quarantine(world: World) -> None:

@@ -9,6 +9,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router
 
+from hypercare.accounts.models import User
 from hypercare.api.common import (
     DbId,
     Page,
@@ -17,18 +18,23 @@ from hypercare.api.common import (
     paginate,
     refuse_unknown_query,
 )
+from hypercare.errors import ValidationFailed
 from hypercare.mail import quarantine, selectors
 from hypercare.mail.schemas import (
+    AttachIn,
     DiscardIn,
+    OpenTicketIn,
     QuarantinedMessageDetailOut,
     QuarantinedMessageOut,
     QuarantineQuery,
 )
+from hypercare.orgs.models import Institution
 
 router = Router(tags=["mail"])
 NO_MESSAGE = "No such message, or you may not see the quarantine."
 NOT_A_MANAGER = "You may not see the quarantine (support managers and system admins only)."
 HANDLED = "The message is no longer in the quarantine: someone has already handled it."
+HANDLED_OR_UNREADABLE = f"{HANDLED} Or it cannot be read, so its text cannot go onto a ticket."
 
 
 @router.get(
@@ -82,6 +88,62 @@ def discard(request: HttpRequest, message_id: DbId, payload: DiscardIn) -> dict[
     user = actor(request)
     message = selectors.get_visible_message(user, message_id)
     quarantine.discard_message(message=message, actor=user, reason=payload.reason)
+    return _detail(request, message_id)
+
+
+@router.post(
+    "/mail/messages/{message_id}/retry",
+    response={
+        200: QuarantinedMessageDetailOut,
+        **errors(401, 422, not_found=NO_MESSAGE, conflict=HANDLED),
+    },
+)
+def retry(request: HttpRequest, message_id: DbId) -> dict[str, Any]:
+    """Process the message again, as if it had just come in; it may come back to the
+    quarantine with this run's reason."""
+    user = actor(request)
+    message = selectors.get_visible_message(user, message_id)
+    quarantine.retry_message(message=message, actor=user)
+    return _detail(request, message_id)
+
+
+@router.post(
+    "/mail/messages/{message_id}/attach",
+    response={
+        200: QuarantinedMessageDetailOut,
+        **errors(401, 422, not_found=NO_MESSAGE, conflict=HANDLED_OR_UNREADABLE),
+    },
+)
+def attach(request: HttpRequest, message_id: DbId, payload: AttachIn) -> dict[str, Any]:
+    """Add the message to a ticket: the sender's reply when they may write to it by mail,
+    else an internal note naming them."""
+    user = actor(request)
+    message = selectors.get_visible_message(user, message_id)
+    ticket = selectors.named_ticket(user, payload.ticket)
+    quarantine.attach_message(message=message, actor=user, ticket=ticket)
+    return _detail(request, message_id)
+
+
+@router.post(
+    "/mail/messages/{message_id}/open-ticket",
+    response={
+        200: QuarantinedMessageDetailOut,
+        **errors(401, 422, not_found=NO_MESSAGE, conflict=HANDLED_OR_UNREADABLE),
+    },
+)
+def open_ticket(request: HttpRequest, message_id: DbId, payload: OpenTicketIn) -> dict[str, Any]:
+    """Open a ticket from the message for a person of the institution chosen."""
+    user = actor(request)
+    message = selectors.get_visible_message(user, message_id)
+    institution = Institution.objects.filter(pk=payload.institution_id).first()
+    if institution is None:
+        raise ValidationFailed({"institution_id": "no such institution"})
+    requester = User.objects.filter(pk=payload.requester_id).first()
+    if requester is None:
+        raise ValidationFailed({"requester_id": "no such person"})
+    quarantine.open_ticket_from_message(
+        message=message, actor=user, institution=institution, requester=requester
+    )
     return _detail(request, message_id)
 
 

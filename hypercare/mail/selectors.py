@@ -6,10 +6,14 @@ from django.db.models import QuerySet
 
 from hypercare import access
 from hypercare.accounts.models import User
-from hypercare.errors import NotFound
+from hypercare.accounts.selectors import PEOPLE_ORDER
+from hypercare.errors import NotFound, ValidationFailed
 from hypercare.mail.choices import InboundStatus
 from hypercare.mail.models import InboundMessage, Mailbox, QuarantineAction
 from hypercare.mail.parsing import ParsedMessage, Unparseable, parse_message
+from hypercare.orgs.selectors import visible_institutions
+from hypercare.tickets.models import Ticket
+from hypercare.tickets.selectors import get_visible_ticket_by_ref
 
 NO_MESSAGE = "No such message."
 NO_QUARANTINE = "No such page."
@@ -102,3 +106,21 @@ def message_detail(user: User, pk: int) -> MessageDetail:
     """The message ``user`` may see, read again, with its actions; NotFound otherwise."""
     message = get_visible_message(user, pk)
     return MessageDetail(message, read_message(message), list(quarantine_actions(message)))
+
+
+def requesters(user: User) -> QuerySet[User]:
+    """Whom a ticket opened from a quarantined message may be for: every active person
+    of an institution ``user`` may see, with their institution."""
+    if not access.can_manage_quarantine(user):
+        return User.objects.none()
+    people = User.objects.filter(is_active=True, institution__in=visible_institutions(user))
+    return people.select_related("institution").order_by("institution__name", *PEOPLE_ORDER)
+
+
+def named_ticket(user: User, reference: str) -> Ticket:
+    """The ticket a manager named to attach a message to, refused by the field's name
+    when ``user`` can see none by that reference."""
+    try:
+        return get_visible_ticket_by_ref(user, reference.strip())
+    except NotFound:
+        raise ValidationFailed({"ticket": "no such ticket"}) from None

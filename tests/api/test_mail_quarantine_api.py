@@ -9,6 +9,7 @@ from hypercare.accounts.choices import Role
 from hypercare.accounts.models import User
 from hypercare.mail.choices import InboundStatus
 from hypercare.mail.models import InboundMessage, Mailbox
+from hypercare.orgs.models import Institution
 from tests import factories
 from tests.api.conftest import ApiClient
 from tests.mail.quarantined import mailbox, quarantined, raw_mail
@@ -156,3 +157,60 @@ def test_an_agent_who_is_not_a_manager_finds_nothing(db: None) -> None:
     assert client.get("/mail/quarantine").status_code == 404
     assert client.get(f"/mail/messages/{message.pk}").status_code == 404
     assert client.get(f"/mail/messages/{message.pk}/raw").status_code == 404
+
+
+def test_attaching_to_a_ticket_by_its_reference(manager: User, requester: User) -> None:
+    ticket = factories.ticket(requester)
+    message = quarantined(raw=raw_mail(sender=requester.email, body="Still blank."))
+
+    answer = ApiClient(manager).post(
+        f"/mail/messages/{message.pk}/attach", {"ticket": ticket.reference}
+    )
+
+    assert answer.status_code == 200
+    assert answer.json()["status"] == "reply_added"
+    assert answer.json()["ticket_reference"] == ticket.reference
+    assert answer.json()["actions"][0]["ticket_reference"] == ticket.reference
+
+
+def test_attaching_to_no_ticket_names_the_field(manager: User) -> None:
+    message = quarantined()
+
+    answer = ApiClient(manager).post(f"/mail/messages/{message.pk}/attach", {"ticket": "HC-999"})
+
+    assert answer.status_code == 422
+    assert [error["field"] for error in answer.json()["errors"]] == ["ticket"]
+
+
+def test_opening_a_ticket_for_a_person_of_the_institution(manager: User, requester: User) -> None:
+    assert requester.institution is not None
+    factories.module(requester.institution)
+    message = quarantined()
+    body = {"institution_id": requester.institution_id, "requester_id": requester.pk}
+
+    answer = ApiClient(manager).post(f"/mail/messages/{message.pk}/open-ticket", body)
+
+    assert answer.status_code == 200
+    assert answer.json()["status"] == "ticket_opened"
+    assert answer.json()["actions"][0]["step"] == "open_ticket"
+
+
+def test_opening_a_ticket_for_someone_elsewhere_names_the_field(
+    manager: User, outsider: User, institution: Institution
+) -> None:
+    message = quarantined()
+    body = {"institution_id": institution.pk, "requester_id": outsider.pk}
+
+    answer = ApiClient(manager).post(f"/mail/messages/{message.pk}/open-ticket", body)
+
+    assert answer.status_code == 422
+    assert [error["field"] for error in answer.json()["errors"]] == ["requester_id"]
+
+
+def test_retrying_records_the_retry(manager: User) -> None:
+    message = quarantined()
+
+    answer = ApiClient(manager).post(f"/mail/messages/{message.pk}/retry")
+
+    assert answer.status_code == 200
+    assert [action["step"] for action in answer.json()["actions"]] == ["retry"]

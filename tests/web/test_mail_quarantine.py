@@ -140,3 +140,71 @@ def test_agents_who_are_not_managers_see_no_quarantine(agent_client: Client) -> 
     assert "data-quarantine-count" not in agent_client.get("/desk/").content.decode()
     assert agent_client.get("/desk/mail/quarantine/").status_code == 404
     assert agent_client.get(f"/desk/mail/messages/{message.pk}/").status_code == 404
+
+
+def test_attaching_from_the_page_puts_the_mail_on_the_ticket(
+    manager_client: Client, requester: User
+) -> None:
+    ticket = factories.ticket(requester)
+    message = quarantined(raw=raw_mail(sender=requester.email, body="Still blank today."))
+
+    answer = manager_client.post(
+        f"/desk/mail/messages/{message.pk}/attach/", {"ticket": ticket.reference}, follow=True
+    )
+
+    assert answer.status_code == 200
+    assert InboundMessage.objects.get().ticket == ticket
+    assert ticket.reference in answer.content.decode()
+    assert QuarantineAction.objects.get().step == QuarantineStep.ATTACH
+
+
+def test_attaching_to_an_unknown_ticket_shows_the_error_by_its_field(
+    manager_client: Client,
+) -> None:
+    message = quarantined()
+
+    answer = manager_client.post(f"/desk/mail/messages/{message.pk}/attach/", {"ticket": "HC-404"})
+
+    assert answer.status_code == 422
+    assert 'id="id_ticket_error"' in answer.content.decode()
+
+
+def test_opening_a_ticket_from_the_page(manager_client: Client, requester: User) -> None:
+    assert requester.institution is not None
+    factories.module(requester.institution)
+    message = quarantined()
+
+    answer = manager_client.post(
+        f"/desk/mail/messages/{message.pk}/open-ticket/",
+        {"institution": requester.institution_id, "requester": requester.pk},
+        follow=True,
+    )
+
+    assert answer.status_code == 200
+    opened = InboundMessage.objects.get().ticket
+    assert opened is not None
+    assert opened.requester == requester
+
+
+def test_a_requester_of_another_institution_is_refused_by_the_field(
+    manager_client: Client, requester: User, outsider: User
+) -> None:
+    message = quarantined()
+
+    answer = manager_client.post(
+        f"/desk/mail/messages/{message.pk}/open-ticket/",
+        {"institution": requester.institution_id, "requester": outsider.pk},
+    )
+
+    assert answer.status_code == 422
+    assert 'id="id_requester_error"' in answer.content.decode()
+    assert InboundMessage.objects.get().status == InboundStatus.QUARANTINED
+
+
+def test_retrying_from_the_page(manager_client: Client) -> None:
+    message = quarantined()
+
+    answer = manager_client.post(f"/desk/mail/messages/{message.pk}/retry/", follow=True)
+
+    assert answer.status_code == 200
+    assert QuarantineAction.objects.get().step == QuarantineStep.RETRY

@@ -20,9 +20,10 @@ from hypercare.errors import NotFound, ValidationFailed
 from hypercare.mail import quarantine, selectors
 from hypercare.mail.api import raw_download
 from hypercare.mail.models import InboundMessage
+from hypercare.orgs.selectors import visible_institutions
 from hypercare.web.forms import show_service_errors
 from hypercare.web.guards import signed_in_user
-from hypercare.web.mail.forms import DiscardForm, QuarantineFilterForm
+from hypercare.web.mail.forms import AttachForm, DiscardForm, OpenTicketForm, QuarantineFilterForm
 
 PAGE_SIZE = 50
 
@@ -66,10 +67,14 @@ def _message_page(
         "detail": detail,
         "message": detail.message,
         "quarantined": detail.message.status == "quarantined",
-        **{f"{name}_form": spec.form(None) for name, spec in ACTIONS.items()},
-        **{f"{name}_form": form for name, form in forms_.items()},
+        **{_form_name(name): spec.form(user, None) for name, spec in ACTIONS.items()},
+        **{_form_name(name): form for name, form in forms_.items()},
     }
     return render(request, "web/mail/message.html", context, status=status)
+
+
+def _form_name(action: str) -> str:
+    return f"{action.replace('-', '_')}_form"
 
 
 @login_required
@@ -79,7 +84,7 @@ def message_raw(request: HttpRequest, pk: int) -> HttpResponse:
     return raw_download(bytes(message.raw), selectors.raw_file_name(message))
 
 
-FormFactory = Callable[[Any], forms.Form]
+FormFactory = Callable[[User, Any], forms.Form]
 Apply = Callable[[User, InboundMessage, Any], InboundMessage]
 
 
@@ -92,6 +97,36 @@ class Action:
     done: str
 
 
+def _retry(user: User, message: InboundMessage, form: Any) -> InboundMessage:
+    return quarantine.retry_message(message=message, actor=user)
+
+
+def _attach(user: User, message: InboundMessage, form: Any) -> InboundMessage:
+    ticket = selectors.named_ticket(user, form.cleaned_data["ticket"])
+    return quarantine.attach_message(message=message, actor=user, ticket=ticket)
+
+
+def _open_ticket_form(user: User, data: Any) -> forms.Form:
+    institutions = visible_institutions(user).order_by("name")
+    return OpenTicketForm(data, institutions=institutions, people=selectors.requesters(user))
+
+
+def _plain(form_class: type[forms.Form]) -> FormFactory:
+    def build(user: User, data: Any) -> forms.Form:
+        return form_class(data)
+
+    return build
+
+
+def _open_ticket(user: User, message: InboundMessage, form: Any) -> InboundMessage:
+    return quarantine.open_ticket_from_message(
+        message=message,
+        actor=user,
+        institution=form.cleaned_data["institution"],
+        requester=form.cleaned_data["requester"],
+    )
+
+
 def _discard(user: User, message: InboundMessage, form: Any) -> InboundMessage:
     return quarantine.discard_message(
         message=message, actor=user, reason=form.cleaned_data["reason"]
@@ -99,7 +134,10 @@ def _discard(user: User, message: InboundMessage, form: Any) -> InboundMessage:
 
 
 ACTIONS: dict[str, Action] = {
-    "discard": Action(DiscardForm, _discard, "The message is discarded."),
+    "retry": Action(_plain(forms.Form), _retry, "The message was processed again."),
+    "attach": Action(_plain(AttachForm), _attach, "The message is on the ticket."),
+    "open-ticket": Action(_open_ticket_form, _open_ticket, "A ticket is open for the message."),
+    "discard": Action(_plain(DiscardForm), _discard, "The message is discarded."),
 }
 
 
@@ -112,7 +150,7 @@ def message_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         raise NotFound("There is no such action on a message.")
     message = selectors.get_visible_message(user, pk)
     spec = ACTIONS[action]
-    form = spec.form(request.POST)
+    form = spec.form(user, request.POST)
     if form.is_valid():
         try:
             spec.apply(user, message, form)
