@@ -17,7 +17,10 @@ from hypercare.accounts.models import User
 from hypercare.errors import NotAllowed, NotFound
 from hypercare.mail import selectors
 from hypercare.mail.choices import InboundStatus
+from hypercare.mail.intake import process
 from hypercare.mail.models import InboundMessage, QuarantineAction
+from hypercare.mail.selectors import raw_message
+from hypercare.mail.services import store_raw
 from hypercare.orgs.choices import ModuleCode
 from hypercare.orgs.models import Institution, Integration
 from hypercare.orgs.selectors import (
@@ -457,3 +460,31 @@ def test_a_support_manager_sees_the_quarantine(world: World) -> None:
     assert ApiClient(manager).get(f"/mail/messages/{message.pk}").status_code == 200
     assert signed_in(manager).get(f"/desk/mail/messages/{message.pk}/").status_code == 200
     assert selectors.quarantine_count(manager) == 1
+
+
+RAW_MAIL_READERS = {"tier1", "tier2", "support_manager"}
+
+
+@pytest.mark.parametrize("persona", SEES)
+def test_only_support_staff_read_a_received_messages_raw_source(world: World, persona: str) -> None:
+    riya = world.users["requester"]
+    raw = f"From: {riya.email}\r\nSubject: Re: [{world.tickets['riya_finance'].reference}]\r\n"
+    stored = store_raw(raw=(raw + "\r\nStill blank.\r\n").encode(), mailbox=None)
+    message = process(stored.message)
+    assert message.ticket == world.tickets["riya_finance"]
+    user = world.users[persona]
+
+    if persona in RAW_MAIL_READERS:
+        assert raw_message(user, message.pk) == message
+    else:
+        with pytest.raises(NotFound):
+            raw_message(user, message.pk)
+
+
+@pytest.mark.parametrize("persona", ["tier1", "tier2"])
+def test_agents_read_no_raw_source_of_a_quarantined_message(world: World, persona: str) -> None:
+    message = quarantined()
+
+    with pytest.raises(NotFound):
+        raw_message(world.users[persona], message.pk)
+    assert raw_message(world.users["support_manager"], message.pk) == message

@@ -1,12 +1,14 @@
 """Mailboxes are configured here; the password is written, never shown."""
 
+from typing import Any
+
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from hypercare.mail.imap import MailboxUnreachable, poll
-from hypercare.mail.models import Mailbox
+from hypercare.mail.models import BouncedAddress, Mailbox, MailDomain
 
 
 class MailboxForm(forms.ModelForm[Mailbox]):
@@ -84,3 +86,49 @@ class MailboxAdmin(admin.ModelAdmin[Mailbox]):
             self.message_user(
                 request, f"{mailbox.name}: {result.stored} new of {result.fetched} read."
             )
+
+
+@admin.register(MailDomain)
+class MailDomainAdmin(admin.ModelAdmin[MailDomain]):
+    """Which institution an unknown sender's domain belongs to; what then happens to their
+    mail is the institution's "unknown senders" setting."""
+
+    list_display = ("domain", "institution")
+    list_filter = ("institution",)
+    search_fields = ("domain", "institution__name")
+
+
+class FlaggedFilter(admin.SimpleListFilter):
+    title = "flagged"
+    parameter_name = "flagged"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("yes", "Flagged for correction"), ("no", "Not flagged")]
+
+    def queryset(
+        self, request: HttpRequest, queryset: QuerySet[BouncedAddress]
+    ) -> QuerySet[BouncedAddress]:
+        if self.value() in ("yes", "no"):
+            return queryset.filter(flagged_at__isnull=self.value() == "no")
+        return queryset
+
+
+@admin.register(BouncedAddress)
+class BouncedAddressAdmin(admin.ModelAdmin[BouncedAddress]):
+    """Addresses our mail bounced from, written by intake only: flagged ones need the
+    person's address corrected (on their user)."""
+
+    list_display = (
+        "email",
+        "flagged_at",
+        "hard_bounces",
+        "soft_bounces",
+        "last_status",
+        "last_bounced_at",
+    )
+    list_filter = (FlaggedFilter,)
+    search_fields = ("email",)
+    readonly_fields = list_display
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False

@@ -35,5 +35,7 @@ def record_received(
 
 
 SENTENCES: dict[str, Sentence] = {
-    MailEventKind.EMAIL_RECEIVED: lambda actor, event: f"{actor} wrote by email",
+    MailEventKind.EMAIL_RECEIVED: lambda actor, event: (
+        f"{actor} wrote by email" if event.actor_id else "A message was received by email"
+    ),
 }

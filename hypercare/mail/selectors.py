@@ -124,3 +124,17 @@ def named_ticket(user: User, reference: str) -> Ticket:
         return get_visible_ticket_by_ref(user, reference.strip())
     except NotFound:
         raise ValidationFailed({"ticket": "no such ticket"}) from None
+
+
+def raw_message(user: User, pk: int) -> InboundMessage:
+    """A received message with its raw source, for support staff only: to anyone else it
+    does not exist (NotFound), since its headers and parts are not the ticket's text.
+
+    Only a message that reached a ticket is linked from a timeline; one that did not (a
+    quarantined one may hold anyone's data) is for quarantine managers alone."""
+    message = InboundMessage.objects.filter(pk=pk).first()
+    if message is None or not access.can_read_raw_mail(user):
+        raise NotFound(NO_MESSAGE)
+    if message.ticket_id is None and not access.can_manage_quarantine(user):
+        raise NotFound(NO_MESSAGE)
+    return message

@@ -71,7 +71,8 @@ def open_ticket_from_mail(
 
     Channel ``email``; the mailbox's category when its required questions take text
     (they read ``NOT_GIVEN`` until someone answers them), else a question; the
-    institution's first active module, for triage to correct. ``follows``: the closed
+    mailbox's team when it has one, else the routing rules'; the institution's first
+    active module, for triage to correct. ``follows``: the closed
     ticket the mail replied to, named in the description and on the timeline.
     Raises ``ValidationFailed`` or ``NotAllowed`` as ``open_ticket`` does.
     """
@@ -96,6 +97,7 @@ def open_ticket_from_mail(
         impact=Level.MEDIUM,
         channel=Channel.EMAIL,
         category_details=answers,
+        team=message.mailbox.team if message.mailbox else None,
     )
     refused = _attach_files(parsed, ticket=ticket, author=sender, is_internal=False)
     _record(message, parsed, ticket=ticket, author=sender, notes=[note, *refused])

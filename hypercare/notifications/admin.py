@@ -36,7 +36,16 @@ class NotificationTemplateAdmin(admin.ModelAdmin[NotificationTemplate]):
 class OutboxMessageAdmin(admin.ModelAdmin[OutboxMessage]):
     """Read-only: delivery changes a message, people only send dead letters again."""
 
-    list_display = ("created_at", "event", "to_email", "subject", "status", "attempts", "sent_at")
+    list_display = (
+        "created_at",
+        "event",
+        "to_email",
+        "subject",
+        "status",
+        "attempts",
+        "sent_at",
+        "bounce_status",
+    )
     list_filter = ("status", "event")
     search_fields = ("to_email", "subject")
     date_hierarchy = "created_at"

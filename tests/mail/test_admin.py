@@ -7,8 +7,9 @@ from django.test import Client
 from django.urls import reverse
 
 from hypercare.accounts.choices import Role
+from hypercare.lib import clock
 from hypercare.mail.choices import AfterFetch
-from hypercare.mail.models import Mailbox
+from hypercare.mail.models import BouncedAddress, Mailbox, MailDomain
 from tests import factories
 
 
@@ -83,3 +84,29 @@ def test_a_polled_mailbox_needs_its_server(admin_client: Client) -> None:
     errors = response.context["adminform"].form.errors
     assert errors["host"] == ["Required when the mailbox is read over IMAP."]
     assert errors["password"] == ["Required when the mailbox is read over IMAP."]
+
+
+def test_flagged_bounced_addresses_are_listed_for_admins(admin_client: Client) -> None:
+    at = clock.now()
+    BouncedAddress.objects.create(
+        email="gone@example.edu", hard_bounces=3, last_bounced_at=at, flagged_at=at
+    )
+    BouncedAddress.objects.create(email="late@example.edu", soft_bounces=1, last_bounced_at=at)
+
+    page = admin_client.get(reverse("admin:mail_bouncedaddress_changelist") + "?flagged=yes")
+
+    assert page.status_code == 200
+    assert "gone@example.edu" in page.content.decode()
+    assert "late@example.edu" not in page.content.decode()
+
+
+def test_admins_register_an_institutions_mail_domain(admin_client: Client) -> None:
+    institution = factories.institution("Northfield")
+
+    answer = admin_client.post(
+        reverse("admin:mail_maildomain_add"),
+        {"institution": institution.pk, "domain": "Northfield.Example.EDU"},
+    )
+
+    assert answer.status_code == 302
+    assert MailDomain.objects.get().domain == "northfield.example.edu"

@@ -1,11 +1,14 @@
 """Stage 3: a stored message becomes a ticket, a reply, a record or a quarantined item."""
 
 import base64
+import io
+import sys
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 import time_machine
+from django.core.management import call_command
 from django.test import override_settings
 
 from hypercare.accounts.choices import Role
@@ -14,15 +17,15 @@ from hypercare.lib import clock
 from hypercare.mail.choices import InboundStatus, MailEventKind
 from hypercare.mail.intake import process, process_received
 from hypercare.mail.models import BouncedAddress, InboundMessage, Mailbox, MailDomain
-from hypercare.mail.outgoing import automatic_headers
+from hypercare.mail.outgoing import automatic_headers, composed
 from hypercare.mail.parsing import Limits, parse_message
 from hypercare.mail.services import store_raw
-from hypercare.mail.ticketing import title_of
+from hypercare.mail.ticketing import NOT_GIVEN, title_of
 from hypercare.notifications.choices import NotificationEvent
 from hypercare.notifications.models import OutboxMessage
 from hypercare.orgs.choices import UnknownSenders
 from hypercare.orgs.models import Institution
-from hypercare.tickets.choices import Channel, EventKind, Status
+from hypercare.tickets.choices import Category, Channel, EventKind, Status
 from hypercare.tickets.models import Ticket
 from hypercare.tickets.services.workflow import change_status
 from tests import factories
@@ -450,3 +453,88 @@ def test_parsed_corpus_reply_keeps_reply_to_out_of_identity() -> None:
     parsed = parse_message(corpus("spoofed-reply.eml"))
 
     assert parsed.from_address == "mallory@southbank.example.ac.uk"
+
+
+def deliver(monkeypatch: pytest.MonkeyPatch, raw: bytes) -> None:
+    class Stdin:
+        buffer = io.BytesIO(raw)
+
+    monkeypatch.setattr(sys, "stdin", Stdin())
+    call_command("mail", "deliver", "--mailbox", "support", stdout=io.StringIO())
+
+
+def test_a_piped_mail_opens_a_ticket_whose_receipt_threads_with_it(
+    northfield: Institution, mailbox: Mailbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sam = factories.requester(northfield, email="sam.lee@northfield.example.edu")
+
+    deliver(monkeypatch, corpus("inline-image.eml"))
+
+    ticket = Ticket.objects.get()
+    assert ticket.requester == sam
+    receipt = OutboxMessage.objects.get(event=NotificationEvent.TICKET_RECEIVED, ticket=ticket)
+    email = composed(receipt)
+    assert email.extra_headers["In-Reply-To"] == "<inline-image-1@northfield.example.edu>"
+    assert email.reply_to == ["support@hypercare.example"]
+    assert f"[{ticket.reference}]" in email.subject
+
+
+def test_a_processing_failure_still_reports_the_mail_stored(
+    chidi: User, mailbox: Mailbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(message: InboundMessage) -> InboundMessage:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr("hypercare.mail.management.commands.mail.process", broken)
+
+    deliver(monkeypatch, mail())
+
+    assert InboundMessage.objects.get().status == InboundStatus.RECEIVED
+    assert not Ticket.objects.exists()
+
+
+def test_a_new_ticket_goes_to_the_mailboxs_team_and_category(chidi: User, mailbox: Mailbox) -> None:
+    finance = factories.team("Finance desk")
+    mailbox.team = finance
+    mailbox.category = Category.QUESTION
+    mailbox.save()
+
+    message = received(mail(), mailbox)
+
+    assert message.ticket is not None
+    assert message.ticket.team == finance
+    assert message.ticket.category == Category.QUESTION
+    assert message.ticket.category_details == {"screen_or_report": NOT_GIVEN}
+
+
+def test_a_category_asking_more_than_text_falls_back_to_a_question(
+    chidi: User, mailbox: Mailbox
+) -> None:
+    mailbox.category = Category.INCIDENT
+    mailbox.save()
+
+    message = received(mail(), mailbox)
+
+    assert message.ticket is not None
+    assert message.ticket.category == Category.QUESTION
+
+
+def test_staff_mail_naming_no_ticket_is_quarantined(db: None) -> None:
+    agent = factories.agent(email="agent@hypercare.example")
+
+    message = received(mail(sender=agent.email, subject="Lunch?"))
+
+    assert message.status == InboundStatus.QUARANTINED
+    assert not Ticket.objects.exists()
+
+
+def test_a_key_user_replies_for_a_colleague_by_mail(chidi: User, northfield: Institution) -> None:
+    ticket = factories.ticket(chidi)
+    key_user = factories.user(
+        Role.KEY_USER, institution=northfield, email="kim@northfield.example.edu"
+    )
+
+    message = received(mail(sender=key_user.email, subject=f"Re: [{ticket.reference}]"))
+
+    assert message.status == InboundStatus.REPLY_ADDED
+    assert ticket.events.get(kind=EventKind.PUBLIC_REPLY).actor == key_user

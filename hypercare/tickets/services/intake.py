@@ -8,13 +8,13 @@ from hypercare import access
 from hypercare.accounts.models import User
 from hypercare.lib import clock
 from hypercare.lib.validation import FieldErrors
-from hypercare.orgs.models import Institution, Module
+from hypercare.orgs.models import Institution, Module, Team
 from hypercare.sla.services import plan_new_ticket
 from hypercare.tickets import events
 from hypercare.tickets.category_details import validate_category_details
 from hypercare.tickets.choices import AffectedWorkflow, Category, Channel, Level, priority_for
 from hypercare.tickets.models import Ticket
-from hypercare.tickets.routing import route_for
+from hypercare.tickets.routing import Route, route_for
 from hypercare.tickets.services import notices
 from hypercare.tickets.services.assignment import choose_member, record_first_owner
 from hypercare.tickets.services.common import require
@@ -43,12 +43,14 @@ def open_ticket(
     affected_workflow: str = AffectedWorkflow.OTHER,
     operational_impact: str = "",
     requester_erp_role: str | None = None,
+    team: Team | None = None,
 ) -> Ticket:
     """Take in a request, compute its priority from impact x urgency and route it.
 
     The requester's ERP role defaults to the one on their profile. The ticket starts in
     the routed team's queue: with a member picked by the team's auto-assignment, or
-    unowned until triage gives it a named owner.
+    unowned until triage gives it a named owner. ``team``, when given, is that queue
+    instead of the routing rules' (a mailbox's own team), at the team's tier.
     """
     require(
         access.can_open_ticket(actor, institution=institution, requester=requester),
@@ -82,6 +84,8 @@ def open_ticket(
     )
     errors.check()
     route = route_for(institution_id=institution.pk, module_code=module.code, category=category)
+    if team is not None:
+        route = Route(team=team, tier=team.tier)
     at = clock.now()
     ticket = Ticket(
         institution=institution,

@@ -1,5 +1,5 @@
 from hypercare.web.errors import page
-from hypercare.web.tickets import attachments, desk_ticket, portal, queue
+from hypercare.web.tickets import attachments, desk_ticket, mail_source, portal, queue
 
 urlpatterns = [
     page("portal/", portal.my_tickets, "portal"),
@@ -33,4 +33,5 @@ urlpatterns = [
     # Last: any other word after a ticket is one of its properties.
     page("desk/tickets/<int:pk>/<str:field>/", desk_ticket.change, "desk-change"),
     page("attachments/<int:pk>/", attachments.attachment, "attachment"),
+    page("mail/messages/<int:pk>/raw/", mail_source.raw_source, "mail-raw-source"),
 ]

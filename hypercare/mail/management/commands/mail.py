@@ -62,7 +62,7 @@ class Command(BaseCommand):
             # Stored is what the MTA needs to hear; the mail_process job retries it.
             logger.exception("Processing inbound message %s failed", stored.message.pk)
             return
-        self.stdout.write(f"Message {message.pk}: {message.get_status_display()}.")
+        logger.info("Inbound message %s: %s", message.pk, message.get_status_display())
 
     def _poll(self, mailbox_name: str | None) -> None:
         if mailbox_name is None:
