@@ -1,7 +1,9 @@
 """The quarantine's pages in the workspace: what a manager sees and does there."""
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from hypercare.accounts.choices import Role
 from hypercare.accounts.models import User
@@ -208,3 +210,20 @@ def test_retrying_from_the_page(manager_client: Client) -> None:
 
     assert answer.status_code == 200
     assert QuarantineAction.objects.get().step == QuarantineStep.RETRY
+
+
+def test_the_list_page_costs_the_same_queries_for_2_and_40_messages(
+    manager_client: Client,
+) -> None:
+    support = mailbox("Support")
+    for number in range(2):
+        quarantined(number=number, mailbox=support)
+    with CaptureQueriesContext(connection) as few:
+        manager_client.get("/desk/mail/quarantine/")
+    for number in range(2, 40):
+        quarantined(number=number, mailbox=support)
+    with CaptureQueriesContext(connection) as many:
+        page = manager_client.get("/desk/mail/quarantine/")
+
+    assert page.content.decode().count('id="message-') == 40
+    assert len(many.captured_queries) == len(few.captured_queries)

@@ -19,6 +19,7 @@ from hypercare.accounts.models import User
 from hypercare.errors import NotFound, ValidationFailed
 from hypercare.mail import quarantine, selectors
 from hypercare.mail.api import raw_download
+from hypercare.mail.choices import InboundStatus
 from hypercare.mail.models import InboundMessage
 from hypercare.orgs.selectors import visible_institutions
 from hypercare.web.forms import show_service_errors
@@ -66,7 +67,7 @@ def _message_page(
     context = {
         "detail": detail,
         "message": detail.message,
-        "quarantined": detail.message.status == "quarantined",
+        "quarantined": detail.message.status == InboundStatus.QUARANTINED,
         **{_form_name(name): spec.form(user, None) for name, spec in ACTIONS.items()},
         **{_form_name(name): form for name, form in forms_.items()},
     }
