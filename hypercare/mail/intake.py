@@ -6,8 +6,9 @@ out → this run's random token), so two workers never process it both; only the
 holder writes the outcome, and a processed message is never processed again. The ticket
 services each commit in their own durable transaction, so processing is not one
 transaction: a worker killed between a service and the outcome leaves the message
-claimed until its lease runs out, and the retry may add that one message twice — never
-lose it.
+claimed until its lease runs out. The retry then finds the message's timeline row and
+holds it for a person instead of adding it again; only a kill between a ticket service's
+commit and that row can add one message twice — none is ever lost.
 """
 
 import logging
@@ -30,7 +31,7 @@ from hypercare.accounts.services import create_user
 from hypercare.errors import InvalidTransition, NotAllowed, ValidationFailed
 from hypercare.lib import clock
 from hypercare.mail.bounces import record_bounce
-from hypercare.mail.choices import InboundStatus
+from hypercare.mail.choices import InboundStatus, MailEventKind
 from hypercare.mail.models import InboundMessage, MailDomain
 from hypercare.mail.outgoing import loop_marker
 from hypercare.mail.parsing import (
@@ -52,7 +53,7 @@ from hypercare.notifications.choices import NotificationEvent
 from hypercare.notifications.services import notify_address
 from hypercare.orgs.choices import UnknownSenders
 from hypercare.tickets.choices import Status
-from hypercare.tickets.models import Ticket
+from hypercare.tickets.models import Ticket, TicketEvent
 from hypercare.tickets.services.conversation import can_still_reopen
 
 logger = logging.getLogger(__name__)
@@ -88,7 +89,11 @@ def process(message: InboundMessage) -> InboundMessage:
     """
     claim = secrets.token_hex(16)
     if _claim(message.pk, claim):
-        outcome, sender, subject = _decided(message)
+        interrupted = _interrupted(message)
+        if interrupted is None:
+            outcome, sender, subject = _decided(message)
+        else:
+            outcome, sender, subject = interrupted, message.sender, message.subject
         InboundMessage.objects.filter(pk=message.pk, claim=claim).update(
             status=outcome.status,
             reason=outcome.reason,
@@ -136,6 +141,21 @@ def _claim(pk: int, claim: str) -> bool:
         claim=claim, lease_until=clock.now() + LEASE
     )
     return claimed == 1
+
+
+def _interrupted(message: InboundMessage) -> Outcome | None:
+    """A run killed after the message reached a ticket's timeline but before its outcome
+    was written: it is not added again, but held for a person to check."""
+    ticket_id = (
+        TicketEvent.objects.filter(kind=MailEventKind.EMAIL_RECEIVED, new_value=str(message.pk))
+        .values_list("ticket_id", flat=True)
+        .first()
+    )
+    if ticket_id is None:
+        return None
+    ticket = Ticket.objects.get(pk=ticket_id)
+    reason = f"An interrupted run already added it to {ticket.reference}; check it there."
+    return Outcome(InboundStatus.QUARANTINED, reason, ticket)
 
 
 def _decided(message: InboundMessage) -> tuple[Outcome, str, str]:

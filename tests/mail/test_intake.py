@@ -13,6 +13,7 @@ from django.test import override_settings
 
 from hypercare.accounts.choices import Role
 from hypercare.accounts.models import User
+from hypercare.jobs import JOBS
 from hypercare.lib import clock
 from hypercare.mail.choices import InboundStatus, MailEventKind
 from hypercare.mail.intake import process, process_received
@@ -538,3 +539,23 @@ def test_a_key_user_replies_for_a_colleague_by_mail(chidi: User, northfield: Ins
 
     assert message.status == InboundStatus.REPLY_ADDED
     assert ticket.events.get(kind=EventKind.PUBLIC_REPLY).actor == key_user
+
+
+def test_a_run_killed_after_the_ticket_was_reached_is_not_repeated(chidi: User) -> None:
+    ticket = factories.ticket(chidi)
+    message = received(mail(subject=f"Re: [{ticket.reference}]"))
+    # As a worker killed before it wrote the outcome leaves it, once its lease ran out.
+    InboundMessage.objects.filter(pk=message.pk).update(status=InboundStatus.RECEIVED)
+
+    again = process(message)
+
+    assert again.status == InboundStatus.QUARANTINED
+    assert again.ticket == ticket
+    assert ticket.events.filter(kind=EventKind.PUBLIC_REPLY).count() == 1
+
+
+def test_the_mail_process_job_is_registered_for_both_engines(chidi: User) -> None:
+    store_raw(raw=mail(), mailbox=None)
+
+    assert JOBS["mail_process"].function() == {"processed": 1, "failed": 0}
+    assert Ticket.objects.count() == 1
