@@ -10,6 +10,7 @@ from django.db.models import Q
 
 from hypercare.accounts.choices import Role
 from hypercare.accounts.models import User
+from hypercare.orgs.choices import Tier
 from hypercare.orgs.models import Institution, Module, Team
 from hypercare.tickets.choices import Status
 from hypercare.tickets.models import Ticket
@@ -51,6 +52,14 @@ def ticket_scope(user: User) -> Q:
         ).values("pk")
         return own | Q(module_id__in=owned_modules)
     return own
+
+
+def pending_upload_scope(user: User, session_key: str) -> Q:
+    """The pending uploads ``user`` may use, as a filter on PendingUpload: their own, and
+    only in the session that uploaded them (a shared computer's next user sees none)."""
+    if not user.is_active or not session_key:
+        return NOTHING
+    return Q(owner_id=user.pk, session_key=session_key)
 
 
 def institution_scope(user: User) -> Q:
@@ -172,6 +181,23 @@ def can_be_assigned(user: User) -> bool:
     return is_agent(user)
 
 
+# The tier each analyst role works at; the other support roles work at every tier.
+ROLE_TIERS = {
+    Role.TIER1: Tier.SERVICE_DESK,
+    Role.TIER2: Tier.FUNCTIONAL,
+    Role.TIER3: Tier.TECHNICAL,
+}
+
+
+def is_above_own_tier(user: User, ticket: Ticket) -> bool:
+    """Whether ``ticket`` sits at a higher tier than any ``user`` works at, so taking it is
+    unusual: a tier 1 analyst taking a tier 3 ticket. Managers and admins work every tier."""
+    if user.is_superuser or not user.roles.issubset(ROLE_TIERS):
+        return False
+    own = max((tier for role, tier in ROLE_TIERS.items() if user.has_role(role)), default=None)
+    return own is not None and ticket.tier > own
+
+
 def can_manage_desk(user: User) -> bool:
     """Routing rules, teams, institutions: the desk's own configuration."""
     return user.is_active and (user.is_superuser or user.has_role(*MANAGER_ROLES))
@@ -180,6 +206,12 @@ def can_manage_desk(user: User) -> bool:
 def own_teams(user: User) -> Q:
     """The support teams ``user`` belongs to or leads, as a filter on Team."""
     return Q(members=user) | Q(lead=user)
+
+
+def worked_teams(user: User) -> Q:
+    """The teams whose queue is ``user``'s ("My teams"), as a filter on Team: those they
+    lead or belong to; every team for desk managers, who answer for all of them."""
+    return Q() if can_manage_desk(user) else own_teams(user)
 
 
 def saved_reply_scope(user: User) -> Q:

@@ -27,3 +27,7 @@ class ValidationFailed(DomainError):
     def __init__(self, errors: dict[str, str]) -> None:
         super().__init__("; ".join(f"{field}: {problem}" for field, problem in errors.items()))
         self.errors = errors
+
+
+class ConfirmationNeeded(InvalidTransition):
+    """The step is allowed but unusual: the actor must confirm it first (HTTP 409)."""

@@ -14,6 +14,7 @@ from hypercare.mail.imap import poll_all
 from hypercare.mail.intake import process_received
 from hypercare.notifications.delivery import deliver_due
 from hypercare.sla.services import sweep_sla
+from hypercare.tickets.services.attachments import remove_expired_uploads
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,11 @@ def mail_poll() -> dict[str, int]:
     return poll_all()
 
 
+def pending_upload_cleanup() -> dict[str, int]:
+    """Remove the files kept for forms that were never sent again."""
+    return remove_expired_uploads()
+
+
 def mail_process() -> dict[str, int]:
     """Turn received messages into tickets, replies, records or quarantined items."""
     return process_received()
@@ -58,5 +64,6 @@ JOBS = {
     "escalation_updates": Job(escalation_updates, interval_seconds=60),
     "escalation_digest": Job(escalation_digest, interval_seconds=300),
     "mail_poll": Job(mail_poll, interval_seconds=60),
+    "pending_upload_cleanup": Job(pending_upload_cleanup, interval_seconds=3600),
     "mail_process": Job(mail_process, interval_seconds=10),
 }

@@ -30,17 +30,18 @@ from hypercare.orgs.selectors import (
     visible_modules,
 )
 from hypercare.tickets.choices import EventKind, Status
-from hypercare.tickets.models import Attachment, Ticket
+from hypercare.tickets.models import Attachment, PendingUpload, Ticket
 from hypercare.tickets.selectors import (
     TicketFilters,
     get_visible_attachment,
     get_visible_ticket,
+    pending_uploads,
     ticket_attachments,
     ticket_list,
     timeline,
     visible_tickets,
 )
-from hypercare.tickets.services.attachments import add_attachment
+from hypercare.tickets.services.attachments import add_attachment, keep_upload
 from hypercare.tickets.services.conversation import add_internal_note, add_public_reply
 from hypercare.tickets.services.intake import open_ticket
 from hypercare.tickets.services.workflow import change_status
@@ -399,6 +400,42 @@ REFUSED_AT_INTAKE: dict[str, set[str]] = {
 def test_only_support_staff_record_how_a_ticket_came_in(world: World, persona: str) -> None:
     refused = access.refused_intake_fields(world.users[persona], INTAKE_FIELDS)
     assert refused == REFUSED_AT_INTAKE[persona]
+
+
+@pytest.mark.parametrize("persona", SEES)
+def test_pending_uploads_are_only_their_owners_in_the_same_session(
+    world: World, persona: str
+) -> None:
+    """Even the desk's agents cannot see or claim a file someone has not sent yet."""
+    uploads = {
+        name: keep_upload(
+            actor=user, session_key=f"s-{name}", name="a.png", content=BytesIO(samples.png())
+        )
+        for name, user in world.users.items()
+    }
+    user = world.users[persona]
+    all_ids = [upload.pk for upload in uploads.values()]
+    assert list(pending_uploads(user, session_key=f"s-{persona}", ids=all_ids)) == [
+        uploads[persona]
+    ]
+    assert not pending_uploads(user, session_key="another-session", ids=all_ids).exists()
+    someone_else = next(name for name in uploads if name != persona)
+    replies_to = [t for t in world.tickets.values() if access.can_reply(user, t)]
+    for ticket in replies_to:
+        with pytest.raises(NotAllowed):
+            add_public_reply(
+                ticket=ticket, actor=user, body="Mine now", uploads=[uploads[someone_else]]
+            )
+    assert not Attachment.objects.exists()
+    assert PendingUpload.objects.count() == len(uploads)
+
+
+def test_an_inactive_user_has_no_pending_uploads(world: World) -> None:
+    user = world.users["requester"]
+    upload = keep_upload(actor=user, session_key="s", name="a.png", content=BytesIO(samples.png()))
+    user.is_active = False
+    user.save()
+    assert not pending_uploads(user, session_key="s", ids=[upload.pk]).exists()
 
 
 # The mail quarantine ---------------------------------------------------------------------

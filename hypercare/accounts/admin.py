@@ -4,10 +4,12 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
 from hypercare.accounts.models import ApiToken, RoleGrant, User
+from hypercare.admin_fields import LabelledRowsFormSet
 
 
 class RoleGrantInline(admin.TabularInline[RoleGrant, User]):
     model = RoleGrant
+    formset = LabelledRowsFormSet
     extra = 1
     fields = ("role",)
 

@@ -56,7 +56,12 @@ class User(AbstractUser):
 
     @property
     def display_name(self) -> str:
+        """How people are shown everywhere: by name, the username only when none is set."""
         return self.get_full_name() or self.username
+
+    def __str__(self) -> str:
+        # Choice labels of people pickers and {{ user }} in templates and mails show this.
+        return self.display_name
 
 
 class RoleGrant(models.Model):

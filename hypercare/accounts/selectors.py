@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db.models import QuerySet
 
 from hypercare import access
+from hypercare.accounts.choices import Role
 from hypercare.accounts.models import ApiToken, RoleGrant, SignInFailure, User
 from hypercare.lib import clock
 from hypercare.orgs.models import Institution
@@ -42,6 +43,14 @@ def institution_people(user: User, institution_id: int, *roles: str) -> QuerySet
         User.objects.filter(institution__in=visible, is_active=True, role_grants__role__in=roles)
         .distinct()
         .order_by(*PEOPLE_ORDER)
+    )
+
+
+def module_owners() -> QuerySet[User]:
+    """Active institution people holding the module owner role, by name."""
+    holders = RoleGrant.objects.filter(role=Role.MODULE_OWNER).values("user_id")
+    return User.objects.filter(is_active=True, institution__isnull=False, pk__in=holders).order_by(
+        *PEOPLE_ORDER
     )
 
 

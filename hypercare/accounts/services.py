@@ -25,7 +25,7 @@ from hypercare.accounts.selectors import sign_in_locked
 from hypercare.errors import NotAllowed, NotFound, ValidationFailed
 from hypercare.lib import clock
 from hypercare.lib.validation import FieldErrors
-from hypercare.orgs.models import Institution
+from hypercare.orgs.models import Institution, validate_time_zone
 
 TOKEN_PREFIX = "hc_"  # noqa: S105 (a public marker, not a secret)
 # What issue_token hands out; anything else (a NUL, say) is no token, and is not looked up.
@@ -78,6 +78,32 @@ def create_user(
             is_superuser=Role.ADMIN in wanted,
         )
         RoleGrant.objects.bulk_create(RoleGrant(user=user, role=role) for role in sorted(wanted))
+    return user
+
+
+def update_profile(*, user: User, first_name: str, last_name: str, time_zone: str) -> User:
+    """A person's own names and the zone they read times in, as they set them.
+
+    An empty zone means their institution's; for the desk's staff, who belong to none,
+    UTC. Every page, mail and timeline line then reads in that zone.
+    """
+    errors = FieldErrors()
+    given = {"first_name": first_name, "last_name": last_name}
+    names = {
+        field: errors.line(field, value, NAME_LIMITS[field], required=False)
+        for field, value in given.items()
+    }
+    zone = time_zone.strip()
+    if zone:
+        try:
+            validate_time_zone(zone)
+        except ValidationError:
+            errors.add("time_zone", "Choose a time zone from the list.")
+    errors.check()
+    with transaction.atomic(durable=True):
+        user.first_name, user.last_name = names["first_name"], names["last_name"]
+        user.time_zone = zone
+        user.save(update_fields=["first_name", "last_name", "time_zone"])
     return user
 
 

@@ -24,6 +24,7 @@ from hypercare.accounts.models import User
 from hypercare.accounts.services import authenticate_token
 from hypercare.api.common import UNKNOWN_FIELD, ErrorCode, describe_errors
 from hypercare.errors import InvalidTransition, NotAllowed, NotFound, ValidationFailed
+from hypercare.lib.validation import schema_problem
 from hypercare.orgs.api import router as orgs_router
 from hypercare.tickets.api import router as tickets_router
 
@@ -90,7 +91,7 @@ def _field_error(error: dict[str, Any]) -> dict[str, str]:
     location = [str(part) for part in error.get("loc", ())]
     while location and location[0] in _LOCATIONS:
         location.pop(0)
-    message = str(error.get("msg", "is invalid"))
+    message = schema_problem(error)
     if error.get("type") == "extra_forbidden":
         message = UNKNOWN_FIELD
     elif error.get("type") == "missing":

@@ -216,7 +216,8 @@ class _Story:
             return
         agent = self.rng.choice(self.desk.members[self._team()])
         self.status(agent, Status.TRIAGED)
-        self.reply(agent, self.pick(texts.ACKNOWLEDGEMENTS))
+        # An acknowledgement is not yet the work: the ticket stays Triaged with it.
+        self.reply(agent, self.pick(texts.ACKNOWLEDGEMENTS), status=Status.TRIAGED)
         self.maybe_reprioritise(agent)
         if target == Status.TRIAGED:
             return
@@ -279,9 +280,11 @@ class _Story:
                 ticket=self.ticket, actor=actor, status=status, reason=reason
             )
 
-    def reply(self, actor: User, body: str) -> None:
+    def reply(self, actor: User, body: str, status: Status | None = None) -> None:
         with clock.frozen_at(next(self.moments)):
-            conversation.add_public_reply(ticket=self.ticket, actor=actor, body=body)
+            conversation.add_public_reply(
+                ticket=self.ticket, actor=actor, body=body, status=status or ""
+            )
 
     def note(self, actor: User, body: str) -> None:
         with clock.frozen_at(next(self.moments)):

@@ -1,8 +1,9 @@
 """Loading the demo once into an empty installation.
 
-People, institutions and tickets go through the services, like any other adapter's
-writes. Teams, module owners, integrations and routing rules have no services yet (they
-are the desk's configuration, set in the admin), so the loader creates those rows itself.
+People, institutions, SLA contracts with their calendars, saved replies and tickets go
+through the services, like any other adapter's writes. Teams, module owners, integrations
+and routing rules have no services yet (they are the desk's configuration, set in the
+admin), so the loader creates those rows itself.
 """
 
 import random
@@ -13,7 +14,7 @@ from django.db import transaction
 
 from hypercare.accounts.models import User
 from hypercare.accounts.services import create_user
-from hypercare.demo import cast, history
+from hypercare.demo import cast, history, service_levels
 from hypercare.demo.cast import DEMO_PASSWORD, InstitutionSpec, Person, TeamSpec
 from hypercare.demo.history import Desk, Site
 from hypercare.lib import clock
@@ -21,8 +22,10 @@ from hypercare.notifications.models import OutboxMessage
 from hypercare.orgs.models import Institution, Integration, IntegrationContact, Team
 from hypercare.orgs.services import create_institution
 from hypercare.releases.services import create_release, plan_for_release
+from hypercare.sla.policies import CalendarSettings, PolicySettings, create_calendar, create_policy
 from hypercare.tickets.choices import OPEN_STATUSES, Priority
 from hypercare.tickets.models import RoutingRule, Ticket
+from hypercare.tickets.services.saved_replies import create_saved_reply
 
 SEED = 20260907  # the first go-live: the same seed always tells the same stories
 TICKET_COUNT = 300
@@ -57,6 +60,7 @@ def load_demo(*, now: datetime | None = None) -> bool:
     at = now or clock.now()
     desk = _create_desk()
     sites = [_create_site(spec) for spec in cast.INSTITUTIONS]
+    _create_contracts(sites)
     history.load_tickets(
         desk=desk,
         sites=sites,
@@ -128,6 +132,8 @@ def _create_desk() -> Desk:
     with transaction.atomic():
         teams = {spec.slug: _create_team(spec, people) for spec in cast.TEAMS}
         _create_routing_rules(teams)
+    for spec in cast.TEAMS:
+        _create_saved_replies(teams[spec.slug], lead=people[spec.lead])
     return Desk(
         service_desk=teams[cast.SERVICE_DESK.slug],
         engineering=teams[cast.ENGINEERING.slug],
@@ -153,11 +159,53 @@ def _create_team(spec: TeamSpec, people: dict[str, User]) -> Team:
     return team
 
 
+def _create_saved_replies(team: Team, *, lead: User) -> None:
+    """The team's lead writes its saved replies, as the workspace lets them."""
+    for title, body in service_levels.SAVED_REPLIES[team.slug]:
+        create_saved_reply(actor=lead, team=team, title=title, body=body)
+
+
+def _create_contracts(sites: list[Site]) -> None:
+    """Each institution's SLA policy, counting in its own office hours and holidays.
+
+    Made before the history, so every demo ticket's due times come from its calendar.
+    """
+    manager = User.objects.get(username=NEXT_RELEASE_MANAGER)
+    for site in sites:
+        spec = service_levels.CALENDARS[site.spec.slug]
+        calendar = create_calendar(
+            actor=manager,
+            settings=CalendarSettings(
+                name=spec.name,
+                time_zone=site.spec.time_zone,
+                working_hours=spec.working_hours,
+                holiday_country=spec.holiday_country,
+                holiday_subdivision=spec.holiday_subdivision,
+            ),
+        )
+        create_policy(
+            actor=manager,
+            settings=PolicySettings(
+                name=f"{site.spec.name} contract",
+                institution=site.institution,
+                calendar=calendar,
+                targets=service_levels.CONTRACT_TARGETS,
+            ),
+        )
+
+
 def _create_routing_rules(teams: dict[str, Team]) -> None:
-    """Intake at the service desk; module work to the functional teams; code to engineering."""
+    """Intake at the service desk; module work to the functional teams; code to engineering.
+
+    Rules that route no new tickets say whose queue a ticket moved up a tier reaches: a
+    module's functional team at tier 2, engineering at tier 3.
+    """
     service_desk = teams[cast.SERVICE_DESK.slug]
     engineering = teams[cast.ENGINEERING.slug]
-    rules = [RoutingRule(position=100, team=service_desk, tier=service_desk.tier)]
+    rules = [
+        RoutingRule(position=100, team=service_desk, tier=service_desk.tier),
+        RoutingRule(position=100, team=engineering, tier=engineering.tier, for_new_tickets=False),
+    ]
     rules += [
         RoutingRule(position=30, category=category, team=engineering, tier=engineering.tier)
         for category in cast.ENGINEERING_CATEGORIES
@@ -170,6 +218,12 @@ def _create_routing_rules(teams: dict[str, Team]) -> None:
             )
             for module in spec.modules
             for category in cast.FUNCTIONAL_CATEGORIES
+        ]
+        rules += [
+            RoutingRule(
+                position=50, module_code=module, team=team, tier=team.tier, for_new_tickets=False
+            )
+            for module in spec.modules
         ]
     RoutingRule.objects.bulk_create(rules)
 

@@ -6,17 +6,30 @@ every step lands on the ticket's timeline.
 
 from django.contrib import admin
 
+from hypercare.admin_fields import EligiblePeopleAdmin
 from hypercare.escalations.models import Escalation, EscalationDigest, EscalationRule
-from hypercare.tickets.admin import ReadOnlyAdmin
+from hypercare.escalations.selectors import escalation_managers
+from hypercare.tickets.admin import ANY, CriteriaRuleAdmin, ReadOnlyAdmin
 
 
 @admin.register(EscalationRule)
-class EscalationRuleAdmin(admin.ModelAdmin[EscalationRule]):
-    list_display = ("position", "institution", "module_code", "manager")
+class EscalationRuleAdmin(EligiblePeopleAdmin[EscalationRule], CriteriaRuleAdmin):
+    """The list reads as the rules work: criteria left empty show "any"."""
+
+    list_display = ("position", "for_institution", "for_module", "manager")
     list_editable = ("manager",)
     list_display_links = ("position",)
     list_filter = ("module_code", "institution")
     list_select_related = ("institution", "manager")
+    eligible_people = {"manager": escalation_managers}
+
+    @admin.display(description="Institution", ordering="institution__name")
+    def for_institution(self, rule: EscalationRule) -> str:
+        return str(rule.institution) if rule.institution else ANY
+
+    @admin.display(description="Module", ordering="module_code")
+    def for_module(self, rule: EscalationRule) -> str:
+        return rule.get_module_code_display() if rule.module_code else ANY
 
 
 @admin.register(Escalation)

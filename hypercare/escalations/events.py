@@ -2,7 +2,8 @@
 
 Steps the requester should follow (the request, the manager, the plans, the updates,
 the de-escalation) are public; management's own steps (a missed update, a raised level)
-are internal.
+are internal. A time an event names (the next update due, the agreement to de-escalate)
+is its ``new_value`` in ISO 8601, said in the reader's zone when the timeline is read.
 """
 
 from datetime import datetime
@@ -17,7 +18,7 @@ from hypercare.escalations.choices import (
     Workaround,
 )
 from hypercare.escalations.models import Escalation
-from hypercare.lib.clock import utc_text
+from hypercare.lib.times import day_text, local_text, parse_moment
 from hypercare.tickets.event_kinds import Sentence, label_of
 from hypercare.tickets.events import append
 from hypercare.tickets.models import TicketEvent
@@ -36,7 +37,7 @@ def _checklist(escalation: Escalation) -> str:
     ]
     if escalation.milestone_date is not None:
         lines.append(
-            f"Critical milestone {escalation.milestone_date:%Y-%m-%d}: {escalation.milestone}"
+            f"Critical milestone {day_text(escalation.milestone_date)}: {escalation.milestone}"
         )
     return "\n".join(lines)
 
@@ -101,7 +102,7 @@ def record_communication_plan(escalation: Escalation, actor: User, at: datetime)
         at,
         is_internal=False,
         body=communication_plan_text(escalation),
-        reason=f"Next update due {utc_text(due)}." if due else "",
+        new_value=due.isoformat() if due else "",
     )
 
 
@@ -114,7 +115,7 @@ def record_update(escalation: Escalation, actor: User, at: datetime, body: str) 
         at,
         is_internal=False,
         body=body,
-        reason=f"Next update due {utc_text(due)}." if due else "",
+        new_value=due.isoformat() if due else "",
     )
 
 
@@ -126,7 +127,6 @@ def record_update_missed(escalation: Escalation, at: datetime, due_at: datetime)
         at,
         is_internal=True,
         new_value=due_at.isoformat(),
-        reason=f"The update due {utc_text(due_at)} was not posted.",
     )
 
 
@@ -148,14 +148,25 @@ def record_level_raised(
 def record_de_escalated(escalation: Escalation, actor: User, at: datetime) -> TicketEvent:
     agreed_at = escalation.agreed_at
     channel = AgreementChannel(escalation.agreement_channel).label.lower()
-    when = utc_text(agreed_at) if agreed_at else "—"
     body = (
-        f"{escalation.agreed_by} agreed to de-escalate on {when}, "
-        f"by {channel}. The action plan is accepted and the root-cause analysis is on track."
+        f"{escalation.agreed_by} agreed to de-escalate, by {channel}. "
+        "The action plan is accepted and the root-cause analysis is on track."
     )
     return append(
-        escalation.ticket, EscalationEventKind.DE_ESCALATED, actor, at, is_internal=False, body=body
+        escalation.ticket,
+        EscalationEventKind.DE_ESCALATED,
+        actor,
+        at,
+        is_internal=False,
+        body=body,
+        new_value=agreed_at.isoformat() if agreed_at else "",
     )
+
+
+def _then(words: str, event: TicketEvent) -> str:
+    """The instant an event keeps as its value, in the reader's zone, after ``words``."""
+    moment = parse_moment(event.new_value)
+    return f"{words} {local_text(moment.at)}" if moment else ""
 
 
 def _manager(actor: str, event: TicketEvent) -> str:
@@ -175,17 +186,19 @@ SENTENCES: dict[str, Sentence] = {
         f"{actor} {event.new_value} the escalation's action plan"
     ),
     EscalationEventKind.ESCALATION_COMMUNICATION_PLAN: lambda actor, event: (
-        f"{actor} agreed the communication plan"
+        f"{actor} agreed the communication plan{_then(', next update due', event)}"
     ),
     EscalationEventKind.ESCALATION_UPDATE: lambda actor, event: (
-        f"{actor} posted an escalation update"
+        f"{actor} posted an escalation update{_then(', next update due', event)}"
     ),
     EscalationEventKind.ESCALATION_UPDATE_MISSED: lambda actor, event: (
-        "An escalation update was missed"
+        f"An escalation update was missed{_then(': it was due', event)}"
     ),
     EscalationEventKind.ESCALATION_LEVEL_RAISED: lambda actor, event: (
         f"{actor} raised the escalation from {label_of(EscalationLevel, event.old_value)} "
         f"to {label_of(EscalationLevel, event.new_value)}"
     ),
-    EscalationEventKind.DE_ESCALATED: lambda actor, event: f"{actor} de-escalated the ticket",
+    EscalationEventKind.DE_ESCALATED: lambda actor, event: (
+        f"{actor} de-escalated the ticket{_then(', as agreed on', event)}"
+    ),
 }

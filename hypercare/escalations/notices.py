@@ -12,7 +12,7 @@ from hypercare.accounts.selectors import support_staff
 from hypercare.escalations.choices import EscalationLevel
 from hypercare.escalations.models import Escalation
 from hypercare.escalations.selectors import escalation_managers
-from hypercare.lib.clock import utc_text
+from hypercare.lib.times import Moment
 from hypercare.notifications.choices import NotificationEvent
 from hypercare.notifications.services import notify
 from hypercare.tickets.models import TicketEvent
@@ -37,7 +37,7 @@ def _context(escalation: Escalation, **extra: object) -> dict[str, object]:
     return {
         "escalation": escalation,
         "manager": escalation.manager.display_name if escalation.manager else "",
-        "next_update_due": utc_text(due) if due else "",
+        "next_update_due": Moment(due) if due else "",
         **extra,
     }
 
@@ -93,7 +93,7 @@ def shared(escalation: Escalation, cause: TicketEvent, actor: User, headline: st
     )
 
 
-def update_missed(escalation: Escalation, cause: TicketEvent, due: str) -> None:
+def update_missed(escalation: Escalation, cause: TicketEvent, due: Moment) -> None:
     handlers = _leads(escalation)
     if escalation.manager is None:
         handlers += escalation_managers()
@@ -131,7 +131,7 @@ def digest(day: date, rows: list[dict[str, object]], managers: Iterable[User]) -
         recipients=managers,
         cause=f"digest:{day.isoformat()}",
         context={
-            "day": day.isoformat(),
+            "day": day,
             "count": len(rows),
             "escalations": rows,
             "link": f"{settings.SITE_URL}{reverse('web:escalations')}",

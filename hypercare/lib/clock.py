@@ -7,7 +7,7 @@ reader can find every place that depends on the current time.
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import UTC, datetime
+from datetime import datetime
 
 from django.utils import timezone
 
@@ -30,8 +30,3 @@ def frozen_at(at: datetime) -> Iterator[None]:
         yield
     finally:
         _frozen_at.reset(token)
-
-
-def utc_text(at: datetime) -> str:
-    """An instant as stored text and desk mail write it when no reader's zone applies."""
-    return f"{at.astimezone(UTC):%Y-%m-%d %H:%M} UTC"

@@ -18,6 +18,10 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ZIP_TYPES = frozenset({"application/zip", XLSX_TYPE})
 # Markup a browser would render or run: refused even though it is text.
 ACTIVE_MARKUP = (b"<svg", b"<html", b"<!doctype", b"<script", b"<?xml", b"<iframe", b"<body")
+# Every type ``sniff`` can answer: browsers check a chosen file against this list too.
+ACCEPTED_TYPES = (*ALLOWED_BINARY_TYPES, XLSX_TYPE, "text/plain", "text/csv")
+# Text files browsers give no type or a vague one: their bytes decide on the server.
+TEXT_EXTENSIONS = (".txt", ".log", ".csv")
 ALLOWED_DESCRIPTION = "PNG, JPEG, WebP or GIF images, PDF, plain-text logs, CSV or XLSX"
 SCAN_CHUNK = 1 << 16
 # Control characters a text file may hold: whitespace, and ESC for a log's terminal colours.

@@ -1,13 +1,33 @@
 """The one way services check their input: every field's problem is collected, then all
 are refused together (``ValidationFailed``), so a form shows them by their fields at once."""
 
-from collections.abc import Callable, Iterable
-from typing import TypeVar
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, TypeVar
 
 from hypercare.errors import ValidationFailed
 from hypercare.lib.text import body_problem, line_problem
 
 T = TypeVar("T")
+
+# The complaint about a required field left empty, on every page and in the API.
+EMPTY = "must not be empty"
+
+
+def choose(field: str) -> str:
+    """The complaint about a missing or unknown choice, in the product's words: "Choose a
+    reason", never the list of stored values. The web and the API both say it."""
+    noun = field.replace("_", " ")
+    article = "an" if noun[:1] in "aeiou" else "a"
+    return f"Choose {article} {noun}"
+
+
+def schema_problem(error: Mapping[str, Any]) -> str:
+    """One of pydantic's complaints in the same words: a choice outside the list is
+    ``choose(field)`` (pydantic would list the stored values); others keep its message."""
+    if error.get("type") in ("enum", "literal_error"):
+        names = [part for part in error.get("loc", ()) if isinstance(part, str)]
+        return choose(names[-1] if names else "value")
+    return str(error.get("msg", "is invalid"))
 
 
 class FieldErrors:
@@ -40,14 +60,13 @@ class FieldErrors:
 
     def _length(self, field: str, cleaned: str, max_length: int | None, *, required: bool) -> None:
         if required and not cleaned:
-            self.add(field, "must not be empty")
+            self.add(field, EMPTY)
         elif max_length is not None and len(cleaned) > max_length:
             self.add(field, f"must be at most {max_length} characters")
 
     def choice(self, field: str, value: str, choices: Iterable[str]) -> None:
-        options = [str(option) for option in choices]
-        if value not in options:
-            self.add(field, f"must be one of {', '.join(options)}")
+        if value not in {str(option) for option in choices}:
+            self.add(field, choose(field))
 
     def collect(self, check: Callable[[], T]) -> T | None:
         """Run a check that refuses with ``ValidationFailed``; its problems join these."""

@@ -29,9 +29,11 @@ from hypercare.mail.services import store_raw
 
 logger = logging.getLogger(__name__)
 
-# One poll takes at most this many messages, so a backlog is drained over several runs
-# and one mailbox never holds the job engine for long.
+# A poll searches and fetches this many messages at a time, and goes on to the next batch
+# until the folder is empty or its time is up: below mail_poll's 60 s interval, so one
+# mailbox's backlog never holds the job engine past its next turn.
 BATCH = 500
+RUN_SECONDS = 50.0
 SEARCH_UNREAD = "UNSEEN"
 SEARCH_ALL = "UNDELETED"
 _UID = re.compile(rb"UID (\d+)")
@@ -102,21 +104,28 @@ def poll(mailbox: Mailbox) -> PollResult:
 
 
 def _drain(session: imaplib.IMAP4, mailbox: Mailbox) -> PollResult:
+    """Batches of ``BATCH`` until the folder holds nothing more for us or the run's time
+    is up; the copies of each batch are settled (and expunged) before the next search."""
     search = SEARCH_UNREAD if mailbox.after_fetch == AfterFetch.FLAG else SEARCH_ALL
-    status, data = session.uid("SEARCH", search)
-    if status != "OK":
-        raise MailboxUnreachable(f"the server refused to list the folder: {data!r}")
-    uids = (data[0] or b"").split()[:BATCH]
-    stored = 0
-    for uid in uids:
-        raw = _fetch(session, uid)
-        if raw is None:
-            continue  # expunged by someone else since the search
-        stored += store_raw(raw=raw, mailbox=mailbox).created
-        _settle(session, mailbox, uid)
-    if mailbox.after_fetch != AfterFetch.FLAG and uids:
-        session.expunge()
-    return PollResult(fetched=len(uids), stored=stored)
+    fetched = stored = 0
+    stop_at = time.monotonic() + RUN_SECONDS
+    while time.monotonic() < stop_at:
+        status, data = session.uid("SEARCH", search)
+        if status != "OK":
+            raise MailboxUnreachable(f"the server refused to list the folder: {data!r}")
+        uids = (data[0] or b"").split()[:BATCH]
+        for uid in uids:
+            raw = _fetch(session, uid)
+            if raw is None:
+                continue  # expunged by someone else since the search
+            stored += store_raw(raw=raw, mailbox=mailbox).created
+            _settle(session, mailbox, uid)
+        fetched += len(uids)
+        if mailbox.after_fetch != AfterFetch.FLAG and uids:
+            session.expunge()
+        if len(uids) < BATCH:
+            break
+    return PollResult(fetched=fetched, stored=stored)
 
 
 def _fetch(session: imaplib.IMAP4, uid: bytes) -> bytes | None:

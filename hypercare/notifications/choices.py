@@ -34,3 +34,19 @@ class DeliveryStatus(models.TextChoices):
     SENDING = "sending", "Sending"
     SENT = "sent", "Sent"
     DEAD = "dead", "Dead letter"
+
+
+# What an institution user can be sent: news of their own requests. The desk's staff can
+# be sent any notification (a requester's reply reaches the agent who owns the ticket).
+REQUESTER_EVENTS = frozenset(
+    {
+        NotificationEvent.TICKET_RECEIVED,
+        NotificationEvent.PUBLIC_REPLY,
+        NotificationEvent.STATUS_CHANGED,
+        NotificationEvent.TICKET_RESOLVED,
+        NotificationEvent.ESCALATION_ACKNOWLEDGED,
+        NotificationEvent.ESCALATION_UPDATE,
+        NotificationEvent.DE_ESCALATED,
+        NotificationEvent.TICKET_SHIPPED,
+    }
+)

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from hypercare.accounts.models import User
-from hypercare.notifications.choices import NotificationEvent
+from hypercare.notifications.choices import REQUESTER_EVENTS, NotificationEvent
 from hypercare.notifications.models import NotificationPreference
 
 
@@ -21,3 +21,11 @@ def notification_preferences(user: User) -> list[Preference]:
         Preference(event=event.value, label=event.label, email=chosen.get(event.value, True))
         for event in NotificationEvent
     ]
+
+
+def receivable_preferences(user: User) -> list[Preference]:
+    """The choices that matter to ``user``: an institution user's requests' news only."""
+    preferences = notification_preferences(user)
+    if user.institution_id is None:
+        return preferences
+    return [choice for choice in preferences if choice.event in REQUESTER_EVENTS]

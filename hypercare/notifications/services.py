@@ -8,10 +8,13 @@ import logging
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.template import Context, Template
+from django.utils import timezone
 
 from hypercare.accounts.models import User
 from hypercare.lib import clock
@@ -74,6 +77,8 @@ def notify_many(*, event: str, notices: Sequence[Notice]) -> None:
     }
     if not people:
         return
+    # Each recipient's zone may be their institution's: one query for them all.
+    prefetch_related_objects(list(people.values()), "institution")
     opted_out = set(
         NotificationPreference.objects.filter(
             user_id__in=people, event=event, email=False
@@ -98,13 +103,16 @@ def notify_many(*, event: str, notices: Sequence[Notice]) -> None:
                 },
                 autoescape=False,
             )
+            # Times in the context read in the recipient's zone, as on their pages.
+            with timezone.override(ZoneInfo(people[person.pk].viewing_time_zone)):
+                subject_text, body_text = subject.render(values), body.render(values)
             messages[key] = OutboxMessage(
                 event=event,
                 ticket=notice.ticket,
                 recipient=person,
                 to_email=person.email,
-                subject=one_line(subject.render(values))[:250],
-                body=body.render(values),
+                subject=one_line(subject_text)[:250],
+                body=body_text,
                 dedupe_key=key,
                 message_id=new_message_id(),
                 next_attempt_at=at,

@@ -1,7 +1,17 @@
 """Desk configuration for system admins: institutions, modules, integrations, teams."""
 
-from django.contrib import admin
+from typing import Any
 
+from django.contrib import admin
+from django.http import HttpRequest
+
+from hypercare.accounts.selectors import module_owners, support_agents
+from hypercare.admin_fields import (
+    EligiblePeopleAdmin,
+    EligiblePeopleInline,
+    LabelledRowsFormSet,
+    TimeZoneField,
+)
 from hypercare.orgs.models import (
     AgentAvailability,
     Institution,
@@ -12,11 +22,12 @@ from hypercare.orgs.models import (
 )
 
 
-class ModuleInline(admin.TabularInline[Module, Institution]):
+class ModuleInline(EligiblePeopleInline[Module]):
     model = Module
+    formset = LabelledRowsFormSet
     extra = 0
     fields = ("code", "name", "is_active", "owners")
-    autocomplete_fields = ("owners",)
+    eligible_people = {"owners": module_owners}
 
 
 @admin.register(Institution)
@@ -27,9 +38,15 @@ class InstitutionAdmin(admin.ModelAdmin[Institution]):
     prepopulated_fields = {"slug": ("name",)}
     inlines = [ModuleInline]
 
+    def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "time_zone":
+            return db_field.formfield(form_class=TimeZoneField)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
 
 class ContactInline(admin.TabularInline[IntegrationContact, Integration]):
     model = IntegrationContact
+    formset = LabelledRowsFormSet
     extra = 1
     autocomplete_fields = ("user",)
 
@@ -43,26 +60,30 @@ class IntegrationAdmin(admin.ModelAdmin[Integration]):
 
 
 @admin.register(Module)
-class ModuleAdmin(admin.ModelAdmin[Module]):
+class ModuleAdmin(EligiblePeopleAdmin[Module]):
     list_display = ("name", "institution", "code", "is_active")
     list_filter = ("code", "institution")
     search_fields = ("name",)
-    autocomplete_fields = ("owners",)
+    eligible_people = {"owners": module_owners}
 
 
 @admin.register(Team)
-class TeamAdmin(admin.ModelAdmin[Team]):
+class TeamAdmin(EligiblePeopleAdmin[Team]):
     list_display = ("name", "tier", "lead", "auto_assignment")
     list_filter = ("tier", "auto_assignment")
     search_fields = ("name",)
     prepopulated_fields = {"slug": ("name",)}
-    autocomplete_fields = ("lead", "members")
+    eligible_people = {
+        "lead": support_agents,
+        "members": support_agents,
+        "last_auto_assigned": support_agents,
+    }
 
 
 @admin.register(AgentAvailability)
-class AgentAvailabilityAdmin(admin.ModelAdmin[AgentAvailability]):
+class AgentAvailabilityAdmin(EligiblePeopleAdmin[AgentAvailability]):
     list_display = ("agent", "on_duty", "out_of_office_until", "updated_at")
     list_filter = ("on_duty",)
     list_select_related = ("agent",)
-    autocomplete_fields = ("agent",)
     readonly_fields = ("updated_at",)
+    eligible_people = {"agent": support_agents}

@@ -26,6 +26,22 @@ def get_visible_release(user: User, pk: int) -> Release:
     return release
 
 
+def release_list(user: User) -> QuerySet[Release]:
+    """The releases page: those not shipped first, the soonest planned first, then the
+    shipped ones, the latest first; each with ``ticket_count`` as ``get_visible_release``
+    counts it."""
+    planned = Count("tickets", filter=Q(tickets__in=visible_tickets(user).values("pk")))
+    return (
+        visible_releases(user)
+        .annotate(ticket_count=planned)
+        .order_by(
+            F("shipped_at").desc(nulls_first=True),
+            F("planned_date").asc(nulls_last=True),
+            "version",
+        )
+    )
+
+
 def plannable_releases() -> QuerySet[Release]:
     """The releases a ticket may be planned for: not shipped, the soonest planned first."""
     return Release.objects.filter(shipped_at__isnull=True).order_by(

@@ -9,14 +9,18 @@ from typing import Any, TypeVar
 
 from django import forms
 from django.contrib import admin
+from django.db import models
 from django.db.models import QuerySet
-from django.forms import BaseInlineFormSet, ModelForm
+from django.forms import ModelForm
 from django.http import HttpRequest, HttpResponse
 from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import csrf_protect
 
 from hypercare.accounts.models import User
+from hypercare.admin_fields import DurationField, LabelledRowsFormSet
 from hypercare.errors import ValidationFailed
+from hypercare.lib.durations import format_duration
+from hypercare.sla.admin_forms import CalendarForm
 from hypercare.sla.clocks import Target
 from hypercare.sla.models import Calendar, ClosureDay, SlaPolicy, SlaTarget
 from hypercare.sla.policies import (
@@ -29,6 +33,10 @@ from hypercare.sla.policies import (
     update_calendar,
     update_policy,
 )
+from hypercare.tickets.choices import PRIORITY_ORDER, Priority
+from hypercare.tickets.selectors import PRIORITY_RANK
+
+NEXT_RELEASE = "next release"
 
 
 def _kept_rows(formsets: Any) -> list[dict[str, Any]]:
@@ -93,6 +101,7 @@ class SavedByServiceAdmin(admin.ModelAdmin[M]):
 
 class ClosureDayInline(admin.TabularInline[ClosureDay, Calendar]):
     model = ClosureDay
+    formset = LabelledRowsFormSet
     extra = 1
 
 
@@ -101,6 +110,7 @@ class CalendarAdmin(SavedByServiceAdmin[Calendar]):
     list_display = ("name", "time_zone", "holiday_country", "holiday_subdivision", "updated_at")
     search_fields = ("name",)
     readonly_fields = ("updated_at",)
+    form = CalendarForm
     inlines = [ClosureDayInline]
 
     def save_related(
@@ -122,7 +132,7 @@ class CalendarAdmin(SavedByServiceAdmin[Calendar]):
             form.instance.pk = create_calendar(actor=actor, settings=settings).pk
 
 
-class TargetFormSet(BaseInlineFormSet[SlaTarget, SlaPolicy, ModelForm[SlaTarget]]):
+class TargetFormSet(LabelledRowsFormSet):
     def clean(self) -> None:
         """Business-hours targets need the calendar chosen on the policy form."""
         super().clean()
@@ -146,20 +156,80 @@ def _targets(formsets: Any) -> dict[str, Target]:
     }
 
 
+def _help(name: str) -> str:
+    field = SlaTarget._meta.get_field(name)
+    return str(field.help_text) if isinstance(field, models.Field) else ""
+
+
+class TargetForm(ModelForm[SlaTarget]):
+    """Targets in days, hours and minutes; an empty resolution waits for the next release."""
+
+    first_response_minutes = DurationField(
+        label="First response", help_text="E.g. 15 min, 4 h, 2 d or 1 d 4 h."
+    )
+    resolution_minutes = DurationField(
+        label="Resolution (empty: next release)",
+        required=False,
+        help_text=f"E.g. 4 h or 3 d. {_help('resolution_minutes')}",
+        widget=forms.TextInput(attrs={"placeholder": NEXT_RELEASE}),
+    )
+
+    class Meta:
+        model = SlaTarget
+        fields = ("priority", "first_response_minutes", "resolution_minutes", "business_hours")
+
+
 class TargetInline(admin.TabularInline[SlaTarget, SlaPolicy]):
     model = SlaTarget
+    form = TargetForm
     formset = TargetFormSet
     extra = 0
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[SlaTarget]:
+        """Most urgent first, as the desk reads priorities."""
+        return super().get_queryset(request).order_by(PRIORITY_RANK)
 
 
 @admin.register(SlaPolicy)
 class SlaPolicyAdmin(SavedByServiceAdmin[SlaPolicy]):
-    list_display = ("name", "institution", "is_default", "calendar", "warning_percent")
+    list_display = (
+        "name",
+        "institution",
+        "is_default",
+        "calendar",
+        "targets_shown",
+        "warning_percent",
+    )
     list_filter = ("is_default", "calendar")
     search_fields = ("name", "institution__name")
     list_select_related = ("institution", "calendar")
-    autocomplete_fields = ("institution",)
     inlines = [TargetInline]
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        """A plain list of institutions (few, and readable by screen readers), the empty
+        choice saying what it means."""
+        empty = {"institution": "None: the default policy", "calendar": "None: around the clock"}
+        if db_field.name in empty:
+            kwargs["empty_label"] = empty[db_field.name]
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[SlaPolicy]:
+        return super().get_queryset(request).prefetch_related("targets")
+
+    @admin.display(description="Targets: first response / resolution")
+    def targets_shown(self, policy: SlaPolicy) -> str:
+        """``Critical 15 min / 4 h · Low 2 d / next release``, most urgent first."""
+        targets = {target.priority: target for target in policy.targets.all()}
+        return " · ".join(
+            f"{Priority(priority).label} {format_duration(target.first_response_minutes)} / "
+            + (
+                format_duration(target.resolution_minutes)
+                if target.resolution_minutes is not None
+                else NEXT_RELEASE
+            )
+            for priority in PRIORITY_ORDER
+            if (target := targets.get(priority)) is not None
+        )
 
     def save_related(
         self, request: HttpRequest, form: ModelForm[SlaPolicy], formsets: Any, change: bool

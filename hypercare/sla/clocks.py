@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from hypercare.lib.times import zoned_text
 from hypercare.sla.business_time import (
     BusinessCalendar,
     add_business_minutes,
@@ -128,7 +129,7 @@ class _Replay:
         return BusinessCalendar.always_open(self.business_calendar.time_zone)
 
     def when(self, moment: datetime) -> str:
-        return f"{moment.astimezone(self.zone):%a %d %b %Y %H:%M %Z}"
+        return zoned_text(moment, self.zone)
 
 
 def plan_clocks(

@@ -10,6 +10,7 @@ from django.db.models import F, Q
 from hypercare import access
 from hypercare.accounts.models import User
 from hypercare.lib import clock
+from hypercare.lib.times import zoned_text
 from hypercare.releases.choices import ReleaseEventKind
 from hypercare.setup_cache import cached
 from hypercare.sla.business_time import BusinessCalendar, parse_working_hours, public_holidays
@@ -147,7 +148,7 @@ def clock_explanation(user: User, ticket: Ticket) -> tuple[str, ...]:
         if breached_at and planned != ClockState.BREACHED:
             steps.append(
                 f"The {CLOCK_LABELS[name]} breach recorded "
-                f"{breached_at.astimezone(zone):%a %d %b %Y %H:%M %Z} stands: "
+                f"{zoned_text(breached_at, zone)} stands: "
                 "a breach, once recorded, is not undone by a later re-plan."
             )
     return tuple(steps)

@@ -19,6 +19,7 @@ from hypercare.accounts.choices import Role
 from hypercare.accounts.models import User
 from hypercare.accounts.selectors import support_staff
 from hypercare.lib import clock
+from hypercare.lib.times import Moment
 from hypercare.notifications.choices import NotificationEvent
 from hypercare.notifications.services import Notice, notify_many
 from hypercare.orgs.choices import Tier
@@ -280,7 +281,7 @@ def _context(ticket: Ticket, name: str, due_at: datetime | None) -> dict[str, ob
     policy = ticket.sla_policy
     return {
         "clock": CLOCK_LABELS[name],
-        "due_at": clock.utc_text(due_at) if due_at else "—",
+        "due_at": Moment(due_at) if due_at else "—",
         "percent": policy.warning_percent if policy else 75,
     }
 
@@ -290,7 +291,8 @@ def _bump(ticket: Ticket, names: list[str], at: datetime) -> bool:
 
     Only an open ticket is bumped: raising a resolved one would get nobody's attention.
     A tier bump is the same move an agent makes (``tickets.services.handover``): into
-    the next tier's team, to a new owner, with a hand-over note saying why it came.
+    the team the routing rules name at the next tier (with none named, the ticket stays in
+    its team's queue), to a new owner, with a hand-over note saying why it came.
     True when the priority changed (the clocks must then be re-planned).
     """
     policy = ticket.sla_policy
@@ -325,16 +327,9 @@ def _bump(ticket: Ticket, names: list[str], at: datetime) -> bool:
 
 def _breach_handover(ticket: Ticket, names: list[str]) -> HandOverNote:
     """The system's hand-over note of a tier bump: why the ticket arrived."""
-    missed = "; ".join(
-        f"the {CLOCK_LABELS[name]} target was breached (due {_due(ticket, name)})" for name in names
-    )
+    missed = "; ".join(f"the {CLOCK_LABELS[name]} target was breached" for name in names)
     return HandOverNote(
         tried="As recorded on the ticket's timeline.",
         findings=f"Moved up by the SLA policy: {missed}.",
         needed="Take the ticket over at this tier and resolve it.",
     )
-
-
-def _due(ticket: Ticket, name: str) -> str:
-    due_at: datetime | None = getattr(ticket, f"{name}_due_at")
-    return clock.utc_text(due_at) if due_at else "no due time"

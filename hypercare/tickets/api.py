@@ -30,6 +30,7 @@ from hypercare.tickets.schemas import (
     ModuleIn,
     OwnershipOut,
     PriorityIn,
+    ReplyIn,
     StatusIn,
     TeamIn,
     TicketCreateIn,
@@ -149,14 +150,17 @@ def list_events(request: HttpRequest, ticket_ref: str) -> list[TicketEvent]:
             401,
             422,
             not_found=NO_TICKET,
+            forbidden="Only support staff set a status with a reply.",
             conflict="The ticket is closed or, for the requester side, was resolved longer "
-            "ago than the reopen window.",
+            "ago than the reopen window; or the lifecycle does not allow the status asked for.",
         ),
     },
 )
-def add_reply(request: HttpRequest, ticket_ref: str, payload: BodyIn) -> Status[TicketEvent]:
+def add_reply(request: HttpRequest, ticket_ref: str, payload: ReplyIn) -> Status[TicketEvent]:
     ticket = _ticket(request, ticket_ref)
-    event = conversation.add_public_reply(ticket=ticket, actor=actor(request), body=payload.body)
+    event = conversation.add_public_reply(
+        ticket=ticket, actor=actor(request), body=payload.body, status=payload.status or ""
+    )
     return Status(201, event)
 
 
@@ -223,10 +227,21 @@ def set_assignee(request: HttpRequest, ticket_ref: str, payload: AssigneeIn) -> 
 
 @router.post(
     "/tickets/{ticket_ref}/take",
-    response={200: TicketOut, **errors(401, not_found=NO_TICKET, forbidden=STAFF_ONLY)},
+    response={
+        200: TicketOut,
+        **errors(
+            401,
+            422,
+            not_found=NO_TICKET,
+            forbidden=STAFF_ONLY,
+            conflict="The ticket is above your own tier: take it with confirm=true.",
+        ),
+    },
 )
-def take(request: HttpRequest, ticket_ref: str) -> Ticket:
-    workflow.take_ticket(ticket=_ticket(request, ticket_ref), actor=actor(request))
+def take(request: HttpRequest, ticket_ref: str, confirm: bool = False) -> Ticket:
+    """Become the ticket's owner; a New ticket is triaged on the way."""
+    ticket = _ticket(request, ticket_ref)
+    workflow.take_ticket(ticket=ticket, actor=actor(request), confirmed=confirm)
     return _ticket(request, ticket_ref)
 
 
@@ -237,7 +252,11 @@ def take(request: HttpRequest, ticket_ref: str) -> Ticket:
 def set_priority(request: HttpRequest, ticket_ref: str, payload: PriorityIn) -> Ticket:
     ticket = _ticket(request, ticket_ref)
     workflow.change_priority(
-        ticket=ticket, actor=actor(request), priority=payload.priority, reason=payload.reason
+        ticket=ticket,
+        actor=actor(request),
+        priority=payload.priority,
+        reason=payload.reason,
+        reason_is_public=payload.reason_public,
     )
     return _ticket(request, ticket_ref)
 

@@ -20,14 +20,14 @@ from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
 
 from django.db.models import QuerySet
-from django.utils import formats, timezone
-from django.utils.dateparse import parse_datetime
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 
 from hypercare.accounts.choices import Role
 from hypercare.accounts.models import User
 from hypercare.errors import ValidationFailed
 from hypercare.lib.text import body_text, single_line
+from hypercare.lib.times import Moment, parse_moment
+from hypercare.lib.validation import choose, schema_problem
 from hypercare.orgs.models import Institution, Integration
 from hypercare.tickets.choices import Category
 from hypercare.tickets.models import Ticket
@@ -203,7 +203,7 @@ def validate_category_details(
 ) -> dict[str, Any]:
     """Check the answers for ``category`` and return them as stored JSON."""
     if category not in QUESTIONS:
-        raise ValidationFailed({"category": f"must be one of {', '.join(QUESTIONS)}"})
+        raise ValidationFailed({"category": choose("category")})
     try:
         parsed = DETAILS_BY_CATEGORY[category].model_validate(details).model_dump()
     except ValidationError as exc:
@@ -225,7 +225,7 @@ def _pydantic_errors(exc: ValidationError) -> dict[str, str]:
     errors: dict[str, str] = {}
     for error in exc.errors():
         path = ".".join(str(part) for part in (FIELD_PREFIX, *error["loc"]))
-        errors.setdefault(path, error["msg"])
+        errors.setdefault(path, schema_problem(error))
     return errors
 
 
@@ -248,22 +248,23 @@ def data_owners(institution: Institution) -> QuerySet[User]:
     )
 
 
-def readable_answers(ticket: Ticket, *, zone: ZoneInfo | None = None) -> list[tuple[str, str]]:
+def readable_answers(ticket: Ticket) -> list[tuple[str, str | Moment]]:
     """The ticket's answers with their questions' labels, as a person reads them.
 
-    Records by name, choices by label, times in ``zone`` (the active zone when None). The
-    records named were checked against the ticket's institution at intake, so whoever
-    may read the ticket may read their names.
+    Records by name, choices by label, times as Moments: they read in the zone of
+    whoever reads them, the page's viewer or the mail's recipient. The records named
+    were checked against the ticket's institution at intake, so whoever may read the
+    ticket may read their names.
     """
     answers = []
     for question in QUESTIONS[ticket.category]:
         if question.key in ticket.category_details:
             value = ticket.category_details[question.key]
-            answers.append((question.label, _readable(question, value, ticket, zone)))
+            answers.append((question.label, _readable(question, value, ticket)))
     return answers
 
 
-def _readable(question: Question, value: Any, ticket: Ticket, zone: ZoneInfo | None) -> str:
+def _readable(question: Question, value: Any, ticket: Ticket) -> str | Moment:
     if value in ("", None):
         return "—"
     if question.kind == AnswerKind.INTEGRATION:
@@ -276,9 +277,7 @@ def _readable(question: Question, value: Any, ticket: Ticket, zone: ZoneInfo | N
     if question.kind == AnswerKind.CHOICE:
         return dict(question.choices).get(value, str(value))
     if question.kind == AnswerKind.MOMENT:
-        moment = parse_datetime(str(value))
+        moment = parse_moment(str(value))
         if moment is not None:
-            local = moment.astimezone(zone) if zone else timezone.localtime(moment)
-            shown = formats.date_format(local, "DATETIME_FORMAT")
-            return f"{shown} ({zone})" if zone else shown
+            return moment
     return str(value)

@@ -66,10 +66,24 @@ def record_reopened(ticket: Ticket, actor: User, at: datetime, old: str) -> Tick
 
 
 def record_priority_change(
-    ticket: Ticket, actor: User | None, at: datetime, old: str, new: str, reason: str
+    ticket: Ticket,
+    actor: User | None,
+    at: datetime,
+    old: str,
+    new: str,
+    reason: str,
+    *,
+    is_internal: bool = False,
 ) -> TicketEvent:
     return append(
-        ticket, EventKind.PRIORITY_CHANGED, actor, at, old_value=old, new_value=new, reason=reason
+        ticket,
+        EventKind.PRIORITY_CHANGED,
+        actor,
+        at,
+        is_internal=is_internal,
+        old_value=old,
+        new_value=new,
+        reason=reason,
     )
 
 
@@ -142,10 +156,17 @@ def record_attachment_added(
 
 def _assignment(actor: str, event: TicketEvent) -> str:
     if not event.new_value:
-        return f"{actor} removed the owner ({event.old_value})"
+        return f"{actor} removed the owner ({_person(event, 'old')})"
     if event.actor is not None and event.new_value == event.actor.username:
         return f"{actor} took the ticket"
-    return f"{actor} assigned the ticket to {event.new_value}"
+    return f"{actor} assigned the ticket to {_person(event, 'new')}"
+
+
+def _person(event: TicketEvent, side: str) -> str:
+    """The owner an assignment names, by name when the timeline looked it up (its
+    ``old_person``/``new_person``), else the stored username."""
+    name = getattr(event, f"{side}_person", None)
+    return name or str(getattr(event, f"{side}_value"))
 
 
 def _changed(what: str, kinds: type[Category | Priority | Status]) -> Sentence:

@@ -270,10 +270,42 @@ class Attachment(models.Model):
         return self.content_type.startswith("image/")
 
 
+class PendingUpload(models.Model):
+    """A file checked and stored for a form that has not been sent yet.
+
+    It keeps a chosen screenshot across a failed submit: the form names it again, and
+    the service that sends the form turns it into an attachment in its own transaction.
+    Only its owner, in the session that uploaded it, may see or use it; the clean-up job
+    removes those left behind.
+    """
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    session_key = models.CharField(max_length=40)
+    original_name = models.CharField(max_length=255, validators=[validate_single_line])
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    storage_name = models.CharField(max_length=100, unique=True)
+    created_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")
+
+
 class RoutingRule(models.Model):
-    """Sends new tickets to a team and tier. Empty criteria match anything.
+    """Names the team a ticket goes to at a tier. Empty criteria match anything.
 
     The most specific matching rule wins (the most criteria set), then the lowest position.
+    New tickets follow the rules marked ``for_new_tickets``; a move to another tier follows
+    every rule for that tier, so a rule per tier says whose queue a ticket reaches when it
+    goes up (a Payroll ticket to HR & Payroll at tier 2) without sending new tickets there.
     """
 
     position = models.PositiveIntegerField(default=100)
@@ -284,6 +316,12 @@ class RoutingRule(models.Model):
     category = models.CharField(max_length=20, choices=Category.choices, blank=True)
     team = models.ForeignKey("orgs.Team", on_delete=models.CASCADE, related_name="routing_rules")
     tier = models.PositiveSmallIntegerField(choices=Tier.choices, default=Tier.SERVICE_DESK)
+    for_new_tickets = models.BooleanField(
+        "routes new tickets",
+        default=True,
+        help_text="Unticked, the rule only names the team a ticket goes to when it is moved "
+        "to this tier.",
+    )
 
     class Meta:
         ordering = ["position", "pk"]

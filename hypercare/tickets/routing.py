@@ -1,4 +1,4 @@
-"""Which team and tier a new ticket goes to."""
+"""Which team and tier a new ticket goes to, and which team takes it at another tier."""
 
 from dataclasses import dataclass
 
@@ -26,6 +26,7 @@ class Rule:
     category: str
     team_id: int
     tier: int
+    for_new_tickets: bool
 
     @property
     def specificity(self) -> int:
@@ -43,7 +44,7 @@ def _rules() -> tuple[Rule, ...]:
     """Every rule, lowest position first."""
 
     def load() -> tuple[Rule, ...]:
-        fields = ("institution_id", "module_code", "category", "team_id", "tier")
+        fields = ("institution_id", "module_code", "category", "team_id", "tier", "for_new_tickets")
         rows = RoutingRule.objects.order_by("position", "pk").values_list(*fields)
         return tuple(Rule(*row) for row in rows)
 
@@ -61,7 +62,7 @@ def _best(rules: list[Rule]) -> Rule | None:
 
 
 def route_for(*, institution_id: int, module_code: str, category: str) -> Route:
-    """The most specific matching rule wins; ties go to the lowest position.
+    """The most specific matching rule for new tickets wins; ties go to the lowest position.
 
     With no matching rule the ticket waits, unowned, at the service desk tier.
     """
@@ -69,7 +70,8 @@ def route_for(*, institution_id: int, module_code: str, category: str) -> Route:
         [
             rule
             for rule in _rules()
-            if rule.matches(
+            if rule.for_new_tickets
+            and rule.matches(
                 institution_id=institution_id, module_code=module_code, category=category
             )
         ]
@@ -82,10 +84,10 @@ def route_for(*, institution_id: int, module_code: str, category: str) -> Route:
 def team_for_tier(
     *, institution_id: int, module_code: str, category: str, tier: int
 ) -> Team | None:
-    """The team a ticket goes to at ``tier``: by the routing rules, else any team at that tier.
+    """The team the routing rules name for a ticket at ``tier``, or None when none does.
 
-    Rules decide as at intake, among the rules for that tier only; with none, the first
-    team working at that tier by name.
+    Rules decide as at intake, among every rule for that tier, including those that route
+    no new tickets. With none, nobody guesses: the agent moving the ticket chooses a team.
     """
     best = _best(
         [
@@ -97,6 +99,4 @@ def team_for_tier(
             )
         ]
     )
-    if best is not None:
-        return _team(best.team_id)
-    return Team.objects.filter(tier=tier).order_by("name").first()
+    return None if best is None else _team(best.team_id)

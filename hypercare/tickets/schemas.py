@@ -11,6 +11,7 @@ from hypercare.accounts.models import User
 from hypercare.accounts.schemas import UserRef
 from hypercare.api.common import DbId
 from hypercare.lib.text import body_text, single_line
+from hypercare.lib.validation import choose
 from hypercare.orgs.choices import ModuleCode, Tier
 from hypercare.sla.choices import ClockState
 from hypercare.tickets.category_details import DETAILS_BY_CATEGORY
@@ -220,12 +221,20 @@ class TicketQuery(Schema):
     @classmethod
     def _known_sort(cls, value: str) -> str:
         if value not in SORTS:
-            raise ValueError(f"must be one of {', '.join(SORTS)}")
+            raise ValueError(choose("sort order"))
         return value
 
 
 class BodyIn(_Input):
     body: Annotated[str, body_text(min_length=1, max_length=50_000)]
+
+
+class ReplyIn(BodyIn):
+    status: Status | None = Field(
+        None,
+        description="Support only: the status the ticket takes with this reply. Without it, "
+        "a support reply moves a New or Triaged ticket to In progress.",
+    )
 
 
 class StatusIn(_Input):
@@ -241,6 +250,11 @@ class AssigneeIn(_Input):
 class PriorityIn(_Input):
     priority: Priority
     reason: Annotated[str, body_text(min_length=1, max_length=REASON)]
+    reason_public: bool = Field(
+        True,
+        description="Show the change and its reason to the requester; false keeps both "
+        "for support staff only.",
+    )
 
 
 class CategoryIn(_Input):
@@ -266,7 +280,8 @@ class HandOverIn(_Input):
 
 class TierIn(_Input):
     """Up a tier needs ``handover``; down a tier needs ``note``. Without ``team_id`` the
-    ticket goes to the tier's team by the routing rules."""
+    ticket goes to the team the routing rules name at that tier; with none named,
+    ``team_id`` is needed."""
 
     tier: Tier
     handover: HandOverIn | None = None

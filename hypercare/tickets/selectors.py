@@ -1,14 +1,26 @@
 """Read queries for tickets, always scoped by the access policy."""
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal, get_args
 
 from django.db import connection
-from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.expressions import OrderBy, RawSQL
-from django.db.models.functions import Coalesce, Least
+from django.db.models.functions import Coalesce, Concat, Least, Trim
 
 from hypercare import access
 from hypercare.accounts.models import User
@@ -22,6 +34,7 @@ from hypercare.tickets.models import (
     REFERENCE_PREFIX,
     Attachment,
     HandOver,
+    PendingUpload,
     SavedReply,
     Ticket,
     TicketEvent,
@@ -38,15 +51,21 @@ PRIORITY_RANK = Case(
 )
 
 
-def _running_due(name: str) -> Case:
-    return Case(When(**{f"{name}_state": ClockState.RUNNING}, then=F(f"{name}_due_at")))
+def _pressing_due(name: str) -> Case:
+    """The clock's due time while it runs, or while it stands breached on an open ticket."""
+    breached = Q(**{f"{name}_state": ClockState.BREACHED}, status__in=OPEN_STATUSES)
+    return Case(
+        When(Q(**{f"{name}_state": ClockState.RUNNING}) | breached, then=F(f"{name}_due_at"))
+    )
 
 
-# The earlier due time of the two clocks that are running, NULL when neither runs. SQLite's
-# MIN() is NULL as soon as one argument is, so each side falls back on the other.
+# The earlier due time of the two clocks that press, NULL when neither does. A breached
+# clock's due time is past, so ascending order puts breached tickets first, the most overdue
+# first, then the running ones due soonest. SQLite's MIN() is NULL as soon as one argument
+# is, so each side falls back on the other.
 SLA_DUE = Least(
-    Coalesce(_running_due("first_response"), _running_due("resolution")),
-    Coalesce(_running_due("resolution"), _running_due("first_response")),
+    Coalesce(_pressing_due("first_response"), _pressing_due("resolution")),
+    Coalesce(_pressing_due("resolution"), _pressing_due("first_response")),
 )
 
 # What the sorts below order by, computed on every list.
@@ -55,7 +74,8 @@ LIST_ANNOTATIONS = {"priority_rank": PRIORITY_RANK, "sla_due": SLA_DUE}
 # The sort orders a list may ask for; anything else is refused by the adapters.
 SORTS: dict[str, tuple[str | OrderBy, ...]] = {
     "priority": ("priority_rank", "created_at", "pk"),
-    # Due soonest, overdue first; tickets with no running clock after all others.
+    # Breached first, most overdue first, then due soonest; tickets with no running clock
+    # after all others.
     "due": (F("sla_due").asc(nulls_last=True), "priority_rank", "created_at", "pk"),
     "created_at": ("created_at", "pk"),
     "-created_at": ("-created_at", "-pk"),
@@ -230,7 +250,16 @@ def timeline(user: User, ticket: Ticket) -> QuerySet[TicketEvent]:
         events = events.select_related("handover")
     else:
         events = events.filter(is_internal=False)
+    # Assignment events name owners by username; the timeline shows people by name.
+    events = events.annotate(old_person=_name_of("old_value"), new_person=_name_of("new_value"))
     return events.order_by("created_at", "pk")
+
+
+def _name_of(username_field: str) -> Subquery:
+    person = User.objects.filter(username=OuterRef(username_field)).annotate(
+        name=Trim(Concat("first_name", Value(" "), "last_name"))
+    )
+    return Subquery(person.values("name")[:1])
 
 
 def ticket_attachments(user: User, ticket: Ticket) -> QuerySet[Attachment]:
@@ -238,6 +267,13 @@ def ticket_attachments(user: User, ticket: Ticket) -> QuerySet[Attachment]:
     if not access.can_see_internal(user):
         attachments = attachments.filter(is_internal=False)
     return attachments
+
+
+def pending_uploads(user: User, *, session_key: str, ids: Iterable[int]) -> QuerySet[PendingUpload]:
+    """Those of ``ids`` that are the user's own uploads from this session; others are
+    not there for them."""
+    scope = access.pending_upload_scope(user, session_key)
+    return PendingUpload.objects.filter(scope, pk__in=list(ids))
 
 
 def get_visible_attachment(user: User, pk: int) -> Attachment:
@@ -264,7 +300,7 @@ def _queue_q(user: User, name: str) -> Q:
     if name == "mine":
         return Q(assignee_id=user.pk)
     if name == "team":
-        return Q(team_id__in=Team.objects.filter(access.own_teams(user)).values("pk"))
+        return Q(team_id__in=Team.objects.filter(access.worked_teams(user)).values("pk"))
     if name == "unassigned":
         return Q(assignee__isnull=True)
     return Q()
@@ -287,6 +323,50 @@ def queue_counts(user: User) -> dict[str, int]:
         **{name: Count("pk", filter=_queue_q(user, name)) for name in QUEUES}
     )
     return {name: int(counts[name]) for name in QUEUES}
+
+
+def default_queue(user: User) -> str:
+    """Where ``user`` lands: their own work, or for desk managers, who own none, their teams'."""
+    return "team" if access.can_manage_desk(user) else "mine"
+
+
+@dataclass(frozen=True)
+class TeamCount:
+    """One of the user's teams and how its open work stands."""
+
+    team: Team
+    open: int
+    unassigned: int
+    breached: int
+
+
+def team_counts(user: User) -> list[TeamCount]:
+    """Each team whose queue is ``user``'s, by name, with its open tickets ``user`` may see:
+    how many, how many wait for an owner, how many are past an SLA target."""
+    at = clock.now()
+    breached = _clock_q("first_response", "breached", at) | _clock_q("resolution", "breached", at)
+    worked = Team.objects.filter(access.worked_teams(user)).distinct().order_by("name")
+    rows = (
+        visible_tickets(user)
+        .filter(status__in=OPEN_STATUSES, team_id__in=worked.values("pk"))
+        .values("team_id")
+        .annotate(
+            open=Count("pk"),
+            unassigned=Count("pk", filter=Q(assignee__isnull=True)),
+            breached=Count("pk", filter=breached),
+        )
+    )
+    by_team = {row["team_id"]: row for row in rows}
+    empty = {"open": 0, "unassigned": 0, "breached": 0}
+    return [
+        TeamCount(
+            team=team,
+            open=by_team.get(team.pk, empty)["open"],
+            unassigned=by_team.get(team.pk, empty)["unassigned"],
+            breached=by_team.get(team.pk, empty)["breached"],
+        )
+        for team in worked
+    ]
 
 
 def visible_tickets_among(user: User, pks: list[int]) -> list[Ticket]:

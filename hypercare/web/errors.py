@@ -23,8 +23,11 @@ TITLES = {
     403: "You can't do that",
     404: "We couldn't find that",
     409: "That can't be done right now",
+    405: "This address takes a form",
     422: "Some details need attention",
 }
+# A form's address opened as a page (a reload, a bookmark): say so on a page, not blank.
+FORM_ONLY = "This address answers a form. Go back to the page it is on and use its button."
 
 
 def is_htmx(request: HttpRequest) -> bool:
@@ -35,7 +38,7 @@ def domain_errors(view: View) -> View:
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         try:
-            return view(request, *args, **kwargs)
+            response = view(request, *args, **kwargs)
         except NotFound as exc:
             if is_htmx(request):
                 return refusal(request, 404, exc.message)
@@ -46,6 +49,11 @@ def domain_errors(view: View) -> View:
             return refusal(request, 409, exc.message)
         except ValidationFailed as exc:
             return refusal(request, 422, exc.message, errors=exc.errors)
+        if response.status_code == 405 and not is_htmx(request):
+            page = refusal(request, 405, FORM_ONLY)
+            page["Allow"] = response["Allow"]
+            return page
+        return response
 
     return wrapper
 

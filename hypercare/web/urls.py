@@ -5,6 +5,7 @@ of its properties. Every view answers domain refusals the same way (``web.errors
 """
 
 from hypercare.web import auth
+from hypercare.web.accounts import urls as accounts
 from hypercare.web.errors import page
 from hypercare.web.escalations import urls as escalations
 from hypercare.web.mail import urls as mail
@@ -26,6 +27,7 @@ urlpatterns = [
     page("password-reset/<uidb64>/<token>/", auth.password_reset_confirm, "password-reset-confirm"),
     page("password-reset/complete/", auth.password_reset_complete, "password-reset-complete"),
     page("tickets/<int:pk>/", auth.ticket_link, "ticket-link"),
+    *accounts.urlpatterns,
     *orgs.urlpatterns,
     *escalations.urlpatterns,
     *sla.urlpatterns,

@@ -15,6 +15,7 @@ from hypercare.accounts.services import (
     create_user,
     issue_token,
     revoke_token,
+    update_profile,
 )
 from hypercare.errors import NotAllowed, NotFound, ValidationFailed
 from hypercare.orgs.models import Institution
@@ -240,3 +241,20 @@ def test_authentication_writes_nothing_within_the_minute(
         django_assert_num_queries(1),
     ):
         authenticate_token(plain)
+
+
+def test_a_profile_keeps_names_and_a_known_zone(agent: User) -> None:
+    update_profile(user=agent, first_name=" Tara ", last_name="Iyer", time_zone="Asia/Kolkata")
+
+    agent.refresh_from_db()
+    assert (agent.display_name, agent.viewing_time_zone) == ("Tara Iyer", "Asia/Kolkata")
+
+
+def test_a_profile_refuses_an_unknown_zone_and_a_bad_name_together(agent: User) -> None:
+    with pytest.raises(ValidationFailed) as refused:
+        update_profile(user=agent, first_name="Ta\x00ra", last_name="", time_zone="Mars/Base")
+
+    assert set(refused.value.errors) == {"first_name", "time_zone"}
+    assert refused.value.errors["time_zone"] == "Choose a time zone from the list."
+    agent.refresh_from_db()
+    assert (agent.first_name, agent.time_zone) == ("", "")

@@ -12,7 +12,7 @@ from hypercare.orgs.choices import Tier
 from hypercare.orgs.models import Institution
 from hypercare.sla.choices import ClockState
 from hypercare.sla.models import SlaPolicy
-from hypercare.tickets.models import Ticket
+from hypercare.tickets.models import RoutingRule, Ticket
 from tests import factories
 from tests.api.conftest import ApiClient
 
@@ -185,8 +185,36 @@ def test_reply_note_and_timeline_visibility(
     agent_view = [e["kind"] for e in api_as(agent).get(f"/tickets/{ticket.pk}/events").json()]
     requester_view = api_as(requester).get(f"/tickets/{ticket.pk}/events").json()
     assert "internal_note" in agent_view
-    assert [e["kind"] for e in requester_view] == ["created", "public_reply"]
+    # The first reply takes the New ticket into work: an owner, then In progress.
+    kinds = ["created", "public_reply", "assigned", "status_changed"]
+    assert [e["kind"] for e in requester_view] == kinds
     assert all("gateway logs" not in e["body"] for e in requester_view)
+
+
+def test_a_reply_can_set_the_status_in_the_same_request(
+    api_as: type[ApiClient], requester: User, agent: User
+) -> None:
+    ticket = factories.ticket(requester)
+    payload = {"body": "Which campus?", "status": "waiting_on_requester"}
+    assert api_as(agent).post(f"/tickets/{ticket.pk}/replies", payload).status_code == 201
+    ticket.refresh_from_db()
+    assert ticket.status == "waiting_on_requester"
+    refused = api_as(requester).post(f"/tickets/{ticket.pk}/replies", payload)
+    assert refused.status_code == 403
+
+
+def test_taking_a_ticket_above_your_tier_asks_for_confirm(
+    api_as: type[ApiClient], requester: User, agent: User
+) -> None:
+    ticket = factories.ticket(requester)
+    Ticket.objects.filter(pk=ticket.pk).update(tier=Tier.TECHNICAL)
+    asked = api_as(agent).post(f"/tickets/{ticket.pk}/take", {})
+    assert asked.status_code == 409
+    assert Ticket.objects.get(pk=ticket.pk).assignee_id is None
+    taken = api_as(agent).post(f"/tickets/{ticket.pk}/take?confirm=true", {})
+    assert taken.status_code == 200
+    assert taken.json()["status"] == "triaged"
+    assert Ticket.objects.get(pk=ticket.pk).assignee_id == agent.pk
 
 
 def test_requester_cannot_add_internal_note_or_assign(
@@ -239,6 +267,7 @@ def test_assign_priority_tier_via_api(
     assert raised["priority"] == "critical"
     assert raised["priority_overridden"] is True
     consultants = factories.team("Finance consultants", tier=Tier.FUNCTIONAL)
+    RoutingRule.objects.create(team=consultants, tier=Tier.FUNCTIONAL, for_new_tickets=False)
     without_handover = client.post(f"/tickets/{ticket.pk}/tier", {"tier": 2, "note": "Config"})
     assert without_handover.status_code == 422
     assert {error["field"] for error in without_handover.json()["errors"]} == {

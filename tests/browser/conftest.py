@@ -90,15 +90,20 @@ def shoot(page: Page, name: str) -> None:
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
 
-def serious_accessibility_problems(page: Page) -> list[str]:
+def serious_accessibility_problems(page: Page, *, read_stylesheets: bool = True) -> list[str]:
     """axe-core's serious and critical violations on the page as it is now.
 
     axe is loaded from an address of the desk's own (answered by the browser context), as
-    the page's content policy refuses an inline script.
+    the page's content policy refuses an inline script. ``read_stylesheets=False`` skips
+    axe's reading of the style sheets (only its orientation-lock rule needs them): on the
+    Django admin's pages, whose sheets ``@import`` others, axe copies them into an inline
+    ``<style>`` that the content policy rightly refuses.
     """
     page.add_script_tag(url=AXE_URL)
     violations = page.evaluate(
-        "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+        "async (preload) => (await axe.run(document, {resultTypes: ['violations'], preload}))"
+        ".violations",
+        read_stylesheets,
     )
     return [
         f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']]}"

@@ -1,5 +1,5 @@
 import io
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from django.contrib.auth import authenticate
@@ -12,14 +12,17 @@ from hypercare.demo import cast
 from hypercare.demo.loader import DemoRefused, load_demo
 from hypercare.lib import clock
 from hypercare.notifications.models import OutboxMessage
-from hypercare.orgs.choices import IntegrationKind, Phase, Tier
+from hypercare.orgs.choices import IntegrationKind, ModuleCode, Phase, Tier
 from hypercare.orgs.models import Institution, Integration, Module, Team
 from hypercare.releases.choices import ReleaseEventKind
 from hypercare.releases.models import Release
 from hypercare.sla.choices import ClockState
+from hypercare.sla.models import SlaPolicy
+from hypercare.sla.selectors import business_calendar, clock_explanation
 from hypercare.tickets.category_details import validate_category_details
 from hypercare.tickets.choices import Category, EventKind, Priority, Status
-from hypercare.tickets.models import RoutingRule, Ticket, TicketEvent
+from hypercare.tickets.models import RoutingRule, SavedReply, Ticket, TicketEvent
+from hypercare.tickets.services.handover import teams_at_tiers
 from tests import factories
 
 
@@ -66,8 +69,21 @@ class LoadedDemoTests(TestCase):
         tiers = set(Team.objects.values_list("tier", flat=True))
         assert tiers == {Tier.SERVICE_DESK, Tier.FUNCTIONAL, Tier.TECHNICAL}
         assert not Team.objects.filter(lead=None).exists()
-        assert RoutingRule.objects.filter(category="", module_code="").count() == 1
+        catch_all = RoutingRule.objects.filter(category="", module_code="")
+        assert catch_all.filter(for_new_tickets=True).count() == 1
+        assert set(catch_all.values_list("tier", flat=True)) == {Tier.SERVICE_DESK, Tier.TECHNICAL}
         assert not Ticket.objects.filter(team=None).exists()
+
+    def test_a_ticket_moved_up_reaches_its_modules_team(self) -> None:
+        ticket = Ticket.objects.filter(
+            module__code=ModuleCode.PAYROLL, tier=Tier.SERVICE_DESK
+        ).first()
+        assert ticket is not None
+        routes = teams_at_tiers(ticket, (Tier.FUNCTIONAL, Tier.TECHNICAL))
+        assert {tier: team.slug for tier, team in routes.items() if team} == {
+            Tier.FUNCTIONAL: "hr-payroll",
+            Tier.TECHNICAL: "platform-engineering",
+        }
 
     def test_every_account_signs_in_with_the_printed_password(self) -> None:
         for account in cast.accounts():
@@ -116,6 +132,44 @@ class LoadedDemoTests(TestCase):
         assert set(planned.values_list("priority", flat=True)) == {Priority.LOW}
         assert set(planned.values_list("resolution_state", flat=True)) == {ClockState.NEXT_RELEASE}
         assert TicketEvent.objects.filter(kind=ReleaseEventKind.RELEASE_PLANNED).count() == 6
+
+    def test_each_institution_counts_in_its_own_office_hours_and_holidays(self) -> None:
+        # A public holiday of each country (and, for Lakeshore, of its state) in 2026.
+        holidays = {
+            "sahyadri": ("IN", "MH", date(2026, 10, 2)),  # Gandhi Jayanti
+            "kingsbridge": ("GB", "ENG", date(2026, 12, 28)),  # Boxing Day, substitute
+            "lakeshore": ("US", "IL", date(2026, 11, 3)),  # Election Day, Illinois only
+        }
+        for slug, (country, subdivision, holiday) in holidays.items():
+            institution = Institution.objects.get(slug=slug)
+            calendar = SlaPolicy.objects.get(institution=institution).calendar
+            assert calendar is not None, slug
+            assert (calendar.holiday_country, calendar.holiday_subdivision) == (
+                country,
+                subdivision,
+            )
+            assert calendar.time_zone == institution.time_zone
+            assert holiday in business_calendar(calendar, 2026, 2026).closed_dates, slug
+
+    def test_everyday_tickets_explain_their_calendar(self) -> None:
+        agent = User.objects.get(username="tara.singh")
+        for institution in Institution.objects.all():
+            ticket = Ticket.objects.filter(
+                institution=institution, priority=Priority.MEDIUM
+            ).first()
+            assert ticket is not None, institution.slug
+            policy = SlaPolicy.objects.get(institution=institution)
+            assert ticket.sla_policy == policy
+            steps = " ".join(clock_explanation(agent, ticket))
+            assert f"count in the calendar {policy.calendar.name!r}" in steps  # type: ignore[union-attr]
+            assert "in business hours" in steps
+
+    def test_every_team_has_saved_replies_that_fill_in(self) -> None:
+        for team in Team.objects.all():
+            replies = SavedReply.objects.filter(team=team)
+            assert replies.count() >= 2, team.slug
+            assert all("{{requester_name}}" in reply.body for reply in replies), team.slug
+            assert {reply.created_by for reply in replies} == {team.lead}
 
     def test_back_dated_history_leaves_no_mail_to_send(self) -> None:
         assert Ticket.objects.count() == 300

@@ -56,7 +56,7 @@ def test_the_digest_waits_for_its_hour_then_goes_once_to_every_escalation_manage
     assert escalated.reference in body
     assert "Patch the gateway" in body
     # The first update was due at 04:00 and was not posted: the digest says so.
-    assert "next update due 2025-04-07 04:00 UTC (OVERDUE)" in body
+    assert "next update due Mon 7 Apr 2025, 04:00 UTC (OVERDUE)" in body
     assert "/desk/escalations/" in body
     assert EscalationDigest.objects.get().escalations == 1
 

@@ -39,6 +39,7 @@ from hypercare.orgs.choices import ModuleCode
 from hypercare.orgs.models import Institution
 from hypercare.orgs.services import set_availability
 from hypercare.tickets.choices import Status
+from hypercare.tickets.event_kinds import describe
 from hypercare.tickets.models import Ticket, TicketEvent
 from hypercare.tickets.services.workflow import change_status
 from tests import factories
@@ -190,7 +191,7 @@ def test_request_notifies_the_manager_and_acknowledges_to_the_requester(
     acknowledged = OutboxMessage.objects.get(event=NotificationEvent.ESCALATION_ACKNOWLEDGED)
     assert acknowledged.to_email == "riya@example.edu"
     assert "Esme" in acknowledged.body
-    assert "2025-04-07 14:00 UTC" in acknowledged.body
+    assert "Mon 7 Apr 2025, 14:00 UTC" in acknowledged.body
 
 
 # The review checklist --------------------------------------------------------------------
@@ -405,7 +406,7 @@ def test_an_update_reaches_the_requester_with_the_next_update_time(
     assert latest is not None
     assert latest.to_email == "riya@example.edu"
     assert "Patch on staging." in latest.body
-    assert "2025-04-07 13:00 UTC" in latest.body
+    assert "Mon 7 Apr 2025, 13:00 UTC" in latest.body
 
 
 # Update cadence -------------------------------------------------------------------------
@@ -431,7 +432,10 @@ def test_each_due_update_is_flagged_once_and_a_posted_update_rearms_the_check(
         T0 + timedelta(hours=4),
         T0 + timedelta(hours=9),
     ]
-    assert missed[0].reason == "The update due 2025-04-07 14:00 UTC was not posted."
+    assert (missed[0].reason, missed[0].new_value) == ("", "2025-04-07T14:00:00+00:00")
+    assert (
+        describe(missed[0]) == "An escalation update was missed: it was due Mon 7 Apr 2025, 14:00"
+    )
 
 
 def test_the_first_update_is_due_before_any_plan(escalation: Escalation) -> None:

@@ -1,6 +1,7 @@
 """Escalations on the web desk: the ticket's panel, each step, the daily review and the
 portal's request and status."""
 
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -66,7 +67,10 @@ def test_an_agent_escalates_from_the_ticket_page(
     assert response["Location"] == f"/desk/tickets/{ticket.pk}/#escalation-panel"
     page = _page(client, f"/desk/tickets/{ticket.pk}/")
     assert "Level 1 · support lead" in page
-    assert 'id="escalation-next-update">7 Apr 2025, 14:00' in page
+    assert (
+        'id="escalation-next-update"><time datetime="2025-04-07T14:00:00+00:00" title="UTC">'
+        "Mon 7 Apr 2025, 14:00</time>" in page
+    )
     assert "Esme" in page
 
 
@@ -123,7 +127,10 @@ def test_the_manager_runs_every_step_from_the_panel(
         6,
     )
     page = _page(client, f"/desk/tickets/{ticket.pk}/")
-    assert "Escalated before: 7 Apr 2025–7 Apr 2025" in page
+    assert re.search(
+        r"Escalated before: <time [^>]*>Mon 7 Apr 2025</time>–<time [^>]*>Mon 7 Apr 2025</time>",
+        page,
+    )
     assert "de-escalated the ticket" in page
 
 
@@ -230,7 +237,10 @@ def test_the_requester_asks_for_an_escalation_with_the_checklist(
     assert done["Location"] == f"/portal/tickets/{ticket.pk}/"
     page = _page(client, f"/portal/tickets/{ticket.pk}/")
     assert "Esme, escalation manager" in page
-    assert 'id="escalation-next-update">By 7 Apr 2025, 14:00' in page
+    assert (
+        'id="escalation-next-update">By <time datetime="2025-04-07T14:00:00+00:00" '
+        'title="UTC">Mon 7 Apr 2025, 14:00</time>' in page
+    )
     assert "requested an escalation" in page
 
 

@@ -59,5 +59,5 @@ def test_field_errors_name_every_field_at_once() -> None:
         "title": LINE_PROBLEM,
         "description": "must not be empty",
         "name": "must be at most 10 characters",
-        "status": "must be one of new, closed",
+        "status": "Choose a status",
     }

@@ -9,7 +9,8 @@ from django.core import mail
 from hypercare.accounts.models import User
 from hypercare.mail.choices import InboundStatus
 from hypercare.mail.models import InboundMessage, Mailbox
-from hypercare.mail.outgoing import LOOP_HEADER, loop_marker, ticket_of_message_ids
+from hypercare.mail.outgoing import loop_marker, ticket_of_message_ids
+from hypercare.mail.parsing import LOOP_HEADER
 from hypercare.notifications.choices import DeliveryStatus, NotificationEvent
 from hypercare.notifications.delivery import deliver_due
 from hypercare.notifications.models import OutboxMessage

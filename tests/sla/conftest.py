@@ -64,3 +64,15 @@ def rated(requester: User, priority: str, **kwargs: Any) -> Ticket:
 def owned(requester: User, priority: str, agent: User) -> Ticket:
     """A new ticket of ``priority``, routed to the service desk and assigned to ``agent``."""
     return assign_ticket(ticket=rated(requester, priority), actor=agent, assignee=agent)
+
+
+def working_hours_form(hours: dict[str, list[tuple[str, str]]]) -> dict[str, str]:
+    """The calendar page's weekday table as a browser posts it; days left out are closed."""
+    form = {}
+    for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun"):
+        shifts = list(hours.get(day, []))
+        shifts += [("", "")] * (2 - len(shifts))
+        for index, (start, end) in enumerate(shifts):
+            form[f"working_hours_{day}_{index}_start"] = start
+            form[f"working_hours_{day}_{index}_end"] = end
+    return form

@@ -248,7 +248,7 @@ def test_shipping_meets_a_next_release_target() -> None:
     assert result.resolution.stopped_at == at(30)
     assert result.resolution.due_at is None
     assert result.steps[-1] == (
-        "Resolution: met by shipping in a release at Tue 04 Mar 2025 15:00 UTC; "
+        "Resolution: met by shipping in a release at Tue 4 Mar 2025, 15:00 UTC; "
         "the target was the next release."
     )
 
@@ -272,7 +272,7 @@ def test_shipping_does_not_stop_a_target_with_a_due_time() -> None:
     assert with_ship.resolution.state == ClockState.RUNNING
     assert with_ship.first_response == without.first_response
     assert (
-        "Mon 03 Mar 2025 14:00 UTC: shipped in a release; the medium target has a due time, "
+        "Mon 3 Mar 2025, 14:00 UTC: shipped in a release; the medium target has a due time, "
         "so shipping does not stop the clock."
     ) in with_ship.steps
 
@@ -378,15 +378,15 @@ def test_the_steps_explain_pauses_and_due_times_in_the_calendars_zone() -> None:
     assert steps == (
         "High priority: first response within 2 h, resolution within 24 h, "
         "counted around the clock.",
-        "Tue 10 Jun 2025 13:00 BST: priority changed from medium to high; running clocks are "
+        "Tue 10 Jun 2025, 13:00 BST: priority changed from medium to high; running clocks are "
         "re-planned from creation with the new targets, keeping the time already counted.",
-        "First response: due Mon 09 Jun 2025 11:00 BST (2 h after creation); "
-        "warning at Mon 09 Jun 2025 10:30 BST.",
-        "Mon 09 Jun 2025 09:00 BST – Mon 09 Jun 2025 12:00 BST, new: 3 h counted.",
-        "Mon 09 Jun 2025 12:00 BST – Tue 10 Jun 2025 12:00 BST, waiting on requester: "
+        "First response: due Mon 9 Jun 2025, 11:00 BST (2 h after creation); "
+        "warning at Mon 9 Jun 2025, 10:30 BST.",
+        "Mon 9 Jun 2025, 09:00 BST – Mon 9 Jun 2025, 12:00 BST, new: 3 h counted.",
+        "Mon 9 Jun 2025, 12:00 BST – Tue 10 Jun 2025, 12:00 BST, waiting on requester: "
         "clock paused for 24 h of business time.",
-        "Tue 10 Jun 2025 12:00 BST – now, in progress: counting.",
-        "Resolution: due Wed 11 Jun 2025 09:00 BST; warning at Wed 11 Jun 2025 03:00 BST.",
+        "Tue 10 Jun 2025, 12:00 BST – now, in progress: counting.",
+        "Resolution: due Wed 11 Jun 2025, 09:00 BST; warning at Wed 11 Jun 2025, 03:00 BST.",
     )
 
 
@@ -399,12 +399,12 @@ def test_the_steps_say_why_a_stopped_clock_was_met_or_breached() -> None:
     ).steps
 
     assert (
-        "First response: met by resolving the ticket at Mon 03 Mar 2025 12:00 UTC; "
-        "it was due Mon 03 Mar 2025 17:00 UTC under the medium target then in force."
+        "First response: met by resolving the ticket at Mon 3 Mar 2025, 12:00 UTC; "
+        "it was due Mon 3 Mar 2025, 17:00 UTC under the medium target then in force."
     ) in steps
     assert steps[-1] == (
-        "Resolution: met, stopped at Mon 03 Mar 2025 12:00 UTC; "
-        "it was due Thu 06 Mar 2025 11:00 UTC."
+        "Resolution: met, stopped at Mon 3 Mar 2025, 12:00 UTC; "
+        "it was due Thu 6 Mar 2025, 11:00 UTC."
     )
 
 

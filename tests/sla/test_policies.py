@@ -12,6 +12,7 @@ from django.urls import reverse
 from hypercare.accounts.choices import Role
 from hypercare.accounts.models import User
 from hypercare.errors import NotAllowed, ValidationFailed
+from hypercare.lib.durations import format_duration
 from hypercare.orgs.models import Institution
 from hypercare.sla.choices import ClockState
 from hypercare.sla.clocks import Target
@@ -30,7 +31,7 @@ from hypercare.tickets.choices import Priority, Status
 from hypercare.tickets.models import Ticket
 from hypercare.tickets.services.workflow import change_status
 from tests import factories
-from tests.sla.conftest import MONDAY_9, rated
+from tests.sla.conftest import MONDAY_9, rated, working_hours_form
 
 KOLKATA = ZoneInfo("Asia/Kolkata")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri")
@@ -437,8 +438,12 @@ def policy_form(policy: SlaPolicy, **fields: Any) -> dict[str, Any]:
             f"targets-{index}-id": target.pk,
             f"targets-{index}-policy": policy.pk,
             f"targets-{index}-priority": target.priority,
-            f"targets-{index}-first_response_minutes": target.first_response_minutes,
-            f"targets-{index}-resolution_minutes": target.resolution_minutes or "",
+            f"targets-{index}-first_response_minutes": format_duration(
+                target.first_response_minutes
+            ),
+            f"targets-{index}-resolution_minutes": format_duration(target.resolution_minutes)
+            if target.resolution_minutes is not None
+            else "",
         }
     return data | fields
 
@@ -458,7 +463,7 @@ def test_saving_a_policy_in_the_admin_replans_its_tickets(
 
     with django_capture_on_commit_callbacks(execute=True):
         response = admin_client.post(
-            url, policy_form(default, **{f"targets-{medium}-first_response_minutes": 60})
+            url, policy_form(default, **{f"targets-{medium}-first_response_minutes": "1 h"})
         )
 
     assert response.status_code == 302, response.content.decode()
@@ -492,8 +497,9 @@ def test_a_closure_day_added_in_the_admin_replans_the_tickets(
     form = {
         "name": office.name,
         "time_zone": office.time_zone,
-        "working_hours": '{"mon": [["09:30", "18:00"]], "tue": [["09:30", "18:00"]], '
-        '"wed": [["09:30", "18:00"]], "thu": [["09:30", "18:00"]], "fri": [["09:30", "18:00"]]}',
+        **working_hours_form(
+            {day: [("09:30", "18:00")] for day in ("mon", "tue", "wed", "thu", "fri")}
+        ),
         "holiday_country": "IN",
         "holiday_subdivision": "",
         "closures-TOTAL_FORMS": 1,
@@ -517,7 +523,7 @@ def test_the_admin_names_a_bad_working_hours_field(admin_client: Client, office:
     form = {
         "name": office.name,
         "time_zone": office.time_zone,
-        "working_hours": '{"mon": [["18:00", "09:30"]]}',
+        **working_hours_form({"mon": [("18:00", "09:30")]}),
         "closures-TOTAL_FORMS": 0,
         "closures-INITIAL_FORMS": 0,
     }
@@ -575,7 +581,7 @@ def test_an_edit_in_the_admin_is_the_same_edit_as_through_the_service(
         reverse("admin:sla_slapolicy_change", args=[contract.pk]),
         policy_form(
             contract,
-            **{"targets-0-first_response_minutes": 60, "targets-0-business_hours": "on"},
+            **{"targets-0-first_response_minutes": "1 h", "targets-0-business_hours": "on"},
         ),
     )
     update_policy(

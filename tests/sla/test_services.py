@@ -278,10 +278,10 @@ def test_support_staff_see_how_the_due_times_came_about(
         "calendar 'Northfield University office' (Asia/Kolkata)"
     )
     assert (
-        "First response: due Mon 18 Aug 2025 11:30 IST (4 h after creation); "
-        "warning at Mon 18 Aug 2025 10:30 IST."
+        "First response: due Mon 18 Aug 2025, 11:30 IST (4 h after creation); "
+        "warning at Mon 18 Aug 2025, 10:30 IST."
     ) in steps
-    assert "Thu 14 Aug 2025 16:00 IST – Thu 14 Aug 2025 17:00 IST, new: 1 h counted." in steps
+    assert "Thu 14 Aug 2025, 16:00 IST – Thu 14 Aug 2025, 17:00 IST, new: 1 h counted." in steps
     assert steps[-1] == "Resolution: paused with 16 h left."
     assert clock_explanation(requester, stored(ticket)) == ()
 
@@ -297,11 +297,11 @@ def test_the_explanation_says_a_recorded_breach_stands(
     steps = clock_explanation(agent, stored(ticket))
 
     assert stored(ticket).first_response_state == ClockState.BREACHED
-    assert "First response: due Wed 05 Mar 2025 09:00 UTC (48 h after creation); " in (
+    assert "First response: due Wed 5 Mar 2025, 09:00 UTC (48 h after creation); " in (
         "\n".join(steps)
     )
     assert steps[-1] == (
-        "The first response breach recorded Mon 03 Mar 2025 09:30 UTC stands: "
+        "The first response breach recorded Mon 3 Mar 2025, 09:30 UTC stands: "
         "a breach, once recorded, is not undone by a later re-plan."
     )
 

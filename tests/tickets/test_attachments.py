@@ -3,7 +3,7 @@
 import hashlib
 import io
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -12,10 +12,12 @@ import time_machine
 
 from hypercare.accounts.models import User
 from hypercare.errors import InvalidTransition, NotAllowed, ValidationFailed
+from hypercare.jobs import JOBS
 from hypercare.lib.files import XLSX_TYPE
 from hypercare.tickets.choices import EventKind
-from hypercare.tickets.models import Attachment, Ticket
-from hypercare.tickets.services.attachments import add_attachment, attachment_path
+from hypercare.tickets.models import Attachment, PendingUpload, Ticket
+from hypercare.tickets.services.attachments import add_attachment, attachment_path, keep_upload
+from hypercare.tickets.services.conversation import add_public_reply
 from hypercare.tickets.services.workflow import change_status
 from tests import factories
 from tests.lib import samples
@@ -256,3 +258,70 @@ def test_a_name_a_header_cannot_carry_is_refused(
     """A mail's RFC 2231 file name may hold any character; a download's header may not."""
     errors = _refused(ticket, requester, samples.png(), name, attachment_dir)
     assert errors == {"file": "its name must be one line, without control characters"}
+
+
+def test_a_kept_upload_is_checked_like_an_attachment(requester: User, attachment_dir: Path) -> None:
+    with pytest.raises(ValidationFailed) as refused:
+        keep_upload(
+            actor=requester, session_key="s", name="x.svg", content=io.BytesIO(b"<svg></svg>")
+        )
+    assert "not accepted" in refused.value.errors["file"]
+    assert not PendingUpload.objects.exists()
+    assert _stored_files(attachment_dir) == []
+
+
+def test_kept_uploads_join_a_new_ticket_in_its_transaction(
+    requester: User, attachment_dir: Path
+) -> None:
+    kept = keep_upload(
+        actor=requester, session_key="s", name="a.png", content=io.BytesIO(samples.png())
+    )
+    ticket = factories.ticket(requester, uploads=[kept])
+    attachment = ticket.attachments.get()
+    assert attachment.storage_name == kept.storage_name
+    assert attachment_path(attachment.storage_name).read_bytes() == samples.png()
+    assert not PendingUpload.objects.exists()
+
+
+def test_a_failed_reply_leaves_its_uploads_pending(
+    ticket: Ticket, requester: User, attachment_dir: Path
+) -> None:
+    kept = keep_upload(
+        actor=requester, session_key="s", name="a.png", content=io.BytesIO(samples.png())
+    )
+    with pytest.raises(ValidationFailed):
+        add_public_reply(ticket=ticket, actor=requester, body=" ", uploads=[kept])
+    assert PendingUpload.objects.get() == kept
+    assert not ticket.attachments.exists()
+
+
+def test_the_clean_up_job_removes_uploads_left_for_a_day(
+    requester: User, attachment_dir: Path, time_machine: time_machine.TimeMachineFixture
+) -> None:
+    time_machine.move_to(T0, tick=False)
+    old = keep_upload(
+        actor=requester, session_key="s", name="old.png", content=io.BytesIO(samples.png())
+    )
+    time_machine.move_to(T0 + timedelta(hours=23), tick=False)
+    fresh = keep_upload(
+        actor=requester, session_key="s", name="new.png", content=io.BytesIO(samples.png())
+    )
+    time_machine.move_to(T0 + timedelta(days=1, minutes=1), tick=False)
+    assert JOBS["pending_upload_cleanup"].function() == {"removed": 1}
+    assert list(PendingUpload.objects.all()) == [fresh]
+    assert not attachment_path(old.storage_name).exists()
+    assert attachment_path(fresh.storage_name).exists()
+    assert JOBS["pending_upload_cleanup"].function() == {"removed": 0}
+
+
+def test_an_upload_removed_by_the_clean_up_is_refused_not_attached_without_its_file(
+    requester: User, attachment_dir: Path
+) -> None:
+    kept = keep_upload(
+        actor=requester, session_key="s", name="a.png", content=io.BytesIO(samples.png())
+    )
+    PendingUpload.objects.filter(pk=kept.pk).delete()
+    with pytest.raises(ValidationFailed) as refused:
+        factories.ticket(requester, uploads=[kept])
+    assert "add it again" in refused.value.errors["file"]
+    assert not Ticket.objects.exists()

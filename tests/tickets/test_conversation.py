@@ -224,9 +224,12 @@ def test_internal_note_never_reaches_the_requesters_timeline(
 ) -> None:
     add_internal_note(ticket=ticket, actor=agent, body="Template id 42 is corrupt.")
     add_public_reply(ticket=ticket, actor=agent, body="We are on it.")
+    # The first reply also takes the New ticket into work (owner, then status).
     assert [event.kind for event in timeline(requester, ticket)] == [
         EventKind.CREATED,
         EventKind.PUBLIC_REPLY,
+        EventKind.ASSIGNED,
+        EventKind.STATUS_CHANGED,
     ]
     assert EventKind.INTERNAL_NOTE in [event.kind for event in timeline(agent, ticket)]
 
@@ -300,3 +303,78 @@ def test_a_message_with_a_nul_is_refused_naming_the_body(
     assert set(refused.value.errors) == {"body"}
     assert set(reply_refused.value.errors) == {"body"}
     assert _status(ticket) == Status.RESOLVED
+
+
+# Status follows the work ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("start", [Status.NEW, Status.TRIAGED])
+def test_first_support_reply_moves_a_new_or_triaged_ticket_to_in_progress(
+    ticket: Ticket, agent: User, start: str
+) -> None:
+    if start != Status.NEW:
+        change_status(ticket=ticket, actor=agent, status=start)
+    add_public_reply(ticket=ticket, actor=agent, body="Looking at it now.")
+    fresh = Ticket.objects.get(pk=ticket.pk)
+    assert (fresh.status, fresh.assignee) == (Status.IN_PROGRESS, agent)
+    change = ticket.events.filter(kind=EventKind.STATUS_CHANGED).last()
+    assert change is not None
+    assert (change.old_value, change.new_value) == (start, Status.IN_PROGRESS)
+
+
+def test_reply_with_a_chosen_status_sets_that_status_instead(ticket: Ticket, agent: User) -> None:
+    add_public_reply(
+        ticket=ticket, actor=agent, body="Which campus?", status=Status.WAITING_ON_REQUESTER
+    )
+    assert _status(ticket) == Status.WAITING_ON_REQUESTER
+    worked = [
+        kind
+        for kind in _kinds(ticket)
+        if kind in (EventKind.PUBLIC_REPLY, EventKind.STATUS_CHANGED)
+    ]
+    assert worked == [EventKind.PUBLIC_REPLY, EventKind.STATUS_CHANGED]
+    assert list(
+        ticket.events.filter(kind=EventKind.STATUS_CHANGED).values_list("new_value", flat=True)
+    ) == [Status.WAITING_ON_REQUESTER]
+
+
+def test_reply_leaves_a_ticket_in_work_where_it_is(ticket: Ticket, agent: User) -> None:
+    change_status(ticket=ticket, actor=agent, status=Status.WAITING_ON_THIRD_PARTY)
+    add_public_reply(ticket=ticket, actor=agent, body="Still waiting on the vendor.")
+    assert _status(ticket) == Status.WAITING_ON_THIRD_PARTY
+
+
+def test_reply_with_a_status_the_lifecycle_refuses_changes_nothing(
+    ticket: Ticket, agent: User
+) -> None:
+    change_status(ticket=ticket, actor=agent, status=Status.IN_PROGRESS)
+    with pytest.raises(InvalidTransition):
+        add_public_reply(ticket=ticket, actor=agent, body="Back to new", status=Status.NEW)
+    assert _status(ticket) == Status.IN_PROGRESS
+    assert EventKind.PUBLIC_REPLY not in _kinds(ticket)
+
+
+def test_reply_with_an_unknown_status_names_the_field(ticket: Ticket, agent: User) -> None:
+    with pytest.raises(ValidationFailed) as refused:
+        add_public_reply(ticket=ticket, actor=agent, body="Hi", status="done")
+    assert "status" in refused.value.errors
+    assert _kinds(ticket) == [EventKind.CREATED]
+
+
+def test_the_requester_may_not_set_a_status_with_a_reply(ticket: Ticket, requester: User) -> None:
+    with pytest.raises(NotAllowed):
+        add_public_reply(ticket=ticket, actor=requester, body="Closing", status=Status.CLOSED)
+    assert _status(ticket) == Status.NEW
+
+
+def test_a_requester_reply_does_not_start_work_on_a_new_ticket(
+    ticket: Ticket, requester: User
+) -> None:
+    add_public_reply(ticket=ticket, actor=requester, body="Any news?")
+    assert _status(ticket) == Status.NEW
+
+
+def test_a_reply_that_names_the_current_status_keeps_it(ticket: Ticket, agent: User) -> None:
+    change_status(ticket=ticket, actor=agent, status=Status.TRIAGED)
+    add_public_reply(ticket=ticket, actor=agent, body="We have it.", status=Status.TRIAGED)
+    assert _status(ticket) == Status.TRIAGED

@@ -2,14 +2,18 @@ from typing import Any
 
 import pytest
 
+from hypercare.accounts.choices import Role
 from hypercare.accounts.models import User
 from hypercare.errors import NotFound
 from hypercare.tickets.choices import Status
 from hypercare.tickets.models import Ticket
 from hypercare.tickets.selectors import (
+    TeamCount,
     TicketFilters,
+    default_queue,
     queue,
     queue_counts,
+    team_counts,
     ticket_list,
     visible_tickets_among,
 )
@@ -40,6 +44,39 @@ def test_queues_hold_open_tickets_by_owner_and_team(
     assert pks("all") == {mine.pk, teams.pk, theirs.pk}
     assert pks("all", status=(Status.RESOLVED,)) == {done.pk}
     assert queue_counts(agent) == {"mine": 1, "team": 1, "unassigned": 1, "all": 3}
+
+
+def test_my_teams_counts_every_team_led_or_joined(
+    agent: User, tier2_agent: User, requester: User
+) -> None:
+    led = factories.team("Led", lead=agent)
+    joined = factories.team("Joined")
+    joined.members.add(agent)
+    elsewhere = factories.team("Elsewhere")
+    for team in (led, joined, joined, elsewhere):
+        Ticket.objects.filter(pk=factories.ticket(requester).pk).update(team=team)
+    owned = Ticket.objects.filter(team=joined).first()
+    assert owned is not None
+    assign_ticket(ticket=owned, actor=agent, assignee=tier2_agent)
+
+    assert queue_counts(agent)["team"] == 3
+    assert team_counts(agent) == [
+        TeamCount(team=joined, open=2, unassigned=1, breached=0),
+        TeamCount(team=led, open=1, unassigned=1, breached=0),
+    ]
+    assert default_queue(agent) == "mine"
+
+
+def test_a_support_manager_lands_on_every_team_s_queue(requester: User) -> None:
+    manager = factories.agent(Role.SUPPORT_MANAGER, username="meera")
+    desk, payroll = factories.team("Desk"), factories.team("HR & Payroll")
+    for team in (desk, payroll):
+        Ticket.objects.filter(pk=factories.ticket(requester).pk).update(team=team)
+    factories.ticket(requester)  # routed nowhere: in no team's queue
+
+    assert default_queue(manager) == "team"
+    assert queue_counts(manager) == {"mine": 0, "team": 2, "unassigned": 3, "all": 3}
+    assert [(row.team, row.open) for row in team_counts(manager)] == [(desk, 1), (payroll, 1)]
 
 
 def test_queue_counts_take_one_query(

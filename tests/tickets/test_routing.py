@@ -1,4 +1,4 @@
-"""Which team and tier a new ticket goes to."""
+"""Which team and tier a new ticket goes to, and which team takes it at another tier."""
 
 from typing import Any
 
@@ -8,7 +8,7 @@ from hypercare.orgs.choices import ModuleCode, Tier
 from hypercare.orgs.models import Institution, Team
 from hypercare.tickets.choices import Category
 from hypercare.tickets.models import RoutingRule
-from hypercare.tickets.routing import Route, route_for
+from hypercare.tickets.routing import Route, route_for, team_for_tier
 from tests import factories
 
 
@@ -16,6 +16,15 @@ def _route(
     institution: Institution, module_code: str = ModuleCode.FEES, category: str = Category.QUESTION
 ) -> Route:
     return route_for(institution_id=institution.pk, module_code=module_code, category=category)
+
+
+def _at_tier(institution: Institution, tier: int) -> Team | None:
+    return team_for_tier(
+        institution_id=institution.pk,
+        module_code=ModuleCode.FEES,
+        category=Category.QUESTION,
+        tier=tier,
+    )
 
 
 def _rule(
@@ -115,3 +124,13 @@ def test_most_specific_matching_rule_picks_its_own_tier(institution: Institution
         factories.team("Desk"), position=1, module_code=ModuleCode.FEES, category=Category.QUESTION
     )
     assert _route(institution) == Route(team=consultants, tier=Tier.FUNCTIONAL)
+
+
+def test_a_rule_only_for_tier_moves_routes_no_new_ticket(institution: Institution) -> None:
+    desk = factories.team("Service desk")
+    payroll = factories.team("HR & Payroll", tier=Tier.FUNCTIONAL)
+    _rule(desk)
+    _rule(payroll, tier=Tier.FUNCTIONAL, module_code=ModuleCode.FEES, for_new_tickets=False)
+    assert _route(institution) == Route(team=desk, tier=Tier.SERVICE_DESK)
+    assert _at_tier(institution, Tier.FUNCTIONAL) == payroll
+    assert _at_tier(institution, Tier.TECHNICAL) is None

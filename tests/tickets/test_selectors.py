@@ -259,5 +259,6 @@ def test_timeline_lists_events_oldest_first(agent: User, requester: User) -> Non
         add_public_reply(ticket=ticket, actor=agent, body="Second")
     with time_machine.travel(T0 + timedelta(minutes=1), tick=False):
         add_internal_note(ticket=ticket, actor=agent, body="First")
-    assert [e.body for e in timeline(agent, ticket)] == ["", "First", "Second"]
-    assert [e.body for e in timeline(requester, ticket)] == ["", "Second"]
+    # The reply also takes the New ticket into work: an owner and a status, after it.
+    assert [e.body for e in timeline(agent, ticket)] == ["", "First", "Second", "", ""]
+    assert [e.body for e in timeline(requester, ticket)] == ["", "Second", "", ""]

@@ -60,6 +60,26 @@ def test_due_soonest_orders_by_the_earlier_running_clock(
     assert pks(agent, "due") == [critical.pk, medium.pk, high.pk, low.pk, done.pk]
 
 
+def test_due_soonest_puts_breached_tickets_first_the_most_overdue_first(
+    traveller: Any, agent: User, requester: User
+) -> None:
+    medium = rated(requester, "medium")  # first response due 17:00
+    high = rated(requester, "high")  # first response due 11:00
+    first = rated(requester, "critical")  # first response due 09:15
+    done = rated(requester, "critical")  # breached too, then resolved
+    traveller.move_to(MONDAY_9 + timedelta(minutes=5))
+    second = rated(requester, "critical")  # first response due 09:20
+    traveller.move_to(MONDAY_9 + timedelta(minutes=21))
+    sweep_sla(now=MONDAY_9 + timedelta(minutes=21))
+    for ticket in (first, second, done):
+        add_public_reply(ticket=ticket, actor=agent, body="On it.")  # resolution runs on
+    change_status(ticket=done, actor=agent, status=Status.RESOLVED)
+    traveller.move_to(MONDAY_9 + timedelta(hours=1))
+
+    assert Ticket.objects.get(pk=first.pk).first_response_state == ClockState.BREACHED
+    assert pks(agent, "due") == [first.pk, second.pk, high.pk, medium.pk, done.pk]
+
+
 def test_a_ticket_without_running_clocks_sorts_last_in_its_queue(
     traveller: Any, agent: User, requester: User
 ) -> None:

@@ -80,12 +80,34 @@ def test_moving_up_into_an_auto_assigning_team_hands_it_to_a_member(
     assert (moved.old_value, moved.new_value) == ("tara", "tomas")
 
 
-def test_without_a_rule_for_the_tier_any_team_at_that_tier_takes_it(
-    ticket: Ticket, agent: User
+def test_without_a_rule_for_the_tier_the_agent_chooses_the_team(
+    ticket: Ticket, agent: User, desk: Team
 ) -> None:
     engineering = factories.team("Engineering", tier=Tier.TECHNICAL)
-    ticket = change_tier(ticket=ticket, actor=agent, tier=Tier.TECHNICAL, handover=NOTE)
+    with pytest.raises(ValidationFailed) as refused:
+        change_tier(ticket=ticket, actor=agent, tier=Tier.TECHNICAL, handover=NOTE)
+    assert set(refused.value.errors) == {"team"}
+    assert Ticket.objects.get(pk=ticket.pk).team == desk
+    change_tier(ticket=ticket, actor=agent, tier=Tier.TECHNICAL, handover=NOTE, team=engineering)
     assert Ticket.objects.get(pk=ticket.pk).team == engineering
+
+
+def test_a_payroll_ticket_moved_to_tier_two_lands_in_hr_and_payrolls_queue(
+    requester: User, agent: User, desk: Team
+) -> None:
+    factories.team("Academics & Exams", tier=Tier.FUNCTIONAL)
+    hr_payroll = factories.team("HR & Payroll", tier=Tier.FUNCTIONAL)
+    RoutingRule.objects.create(
+        team=hr_payroll,
+        tier=Tier.FUNCTIONAL,
+        module_code=ModuleCode.PAYROLL,
+        for_new_tickets=False,
+    )
+    ticket = factories.ticket(requester, module_code=ModuleCode.PAYROLL)
+    assert (ticket.tier, ticket.team) == (Tier.SERVICE_DESK, desk)
+    ticket = change_tier(ticket=ticket, actor=agent, tier=Tier.FUNCTIONAL, handover=NOTE)
+    ticket.refresh_from_db()
+    assert (ticket.tier, ticket.team) == (Tier.FUNCTIONAL, hr_payroll)
 
 
 def test_a_chosen_team_must_work_at_that_tier(ticket: Ticket, agent: User, desk: Team) -> None:
@@ -97,7 +119,9 @@ def test_a_chosen_team_must_work_at_that_tier(ticket: Ticket, agent: User, desk:
 def test_a_tier_with_no_team_asks_for_one(ticket: Ticket, agent: User) -> None:
     with pytest.raises(ValidationFailed) as refused:
         change_tier(ticket=ticket, actor=agent, tier=Tier.TECHNICAL, handover=NOTE)
-    assert refused.value.errors == {"team": "no team works at tier 3; choose one"}
+    assert refused.value.errors == {
+        "team": "No routing rule names a team at tier 3 for this ticket; choose one"
+    }
     assert Ticket.objects.get(pk=ticket.pk).tier == Tier.SERVICE_DESK
 
 

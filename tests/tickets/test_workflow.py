@@ -11,12 +11,13 @@ from django.forms.models import model_to_dict
 
 from hypercare.accounts.choices import Role
 from hypercare.accounts.models import User
-from hypercare.errors import InvalidTransition, NotAllowed, ValidationFailed
+from hypercare.errors import ConfirmationNeeded, InvalidTransition, NotAllowed, ValidationFailed
 from hypercare.orgs.choices import ModuleCode, Tier
 from hypercare.orgs.models import Institution
 from hypercare.sla.choices import SlaEventKind
 from hypercare.tickets.choices import ALLOWED_TRANSITIONS, Category, EventKind, Priority, Status
 from hypercare.tickets.models import Ticket, TicketEvent
+from hypercare.tickets.selectors import timeline
 from hypercare.tickets.services.handover import HandOverNote
 from hypercare.tickets.services.workflow import (
     assign_ticket,
@@ -300,6 +301,42 @@ def test_take_ticket_makes_the_actor_owner(ticket: Ticket, tier2_agent: User) ->
     assert _events(ticket, EventKind.ASSIGNED)[0].actor == tier2_agent
 
 
+def test_taking_a_new_ticket_triages_it(ticket: Ticket, agent: User) -> None:
+    take_ticket(ticket=ticket, actor=agent)
+    fresh = Ticket.objects.get(pk=ticket.pk)
+    assert (fresh.status, fresh.assignee) == (Status.TRIAGED, agent)
+    change = _events(ticket, EventKind.STATUS_CHANGED)
+    assert [(e.old_value, e.new_value) for e in change] == [(Status.NEW, Status.TRIAGED)]
+
+
+def test_taking_a_ticket_in_work_keeps_its_status(
+    ticket: Ticket, agent: User, tier2_agent: User
+) -> None:
+    change_status(ticket=ticket, actor=agent, status=Status.IN_PROGRESS)
+    take_ticket(ticket=ticket, actor=tier2_agent)
+    fresh = Ticket.objects.get(pk=ticket.pk)
+    assert (fresh.status, fresh.assignee) == (Status.IN_PROGRESS, tier2_agent)
+
+
+def test_taking_a_ticket_above_your_tier_needs_confirmation(ticket: Ticket, agent: User) -> None:
+    Ticket.objects.filter(pk=ticket.pk).update(tier=Tier.TECHNICAL)
+    with pytest.raises(ConfirmationNeeded) as asked:
+        take_ticket(ticket=ticket, actor=agent)
+    assert "Tier 3" in asked.value.message
+    fresh = Ticket.objects.get(pk=ticket.pk)
+    assert (fresh.assignee, fresh.status) == (None, Status.NEW)
+    take_ticket(ticket=ticket, actor=agent, confirmed=True)
+    assert Ticket.objects.get(pk=ticket.pk).assignee == agent
+
+
+@pytest.mark.parametrize("role", [Role.TIER3, Role.SUPPORT_MANAGER, Role.ESCALATION_MANAGER])
+def test_taking_a_ticket_at_or_below_your_tier_asks_nothing(ticket: Ticket, role: str) -> None:
+    Ticket.objects.filter(pk=ticket.pk).update(tier=Tier.TECHNICAL)
+    taker = factories.agent(role)
+    take_ticket(ticket=ticket, actor=taker)
+    assert Ticket.objects.get(pk=ticket.pk).assignee == taker
+
+
 # Priority -----------------------------------------------------------------------------
 
 
@@ -316,6 +353,26 @@ def test_priority_override_records_the_reason(ticket: Ticket, agent: User) -> No
     assert (event.old_value, event.new_value) == (Priority.MEDIUM, Priority.CRITICAL)
     assert (event.reason, event.actor) == ("Results due today", agent)
     assert event.created_at == T0 + timedelta(hours=1)
+
+
+def test_a_priority_reason_is_public_unless_kept_internal(
+    ticket: Ticket, agent: User, requester: User
+) -> None:
+    change_priority(ticket=ticket, actor=agent, priority=Priority.HIGH, reason="Exams Monday")
+    change_priority(
+        ticket=ticket,
+        actor=agent,
+        priority=Priority.CRITICAL,
+        reason="The dean called",
+        reason_is_public=False,
+    )
+    changes = _events(ticket, EventKind.PRIORITY_CHANGED)
+    assert [(e.reason, e.is_internal) for e in changes] == [
+        ("Exams Monday", False),
+        ("The dean called", True),
+    ]
+    seen = [e.reason for e in timeline(requester, ticket) if e.kind == EventKind.PRIORITY_CHANGED]
+    assert seen == ["Exams Monday"]
 
 
 @pytest.mark.parametrize("reason", ["", "   "])

@@ -10,7 +10,8 @@ from django.test import Client
 
 from hypercare.accounts.models import User
 from hypercare.lib import clock
-from hypercare.mail.outgoing import LOOP_HEADER, loop_marker
+from hypercare.mail.outgoing import loop_marker
+from hypercare.mail.parsing import LOOP_HEADER
 from hypercare.orgs.models import Institution
 from tests import factories
 from tests.web.conftest import signed_in

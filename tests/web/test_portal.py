@@ -1,16 +1,24 @@
+import io
+from dataclasses import replace
+from datetime import timedelta
 from typing import Any
 
 from django.test import Client
 
 from hypercare.accounts.choices import Role
 from hypercare.accounts.models import User
+from hypercare.escalations.services.intake import request_escalation
+from hypercare.lib import clock
+from hypercare.lib.files import ACCEPTED_TYPES
 from hypercare.orgs.choices import ModuleCode
 from hypercare.orgs.models import Institution
 from hypercare.tickets.choices import Category, EventKind, Status
-from hypercare.tickets.models import Ticket
+from hypercare.tickets.models import PendingUpload, Ticket
+from hypercare.tickets.services.attachments import keep_upload
 from hypercare.tickets.services.conversation import add_internal_note, add_public_reply
 from hypercare.tickets.services.workflow import change_status
 from tests import factories
+from tests.escalations.conftest import CHECKLIST, REASON
 from tests.web.conftest import png_file, signed_in
 
 
@@ -311,3 +319,233 @@ def test_module_owner_sees_the_institution_tab(institution: Institution, request
     ticket = factories.ticket(requester)
     page = signed_in(owner).get("/portal/?scope=institution").content.decode()
     assert ticket.reference in page
+
+
+def test_ticket_page_shows_the_requesters_own_report(
+    requester_client: Client, requester: User, institution: Institution
+) -> None:
+    integration = factories.integration(institution, name="Campus Pay")
+    ticket = factories.ticket(
+        requester,
+        category=Category.INTEGRATION,
+        category_details={"integration_id": integration.pk, "transaction_reference": "TXN-42"},
+        action_attempted="Pay the semester fee",
+        error_seen="Gateway timeout (504)",
+        operational_impact="40 students cannot pay before Friday",
+        urgency="high",
+        impact="low",
+    )
+    page = requester_client.get(f"/portal/tickets/{ticket.pk}/").content.decode()
+    report = page.split('id="report"')[1].split("</section>")[0]
+    for shown in (
+        "What were you trying to do?",
+        "Pay the semester fee",
+        "Gateway timeout (504)",
+        ticket.description,
+        "Campus Pay",
+        "TXN-42",
+        "How soon must it be fixed?",
+        "Today",
+        "Only me, or a small inconvenience",
+        "40 students cannot pay before Friday",
+    ):
+        assert shown in report
+
+
+def test_a_correction_to_the_report_is_a_public_reply_that_says_so(
+    requester_client: Client, ticket: Ticket
+) -> None:
+    response = requester_client.post(
+        f"/portal/tickets/{ticket.pk}/reply/",
+        {"correction-body": "It is the PDF receipt, not the printed one."},
+        follow=True,
+    )
+    assert "Your correction was sent to the support team." in response.content.decode()
+    reply = ticket.events.get(kind=EventKind.PUBLIC_REPLY)
+    assert reply.body == "Correction to my report:\n\nIt is the PDF receipt, not the printed one."
+    assert reply.actor == ticket.requester
+
+
+def test_an_empty_correction_is_explained_next_to_the_correction_field(
+    requester_client: Client, ticket: Ticket
+) -> None:
+    response = requester_client.post(
+        f"/portal/tickets/{ticket.pk}/reply/", {"correction-body": " "}
+    )
+    assert response.status_code == 422
+    assert 'id="id_correction-body_error"' in response.content.decode()
+    assert not ticket.events.filter(kind=EventKind.PUBLIC_REPLY).exists()
+
+
+def svg_file(name: str = "drawing.svg") -> io.BytesIO:
+    upload = io.BytesIO(b"<svg xmlns='http://www.w3.org/2000/svg'></svg>")
+    upload.name = name
+    return upload
+
+
+def test_a_screenshot_survives_a_failed_report_and_joins_the_ticket(
+    requester_client: Client, institution: Institution
+) -> None:
+    data = report_data(institution, title="", screenshots=[png_file("gateway.png")])
+    response = requester_client.post("/portal/report/", data)
+    assert response.status_code == 422
+    kept = PendingUpload.objects.get()
+    page = response.content.decode()
+    assert f'name="screenshots-kept" value="{kept.pk}" checked' in page
+    assert "gateway.png" in page
+    again = report_data(institution, **{"screenshots-kept": [str(kept.pk)]})
+    requester_client.post("/portal/report/", again)
+    ticket = Ticket.objects.get()
+    attachment = ticket.attachments.get()
+    assert attachment.original_name == "gateway.png"
+    assert attachment.storage_name == kept.storage_name
+    assert attachment.event == ticket.events.get(kind=EventKind.CREATED)
+    assert not PendingUpload.objects.exists()
+
+
+def test_an_unticked_kept_screenshot_is_left_out(
+    requester_client: Client, institution: Institution
+) -> None:
+    requester_client.post(
+        "/portal/report/", report_data(institution, title="", screenshots=[png_file()])
+    )
+    requester_client.post("/portal/report/", report_data(institution))
+    assert not Ticket.objects.get().attachments.exists()
+
+
+def test_a_refused_report_file_is_named_next_to_the_field_before_anything_is_created(
+    requester_client: Client, institution: Institution
+) -> None:
+    data = report_data(institution, title="", screenshots=[svg_file(), png_file("ok.png")])
+    response = requester_client.post("/portal/report/", data)
+    page = response.content.decode()
+    assert 'id="id_screenshots_error"' in page
+    assert "drawing.svg: this file&#x27;s type is not accepted" in page
+    assert list(PendingUpload.objects.values_list("original_name", flat=True)) == ["ok.png"]
+
+
+def test_a_file_refused_once_the_ticket_exists_is_an_error_at_the_top(
+    requester_client: Client, institution: Institution
+) -> None:
+    data = report_data(institution, screenshots=[svg_file()])
+    response = requester_client.post("/portal/report/", data, follow=True)
+    page = response.content.decode()
+    alerts = page.split('class="alert alert--error" role="alert">')
+    assert len(alerts) == 2
+    assert alerts[1].startswith("A file could not be added: drawing.svg")
+    assert page.index("alert--error") < page.index("<h1")
+
+
+def test_another_persons_kept_upload_cannot_be_claimed(
+    requester_client: Client, institution: Institution, colleague: User
+) -> None:
+    theirs = keep_upload(actor=colleague, session_key="theirs", name="a.png", content=png_file())
+    requester_client.post(
+        "/portal/report/", report_data(institution, **{"screenshots-kept": [str(theirs.pk)]})
+    )
+    assert not Ticket.objects.get().attachments.exists()
+    assert PendingUpload.objects.get() == theirs
+
+
+def test_a_reply_and_its_files_go_in_one_submit(requester_client: Client, ticket: Ticket) -> None:
+    response = requester_client.post(
+        f"/portal/tickets/{ticket.pk}/reply/",
+        {"reply-body": "Here is the screen.", "files-attachments": [png_file("blank.png")]},
+        follow=True,
+    )
+    assert "Your reply was sent to the support team." in response.content.decode()
+    reply = ticket.events.get(kind=EventKind.PUBLIC_REPLY)
+    assert reply.body == "Here is the screen."
+    assert list(reply.attachments.values_list("original_name", flat=True)) == ["blank.png"]
+
+
+def test_a_reply_with_a_refused_file_sends_nothing_and_keeps_the_rest(
+    requester_client: Client, ticket: Ticket
+) -> None:
+    response = requester_client.post(
+        f"/portal/tickets/{ticket.pk}/reply/",
+        {"reply-body": "Two files.", "files-attachments": [svg_file(), png_file("ok.png")]},
+    )
+    page = response.content.decode()
+    assert response.status_code == 422
+    assert page.index('class="alert alert--error" role="alert"') < page.index("<h1")
+    assert "Nothing was sent: a file was refused." in page
+    assert "Two files." in page
+    kept = PendingUpload.objects.get()
+    assert f'name="files-attachments-kept" value="{kept.pk}" checked' in page
+    assert not ticket.events.filter(kind=EventKind.PUBLIC_REPLY).exists()
+    assert not ticket.attachments.exists()
+
+
+def test_a_reply_needs_a_message_or_a_file(requester_client: Client, ticket: Ticket) -> None:
+    response = requester_client.post(f"/portal/tickets/{ticket.pk}/reply/", {"reply-body": ""})
+    assert response.status_code == 422
+    assert "Write a message or add a file." in response.content.decode()
+
+
+def test_a_reply_failing_in_the_service_attaches_no_file(
+    requester_client: Client, ticket: Ticket, settings: Any
+) -> None:
+    settings.HYPERCARE_MAX_TICKET_ATTACHMENT_BYTES = 10
+    response = requester_client.post(
+        f"/portal/tickets/{ticket.pk}/reply/",
+        {"reply-body": "Here it is.", "files-attachments": [png_file()]},
+    )
+    assert response.status_code == 422
+    assert "attachment limit" in response.content.decode()
+    assert not ticket.events.filter(kind=EventKind.PUBLIC_REPLY).exists()
+    assert not ticket.attachments.exists()
+    assert PendingUpload.objects.count() == 1
+
+
+def test_the_file_input_carries_the_servers_list_of_accepted_types(
+    requester_client: Client, ticket: Ticket
+) -> None:
+    page = requester_client.get(f"/portal/tickets/{ticket.pk}/").content.decode()
+    assert f'data-accepted-types="{" ".join(ACCEPTED_TYPES)}"' in page
+
+
+def test_waiting_on_the_requester_says_what_the_desk_needs(
+    requester_client: Client, ticket: Ticket, agent: User
+) -> None:
+    add_public_reply(ticket=ticket, actor=agent, body="Which browser shows the blank page?")
+    change_status(
+        ticket=ticket,
+        actor=agent,
+        status=Status.WAITING_ON_REQUESTER,
+        reason="We need the browser name to reproduce it.",
+    )
+    page = requester_client.get(f"/portal/tickets/{ticket.pk}/").content.decode()
+    callout = page.split('id="asked"')[1].split("</section>")[0]
+    assert "Support needs your answer" in callout
+    assert "We need the browser name to reproduce it." in callout
+    assert "Which browser shows the blank page?" in callout
+    assert agent.display_name in callout
+    assert page.index('id="asked"') < page.index('id="conversation-heading"')
+
+
+def test_no_call_out_while_support_is_working(requester_client: Client, ticket: Ticket) -> None:
+    page = requester_client.get(f"/portal/tickets/{ticket.pk}/").content.decode()
+    assert 'id="asked"' not in page
+
+
+def test_a_closed_tickets_escalation_promises_no_next_update(
+    requester_client: Client, requester: User, ticket: Ticket, agent: User
+) -> None:
+    factories.agent(Role.ESCALATION_MANAGER, username="esme", first_name="Esme")
+    checklist = replace(CHECKLIST, milestone_date=(clock.now() + timedelta(days=7)).date())
+    request_escalation(ticket=ticket, actor=requester, reason=REASON, checklist=checklist)
+    open_page = requester_client.get(f"/portal/tickets/{ticket.pk}/").content.decode()
+    assert "Being handled by an escalation manager" in open_page
+    assert 'id="escalation-next-update">By ' in open_page
+
+    change_status(ticket=ticket, actor=agent, status=Status.RESOLVED)
+    resolved = requester_client.get(f"/portal/tickets/{ticket.pk}/").content.decode()
+    change_status(ticket=ticket, actor=requester, status=Status.CLOSED)
+    closed = requester_client.get(f"/portal/tickets/{ticket.pk}/").content.decode()
+    for page in (resolved, closed):
+        panel = page.split('id="escalation"')[1].split("</section>")[0]
+        assert "Being handled" not in panel
+        assert "Next update" not in panel
+    assert "Resting: the ticket is resolved" in resolved
+    assert "Over: the ticket is closed" in closed

@@ -61,16 +61,27 @@ def clock_cell(html: str, name: str) -> str:
     return match.group(1)
 
 
-def test_due_times_show_in_the_institutions_zone_for_staff_without_one(
+def test_staff_without_a_zone_read_utc_like_the_rest_of_the_page_and_see_the_institutions(
     traveller: Any, agent: User, riya: User
 ) -> None:
     ticket = critical(riya)
 
     html = panel(signed_in(agent), ticket)
 
-    assert "Mon 3 Mar 2025, 14:45" in clock_cell(html, "first_response")  # 09:15 UTC
-    assert "Mon 3 Mar 2025, 18:30" in clock_cell(html, "resolution")  # 13:00 UTC
-    assert "Times in Asia/Kolkata (Deccan University&#x27;s time zone)" in html
+    assert "Mon 3 Mar 2025, 09:15" in clock_cell(html, "first_response")
+    assert "Mon 3 Mar 2025, 13:00" in clock_cell(html, "resolution")
+    assert (
+        "Times in UTC (set your own time zone in your profile; "
+        "Deccan University keeps Asia/Kolkata)" in html
+    )
+
+
+def test_a_requester_reads_due_times_in_their_institutions_zone(traveller: Any, riya: User) -> None:
+    ticket = critical(riya)
+
+    page = signed_in(riya).get(f"/portal/tickets/{ticket.pk}/").content.decode()
+
+    assert "We aim to resolve this by Mon 3 Mar 2025, 18:30" in page  # 13:00 UTC
 
 
 def test_a_viewers_own_zone_wins_and_is_named(traveller: Any, agent: User, riya: User) -> None:
@@ -106,7 +117,10 @@ def test_colour_follows_the_time_left(
     add_public_reply(ticket=ticket, actor=agent, body="Looking into it.")
     first_response = clock_cell(panel(agent_client, ticket), "first_response")
     assert 'class="sla sla--breached">Breached' in first_response
-    assert "Breach recorded Mon 3 Mar 2025, 09:20" in first_response
+    assert (
+        'Breach recorded <time datetime="2025-03-03T09:20:00+00:00" title="UTC">'
+        "Mon 3 Mar 2025, 09:20</time>" in first_response
+    )
 
 
 def test_a_met_clock_and_paused_minutes_are_shown(
@@ -196,6 +210,20 @@ def test_queue_shows_due_column_sort_and_sla_filters(
     traveller.move_to(MONDAY_9 + timedelta(days=2, minutes=-30))
     soon = signed_in(agent).get("/desk/?queue=all&sla=due_1h").content.decode()
     assert calm.reference in soon
+
+
+def test_a_breached_queue_row_says_how_long_ago(
+    traveller: Any, agent: User, requester: User
+) -> None:
+    ticket = critical(requester)  # first response due 09:15
+    sweep_sla(now=MONDAY_9 + timedelta(minutes=20))
+    add_public_reply(ticket=ticket, actor=agent, body="Looking into it.")
+    traveller.move_to(MONDAY_9 + timedelta(days=3, hours=1))
+
+    page = signed_in(agent).get("/desk/?queue=all&sort=due").content.decode()
+
+    assert '<span class="sla sla--breached" title="First response was due Mon 3 Mar 2025' in page
+    assert ">breached 3 d ago</span>" in page
 
 
 def test_queue_due_column_costs_no_query_per_row(

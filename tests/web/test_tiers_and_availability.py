@@ -10,7 +10,7 @@ from hypercare.accounts.models import User
 from hypercare.orgs.choices import AutoAssignment, Tier
 from hypercare.orgs.models import AgentAvailability, Team
 from hypercare.tickets.choices import EventKind
-from hypercare.tickets.models import Ticket
+from hypercare.tickets.models import RoutingRule, Ticket
 from hypercare.tickets.services.workflow import assign_ticket
 
 T0 = datetime(2025, 4, 7, 10, 0, tzinfo=UTC)
@@ -28,7 +28,8 @@ def test_the_ticket_shows_its_owner_and_the_one_before(
     assign_ticket(ticket=ticket, actor=agent, assignee=tier2_agent, reason="Config")
     page = agent_client.get(f"/desk/tickets/{ticket.pk}/").content.decode()
     assert (
-        '<p class="muted small" id="previous-owner">Before: tara, until 7 Apr 2025, 10:00' in page
+        '<p class="muted small" id="previous-owner">Before: tara, until <time datetime='
+        '"2025-04-07T10:00:00+00:00" title="UTC">Mon 7 Apr 2025, 10:00</time>' in page
     )
 
 
@@ -47,9 +48,9 @@ def test_moving_up_from_the_desk_asks_for_the_three_part_handover(
     )
     assert refused.status_code == 422
     page = refused.content.decode()
-    assert 'id="id_findings_error"' in page
-    assert 'id="id_needed_error"' in page
-    assert 'id="id_tried_error"' not in page
+    assert 'id="id_tier-findings_error"' in page
+    assert 'id="id_tier-needed_error"' in page
+    assert 'id="id_tier-tried_error"' not in page
     agent_client.post(
         f"/desk/tickets/{ticket.pk}/tier/",
         {"tier": "2", "team": consultants.pk, "tried": "x", "findings": "y", "needed": "z"},
@@ -80,8 +81,9 @@ def test_availability_is_a_workspace_page(requester_client: Client) -> None:
 def test_the_desk_keeps_a_move_down_note_internal_unless_ticked(
     agent_client: Client, ticket: Ticket
 ) -> None:
-    Team.objects.create(name="Service desk", slug="desk", tier=Tier.SERVICE_DESK)
-    Team.objects.create(name="Consultants", slug="consultants", tier=Tier.FUNCTIONAL)
+    for name, tier in (("Service desk", Tier.SERVICE_DESK), ("Consultants", Tier.FUNCTIONAL)):
+        team = Team.objects.create(name=name, slug=name.lower().replace(" ", "-"), tier=tier)
+        RoutingRule.objects.create(team=team, tier=tier, for_new_tickets=False)
     up = {"tier": "2", "tried": "x", "findings": "y", "needed": "z"}
     page = agent_client.get(f"/desk/tickets/{ticket.pk}/").content.decode()
     assert "Show why to the requester on their timeline" in page
@@ -99,3 +101,25 @@ def test_the_desk_keeps_a_move_down_note_internal_unless_ticked(
         ("Internal why", True),
         ("Public why", False),
     ]
+
+
+def test_the_tier_move_shows_the_routed_team_and_asks_where_none_is_named(
+    agent_client: Client, ticket: Ticket
+) -> None:
+    consultants = Team.objects.create(name="Consultants", slug="consultants", tier=Tier.FUNCTIONAL)
+    RoutingRule.objects.create(team=consultants, tier=Tier.FUNCTIONAL, for_new_tickets=False)
+    engineering = Team.objects.create(name="Engineering", slug="engineering", tier=Tier.TECHNICAL)
+    page = agent_client.get(f"/desk/tickets/{ticket.pk}/").content.decode()
+    assert "Tier 2 · functional → Consultants</option>" in page
+    assert "Tier 3 · technical → no team named: choose one below</option>" in page
+    handover = {"tried": "x", "findings": "y", "needed": "z"}
+    refused = agent_client.post(f"/desk/tickets/{ticket.pk}/tier/", {"tier": "3", **handover})
+    assert refused.status_code == 422
+    assert "No routing rule names a team at tier 3 for this ticket; choose one" in (
+        refused.content.decode()
+    )
+    agent_client.post(
+        f"/desk/tickets/{ticket.pk}/tier/", {"tier": "3", "team": engineering.pk, **handover}
+    )
+    ticket.refresh_from_db()
+    assert (ticket.tier, ticket.team) == (Tier.TECHNICAL, engineering)

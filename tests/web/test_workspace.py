@@ -182,7 +182,7 @@ def test_priority_change_needs_a_reason_shown_in_the_panel(
     )
     page = response.content.decode()
     assert response.status_code == 422
-    assert 'id="id_reason_error"' in page
+    assert 'id="id_priority-reason_error"' in page
     assert '<details class="prop__change" open id="change-priority">' in page
     response = agent_client.post(
         f"/desk/tickets/{ticket.pk}/priority/",
@@ -257,7 +257,7 @@ def test_module_and_tier_changes(
     response = agent_client.post(
         f"/desk/tickets/{ticket.pk}/tier/", {"tier": "2", "team": "", "tried": ""}, **HTMX
     )
-    assert 'id="id_tried_error"' in response.content.decode()
+    assert 'id="id_tier-tried_error"' in response.content.decode()
     agent_client.post(
         f"/desk/tickets/{ticket.pk}/tier/",
         {
@@ -279,7 +279,7 @@ def test_module_of_another_institution_is_refused(
     foreign = factories.module(other_institution)
     response = agent_client.post(f"/desk/tickets/{ticket.pk}/module/", {"module": foreign.pk})
     assert response.status_code == 422
-    assert 'id="id_module_error"' in response.content.decode()
+    assert 'id="id_module-module_error"' in response.content.decode()
 
 
 def test_reply_and_internal_note_are_kept_apart(

@@ -18,7 +18,7 @@ from hypercare.escalations.models import Escalation, EscalationDigest
 from hypercare.escalations.selectors import desk_open_escalations, escalation_managers
 from hypercare.escalations.services.common import lock
 from hypercare.lib import clock
-from hypercare.lib.clock import utc_text
+from hypercare.lib.times import Moment
 from hypercare.orgs.selectors import desk_day
 
 SWEEP_BATCH = 500
@@ -45,7 +45,7 @@ def flag_missed_updates(*, now: datetime | None = None) -> dict[str, int]:
             # The claim matched on a due time, so there is one; ``at`` only satisfies types.
             due_at = escalation.next_update_due_at or at
             event = events.record_update_missed(escalation, at, due_at)
-            notices.update_missed(escalation, event, utc_text(due_at))
+            notices.update_missed(escalation, event, Moment(due_at))
             flagged += 1
     return {"missed_updates": flagged}
 
@@ -76,7 +76,7 @@ def send_daily_digest(*, now: datetime | None = None) -> dict[str, int]:
 
 
 def digest_row(escalation: Escalation, at: datetime) -> dict[str, object]:
-    """One open escalation as the digest mail lists it, times in UTC."""
+    """One open escalation as the digest mail lists it, times in each reader's zone."""
     ticket = escalation.ticket
     due = escalation.next_update_due_at
     last = escalation.last_update_at
@@ -88,8 +88,8 @@ def digest_row(escalation: Escalation, at: datetime) -> dict[str, object]:
         "level": EscalationLevel(escalation.level).label,
         "manager": escalation.manager.display_name if escalation.manager else "nobody yet",
         "age": timesince(escalation.requested_at, at),
-        "last_update": utc_text(last) if last else "none yet",
-        "next_update_due": utc_text(due) if due else "—",
+        "last_update": Moment(last) if last else "none yet",
+        "next_update_due": Moment(due) if due else "—",
         "overdue": due is not None and due <= at,
         "action_plan": escalation.action_plan or "not recorded yet",
     }

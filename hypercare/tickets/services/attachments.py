@@ -1,7 +1,10 @@
-"""Adding files to a ticket."""
+"""Adding files to a ticket, and keeping those sent with a form until it is accepted."""
 
 import hashlib
 import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import IO
 
@@ -18,15 +21,27 @@ from hypercare.lib.text import line_problem
 from hypercare.lib.validation import FieldErrors
 from hypercare.tickets import events
 from hypercare.tickets.choices import Status
-from hypercare.tickets.models import Attachment, Ticket
+from hypercare.tickets.models import Attachment, PendingUpload, Ticket, TicketEvent
 from hypercare.tickets.services.common import lock, require
 
 CHUNK = 1 << 16
 SNIFF_BYTES = 8192
+PENDING_LIFETIME = timedelta(days=1)
 
 
 def attachment_path(storage_name: str) -> Path:
     return Path(settings.HYPERCARE_ATTACHMENT_DIR) / storage_name[:2] / storage_name
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    """A file whose type and size were checked, on disk under ``storage_name``."""
+
+    name: str
+    content_type: str
+    size: int
+    sha256: str
+    storage_name: str
 
 
 def add_attachment(
@@ -41,6 +56,112 @@ def add_attachment(
         require(access.can_add_internal_note(actor), "Only support staff can add internal files.")
     else:
         require(access.can_reply(actor, ticket), "You may not add files to this ticket.")
+    stored = _store(name, content)
+    try:
+        with transaction.atomic(durable=True):
+            ticket = lock(ticket)
+            if ticket.status == Status.CLOSED:
+                raise InvalidTransition("This ticket is closed; please open a new ticket.")
+            at = clock.now()
+            attachment = _attach(ticket, actor, stored, at, is_internal=is_internal)
+            ticket.updated_at = at
+            ticket.save(update_fields=["updated_at"])
+    except BaseException:
+        attachment_path(stored.storage_name).unlink(missing_ok=True)
+        raise
+    return attachment
+
+
+def keep_upload(*, actor: User, session_key: str, name: str, content: IO[bytes]) -> PendingUpload:
+    """Check and store a file sent with a form, before the form itself is accepted.
+
+    The same rules as for an attachment apply at once (real type, size per file), so a
+    refused file is known before anything is created; the ticket's total is checked when
+    the upload joins a ticket.
+    """
+    require(actor.is_active and bool(session_key), "You may not upload files.")
+    stored = _store(name, content)
+    try:
+        with transaction.atomic(durable=True):
+            return PendingUpload.objects.create(
+                owner=actor,
+                session_key=session_key,
+                original_name=stored.name,
+                content_type=stored.content_type,
+                size=stored.size,
+                sha256=stored.sha256,
+                storage_name=stored.storage_name,
+                created_at=clock.now(),
+            )
+    except BaseException:
+        attachment_path(stored.storage_name).unlink(missing_ok=True)
+        raise
+
+
+def attach_uploads(
+    ticket: Ticket,
+    actor: User,
+    uploads: Iterable[PendingUpload],
+    at: datetime,
+    *,
+    event: TicketEvent | None = None,
+) -> list[Attachment]:
+    """Turn the actor's pending uploads into public attachments of ``ticket``.
+
+    Runs inside the caller's transaction (opening a ticket, a reply), so the files join
+    the ticket exactly when the rest does; they belong to that ``event`` on the timeline,
+    else each gets its own. An upload the clean-up job removed meanwhile is refused
+    rather than attached without its file.
+    """
+    attached = []
+    for upload in uploads:
+        require(upload.owner_id == actor.pk, "You may not use another person's upload.")
+        if PendingUpload.objects.filter(pk=upload.pk).delete()[0] == 0:
+            raise ValidationFailed(
+                {"file": f"{upload.original_name} was removed after a day; add it again"}
+            )
+        stored = StoredFile(
+            upload.original_name,
+            upload.content_type,
+            upload.size,
+            upload.sha256,
+            upload.storage_name,
+        )
+        attached.append(_attach(ticket, actor, stored, at, is_internal=False, event=event))
+    return attached
+
+
+def add_uploads(*, ticket: Ticket, actor: User, uploads: Sequence[PendingUpload]) -> Ticket:
+    """Add the actor's pending uploads to a ticket, all in one transaction."""
+    require(access.can_reply(actor, ticket), "You may not add files to this ticket.")
+    with transaction.atomic(durable=True):
+        ticket = lock(ticket)
+        if ticket.status == Status.CLOSED:
+            raise InvalidTransition("This ticket is closed; please open a new ticket.")
+        at = clock.now()
+        attach_uploads(ticket, actor, uploads, at)
+        ticket.updated_at = at
+        ticket.save(update_fields=["updated_at"])
+    return ticket
+
+
+def remove_expired_uploads() -> dict[str, int]:
+    """Delete pending uploads older than a day, row and file; safe in several workers.
+
+    Each row is claimed by its own delete: only the worker whose delete removed it
+    unlinks the file, and a form that attached it first leaves nothing to remove.
+    """
+    cutoff = clock.now() - PENDING_LIFETIME
+    removed = 0
+    expired = PendingUpload.objects.filter(created_at__lt=cutoff)
+    for pk, storage_name in expired.values_list("pk", "storage_name"):
+        if PendingUpload.objects.filter(pk=pk).delete()[0]:
+            attachment_path(storage_name).unlink(missing_ok=True)
+            removed += 1
+    return {"removed": removed}
+
+
+def _store(name: str, content: IO[bytes]) -> StoredFile:
     clean_name = Path(name).name.strip()[:255] or "attachment"
     errors = FieldErrors()
     if line_problem(clean_name):
@@ -54,36 +175,36 @@ def add_attachment(
     except RefusedFile as exc:
         raise ValidationFailed({"file": str(exc)}) from None
     storage_name = uuid.uuid4().hex
-    path = attachment_path(storage_name)
-    size, digest = _write(content, path)
-    try:
-        with transaction.atomic(durable=True):
-            ticket = lock(ticket)
-            if ticket.status == Status.CLOSED:
-                raise InvalidTransition("This ticket is closed; please open a new ticket.")
-            _check_ticket_total(ticket, size)
-            at = clock.now()
-            event = events.record_attachment_added(
-                ticket, actor, at, clean_name, is_internal=is_internal
-            )
-            attachment = Attachment.objects.create(
-                ticket=ticket,
-                event=event,
-                uploaded_by=actor,
-                original_name=clean_name,
-                content_type=file_type.content_type,
-                size=size,
-                sha256=digest,
-                storage_name=storage_name,
-                is_internal=is_internal,
-                created_at=at,
-            )
-            ticket.updated_at = at
-            ticket.save(update_fields=["updated_at"])
-    except BaseException:
-        path.unlink(missing_ok=True)
-        raise
-    return attachment
+    size, digest = _write(content, attachment_path(storage_name))
+    return StoredFile(clean_name, file_type.content_type, size, digest, storage_name)
+
+
+def _attach(
+    ticket: Ticket,
+    actor: User,
+    stored: StoredFile,
+    at: datetime,
+    *,
+    is_internal: bool,
+    event: TicketEvent | None = None,
+) -> Attachment:
+    _check_ticket_total(ticket, stored.size)
+    if event is None:
+        event = events.record_attachment_added(
+            ticket, actor, at, stored.name, is_internal=is_internal
+        )
+    return Attachment.objects.create(
+        ticket=ticket,
+        event=event,
+        uploaded_by=actor,
+        original_name=stored.name,
+        content_type=stored.content_type,
+        size=stored.size,
+        sha256=stored.sha256,
+        storage_name=stored.storage_name,
+        is_internal=is_internal,
+        created_at=at,
+    )
 
 
 def _write(content: IO[bytes], path: Path) -> tuple[int, str]:

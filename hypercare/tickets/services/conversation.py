@@ -1,5 +1,6 @@
 """Public replies and internal notes."""
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -13,9 +14,11 @@ from hypercare.lib.validation import FieldErrors
 from hypercare.sla.services import replan_ticket
 from hypercare.tickets import events
 from hypercare.tickets.choices import Status
-from hypercare.tickets.models import Ticket, TicketEvent
+from hypercare.tickets.models import PendingUpload, Ticket, TicketEvent
 from hypercare.tickets.services import notices
+from hypercare.tickets.services.attachments import attach_uploads
 from hypercare.tickets.services.common import lock, require
+from hypercare.tickets.services.lifecycle import set_status
 
 MAX_BODY = 50_000
 
@@ -27,19 +30,34 @@ def can_still_reopen(ticket: Ticket) -> bool:
     return clock.now() <= ticket.resolved_at + window
 
 
-def add_public_reply(*, ticket: Ticket, actor: User, body: str) -> TicketEvent:
-    """Add to the conversation with the requester.
+def add_public_reply(
+    *,
+    ticket: Ticket,
+    actor: User,
+    body: str,
+    status: str = "",
+    uploads: Sequence[PendingUpload] = (),
+) -> TicketEvent:
+    """Add to the conversation with the requester, with the actor's pending ``uploads``
+    as the reply's files, all in one transaction.
 
-    A support reply counts as the first response. A reply from the institution side
-    resumes a ticket that was waiting on the requester, and reopens a resolved ticket
-    within the reopen window; after that window, or once closed, a new ticket is needed.
+    A support reply counts as the first response. It moves a New or Triaged ticket to In
+    progress, or to ``status`` when the agent chose one in the same submit ("reply and
+    set to Waiting on requester"). A reply from the institution side resumes a ticket
+    that was waiting on the requester, and reopens a resolved ticket within the reopen
+    window; after that window, or once closed, a new ticket is needed.
     """
     require(access.can_reply(actor, ticket), "You may not reply to this ticket.")
-    text = _checked_body(body, required=True)
+    from_support = access.is_agent(actor)
+    errors = FieldErrors()
+    text = errors.text("body", body, MAX_BODY, required=True)
+    if status:
+        errors.choice("status", status, Status.values)
+    errors.check()
+    require(from_support or not status, "Only support staff can set a status with a reply.")
     with transaction.atomic(durable=True):
         ticket = lock(ticket)
         at = clock.now()
-        from_support = access.is_agent(actor)
         if ticket.status == Status.CLOSED:
             raise InvalidTransition("This ticket is closed; please open a new ticket.")
         if ticket.status == Status.RESOLVED and not from_support:
@@ -52,12 +70,32 @@ def add_public_reply(*, ticket: Ticket, actor: User, body: str) -> TicketEvent:
             ticket.status = Status.IN_PROGRESS
         if from_support and ticket.first_responded_at is None:
             ticket.first_responded_at = at
-        ticket.updated_at = at
-        ticket.save(update_fields=["status", "resolved_at", "first_responded_at", "updated_at"])
         reply = events.record_public_reply(ticket, actor, at, text)
+        attach_uploads(ticket, actor, uploads, at, event=reply)
+        changed = _status_after_reply(ticket, actor, at, status) if from_support else None
+        ticket.updated_at = at
+        ticket.save()
         replan_ticket(ticket, at=at)
         notices.public_reply(ticket, reply, actor, from_support=from_support)
+        if changed is not None and status:
+            notices.status_changed(ticket, changed, actor)
         return reply
+
+
+def usual_status_after_reply(status: str) -> str:
+    """The status a support reply leaves a ticket in when the agent chooses none: the
+    first answer to a New or Triaged ticket means someone is working on it."""
+    return Status.IN_PROGRESS if status in (Status.NEW, Status.TRIAGED) else status
+
+
+def _status_after_reply(
+    ticket: Ticket, actor: User, at: datetime, status: str
+) -> TicketEvent | None:
+    """Move the locked ticket to the status the agent chose, or the usual one."""
+    status = status or usual_status_after_reply(ticket.status)
+    if status == ticket.status:
+        return None
+    return set_status(ticket, actor=actor, at=at, status=status, reason="")
 
 
 def report_not_fixed(*, ticket: Ticket, actor: User, body: str = "") -> Ticket:

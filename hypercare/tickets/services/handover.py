@@ -7,6 +7,7 @@ starts from the beginning; a new team means a new owner, picked by the team's
 auto-assignment, or the ticket waits unowned in its queue.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -44,13 +45,23 @@ def checked_handover(given: HandOverNote | None) -> HandOverNote:
 
 
 def team_at_tier(ticket: Ticket, tier: int) -> Team | None:
-    """The team the routing rules give ``ticket`` at ``tier``, else any team working there."""
-    return team_for_tier(
-        institution_id=ticket.institution_id,
-        module_code=Module.objects.get(pk=ticket.module_id).code,
-        category=ticket.category,
-        tier=tier,
-    )
+    """The team the routing rules name for ``ticket`` at ``tier``, or None when none does."""
+    return teams_at_tiers(ticket, (tier,))[tier]
+
+
+def teams_at_tiers(ticket: Ticket, tiers: Iterable[int]) -> dict[int, Team | None]:
+    """For each of ``tiers``, the team the routing rules name for ``ticket`` there: what a
+    tier move will do, shown before the agent makes it."""
+    module_code = Module.objects.get(pk=ticket.module_id).code
+    return {
+        tier: team_for_tier(
+            institution_id=ticket.institution_id,
+            module_code=module_code,
+            category=ticket.category,
+            tier=tier,
+        )
+        for tier in tiers
+    }
 
 
 def move_tier(

@@ -1,5 +1,6 @@
 """Opening a ticket."""
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import transaction
@@ -13,10 +14,11 @@ from hypercare.sla.services import plan_new_ticket
 from hypercare.tickets import events
 from hypercare.tickets.category_details import validate_category_details
 from hypercare.tickets.choices import AffectedWorkflow, Category, Channel, Level, priority_for
-from hypercare.tickets.models import Ticket
+from hypercare.tickets.models import PendingUpload, Ticket
 from hypercare.tickets.routing import Route, route_for
 from hypercare.tickets.services import notices
 from hypercare.tickets.services.assignment import choose_member, record_first_owner
+from hypercare.tickets.services.attachments import attach_uploads
 from hypercare.tickets.services.common import require
 
 TITLE_MAX = 200
@@ -43,9 +45,13 @@ def open_ticket(
     affected_workflow: str = AffectedWorkflow.OTHER,
     operational_impact: str = "",
     requester_erp_role: str | None = None,
+    uploads: Sequence[PendingUpload] = (),
     team: Team | None = None,
 ) -> Ticket:
     """Take in a request, compute its priority from impact x urgency and route it.
+
+    The reporter's pending ``uploads`` become the ticket's first files in the same
+    transaction: a ticket is never created without the files it was sent with.
 
     The requester's ERP role defaults to the one on their profile. The ticket starts in
     the routed team's queue: with a member picked by the team's auto-assignment, or
@@ -118,6 +124,7 @@ def open_ticket(
             ticket.assignee = choose_member(route.team, at)
         ticket.save(force_insert=True)
         created = events.record_created(ticket, actor, at)
+        attach_uploads(ticket, actor, uploads, at, event=created)
         if route.team is not None:
             record_first_owner(ticket, route.team, at)
         notices.ticket_received(ticket, created)

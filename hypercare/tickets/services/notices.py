@@ -1,7 +1,5 @@
 """Which notifications a ticket change queues, and for whom. Called inside services."""
 
-from zoneinfo import ZoneInfo
-
 from hypercare.accounts.models import User
 from hypercare.notifications.choices import NotificationEvent
 from hypercare.notifications.services import notify
@@ -17,14 +15,13 @@ def _requester_side(ticket: Ticket, actor: User) -> list[User | None]:
 
 def ticket_received(ticket: Ticket, event: TicketEvent) -> None:
     """The reference at once, with what was reported: the category's answers, labelled
-    as the form asked them, times in the institution's zone."""
-    zone = ZoneInfo(ticket.institution.time_zone)
+    as the form asked them, times in the requester's zone."""
     notify(
         event=NotificationEvent.TICKET_RECEIVED,
         ticket=ticket,
         recipients=[ticket.requester],
         cause=f"event:{event.pk}",
-        context={"answers": readable_answers(ticket, zone=zone)},
+        context={"answers": readable_answers(ticket)},
     )
 
 

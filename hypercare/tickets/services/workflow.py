@@ -1,13 +1,12 @@
 """Moving a ticket along: status, ownership, priority, category, module, tier, team."""
 
-from datetime import datetime
 from typing import Any
 
 from django.db import transaction
 
 from hypercare import access
 from hypercare.accounts.models import User
-from hypercare.errors import InvalidTransition, ValidationFailed
+from hypercare.errors import ConfirmationNeeded, InvalidTransition, ValidationFailed
 from hypercare.lib import clock
 from hypercare.lib.validation import FieldErrors
 from hypercare.orgs.choices import Tier
@@ -15,7 +14,7 @@ from hypercare.orgs.models import Module, Team
 from hypercare.sla.services import replan_ticket
 from hypercare.tickets import events
 from hypercare.tickets.category_details import validate_category_details
-from hypercare.tickets.choices import ALLOWED_TRANSITIONS, Category, Priority, Status
+from hypercare.tickets.choices import Category, Priority, Status
 from hypercare.tickets.models import Ticket
 from hypercare.tickets.services import notices
 from hypercare.tickets.services.assignment import assign_in_team
@@ -29,6 +28,7 @@ from hypercare.tickets.services.handover import (
     move_to_team,
     team_at_tier,
 )
+from hypercare.tickets.services.lifecycle import set_status
 
 WORK_REFUSED = "Only support staff can do this."
 REASON_MAX = 2000
@@ -53,43 +53,17 @@ def change_status(*, ticket: Ticket, actor: User, status: str, reason: str = "")
             access.can_set_status(actor, ticket, status),
             "You may not change this ticket's status.",
         )
-        old = ticket.status
-        if status not in ALLOWED_TRANSITIONS[old]:
-            raise InvalidTransition(
-                f"A ticket cannot go from {Status(old).label} to {Status(status).label}."
-            )
         at = clock.now()
-        if old == Status.RESOLVED and status == Status.IN_PROGRESS:
-            if not access.is_agent(actor) and not can_still_reopen(ticket):
-                raise InvalidTransition("The reopen window has passed; please open a new ticket.")
-            ticket.status = status
-            ticket.resolved_at = None
-            events.record_reopened(ticket, actor, at, old)
-            changed = None
-        else:
-            _take_if_unowned(ticket, actor, at)
-            ticket.status = status
-            changed = events.record_status_change(ticket, actor, at, old, status, why)
-        _stamp_lifecycle(ticket, status, at)
+        reopening = ticket.status == Status.RESOLVED and status == Status.IN_PROGRESS
+        if reopening and not access.is_agent(actor) and not can_still_reopen(ticket):
+            raise InvalidTransition("The reopen window has passed; please open a new ticket.")
+        changed = set_status(ticket, actor=actor, at=at, status=status, reason=why)
         ticket.updated_at = at
         ticket.save()
         replan_ticket(ticket, at=at)
         if changed is not None:
             notices.status_changed(ticket, changed, actor)
     return ticket
-
-
-def _take_if_unowned(ticket: Ticket, actor: User, at: datetime) -> None:
-    if ticket.assignee_id is None and access.can_be_assigned(actor):
-        ticket.assignee = actor
-        events.record_assignment(ticket, actor, at, "", actor.username, "Took it while triaging.")
-
-
-def _stamp_lifecycle(ticket: Ticket, status: str, at: datetime) -> None:
-    if status == Status.RESOLVED:
-        ticket.resolved_at = at
-    elif status == Status.CLOSED:
-        ticket.closed_at = at
 
 
 def assign_ticket(
@@ -119,13 +93,44 @@ def assign_ticket(
     return ticket
 
 
-def take_ticket(*, ticket: Ticket, actor: User) -> Ticket:
-    """The acting agent becomes the owner."""
-    return assign_ticket(ticket=ticket, actor=actor, assignee=actor, reason="Took the ticket.")
+def take_ticket(*, ticket: Ticket, actor: User, confirmed: bool = False) -> Ticket:
+    """The acting agent becomes the owner; a New ticket is triaged on the way.
+
+    A ticket above the agent's own tier is taken only once they confirm it, so a tier 1
+    analyst does not take a tier 3 ticket by a slip.
+    """
+    require(access.can_work_ticket(actor), WORK_REFUSED)
+    with transaction.atomic(durable=True):
+        ticket = lock(ticket)
+        if access.is_above_own_tier(actor, ticket) and not confirmed:
+            raise ConfirmationNeeded(
+                f"This ticket is at {Tier(ticket.tier).label}, above your own tier. Take it anyway?"
+            )
+        at = clock.now()
+        old = ticket.assignee.username if ticket.assignee else ""
+        if old != actor.username:
+            ticket.assignee = actor
+            events.record_assignment(ticket, actor, at, old, actor.username, "Took the ticket.")
+        changed = None
+        if ticket.status == Status.NEW:
+            changed = set_status(ticket, actor=actor, at=at, status=Status.TRIAGED, reason="")
+        ticket.updated_at = at
+        ticket.save()
+        if changed is not None:
+            replan_ticket(ticket, at=at)
+            notices.status_changed(ticket, changed, actor)
+    return ticket
 
 
-def change_priority(*, ticket: Ticket, actor: User, priority: str, reason: str) -> Ticket:
-    """Override the impact x urgency priority; the reason is kept on the timeline."""
+def change_priority(
+    *, ticket: Ticket, actor: User, priority: str, reason: str, reason_is_public: bool = True
+) -> Ticket:
+    """Override the impact x urgency priority; the reason is kept on the timeline.
+
+    The requester sees the change and its reason unless the agent keeps the reason
+    internal; then, as with the note of a move down a tier, only support staff see the
+    change at all (a change without its reason would only raise questions).
+    """
     require(access.can_work_ticket(actor), WORK_REFUSED)
     errors = FieldErrors()
     errors.choice("priority", priority, Priority.values)
@@ -141,7 +146,9 @@ def change_priority(*, ticket: Ticket, actor: User, priority: str, reason: str) 
         ticket.priority_overridden = True
         ticket.updated_at = at
         ticket.save(update_fields=["priority", "priority_overridden", "updated_at"])
-        events.record_priority_change(ticket, actor, at, old, priority, why)
+        events.record_priority_change(
+            ticket, actor, at, old, priority, why, is_internal=not reason_is_public
+        )
         replan_ticket(ticket, at=at)
     return ticket
 
@@ -209,10 +216,10 @@ def change_tier(
 
     Up needs a hand-over note in three parts (what was tried, the findings, what is
     needed); down needs a note saying why, which only support staff see unless the agent
-    makes it public. The ticket goes to ``team`` or, when none is chosen, to the tier's
-    team by the routing rules. A new team means a new owner: the team's auto-assignment
-    picks one, or the ticket waits unowned in the team's queue. Tier 0 is self-service
-    and holds no tickets.
+    makes it public. The ticket goes to ``team`` or, when none is chosen, to the team the
+    routing rules name at that tier; with neither, the agent is asked to choose. A new
+    team means a new owner: the team's auto-assignment picks one, or the ticket waits
+    unowned in the team's queue. Tier 0 is self-service and holds no tickets.
     """
     require(access.can_work_ticket(actor), WORK_REFUSED)
     errors = FieldErrors()
@@ -232,7 +239,9 @@ def change_tier(
         why = "" if going_up else _down_note(note)
         destination = team or team_at_tier(ticket, tier)
         if destination is None:
-            raise ValidationFailed({"team": f"no team works at tier {tier}; choose one"})
+            raise ValidationFailed(
+                {"team": f"No routing rule names a team at tier {tier} for this ticket; choose one"}
+            )
         at = clock.now()
         move_tier(
             ticket,

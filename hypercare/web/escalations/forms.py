@@ -1,7 +1,8 @@
 """Forms of the escalation process: they parse what people type; the services decide.
 
-Text fields are optional here on purpose: the services check every answer at once and
-name each one that does not pass, and the forms show those complaints by the fields.
+A field is required exactly when its service refuses it empty (tests/web/test_forms.py
+holds each form to its service); the services check everything else and name each answer
+that does not pass, and the forms show those complaints by the fields.
 """
 
 from typing import Any
@@ -22,7 +23,7 @@ from hypercare.escalations.services.handling import (
     DeEscalationChecklist,
 )
 from hypercare.escalations.services.intake import ReviewChecklist
-from hypercare.web.forms import TEXT, ServiceErrors
+from hypercare.web.forms import CHOOSE, IN_YOUR_ZONE, TEXT, ServiceErrors
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -31,19 +32,21 @@ DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%
 class EscalationRequestForm(ServiceErrors, forms.Form):
     """The request with the review checklist of seed 003, in the requester's words."""
 
+    needed_when = {
+        "workaround_impractical_because": "when the workaround is impractical",
+        "milestone": "when there is a milestone date",
+    }
+
     reason = forms.ChoiceField(
         choices=EscalationReason.choices,
         widget=forms.RadioSelect,
-        required=False,
         label="Why do you need an escalation?",
     )
     problem_statement_confirmed = forms.BooleanField(
-        required=False,
         label="The problem statement on this ticket is correct",
         help_text="If it is not, correct it in a reply first.",
     )
     business_impact = forms.CharField(
-        required=False,
         widget=TEXT,
         max_length=10_000,
         label="What is the business impact?",
@@ -52,7 +55,6 @@ class EscalationRequestForm(ServiceErrors, forms.Form):
     workaround = forms.ChoiceField(
         choices=Workaround.choices,
         widget=forms.RadioSelect,
-        required=False,
         label="Is there a workaround?",
     )
     workaround_impractical_because = forms.CharField(
@@ -106,7 +108,6 @@ class ManagerForm(ServiceErrors, forms.Form):
 
 class ActionPlanForm(ServiceErrors, forms.Form):
     action_plan = forms.CharField(
-        required=False,
         widget=forms.Textarea(attrs={"rows": 5}),
         max_length=10_000,
         label="Action plan",
@@ -119,12 +120,11 @@ class CommunicationPlanForm(ServiceErrors, forms.Form):
     update_every_hours = forms.IntegerField(
         min_value=1, max_value=LONGEST_UPDATE_INTERVAL_HOURS, label="Every (hours)"
     )
-    attendees = forms.CharField(required=False, widget=TEXT, max_length=10_000, label="Attendees")
+    attendees = forms.CharField(widget=TEXT, max_length=10_000, label="Attendees")
 
 
 class UpdateForm(ServiceErrors, forms.Form):
     body = forms.CharField(
-        required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=10_000,
         label="Update for the requester",
@@ -133,7 +133,7 @@ class UpdateForm(ServiceErrors, forms.Form):
 
 class LevelForm(ServiceErrors, forms.Form):
     level = forms.TypedChoiceField(choices=EscalationLevel.choices, coerce=int, label="Raise to")
-    reason = forms.CharField(required=False, widget=TEXT, max_length=10_000, label="Reason")
+    reason = forms.CharField(widget=TEXT, max_length=10_000, label="Reason")
 
     def __init__(self, *args: Any, above: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -145,22 +145,19 @@ class LevelForm(ServiceErrors, forms.Form):
 class DeEscalationForm(ServiceErrors, forms.Form):
     """The de-escalation checklist, with the requester's agreement: who, when, how."""
 
-    action_plan_accepted = forms.BooleanField(
-        required=False, label="The requester accepts the action plan"
-    )
+    action_plan_accepted = forms.BooleanField(label="The requester accepts the action plan")
     root_cause_on_track = forms.BooleanField(
-        required=False, label="The troubleshooting or root-cause analysis is on track"
+        label="The troubleshooting or root-cause analysis is on track"
     )
-    agreed_by = forms.CharField(required=False, max_length=200, label="Who agreed to de-escalate")
+    agreed_by = forms.CharField(max_length=200, label="Who agreed to de-escalate")
     agreed_at = forms.DateTimeField(
-        required=False,
         widget=DATETIME,
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
         label="When they agreed",
+        help_text=IN_YOUR_ZONE,
     )
     agreement_channel = forms.ChoiceField(
-        choices=[("", "Choose…"), *AgreementChannel.choices],
-        required=False,
+        choices=[("", CHOOSE), *AgreementChannel.choices],
         label="How they agreed",
     )
 

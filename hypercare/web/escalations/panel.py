@@ -99,7 +99,15 @@ def de_escalation_prompt(user: User, ticket: Ticket) -> DeEscalationPrompt | Non
 
 
 def portal_escalation(user: User, ticket: Ticket) -> dict[str, object]:
-    """The portal's panel: the open escalation, or whether the requester may ask for one."""
+    """The portal's panel: the open escalation, or whether the requester may ask for one.
+
+    Once the ticket is resolved or closed, no update is promised: the panel says the
+    escalation rests with the ticket rather than that it is being handled.
+    """
     escalation = open_escalation(user, ticket)
     can_request = EscalationStep.REQUEST in next_steps(user, ticket, escalation)
-    return {"escalation": escalation, "can_escalate": can_request}
+    return {
+        "escalation": escalation,
+        "can_escalate": can_request,
+        "escalation_rests": ticket.status not in OPEN_STATUSES,
+    }

@@ -1,20 +1,20 @@
-"""The form that plans a ticket's fix for a release."""
+"""The forms of releases: planning a ticket's fix for one, and planning a new one."""
 
 from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
-from django.utils.dateformat import format as format_date
 
-from hypercare.releases.models import Release
-from hypercare.web.forms import ServiceErrors
+from hypercare.lib.times import day_text
+from hypercare.releases.models import VERSION_MAX, Release
+from hypercare.web.forms import TEXT, ServiceErrors
 
 
 class ReleaseChoiceField(forms.ModelChoiceField[Release]):
     def label_from_instance(self, obj: Release) -> str:
         if obj.planned_date is None:
             return obj.version
-        return f"{obj.version} (planned {format_date(obj.planned_date, 'j M Y')})"
+        return f"{obj.version} (planned {day_text(obj.planned_date)})"
 
 
 class ReleaseForm(ServiceErrors, forms.Form):
@@ -27,3 +27,22 @@ class ReleaseForm(ServiceErrors, forms.Form):
     def __init__(self, *args: Any, releases: QuerySet[Release], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["release"].queryset = releases  # type: ignore[attr-defined]
+
+
+class NewReleaseForm(ServiceErrors, forms.Form):
+    """A release to plan; the release service checks the version and the notes."""
+
+    version = forms.CharField(
+        max_length=VERSION_MAX, label="Version", help_text="For example 2025.3."
+    )
+    planned_date = forms.DateField(
+        required=False,
+        label="Planned for",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    notes = forms.CharField(
+        required=False,
+        widget=TEXT,
+        label="Release notes",
+        help_text="Every institution reads them: name none.",
+    )

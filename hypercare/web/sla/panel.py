@@ -7,10 +7,8 @@ query; only the ticket page's explanation replays the timeline (``plan_for``).
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.utils import timezone
-from django.utils.dateformat import format as format_date
-
 from hypercare.accounts.models import User
+from hypercare.lib.times import day_text, local_text
 from hypercare.releases.models import Release
 from hypercare.sla.choices import ClockState
 from hypercare.sla.selectors import plan_for
@@ -18,8 +16,6 @@ from hypercare.tickets.choices import OPEN_STATUSES
 from hypercare.tickets.models import Ticket
 
 CLOCK_LABELS = {"first_response": "First response", "resolution": "Resolution"}
-DUE_FORMAT = "D j M Y, H:i"
-DAY_FORMAT = "j M Y"
 
 # The colour a clock is shown in, by state; a running clock is judged by the time left.
 STATE_TONES = {
@@ -89,15 +85,24 @@ def _running_tone(due_at: datetime, warn_at: datetime | None, at: datetime) -> s
 
 def time_left(left: timedelta) -> str:
     """``2 h 5 min left`` or ``overdue by 3 d 1 h``, to the minute, largest two units."""
-    minutes = int(abs(left).total_seconds() // 60)
+    span = _span(left)
+    return f"{span} left" if left > timedelta(0) else f"overdue by {span}"
+
+
+def breached_ago(due_at: datetime, at: datetime) -> str:
+    """``breached 3 d ago``: how long a breached clock has been past its due time."""
+    return f"breached {_span(at - due_at)} ago"
+
+
+def _span(length: timedelta) -> str:
+    """``3 d 1 h``, ``2 h 5 min``, ``4 min``: to the minute, the largest two units."""
+    minutes = int(abs(length).total_seconds() // 60)
     days, hours, mins = minutes // 1440, minutes % 1440 // 60, minutes % 60
     if days:
-        span = f"{days} d {hours} h" if hours else f"{days} d"
-    elif hours:
-        span = f"{hours} h {mins} min" if mins else f"{hours} h"
-    else:
-        span = f"{mins} min"
-    return f"{span} left" if left > timedelta(0) else f"overdue by {span}"
+        return f"{days} d {hours} h" if hours else f"{days} d"
+    if hours:
+        return f"{hours} h {mins} min" if mins else f"{hours} h"
+    return f"{mins} min"
 
 
 def ticket_clocks(ticket: Ticket, at: datetime) -> tuple[ClockView, ClockView]:
@@ -105,35 +110,49 @@ def ticket_clocks(ticket: Ticket, at: datetime) -> tuple[ClockView, ClockView]:
 
 
 def most_pressing(ticket: Ticket, at: datetime) -> ClockView:
-    """The running clock due soonest, else a breached one, else the resolution clock.
+    """The clock due earliest among those running and, on an open ticket, those breached;
+    else a breached one, else the resolution clock.
 
-    This is the clock a queue row shows, the same one the "due soonest" sort orders by.
+    This is the clock a queue row shows, the same one the "due soonest" sort orders by
+    (``tickets.selectors.SLA_DUE``): a breach comes before any running clock.
     """
     clocks = ticket_clocks(ticket, at)
-    running = [c for c in clocks if c.state == ClockState.RUNNING and c.due_at is not None]
-    if running:
-        return min(running, key=lambda c: c.due_at or at)
+    pressing = {ClockState.RUNNING}
+    if ticket.status in OPEN_STATUSES:
+        pressing.add(ClockState.BREACHED)
+    due = [c for c in clocks if c.state in pressing and c.due_at is not None]
+    if due:
+        return min(due, key=lambda c: c.due_at or at)
     breached = [c for c in clocks if c.state == ClockState.BREACHED]
     return breached[0] if breached else clocks[1]
 
 
 def sla_panel(viewer: User, ticket: Ticket, at: datetime) -> SlaPanel:
-    """The ticket page's SLA panel, in the viewer's zone or else the ticket institution's.
+    """The ticket page's SLA panel, in the viewer's zone like every time on the page.
 
-    Support staff belong to no institution, so without a zone of their own they read due
-    times as the institution that raised the ticket keeps them.
+    Support staff belong to no institution, so without a zone of their own they read UTC;
+    the panel then names the zone the institution that raised the ticket keeps.
     """
     policy, plan = plan_for(ticket, at=at)
-    own_zone = bool(viewer.time_zone)
     return SlaPanel(
         clocks=ticket_clocks(ticket, at),
         paused_minutes=ticket.sla_paused_minutes,
-        zone=viewer.time_zone if own_zone else ticket.institution.time_zone,
-        zone_source="your time zone" if own_zone else f"{ticket.institution}'s time zone",
+        zone=viewer.viewing_time_zone,
+        zone_source=_zone_source(viewer, ticket),
         policy=policy.name if policy else "",
         steps=plan.steps if plan else ("No SLA policy governs this ticket.",),
         waiting_for=waiting_for(ticket),
     )
+
+
+def _zone_source(viewer: User, ticket: Ticket) -> str:
+    if viewer.time_zone:
+        return "your time zone"
+    if viewer.institution_id is not None:
+        return "your institution's time zone"
+    kept = ticket.institution.time_zone
+    elsewhere = f"; {ticket.institution} keeps {kept}" if kept != viewer.viewing_time_zone else ""
+    return f"set your own time zone in your profile{elsewhere}"
 
 
 def waiting_for(ticket: Ticket) -> str:
@@ -149,7 +168,7 @@ def waiting_for(ticket: Ticket) -> str:
 
 
 def _day(release: Release) -> str:
-    return format_date(release.planned_date, DAY_FORMAT) if release.planned_date else ""
+    return day_text(release.planned_date) if release.planned_date else ""
 
 
 def expected_resolution(ticket: Ticket, at: datetime) -> str:
@@ -171,7 +190,7 @@ def expected_resolution(ticket: Ticket, at: datetime) -> str:
         return f"We plan to fix this in release {release.version}{planned}."
     if resolution.state not in (ClockState.RUNNING, ClockState.BREACHED) or not resolution.due_at:
         return ""
-    due = format_date(timezone.localtime(resolution.due_at), DUE_FORMAT)
+    due = local_text(resolution.due_at)
     if resolution.due_at > at:
         return f"We aim to resolve this by {due}."
     return f"We aimed to resolve this by {due} and are still working on it."

@@ -5,11 +5,12 @@ from django.shortcuts import render
 
 from hypercare.lib import clock
 from hypercare.tickets.selectors import get_visible_ticket
-from hypercare.web.guards import signed_in_user, workspace_view
+from hypercare.web.guards import signed_in_user, ticket_page_part, workspace_view
 from hypercare.web.sla.panel import sla_panel
 
 
 @workspace_view
+@ticket_page_part
 def sla_part(request: HttpRequest, pk: int) -> HttpResponse:
     """The SLA panel again, after a change that may have moved the clocks."""
     user = signed_in_user(request)

@@ -66,3 +66,15 @@ def side_of(user: User) -> str:
     if access.is_agent(user):
         return "desk"
     return "portal" if is_portal_user(user) else ""
+
+
+@register.filter
+def optional_mark(field: BoundField) -> SafeString:
+    """What a label adds about need: nothing when the service requires the answer, the
+    case when it wants it only then, else "(optional)"."""
+    if field.field.required:
+        return SafeString("")
+    needed_when: dict[str, str] = getattr(field.form, "needed_when", {})
+    case = needed_when.get(field.name)
+    text = f"(needed {case})" if case else "(optional)"
+    return format_html(' <span class="optional">{}</span>', text)

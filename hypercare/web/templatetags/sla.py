@@ -1,12 +1,11 @@
 """SLA badges for queue rows and the requester's plain-words resolution promise."""
 
 from django import template
-from django.utils import timezone
-from django.utils.dateformat import format as format_date
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from hypercare.lib import clock
+from hypercare.lib.times import local_text, time_element
 from hypercare.sla.choices import ClockState
 from hypercare.tickets.models import Ticket
 from hypercare.web.sla import panel as sla
@@ -17,18 +16,26 @@ register = template.Library()
 @register.simple_tag
 def due_badge(ticket: Ticket) -> SafeString:
     """The most pressing clock of a queue row: time left in colour, or how it stands."""
-    shown = sla.most_pressing(ticket, clock.now())
+    at = clock.now()
+    shown = sla.most_pressing(ticket, at)
+    if shown.state == ClockState.BREACHED and shown.due_at is not None:
+        return format_html(
+            '<span class="sla sla--breached" title="{} was due {}">{}</span>'
+            '<span class="sla__clock muted small">{}</span>',
+            shown.label,
+            local_text(shown.due_at),
+            sla.breached_ago(shown.due_at, at),
+            shown.label.lower(),
+        )
     if shown.state != ClockState.RUNNING or shown.due_at is None:
         return format_html('<span class="sla sla--{}">{}</span>', shown.tone, shown.state_label)
-    due = timezone.localtime(shown.due_at)
     return format_html(
-        '<span class="sla sla--{}" title="{} due {}"><time datetime="{}">{}</time></span>'
+        '<span class="sla sla--{}" title="{} due {}">{}</span>'
         '<span class="sla__clock muted small">{}</span>',
         shown.tone,
         shown.label,
-        format_date(due, f"{sla.DUE_FORMAT} T"),
-        shown.due_at.isoformat(),
-        shown.remaining,
+        local_text(shown.due_at),
+        time_element(shown.due_at, shown.remaining),
         shown.label.lower(),
     )
 

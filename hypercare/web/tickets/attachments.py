@@ -1,5 +1,5 @@
-"""A ticket's files: adding those sent with a form, and serving them after the same
-access check as the ticket itself."""
+"""A ticket's files: adding those sent with a form (kept across a failed submit), and
+serving them after the same access check as the ticket itself."""
 
 from collections.abc import Iterable
 from typing import IO, cast
@@ -10,9 +10,9 @@ from django.http import FileResponse, HttpRequest
 
 from hypercare.accounts.models import User
 from hypercare.errors import NotFound, ValidationFailed
-from hypercare.tickets.models import Ticket
-from hypercare.tickets.selectors import get_visible_attachment
-from hypercare.tickets.services.attachments import add_attachment, attachment_path
+from hypercare.tickets.models import PendingUpload, Ticket
+from hypercare.tickets.selectors import get_visible_attachment, pending_uploads
+from hypercare.tickets.services.attachments import add_attachment, attachment_path, keep_upload
 from hypercare.web.guards import signed_in_user
 
 
@@ -33,6 +33,35 @@ def attach_files(
         except ValidationFailed as exc:
             problems.append(f"{upload.name}: {exc.errors.get('file', exc.message)}")
     return problems
+
+
+def kept_uploads(
+    request: HttpRequest, user: User, field: str
+) -> tuple[list[PendingUpload], list[str]]:
+    """The files a form sends: those kept from an earlier try that are still ticked, then
+    the ones chosen now, each kept at once; and what was wrong with the ones refused.
+
+    Kept files survive the form failing for any other reason: it names them again.
+    """
+    if request.session.session_key is None:
+        request.session.save()
+    session_key = request.session.session_key or ""
+    ids = [int(pk) for pk in request.POST.getlist(f"{field}-kept") if pk.isdigit()]
+    kept = list(pending_uploads(user, session_key=session_key, ids=ids))
+    problems = []
+    for upload in request.FILES.getlist(field):
+        try:
+            kept.append(
+                keep_upload(
+                    actor=user,
+                    session_key=session_key,
+                    name=upload.name or "attachment",
+                    content=cast(IO[bytes], upload),
+                )
+            )
+        except ValidationFailed as exc:
+            problems.append(f"{upload.name}: {exc.errors.get('file', exc.message)}")
+    return kept, problems
 
 
 @login_required

@@ -9,9 +9,27 @@ from django.db.models import QuerySet
 from hypercare.accounts.models import User
 from hypercare.orgs.choices import ModuleCode, Tier
 from hypercare.orgs.models import Institution, Module, Team
-from hypercare.tickets.choices import Category, Priority, Status
+from hypercare.tickets.choices import ALLOWED_TRANSITIONS, Category, Priority, Status
 from hypercare.tickets.selectors import ASSIGNEE_ME, ASSIGNEE_NONE, DEFAULT_SORT, TicketFilters
+from hypercare.tickets.services.conversation import usual_status_after_reply
 from hypercare.web.forms import LONG_TEXT, TEXT, ServiceErrors
+from hypercare.web.tickets.forms import MessageForm
+
+# Who sees a reason, said next to it; a checkbox beside it switches the words (hypercare.js).
+SEEN_BY_REQUESTER = "Visible to the requester on their timeline."
+SEEN_BY_STAFF = "Only support staff see it."
+
+
+def visibility_switch(of: str, *, public_when_ticked: bool) -> forms.CheckboxInput:
+    """A checkbox that makes the field ``of`` public or internal, and says which."""
+    return forms.CheckboxInput(
+        attrs={
+            "data-visibility-of": of,
+            "data-public-when-ticked": "true" if public_when_ticked else "false",
+            "data-public-text": SEEN_BY_REQUESTER,
+            "data-internal-text": SEEN_BY_STAFF,
+        }
+    )
 
 
 class StatusForm(ServiceErrors, forms.Form):
@@ -25,10 +43,37 @@ class StatusForm(ServiceErrors, forms.Form):
         ]
 
 
+class ReplyForm(MessageForm):
+    """A public reply and the status the ticket takes with it, in one submit."""
+
+    status = forms.ChoiceField(required=False, label="Status after sending")
+
+    def __init__(self, *args: Any, ticket_status: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        usual = usual_status_after_reply(ticket_status)
+        others = [
+            (value, label)
+            for value, label in Status.choices
+            if value in ALLOWED_TRANSITIONS[ticket_status] and value != usual
+        ]
+        self.fields["status"].choices = [  # type: ignore[attr-defined]
+            ("", Status(usual).label if usual != ticket_status else "Leave it as it is"),
+            *others,
+        ]
+
+    def field_for(self, key: str) -> str | None:
+        return key if key in self.fields else None
+
+
 class PriorityForm(ServiceErrors, forms.Form):
     priority = forms.ChoiceField(choices=Priority.choices, label="Priority")
     reason = forms.CharField(
-        widget=TEXT, label="Reason", help_text="Kept on the timeline.", max_length=2000
+        widget=TEXT, label="Reason", help_text=SEEN_BY_REQUESTER, max_length=2000
+    )
+    reason_internal = forms.BooleanField(
+        required=False,
+        label="Keep the change and its reason internal",
+        widget=visibility_switch("reason", public_when_ticked=False),
     )
 
 
@@ -62,12 +107,21 @@ class AssigneeForm(ServiceErrors, forms.Form):
 class TierForm(ServiceErrors, forms.Form):
     """Up a tier with a hand-over note in three parts; down a tier with a note saying why."""
 
+    needed_when = {
+        "tried": "when moving up a tier",
+        "findings": "when moving up a tier",
+        "needed": "when moving up a tier",
+        "note": "when moving down a tier",
+    }
+
     tier = forms.TypedChoiceField(choices=Tier.choices[1:], coerce=int, label="Tier")
     team = forms.ModelChoiceField(
         queryset=Team.objects.none(),
         required=False,
         label="Hand to team",
-        empty_label="The tier's usual team",
+        empty_label="The team the routing rules name",
+        help_text="Each tier above shows the team the routing rules name for this ticket; "
+        "where they name none, choose one.",
     )
     tried = forms.CharField(
         required=False, widget=TEXT, label="Hand-over: what was tried", max_length=10_000
@@ -85,20 +139,33 @@ class TierForm(ServiceErrors, forms.Form):
         required=False,
         widget=TEXT,
         label="Moving down: why",
-        help_text="Needed only when the ticket goes down a tier. Only support staff see it.",
+        help_text=SEEN_BY_STAFF,
         max_length=10_000,
     )
     note_public = forms.BooleanField(
-        required=False, label="Show why to the requester on their timeline"
+        required=False,
+        label="Show why to the requester on their timeline",
+        widget=visibility_switch("note", public_when_ticked=True),
     )
 
-    def __init__(self, *args: Any, teams: QuerySet[Team], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, teams: QuerySet[Team], routes: dict[int, Team | None], **kwargs: Any
+    ) -> None:
+        """``routes`` is the team the routing rules name for the ticket at each tier."""
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = teams  # type: ignore[attr-defined]
+        self.fields["tier"].choices = [  # type: ignore[attr-defined]
+            (value, f"{label} → {_destination(routes.get(value))}")
+            for value, label in Tier.choices[1:]
+        ]
 
     def field_for(self, key: str) -> str | None:
         name = key.removeprefix("handover.")
         return name if name in self.fields else None
+
+
+def _destination(team: Team | None) -> str:
+    return team.name if team is not None else "no team named: choose one below"
 
 
 class SavedReplyForm(ServiceErrors, forms.Form):
@@ -144,6 +211,7 @@ class QueueFilterForm(forms.Form):
     institution = forms.ModelChoiceField(
         queryset=Institution.objects.none(), required=False, empty_label="Any"
     )
+    team = forms.ModelChoiceField(queryset=Team.objects.none(), required=False, empty_label="Any")
     module = forms.ChoiceField(choices=_any(ModuleCode.choices), required=False)
     category = forms.ChoiceField(choices=_any(Category.choices), required=False)
     priority = forms.ChoiceField(choices=_any(Priority.choices), required=False)
@@ -159,11 +227,13 @@ class QueueFilterForm(forms.Form):
         self,
         *args: Any,
         institutions: QuerySet[Institution],
+        teams: QuerySet[Team],
         agents: QuerySet[User],
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["institution"].queryset = institutions  # type: ignore[attr-defined]
+        self.fields["team"].queryset = teams  # type: ignore[attr-defined]
         self.fields["assignee"].choices = [  # type: ignore[attr-defined]
             ("", "Anyone"),
             (ASSIGNEE_ME, "Me"),
@@ -176,11 +246,13 @@ class QueueFilterForm(forms.Form):
         data: dict[str, Any] = self.cleaned_data if self.is_bound else {}
         assignee: str = data.get("assignee") or ""
         institution: Institution | None = data.get("institution")
+        team: Team | None = data.get("team")
         tier: int | None = data.get("tier")
         sla: str = data.get("sla") or ""
         return TicketFilters(
             text=data.get("q") or "",
             institution=institution.pk if institution else None,
+            team=team.pk if team else None,
             module=_one(data.get("module")),
             category=_one(data.get("category")),
             priority=_one(data.get("priority")),
@@ -194,6 +266,11 @@ class QueueFilterForm(forms.Form):
     def ordering(self) -> str:
         value = self.cleaned_data.get("sort") if self.is_bound else None
         return value or DEFAULT_SORT
+
+    def active_count(self) -> int:
+        """How many of the folded-away filters narrow the list, shown on their button."""
+        folded = set(self.fields) - {"q", "sort"}
+        return sum(1 for name in folded if self.is_bound and self.data.get(name))
 
 
 def _one(value: str | None) -> tuple[str, ...]:

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from hypercare.accounts.models import User
 from hypercare.accounts.selectors import support_agents
-from hypercare.errors import NotFound, ValidationFailed
+from hypercare.errors import ConfirmationNeeded, InvalidTransition, NotFound, ValidationFailed
 from hypercare.lib import clock
 from hypercare.orgs.selectors import teams, visible_modules
 from hypercare.releases.selectors import plannable_releases
@@ -37,7 +37,8 @@ from hypercare.tickets.selectors import (
 )
 from hypercare.tickets.services import workflow
 from hypercare.tickets.services.conversation import add_internal_note, add_public_reply
-from hypercare.tickets.services.handover import HandOverNote
+from hypercare.tickets.services.handover import HandOverNote, teams_at_tiers
+from hypercare.tickets.services.workflow import WORKED_TIERS
 from hypercare.web.errors import is_htmx
 from hypercare.web.escalations.panel import (
     DeEscalationPrompt,
@@ -45,7 +46,7 @@ from hypercare.web.escalations.panel import (
     escalation_panel,
 )
 from hypercare.web.forms import show_service_errors
-from hypercare.web.guards import signed_in_user, workspace_view
+from hypercare.web.guards import signed_in_user, ticket_page_part, workspace_view
 from hypercare.web.releases.forms import ReleaseForm
 from hypercare.web.sla.panel import sla_panel
 from hypercare.web.tickets.actions import likely_action
@@ -55,6 +56,7 @@ from hypercare.web.tickets.desk_forms import (
     CategoryForm,
     ModuleForm,
     PriorityForm,
+    ReplyForm,
     StatusForm,
     TierForm,
 )
@@ -82,6 +84,7 @@ class Panel:
     open: str = ""
     previous_owner: Ownership | None = None
     de_escalation: DeEscalationPrompt | None = None
+    take_question: str = ""
 
 
 def panel_for(
@@ -92,13 +95,23 @@ def panel_for(
     def bound(name: str) -> Any:
         return data if open == name else None
 
+    def ids(name: str) -> str:
+        # Each form's ids carry its name: five forms have a "reason", one label each.
+        return f"id_{name}-%s"
+
     chosen = category if category in Category.values else ticket.category
     answers = ticket.category_details if chosen == ticket.category else {}
     modules = visible_modules(user).filter(institution=ticket.institution_id, is_active=True)
     return Panel(
-        status=StatusForm(bound("status"), allowed=ALLOWED_TRANSITIONS[ticket.status]),
-        priority=PriorityForm(bound("priority"), initial={"priority": ticket.priority}),
-        category=CategoryForm(bound("category"), initial={"category": chosen}),
+        status=StatusForm(
+            bound("status"), auto_id=ids("status"), allowed=ALLOWED_TRANSITIONS[ticket.status]
+        ),
+        priority=PriorityForm(
+            bound("priority"), auto_id=ids("priority"), initial={"priority": ticket.priority}
+        ),
+        category=CategoryForm(
+            bound("category"), auto_id=ids("category"), initial={"category": chosen}
+        ),
         details=CategoryQuestionsForm(
             bound("category"),
             category=chosen,
@@ -106,13 +119,30 @@ def panel_for(
             viewer=user,
             initial=initial_answers(chosen, answers),
         ),
-        module=ModuleForm(bound("module"), modules=modules, initial={"module": ticket.module}),
-        assignee=AssigneeForm(
-            bound("assignee"), agents=support_agents(), initial={"assignee": ticket.assignee}
+        module=ModuleForm(
+            bound("module"),
+            auto_id=ids("module"),
+            modules=modules,
+            initial={"module": ticket.module},
         ),
-        tier=TierForm(bound("tier"), teams=teams(), initial={"tier": ticket.tier}),
+        assignee=AssigneeForm(
+            bound("assignee"),
+            auto_id=ids("assignee"),
+            agents=support_agents(),
+            initial={"assignee": ticket.assignee},
+        ),
+        tier=TierForm(
+            bound("tier"),
+            auto_id=ids("tier"),
+            teams=teams(),
+            routes=teams_at_tiers(ticket, WORKED_TIERS),
+            initial={"tier": ticket.tier},
+        ),
         release=ReleaseForm(
-            bound("release"), releases=plannable_releases(), initial={"release": ticket.release}
+            bound("release"),
+            auto_id=ids("release"),
+            releases=plannable_releases(),
+            initial={"release": ticket.release},
         ),
         open=open or likely_action(ticket),
         previous_owner=previous_owner(ownership_history(ticket)),
@@ -128,7 +158,7 @@ def _context(user: User, ticket: Ticket, panel: Panel, **extra: Any) -> dict[str
         "attachments": ticket_attachments(user, ticket),
         "answers": readable_answers(ticket),
         "saved_replies": usable_saved_replies(user),
-        "reply_form": MessageForm(prefix="reply"),
+        "reply_form": ReplyForm(prefix="reply", ticket_status=ticket.status),
         "note_form": MessageForm(prefix="note"),
         "files_form": DeskFilesForm(prefix="files"),
         "escalation": escalation_panel(user, ticket),
@@ -154,11 +184,14 @@ def ticket_page(request: HttpRequest, pk: int) -> HttpResponse:
     saved_reply = request.GET.get("saved_reply", "")
     if saved_reply.isdigit():
         text = saved_reply_text(user, get_usable_saved_reply(user, int(saved_reply)), ticket)
-        extra["reply_form"] = MessageForm(prefix="reply", initial={"body": text})
+        extra["reply_form"] = ReplyForm(
+            prefix="reply", ticket_status=ticket.status, initial={"body": text}
+        )
     return page_response(request, user, ticket, panel, **extra)
 
 
 @workspace_view
+@ticket_page_part
 def timeline_part(request: HttpRequest, pk: int) -> HttpResponse:
     user = signed_in_user(request)
     ticket = get_visible_ticket(user, pk)
@@ -204,29 +237,64 @@ def note(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _message(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    """Send a reply or add a note. HTMX swaps only this composer's form, so a draft in the
+    other one is kept; a plain form post goes back to the page."""
     user = signed_in_user(request)
     ticket = get_visible_ticket(user, pk)
-    form = MessageForm(request.POST, prefix=kind)
+    form = _message_form(kind, ticket, request.POST)
     if form.is_valid():
         body = form.cleaned_data["body"]
         try:
             if kind == "reply":
-                add_public_reply(ticket=ticket, actor=user, body=body)
+                status = form.cleaned_data["status"]
+                add_public_reply(ticket=ticket, actor=user, body=body, status=status)
             else:
                 add_internal_note(ticket=ticket, actor=user, body=body)
         except ValidationFailed as exc:
             show_service_errors(exc, form)
+        except InvalidTransition as exc:
+            form.add_error(None, exc.message)
         else:
             sent = "Reply sent to the requester." if kind == "reply" else "Internal note added."
             messages.success(request, sent)
+            if is_htmx(request):
+                return _sent_response(request, user, ticket, kind)
             return redirect("web:desk-ticket", pk=ticket.pk)
+    if is_htmx(request):
+        context = {"ticket": ticket, "kind": kind, "form": form}
+        return render(request, "web/tickets/_message_form.html", context, status=422)
     extra = {f"{kind}_form": form, "composer": kind}
     return page_response(request, user, ticket, panel_for(user, ticket), status=422, **extra)
+
+
+def _message_form(kind: str, ticket: Ticket, data: Any = None) -> MessageForm:
+    if kind == "reply":
+        return ReplyForm(data, prefix=kind, ticket_status=ticket.status)
+    return MessageForm(data, prefix=kind)
+
+
+def _sent_response(request: HttpRequest, user: User, ticket: Ticket, kind: str) -> HttpResponse:
+    """A fresh, empty composer that tells the browser to forget the draft, with the
+    ticket's panel and the alert swapped in beside it; the timeline reloads itself."""
+    ticket = get_visible_ticket(user, ticket.pk)
+    context = {
+        "ticket": ticket,
+        "kind": kind,
+        "form": _message_form(kind, ticket),
+        "sent": True,
+        "panel": panel_for(user, ticket),
+        "oob": True,
+    }
+    response = render(request, "web/tickets/_message_sent.html", context)
+    response["HX-Trigger"] = "ticket-changed"
+    return response
 
 
 @workspace_view
 @require_POST
 def add_files(request: HttpRequest, pk: int) -> HttpResponse:
+    """Attach files. HTMX swaps only the files panel (the timeline reloads itself), so
+    drafts in the composers stay; a plain form post goes back to the page."""
     user = signed_in_user(request)
     ticket = get_visible_ticket(user, pk)
     form = DeskFilesForm(request.POST, request.FILES, prefix="files")
@@ -237,11 +305,29 @@ def add_files(request: HttpRequest, pk: int) -> HttpResponse:
         )
         if not problems:
             messages.success(request, "Files added.")
+            if is_htmx(request):
+                response = _files_response(request, user, ticket, DeskFilesForm(prefix="files"))
+                response["HX-Trigger"] = "ticket-changed"
+                return response
             return redirect("web:desk-ticket", pk=ticket.pk)
         for problem in problems:
             form.add_error("attachments", problem)
+    if is_htmx(request):
+        return _files_response(request, user, ticket, form, status=422)
     panel = panel_for(user, ticket)
     return page_response(request, user, ticket, panel, status=422, files_form=form)
+
+
+def _files_response(
+    request: HttpRequest, user: User, ticket: Ticket, form: DeskFilesForm, status: int = 200
+) -> HttpResponse:
+    context = {
+        "ticket": ticket,
+        "attachments": ticket_attachments(user, ticket),
+        "files_form": form,
+        "alerts_oob": True,
+    }
+    return render(request, "web/tickets/_desk_files.html", context, status=status)
 
 
 Change = Callable[[User, Ticket, Panel], Ticket]
@@ -257,7 +343,11 @@ def _change_status(user: User, ticket: Ticket, panel: Panel) -> Ticket:
 def _change_priority(user: User, ticket: Ticket, panel: Panel) -> Ticket:
     data = panel.priority.cleaned_data
     return workflow.change_priority(
-        ticket=ticket, actor=user, priority=data["priority"], reason=data["reason"]
+        ticket=ticket,
+        actor=user,
+        priority=data["priority"],
+        reason=data["reason"],
+        reason_is_public=not data["reason_internal"],
     )
 
 
@@ -333,8 +423,18 @@ def change(request: HttpRequest, pk: int, field: str) -> HttpResponse:
 @workspace_view
 @require_POST
 def take(request: HttpRequest, pk: int) -> HttpResponse:
+    """Become the owner; a ticket above the agent's tier is taken only once confirmed."""
     user = signed_in_user(request)
-    ticket = workflow.take_ticket(ticket=get_visible_ticket(user, pk), actor=user)
+    ticket = get_visible_ticket(user, pk)
+    confirmed = request.POST.get("confirm") == "yes"
+    try:
+        ticket = workflow.take_ticket(ticket=ticket, actor=user, confirmed=confirmed)
+    except ConfirmationNeeded as exc:
+        panel = panel_for(user, ticket)
+        panel.take_question = exc.message
+        if is_htmx(request):
+            return _panel_response(request, user, ticket, panel, status=409)
+        return page_response(request, user, ticket, panel, status=409)
     return changed_response(request, user, ticket)
 
 

@@ -24,6 +24,7 @@ from hypercare.tickets.category_details import (
 )
 from hypercare.tickets.choices import AffectedWorkflow, Category, Level
 from hypercare.web.forms import (
+    CHOOSE,
     LONG_TEXT,
     TEXT,
     MultipleFileField,
@@ -185,6 +186,9 @@ class ReportForm(ServiceErrors, forms.Form):
         else:
             self.fields["requester"].queryset = colleagues  # type: ignore[attr-defined]
 
+    def field_for(self, key: str) -> str | None:
+        return "screenshots" if key == "file" else super().field_for(key)
+
 
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
@@ -240,7 +244,7 @@ def _field(question: Question, institution: Institution, viewer: User) -> forms.
     if question.kind == AnswerKind.TEXT:
         return forms.CharField(max_length=question.max_length, widget=TEXT, **common)
     if question.kind == AnswerKind.CHOICE:
-        return forms.ChoiceField(choices=question.choices, **common)
+        return forms.ChoiceField(choices=[("", CHOOSE), *question.choices], **common)
     if question.kind == AnswerKind.MOMENT:
         return forms.DateTimeField(input_formats=DATETIME_FORMATS, widget=DATETIME_INPUT, **common)
     if question.kind == AnswerKind.COUNT:
@@ -249,9 +253,9 @@ def _field(question: Question, institution: Institution, viewer: User) -> forms.
         )
     if question.kind == AnswerKind.INTEGRATION:
         integrations = visible_integrations(viewer).filter(institution=institution, is_active=True)
-        return forms.ModelChoiceField(queryset=integrations, **common)
+        return forms.ModelChoiceField(queryset=integrations, empty_label=CHOOSE, **common)
     owners = institution_people(viewer, institution.pk, Role.DATA_OWNER)
-    return forms.ModelChoiceField(queryset=owners, **common)
+    return forms.ModelChoiceField(queryset=owners, empty_label=CHOOSE, **common)
 
 
 class MessageForm(ServiceErrors, forms.Form):
@@ -268,6 +272,22 @@ class FilesForm(ServiceErrors, forms.Form):
 
     def field_for(self, key: str) -> str | None:
         return "attachments" if key == "file" else None
+
+
+class ReplyForm(MessageForm):
+    """The portal's reply: a message, files, or both, sent together."""
+
+    body = forms.CharField(
+        widget=LONG_TEXT,
+        label="Message",
+        max_length=50_000,
+        required=False,
+        help_text="Write to the support team, add files below, or both.",
+    )
+
+
+class ReplyFilesForm(FilesForm):
+    attachments = MultipleFileField(required=False)
 
 
 class DeskFilesForm(FilesForm):

@@ -1,11 +1,13 @@
 """The institution portal: report an issue, follow it, answer, confirm the fix."""
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.safestring import SafeString
 from django.views.decorators.http import require_POST
 
 from hypercare import access
@@ -13,10 +15,12 @@ from hypercare.accounts.choices import INSTITUTION_ROLES
 from hypercare.accounts.models import User
 from hypercare.accounts.selectors import institution_people
 from hypercare.errors import ValidationFailed
+from hypercare.lib.times import Moment
 from hypercare.orgs.models import Institution, Module
 from hypercare.orgs.selectors import visible_modules
-from hypercare.tickets.choices import OPEN_STATUSES, Channel, Status
-from hypercare.tickets.models import Ticket
+from hypercare.tickets.category_details import readable_answers
+from hypercare.tickets.choices import OPEN_STATUSES, Channel, EventKind, Status
+from hypercare.tickets.models import PendingUpload, Ticket, TicketEvent
 from hypercare.tickets.selectors import (
     TicketFilters,
     get_visible_ticket,
@@ -24,6 +28,7 @@ from hypercare.tickets.selectors import (
     ticket_list,
     timeline,
 )
+from hypercare.tickets.services.attachments import add_uploads
 from hypercare.tickets.services.conversation import (
     add_public_reply,
     can_still_reopen,
@@ -35,11 +40,13 @@ from hypercare.web.escalations.panel import portal_escalation
 from hypercare.web.forms import show_service_errors
 from hypercare.web.guards import portal_view, signed_in_user
 from hypercare.web.pages import page_of
-from hypercare.web.tickets.attachments import attach_files
+from hypercare.web.tickets.attachments import kept_uploads
 from hypercare.web.tickets.forms import (
     CategoryQuestionsForm,
     FilesForm,
     MessageForm,
+    ReplyFilesForm,
+    ReplyForm,
     ReportForm,
     ReportStartForm,
 )
@@ -105,10 +112,7 @@ def report(request: HttpRequest) -> HttpResponse:
     category = start.cleaned_data["category"]
     posted = request.method == "POST"
     form = ReportForm(
-        request.POST if posted else None,
-        request.FILES if posted else None,
-        colleagues=_colleagues(user),
-        initial={"requester": user},
+        request.POST if posted else None, colleagues=_colleagues(user), initial={"requester": user}
     )
     details = CategoryQuestionsForm(
         request.POST if posted else None,
@@ -116,23 +120,35 @@ def report(request: HttpRequest) -> HttpResponse:
         institution=_institution(user),
         viewer=user,
     )
+    kept, refused = kept_uploads(request, user, "screenshots") if posted else ([], [])
     if posted and all([form.is_valid(), details.is_valid()]):
         try:
-            ticket = _open(user, start, form, details)
+            ticket = _open(user, start, form, details, kept)
         except ValidationFailed as exc:
             show_service_errors(exc, form, details, start)
         else:
-            problems = attach_files(ticket, user, form.cleaned_data["screenshots"])
-            _tell_reference(request, ticket, problems)
+            _tell_reference(request, ticket, refused)
             return redirect("web:portal-ticket", pk=ticket.pk)
-    context = {"start": start, "form": form, "details": details, "category": category}
+    for problem in refused:
+        form.add_error("screenshots", problem)
+    context = {
+        "start": start,
+        "form": form,
+        "details": details,
+        "category": category,
+        "kept": kept,
+    }
     return render(
         request, "web/tickets/report_details.html", context, status=422 if posted else 200
     )
 
 
 def _open(
-    user: User, start: ReportStartForm, form: ReportForm, details: CategoryQuestionsForm
+    user: User,
+    start: ReportStartForm,
+    form: ReportForm,
+    details: CategoryQuestionsForm,
+    uploads: list[PendingUpload],
 ) -> Ticket:
     data: dict[str, Any] = form.cleaned_data
     return open_ticket(
@@ -151,18 +167,76 @@ def _open(
         impact=data["impact"],
         channel=Channel.PORTAL,
         category_details=details.details(),
+        uploads=uploads,
     )
 
 
-def _tell_reference(request: HttpRequest, ticket: Ticket, problems: list[str]) -> None:
+def _tell_reference(request: HttpRequest, ticket: Ticket, refused: list[str]) -> None:
     messages.success(
         request,
         f"Thank you. Your issue is reported as {ticket.reference}. "
         "Quote this reference whenever you contact support.",
         extra_tags="reference",
     )
-    for problem in problems:
-        messages.warning(request, f"A file could not be added: {problem}")
+    for problem in refused:
+        messages.error(
+            request,
+            f"A file could not be added: {problem}. "
+            "Your issue is reported without it; you can send another file with a reply below.",
+        )
+
+
+CORRECTION = "Correction to my report:"
+
+
+def _report(ticket: Ticket) -> list[tuple[str, str | SafeString | Moment]]:
+    """What the requester reported, under the questions they answered on the report form."""
+    questions = ReportForm.base_fields
+
+    def chosen(name: str, value: str) -> str | SafeString:
+        choices: list[tuple[str, str | SafeString]] = getattr(questions[name], "choices", [])
+        return dict(choices).get(value, value)
+
+    return [
+        (str(questions["action_attempted"].label), ticket.action_attempted or "—"),
+        (str(questions["error_seen"].label), ticket.error_seen or "—"),
+        (str(questions["description"].label), ticket.description),
+        *readable_answers(ticket),
+        (str(questions["urgency"].label), chosen("urgency", ticket.urgency)),
+        (str(questions["impact"].label), chosen("impact", ticket.impact)),
+        (
+            str(questions["affected_workflow"].label),
+            chosen("affected_workflow", ticket.affected_workflow),
+        ),
+        (str(questions["operational_impact"].label), ticket.operational_impact or "—"),
+    ]
+
+
+@dataclass(frozen=True)
+class Asked:
+    """What the desk needs from a requester whose ticket waits on them."""
+
+    reason: str
+    message: TicketEvent | None
+
+
+def _asked(ticket: Ticket, events: list[TicketEvent]) -> Asked | None:
+    """The reason support gave for waiting, and its last public message to the requester."""
+    if ticket.status != Status.WAITING_ON_REQUESTER:
+        return None
+    waiting = [
+        event
+        for event in events
+        if event.kind == EventKind.STATUS_CHANGED and event.new_value == ticket.status
+    ]
+    replies = [
+        event
+        for event in events
+        if event.kind == EventKind.PUBLIC_REPLY and event.actor and event.actor.is_support_staff
+    ]
+    return Asked(
+        reason=waiting[-1].reason if waiting else "", message=replies[-1] if replies else None
+    )
 
 
 def _ticket_page(
@@ -170,16 +244,25 @@ def _ticket_page(
     user: User,
     ticket: Ticket,
     *,
-    reply_form: MessageForm | None = None,
+    reply_form: ReplyForm | None = None,
+    correction_form: MessageForm | None = None,
     files_form: FilesForm | None = None,
+    kept: list[PendingUpload] | None = None,
+    refused: list[str] | None = None,
     status: int = 200,
 ) -> HttpResponse:
+    events = list(timeline(user, ticket))
     context = {
         "ticket": ticket,
-        "events": timeline(user, ticket),
+        "report": _report(ticket),
+        "correction_form": correction_form or MessageForm(prefix="correction"),
+        "events": events,
+        "asked": _asked(ticket, events),
         "attachments": ticket_attachments(user, ticket),
-        "reply_form": reply_form or MessageForm(prefix="reply"),
-        "files_form": files_form or FilesForm(prefix="files"),
+        "reply_form": reply_form or ReplyForm(prefix="reply"),
+        "files_form": files_form or ReplyFilesForm(prefix="files"),
+        "kept": kept or [],
+        "refused": refused or [],
         "can_confirm": access.can_set_status(user, ticket, Status.CLOSED),
         "can_reopen": can_still_reopen(ticket)
         and access.can_set_status(user, ticket, Status.IN_PROGRESS),
@@ -198,34 +281,70 @@ def ticket_page(request: HttpRequest, pk: int) -> HttpResponse:
 @portal_view
 @require_POST
 def reply(request: HttpRequest, pk: int) -> HttpResponse:
+    """A reply with its files in one submit, or a correction to the report."""
     user = signed_in_user(request)
     ticket = get_visible_ticket(user, pk)
-    form = MessageForm(request.POST, prefix="reply")
-    if form.is_valid():
-        try:
-            add_public_reply(ticket=ticket, actor=user, body=form.cleaned_data["body"])
-        except ValidationFailed as exc:
-            show_service_errors(exc, form)
-        else:
-            messages.success(request, "Your reply was sent to the support team.")
-            return redirect("web:portal-ticket", pk=ticket.pk)
-    return _ticket_page(request, user, ticket, reply_form=form, status=422)
+    if "correction-body" in request.POST:
+        return _correct(request, user, ticket)
+    return _send(request, user, ticket)
 
 
 @portal_view
 @require_POST
 def add_files(request: HttpRequest, pk: int) -> HttpResponse:
+    """Files alone: the reply form with no message."""
     user = signed_in_user(request)
-    ticket = get_visible_ticket(user, pk)
-    form = FilesForm(request.POST, request.FILES, prefix="files")
+    return _send(request, user, get_visible_ticket(user, pk))
+
+
+def _send(request: HttpRequest, user: User, ticket: Ticket) -> HttpResponse:
+    """Nothing is sent unless every file is accepted; the accepted ones are kept for the
+    next try, with the message as typed."""
+    form = ReplyForm(request.POST, prefix="reply")
+    files = ReplyFilesForm(request.POST, prefix="files")
+    kept, refused = kept_uploads(request, user, files.add_prefix("attachments"))
+    if form.is_valid() and files.is_valid() and not refused:
+        body = form.cleaned_data["body"]
+        if not body and not kept:
+            form.add_error("body", "Write a message or add a file.")
+        else:
+            try:
+                if body:
+                    add_public_reply(ticket=ticket, actor=user, body=body, uploads=kept)
+                else:
+                    add_uploads(ticket=ticket, actor=user, uploads=kept)
+            except ValidationFailed as exc:
+                show_service_errors(exc, form, files)
+            else:
+                sent = "Your reply was sent" if body else "Your files were added"
+                messages.success(request, f"{sent} to the support team.")
+                return redirect("web:portal-ticket", pk=ticket.pk)
+    for problem in refused:
+        files.add_error("attachments", problem)
+    return _ticket_page(
+        request,
+        user,
+        ticket,
+        reply_form=form,
+        files_form=files,
+        kept=kept,
+        refused=refused,
+        status=422,
+    )
+
+
+def _correct(request: HttpRequest, user: User, ticket: Ticket) -> HttpResponse:
+    form = MessageForm(request.POST, prefix="correction")
     if form.is_valid():
-        problems = attach_files(ticket, user, form.cleaned_data["attachments"])
-        if not problems:
-            messages.success(request, "Your files were added.")
+        body = f"{CORRECTION}\n\n{form.cleaned_data['body']}"
+        try:
+            add_public_reply(ticket=ticket, actor=user, body=body)
+        except ValidationFailed as exc:
+            show_service_errors(exc, form)
+        else:
+            messages.success(request, "Your correction was sent to the support team.")
             return redirect("web:portal-ticket", pk=ticket.pk)
-        for problem in problems:
-            form.add_error("attachments", problem)
-    return _ticket_page(request, user, ticket, files_form=form, status=422)
+    return _ticket_page(request, user, ticket, correction_form=form, status=422)
 
 
 @portal_view

@@ -12,9 +12,11 @@ from hypercare.orgs.selectors import own_teams, teams, visible_institutions
 from hypercare.tickets.choices import Status
 from hypercare.tickets.selectors import (
     QUEUES,
+    default_queue,
     get_usable_saved_reply,
     queue,
     queue_counts,
+    team_counts,
     usable_saved_replies,
     visible_tickets_among,
 )
@@ -30,17 +32,17 @@ from hypercare.web.guards import signed_in_user, workspace_view
 from hypercare.web.pages import page_of, safe_next
 from hypercare.web.tickets.desk_forms import BulkForm, QueueFilterForm, SavedReplyForm
 
-DEFAULT_QUEUE = "mine"
-
 
 @workspace_view
 def queue_page(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
-    name = request.GET.get("queue", DEFAULT_QUEUE)
+    name = request.GET.get("queue", "")
     if name not in QUEUES:
-        name = DEFAULT_QUEUE
+        name = default_queue(user)
     agents = support_agents()
-    form = QueueFilterForm(request.GET, institutions=visible_institutions(user), agents=agents)
+    form = QueueFilterForm(
+        request.GET, institutions=visible_institutions(user), teams=teams(), agents=agents
+    )
     form.is_valid()
     page = page_of(request, queue(user, name, form.filters(), form.ordering()))
     context = {
@@ -49,6 +51,7 @@ def queue_page(request: HttpRequest) -> HttpResponse:
         "queue": name,
         "queues": QUEUES,
         "counts": queue_counts(user),
+        "team_counts": team_counts(user) if name == "team" else [],
         "kept_filters": _filters_without(request, "queue", "page"),
         "agents": agents,
         "statuses": Status.choices,

@@ -14,6 +14,35 @@
     if (!input || typeof DataTransfer === "undefined") return;
     zone.classList.add("dropzone--enhanced");
 
+    /* Files of a type the server refuses are refused here first, from the same list
+       (the input's data-accepted-* attributes); the server still checks the bytes. */
+    var refusedNote = zone.querySelector("[data-dropzone-refused]");
+    var types = (input.dataset.acceptedTypes || "").split(" ");
+    var names = (input.dataset.acceptedNames || "").split(" ").filter(Boolean);
+    function accepted(file) {
+      if (!input.dataset.acceptedTypes || types.indexOf(file.type) >= 0) return true;
+      var lower = file.name.toLowerCase();
+      return names.some(function (end) { return lower.slice(-end.length) === end; });
+    }
+    function keepAccepted(files) {
+      var kept = new DataTransfer();
+      var refused = [];
+      Array.prototype.forEach.call(files, function (f) {
+        if (accepted(f)) kept.items.add(f);
+        else refused.push(f.name);
+      });
+      if (refusedNote) {
+        refusedNote.hidden = !refused.length;
+        refusedNote.textContent = refused.length
+          ? refused.join(", ") + (refused.length === 1
+            ? " was not added: its type is not accepted."
+            : " were not added: their type is not accepted.") +
+            " Send " + input.dataset.acceptedDescription + "."
+          : "";
+      }
+      return kept.files;
+    }
+
     function show() {
       list.innerHTML = "";
       Array.prototype.forEach.call(input.files, function (file) {
@@ -32,12 +61,15 @@
     function add(files) {
       var all = new DataTransfer();
       Array.prototype.forEach.call(input.files, function (f) { all.items.add(f); });
-      Array.prototype.forEach.call(files, function (f) { all.items.add(f); });
+      Array.prototype.forEach.call(keepAccepted(files), function (f) { all.items.add(f); });
       input.files = all.files;
       show();
     }
 
-    input.addEventListener("change", show);
+    input.addEventListener("change", function () {
+      input.files = keepAccepted(input.files);
+      show();
+    });
     ["dragenter", "dragover"].forEach(function (name) {
       zone.addEventListener(name, function (event) {
         event.preventDefault();
@@ -66,11 +98,12 @@
 
   /* Saved replies: insert the filled-in text where the cursor is. */
   function setUpSavedReplies(select) {
-    var target = document.getElementById(select.dataset.target);
     var fallback = select.form.querySelector("[data-no-js]");
     if (fallback) fallback.hidden = true;
     select.addEventListener("change", function () {
       var option = select.options[select.selectedIndex];
+      /* Looked up each time: sending swaps the composer's form for a fresh one. */
+      var target = document.getElementById(select.dataset.target);
       if (!option.dataset.url || !target) return;
       fetch(option.dataset.url, { credentials: "same-origin" })
         .then(function (response) { return response.ok ? response.text() : ""; })
@@ -80,6 +113,7 @@
           target.value = target.value.slice(0, start) + text + target.value.slice(end);
           target.focus();
           target.selectionStart = target.selectionEnd = start + text.length;
+          target.dispatchEvent(new Event("input", { bubbles: true }));
           select.selectedIndex = 0;
         });
     });
@@ -136,6 +170,62 @@
     update();
   }
 
+  /* Optional parts of a long form start folded on a phone, unless they hold something. */
+  function setUpFold(details) {
+    var fields = details.querySelectorAll("input, textarea, select");
+    var filled = Array.prototype.some.call(fields, function (f) { return f.value; });
+    var narrow = window.matchMedia("(max-width: 640px)").matches;
+    if (narrow && !filled && !details.querySelector(".field-error")) details.open = false;
+  }
+
+  /* Composers (reply or note): the draft is kept in this browser per ticket and composer
+     until sent, so leaving the page or another change on it never loses it (the server
+     marks the fresh form it sends back after a send with data-draft-sent); Ctrl+Enter
+     (Cmd+Enter on a Mac) sends. */
+  function browserStorage() {
+    try {
+      window.localStorage.setItem("hypercare:probe", "1");
+      window.localStorage.removeItem("hypercare:probe");
+      return window.localStorage;
+    } catch (error) {
+      return null;
+    }
+  }
+
+  function setUpComposer(form) {
+    var store = browserStorage();
+    var box = form.querySelector("textarea");
+    var key = form.dataset.draft;
+    form.addEventListener("keydown", function (event) {
+      var send = event.key === "Enter" && (event.ctrlKey || event.metaKey);
+      if (!send || event.target.tagName !== "TEXTAREA") return;
+      event.preventDefault();
+      if (form.requestSubmit) form.requestSubmit();
+      else form.submit();
+    });
+    if (!store || !box) return;
+    if (form.hasAttribute("data-draft-sent")) store.removeItem(key);
+    else if (!box.value && store.getItem(key)) box.value = store.getItem(key);
+    box.addEventListener("input", function () {
+      if (box.value.trim()) store.setItem(key, box.value);
+      else store.removeItem(key);
+    });
+  }
+
+  /* Who sees a reason: its checkbox switches the words said next to the field. */
+  function setUpVisibilitySwitch(box) {
+    var field = box.form && box.form.querySelector("[name='" + box.dataset.visibilityOf + "']");
+    var help = field && field.closest(".field").querySelector(".help");
+    if (!help) return;
+    function update() {
+      var seen = box.checked === (box.dataset.publicWhenTicked === "true");
+      help.textContent = seen ? box.dataset.publicText : box.dataset.internalText;
+      help.classList.toggle("help--public", seen);
+    }
+    box.addEventListener("change", update);
+    update();
+  }
+
   function each(root, selector, setUp) {
     root.querySelectorAll(selector).forEach(function (el) {
       if (el.dataset.enhanced) return;
@@ -149,6 +239,10 @@
     each(root, "[data-saved-reply]", setUpSavedReplies);
     each(root, "[data-tabs]", setUpTabs);
     each(root, "[data-bulk]", setUpBulk);
+    each(root, "[data-fold-narrow]", setUpFold);
+    each(root, "[data-composer]", setUpComposer);
+    each(root, "[data-visibility-of]", setUpVisibilitySwitch);
+    root.querySelectorAll("[data-js-only]").forEach(function (el) { el.hidden = false; });
     root.querySelectorAll("[data-no-js]").forEach(function (el) { el.hidden = true; });
   }
 
@@ -168,4 +262,146 @@
       }
     });
   });
+})();
+
+/* Queue: one tab stop per row with j/k to move, Enter to open, x to tick and ? for help;
+   the bulk bar only while tickets are ticked; and filters that change the list when a
+   choice is made, not on every arrow key that passes over an option. */
+(function () {
+  "use strict";
+
+  var BROWSING_KEYS = /^(ArrowUp|ArrowDown|ArrowLeft|ArrowRight|Home|End|PageUp|PageDown|.)$/;
+
+  function rows() {
+    return Array.prototype.slice.call(document.querySelectorAll("[data-queue-row]"));
+  }
+
+  function rowOf(element) {
+    return element && element.closest ? element.closest("[data-queue-row]") : null;
+  }
+
+  function move(step) {
+    var all = rows();
+    if (!all.length) return;
+    var at = all.indexOf(rowOf(document.activeElement));
+    var next = at < 0 ? (step > 0 ? 0 : all.length - 1) : at + step;
+    next = Math.min(Math.max(next, 0), all.length - 1);
+    var link = all[next].querySelector(".queue__ticket a");
+    link.focus();
+    link.scrollIntoView({ block: "nearest" });
+  }
+
+  function isTyping(element) {
+    if (!element) return false;
+    if (element.isContentEditable || /^(TEXTAREA|SELECT)$/.test(element.tagName)) return true;
+    return element.tagName === "INPUT" && !/^(checkbox|radio|button|submit)$/.test(element.type);
+  }
+
+  /* The ticket link is the row's one tab stop; its box is ticked with x. */
+  function setUpRows(table) {
+    table.querySelectorAll("[data-queue-row] input[name=ticket]").forEach(function (box) {
+      box.tabIndex = -1;
+    });
+    var hint = document.querySelector("[data-queue-keyhint]");
+    if (hint) hint.hidden = false;
+  }
+
+  function setUpBulkBar(form) {
+    function update() {
+      form.classList.toggle("bulk--idle", !form.querySelector("input[name=ticket]:checked"));
+    }
+    form.addEventListener("change", update);
+    update();
+    /* "Select all" ticked before the scripts ran: apply it now, or the bar stays hidden. */
+    var all = form.querySelector("[data-bulk-all]");
+    if (all && all.checked) all.dispatchEvent(new Event("change", { bubbles: true }));
+  }
+
+  /* Arrow keys on a closed select change its value and fire "change" each time: hold
+     those back and apply the choice on Enter or when the filter is left. */
+  function setUpFilters(form) {
+    function commit(select) {
+      if (!select.dataset.browsed) return;
+      delete select.dataset.browsed;
+      select.dispatchEvent(new Event("change", { bubbles: true }));
+    }
+    form.addEventListener("keydown", function (event) {
+      var select = event.target;
+      if (select.tagName !== "SELECT") return;
+      if (event.key === "Enter" && select.dataset.browsed) {
+        event.preventDefault();
+        commit(select);
+      } else if (BROWSING_KEYS.test(event.key)) {
+        select.dataset.browsing = "yes";
+      }
+    });
+    form.addEventListener("keyup", function (event) {
+      delete event.target.dataset.browsing;
+    });
+    form.addEventListener(
+      "change",
+      function (event) {
+        var select = event.target;
+        if (select.tagName === "SELECT" && select.dataset.browsing) {
+          event.stopPropagation();
+          select.dataset.browsed = "yes";
+        }
+      },
+      true
+    );
+    form.addEventListener("focusout", function (event) {
+      if (event.target.tagName === "SELECT") commit(event.target);
+    });
+  }
+
+  function setUpHelp(button) {
+    var dialog = document.getElementById("queue-keys");
+    if (!dialog) return;
+    button.hidden = false;
+    button.addEventListener("click", function () { dialog.showModal(); });
+  }
+
+  function once(root, selector, setUp) {
+    root.querySelectorAll(selector).forEach(function (element) {
+      if (element.dataset.queueReady) return;
+      element.dataset.queueReady = "yes";
+      setUp(element);
+    });
+  }
+
+  function enhance(root) {
+    once(root, "[data-queue]", setUpRows);
+    once(root, "[data-bulk]", setUpBulkBar);
+    once(root, "[data-queue-filters]", setUpFilters);
+    once(root, "[data-queue-help]", setUpHelp);
+  }
+
+  function onKey(event) {
+    var dialog = document.getElementById("queue-keys");
+    if (!dialog || dialog.open || event.ctrlKey || event.metaKey || event.altKey) return;
+    if (isTyping(document.activeElement)) return;
+    var row = rowOf(document.activeElement);
+    if (event.key === "j" || event.key === "k") {
+      event.preventDefault();
+      move(event.key === "j" ? 1 : -1);
+    } else if (event.key === "x" && row) {
+      event.preventDefault();
+      row.querySelector("input[name=ticket]").click();
+    } else if (event.key === "?") {
+      event.preventDefault();
+      dialog.showModal();
+    }
+  }
+
+  function start() {
+    enhance(document);
+    document.body.addEventListener("htmx:load", function (event) {
+      var element = event.detail.elt;
+      if (element && element.querySelectorAll) enhance(element.parentNode || element);
+    });
+    document.addEventListener("keydown", onKey);
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
 })();

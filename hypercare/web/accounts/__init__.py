@@ -1,0 +1,1 @@
+"""A person's own profile: their name, their time zone, the mail they want."""

@@ -1,0 +1,62 @@
+"""The profile's forms: names and time zone, and which notifications come by mail."""
+
+from typing import Any
+
+from django import forms
+
+from hypercare.accounts.models import User
+from hypercare.accounts.services import NAME_LIMITS
+from hypercare.lib.times import time_zone_groups
+from hypercare.notifications.selectors import Preference
+from hypercare.web.forms import ServiceErrors
+
+Choices = list[tuple[str, Any]]
+
+
+def _city(zone: str) -> str:
+    """``America/Argentina/Buenos_Aires`` reads "Argentina / Buenos Aires" in its region."""
+    return zone.split("/", 1)[1].replace("_", " ").replace("/", " / ")
+
+
+def time_zone_choices(user: User) -> Choices:
+    """The IANA zones grouped by region; a select finds one as its city's name is typed."""
+    unset = (
+        f"Same as {user.institution} ({user.institution.time_zone})"
+        if user.institution is not None
+        else "Not set: UTC"
+    )
+    choices: Choices = [("", unset)]
+    for region, zones in time_zone_groups():
+        if not region:
+            choices += [(zone, zone) for zone in zones]
+        else:
+            choices.append((region, [(zone, _city(zone)) for zone in zones]))
+    listed = {zone for _, zones in time_zone_groups() for zone in zones}
+    if user.time_zone and user.time_zone not in listed:
+        # An older alias ("US/Eastern") set elsewhere stays selectable as it is.
+        choices.append((user.time_zone, user.time_zone))
+    return choices
+
+
+class ProfileForm(ServiceErrors, forms.Form):
+    first_name = forms.CharField(required=False, max_length=NAME_LIMITS["first_name"])
+    last_name = forms.CharField(required=False, max_length=NAME_LIMITS["last_name"])
+    time_zone = forms.ChoiceField(
+        required=False,
+        help_text="Every time on every page, in every mail and on every timeline is shown in "
+        "this zone. Type a city's name to jump to it.",
+    )
+
+    def __init__(self, data: Any = None, *, user: User) -> None:
+        initial = {"first_name": user.first_name, "last_name": user.last_name}
+        super().__init__(data, initial={**initial, "time_zone": user.time_zone})
+        self.fields["time_zone"].choices = time_zone_choices(user)  # type: ignore[attr-defined]
+
+
+class NotificationsForm(forms.Form):
+    """One checkbox per notification the person can receive, ticked when it comes by mail."""
+
+    def __init__(self, data: Any = None, *, preferences: list[Preference]) -> None:
+        super().__init__(data, initial={choice.event: choice.email for choice in preferences})
+        for choice in preferences:
+            self.fields[choice.event] = forms.BooleanField(required=False, label=choice.label)

@@ -1,0 +1,164 @@
+"""Every page of the web desk, for each persona: a small world of records, and one
+address per URL pattern of ``hypercare.web.urls`` with its parameters filled from it.
+
+The page checks (unique ids, no placeholder, people by name) and the browser's axe run
+both walk this list, so a new URL pattern is checked as soon as it exists.
+"""
+
+import io
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from django.contrib.auth.tokens import default_token_generator
+from django.urls import URLPattern, URLResolver
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from hypercare.accounts.choices import Role
+from hypercare.accounts.models import User
+from hypercare.escalations.choices import EscalationReason, EscalationStep, Workaround
+from hypercare.escalations.services import handling
+from hypercare.escalations.services.intake import ReviewChecklist, request_escalation
+from hypercare.orgs.choices import Tier
+from hypercare.tickets.services.attachments import add_attachment
+from hypercare.tickets.services.saved_replies import create_saved_reply
+from hypercare.tickets.services.workflow import assign_ticket
+from hypercare.web import urls as web_urls
+from tests import factories
+from tests.web.conftest import PNG
+
+# Usernames no page may show: people are shown by their names.
+USERNAMES = {
+    "requester": "u-rsen",
+    "institution_admin": "u-iadmin",
+    "agent": "u-tiyer",
+    "escalation_manager": "u-elee",
+    "support_manager": "u-smoss",
+}
+PERSONAS = ("anonymous", *USERNAMES)
+
+
+@dataclass
+class World:
+    people: dict[str, User]
+    ticket: int
+    escalated: int
+    attachment: int
+    saved_reply: int
+    reset: tuple[str, str]
+
+
+def build_world() -> World:
+    north = factories.institution("Northfield University", slug="northfield")
+    factories.integration(north, name="Campus Pay")
+    desk = factories.team("Service desk")
+    factories.team("Finance tier 2", tier=Tier.FUNCTIONAL)
+    people = {
+        "requester": factories.requester(
+            north, username=USERNAMES["requester"], first_name="Riya", last_name="Sen"
+        ),
+        "institution_admin": factories.user(
+            Role.INSTITUTION_ADMIN,
+            institution=north,
+            username=USERNAMES["institution_admin"],
+            first_name="Ines",
+            last_name="Admin",
+        ),
+        "agent": factories.agent(
+            Role.TIER1, username=USERNAMES["agent"], first_name="Tara", last_name="Iyer"
+        ),
+        "escalation_manager": factories.agent(
+            Role.ESCALATION_MANAGER,
+            username=USERNAMES["escalation_manager"],
+            first_name="Esme",
+            last_name="Lee",
+        ),
+        "support_manager": factories.agent(
+            Role.SUPPORT_MANAGER,
+            username=USERNAMES["support_manager"],
+            first_name="Sam",
+            last_name="Moss",
+        ),
+    }
+    desk.members.add(people["agent"])
+    desk.lead = people["support_manager"]
+    desk.save()
+    requester, agent, manager = people["requester"], people["agent"], people["escalation_manager"]
+    ticket = factories.ticket(requester)
+    assign_ticket(ticket=ticket, actor=people["support_manager"], assignee=agent, reason="")
+    attachment = add_attachment(
+        ticket=ticket, actor=requester, name="screen.png", content=io.BytesIO(PNG)
+    )
+    escalated = factories.ticket(requester, title="Online fee payments fail")
+    assign_ticket(ticket=escalated, actor=agent, assignee=agent, reason="")
+    escalation = request_escalation(
+        ticket=escalated,
+        actor=requester,
+        reason=EscalationReason.PRODUCTION_DOWN,
+        checklist=ReviewChecklist(
+            problem_statement_confirmed=True,
+            business_impact="Nobody can pay fees.",
+            workaround=Workaround.NONE,
+        ),
+    )
+    handling.assign_escalation_manager(escalation=escalation, actor=manager, manager=manager)
+    handling.record_action_plan(escalation=escalation, actor=manager, action_plan="Renew it.")
+    reply = create_saved_reply(
+        actor=people["support_manager"], team=desk, title="Thanks", body="Thank you."
+    )
+    uid = urlsafe_base64_encode(force_bytes(requester.pk))
+    return World(
+        people, ticket.pk, escalated.pk, attachment.pk, reply.pk,
+        (uid, default_token_generator.make_token(requester)),
+    )  # fmt: skip
+
+
+def _patterns(
+    patterns: Sequence[URLPattern | URLResolver], prefix: str = ""
+) -> Iterator[tuple[str, URLPattern]]:
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            yield from _patterns(entry.url_patterns, prefix + str(entry.pattern))
+        else:
+            yield prefix + str(entry.pattern), entry
+
+
+def addresses(world: World) -> list[str]:
+    """One address per URL pattern of the web desk (each escalation step its own)."""
+    found: list[str] = []
+    for route, pattern in _patterns(web_urls.urlpatterns):
+        name = pattern.name or ""
+        pk = _pk_for(name, world)
+        values = {
+            "pk": [str(pk)],
+            "reply_pk": [str(world.saved_reply)],
+            "step": [str(step) for step in EscalationStep.values],
+            "field": ["priority"],
+            "uidb64": [world.reset[0]],
+            "token": [world.reset[1]],
+        }
+        found.extend(_fill(route, values))
+    return found
+
+
+def _pk_for(name: str, world: World) -> int:
+    if name == "attachment":
+        return world.attachment
+    if name.startswith("saved-reply"):
+        return world.saved_reply
+    if "escalat" in name:
+        return world.escalated
+    return world.ticket
+
+
+def _fill(route: str, values: dict[str, list[str]]) -> list[str]:
+    start = route.find("<")
+    if start == -1:
+        return ["/" + route]
+    end = route.index(">", start)
+    name = route[start + 1 : end].split(":")[-1]
+    return [
+        address
+        for value in values[name]
+        for address in _fill(route[:start] + value + route[end + 1 :], values)
+    ]

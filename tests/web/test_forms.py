@@ -1,0 +1,440 @@
+"""Every form of the web desk against the service it feeds: a field is marked required
+exactly when the service refuses it empty, and "(needed when ...)" exactly when the
+service wants it only in that case. So a label never says "optional" for an answer
+the service then refuses as empty."""
+
+import dataclasses
+import importlib
+import pkgutil
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django import forms
+from django.utils import timezone
+
+import hypercare.web
+from hypercare.accounts.choices import Role
+from hypercare.accounts.models import User
+from hypercare.errors import ValidationFailed
+from hypercare.escalations.choices import (
+    AgreementChannel,
+    CommunicationMode,
+    EscalationReason,
+    Workaround,
+)
+from hypercare.escalations.models import Escalation
+from hypercare.escalations.services import handling
+from hypercare.escalations.services.handling import DeEscalationChecklist
+from hypercare.escalations.services.intake import ReviewChecklist, request_escalation
+from hypercare.orgs.choices import Tier
+from hypercare.orgs.models import Team
+from hypercare.tickets.choices import AffectedWorkflow, Category, Channel, Level, Priority, Status
+from hypercare.tickets.models import Ticket
+from hypercare.tickets.services import conversation, saved_replies, workflow
+from hypercare.tickets.services.handover import HandOverNote
+from hypercare.tickets.services.intake import open_ticket
+from hypercare.web.escalations import forms as escalation_forms
+from hypercare.web.forms import ServiceErrors
+from hypercare.web.tickets import desk_forms
+from hypercare.web.tickets import forms as ticket_forms
+from tests import factories
+from tests.api.conftest import ApiClient
+from tests.web.conftest import signed_in
+
+
+@dataclasses.dataclass
+class World:
+    requester: User
+    agent: User
+    manager: User
+    ticket: Ticket
+    escalation: Escalation
+    tier2: Team
+    desk: Team
+
+
+@pytest.fixture
+def world(requester: User) -> World:
+    agent = factories.agent(Role.TIER1, first_name="Tia", last_name="One")
+    manager = factories.agent(Role.ESCALATION_MANAGER, first_name="Esme", last_name="Lee")
+    ticket = factories.ticket(requester)
+    escalation = request_escalation(
+        ticket=ticket,
+        actor=requester,
+        reason=EscalationReason.BUSINESS_IMPACT,
+        checklist=ReviewChecklist(
+            problem_statement_confirmed=True,
+            business_impact="Nobody can pay fees.",
+            workaround=Workaround.NONE,
+        ),
+    )
+    handling.assign_escalation_manager(escalation=escalation, actor=manager, manager=manager)
+    handling.record_action_plan(escalation=escalation, actor=manager, action_plan="Renew it.")
+    tier2 = factories.team("Finance tier 2", tier=Tier.FUNCTIONAL, lead=manager)
+    desk = factories.team("Service desk")
+    return World(requester, agent, manager, ticket, escalation, tier2, desk)
+
+
+# A form, the answers a person would give it, and the service call they feed.
+Call = Callable[[World, dict[str, Any]], object]
+
+
+@dataclasses.dataclass
+class Case:
+    form: type[forms.Form]
+    answers: Callable[[World], dict[str, Any]]
+    call: Call
+    # Each "needed when" field: the answers that need it, and answers that do not.
+    cases: Callable[[World], dict[str, tuple[dict[str, Any], dict[str, Any]]]] = lambda world: {}
+
+
+def _request(world: World, data: dict[str, Any]) -> object:
+    checklist = ReviewChecklist(**{k: v for k, v in data.items() if k not in ("reason", "details")})
+    ticket = factories.ticket(world.requester)
+    return request_escalation(
+        ticket=ticket,
+        actor=world.requester,
+        reason=data["reason"],
+        checklist=checklist,
+        details=data["details"],
+    )
+
+
+def _request_answers(world: World) -> dict[str, Any]:
+    return {
+        "reason": EscalationReason.PRODUCTION_DOWN,
+        "problem_statement_confirmed": True,
+        "business_impact": "Nobody can pay fees.",
+        "workaround": Workaround.NONE,
+        "workaround_impractical_because": "",
+        "milestone_date": None,
+        "milestone": "",
+        "details": "",
+    }
+
+
+def _tier_answers(world: World) -> dict[str, Any]:
+    return {"tier": Tier.FUNCTIONAL, "team": None, "tried": "Restarted the gateway.",
+            "findings": "The token expired.", "needed": "Renew the token.", "note": "",
+            "note_public": False}  # fmt: skip
+
+
+DOWN = {"tier": Tier.SERVICE_DESK, "from_tier": Tier.FUNCTIONAL}
+
+
+def _change_tier(world: World, data: dict[str, Any]) -> object:
+    ticket = factories.ticket(world.requester)
+    if data.get("from_tier") == Tier.FUNCTIONAL:
+        workflow.change_tier(
+            ticket=ticket,
+            actor=world.agent,
+            tier=Tier.FUNCTIONAL,
+            handover=HandOverNote("Restarted it.", "Token expired.", "Renew it."),
+            team=world.tier2,
+        )
+    return workflow.change_tier(
+        ticket=ticket,
+        actor=world.agent,
+        tier=data["tier"],
+        handover=HandOverNote(data["tried"], data["findings"], data["needed"]),
+        note=data["note"],
+        note_is_public=data["note_public"],
+        team=world.tier2 if data["tier"] == Tier.FUNCTIONAL else world.desk,
+    )
+
+
+def _de_escalate(world: World, data: dict[str, Any]) -> object:
+    return handling.de_escalate(
+        escalation=world.escalation, actor=world.manager, checklist=DeEscalationChecklist(**data)
+    )
+
+
+def _report(world: World, data: dict[str, Any]) -> object:
+    requester = world.requester
+    assert requester.institution is not None
+    fields = {key: value for key, value in data.items() if key not in ("requester", "screenshots")}
+    return open_ticket(
+        actor=requester,
+        institution=requester.institution,
+        requester=data["requester"],
+        module=factories.module(requester.institution),
+        category=Category.QUESTION,
+        category_details={"screen_or_report": "Fee receipt"},
+        channel=Channel.PORTAL,
+        **fields,
+    )
+
+
+def _report_answers(world: World) -> dict[str, Any]:
+    return {"requester": world.requester, "title": "Receipts are blank",
+            "action_attempted": "", "error_seen": "", "description": "Print shows nothing.",
+            "affected_workflow": AffectedWorkflow.OTHER, "urgency": Level.MEDIUM,
+            "impact": Level.MEDIUM, "operational_impact": "", "screenshots": None}  # fmt: skip
+
+
+CASES = [
+    Case(ticket_forms.ReportForm, _report_answers, _report),
+    Case(
+        escalation_forms.EscalationRequestForm,
+        _request_answers,
+        _request,
+        lambda world: {
+            "workaround_impractical_because": ({"workaround": Workaround.IMPRACTICAL}, {}),
+            "milestone": ({"milestone_date": timezone.localdate() + timedelta(days=3)}, {}),
+        },
+    ),
+    Case(
+        escalation_forms.ManagerForm,
+        lambda world: {"manager": world.manager, "reason": ""},
+        lambda world, data: handling.assign_escalation_manager(
+            escalation=world.escalation, actor=world.manager, **data
+        ),
+    ),
+    Case(
+        escalation_forms.ActionPlanForm,
+        lambda world: {"action_plan": "Renew the token today."},
+        lambda world, data: handling.record_action_plan(
+            escalation=world.escalation, actor=world.manager, **data
+        ),
+    ),
+    Case(
+        escalation_forms.CommunicationPlanForm,
+        lambda world: {
+            "mode": CommunicationMode.EMAIL,
+            "update_every_hours": 4,
+            "attendees": "The registrar.",
+        },  # fmt: skip
+        lambda world, data: handling.record_communication_plan(
+            escalation=world.escalation, actor=world.manager, **data
+        ),
+    ),
+    Case(
+        escalation_forms.UpdateForm,
+        lambda world: {"body": "The token is renewed."},
+        lambda world, data: handling.post_escalation_update(
+            escalation=world.escalation, actor=world.manager, **data
+        ),
+    ),
+    Case(
+        escalation_forms.LevelForm,
+        lambda world: {"level": 2, "reason": "No progress in a day."},
+        lambda world, data: handling.raise_escalation_level(
+            escalation=world.escalation, actor=world.manager, **data
+        ),
+    ),
+    Case(
+        escalation_forms.DeEscalationForm,
+        lambda world: {
+            "action_plan_accepted": True,
+            "root_cause_on_track": True,
+            "agreed_by": "The registrar",
+            "agreement_channel": AgreementChannel.EMAIL,
+            "agreed_at": timezone.now(),
+        },  # fmt: skip
+        _de_escalate,
+    ),
+    Case(
+        desk_forms.StatusForm,
+        lambda world: {"status": Status.TRIAGED, "reason": ""},
+        lambda world, data: workflow.change_status(
+            ticket=factories.ticket(world.requester), actor=world.agent, **data
+        ),
+    ),
+    Case(
+        desk_forms.PriorityForm,
+        lambda world: {"priority": Priority.CRITICAL, "reason": "The whole faculty is down."},
+        lambda world, data: workflow.change_priority(
+            ticket=world.ticket, actor=world.agent, **data
+        ),
+    ),
+    Case(
+        desk_forms.CategoryForm,
+        lambda world: {"category": Category.QUESTION, "reason": ""},
+        lambda world, data: workflow.change_category(
+            ticket=world.ticket,
+            actor=world.agent,
+            category_details={"screen_or_report": "Fee receipt"},
+            **data,
+        ),
+    ),
+    Case(
+        desk_forms.AssigneeForm,
+        lambda world: {"assignee": world.agent, "reason": ""},
+        lambda world, data: workflow.assign_ticket(ticket=world.ticket, actor=world.agent, **data),
+    ),
+    Case(
+        desk_forms.TierForm,
+        _tier_answers,
+        _change_tier,
+        lambda world: {
+            "tried": ({}, DOWN),
+            "findings": ({}, DOWN),
+            "needed": ({}, DOWN),
+            "note": (DOWN, {}),
+        },
+    ),
+    Case(
+        desk_forms.SavedReplyForm,
+        lambda world: {"team": world.tier2, "title": "Token", "body": "We renewed it."},
+        lambda world, data: saved_replies.create_saved_reply(actor=world.manager, **data),
+    ),
+    Case(
+        ticket_forms.MessageForm,
+        lambda world: {"body": "It works again."},
+        lambda world, data: conversation.add_public_reply(
+            ticket=world.ticket, actor=world.requester, **data
+        ),
+    ),
+]
+
+# Forms that feed no service with fields of their own: filters and sign-in parse what
+# is typed; the report's forms and the per-ticket forms not listed here are held to
+# their services by the page tests named beside them.
+NOT_HELD_HERE = {
+    forms_class.__name__
+    for forms_class in (
+        desk_forms.QueueFilterForm,  # a filter: every field optional by design
+        desk_forms.BulkForm,  # checks its own combinations in clean()
+        desk_forms.ModuleForm,  # a select with no empty choice; reason as CategoryForm
+        ticket_forms.ReportStartForm,  # tests/web/test_portal.py
+        ticket_forms.CategoryQuestionsForm,  # built from the same questions the service checks
+        ticket_forms.FilesForm,  # tests/web/test_attachments.py
+        ticket_forms.DeskFilesForm,  # tests/web/test_attachments.py
+    )
+} | {
+    "ServiceErrors",
+    "SignInForm",
+    "AvailabilityForm",
+    "ReleaseForm",
+    "PasswordResetMailForm",  # Django's own reset form
+    "ProfileForm",  # every field optional: blank keeps the institution's zone
+    "NotificationsForm",  # one checkbox per notification
+    "ReplyForm",  # a message, files or both: tests/web/test_portal.py, test_desk_ticket_work.py
+    "ReplyFilesForm",  # the files of ReplyForm
+}
+
+
+def _web_form_classes() -> set[type[forms.Form]]:
+    for module in pkgutil.walk_packages(hypercare.web.__path__, "hypercare.web."):
+        importlib.import_module(module.name)
+    found: set[type[forms.Form]] = set()
+    pending: list[type[forms.Form]] = [forms.Form]
+    while pending:
+        for sub in pending.pop().__subclasses__():
+            pending.append(sub)
+            if sub.__module__.startswith("hypercare.web."):
+                found.add(sub)
+    return found
+
+
+def test_every_web_form_is_held_to_its_service() -> None:
+    held = {case.form.__name__ for case in CASES}
+    assert {form.__name__ for form in _web_form_classes()} - held - NOT_HELD_HERE == set()
+
+
+def _blank(value: Any) -> Any:
+    if isinstance(value, bool):
+        return False
+    return "" if isinstance(value, str) else None
+
+
+def _refused(case: Case, world: World, field: str, given: dict[str, Any]) -> bool:
+    data = {**case.answers(world), **given}
+    data[field] = _blank(data[field])
+    try:
+        case.call(world, data)
+    except TypeError:
+        return True  # the service's signature takes no empty value here
+    except ValidationFailed as refused:
+        form = _bare(case.form, world)
+        return any(form.field_for(key) == field for key in refused.errors)
+    return False
+
+
+FORM_ARGUMENTS: dict[str, dict[str, Any]] = {
+    "ManagerForm": {"managers": User.objects},
+    "AssigneeForm": {"agents": User.objects},
+    "TierForm": {"teams": Team.objects, "routes": {}},
+    "SavedReplyForm": {"teams": Team.objects},
+    "LevelForm": {"above": 1},
+    "StatusForm": {"allowed": frozenset(Status.values)},
+    "ReportForm": {"colleagues": User.objects},
+}
+
+
+def _bare(form_class: type[forms.Form], world: World) -> ServiceErrors:
+    arguments = {
+        key: value.all() if hasattr(value, "all") else value
+        for key, value in FORM_ARGUMENTS.get(form_class.__name__, {}).items()
+    }
+    form = form_class(**arguments)
+    assert isinstance(form, ServiceErrors)
+    return form
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda case: case.form.__name__)
+def test_a_field_is_required_exactly_when_its_service_refuses_it_empty(
+    world: World, case: Case
+) -> None:
+    form = _bare(case.form, world)
+    needed_when: dict[str, str] = form.needed_when
+    cases = case.cases(world)
+    assert set(needed_when) == set(cases)
+    for name, field in form.fields.items():
+        if isinstance(field, forms.ModelChoiceField) and field.empty_label is None:
+            assert field.required, f"{name} offers no empty choice, so it is required"
+        elif name in needed_when:
+            needed, not_needed = cases[name]
+            assert not field.required, name
+            assert _refused(case, world, name, needed), f"{name} is never needed"
+            assert not _refused(case, world, name, not_needed), f"{name} is always needed"
+        else:
+            assert field.required == _refused(case, world, name, {}), name
+
+
+def test_no_label_on_the_escalation_form_says_optional_for_a_required_answer(
+    world: World, requester: User
+) -> None:
+    ticket = factories.ticket(requester)
+    page = signed_in(requester).get(f"/portal/tickets/{ticket.pk}/escalate/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert html.count("(optional)") == 2  # the milestone date and "anything else"
+    assert "(needed when the workaround is impractical)" in html
+    assert "(needed when there is a milestone date)" in html
+
+
+def test_a_left_out_choice_says_choose_on_the_page_and_in_the_api(requester: User) -> None:
+    ticket = factories.ticket(requester)
+    page = signed_in(requester).post(f"/portal/tickets/{ticket.pk}/escalate/", {})
+    assert page.status_code == 422
+    html = page.content.decode()
+    assert "Choose a reason" in html
+    assert "must be one of" not in html
+    assert "production_down," not in html
+    answer = ApiClient(requester).post(
+        f"/tickets/{ticket.pk}/escalations",
+        {
+            "reason": "bored",
+            "problem_statement_confirmed": True,
+            "business_impact": "x",
+            "workaround": "none",
+        },  # fmt: skip
+    )
+    assert answer.status_code == 422
+    assert {"field": "reason", "message": "Choose a reason"} in answer.json()["errors"]
+
+
+def test_left_out_answers_go_to_the_service_unless_the_form_refuses_something() -> None:
+    left_out = escalation_forms.EscalationRequestForm(data={"workaround": "none"})
+    assert left_out.is_valid()  # the service judges them all at once
+    assert left_out.cleaned_data["reason"] == ""
+    form = escalation_forms.EscalationRequestForm(data={"reason": "bored", "workaround": "none"})
+    assert not form.is_valid()
+    assert form.errors == {
+        "reason": ["Choose a reason"],
+        "problem_statement_confirmed": ["tick this to confirm"],
+        "business_impact": ["must not be empty"],
+    }

@@ -1,0 +1,84 @@
+"""Every signed-in person's profile: their name, their time zone, the mail they want."""
+
+from django.test import Client
+
+from hypercare.accounts.models import User
+from hypercare.notifications.choices import REQUESTER_EVENTS, NotificationEvent
+from hypercare.notifications.models import NotificationPreference
+from tests.web.conftest import signed_in
+
+
+def test_staff_set_their_zone_and_name_and_every_page_follows(agent: User) -> None:
+    client = signed_in(agent)
+    page = client.get("/account/").content.decode()
+    assert "Not set: UTC" in page
+    assert '<optgroup label="Asia">' in page
+
+    saved = client.post(
+        "/account/",
+        {"first_name": "Tara", "last_name": "Iyer", "time_zone": "Asia/Kolkata"},
+        follow=True,
+    )
+
+    agent.refresh_from_db()
+    assert (agent.first_name, agent.last_name, agent.time_zone) == ("Tara", "Iyer", "Asia/Kolkata")
+    html = saved.content.decode()
+    assert "Your profile is saved." in html
+    assert 'id="profile-zone">Asia/Kolkata' in html
+    assert "times in Asia/Kolkata" in client.get("/desk/").content.decode()
+
+
+def test_an_unknown_zone_is_refused_by_its_field(agent: User) -> None:
+    answer = signed_in(agent).post("/account/", {"time_zone": "Mars/Olympus_Mons"})
+
+    assert answer.status_code == 422
+    assert 'id="id_time_zone_error"' in answer.content.decode()
+    agent.refresh_from_db()
+    assert agent.time_zone == ""
+
+
+def test_an_empty_zone_falls_back_to_the_institutions(requester: User) -> None:
+    requester.time_zone = "Europe/Paris"
+    requester.save()
+    client = signed_in(requester)
+    assert "Same as Northfield University (UTC)" in client.get("/account/").content.decode()
+
+    client.post("/account/", {"first_name": "Riya", "last_name": "", "time_zone": ""})
+
+    requester.refresh_from_db()
+    assert (requester.time_zone, requester.viewing_time_zone) == ("", "UTC")
+
+
+def test_notification_choices_are_saved_through_the_apis_service(requester: User) -> None:
+    client = signed_in(requester)
+    page = client.get("/account/").content.decode()
+    # A requester is offered the news of their own requests, not the desk's mail.
+    assert NotificationEvent.PUBLIC_REPLY.label in page
+    assert NotificationEvent.SLA_BREACH.label not in page
+    wanted = {event: "on" for event in REQUESTER_EVENTS if event != NotificationEvent.PUBLIC_REPLY}
+
+    answer = client.post("/account/notifications/", wanted)
+
+    assert answer.status_code == 302
+    stored = dict(
+        NotificationPreference.objects.filter(user=requester).values_list("event", "email")
+    )
+    assert stored == {event: event != NotificationEvent.PUBLIC_REPLY for event in REQUESTER_EVENTS}
+    api = client.get("/api/v1/me/notification-preferences").json()
+    assert {row["event"]: row["email"] for row in api}[NotificationEvent.PUBLIC_REPLY] is False
+
+
+def test_staff_are_offered_every_notification(agent: User) -> None:
+    page = signed_in(agent).get("/account/").content.decode()
+
+    assert all(event.label in page for event in NotificationEvent)
+
+
+def test_the_user_menu_links_the_profile_and_strangers_are_sent_to_sign_in(
+    agent: User, requester: User
+) -> None:
+    for person in (agent, requester):
+        assert 'href="/account/"' in signed_in(person).get("/", follow=True).content.decode()
+    answer = Client().get("/account/")
+    assert answer.status_code == 302
+    assert answer["Location"].startswith("/login/")
