@@ -197,7 +197,6 @@ def _work_slice(spool: Path, index: int, count: int) -> None:
 
     django.setup()
     from hypercare.mail.intake import process
-
     from hypercare.mail.services import store_raw
 
     files = sorted(spool.glob("*.eml"))[index::count]
@@ -260,10 +259,10 @@ def _backlog_child(args: argparse.Namespace) -> dict[str, Any]:
     _setup()
     from django.conf import settings
     from django.db import connection
-    from hypercare.mail.intake import process_received
 
     from hypercare.mail.choices import InboundStatus
     from hypercare.mail.imap import poll
+    from hypercare.mail.intake import process_received
     from hypercare.mail.models import InboundMessage, Mailbox
     from tests.imapserver import dovecot
 

@@ -300,3 +300,15 @@ def can_plan_release(user: User) -> bool:
 def can_manage_releases(user: User) -> bool:
     """Create and ship releases: support managers and system admins."""
     return can_manage_desk(user)
+
+
+# The mail quarantine: messages that were not turned into work. Their raw source may hold
+# anyone's data (another institution's, a stranger's), so only desk managers see them.
+def inbound_message_scope(user: User) -> Q:
+    """The received messages ``user`` may see, as a filter on InboundMessage."""
+    return Q() if can_manage_quarantine(user) else NOTHING
+
+
+def can_manage_quarantine(user: User) -> bool:
+    """See, download, retry, attach, open a ticket from or discard a quarantined message."""
+    return is_agent(user) and user.has_role(*MANAGER_ROLES)

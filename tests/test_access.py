@@ -15,7 +15,10 @@ from hypercare import access
 from hypercare.accounts.choices import Role
 from hypercare.accounts.models import User
 from hypercare.errors import NotAllowed, NotFound
+from hypercare.mail import selectors
+from hypercare.mail.choices import InboundStatus
 from hypercare.mail.intake import process
+from hypercare.mail.models import InboundMessage, QuarantineAction
 from hypercare.mail.selectors import raw_message
 from hypercare.mail.services import store_raw
 from hypercare.orgs.choices import ModuleCode
@@ -45,6 +48,8 @@ from hypercare.tickets.services.workflow import change_status
 from tests import factories
 from tests.api.conftest import ApiClient
 from tests.lib import samples
+from tests.mail.quarantined import quarantined
+from tests.web.conftest import signed_in
 
 
 @dataclass
@@ -433,6 +438,67 @@ def test_an_inactive_user_has_no_pending_uploads(world: World) -> None:
     assert not pending_uploads(user, session_key="s", ids=[upload.pk]).exists()
 
 
+# The mail quarantine ---------------------------------------------------------------------
+
+# A quarantined message's raw source may hold anyone's data: only desk managers see it.
+NOT_QUARANTINE_MANAGERS = [persona for persona in SEES if persona != "support_manager"]
+QUARANTINE_WRITES = {
+    "discard": {"reason": "Spam"},
+    "retry": {},
+    "attach": {"ticket": "HC-1"},
+}
+
+
+@pytest.mark.parametrize("persona", NOT_QUARANTINE_MANAGERS)
+def test_quarantined_mail_is_not_found_by_anyone_but_managers_via_the_api(
+    world: World, persona: str
+) -> None:
+    message = quarantined()
+    client = ApiClient(world.users[persona])
+
+    listed = client.get("/mail/quarantine")
+    assert listed.status_code == 404
+    assert "count" not in listed.json()
+    assert client.get(f"/mail/messages/{message.pk}").status_code == 404
+    assert client.get(f"/mail/messages/{message.pk}/raw").status_code == 404
+    opening = {"institution_id": world.northfield.pk, "requester_id": world.users["requester"].pk}
+    for action, body in {**QUARANTINE_WRITES, "open-ticket": opening}.items():
+        assert client.post(f"/mail/messages/{message.pk}/{action}", body).status_code == 404
+    assert InboundMessage.objects.get().status == InboundStatus.QUARANTINED
+    assert not QuarantineAction.objects.exists()
+    assert Ticket.objects.count() == len(world.tickets)
+
+
+@pytest.mark.parametrize("persona", NOT_QUARANTINE_MANAGERS)
+def test_quarantined_mail_is_not_found_by_anyone_but_managers_on_the_web(
+    world: World, persona: str
+) -> None:
+    message = quarantined()
+    client = signed_in(world.users[persona])
+
+    assert client.get("/desk/mail/quarantine/").status_code == 404
+    assert client.get(f"/desk/mail/messages/{message.pk}/").status_code == 404
+    assert client.get(f"/desk/mail/messages/{message.pk}/raw/").status_code == 404
+    opening = {"institution": world.northfield.pk, "requester": world.users["requester"].pk}
+    for action, body in {**QUARANTINE_WRITES, "open-ticket": opening}.items():
+        answer = client.post(f"/desk/mail/messages/{message.pk}/{action}/", body)
+        assert answer.status_code == 404
+    home = client.get("/", follow=True).content.decode()
+    assert "data-quarantine-count" not in home
+    assert selectors.quarantine_count(world.users[persona]) == 0
+    assert InboundMessage.objects.get().status == InboundStatus.QUARANTINED
+    assert not QuarantineAction.objects.exists()
+
+
+def test_a_support_manager_sees_the_quarantine(world: World) -> None:
+    message = quarantined()
+    manager = world.users["support_manager"]
+
+    assert ApiClient(manager).get(f"/mail/messages/{message.pk}").status_code == 200
+    assert signed_in(manager).get(f"/desk/mail/messages/{message.pk}/").status_code == 200
+    assert selectors.quarantine_count(manager) == 1
+
+
 RAW_MAIL_READERS = {"tier1", "tier2", "support_manager"}
 
 
@@ -450,3 +516,12 @@ def test_only_support_staff_read_a_received_messages_raw_source(world: World, pe
     else:
         with pytest.raises(NotFound):
             raw_message(user, message.pk)
+
+
+@pytest.mark.parametrize("persona", ["tier1", "tier2"])
+def test_agents_read_no_raw_source_of_a_quarantined_message(world: World, persona: str) -> None:
+    message = quarantined()
+
+    with pytest.raises(NotFound):
+        raw_message(world.users[persona], message.pk)
+    assert raw_message(world.users["support_manager"], message.pk) == message

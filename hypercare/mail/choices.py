@@ -27,6 +27,15 @@ class InboundStatus(models.TextChoices):
     DISCARDED = "discarded", "Discarded"
 
 
+class QuarantineStep(models.TextChoices):
+    """What a person did with a quarantined message."""
+
+    RETRY = "retry", "Retried"
+    ATTACH = "attach", "Attached to a ticket"
+    OPEN_TICKET = "open_ticket", "Opened a ticket"
+    DISCARD = "discard", "Discarded"
+
+
 class MailEventKind(models.TextChoices):
     """The mail app's timeline events (registered with ``tickets.event_kinds``)."""
 

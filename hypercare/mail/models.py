@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 
 from hypercare.lib.text import validate_single_line
-from hypercare.mail.choices import AfterFetch, InboundStatus, Security
+from hypercare.mail.choices import AfterFetch, InboundStatus, QuarantineStep, Security
 from hypercare.tickets.choices import Category
 
 
@@ -133,6 +133,30 @@ class InboundMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.message_id or '(no Message-ID)'} · {self.get_status_display()}"
+
+
+class QuarantineAction(models.Model):
+    """What a support manager did with a quarantined message, by whom and when.
+
+    Rows are added, never changed: together they are the message's audit trail, shown on
+    its quarantine page and in the API. ``ticket`` is the ticket it went to, when it went
+    to one; ``note`` is the reason given for a discard.
+    """
+
+    message = models.ForeignKey(InboundMessage, on_delete=models.CASCADE, related_name="actions")
+    step = models.CharField(max_length=20, choices=QuarantineStep.choices)
+    actor = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+    ticket = models.ForeignKey(
+        "tickets.Ticket", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_step_display()} by {self.actor_id} at {self.at:%Y-%m-%d %H:%M}"
 
 
 class MailDomain(models.Model):
