@@ -24,7 +24,9 @@ from hypercare.tickets.services.attachments import add_attachment
 from hypercare.tickets.services.saved_replies import create_saved_reply
 from hypercare.tickets.services.workflow import assign_ticket
 from hypercare.web import urls as web_urls
+from hypercare.web.mail.views import ACTIONS as MAIL_ACTIONS
 from tests import factories
+from tests.mail.quarantined import quarantined
 from tests.web.conftest import PNG
 
 # Usernames no page may show: people are shown by their names.
@@ -46,6 +48,7 @@ class World:
     attachment: int
     saved_reply: int
     reset: tuple[str, str]
+    message: int
 
 
 def build_world() -> World:
@@ -109,7 +112,7 @@ def build_world() -> World:
     uid = urlsafe_base64_encode(force_bytes(requester.pk))
     return World(
         people, ticket.pk, escalated.pk, attachment.pk, reply.pk,
-        (uid, default_token_generator.make_token(requester)),
+        (uid, default_token_generator.make_token(requester)), quarantined().pk,
     )  # fmt: skip
 
 
@@ -134,6 +137,7 @@ def addresses(world: World) -> list[str]:
             "reply_pk": [str(world.saved_reply)],
             "step": [str(step) for step in EscalationStep.values],
             "field": ["priority"],
+            "action": list(MAIL_ACTIONS),
             "uidb64": [world.reset[0]],
             "token": [world.reset[1]],
         }
@@ -148,6 +152,8 @@ def _pk_for(name: str, world: World) -> int:
         return world.saved_reply
     if "escalat" in name:
         return world.escalated
+    if name.startswith("mail-"):
+        return world.message
     return world.ticket
 
 

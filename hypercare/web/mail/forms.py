@@ -31,7 +31,7 @@ class AttachForm(ServiceErrors, forms.Form):
 
 class PersonChoiceField(forms.ModelChoiceField[User]):
     def label_from_instance(self, obj: User) -> str:
-        return f"{obj.display_name} ({obj.email or obj.username}) · {obj.institution}"
+        return f"{obj.display_name} · {obj.institution}"
 
 
 class OpenTicketForm(ServiceErrors, forms.Form):

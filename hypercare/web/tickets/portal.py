@@ -336,7 +336,10 @@ def _send(request: HttpRequest, user: User, ticket: Ticket) -> HttpResponse:
 def _correct(request: HttpRequest, user: User, ticket: Ticket) -> HttpResponse:
     form = MessageForm(request.POST, prefix="correction")
     if form.is_valid():
-        body = f"{CORRECTION}\n\n{form.cleaned_data['body']}"
+        given = form.cleaned_data["body"]
+        # An empty correction stays empty, so the service refuses it as it refuses an
+        # empty reply, instead of sending the heading alone.
+        body = f"{CORRECTION}\n\n{given}" if given.strip() else ""
         try:
             add_public_reply(ticket=ticket, actor=user, body=body)
         except ValidationFailed as exc:
