@@ -10,6 +10,19 @@ from django.http import HttpRequest
 from hypercare.mail.imap import MailboxUnreachable, poll
 from hypercare.mail.models import BouncedAddress, Mailbox, MailDomain
 
+WHERE_MAIL_GOES = ("name", "address", "institution", "team", "category")
+HOW_IT_IS_READ = (
+    "polls",
+    "host",
+    "port",
+    "security",
+    "username",
+    "password",
+    "folder",
+    "after_fetch",
+    "move_to",
+)
+
 
 class MailboxForm(forms.ModelForm[Mailbox]):
     """The password field starts empty; left empty, the stored password is kept."""
@@ -23,22 +36,7 @@ class MailboxForm(forms.ModelForm[Mailbox]):
 
     class Meta:
         model = Mailbox
-        fields = (
-            "name",
-            "address",
-            "institution",
-            "team",
-            "category",
-            "polls",
-            "host",
-            "port",
-            "security",
-            "username",
-            "password",
-            "folder",
-            "after_fetch",
-            "move_to",
-        )
+        fields = (*WHERE_MAIL_GOES, *HOW_IT_IS_READ)
 
     def clean_password(self) -> str:
         given: str = self.cleaned_data["password"]
@@ -54,25 +52,8 @@ class MailboxAdmin(admin.ModelAdmin[Mailbox]):
     readonly_fields = ("last_polled_at", "last_error")
     actions = ("read_now",)
     fieldsets = (
-        (None, {"fields": ("name", "address", "institution", "team", "category")}),
-        (
-            "Reading over IMAP",
-            {
-                "fields": (
-                    "polls",
-                    "host",
-                    "port",
-                    "security",
-                    "username",
-                    "password",
-                    "folder",
-                    "after_fetch",
-                    "move_to",
-                    "last_polled_at",
-                    "last_error",
-                )
-            },
-        ),
+        (None, {"fields": WHERE_MAIL_GOES}),
+        ("Reading over IMAP", {"fields": (*HOW_IT_IS_READ, "last_polled_at", "last_error")}),
     )
 
     @admin.action(description="Read the selected mailboxes now")
