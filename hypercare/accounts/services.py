@@ -11,7 +11,6 @@ from django.conf import settings
 from django.contrib.auth import authenticate
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
 
 from hypercare.accounts.choices import INSTITUTION_ROLES, SUPPORT_ROLES, Role
 from hypercare.accounts.models import (
@@ -24,6 +23,7 @@ from hypercare.accounts.models import (
 from hypercare.accounts.selectors import sign_in_locked
 from hypercare.errors import NotAllowed, NotFound, ValidationFailed
 from hypercare.lib import clock
+from hypercare.lib.transactions import use_case
 from hypercare.lib.validation import FieldErrors
 from hypercare.orgs.models import Institution, validate_time_zone
 
@@ -67,7 +67,7 @@ def create_user(
     wanted = set(roles)
     _check_roles(errors, wanted, institution)
     errors.check()
-    with transaction.atomic(durable=True):
+    with use_case():
         user = User.objects.create_user(
             username=username,
             email=email,
@@ -100,7 +100,7 @@ def update_profile(*, user: User, first_name: str, last_name: str, time_zone: st
         except ValidationError:
             errors.add("time_zone", "Choose a time zone from the list.")
     errors.check()
-    with transaction.atomic(durable=True):
+    with use_case():
         user.first_name, user.last_name = names["first_name"], names["last_name"]
         user.time_zone = zone
         user.save(update_fields=["first_name", "last_name", "time_zone"])
@@ -154,7 +154,7 @@ def issue_token(*, user: User, name: str) -> tuple[ApiToken, str]:
     errors.check()
     prefix = secrets.token_hex(6)
     plain = f"{TOKEN_PREFIX}{prefix}_{secrets.token_urlsafe(32)}"
-    with transaction.atomic(durable=True):
+    with use_case():
         token = ApiToken.objects.create(
             user=user, name=clean_name, prefix=prefix, digest=_digest(plain)
         )
@@ -168,7 +168,7 @@ def revoke_token(*, token_id: int, actor: User) -> ApiToken:
         raise NotFound("No such token.")
     if token.revoked_at is not None:
         raise NotAllowed("This token is already revoked.")
-    with transaction.atomic(durable=True):
+    with use_case():
         token.revoked_at = clock.now()
         token.save(update_fields=["revoked_at"])
     return token
@@ -212,10 +212,10 @@ def sign_in(*, login: str, password: str, ip_address: str | None) -> User:
         )
     user = authenticate(None, username=key, password=password)
     if not isinstance(user, User):
-        with transaction.atomic(durable=True):
+        with use_case():
             _record_sign_in_failure(key, ip_address)
         raise ValidationFailed({"login": "That username or email and password do not match."})
-    with transaction.atomic(durable=True):
+    with use_case():
         SignInFailure.objects.filter(login=key, ip_address=ip_address).delete()
     return user
 
@@ -232,7 +232,7 @@ def clear_sign_in_failures(*, user: User) -> None:
     password: the lockout protects the account, and its owner has just proven who they are.
     """
     logins = {user.username.lower(), user.email.lower()} - {""}
-    with transaction.atomic(durable=True):
+    with use_case():
         SignInFailure.objects.filter(login__in=logins).delete()
 
 
@@ -248,7 +248,7 @@ def request_password_reset(*, email: str, ip_address: str | None) -> bool:
     key = email.strip().lower()[:254]
     at = clock.now()
     since = at - PASSWORD_RESET_WINDOW
-    with transaction.atomic(durable=True):
+    with use_case():
         PasswordResetRequest.objects.filter(created_at__lt=since).delete()
         recent = PasswordResetRequest.objects.filter(created_at__gte=since)
         from_address = recent.filter(ip_address=ip_address).count()

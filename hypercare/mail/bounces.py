@@ -1,9 +1,9 @@
 """Delivery status notifications: which notification bounced, and whose address is bad."""
 
 from django.conf import settings
-from django.db import transaction
 
 from hypercare.lib import clock
+from hypercare.lib.transactions import use_case
 from hypercare.mail.models import BouncedAddress
 from hypercare.mail.parsing import BounceReport
 from hypercare.notifications.models import OutboxMessage
@@ -18,7 +18,7 @@ def record_bounce(report: BounceReport) -> str:
     """
     at = clock.now()
     status = (report.status or report.action)[:20]
-    with transaction.atomic(durable=True):
+    with use_case():
         matched = 0
         if report.original_message_id:
             matched = OutboxMessage.objects.filter(message_id=report.original_message_id).update(

@@ -1,18 +1,16 @@
 """Stage 3 of the email channel: a stored message becomes a ticket, a reply, a record or
 a quarantined item, decided here and done by the ticket services.
 
-A message is claimed with a conditional UPDATE (received, unclaimed or its lease run
-out → this run's random token), so two workers never process it both; only the claim's
-holder writes the outcome, and a processed message is never processed again. The ticket
-services each commit in their own durable transaction, so processing is not one
-transaction: a worker killed between a service and the outcome leaves the message
-claimed until its lease runs out. The retry then finds the message's timeline row and
-holds it for a person instead of adding it again; only a kill between a ticket service's
-commit and that row can add one message twice — none is ever lost.
+A message is processed in one transaction (``lib.transactions.composed``): the ticket
+services it calls are steps of it, and its outcome is written with them, so a worker
+killed anywhere leaves the message received and nothing of it on any ticket. Two workers
+never process one message both: it is locked first (``skip_locked`` on PostgreSQL: the
+other worker passes on to the next one; SQLite runs one write transaction at a time) and
+only taken while still received. Parsing is pure and bounded, so it runs before the
+transaction and holds no lock.
 """
 
 import logging
-import secrets
 import time
 from dataclasses import dataclass
 from datetime import timedelta
@@ -22,7 +20,7 @@ from email.policy import compat32
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db.models import Q
+from django.db import InterfaceError, OperationalError
 
 from hypercare import access
 from hypercare.accounts.choices import Role
@@ -30,8 +28,9 @@ from hypercare.accounts.models import User
 from hypercare.accounts.services import create_user
 from hypercare.errors import InvalidTransition, NotAllowed, ValidationFailed
 from hypercare.lib import clock
+from hypercare.lib.transactions import composed, use_case
 from hypercare.mail.bounces import record_bounce
-from hypercare.mail.choices import InboundStatus, MailEventKind
+from hypercare.mail.choices import InboundStatus
 from hypercare.mail.models import InboundMessage, MailDomain
 from hypercare.mail.outgoing import loop_marker
 from hypercare.mail.parsing import (
@@ -53,18 +52,19 @@ from hypercare.notifications.choices import NotificationEvent
 from hypercare.notifications.services import notify_address
 from hypercare.orgs.choices import UnknownSenders
 from hypercare.tickets.choices import Status
-from hypercare.tickets.models import Ticket, TicketEvent
+from hypercare.tickets.models import Ticket
 from hypercare.tickets.services.conversation import can_still_reopen
 
 logger = logging.getLogger(__name__)
 
-# Longer than any one message can take (parsing is bounded to seconds).
-LEASE = timedelta(minutes=5)
 BATCH = 50
 # Below the job's interval (hypercare.jobs), so runs do not pile up.
 RUN_SECONDS = 8.0
 SUBJECT_LENGTH = InboundMessage._meta.get_field("subject").max_length or 250
 SENDER_LENGTH = InboundMessage._meta.get_field("sender").max_length or 320
+FAILED = "Processing failed with an internal error (logged); retry it once that is fixed."
+# The database down or busy: not the message's fault, so it stays received for a retry.
+TRANSIENT = (OperationalError, InterfaceError)
 
 
 @dataclass(frozen=True)
@@ -80,31 +80,33 @@ def quarantined(reason: str) -> Outcome:
     return Outcome(InboundStatus.QUARANTINED, reason)
 
 
-def process(message: InboundMessage) -> InboundMessage:
-    """Turn a received message into work, once; a processed or claimed one is left as
-    it is. The message is returned as stored afterwards.
+Reading = ParsedMessage | TooLarge | Unparseable
 
-    A failure that is not the message's fault (the database, a bug) propagates and
-    leaves the message claimed until its lease runs out; then the job retries it.
+
+def process(message: InboundMessage) -> InboundMessage:
+    """Turn a received message into work, once; one processed, or being processed by
+    another worker, is left as it is. The message is returned with its outcome.
+
+    The database failing propagates and leaves the message received, for the job to retry.
+    Any other failure (a bug) must not have it retried forever, nor lost: it goes to the
+    quarantine, where a manager retries it once the cause is fixed.
     """
-    claim = secrets.token_hex(16)
-    if _claim(message.pk, claim):
-        interrupted = _interrupted(message)
-        if interrupted is None:
-            outcome, sender, subject = _decided(message)
-        else:
-            outcome, sender, subject = interrupted, message.sender, message.subject
-        InboundMessage.objects.filter(pk=message.pk, claim=claim).update(
-            status=outcome.status,
-            reason=outcome.reason,
-            ticket=outcome.ticket,
-            sender=sender[:SENDER_LENGTH],
-            subject=subject[:SUBJECT_LENGTH],
-            processed_at=clock.now(),
-            claim="",
-            lease_until=None,
-        )
-    message.refresh_from_db()
+    raw = bytes(message.raw)
+    reading = _read(raw)
+    try:
+        with composed():
+            if not _take(message.pk):
+                message.refresh_from_db()
+                return message
+            outcome, sender, subject = _decided(message, reading, ours=_is_our_loop(raw))
+            _write_outcome(message, outcome, sender, subject)
+    except TRANSIENT:
+        raise
+    except Exception:
+        logger.exception("Processing inbound message %s failed", message.pk)
+        with use_case():
+            if _take(message.pk):
+                _write_outcome(message, quarantined(FAILED), message.sender, message.subject)
     return message
 
 
@@ -115,7 +117,7 @@ def process_received() -> dict[str, int]:
     stop_at = time.monotonic() + RUN_SECONDS
     while time.monotonic() < stop_at:
         keys = list(
-            InboundMessage.objects.filter(_claimable())
+            InboundMessage.objects.filter(status=InboundStatus.RECEIVED)
             .order_by("received_at", "pk")
             .values_list("pk", flat=True)[:BATCH]
         )
@@ -123,7 +125,7 @@ def process_received() -> dict[str, int]:
             try:
                 process(message)
                 counts["processed"] += 1
-            except Exception:
+            except TRANSIENT:
                 logger.exception("Processing inbound message %s failed", message.pk)
                 counts["failed"] += 1
         if len(keys) < BATCH:
@@ -131,52 +133,50 @@ def process_received() -> dict[str, int]:
     return counts
 
 
-def _claimable() -> Q:
-    unclaimed = Q(lease_until__isnull=True) | Q(lease_until__lte=clock.now())
-    return Q(status=InboundStatus.RECEIVED) & unclaimed
-
-
-def _claim(pk: int, claim: str) -> bool:
-    claimed = InboundMessage.objects.filter(_claimable(), pk=pk).update(
-        claim=claim, lease_until=clock.now() + LEASE
+def _take(pk: int) -> bool:
+    """Lock the message for this transaction if it is still received and no other
+    worker holds it."""
+    locked = InboundMessage.objects.select_for_update(skip_locked=True).filter(
+        pk=pk, status=InboundStatus.RECEIVED
     )
-    return claimed == 1
+    return bool(locked.values_list("pk", flat=True))
 
 
-def _interrupted(message: InboundMessage) -> Outcome | None:
-    """A run killed after the message reached a ticket's timeline but before its outcome
-    was written: it is not added again, but held for a person to check."""
-    ticket_id = (
-        TicketEvent.objects.filter(kind=MailEventKind.EMAIL_RECEIVED, new_value=str(message.pk))
-        .values_list("ticket_id", flat=True)
-        .first()
-    )
-    if ticket_id is None:
-        return None
-    ticket = Ticket.objects.get(pk=ticket_id)
-    reason = f"An interrupted run already added it to {ticket.reference}; check it there."
-    return Outcome(InboundStatus.QUARANTINED, reason, ticket)
+def _write_outcome(message: InboundMessage, outcome: Outcome, sender: str, subject: str) -> None:
+    message.status = outcome.status
+    message.reason = outcome.reason
+    message.ticket = outcome.ticket
+    message.sender = sender[:SENDER_LENGTH]
+    message.subject = subject[:SUBJECT_LENGTH]
+    message.processed_at = clock.now()
+    message.save(update_fields=["status", "reason", "ticket", "sender", "subject", "processed_at"])
 
 
-def _decided(message: InboundMessage) -> tuple[Outcome, str, str]:
-    """The outcome, the sender and the subject (what could be read of them)."""
-    raw = bytes(message.raw)
+def _read(raw: bytes) -> Reading:
     try:
-        parsed = parse_message(raw)
-    except TooLarge as refusal:
-        _tell_too_large(message, refusal)
-        return quarantined(f"Too large: {refusal.reason}."), refusal.from_address, refusal.subject
-    except Unparseable as refusal:
-        reason = f"Unparseable: {refusal.reason}."
-        return quarantined(reason), refusal.from_address, refusal.subject
-    if _is_our_loop(raw):
+        return parse_message(raw)
+    except (TooLarge, Unparseable) as refusal:
+        return refusal
+
+
+def _decided(message: InboundMessage, reading: Reading, *, ours: bool) -> tuple[Outcome, str, str]:
+    """The outcome, the sender and the subject (what could be read of them)."""
+    if isinstance(reading, TooLarge):
+        _tell_too_large(message, reading)
+        return quarantined(f"Too large: {reading.reason}."), reading.from_address, reading.subject
+    if isinstance(reading, Unparseable):
+        reason = f"Unparseable: {reading.reason}."
+        return quarantined(reason), reading.from_address, reading.subject
+    if ours:
         outcome = Outcome(InboundStatus.RECORDED, "Our own mail came back (loop header).")
     else:
         try:
-            outcome = _routed(message, parsed)
+            # A refusal undoes whatever the routing did before it: nothing half-added.
+            with use_case():
+                outcome = _routed(message, reading)
         except (ValidationFailed, NotAllowed, InvalidTransition) as refusal:
             outcome = quarantined(f"Refused by the desk: {refusal}")
-    return outcome, parsed.from_address, parsed.subject
+    return outcome, reading.from_address, reading.subject
 
 
 def _is_our_loop(raw: bytes) -> bool:
@@ -221,7 +221,10 @@ def known_sender(address: str) -> User | None:
     """The active user whose address is the From address (any case); Reply-To never counts."""
     if not address:
         return None
-    return User.objects.filter(email__iexact=address, is_active=True).order_by("pk").first()
+    people = User.objects.select_related("institution").filter(
+        email__iexact=address, is_active=True
+    )
+    return people.order_by("pk").first()
 
 
 def _automatic(

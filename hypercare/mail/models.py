@@ -108,10 +108,6 @@ class InboundMessage(models.Model):
     ticket = models.ForeignKey(
         "tickets.Ticket", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    # The intake run processing it (a random token) and until when: a worker killed
-    # mid-message leaves it claimed until the lease runs out, then any worker retries it.
-    claim = models.CharField(max_length=32, blank=True)
-    lease_until = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-received_at", "-pk"]

@@ -2,29 +2,22 @@
 
 Each action moves the message out of the quarantine with a conditional UPDATE (``status``
 still quarantined), so two managers acting at once never both act: the second is told it
-has gone. The move and the action's record (``QuarantineAction``) are written in one
-transaction.
-
-Attaching and opening a ticket go through the ticket services, which commit in their own
-durable transactions, so they cannot share the move's. The message is first leased (the
-intake's ``claim`` and ``lease_until``, which keep workers and managers apart alike), the
-ticket work done, then the move and its record written under that lease; a refusal by
-the ticket services releases the lease and leaves the message in the quarantine.
+has gone. The move, the ticket work and the action's record (``QuarantineAction``) are one
+transaction (``composed``): a refusal by the ticket services leaves the message in the
+quarantine with nothing done, and the first UPDATE's row lock makes a second manager wait
+for the first one's outcome rather than work alongside.
 """
 
-import secrets
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Q
 
 from hypercare import access
 from hypercare.accounts.models import User
 from hypercare.errors import InvalidTransition, ValidationFailed
 from hypercare.lib import clock
+from hypercare.lib.transactions import composed, use_case
 from hypercare.lib.validation import FieldErrors
 from hypercare.mail import intake
 from hypercare.mail.choices import InboundStatus, QuarantineStep
@@ -39,8 +32,6 @@ MANAGERS_ONLY = "Only support managers and system admins handle quarantined mail
 GONE = "This message is no longer in the quarantine: someone has already handled it."
 DISCARD_REASON_MAX = 1000
 UNREADABLE = "The message cannot be read, so its text cannot go onto a ticket: download it."
-# Longer than any ticket service call takes; a crash mid-action frees the message then.
-LEASE = timedelta(minutes=2)
 
 
 def retry_message(*, message: InboundMessage, actor: User) -> InboundMessage:
@@ -48,7 +39,7 @@ def retry_message(*, message: InboundMessage, actor: User) -> InboundMessage:
     (after a mailbox, a domain or a person was set up for it). It may come back to the
     quarantine, with the reason of this run."""
     require(access.can_manage_quarantine(actor), MANAGERS_ONLY)
-    with transaction.atomic(durable=True):
+    with use_case():
         _claim(message, InboundStatus.RECEIVED, processed_at=None)
         _record(message, actor, QuarantineStep.RETRY)
     intake.process(message)
@@ -76,7 +67,7 @@ def attach_message(*, message: InboundMessage, actor: User, ticket: Ticket) -> I
         attach_mail_to_ticket(message, parsed, ticket=ticket, author=author)
         return ticket
 
-    return _leased(message, actor, QuarantineStep.ATTACH, InboundStatus.REPLY_ADDED, work)
+    return _handled(message, actor, QuarantineStep.ATTACH, InboundStatus.REPLY_ADDED, work)
 
 
 def open_ticket_from_message(
@@ -92,7 +83,7 @@ def open_ticket_from_message(
     def work() -> Ticket:
         return open_ticket_from_mail(message, parsed, sender=requester, institution=institution)
 
-    return _leased(message, actor, QuarantineStep.OPEN_TICKET, InboundStatus.TICKET_OPENED, work)
+    return _handled(message, actor, QuarantineStep.OPEN_TICKET, InboundStatus.TICKET_OPENED, work)
 
 
 def discard_message(*, message: InboundMessage, actor: User, reason: str) -> InboundMessage:
@@ -101,7 +92,7 @@ def discard_message(*, message: InboundMessage, actor: User, reason: str) -> Inb
     errors = FieldErrors()
     note = errors.text("reason", reason, DISCARD_REASON_MAX)
     errors.check()
-    with transaction.atomic(durable=True):
+    with use_case():
         _claim(message, InboundStatus.DISCARDED)
         _record(message, actor, QuarantineStep.DISCARD, note=note)
     return _fresh(message)
@@ -124,42 +115,27 @@ def _as_internal_note(parsed: ParsedMessage) -> ParsedMessage:
     return replace(parsed, new_text=heading + (parsed.new_text or parsed.text))
 
 
-def _leased(
+def _handled(
     message: InboundMessage,
     actor: User,
     step: str,
     status: str,
     work: Callable[[], Ticket],
 ) -> InboundMessage:
-    """Do ``work`` with the message leased, then move it to ``status`` and record it."""
-    token = secrets.token_hex(16)
-    leased = InboundMessage.objects.filter(
-        _unleased(), pk=message.pk, status=InboundStatus.QUARANTINED
-    ).update(claim=token, lease_until=clock.now() + LEASE)
-    if leased != 1:
-        raise InvalidTransition(GONE)
-    try:
+    """Move the message to ``status``, do ``work`` and record it, all or nothing."""
+    with composed():
+        _claim(message, status, processed_at=clock.now())
         ticket = work()
-    except BaseException:
-        InboundMessage.objects.filter(pk=message.pk, claim=token).update(claim="", lease_until=None)
-        raise
-    with transaction.atomic(durable=True):
-        _claim(message, status, held=token, ticket=ticket, processed_at=clock.now())
+        InboundMessage.objects.filter(pk=message.pk).update(ticket=ticket)
         _record(message, actor, step, ticket=ticket)
     return _fresh(message)
 
 
-def _unleased() -> Q:
-    return Q(lease_until__isnull=True) | Q(lease_until__lte=clock.now())
-
-
-def _claim(message: InboundMessage, status: str, *, held: str = "", **changes: object) -> None:
-    """Move the message out of the quarantine, or refuse if someone already has, or
-    holds it (``held``: the lease this action holds, "" for none)."""
-    free = Q(claim=held) if held else _unleased()
-    claimed = InboundMessage.objects.filter(
-        free, pk=message.pk, status=InboundStatus.QUARANTINED
-    ).update(status=status, claim="", lease_until=None, **changes)
+def _claim(message: InboundMessage, status: str, **changes: object) -> None:
+    """Move the message out of the quarantine, or refuse if someone already has."""
+    claimed = InboundMessage.objects.filter(pk=message.pk, status=InboundStatus.QUARANTINED).update(
+        status=status, **changes
+    )
     if claimed != 1:
         raise InvalidTransition(GONE)
 

@@ -8,9 +8,10 @@ values by pure functions (``parsing``); then a ticket service is called with the
 import hashlib
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 
 from hypercare.lib import clock
+from hypercare.lib.transactions import use_case
 from hypercare.mail.models import InboundMessage, Mailbox
 from hypercare.mail.parsing import message_id_of
 
@@ -32,11 +33,9 @@ def store_raw(*, raw: bytes, mailbox: Mailbox | None) -> Stored:
     """
     digest = hashlib.sha256(raw).hexdigest()
     message_id = message_id_of(raw)
-    existing = InboundMessage.objects.filter(message_id=message_id, sha256=digest).first()
-    if existing is not None:
-        return Stored(existing, created=False)
     try:
-        with transaction.atomic(durable=True):
+        # Insert first: a message is new far more often than it is delivered again.
+        with use_case():
             message = InboundMessage.objects.create(
                 mailbox=mailbox,
                 message_id=message_id,
@@ -46,7 +45,7 @@ def store_raw(*, raw: bytes, mailbox: Mailbox | None) -> Stored:
                 received_at=clock.now(),
             )
     except IntegrityError:
-        # Another worker stored the same message between the lookup and the insert.
+        # Stored before, by an earlier delivery or by another worker just now.
         message = InboundMessage.objects.get(message_id=message_id, sha256=digest)
         return Stored(message, created=False)
     return Stored(message, created=True)

@@ -3,14 +3,15 @@ its text and files added to one. Each step calls the ticket services, so the rul
 portal (access, validation, file types and limits, the reopen window) hold for mail too.
 
 The quarantine's actions reuse ``open_ticket_from_mail`` and ``attach_mail_to_ticket``
-for a message an admin decides about.
+for a message an admin decides about. These are steps, not use cases of their own: they
+run inside the intake's or the quarantine action's ``composed()`` transaction, which
+commits the ticket work, the timeline row and the message's outcome together.
 """
 
 import io
 import re
 
 from django.conf import settings
-from django.db import transaction
 
 from hypercare import access
 from hypercare.accounts.models import User
@@ -187,12 +188,11 @@ def _record(
     """The timeline row saying the mail came in, with what is shown collapsed: the
     quoted history and signature (``whole``: the entire text, for automatic mail)."""
     kept = [parsed.text] if whole else [parsed.quoted_text, parsed.signature]
-    with transaction.atomic(durable=True):
-        return events.record_received(
-            ticket,
-            author,
-            clock.now(),
-            message,
-            collapsed="\n\n".join(part for part in kept if part.strip()),
-            reason=" ".join(note for note in notes if note),
-        )
+    return events.record_received(
+        ticket,
+        author,
+        clock.now(),
+        message,
+        collapsed="\n\n".join(part for part in kept if part.strip()),
+        reason=" ".join(note for note in notes if note),
+    )

@@ -11,7 +11,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import transaction
 from django.db.models import prefetch_related_objects
 from django.template import Context, Template
 from django.utils import timezone
@@ -19,6 +18,7 @@ from django.utils import timezone
 from hypercare.accounts.models import User
 from hypercare.lib import clock
 from hypercare.lib.text import one_line
+from hypercare.lib.transactions import use_case
 from hypercare.lib.validation import FieldErrors
 from hypercare.mail.outgoing import new_message_id
 from hypercare.notifications.choices import NotificationEvent
@@ -175,7 +175,7 @@ def set_notification_preferences(*, user: User, email: Mapping[str, bool]) -> No
     if unknown:
         errors.add("event", f"unknown event {', '.join(unknown)}")
     errors.check()
-    with transaction.atomic(durable=True):
+    with use_case():
         for event, wanted in email.items():
             NotificationPreference.objects.update_or_create(
                 user=user, event=event, defaults={"email": wanted}
@@ -188,7 +188,7 @@ def restore_missing_templates() -> list[str]:
     Templates that exist keep their (possibly edited) wording. The answer is the events
     restored, in the order of ``NotificationEvent``.
     """
-    with transaction.atomic(durable=True):
+    with use_case():
         present = set(NotificationTemplate.objects.values_list("event", flat=True))
         missing = [event for event in NotificationEvent.values if event not in present]
         templates = []

@@ -4,12 +4,12 @@ import datetime as dt
 import re
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 
 from hypercare import access
 from hypercare.accounts.models import User
 from hypercare.errors import NotAllowed
 from hypercare.lib import clock
+from hypercare.lib.transactions import use_case
 from hypercare.lib.validation import FieldErrors
 from hypercare.orgs.choices import ModuleCode, Phase
 from hypercare.orgs.models import AgentAvailability, Institution, validate_time_zone
@@ -46,7 +46,7 @@ def create_institution(
         errors.add("time_zone", f"{time_zone!r} is not a known time zone")
     errors.choice("phase", phase, Phase.values)
     errors.check()
-    with transaction.atomic(durable=True):
+    with use_case():
         institution = Institution.objects.create(
             name=clean_name, slug=slug, time_zone=time_zone, go_live_date=go_live_date, phase=phase
         )
@@ -72,7 +72,7 @@ def set_availability(
     if out_of_office_until is not None and out_of_office_until < desk_day(at):
         errors.add("out_of_office_until", "must be today or later")
     errors.check()
-    with transaction.atomic(durable=True):
+    with use_case():
         availability, _ = AgentAvailability.objects.update_or_create(
             agent=agent,
             defaults={"on_duty": on_duty, "out_of_office_until": out_of_office_until},

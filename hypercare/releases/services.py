@@ -9,12 +9,13 @@ function of the timeline and a later re-plan reaches the same verdict.
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 
 from hypercare import access
 from hypercare.accounts.models import User
 from hypercare.errors import InvalidTransition, ValidationFailed
 from hypercare.lib import clock
+from hypercare.lib.transactions import use_case
 from hypercare.lib.validation import FieldErrors
 from hypercare.notifications.choices import NotificationEvent
 from hypercare.notifications.services import Notice, notify_many
@@ -43,7 +44,7 @@ def create_release(
     )
     _check(release, errors)
     try:
-        with transaction.atomic(durable=True):
+        with use_case():
             release.save()
     except IntegrityError:
         # Another manager took the version between the check and the insert.
@@ -72,7 +73,7 @@ def plan_for_release(*, ticket: Ticket, actor: User, release: Release | None) ->
     the ticket, the order shipping takes them in, so the two queue and never deadlock.
     """
     require(access.can_plan_release(actor), PLAN_REFUSED)
-    with transaction.atomic(durable=True):
+    with use_case():
         if release is not None:
             release = Release.objects.select_for_update().get(pk=release.pk)
         ticket = lock(ticket)
@@ -108,7 +109,7 @@ def ship_release(*, release: Release, actor: User) -> Release:
     half-way. A release ships once.
     """
     require(access.can_manage_releases(actor), MANAGE_REFUSED)
-    with transaction.atomic(durable=True):
+    with use_case():
         release = Release.objects.select_for_update().get(pk=release.pk)
         if release.is_shipped:
             raise InvalidTransition(f"Release {release.version} has already shipped.")

@@ -12,12 +12,13 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import models, transaction
+from django.db import models
 
 from hypercare import access
 from hypercare.accounts.models import User
 from hypercare.errors import NotAllowed
 from hypercare.lib import clock
+from hypercare.lib.transactions import use_case
 from hypercare.lib.validation import FieldErrors
 from hypercare.orgs.models import Institution
 from hypercare.sla.business_time import closure_days
@@ -68,7 +69,7 @@ def create_calendar(*, actor: User, settings: CalendarSettings) -> Calendar:
     """A new calendar; it counts for no ticket until a policy uses it."""
     _require_manager(actor)
     calendar = Calendar()
-    with transaction.atomic(durable=True):
+    with use_case():
         _save_calendar(calendar, settings)
     return calendar
 
@@ -76,7 +77,7 @@ def create_calendar(*, actor: User, settings: CalendarSettings) -> Calendar:
 def update_calendar(*, actor: User, calendar: Calendar, settings: CalendarSettings) -> Calendar:
     """Change hours, time zone or holidays; the tickets counted in it are re-planned."""
     _require_manager(actor)
-    with transaction.atomic(durable=True):
+    with use_case():
         calendar = Calendar.objects.select_for_update().get(pk=calendar.pk)
         _save_calendar(calendar, settings)
     replan_calendar_tickets(calendar)
@@ -96,7 +97,7 @@ def add_closure_days(
     days = _closure_range(first, last, errors)
     _model_errors(errors, ClosureDay(date=first, reason=reason.strip()), exclude=["calendar"])
     errors.check()
-    with transaction.atomic(durable=True):
+    with use_case():
         calendar = Calendar.objects.select_for_update().get(pk=calendar.pk)
         existing = set(calendar.closures.filter(date__in=days).values_list("date", flat=True))
         added = ClosureDay.objects.bulk_create(
@@ -116,7 +117,7 @@ def remove_closure_days(
     errors = FieldErrors()
     days = _closure_range(first, last, errors)
     errors.check()
-    with transaction.atomic(durable=True):
+    with use_case():
         calendar = Calendar.objects.select_for_update().get(pk=calendar.pk)
         removed, _ = calendar.closures.filter(date__in=days).delete()
         _touch(calendar)
@@ -140,7 +141,7 @@ def create_policy(*, actor: User, settings: PolicySettings) -> SlaPolicy:
     """A new policy; the tickets it now governs are re-planned under it."""
     _require_manager(actor)
     policy = SlaPolicy()
-    with transaction.atomic(durable=True):
+    with use_case():
         _save_policy(policy, settings)
     replan_policy_tickets(policy)
     return policy
@@ -150,7 +151,7 @@ def update_policy(*, actor: User, policy: SlaPolicy, settings: PolicySettings) -
     """Change a policy and replace its targets; the tickets it governed and governs now
     are re-planned (an institution that moves to another policy, say)."""
     _require_manager(actor)
-    with transaction.atomic(durable=True):
+    with use_case():
         policy = SlaPolicy.objects.select_for_update().get(pk=policy.pk)
         _save_policy(policy, settings)
     replan_policy_tickets(policy)
@@ -161,7 +162,7 @@ def delete_policy(*, actor: User, policy: SlaPolicy) -> None:
     """Remove a policy: its institution's tickets fall back to the default policy (the
     default's, to none) and are re-planned."""
     _require_manager(actor)
-    with transaction.atomic(durable=True):
+    with use_case():
         policy = SlaPolicy.objects.select_for_update().get(pk=policy.pk)
         institution_id = policy.institution_id
         policy.delete()

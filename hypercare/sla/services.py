@@ -12,7 +12,6 @@ outbox messages commit together or not at all.
 from collections.abc import Collection
 from datetime import datetime
 
-from django.db import transaction
 from django.db.models import Q
 
 from hypercare.accounts.choices import Role
@@ -20,6 +19,7 @@ from hypercare.accounts.models import User
 from hypercare.accounts.selectors import support_staff
 from hypercare.lib import clock
 from hypercare.lib.times import Moment
+from hypercare.lib.transactions import use_case
 from hypercare.notifications.choices import NotificationEvent
 from hypercare.notifications.services import Notice, notify_many
 from hypercare.orgs.choices import Tier
@@ -150,7 +150,7 @@ def _replan_where(where: Q) -> int:
     )
     done = 0
     for pk in pks:
-        with transaction.atomic(durable=True):
+        with use_case():
             ticket = Ticket.objects.select_for_update().filter(pk=pk).first()
             if ticket is not None and ticket.status in OPEN_STATUSES:
                 replan_ticket(ticket, at=clock.now())
@@ -188,7 +188,7 @@ def _sweep(name: str, moment: str, at: datetime) -> int:
     due = _due_q(name, moment, at)
     done = 0
     while True:
-        with transaction.atomic(durable=True):
+        with use_case():
             tickets = _claim_batch(due, name, moment, at)
             if not tickets:
                 return done

@@ -3,20 +3,26 @@
 import base64
 import io
 import sys
+import threading
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 import time_machine
+from django.conf import LazySettings, settings
 from django.core.management import call_command
+from django.db import OperationalError, connection
 from django.test import override_settings
 
 from hypercare.accounts.choices import Role
 from hypercare.accounts.models import User
 from hypercare.jobs import JOBS
 from hypercare.lib import clock
+from hypercare.mail import events as mail_events
+from hypercare.mail import intake
 from hypercare.mail.choices import InboundStatus, MailEventKind
-from hypercare.mail.intake import process, process_received
+from hypercare.mail.intake import FAILED, process, process_received
 from hypercare.mail.models import BouncedAddress, InboundMessage, Mailbox, MailDomain
 from hypercare.mail.outgoing import automatic_headers, composed
 from hypercare.mail.parsing import Limits, parse_message
@@ -27,7 +33,7 @@ from hypercare.notifications.models import OutboxMessage
 from hypercare.orgs.choices import UnknownSenders
 from hypercare.orgs.models import Institution
 from hypercare.tickets.choices import Category, Channel, EventKind, Status
-from hypercare.tickets.models import Ticket
+from hypercare.tickets.models import Attachment, Ticket
 from hypercare.tickets.services.workflow import change_status
 from tests import factories
 
@@ -67,6 +73,24 @@ def mail(
     lines += [f"Message-ID: {message_id}"]
     lines += [f"{name}: {value}" for name, value in (headers or {}).items()]
     return ("\r\n".join(lines) + "\r\n\r\n" + body.replace("\n", "\r\n") + "\r\n").encode()
+
+
+def with_attachment(raw: bytes, filename: str, data: bytes) -> bytes:
+    """``raw`` (a plain message made by ``mail``) as multipart with one attached file."""
+    head, _, body = raw.partition(b"\r\n\r\n")
+    return (
+        head + b"\r\nMIME-Version: 1.0\r\n"
+        b'Content-Type: multipart/mixed; boundary="b"\r\n\r\n'
+        b"--b\r\nContent-Type: text/plain\r\n\r\n" + body + b"--b\r\n"
+        b'Content-Disposition: attachment; filename="' + filename.encode() + b'"\r\n'
+        b"Content-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+        + base64.b64encode(data)
+        + b"\r\n--b--\r\n"
+    )
+
+
+def stored_files() -> list[Path]:
+    return [path for path in Path(settings.HYPERCARE_ATTACHMENT_DIR).rglob("*") if path.is_file()]
 
 
 def corpus(name: str, **replacements: str) -> bytes:
@@ -440,14 +464,82 @@ def test_the_job_drains_received_messages(chidi: User) -> None:
     assert Ticket.objects.count() == 3
 
 
-def test_a_claimed_message_is_left_to_its_worker(chidi: User) -> None:
-    message = store_raw(raw=mail(), mailbox=None).message
-    InboundMessage.objects.filter(pk=message.pk).update(
-        claim="other", lease_until=clock.now() + timedelta(minutes=5)
-    )
+def test_a_processed_message_is_left_as_it_is(chidi: User) -> None:
+    message = received(mail())
 
-    assert process(message).status == InboundStatus.RECEIVED
-    assert not Ticket.objects.exists()
+    again = process(message)
+
+    assert again.status == InboundStatus.TICKET_OPENED
+    assert Ticket.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_message_another_worker_is_processing_is_passed_over(
+    chidi: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite runs one write transaction at a time; row locks need PostgreSQL")
+    message = store_raw(raw=mail(), mailbox=None).message
+    inside, release = threading.Event(), threading.Event()
+    routed = intake._routed
+
+    def slow_routing(*args: Any, **kwargs: Any) -> Any:
+        inside.set()
+        assert release.wait(timeout=30)
+        return routed(*args, **kwargs)
+
+    monkeypatch.setattr(intake, "_routed", slow_routing)
+    outcomes: list[str] = []
+
+    def first_worker() -> None:
+        try:
+            outcomes.append(process(InboundMessage.objects.get(pk=message.pk)).status)
+        finally:
+            connection.close()
+
+    worker = threading.Thread(target=first_worker)
+    worker.start()
+    assert inside.wait(timeout=30)
+    second = process(InboundMessage.objects.get(pk=message.pk))
+    release.set()
+    worker.join(timeout=30)
+
+    assert second.status == InboundStatus.RECEIVED
+    assert outcomes == [InboundStatus.TICKET_OPENED]
+    assert Ticket.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_workers_draining_at_once_process_each_message_once(
+    chidi: User, settings: LazySettings
+) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite runs one write transaction at a time; row locks need PostgreSQL")
+    settings.HYPERCARE_MAIL_TICKETS_PER_HOUR = 100
+    for n in range(30):
+        store_raw(raw=mail(message_id=f"<both{n}@x.example>", subject=f"Both {n}"), mailbox=None)
+    results: list[dict[str, int]] = []
+    start = threading.Barrier(2)
+
+    def drain() -> None:
+        start.wait()
+        try:
+            results.append(process_received())
+        finally:
+            connection.close()
+
+    workers = [threading.Thread(target=drain) for _ in range(2)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=60)
+
+    assert sum(result["failed"] for result in results) == 0
+    assert Ticket.objects.count() == 30
+    assert sorted(Ticket.objects.values_list("title", flat=True)) == sorted(
+        f"Both {n}" for n in range(30)
+    )
+    assert not InboundMessage.objects.exclude(status=InboundStatus.TICKET_OPENED).exists()
 
 
 def test_parsed_corpus_reply_keeps_reply_to_out_of_identity() -> None:
@@ -541,17 +633,51 @@ def test_a_key_user_replies_for_a_colleague_by_mail(chidi: User, northfield: Ins
     assert ticket.events.get(kind=EventKind.PUBLIC_REPLY).actor == key_user
 
 
-def test_a_run_killed_after_the_ticket_was_reached_is_not_repeated(chidi: User) -> None:
+def test_a_database_failure_midway_leaves_nothing_and_the_message_for_a_retry(
+    chidi: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
     ticket = factories.ticket(chidi)
-    message = received(mail(subject=f"Re: [{ticket.reference}]"))
-    # As a worker killed before it wrote the outcome leaves it, once its lease ran out.
-    InboundMessage.objects.filter(pk=message.pk).update(status=InboundStatus.RECEIVED)
+    raw = mail(subject=f"Re: [{ticket.reference}]", body="Still blank.")
+    raw = with_attachment(raw, "receipt.png", PNG)
+    message = store_raw(raw=raw, mailbox=None).message
 
-    again = process(message)
+    def database_gone(*args: Any, **kwargs: Any) -> None:
+        raise OperationalError("the database went away")
 
-    assert again.status == InboundStatus.QUARANTINED
-    assert again.ticket == ticket
+    monkeypatch.setattr(mail_events, "record_received", database_gone)
+    with pytest.raises(OperationalError):
+        process(message)
+
+    assert InboundMessage.objects.get(pk=message.pk).status == InboundStatus.RECEIVED
+    assert not ticket.events.filter(kind=EventKind.PUBLIC_REPLY).exists()
+    assert not Attachment.objects.exists()
+    assert stored_files() == []
+
+    monkeypatch.undo()
+    again = process(InboundMessage.objects.get(pk=message.pk))
+
+    assert again.status == InboundStatus.REPLY_ADDED
     assert ticket.events.filter(kind=EventKind.PUBLIC_REPLY).count() == 1
+    assert Attachment.objects.get().original_name == "receipt.png"
+    assert len(stored_files()) == 1
+
+
+def test_a_bug_midway_quarantines_the_message_with_nothing_added(
+    chidi: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ticket = factories.ticket(chidi)
+    message = store_raw(raw=mail(subject=f"Re: [{ticket.reference}]"), mailbox=None).message
+
+    def broken(*args: Any, **kwargs: Any) -> None:
+        raise KeyError("a bug")
+
+    monkeypatch.setattr(mail_events, "record_received", broken)
+    outcome = process(message)
+
+    assert outcome.status == InboundStatus.QUARANTINED
+    assert outcome.reason == FAILED
+    assert InboundMessage.objects.get(pk=message.pk).status == InboundStatus.QUARANTINED
+    assert not ticket.events.filter(kind=EventKind.PUBLIC_REPLY).exists()
 
 
 def test_the_mail_process_job_is_registered_for_both_engines(chidi: User) -> None:

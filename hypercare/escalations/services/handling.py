@@ -7,8 +7,6 @@ timeline; only escalation managers, support managers and admins take them.
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db import transaction
-
 from hypercare import access
 from hypercare.accounts.models import User
 from hypercare.errors import InvalidTransition, NotAllowed
@@ -30,6 +28,7 @@ from hypercare.escalations.services.common import (
     touch,
 )
 from hypercare.lib import clock
+from hypercare.lib.transactions import use_case
 from hypercare.lib.validation import FieldErrors
 
 NAME_MAX = 200
@@ -60,7 +59,7 @@ def assign_escalation_manager(
         errors.add("manager", "must be an active escalation manager")
     why = errors.text("reason", reason, TEXT_MAX, required=False)
     errors.check()
-    with transaction.atomic(durable=True):
+    with use_case():
         escalation = lock(escalation)
         require_open(escalation)
         if escalation.manager_id == manager.pk:
@@ -85,7 +84,7 @@ def record_action_plan(*, escalation: Escalation, actor: User, action_plan: str)
     errors = FieldErrors()
     plan = errors.text("action_plan", action_plan, TEXT_MAX)
     errors.check()
-    with transaction.atomic(durable=True):
+    with use_case():
         escalation = lock(escalation)
         require_manager(escalation)
         at = clock.now()
@@ -119,7 +118,7 @@ def record_communication_plan(
         errors.add("update_every_hours", f"must be from 1 to {LONGEST_UPDATE_INTERVAL_HOURS} hours")
     people = errors.text("attendees", attendees, TEXT_MAX)
     errors.check()
-    with transaction.atomic(durable=True):
+    with use_case():
         escalation = lock(escalation)
         require_manager(escalation)
         at = clock.now()
@@ -141,7 +140,7 @@ def post_escalation_update(*, escalation: Escalation, actor: User, body: str) ->
     errors = FieldErrors()
     text = errors.text("body", body, TEXT_MAX)
     errors.check()
-    with transaction.atomic(durable=True):
+    with use_case():
         escalation = lock(escalation)
         require_manager(escalation)
         at = clock.now()
@@ -164,7 +163,7 @@ def raise_escalation_level(
     errors.check()
     if not access.can_raise_escalation_level(actor, level):
         raise NotAllowed(f"You may not raise an escalation to {EscalationLevel(level).label}.")
-    with transaction.atomic(durable=True):
+    with use_case():
         escalation = lock(escalation)
         require_open(escalation)
         old = escalation.level
@@ -191,7 +190,7 @@ def de_escalate(
     """
     if not access.can_de_escalate(actor):
         raise NotAllowed("Only escalation and support managers can de-escalate.")
-    with transaction.atomic(durable=True):
+    with use_case():
         escalation = lock(escalation)
         require_manager(escalation)
         if not escalation.action_plan:

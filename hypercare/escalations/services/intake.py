@@ -4,7 +4,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db import transaction
 
 from hypercare import access
 from hypercare.accounts.models import User
@@ -20,6 +19,7 @@ from hypercare.escalations.models import Escalation
 from hypercare.escalations.selectors import choose_manager
 from hypercare.escalations.services.common import TEXT_MAX, touch
 from hypercare.lib import clock
+from hypercare.lib.transactions import use_case
 from hypercare.lib.validation import FieldErrors
 from hypercare.orgs.selectors import desk_day
 from hypercare.tickets.choices import Status
@@ -52,7 +52,7 @@ def request_escalation(
     if not access.can_request_escalation(actor, ticket):
         raise NotAllowed("You may not escalate this ticket.")
     fields = _check_request(reason, checklist, details)
-    with transaction.atomic(durable=True):
+    with use_case():
         ticket = Ticket.objects.select_for_update().select_related("module").get(pk=ticket.pk)
         if ticket.status == Status.CLOSED:
             raise InvalidTransition("A closed ticket cannot be escalated; open a new ticket.")

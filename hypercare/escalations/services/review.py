@@ -19,6 +19,7 @@ from hypercare.escalations.selectors import desk_open_escalations, escalation_ma
 from hypercare.escalations.services.common import lock
 from hypercare.lib import clock
 from hypercare.lib.times import Moment
+from hypercare.lib.transactions import use_case
 from hypercare.orgs.selectors import desk_day
 
 SWEEP_BATCH = 500
@@ -38,7 +39,7 @@ def flag_missed_updates(*, now: datetime | None = None) -> dict[str, int]:
     )
     flagged = 0
     for pk in list(Escalation.objects.filter(due).values_list("pk", flat=True)[:SWEEP_BATCH]):
-        with transaction.atomic(durable=True):
+        with use_case():
             if not Escalation.objects.filter(due, pk=pk).update(update_missed_at=at):
                 continue
             escalation = lock(Escalation(pk=pk))
@@ -63,7 +64,7 @@ def send_daily_digest(*, now: datetime | None = None) -> dict[str, int]:
         return {"digests": 0}
     if EscalationDigest.objects.filter(day=day).exists():
         return {"digests": 0}
-    with transaction.atomic(durable=True):
+    with use_case():
         rows = [digest_row(escalation, at) for escalation in desk_open_escalations()]
         try:
             with transaction.atomic():

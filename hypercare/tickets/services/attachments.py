@@ -5,11 +5,11 @@ import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import IO
 
 from django.conf import settings
-from django.db import transaction
 from django.db.models import Sum
 
 from hypercare import access
@@ -18,6 +18,7 @@ from hypercare.errors import InvalidTransition, ValidationFailed
 from hypercare.lib import clock
 from hypercare.lib.files import RefusedFile, sniff
 from hypercare.lib.text import line_problem
+from hypercare.lib.transactions import on_rollback, use_case
 from hypercare.lib.validation import FieldErrors
 from hypercare.tickets import events
 from hypercare.tickets.choices import Status
@@ -50,7 +51,8 @@ def add_attachment(
     """Store a file on the ticket after checking its real type and the size limits.
 
     The bytes go to disk first under a random name; if the database write fails the file
-    is removed again, so no row ever points at a missing file and no orphan stays behind.
+    is removed again — also when a composed use case around this one rolls back later —
+    so no row ever points at a missing file and no orphan stays behind.
     """
     if is_internal:
         require(access.can_add_internal_note(actor), "Only support staff can add internal files.")
@@ -58,7 +60,7 @@ def add_attachment(
         require(access.can_reply(actor, ticket), "You may not add files to this ticket.")
     stored = _store(name, content)
     try:
-        with transaction.atomic(durable=True):
+        with use_case():
             ticket = lock(ticket)
             if ticket.status == Status.CLOSED:
                 raise InvalidTransition("This ticket is closed; please open a new ticket.")
@@ -69,6 +71,7 @@ def add_attachment(
     except BaseException:
         attachment_path(stored.storage_name).unlink(missing_ok=True)
         raise
+    on_rollback(partial(attachment_path(stored.storage_name).unlink, missing_ok=True))
     return attachment
 
 
@@ -82,7 +85,7 @@ def keep_upload(*, actor: User, session_key: str, name: str, content: IO[bytes])
     require(actor.is_active and bool(session_key), "You may not upload files.")
     stored = _store(name, content)
     try:
-        with transaction.atomic(durable=True):
+        with use_case():
             return PendingUpload.objects.create(
                 owner=actor,
                 session_key=session_key,
@@ -134,7 +137,7 @@ def attach_uploads(
 def add_uploads(*, ticket: Ticket, actor: User, uploads: Sequence[PendingUpload]) -> Ticket:
     """Add the actor's pending uploads to a ticket, all in one transaction."""
     require(access.can_reply(actor, ticket), "You may not add files to this ticket.")
-    with transaction.atomic(durable=True):
+    with use_case():
         ticket = lock(ticket)
         if ticket.status == Status.CLOSED:
             raise InvalidTransition("This ticket is closed; please open a new ticket.")

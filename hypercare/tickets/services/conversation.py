@@ -4,12 +4,12 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
 
 from hypercare import access
 from hypercare.accounts.models import User
 from hypercare.errors import InvalidTransition
 from hypercare.lib import clock
+from hypercare.lib.transactions import use_case
 from hypercare.lib.validation import FieldErrors
 from hypercare.sla.services import replan_ticket
 from hypercare.tickets import events
@@ -55,7 +55,7 @@ def add_public_reply(
         errors.choice("status", status, Status.values)
     errors.check()
     require(from_support or not status, "Only support staff can set a status with a reply.")
-    with transaction.atomic(durable=True):
+    with use_case():
         ticket = lock(ticket)
         at = clock.now()
         if ticket.status == Status.CLOSED:
@@ -106,7 +106,7 @@ def report_not_fixed(*, ticket: Ticket, actor: User, body: str = "") -> Ticket:
     the ticket is closed, a new ticket is needed.
     """
     text = _checked_body(body, required=False)
-    with transaction.atomic(durable=True):
+    with use_case():
         ticket = lock(ticket)
         require(
             access.can_set_status(actor, ticket, Status.IN_PROGRESS),
@@ -153,7 +153,7 @@ def add_internal_note(*, ticket: Ticket, actor: User, body: str) -> TicketEvent:
     """A note for support staff only; never shown to the institution."""
     require(access.can_add_internal_note(actor), "Only support staff can add internal notes.")
     text = _checked_body(body, required=True)
-    with transaction.atomic(durable=True):
+    with use_case():
         ticket = lock(ticket)
         at = clock.now()
         ticket.updated_at = at

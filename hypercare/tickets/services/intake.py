@@ -3,11 +3,10 @@
 from collections.abc import Sequence
 from typing import Any
 
-from django.db import transaction
-
 from hypercare import access
 from hypercare.accounts.models import User
 from hypercare.lib import clock
+from hypercare.lib.transactions import use_case
 from hypercare.lib.validation import FieldErrors
 from hypercare.orgs.models import Institution, Module, Team
 from hypercare.sla.services import plan_new_ticket
@@ -119,7 +118,7 @@ def open_ticket(
     # Everything that only reads is done before the write transaction, which SQLite
     # runs one at a time: the row is then inserted once, whole.
     plan_new_ticket(ticket)
-    with transaction.atomic(durable=True):
+    with use_case():
         if route.team is not None:
             ticket.assignee = choose_member(route.team, at)
         ticket.save(force_insert=True)

@@ -1,10 +1,9 @@
 """Keeping a team's saved replies."""
 
-from django.db import transaction
-
 from hypercare import access
 from hypercare.accounts.models import User
 from hypercare.lib import clock
+from hypercare.lib.transactions import use_case
 from hypercare.lib.validation import FieldErrors
 from hypercare.orgs.models import Team
 from hypercare.tickets.models import SavedReply
@@ -20,7 +19,7 @@ def create_saved_reply(*, actor: User, team: Team, title: str, body: str) -> Sav
     require(access.can_manage_saved_replies(actor, team), REFUSED)
     clean_title, clean_body = _checked(team, title, body)
     at = clock.now()
-    with transaction.atomic(durable=True):
+    with use_case():
         return SavedReply.objects.create(
             team=team,
             title=clean_title,
@@ -34,7 +33,7 @@ def create_saved_reply(*, actor: User, team: Team, title: str, body: str) -> Sav
 def update_saved_reply(*, actor: User, reply: SavedReply, title: str, body: str) -> SavedReply:
     require(access.can_manage_saved_replies(actor, reply.team), REFUSED)
     clean_title, clean_body = _checked(reply.team, title, body, exclude=reply.pk)
-    with transaction.atomic(durable=True):
+    with use_case():
         reply.title = clean_title
         reply.body = clean_body
         reply.updated_at = clock.now()
@@ -45,7 +44,7 @@ def update_saved_reply(*, actor: User, reply: SavedReply, title: str, body: str)
 def delete_saved_reply(*, actor: User, reply: SavedReply) -> None:
     """Saved replies are templates, not records: removing one leaves no trace on tickets."""
     require(access.can_manage_saved_replies(actor, reply.team), REFUSED)
-    with transaction.atomic(durable=True):
+    with use_case():
         reply.delete()
 
 

@@ -2,12 +2,11 @@
 
 from typing import Any
 
-from django.db import transaction
-
 from hypercare import access
 from hypercare.accounts.models import User
 from hypercare.errors import ConfirmationNeeded, InvalidTransition, ValidationFailed
 from hypercare.lib import clock
+from hypercare.lib.transactions import use_case
 from hypercare.lib.validation import FieldErrors
 from hypercare.orgs.choices import Tier
 from hypercare.orgs.models import Module, Team
@@ -47,7 +46,7 @@ def change_status(*, ticket: Ticket, actor: User, status: str, reason: str = "")
     errors.choice("status", status, Status.values)
     why = errors.text("reason", reason, REASON_MAX, required=False)
     errors.check()
-    with transaction.atomic(durable=True):
+    with use_case():
         ticket = lock(ticket)
         require(
             access.can_set_status(actor, ticket, status),
@@ -76,7 +75,7 @@ def assign_ticket(
         errors.add("assignee", "must be an active support agent")
     why = errors.text("reason", reason, REASON_MAX, required=False)
     errors.check()
-    with transaction.atomic(durable=True):
+    with use_case():
         ticket = lock(ticket)
         if assignee is None and ticket.status != Status.NEW:
             raise InvalidTransition("A ticket that has been triaged always has a named owner.")
@@ -100,7 +99,7 @@ def take_ticket(*, ticket: Ticket, actor: User, confirmed: bool = False) -> Tick
     analyst does not take a tier 3 ticket by a slip.
     """
     require(access.can_work_ticket(actor), WORK_REFUSED)
-    with transaction.atomic(durable=True):
+    with use_case():
         ticket = lock(ticket)
         if access.is_above_own_tier(actor, ticket) and not confirmed:
             raise ConfirmationNeeded(
@@ -136,7 +135,7 @@ def change_priority(
     errors.choice("priority", priority, Priority.values)
     why = errors.text("reason", reason, REASON_MAX)
     errors.check()
-    with transaction.atomic(durable=True):
+    with use_case():
         ticket = lock(ticket)
         old = ticket.priority
         if old == priority:
@@ -170,7 +169,7 @@ def change_category(
     details = validate_category_details(
         category=category, details=category_details, institution=ticket.institution
     )
-    with transaction.atomic(durable=True):
+    with use_case():
         ticket = lock(ticket)
         old = ticket.category
         at = clock.now()
@@ -189,7 +188,7 @@ def change_module(*, ticket: Ticket, actor: User, module: Module, reason: str = 
         errors.add("module", "not an active module of this ticket's institution")
     why = errors.text("reason", reason, REASON_MAX, required=False)
     errors.check()
-    with transaction.atomic(durable=True):
+    with use_case():
         ticket = lock(ticket)
         if ticket.module_id == module.pk:
             return ticket
@@ -227,7 +226,7 @@ def change_tier(
     if team is not None and team.tier != tier:
         errors.add("team", f"works at tier {team.tier}, not tier {tier}")
     errors.check()
-    with transaction.atomic(durable=True):
+    with use_case():
         ticket = lock(ticket)
         old = ticket.tier
         if old == tier:
@@ -271,7 +270,7 @@ def change_team(*, ticket: Ticket, actor: User, team: Team, reason: str = "") ->
     errors = FieldErrors()
     why = errors.text("reason", reason, REASON_MAX, required=False)
     errors.check()
-    with transaction.atomic(durable=True):
+    with use_case():
         ticket = lock(ticket)
         if ticket.team_id == team.pk:
             return ticket
