@@ -378,6 +378,17 @@ def test_an_inline_image_is_kept_with_its_content_id_to_show_in_place(
     assert shown.text == "This is what I see:"
 
 
+def test_outlooks_inline_image_is_kept_to_show_in_place(chidi: User) -> None:
+    message = received(corpus("outlook-inline-image.eml"))
+
+    assert message.ticket is not None
+    image = message.ticket.attachments.get()
+    assert image.original_name == "image001.png"
+    shown = ShownMessage.objects.get(event__ticket=message.ticket)
+    assert shown.images == [["image001.png@01DB44A1.2F3E4D50", image.pk]]
+    assert 'src="cid:image001.png@01DB44A1.2F3E4D50"' in shown.html
+
+
 def test_an_attached_image_is_not_shown_in_place(chidi: User) -> None:
     raw = (
         b"From: chidi.okafor@northfield.example.edu\r\nSubject: Files\r\n"
