@@ -23,9 +23,6 @@ Printed as JSON; a Markdown table for the README goes to stderr.
 
 import argparse
 import json
-import os
-import platform
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -34,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import database
+from bench.measure import conditions
 
 PIPE_TARGET_PER_S = 150.0
 BACKLOG_TARGET_S = 120.0
@@ -74,7 +72,11 @@ def main(argv: list[str] | None = None) -> None:
         result = _pipe_child(args) if args.child == "pipe" else _backlog_child(args)
         args.child_output.write_text(json.dumps(result))
         return
-    report: dict[str, Any] = {"conditions": _conditions(args), "pipe": {}, "backlog": None}
+    report: dict[str, Any] = {
+        "conditions": conditions(args.database_url, messages=args.messages),
+        "pipe": {},
+        "backlog": None,
+    }
     for workers in args.workers:
         result = _in_child(args, "pipe", workers)
         result["pass"] = workers > 1 or result["per_s"] >= PIPE_TARGET_PER_S
@@ -85,18 +87,6 @@ def main(argv: list[str] | None = None) -> None:
         report["backlog"] = result
     print(json.dumps(report, indent=2))
     print(markdown_table(report), file=sys.stderr)
-
-
-def _conditions(args: argparse.Namespace) -> dict[str, Any]:
-    return {
-        "started_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        "database": "postgresql" if args.database_url else "sqlite",
-        "sqlite": sqlite3.sqlite_version,
-        "python": platform.python_version(),
-        "cpus": os.cpu_count(),
-        "load_average_at_start": [round(n, 2) for n in os.getloadavg()],
-        "messages": args.messages,
-    }
 
 
 def _in_child(args: argparse.Namespace, kind: str, workers: int) -> dict[str, Any]:

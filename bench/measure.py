@@ -1,8 +1,13 @@
-"""Timing helpers shared by the in-process and the HTTP measurements."""
+"""Timing helpers shared by the in-process and the HTTP measurements, and the machine
+conditions every benchmark prints with its figures."""
 
 import math
+import os
+import platform
+import sqlite3
 import time
 from collections.abc import Callable, Sequence
+from typing import Any
 
 # A request answers its HTTP status; anything else than the expected one is an error.
 Send = Callable[[str], int]
@@ -38,3 +43,23 @@ def time_requests(send: Send, paths: Sequence[str], expected: int = 200) -> dict
         durations.append(time.perf_counter() - started)
         errors += status != expected
     return latency_summary(durations, errors)
+
+
+def conditions(database_url: str | None, **asked: object) -> dict[str, Any]:
+    """What a run measured on, printed with its figures so they can be read against the
+    machine (2 shared cores or 16, a busy or an idle one) and against each other;
+    ``asked`` adds what the benchmark itself was told to do."""
+    return {
+        "started_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "database": "postgresql" if database_url else "sqlite",
+        "sqlite": sqlite3.sqlite_version,
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "cpus": os.cpu_count(),
+        "load_average_at_start": load_average(),
+        **asked,
+    }
+
+
+def load_average() -> list[float]:
+    return [round(n, 2) for n in os.getloadavg()]

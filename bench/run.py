@@ -18,18 +18,15 @@ The server runs with ``hypercare serve``'s own settings, so ``HYPERCARE_WEB_WORK
 
 import argparse
 import json
-import os
-import platform
-import sqlite3
 import subprocess
 import sys
 import tempfile
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from bench import database
+from bench.measure import conditions, load_average
 
 RESULTS = Path(__file__).resolve().parent / "results" / "latest.json"
 SIZE_TIMEOUT_S = 3600
@@ -91,7 +88,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
-    report: dict[str, Any] = {"conditions": _conditions(args), "sizes": {}}
+    report: dict[str, Any] = {
+        "conditions": conditions(args.database_url, http_clients=args.clients),
+        "sizes": {},
+    }
     for size in args.sizes:
         result = _run_size(size, args)
         result["checks"] = [target.judge(result) for target in TARGETS]
@@ -100,23 +100,11 @@ def main(argv: list[str] | None = None) -> None:
                 f"bench: requests failed at {size}; see {result['server']['log']}", file=sys.stderr
             )
         report["sizes"][str(size)] = result
-    report["conditions"]["load_average_at_end"] = [round(n, 2) for n in os.getloadavg()]
+    report["conditions"]["load_average_at_end"] = load_average()
     text = json.dumps(report, indent=2)
     print(text)
     args.output.write_text(text + "\n")
     print(markdown_table(report), file=sys.stderr)
-
-
-def _conditions(args: argparse.Namespace) -> dict[str, Any]:
-    return {
-        "started_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        "cpus": os.cpu_count(),
-        "load_average_at_start": [round(n, 2) for n in os.getloadavg()],
-        "python": platform.python_version(),
-        "sqlite": sqlite3.sqlite_version,
-        "platform": platform.platform(),
-        "http_clients": args.clients,
-    }
 
 
 def _run_size(size: int, args: argparse.Namespace) -> dict[str, Any]:

@@ -32,9 +32,6 @@ bound parameters (``EXPLAIN QUERY PLAN`` on SQLite, ``EXPLAIN ANALYZE`` on Postg
 
 import argparse
 import json
-import os
-import platform
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -46,6 +43,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import database
+from bench.measure import conditions
 
 TARGET_S = 2.0
 SWEEP_AT = datetime(2025, 3, 3, 12, 0, tzinfo=UTC)
@@ -81,26 +79,16 @@ def main(argv: list[str] | None = None) -> None:
         size = args.sizes[0]
         args.child_output.write_text(json.dumps(measure(size, args.due)))
         return
-    report: dict[str, Any] = {"conditions": _conditions(args), "sizes": {}}
+    report: dict[str, Any] = {
+        "conditions": conditions(args.database_url, due=args.due, target_s=TARGET_S),
+        "sizes": {},
+    }
     for size in args.sizes:
         result = _run_size(size, args)
         result["pass"] = result["sweep_s"] < TARGET_S and result["touched_only_due"]
         report["sizes"][str(size)] = result
     print(json.dumps(report, indent=2))
     print(markdown_table(report), file=sys.stderr)
-
-
-def _conditions(args: argparse.Namespace) -> dict[str, Any]:
-    return {
-        "started_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        "database": "postgresql" if args.database_url else "sqlite",
-        "sqlite": sqlite3.sqlite_version,
-        "python": platform.python_version(),
-        "cpus": os.cpu_count(),
-        "load_average_at_start": [round(n, 2) for n in os.getloadavg()],
-        "due": args.due,
-        "target_s": TARGET_S,
-    }
 
 
 def _run_size(size: int, args: argparse.Namespace) -> dict[str, Any]:

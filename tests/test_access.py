@@ -5,6 +5,7 @@ One small world: Northfield with a requester, a colleague, a key user, a module 
 requester; the desk with Tier 1 and Tier 2 agents and a support manager.
 """
 
+import base64
 from collections.abc import Iterable
 from dataclasses import dataclass
 from io import BytesIO
@@ -16,10 +17,10 @@ from hypercare.accounts.choices import Role
 from hypercare.accounts.models import User
 from hypercare.errors import NotAllowed, NotFound
 from hypercare.mail import selectors
-from hypercare.mail.choices import InboundStatus
+from hypercare.mail.choices import InboundStatus, MailEventKind
 from hypercare.mail.intake import process
 from hypercare.mail.models import InboundMessage, QuarantineAction
-from hypercare.mail.selectors import raw_message
+from hypercare.mail.selectors import raw_message, with_shown_messages
 from hypercare.mail.services import store_raw
 from hypercare.orgs.choices import ModuleCode
 from hypercare.orgs.models import Institution, Integration
@@ -525,3 +526,36 @@ def test_agents_read_no_raw_source_of_a_quarantined_message(world: World, person
     with pytest.raises(NotFound):
         raw_message(world.users[persona], message.pk)
     assert raw_message(world.users["support_manager"], message.pk) == message
+
+
+@pytest.mark.parametrize("persona", SEES)
+def test_a_received_messages_inline_image_reaches_only_who_sees_its_ticket(
+    world: World, persona: str
+) -> None:
+    ticket = world.tickets["riya_finance"]
+    raw = (
+        f"From: {world.users['requester'].email}\r\nSubject: Re: [{ticket.reference}]\r\n"
+        'MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary="b"\r\n\r\n'
+        '--b\r\nContent-Type: text/html\r\n\r\n<p>See:</p><img src="cid:shot@x">\r\n'
+        "--b\r\nContent-Type: image/png\r\nContent-ID: <shot@x>\r\n"
+        "Content-Transfer-Encoding: base64\r\n\r\n"
+        f"{base64.b64encode(samples.png()).decode()}\r\n--b--\r\n"
+    )
+    process(store_raw(raw=raw.encode(), mailbox=None).message)
+    image = ticket.attachments.get()
+    user = world.users[persona]
+
+    if "riya_finance" in SEES[persona]:
+        events = with_shown_messages(timeline(user, get_visible_ticket(user, ticket.pk)))
+        shown = [
+            event.shown_message.images
+            for event in events
+            if event.kind == MailEventKind.EMAIL_RECEIVED
+        ]
+        assert shown == [[["shot@x", image.pk]]]
+        assert get_visible_attachment(user, image.pk) == image
+    else:
+        with pytest.raises(NotFound):
+            get_visible_ticket(user, ticket.pk)
+        with pytest.raises(NotFound):
+            get_visible_attachment(user, image.pk)

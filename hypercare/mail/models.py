@@ -1,5 +1,7 @@
 """Mailboxes the desk reads, and every message it received, stored raw before anything else."""
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -198,3 +200,29 @@ class BouncedAddress(models.Model):
 
     def __str__(self) -> str:
         return self.email
+
+
+class ShownMessage(models.Model):
+    """A received message with inline images, kept to show them where it showed them.
+
+    Belongs to the message's received-mail timeline row, so whoever may read that row sees
+    it and nobody else. ``html`` is the sanitised HTML body (empty for a text message,
+    whose images follow ``text``); ``images`` pairs each inline image's Content-ID ("" when
+    the part had none) with the attachment it was stored as, in the message's order. The
+    images are only ever served through the access-checked attachment download.
+    """
+
+    event = models.OneToOneField(
+        "tickets.TicketEvent", on_delete=models.PROTECT, related_name="shown_message"
+    )
+    html = models.TextField(blank=True)
+    text = models.TextField(blank=True)
+    images = models.JSONField(default=list)
+
+    def __str__(self) -> str:
+        return f"Message shown on {self.event}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise TypeError("A received message is kept as it came")
+        super().save(*args, **kwargs)

@@ -12,7 +12,7 @@ from hypercare.mail.choices import InboundStatus
 from hypercare.mail.models import InboundMessage, Mailbox, QuarantineAction
 from hypercare.mail.parsing import ParsedMessage, Unparseable, parse_message
 from hypercare.orgs.selectors import visible_institutions
-from hypercare.tickets.models import Ticket
+from hypercare.tickets.models import Ticket, TicketEvent
 from hypercare.tickets.selectors import get_visible_ticket_by_ref
 
 NO_MESSAGE = "No such message."
@@ -25,6 +25,12 @@ class QuarantineFilters:
 
     reason: str = ""
     mailbox: int | None = None
+
+
+def with_shown_messages(events: QuerySet[TicketEvent]) -> QuerySet[TicketEvent]:
+    """A timeline's ``events`` with the received messages kept to show their inline
+    images, fetched in the same query (the ticket pages pin their query counts)."""
+    return events.select_related("shown_message")
 
 
 def visible_messages(user: User) -> QuerySet[InboundMessage]:

@@ -10,6 +10,7 @@ commits the ticket work, the timeline row and the message's outcome together.
 
 import io
 import re
+from collections.abc import Sequence
 
 from django.conf import settings
 
@@ -100,8 +101,8 @@ def open_ticket_from_mail(
         category_details=answers,
         team=message.mailbox.team if message.mailbox else None,
     )
-    refused = _attach_files(parsed, ticket=ticket, author=sender, is_internal=False)
-    _record(message, parsed, ticket=ticket, author=sender, notes=[note, *refused])
+    refused, images = _attach_files(parsed, ticket=ticket, author=sender, is_internal=False)
+    _record(message, parsed, ticket=ticket, author=sender, notes=[note, *refused], images=images)
     return ticket
 
 
@@ -123,8 +124,10 @@ def attach_mail_to_ticket(
     if text.strip():
         add = add_internal_note if internal else add_public_reply
         reply = add(ticket=ticket, actor=author, body=text)
-    refused = _attach_files(parsed, ticket=ticket, author=author, is_internal=internal)
-    _record(message, parsed, ticket=ticket, author=author, notes=refused)
+    refused, images = _attach_files(parsed, ticket=ticket, author=author, is_internal=internal)
+    # The received row is public: an internal note's images stay among its internal files.
+    shown = [] if internal else images
+    _record(message, parsed, ticket=ticket, author=author, notes=refused, images=shown)
     return reply
 
 
@@ -153,12 +156,14 @@ def _without_first_line(text: str) -> str:
 
 def _attach_files(
     parsed: ParsedMessage, *, ticket: Ticket, author: User, is_internal: bool
-) -> list[str]:
-    """Each file through the attachment service; what it refused, as notes."""
+) -> tuple[list[str], list[tuple[str, int]]]:
+    """Each file through the attachment service; what it refused, as notes, and each
+    inline image stored, as (Content-ID, attachment id), to show in place."""
     refused = []
+    images = []
     for attachment in parsed.attachments:
         try:
-            add_attachment(
+            stored = add_attachment(
                 ticket=ticket,
                 actor=author,
                 name=attachment.filename,
@@ -167,7 +172,10 @@ def _attach_files(
             )
         except (ValidationFailed, NotAllowed, InvalidTransition) as exc:
             refused.append(f"Not attached: {attachment.filename} ({_reason(exc)}).")
-    return refused
+            continue
+        if attachment.inline and stored.is_image:
+            images.append((attachment.content_id, stored.pk))
+    return refused, images
 
 
 def _reason(exc: Exception) -> str:
@@ -184,9 +192,11 @@ def _record(
     author: User | None,
     notes: list[str],
     whole: bool = False,
+    images: Sequence[tuple[str, int]] = (),
 ) -> TicketEvent:
     """The timeline row saying the mail came in, with what is shown collapsed: the
-    quoted history and signature (``whole``: the entire text, for automatic mail)."""
+    quoted history and signature (``whole``: the entire text, for automatic mail); with
+    ``images``, the message kept to show them in place."""
     kept = [parsed.text] if whole else [parsed.quoted_text, parsed.signature]
     return events.record_received(
         ticket,
@@ -195,4 +205,7 @@ def _record(
         message,
         collapsed="\n\n".join(part for part in kept if part.strip()),
         reason=" ".join(note for note in notes if note),
+        html=parsed.html,
+        text=parsed.text,
+        images=images,
     )

@@ -4,6 +4,7 @@ No timing is asserted here; ``python -m bench.run`` is where figures are read.
 """
 
 import json
+import os
 import subprocess
 import sys
 from collections import Counter
@@ -13,6 +14,7 @@ from pathlib import Path
 from django.db import connection
 
 from bench import seed
+from bench.measure import conditions
 from bench.run import TARGETS
 from hypercare.accounts.choices import Role
 from hypercare.tickets.choices import EventKind, Status
@@ -75,6 +77,18 @@ def run_tiny_benchmark(output: Path, *options: str) -> "subprocess.CompletedProc
     return subprocess.run(  # noqa: S603 (our own interpreter and module)
         command, cwd=ROOT, capture_output=True, text=True, timeout=300
     )
+
+
+def test_every_benchmark_prints_the_machine_its_database_and_what_it_was_asked() -> None:
+    on_sqlite = conditions(None, due=500)
+    on_postgresql = conditions("postgres://postgres@127.0.0.1:5432/hypercare_bench")
+
+    assert on_sqlite["database"] == "sqlite"
+    assert on_postgresql["database"] == "postgresql"
+    assert on_sqlite["due"] == 500
+    assert on_sqlite["cpus"] == os.cpu_count()
+    assert len(on_sqlite["load_average_at_start"]) == 3
+    assert {"started_at", "python", "platform", "sqlite"} <= set(on_sqlite)
 
 
 def test_benchmark_report_has_every_figure_and_target(tmp_path: Path) -> None:

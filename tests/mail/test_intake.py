@@ -23,7 +23,13 @@ from hypercare.mail import events as mail_events
 from hypercare.mail import intake
 from hypercare.mail.choices import InboundStatus, MailEventKind
 from hypercare.mail.intake import FAILED, process, process_received
-from hypercare.mail.models import BouncedAddress, InboundMessage, Mailbox, MailDomain
+from hypercare.mail.models import (
+    BouncedAddress,
+    InboundMessage,
+    Mailbox,
+    MailDomain,
+    ShownMessage,
+)
 from hypercare.mail.outgoing import automatic_headers, composed
 from hypercare.mail.parsing import Limits, parse_message
 from hypercare.mail.services import store_raw
@@ -378,6 +384,70 @@ def test_an_inline_image_becomes_an_attachment(northfield: Institution) -> None:
     assert message.ticket.requester == sam
     attachment = message.ticket.attachments.get()
     assert attachment.content_type == "image/png"
+
+
+def test_an_inline_image_is_kept_with_its_content_id_to_show_in_place(
+    northfield: Institution,
+) -> None:
+    factories.requester(northfield, email="sam.lee@northfield.example.edu")
+
+    message = received(corpus("inline-image.eml"))
+
+    assert message.ticket is not None
+    image = message.ticket.attachments.get()
+    recorded = message.ticket.events.get(kind=MailEventKind.EMAIL_RECEIVED)
+    shown = ShownMessage.objects.get(event=recorded)
+    assert shown.images == [["screen.01@northfield.example.edu", image.pk]]
+    assert 'src="cid:screen.01@northfield.example.edu"' in shown.html
+    assert shown.text == "This is what I see:"
+
+
+def test_outlooks_inline_image_is_kept_to_show_in_place(chidi: User) -> None:
+    message = received(corpus("outlook-inline-image.eml"))
+
+    assert message.ticket is not None
+    image = message.ticket.attachments.get()
+    assert image.original_name == "image001.png"
+    shown = ShownMessage.objects.get(event__ticket=message.ticket)
+    assert shown.images == [["image001.png@01DB44A1.2F3E4D50", image.pk]]
+    assert 'src="cid:image001.png@01DB44A1.2F3E4D50"' in shown.html
+
+
+def test_an_attached_image_is_not_shown_in_place(chidi: User) -> None:
+    raw = (
+        b"From: chidi.okafor@northfield.example.edu\r\nSubject: Files\r\n"
+        b"Message-ID: <files@x.example>\r\nMIME-Version: 1.0\r\n"
+        b'Content-Type: multipart/mixed; boundary="b"\r\n\r\n'
+        b"--b\r\nContent-Type: text/plain\r\n\r\nSee the file.\r\n"
+        b'--b\r\nContent-Type: image/png\r\nContent-Disposition: attachment; filename="a.png"\r\n'
+        b"Content-Transfer-Encoding: base64\r\n\r\n" + base64.b64encode(PNG) + b"\r\n--b--\r\n"
+    )
+
+    message = received(raw)
+
+    assert message.ticket is not None
+    assert message.ticket.attachments.count() == 1
+    assert not ShownMessage.objects.exists()
+
+
+def test_an_internal_notes_inline_images_stay_among_its_internal_files(chidi: User) -> None:
+    ticket = factories.ticket(chidi)
+    agent = factories.agent(email="agent@hypercare.example")
+    raw = (
+        f"From: {agent.email}\r\nSubject: Re: [{ticket.reference}]\r\n"
+        "Message-ID: <note@hypercare.example>\r\nMIME-Version: 1.0\r\n"
+        'Content-Type: multipart/mixed; boundary="b"\r\n\r\n'
+        "--b\r\nContent-Type: text/plain\r\n\r\n#internal\r\nTheir screen:\r\n"
+        "--b\r\nContent-Type: image/png\r\nContent-Disposition: inline\r\n"
+        "Content-Transfer-Encoding: base64\r\n\r\n"
+        f"{base64.b64encode(PNG).decode()}\r\n--b--\r\n"
+    ).encode()
+
+    received(raw)
+
+    assert ticket.attachments.get().is_internal
+    assert ticket.events.filter(kind=MailEventKind.EMAIL_RECEIVED).exists()
+    assert not ShownMessage.objects.exists()
 
 
 def test_a_refused_attachment_is_noted_not_fatal(chidi: User) -> None:

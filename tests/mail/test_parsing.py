@@ -188,6 +188,21 @@ def test_rfc_2231_and_2047_file_names_are_decoded_and_made_safe() -> None:
     ]
 
 
+def test_outlooks_inline_image_is_named_by_its_html_and_its_text() -> None:
+    message = parse("outlook-inline-image.eml")
+
+    [image] = message.attachments
+    assert image.inline
+    assert image.filename == "image001.png"
+    assert image.content_id == "image001.png@01DB44A1.2F3E4D50"
+    assert '<img width="640" height="360" src="cid:image001.png@01DB44A1.2F3E4D50">' in (
+        message.html
+    )
+    assert "style" not in message.html
+    # The text alternative marks the place as Outlook writes it.
+    assert "halfway:\n\n[cid:image001.png@01DB44A1.2F3E4D50]\n\nIt is" in message.text
+
+
 def test_an_inline_image_keeps_its_content_id_for_the_html() -> None:
     message = parse("inline-image.eml")
 

@@ -4,7 +4,12 @@ quoted history and signatures, HTML as text."""
 import pytest
 
 from hypercare.mail.parsing import parse_message
-from hypercare.mail.parsing.bodies import html_to_text, sanitised_html, split_text
+from hypercare.mail.parsing.bodies import (
+    html_to_text,
+    sanitised_html,
+    split_text,
+    with_images_in_place,
+)
 from hypercare.mail.parsing.charsets import codec_of, decode_text
 from hypercare.mail.parsing.headers import decode_words
 from hypercare.mail.parsing.parts import safe_filename
@@ -120,6 +125,29 @@ def test_sanitised_html_keeps_inline_image_references_and_drops_handlers() -> No
     html = '<img src="cid:a@b" onerror="x()"><a href="vbscript:x">y</a><style>a{}</style>'
 
     assert sanitised_html(html) == '<img src="cid:a@b"><a rel="noopener noreferrer">y</a>'
+
+
+def test_inline_images_are_placed_where_their_cid_names_them() -> None:
+    html = '<p>Before</p><img src="cid:a%40b" alt="shot"><p>After</p><img src="CID:a@b">'
+
+    shown, placed = with_images_in_place(html, {"a@b": "/attachments/7/"})
+
+    assert shown == (
+        '<p>Before</p><img src="/attachments/7/" alt="shot"><p>After</p><img src="/attachments/7/">'
+    )
+    assert placed == {"a@b"}
+
+
+def test_images_not_stored_and_remote_images_lose_their_source() -> None:
+    html = (
+        '<img src="cid:missing@x"><img src="https://tracker.example/p.gif">'
+        '<a href="cid:a@b">part</a><img src="cid:a@b" onerror="x()">'
+    )
+
+    shown, placed = with_images_in_place(html, {"a@b": "/attachments/7/"})
+
+    assert shown == '<img><img><a rel="noopener noreferrer">part</a><img src="/attachments/7/">'
+    assert placed == {"a@b"}
 
 
 def test_an_empty_plain_part_beside_the_html_gives_way_to_the_html() -> None:

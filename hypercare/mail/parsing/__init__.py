@@ -5,7 +5,7 @@ large; what cannot be read raises ``Unparseable`` with the reason, for the quara
 """
 
 from hypercare.mail.parsing.automatic import LOOP_HEADER
-from hypercare.mail.parsing.bodies import first_line_marks_internal
+from hypercare.mail.parsing.bodies import first_line_marks_internal, with_images_in_place
 from hypercare.mail.parsing.bounces import BounceReport
 from hypercare.mail.parsing.headers import (
     Address,
@@ -32,4 +32,5 @@ __all__ = [
     "message_id_of",
     "parse_message",
     "subject_reference",
+    "with_images_in_place",
 ]

@@ -2,8 +2,10 @@
 from the quoted history and the signature (both kept, to show collapsed)."""
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from html.parser import HTMLParser
+from urllib.parse import unquote
 
 import nh3
 
@@ -49,6 +51,32 @@ def sanitised_html(html: str) -> str:
         url_schemes=URL_SCHEMES,
         link_rel="noopener noreferrer",
     )
+
+
+def with_images_in_place(html: str, sources: Mapping[str, str]) -> tuple[str, frozenset[str]]:
+    """Sanitised ``html`` with each ``cid:`` image pointed at ``sources[content_id]``, and
+    the content ids it placed. Any other image source is dropped: no ``cid:`` left to
+    fail, and no remote image that would tell the sender when the message was read."""
+    placed: set[str] = set()
+
+    def image_source(element: str, attribute: str, value: str) -> str | None:
+        names_part = value[:4].lower() == "cid:"
+        if element != "img" or attribute != "src":
+            return None if names_part else value
+        content_id = unquote(value[4:]) if names_part else ""
+        if content_id not in sources:
+            return None
+        placed.add(content_id)
+        return sources[content_id]
+
+    cleaned = nh3.clean(
+        html,
+        clean_content_tags=HIDDEN_TAGS,
+        attribute_filter=image_source,
+        url_schemes=URL_SCHEMES,
+        link_rel="noopener noreferrer",
+    )
+    return cleaned, frozenset(placed)
 
 
 class _TextWriter(HTMLParser):

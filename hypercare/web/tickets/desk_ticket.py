@@ -19,6 +19,7 @@ from hypercare.accounts.models import User
 from hypercare.accounts.selectors import support_agents
 from hypercare.errors import ConfirmationNeeded, InvalidTransition, NotFound, ValidationFailed
 from hypercare.lib import clock
+from hypercare.mail.selectors import with_shown_messages
 from hypercare.orgs.selectors import teams, visible_modules
 from hypercare.releases.selectors import plannable_releases
 from hypercare.tickets.category_details import readable_answers
@@ -154,7 +155,7 @@ def _context(user: User, ticket: Ticket, panel: Panel, **extra: Any) -> dict[str
     return {
         "ticket": ticket,
         "panel": panel,
-        "events": timeline(user, ticket),
+        "events": with_shown_messages(timeline(user, ticket)),
         "attachments": ticket_attachments(user, ticket),
         "answers": readable_answers(ticket),
         "saved_replies": usable_saved_replies(user),

@@ -16,6 +16,7 @@ from hypercare.accounts.models import User
 from hypercare.accounts.selectors import institution_people
 from hypercare.errors import ValidationFailed
 from hypercare.lib.times import Moment
+from hypercare.mail.selectors import with_shown_messages
 from hypercare.orgs.models import Institution, Module
 from hypercare.orgs.selectors import visible_modules
 from hypercare.tickets.category_details import readable_answers
@@ -251,7 +252,7 @@ def _ticket_page(
     refused: list[str] | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    events = list(timeline(user, ticket))
+    events = list(with_shown_messages(timeline(user, ticket)))
     context = {
         "ticket": ticket,
         "report": _report(ticket),

@@ -226,50 +226,9 @@
     update();
   }
 
-  function each(root, selector, setUp) {
-    root.querySelectorAll(selector).forEach(function (el) {
-      if (el.dataset.enhanced) return;
-      el.dataset.enhanced = "yes";
-      setUp(el);
-    });
-  }
-
-  function enhance(root) {
-    each(root, "[data-dropzone]", setUpDropzone);
-    each(root, "[data-saved-reply]", setUpSavedReplies);
-    each(root, "[data-tabs]", setUpTabs);
-    each(root, "[data-bulk]", setUpBulk);
-    each(root, "[data-fold-narrow]", setUpFold);
-    each(root, "[data-composer]", setUpComposer);
-    each(root, "[data-visibility-of]", setUpVisibilitySwitch);
-    root.querySelectorAll("[data-js-only]").forEach(function (el) { el.hidden = false; });
-    root.querySelectorAll("[data-no-js]").forEach(function (el) { el.hidden = true; });
-  }
-
-  ready(function () {
-    enhance(document);
-    document.body.addEventListener("htmx:load", function (event) {
-      var elt = event.detail.elt;
-      if (elt && elt.querySelectorAll) enhance(elt.parentNode || elt);
-    });
-    /* "/" jumps to the search box, as in most desks. */
-    document.addEventListener("keydown", function (event) {
-      var search = document.querySelector("[data-search]");
-      var typing = /^(INPUT|TEXTAREA|SELECT)$/.test(document.activeElement.tagName);
-      if (event.key === "/" && search && !typing) {
-        event.preventDefault();
-        search.focus();
-      }
-    });
-  });
-})();
-
-/* Queue: one tab stop per row with j/k to move, Enter to open, x to tick and ? for help;
-   the bulk bar only while tickets are ticked; and filters that change the list when a
-   choice is made, not on every arrow key that passes over an option. */
-(function () {
-  "use strict";
-
+  /* Queue: one tab stop per row with j/k to move, Enter to open, x to tick and ? for help;
+     the bulk bar only while tickets are ticked; and filters that change the list when a
+     choice is made, not on every arrow key that passes over an option. */
   var BROWSING_KEYS = /^(ArrowUp|ArrowDown|ArrowLeft|ArrowRight|Home|End|PageUp|PageDown|.)$/;
 
   function rows() {
@@ -361,20 +320,6 @@
     button.addEventListener("click", function () { dialog.showModal(); });
   }
 
-  function once(root, selector, setUp) {
-    root.querySelectorAll(selector).forEach(function (element) {
-      if (element.dataset.queueReady) return;
-      element.dataset.queueReady = "yes";
-      setUp(element);
-    });
-  }
-
-  function enhance(root) {
-    once(root, "[data-queue]", setUpRows);
-    once(root, "[data-bulk]", setUpBulkBar);
-    once(root, "[data-queue-filters]", setUpFilters);
-    once(root, "[data-queue-help]", setUpHelp);
-  }
 
   function onKey(event) {
     var dialog = document.getElementById("queue-keys");
@@ -393,15 +338,53 @@
     }
   }
 
-  function start() {
-    enhance(document);
-    document.body.addEventListener("htmx:load", function (event) {
-      var element = event.detail.elt;
-      if (element && element.querySelectorAll) enhance(element.parentNode || element);
+  /* The elements each set-up has enhanced: htmx swaps in parts that hold some again, and
+     one element may have several set-ups ([data-bulk]: the counter, then the queue's bar). */
+  var enhanced = new WeakMap();
+
+  function once(root, selector, setUp) {
+    if (!enhanced.has(setUp)) enhanced.set(setUp, new WeakSet());
+    var done = enhanced.get(setUp);
+    root.querySelectorAll(selector).forEach(function (element) {
+      if (done.has(element)) return;
+      done.add(element);
+      setUp(element);
     });
-    document.addEventListener("keydown", onKey);
   }
 
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
-  else start();
+  function enhance(root) {
+    once(root, "[data-dropzone]", setUpDropzone);
+    once(root, "[data-saved-reply]", setUpSavedReplies);
+    once(root, "[data-tabs]", setUpTabs);
+    once(root, "[data-bulk]", setUpBulk);
+    once(root, "[data-fold-narrow]", setUpFold);
+    once(root, "[data-composer]", setUpComposer);
+    once(root, "[data-visibility-of]", setUpVisibilitySwitch);
+    once(root, "[data-queue]", setUpRows);
+    once(root, "[data-bulk]", setUpBulkBar);
+    once(root, "[data-queue-filters]", setUpFilters);
+    once(root, "[data-queue-help]", setUpHelp);
+    root.querySelectorAll("[data-js-only]").forEach(function (el) { el.hidden = false; });
+    root.querySelectorAll("[data-no-js]").forEach(function (el) { el.hidden = true; });
+  }
+
+  /* "/" jumps to the search box, as in most desks. */
+  function onSlash(event) {
+    var search = document.querySelector("[data-search]");
+    var typing = /^(INPUT|TEXTAREA|SELECT)$/.test(document.activeElement.tagName);
+    if (event.key === "/" && search && !typing) {
+      event.preventDefault();
+      search.focus();
+    }
+  }
+
+  ready(function () {
+    enhance(document);
+    document.body.addEventListener("htmx:load", function (event) {
+      var elt = event.detail.elt;
+      if (elt && elt.querySelectorAll) enhance(elt.parentNode || elt);
+    });
+    document.addEventListener("keydown", onSlash);
+    document.addEventListener("keydown", onKey);
+  });
 })();
