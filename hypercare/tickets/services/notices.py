@@ -9,8 +9,11 @@ from hypercare.tickets.models import Ticket, TicketEvent
 
 
 def _requester_side(ticket: Ticket, actor: User) -> list[User | None]:
-    """The requester and whoever reported for them, but never the person who acted."""
-    return [person for person in (ticket.requester, ticket.reported_by) if person != actor]
+    """The requester, whoever reported for them and the ticket's participants, but never
+    the person who acted."""
+    participants = User.objects.filter(participations__ticket=ticket)
+    people = (ticket.requester, ticket.reported_by, *participants)
+    return [person for person in people if person != actor]
 
 
 def ticket_received(ticket: Ticket, event: TicketEvent) -> None:
