@@ -71,9 +71,9 @@ def unlink_tickets(*, link: TicketLink, actor: User) -> None:
 
 def merge_tickets(*, duplicate: Ticket, survivor: Ticket, actor: User, reason: str = "") -> Ticket:
     """Merge ``duplicate`` into ``survivor``: the duplicate's requester (and whoever
-    followed it) become participants of the survivor, both timelines stay, and the
-    duplicate is closed with a link to the survivor, where its replies go from now on
-    (``selectors.reply_destination``). Its requester is told once.
+    reported it for them or followed it) become participants of the survivor, both
+    timelines stay, and the duplicate is closed with a link to the survivor, where its
+    replies go from now on (``selectors.reply_destination``). Its requester is told once.
 
     Both tickets must be of one institution: a participant sees the whole ticket, so a
     merge across institutions would show one institution's ticket to the other's people.
@@ -209,8 +209,14 @@ def _mark_merged(duplicate: Ticket, survivor: Ticket, actor: User, at: datetime)
 
 
 def _followers(duplicate: Ticket, survivor: Ticket) -> list[User]:
-    """The duplicate's requester and participants who do not follow the survivor yet."""
-    people = [duplicate.requester, *(p.user for p in duplicate.participants.select_related("user"))]
+    """The duplicate's requester side (its requester, who reported it for them when of
+    the institution, its participants) who do not follow the survivor yet."""
+    reporter = duplicate.reported_by
+    people = [
+        duplicate.requester,
+        *([reporter] if reporter.institution_id == duplicate.institution_id else []),
+        *(p.user for p in duplicate.participants.select_related("user")),
+    ]
     following = {survivor.requester_id, *survivor.participants.values_list("user_id", flat=True)}
     chosen: dict[int, User] = {}
     for person in people:
