@@ -227,13 +227,19 @@ def _followers(duplicate: Ticket, survivor: Ticket) -> list[User]:
 
 def _close_as_merged(duplicate: Ticket, survivor: Ticket, actor: User, at: datetime) -> None:
     """Closed whatever its status: a merge ends the duplicate's own life cycle, which
-    the transition table (Closed only after Resolved) does not foresee."""
+    the transition table (Closed only after Resolved) does not foresee. Like any ticket
+    leaving New (``lifecycle.set_status``), it gets a named owner: the merging agent
+    when nobody owns it."""
     old = duplicate.status
+    if duplicate.assignee_id is None:
+        duplicate.assignee = actor
+        reason = "Took it while merging."
+        ticket_events.record_assignment(duplicate, actor, at, "", actor.username, reason)
     duplicate.status = Status.CLOSED
     duplicate.closed_at = at
     duplicate.updated_at = at
     ticket_events.record_status_change(
         duplicate, actor, at, old, Status.CLOSED, f"Merged into {survivor.reference}."
     )
-    duplicate.save(update_fields=["status", "closed_at", "updated_at"])
+    duplicate.save(update_fields=["status", "assignee", "closed_at", "updated_at"])
     replan_ticket(duplicate, at=at)

@@ -143,6 +143,7 @@ def test_merging_moves_the_requester_keeps_both_timelines_and_closes_the_duplica
     assert duplicate.events.filter(kind=EventKind.PUBLIC_REPLY).count() == 1
     closed = duplicate.events.get(kind=EventKind.STATUS_CHANGED, new_value=Status.CLOSED)
     assert closed.reason == f"Merged into {survivor.reference}."
+    assert duplicate.assignee == agent
     assert reply_destination(duplicate) == survivor
 
 
