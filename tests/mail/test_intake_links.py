@@ -6,17 +6,20 @@ from datetime import timedelta
 import pytest
 import time_machine
 
+from hypercare.accounts.choices import Role
 from hypercare.accounts.models import User
 from hypercare.lib import clock
 from hypercare.links.choices import LinkEventKind, LinkKind
 from hypercare.links.models import TicketLink
 from hypercare.links.services import merge_tickets
+from hypercare.mail import quarantine
 from hypercare.mail.choices import InboundStatus
 from hypercare.mail.models import MailDomain
 from hypercare.orgs.models import Institution
 from hypercare.tickets.choices import EventKind, Status
 from hypercare.tickets.models import Ticket
 from tests import factories
+from tests.mail.quarantined import quarantined, raw_mail
 from tests.mail.test_intake import corpus, mail, received, resolve, sent_notification
 
 OUR_MESSAGE_ID = "<ticket.123.event.9@hypercare.example>"
@@ -115,3 +118,18 @@ def test_a_colleague_naming_a_merged_ticket_never_reaches_its_survivor(
     assert message.ticket not in (survivor, duplicate)
     assert message.reason.startswith(f"Named {survivor.reference}, whose participant")
     assert not survivor.events.filter(kind=EventKind.PUBLIC_REPLY).exists()
+
+
+def test_a_quarantined_mail_attached_to_a_merged_ticket_goes_to_the_survivor(
+    chidi: User, survivor: Ticket
+) -> None:
+    duplicate = merged(factories.ticket(chidi), survivor)
+    manager = factories.agent(Role.SUPPORT_MANAGER)
+    raw = raw_mail(sender=f"Chidi <{chidi.email}>", body="It prints now, thanks.")
+    message = quarantined(raw=raw, sender=chidi.email)
+
+    attached = quarantine.attach_message(message=message, actor=manager, ticket=duplicate)
+
+    assert attached.ticket == survivor
+    reply = survivor.events.get(kind=EventKind.PUBLIC_REPLY)
+    assert (reply.actor, reply.body) == (chidi, "It prints now, thanks.")
