@@ -12,6 +12,7 @@ from hypercare.errors import NotFound, ValidationFailed
 from hypercare.lib.validation import EMPTY
 from hypercare.links import services
 from hypercare.links.selectors import get_visible_link
+from hypercare.tickets.choices import EventKind
 from hypercare.tickets.models import Ticket, TicketEvent
 from hypercare.tickets.selectors import get_visible_ticket, get_visible_ticket_by_ref, timeline
 from hypercare.web.errors import is_htmx
@@ -102,7 +103,7 @@ def split(request: HttpRequest, pk: int, event_pk: int) -> HttpResponse:
 
 
 def _public_message(user: User, ticket: Ticket, event_pk: int) -> TicketEvent:
-    found = timeline(user, ticket).filter(pk=event_pk, kind="public_reply").first()
+    found = timeline(user, ticket).filter(pk=event_pk, kind=EventKind.PUBLIC_REPLY).first()
     if found is None:
         raise NotFound("No such message on this ticket.")
     return found
