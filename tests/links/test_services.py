@@ -5,14 +5,18 @@ from typing import Any
 
 import pytest
 
+from hypercare.accounts.choices import Role
 from hypercare.accounts.models import User
 from hypercare.errors import InvalidTransition, NotAllowed, NotFound, ValidationFailed
+from hypercare.escalations.choices import EscalationReason, Workaround
+from hypercare.escalations.services.intake import ReviewChecklist, request_escalation
 from hypercare.links.choices import LinkEventKind, LinkKind
 from hypercare.links.models import TicketLink
 from hypercare.links.selectors import reply_destination, ticket_links
 from hypercare.links.services import link_tickets, merge_tickets, split_ticket, unlink_tickets
 from hypercare.notifications.choices import NotificationEvent
 from hypercare.notifications.models import OutboxMessage
+from hypercare.releases.services import create_release, plan_for_release, ship_release
 from hypercare.tickets.choices import EventKind, Status
 from hypercare.tickets.models import Participant, Ticket
 from hypercare.tickets.selectors import timeline
@@ -271,3 +275,29 @@ def test_only_a_public_message_of_the_ticket_is_split(requester: User, agent: Us
     with pytest.raises(NotFound):
         split_ticket(ticket=ticket, event=elsewhere, actor=agent, title="No")
     assert Ticket.objects.count() == 2
+
+
+def test_a_participant_hears_of_the_survivors_escalation_and_shipped_fix(
+    requester: User, colleague: User, agent: User
+) -> None:
+    survivor, duplicate = factories.ticket(requester), factories.ticket(colleague)
+    merge_tickets(duplicate=duplicate, survivor=survivor, actor=agent)
+    manager = factories.agent(Role.SUPPORT_MANAGER)
+    release = create_release(actor=manager, version="2025.3")
+    plan_for_release(ticket=survivor, actor=agent, release=release)
+
+    request_escalation(
+        ticket=survivor,
+        actor=requester,
+        reason=EscalationReason.BUSINESS_IMPACT,
+        checklist=ReviewChecklist(
+            problem_statement_confirmed=True,
+            business_impact="Nobody can pay fees.",
+            workaround=Workaround.NONE,
+        ),
+    )
+    ship_release(release=release, actor=manager)
+
+    for event in (NotificationEvent.ESCALATION_ACKNOWLEDGED, NotificationEvent.TICKET_SHIPPED):
+        told = OutboxMessage.objects.filter(event=event, ticket=survivor)
+        assert colleague in {message.recipient for message in told}, event
