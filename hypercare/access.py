@@ -13,7 +13,7 @@ from hypercare.accounts.models import User
 from hypercare.orgs.choices import Tier
 from hypercare.orgs.models import Institution, Module, Team
 from hypercare.tickets.choices import Status
-from hypercare.tickets.models import Ticket
+from hypercare.tickets.models import Participant, Ticket
 
 # Support roles that work tickets; escalation and support managers and admins too.
 AGENT_ROLES = (
@@ -44,7 +44,7 @@ def ticket_scope(user: User) -> Q:
     if user.has_role(*INSTITUTION_WIDE_ROLES):
         return Q(institution_id=user.institution_id)
     own = Q(institution_id=user.institution_id) & (
-        Q(requester_id=user.pk) | Q(reported_by_id=user.pk)
+        Q(requester_id=user.pk) | Q(reported_by_id=user.pk) | followed_by(user)
     )
     if user.has_role(Role.MODULE_OWNER):
         owned_modules = Module.objects.filter(
@@ -52,6 +52,12 @@ def ticket_scope(user: User) -> Q:
         ).values("pk")
         return own | Q(module_id__in=owned_modules)
     return own
+
+
+def followed_by(user: User) -> Q:
+    """The tickets ``user`` is a participant of, as a filter on Ticket. A subquery, not a
+    join: joining the participants would repeat a ticket once per participant."""
+    return Q(pk__in=Participant.objects.filter(user_id=user.pk).values("ticket_id"))
 
 
 def pending_upload_scope(user: User, session_key: str) -> Q:
@@ -133,18 +139,23 @@ def can_reply(user: User, ticket: Ticket) -> bool:
 
 
 def can_write_by_mail(user: User, ticket: Ticket) -> bool:
-    """Whose mail may land on a ticket: its requester (or who reported it), the
-    institution's key users and admins, and support staff. Anyone else naming the ticket
-    (a colleague who cannot see it, a stranger with a forged From) never adds to it; the
-    ticket keeps no CC list, so a person copied on the mail is not a participant.
+    """Whose mail may land on a ticket: its requester (or who reported it), its
+    participants, the institution's key users and admins, and support staff. Anyone else
+    naming the ticket (a colleague who cannot see it, a stranger with a forged From) never
+    adds to it; the ticket keeps no CC list, so a person copied on the mail is not a
+    participant.
     """
     if is_agent(user):
         return True
     if not user.is_active or user.institution_id != ticket.institution_id:
         return False
-    return user.pk in (ticket.requester_id, ticket.reported_by_id) or user.has_role(
-        *INSTITUTION_WIDE_ROLES
-    )
+    if user.pk in (ticket.requester_id, ticket.reported_by_id):
+        return True
+    return user.has_role(*INSTITUTION_WIDE_ROLES) or is_participant(user, ticket)
+
+
+def is_participant(user: User, ticket: Ticket) -> bool:
+    return Participant.objects.filter(ticket_id=ticket.pk, user_id=user.pk).exists()
 
 
 def can_read_raw_mail(user: User) -> bool:
@@ -312,3 +323,21 @@ def inbound_message_scope(user: User) -> Q:
 def can_manage_quarantine(user: User) -> bool:
     """See, download, retry, attach, open a ticket from or discard a quarantined message."""
     return is_agent(user) and user.has_role(*MANAGER_ROLES)
+
+
+# Links between tickets (related, duplicate, cause, parent and child). A link is seen only
+# by who may see both of its tickets, so an institution user never meets a reference to
+# another institution's ticket, not even as an unknown one.
+def link_scope(user: User) -> Q:
+    """The links ``user`` may see, as a filter on TicketLink: both tickets visible."""
+    if not user.is_active:
+        return NOTHING
+    if is_agent(user):
+        return Q()
+    visible = Ticket.objects.filter(ticket_scope(user)).values("pk")
+    return Q(source_id__in=visible, target_id__in=visible)
+
+
+def can_link_tickets(user: User) -> bool:
+    """Link and unlink tickets, merge a duplicate, split a message off: support staff."""
+    return is_agent(user)

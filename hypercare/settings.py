@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "hypercare.escalations",
     "hypercare.releases",
     "hypercare.mail",
+    "hypercare.links",
     "hypercare.web",
     # Form widgets render through TEMPLATES, so a widget template of ours can replace Django's.
     "django.forms",

@@ -16,6 +16,10 @@ from hypercare import access
 from hypercare.accounts.choices import Role
 from hypercare.accounts.models import User
 from hypercare.errors import NotAllowed, NotFound
+from hypercare.links.choices import LinkKind
+from hypercare.links.models import TicketLink
+from hypercare.links.selectors import ticket_links
+from hypercare.links.services import link_tickets, merge_tickets
 from hypercare.mail import selectors
 from hypercare.mail.choices import InboundStatus, MailEventKind
 from hypercare.mail.intake import process
@@ -31,7 +35,7 @@ from hypercare.orgs.selectors import (
     visible_modules,
 )
 from hypercare.tickets.choices import EventKind, Status
-from hypercare.tickets.models import Attachment, PendingUpload, Ticket
+from hypercare.tickets.models import Attachment, Participant, PendingUpload, Ticket
 from hypercare.tickets.selectors import (
     TicketFilters,
     get_visible_attachment,
@@ -559,3 +563,127 @@ def test_a_received_messages_inline_image_reaches_only_who_sees_its_ticket(
             get_visible_ticket(user, ticket.pk)
         with pytest.raises(NotFound):
             get_visible_attachment(user, image.pk)
+
+
+# Participants and links between tickets --------------------------------------------
+
+
+@pytest.fixture
+def merged_world(world: World) -> World:
+    """The colleague's Finance ticket merged into Riya's: the colleague follows it."""
+    merge_tickets(
+        duplicate=world.tickets["colleague_finance"],
+        survivor=world.tickets["riya_finance"],
+        actor=world.users["tier1"],
+    )
+    return world
+
+
+def _sees_after_merge(persona: str) -> set[str]:
+    return SEES[persona] | ({"riya_finance"} if persona == "colleague" else set())
+
+
+@pytest.mark.parametrize("persona", SEES)
+def test_a_participant_sees_and_replies_to_the_ticket_they_follow(
+    merged_world: World, persona: str
+) -> None:
+    user = merged_world.users[persona]
+    seen = _names(merged_world, visible_tickets(user).values_list("pk", flat=True))
+    assert seen == _sees_after_merge(persona)
+    for name, ticket in merged_world.tickets.items():
+        assert access.can_reply(user, ticket) is (name in seen), name
+
+
+def test_a_participant_writes_by_mail_but_does_not_confirm_or_reopen(merged_world: World) -> None:
+    colleague = merged_world.users["colleague"]
+    followed = Ticket.objects.get(pk=merged_world.tickets["riya_finance"].pk)
+    followed.status = Status.RESOLVED
+    assert access.can_write_by_mail(colleague, followed)
+    assert not access.can_set_status(colleague, followed, Status.CLOSED)
+    assert not access.can_write_by_mail(merged_world.users["data_owner"], followed)
+
+
+def test_following_another_institutions_ticket_grants_nothing(world: World) -> None:
+    """A participant row naming someone of another institution (never made by a merge,
+    which stays within one) opens nothing: the scope asks for the institution too."""
+    stranger = world.users["southbank_requester"]
+    ticket = world.tickets["riya_finance"]
+    Participant.objects.create(ticket=ticket, user=stranger, added_at=ticket.created_at)
+    assert _names(world, visible_tickets(stranger).values_list("pk", flat=True)) == {
+        "southbank_finance"
+    }
+    assert not access.can_reply(stranger, ticket)
+    assert not access.can_write_by_mail(stranger, ticket)
+
+
+LINKS = {
+    ("riya_finance", "colleague_finance"): LinkKind.RELATED,
+    ("riya_finance", "southbank_finance"): LinkKind.CAUSED_BY,
+    ("owner_hr", "colleague_exams"): LinkKind.PARENT_OF,
+}
+
+
+@pytest.fixture
+def linked_world(world: World) -> World:
+    for (source, target), kind in LINKS.items():
+        link_tickets(
+            ticket=world.tickets[source],
+            other=world.tickets[target],
+            kind=kind,
+            actor=world.users["tier2"],
+        )
+    return world
+
+
+def _links_seen(persona: str, ticket: str) -> set[str]:
+    """The tickets at the other end of ``ticket``'s links that ``persona`` is shown."""
+    return {
+        target if source == ticket else source
+        for source, target in LINKS
+        if ticket in (source, target) and {source, target} <= SEES[persona]
+    }
+
+
+@pytest.mark.parametrize("persona", SEES)
+def test_a_link_shows_only_where_both_its_tickets_are_visible(
+    linked_world: World, persona: str
+) -> None:
+    user = linked_world.users[persona]
+    client = ApiClient(user)
+    for name in SEES[persona]:
+        ticket = linked_world.tickets[name]
+        shown = {view.other.pk for view in ticket_links(user, ticket)}
+        assert _names(linked_world, shown) == _links_seen(persona, name), name
+        listed = {row["ticket"]["id"] for row in client.get(f"/tickets/{ticket.pk}/links").json()}
+        assert _names(linked_world, listed) == _links_seen(persona, name), name
+
+
+@pytest.mark.parametrize("persona", [*INSTITUTION_SIDE, "outsider", "southbank_requester"])
+def test_another_institutions_reference_never_reaches_an_institution_user(
+    linked_world: World, persona: str
+) -> None:
+    """Not on the portal page, not in the API's detail, not on the timeline."""
+    user = linked_world.users[persona]
+    client, web = ApiClient(user), signed_in(user)
+    own = {"southbank_finance"} if user.institution == linked_world.southbank else NORTHFIELD
+    foreign = [linked_world.tickets[name].reference for name in EVERYTHING - own]
+    for name in SEES[persona]:
+        ticket = linked_world.tickets[name]
+        answers = [
+            web.get(f"/portal/tickets/{ticket.pk}/").content.decode(),
+            client.get(f"/tickets/{ticket.pk}").content.decode(),
+            client.get(f"/tickets/{ticket.pk}/events").content.decode(),
+        ]
+        for answer in answers:
+            assert not [reference for reference in foreign if reference in answer], name
+
+
+@pytest.mark.parametrize("persona", sorted(set(SEES) - {"tier1", "tier2", "support_manager"}))
+def test_only_support_staff_link_merge_or_split(linked_world: World, persona: str) -> None:
+    user = linked_world.users[persona]
+    one, two = linked_world.tickets["riya_by_key_user"], linked_world.tickets["colleague_exams"]
+    with pytest.raises(NotAllowed):
+        link_tickets(ticket=one, other=two, kind=LinkKind.RELATED, actor=user)
+    with pytest.raises(NotAllowed):
+        merge_tickets(duplicate=one, survivor=two, actor=user)
+    assert not TicketLink.objects.filter(source=one).exists()

@@ -17,6 +17,7 @@ from hypercare.accounts.services import create_user
 from hypercare.demo import cast, history, service_levels
 from hypercare.demo.cast import DEMO_PASSWORD, InstitutionSpec, Person, TeamSpec
 from hypercare.demo.history import Desk, Site
+from hypercare.demo.links import link_some_tickets
 from hypercare.lib import clock
 from hypercare.notifications.models import OutboxMessage
 from hypercare.orgs.models import Institution, Integration, IntegrationContact, Team
@@ -70,6 +71,7 @@ def load_demo(*, now: datetime | None = None) -> bool:
     )
     with clock.frozen_at(at):
         _plan_next_release(at)
+        link_some_tickets(actor=User.objects.get(username=NEXT_RELEASE_MANAGER))
     _set_demo_password()
     # The history is back-dated: its notifications were "sent" long ago, not now.
     OutboxMessage.objects.all().delete()

@@ -16,11 +16,7 @@ from hypercare.lib.times import Moment
 from hypercare.notifications.choices import NotificationEvent
 from hypercare.notifications.services import notify
 from hypercare.tickets.models import TicketEvent
-
-
-def _requester_side(escalation: Escalation, actor: User | None) -> list[User]:
-    ticket = escalation.ticket
-    return [person for person in (ticket.requester, ticket.reported_by) if person != actor]
+from hypercare.tickets.services.notices import requester_side
 
 
 def _leads(escalation: Escalation) -> list[User | None]:
@@ -65,7 +61,7 @@ def requested(escalation: Escalation, cause: TicketEvent) -> None:
     _send(
         NotificationEvent.ESCALATION_ACKNOWLEDGED,
         escalation,
-        _requester_side(escalation, None),
+        requester_side(escalation.ticket, None),
         cause,
     )
 
@@ -76,7 +72,7 @@ def manager_assigned(escalation: Escalation, cause: TicketEvent, actor: User) ->
     _send(
         NotificationEvent.ESCALATION_ACKNOWLEDGED,
         escalation,
-        _requester_side(escalation, actor),
+        requester_side(escalation.ticket, actor),
         cause,
     )
 
@@ -86,7 +82,7 @@ def shared(escalation: Escalation, cause: TicketEvent, actor: User, headline: st
     _send(
         NotificationEvent.ESCALATION_UPDATE,
         escalation,
-        _requester_side(escalation, actor),
+        requester_side(escalation.ticket, actor),
         cause,
         headline=headline,
         body=cause.body,
@@ -117,7 +113,7 @@ def de_escalated(escalation: Escalation, cause: TicketEvent, actor: User) -> Non
     _send(
         NotificationEvent.DE_ESCALATED,
         escalation,
-        _requester_side(escalation, actor),
+        requester_side(escalation.ticket, actor),
         cause,
         body=cause.body,
     )

@@ -19,6 +19,7 @@ from hypercare.errors import InvalidTransition, ValidationFailed
 from hypercare.lib import clock
 from hypercare.lib.transactions import composed, use_case
 from hypercare.lib.validation import FieldErrors
+from hypercare.links.selectors import reply_destination
 from hypercare.mail import intake
 from hypercare.mail.choices import InboundStatus, QuarantineStep
 from hypercare.mail.models import InboundMessage, QuarantineAction
@@ -47,7 +48,8 @@ def retry_message(*, message: InboundMessage, actor: User) -> InboundMessage:
 
 
 def attach_message(*, message: InboundMessage, actor: User, ticket: Ticket) -> InboundMessage:
-    """Add the message's text and files to ``ticket``, which ``actor`` must be able to see.
+    """Add the message's text and files to ``ticket``, which ``actor`` must be able to see
+    (or, once it was merged, to the ticket it was merged into, as every reply goes).
 
     From a sender who may write to the ticket by mail (``access.can_write_by_mail``), it
     is their reply. From anyone else it is an internal note by ``actor`` that names the
@@ -56,6 +58,7 @@ def attach_message(*, message: InboundMessage, actor: User, ticket: Ticket) -> I
     require(access.can_manage_quarantine(actor), MANAGERS_ONLY)
     if not access.can_see_ticket(actor, ticket):
         raise ValidationFailed({"ticket": "no such ticket"})
+    ticket = reply_destination(ticket)
     parsed = _readable(message)
     sender = intake.known_sender(parsed.from_address)
     if sender is not None and access.can_write_by_mail(sender, ticket):

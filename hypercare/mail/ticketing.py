@@ -18,6 +18,8 @@ from hypercare import access
 from hypercare.accounts.models import User
 from hypercare.errors import InvalidTransition, NotAllowed, ValidationFailed
 from hypercare.lib import clock
+from hypercare.links.selectors import reply_destination
+from hypercare.links.services import link_follow_up
 from hypercare.mail import events
 from hypercare.mail.models import InboundMessage
 from hypercare.mail.outgoing import ticket_of_message_ids
@@ -50,7 +52,8 @@ def thread_of(parsed: ParsedMessage) -> Ticket | None:
         ticket_id = int(reference.removeprefix(REFERENCE_PREFIX)) if reference else None
     if ticket_id is None:
         return None
-    return Ticket.objects.select_related("institution").filter(pk=ticket_id).first()
+    ticket = Ticket.objects.select_related("institution").filter(pk=ticket_id).first()
+    return reply_destination(ticket) if ticket is not None else None
 
 
 def title_of(subject: str, sender: str) -> str:
@@ -75,7 +78,7 @@ def open_ticket_from_mail(
     (they read ``NOT_GIVEN`` until someone answers them), else a question; the
     mailbox's team when it has one, else the routing rules'; the institution's first
     active module, for triage to correct. ``follows``: the closed
-    ticket the mail replied to, named in the description and on the timeline.
+    ticket the mail replied to, named in the description and linked as related.
     Raises ``ValidationFailed`` or ``NotAllowed`` as ``open_ticket`` does.
     """
     module = Module.objects.filter(institution=institution, is_active=True).order_by("pk").first()
@@ -101,6 +104,8 @@ def open_ticket_from_mail(
         category_details=answers,
         team=message.mailbox.team if message.mailbox else None,
     )
+    if follows is not None:
+        link_follow_up(follow_up=ticket, earlier=follows, actor=sender)
     refused, images = _attach_files(parsed, ticket=ticket, author=sender, is_internal=False)
     _record(message, parsed, ticket=ticket, author=sender, notes=[note, *refused], images=images)
     return ticket

@@ -119,6 +119,15 @@ _WORDING: dict[str, tuple[str, str]] = {
         "desk keeps it for review. To be sure it is dealt with, please send it again "
         "without the large attachments, or share them another way.",
     ),
+    NotificationEvent.TICKET_MERGED: (
+        "[{{ ticket.reference }}] Your request {{ duplicate.reference }} continues here: "
+        "{{ ticket.title }}",
+        "Hello {{ recipient.display_name }},\n\nYour request {{ duplicate.reference }} "
+        '"{{ duplicate.title }}" is about the same issue as {{ ticket.reference }} '
+        '"{{ ticket.title }}", so we have merged them: {{ duplicate.reference }} is closed '
+        "and the work continues on {{ ticket.reference }}, which you now follow. You will "
+        "hear about its progress, and a reply to either ticket reaches us there.",
+    ),
 }
 DEFAULT_TEMPLATES: dict[str, tuple[str, str]] = {
     event: (subject, body + SIGNATURE) for event, (subject, body) in _WORDING.items()

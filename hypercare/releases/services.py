@@ -119,6 +119,7 @@ def ship_release(*, release: Release, actor: User) -> Release:
         tickets = list(
             Ticket.objects.select_for_update(of=("self",))
             .select_related("institution", "requester", "reported_by")
+            .prefetch_related("participants__user")
             .filter(release=release)
             .order_by("pk")
         )
@@ -130,7 +131,13 @@ def ship_release(*, release: Release, actor: User) -> Release:
         notices = [
             Notice(
                 ticket,
-                [ticket.requester, ticket.reported_by],
+                # Its requester side (tickets' notices.requester_side), prefetched
+                # for the whole release rather than asked per ticket.
+                [
+                    ticket.requester,
+                    ticket.reported_by,
+                    *(follower.user for follower in ticket.participants.all()),
+                ],
                 f"event:{event.pk}",
                 {"version": release.version},
             )

@@ -10,7 +10,14 @@ from django import forms
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
 
-from hypercare.tickets.models import Attachment, HandOver, RoutingRule, Ticket, TicketEvent
+from hypercare.tickets.models import (
+    Attachment,
+    HandOver,
+    Participant,
+    RoutingRule,
+    Ticket,
+    TicketEvent,
+)
 
 ANY = "any"
 POSITION_HELP = (
@@ -122,3 +129,11 @@ class AttachmentAdmin(ReadOnlyAdmin):
 class HandOverAdmin(ReadOnlyAdmin):
     list_display = ("event", "needed")
     list_select_related = ("event",)
+
+
+@admin.register(Participant)
+class ParticipantAdmin(ReadOnlyAdmin):
+    """Who follows a ticket besides its requester; added by merging a duplicate into it."""
+
+    list_display = ("ticket", "user", "added_by", "added_at")
+    list_select_related = ("ticket", "user", "added_by")

@@ -16,6 +16,7 @@ from hypercare.api.common import (
     refuse_unknown_query,
 )
 from hypercare.errors import NotAllowed, ValidationFailed
+from hypercare.links.selectors import reply_destination
 from hypercare.orgs.models import Institution, Module, Team
 from hypercare.orgs.selectors import module_by_code
 from hypercare.tickets import selectors
@@ -34,6 +35,7 @@ from hypercare.tickets.schemas import (
     StatusIn,
     TeamIn,
     TicketCreateIn,
+    TicketDetailOut,
     TicketOut,
     TicketQuery,
     TicketSummaryOut,
@@ -128,7 +130,9 @@ def list_tickets(
     return paginate(tickets, paging, selectors.ticket_page)
 
 
-@router.get("/tickets/{ticket_ref}", response={200: TicketOut, **errors(401, not_found=NO_TICKET)})
+@router.get(
+    "/tickets/{ticket_ref}", response={200: TicketDetailOut, **errors(401, not_found=NO_TICKET)}
+)
 def get_ticket(request: HttpRequest, ticket_ref: str) -> Ticket:
     return _ticket(request, ticket_ref)
 
@@ -157,7 +161,8 @@ def list_events(request: HttpRequest, ticket_ref: str) -> list[TicketEvent]:
     },
 )
 def add_reply(request: HttpRequest, ticket_ref: str, payload: ReplyIn) -> Status[TicketEvent]:
-    ticket = _ticket(request, ticket_ref)
+    """A reply to a ticket merged into another goes to that one (see ``ticket_id``)."""
+    ticket = reply_destination(_ticket(request, ticket_ref))
     event = conversation.add_public_reply(
         ticket=ticket, actor=actor(request), body=payload.body, status=payload.status or ""
     )

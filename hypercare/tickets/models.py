@@ -172,6 +172,35 @@ class Ticket(models.Model):
         return format_reference(self.pk)
 
 
+class Participant(models.Model):
+    """Someone besides the requester who follows a ticket: they see it, reply to it and
+    get its public notifications, like the requester. Always of the ticket's institution
+    (``access.ticket_scope`` asks both), so following never crosses institutions. Added
+    when a duplicate is merged into the ticket: its requester follows the survivor.
+    """
+
+    # The unique constraint leads with the ticket and serves its lookups.
+    ticket = models.ForeignKey(
+        Ticket, on_delete=models.CASCADE, related_name="participants", db_index=False
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="participations"
+    )
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    added_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["added_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["ticket", "user"], name="participant_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} follows {self.ticket_id}"
+
+
 class AppendOnlyQuerySet(models.QuerySet["TicketEvent"]):
     """The timeline is the audit trail: rows are added, never changed or removed."""
 

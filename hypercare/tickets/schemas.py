@@ -9,9 +9,11 @@ from pydantic import ConfigDict, Field, WithJsonSchema, field_validator
 
 from hypercare.accounts.models import User
 from hypercare.accounts.schemas import UserRef
-from hypercare.api.common import DbId
+from hypercare.api.common import DbId, actor
 from hypercare.lib.text import body_text, single_line
 from hypercare.lib.validation import choose
+from hypercare.links.schemas import LinkOut
+from hypercare.links.selectors import LinkView, ticket_links
 from hypercare.orgs.choices import ModuleCode, Tier
 from hypercare.sla.choices import ClockState
 from hypercare.tickets.category_details import DETAILS_BY_CATEGORY
@@ -166,6 +168,33 @@ class TicketOut(TicketSummaryOut):
         return ticket.release.version if ticket.release else None
 
 
+class TicketDetailOut(TicketOut):
+    links: list[LinkOut] = Field(
+        description="Its links to tickets you may see too; links to others are left out."
+    )
+    merged_into: str | None = Field(
+        description="The reference of the ticket this one was merged into: replies go there."
+    )
+
+    @staticmethod
+    def resolve_links(ticket: Ticket, context: dict[str, Any]) -> list[LinkView]:
+        return _links(ticket, context)
+
+    @staticmethod
+    def resolve_merged_into(ticket: Ticket, context: dict[str, Any]) -> str | None:
+        merges = [view for view in _links(ticket, context) if view.merged]
+        ours = [view.other for view in merges if view.link.source_id == ticket.pk]
+        return ours[0].reference if ours else None
+
+
+def _links(ticket: Ticket, context: dict[str, Any]) -> list[LinkView]:
+    """The ticket's visible links, read once per answer however many fields use them."""
+    cache: dict[int, list[LinkView]] = context.setdefault("links", {})
+    if ticket.pk not in cache:
+        cache[ticket.pk] = ticket_links(actor(context["request"]), ticket)
+    return cache[ticket.pk]
+
+
 class AttachmentOut(Schema):
     id: int
     ticket_id: int
@@ -185,6 +214,7 @@ class AttachmentOut(Schema):
 
 class EventOut(Schema):
     id: int
+    ticket_id: int = Field(description="The ticket it is on (a merged ticket's replies go on).")
     kind: str
     actor: UserRef | None
     created_at: datetime

@@ -8,6 +8,7 @@ from hypercare.web import auth
 from hypercare.web.accounts import urls as accounts
 from hypercare.web.errors import page
 from hypercare.web.escalations import urls as escalations
+from hypercare.web.links import urls as links
 from hypercare.web.mail import urls as mail
 from hypercare.web.orgs import urls as orgs
 from hypercare.web.releases import urls as releases
@@ -33,5 +34,6 @@ urlpatterns = [
     *sla.urlpatterns,
     *releases.urlpatterns,
     *mail.urlpatterns,
+    *links.urlpatterns,
     *tickets.urlpatterns,
 ]

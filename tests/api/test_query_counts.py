@@ -18,6 +18,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from hypercare.accounts.models import User
+from hypercare.links.choices import LinkKind
+from hypercare.links.services import link_tickets
 from hypercare.orgs.choices import ModuleCode, Tier
 from hypercare.orgs.models import Team
 from hypercare.tickets.models import RoutingRule, Ticket
@@ -190,19 +192,25 @@ def test_attachment_list_costs_the_same_queries_for_one_and_many_files(
     }
 
 
-def test_ticket_detail_is_one_query_after_authentication(
+def test_ticket_detail_is_two_queries_after_authentication(
     people: dict[str, User], api_as: Any, django_assert_num_queries: Any
 ) -> None:
     ticket = factories.ticket(people["requester"], actor=people["key_user"])
     workflow.assign_ticket(ticket=ticket, actor=people["agent"], assignee=people["agent"])
+    for _ in range(3):
+        other = factories.ticket(people["requester"])
+        link_tickets(ticket=ticket, other=other, kind=LinkKind.RELATED, actor=people["agent"])
     client = api_as(people["requester"])
     client.get("/tickets")
 
-    with django_assert_num_queries(AUTHENTICATION + 1):
+    # The ticket, then its links with the tickets at their other ends (``links`` and
+    # ``merged_into`` both read them).
+    with django_assert_num_queries(AUTHENTICATION + 2):
         response = client.get(f"/tickets/{ticket.reference}")
 
     assert response.json()["reported_by"]["username"] == people["key_user"].username
     assert response.json()["assignee"]["username"] == people["agent"].username
+    assert len(response.json()["links"]) == 3
 
 
 def test_opening_a_ticket_answers_without_reading_it_back(requester: User, api_as: Any) -> None:

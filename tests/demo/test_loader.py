@@ -11,6 +11,9 @@ from hypercare.accounts.models import RoleGrant, User
 from hypercare.demo import cast
 from hypercare.demo.loader import DemoRefused, load_demo
 from hypercare.lib import clock
+from hypercare.links.choices import LinkKind
+from hypercare.links.models import TicketLink
+from hypercare.links.selectors import reply_destination
 from hypercare.notifications.models import OutboxMessage
 from hypercare.orgs.choices import IntegrationKind, ModuleCode, Phase, Tier
 from hypercare.orgs.models import Institution, Integration, Module, Team
@@ -21,7 +24,7 @@ from hypercare.sla.models import SlaPolicy
 from hypercare.sla.selectors import business_calendar, clock_explanation
 from hypercare.tickets.category_details import validate_category_details
 from hypercare.tickets.choices import Category, EventKind, Priority, Status
-from hypercare.tickets.models import RoutingRule, SavedReply, Ticket, TicketEvent
+from hypercare.tickets.models import Participant, RoutingRule, SavedReply, Ticket, TicketEvent
 from hypercare.tickets.services.handover import teams_at_tiers
 from tests import factories
 
@@ -132,6 +135,19 @@ class LoadedDemoTests(TestCase):
         assert set(planned.values_list("priority", flat=True)) == {Priority.LOW}
         assert set(planned.values_list("resolution_state", flat=True)) == {ClockState.NEXT_RELEASE}
         assert TicketEvent.objects.filter(kind=ReleaseEventKind.RELEASE_PLANNED).count() == 6
+
+    def test_a_duplicate_is_merged_and_tickets_are_linked(self) -> None:
+        merged = TicketLink.objects.get(merged_at__isnull=False)
+        duplicate, survivor = merged.source, merged.target
+
+        assert duplicate.status == Status.CLOSED
+        assert duplicate.institution == survivor.institution
+        assert Participant.objects.filter(ticket=survivor, user=duplicate.requester).exists()
+        assert {link.kind for link in TicketLink.objects.filter(merged_at__isnull=True)} == {
+            LinkKind.PARENT_OF,
+            LinkKind.CAUSED_BY,
+        }
+        assert reply_destination(duplicate) == survivor
 
     def test_each_institution_counts_in_its_own_office_hours_and_holidays(self) -> None:
         # A public holiday of each country (and, for Lakeshore, of its state) in 2026.

@@ -19,8 +19,11 @@ from hypercare.accounts.models import User
 from hypercare.escalations.choices import EscalationReason, EscalationStep, Workaround
 from hypercare.escalations.services import handling
 from hypercare.escalations.services.intake import ReviewChecklist, request_escalation
+from hypercare.links.choices import LinkKind
+from hypercare.links.services import link_tickets
 from hypercare.orgs.choices import Tier
 from hypercare.tickets.services.attachments import add_attachment
+from hypercare.tickets.services.conversation import add_public_reply
 from hypercare.tickets.services.saved_replies import create_saved_reply
 from hypercare.tickets.services.workflow import assign_ticket
 from hypercare.web import urls as web_urls
@@ -49,6 +52,8 @@ class World:
     saved_reply: int
     reset: tuple[str, str]
     message: int
+    link: int
+    reply_event: int
 
 
 def build_world() -> World:
@@ -109,10 +114,14 @@ def build_world() -> World:
     reply = create_saved_reply(
         actor=people["support_manager"], team=desk, title="Thanks", body="Thank you."
     )
+    related = factories.ticket(requester, title="Receipts print blank")
+    link = link_tickets(ticket=ticket, other=related, kind=LinkKind.RELATED, actor=agent)
+    answer = add_public_reply(ticket=ticket, actor=agent, body="Which printer?")
     uid = urlsafe_base64_encode(force_bytes(requester.pk))
     return World(
         people, ticket.pk, escalated.pk, attachment.pk, reply.pk,
         (uid, default_token_generator.make_token(requester)), quarantined().pk,
+        link.pk, answer.pk,
     )  # fmt: skip
 
 
@@ -140,6 +149,8 @@ def addresses(world: World) -> list[str]:
             "action": list(MAIL_ACTIONS),
             "uidb64": [world.reset[0]],
             "token": [world.reset[1]],
+            "link_pk": [str(world.link)],
+            "event_pk": [str(world.reply_event)],
         }
         found.extend(_fill(route, values))
     return found

@@ -28,6 +28,7 @@ from hypercare.escalations.models import Escalation
 from hypercare.escalations.services import handling
 from hypercare.escalations.services.handling import DeEscalationChecklist
 from hypercare.escalations.services.intake import ReviewChecklist, request_escalation
+from hypercare.links.services import split_ticket
 from hypercare.orgs.choices import Tier
 from hypercare.orgs.models import Team
 from hypercare.releases.services import create_release
@@ -38,6 +39,7 @@ from hypercare.tickets.services.handover import HandOverNote
 from hypercare.tickets.services.intake import open_ticket
 from hypercare.web.escalations import forms as escalation_forms
 from hypercare.web.forms import ServiceErrors
+from hypercare.web.links import forms as link_forms
 from hypercare.web.releases import forms as release_forms
 from hypercare.web.tickets import desk_forms
 from hypercare.web.tickets import forms as ticket_forms
@@ -302,6 +304,18 @@ CASES = [
         lambda world, data: create_release(actor=_release_manager(), **data),
     ),
     Case(
+        link_forms.SplitForm,
+        lambda world: {"title": "Exam marks vanish"},
+        lambda world, data: split_ticket(
+            ticket=world.ticket,
+            event=conversation.add_public_reply(
+                ticket=world.ticket, actor=world.requester, body="Exam marks vanish too."
+            ),
+            actor=world.agent,
+            **data,
+        ),
+    ),
+    Case(
         ticket_forms.MessageForm,
         lambda world: {"body": "It works again."},
         lambda world, data: conversation.add_public_reply(
@@ -341,6 +355,10 @@ NOT_HELD_HERE = {
     "AttachForm",
     "OpenTicketForm",
     "DiscardForm",
+    # A link names a ticket the view looks up by reference (a merge's reason is
+    # optional): tests/web/test_links.py posts each empty and checks the fields named.
+    "LinkForm",
+    "MergeForm",
 }
 
 

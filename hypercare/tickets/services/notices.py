@@ -8,9 +8,12 @@ from hypercare.tickets.choices import Status
 from hypercare.tickets.models import Ticket, TicketEvent
 
 
-def _requester_side(ticket: Ticket, actor: User) -> list[User | None]:
-    """The requester and whoever reported for them, but never the person who acted."""
-    return [person for person in (ticket.requester, ticket.reported_by) if person != actor]
+def requester_side(ticket: Ticket, actor: User | None) -> list[User | None]:
+    """Who a ticket's public news goes to: the requester, whoever reported for them and
+    the ticket's participants, but never the person who acted."""
+    participants = User.objects.filter(participations__ticket=ticket)
+    people = (ticket.requester, ticket.reported_by, *participants)
+    return [person for person in people if person != actor]
 
 
 def ticket_received(ticket: Ticket, event: TicketEvent) -> None:
@@ -26,7 +29,7 @@ def ticket_received(ticket: Ticket, event: TicketEvent) -> None:
 
 
 def public_reply(ticket: Ticket, event: TicketEvent, actor: User, *, from_support: bool) -> None:
-    recipients = _requester_side(ticket, actor) if from_support else [ticket.assignee]
+    recipients = requester_side(ticket, actor) if from_support else [ticket.assignee]
     notify(
         event=NotificationEvent.PUBLIC_REPLY,
         ticket=ticket,
@@ -41,7 +44,7 @@ def status_changed(ticket: Ticket, event: TicketEvent, actor: User) -> None:
     notify(
         event=NotificationEvent.TICKET_RESOLVED if resolved else NotificationEvent.STATUS_CHANGED,
         ticket=ticket,
-        recipients=_requester_side(ticket, actor),
+        recipients=requester_side(ticket, actor),
         cause=f"event:{event.pk}",
     )
 

@@ -19,6 +19,7 @@ from hypercare.accounts.models import User
 from hypercare.accounts.selectors import support_agents
 from hypercare.errors import ConfirmationNeeded, InvalidTransition, NotFound, ValidationFailed
 from hypercare.lib import clock
+from hypercare.links.selectors import reply_destination
 from hypercare.mail.selectors import with_shown_messages
 from hypercare.orgs.selectors import teams, visible_modules
 from hypercare.releases.selectors import plannable_releases
@@ -48,6 +49,7 @@ from hypercare.web.escalations.panel import (
 )
 from hypercare.web.forms import show_service_errors
 from hypercare.web.guards import signed_in_user, ticket_page_part, workspace_view
+from hypercare.web.links.panel import links_panel
 from hypercare.web.releases.forms import ReleaseForm
 from hypercare.web.sla.panel import sla_panel
 from hypercare.web.tickets.actions import likely_action
@@ -171,7 +173,9 @@ def page_response(
     request: HttpRequest, user: User, ticket: Ticket, panel: Panel, status: int = 200, **extra: Any
 ) -> HttpResponse:
     """The whole ticket page; with ``status`` 422, a form on it shows what went wrong."""
-    context = _context(user, ticket, panel, sla=sla_panel(user, ticket, clock.now()), **extra)
+    links = extra.pop("links", None) or links_panel(user, ticket)
+    sla = sla_panel(user, ticket, clock.now())
+    context = _context(user, ticket, panel, sla=sla, links=links, **extra)
     return render(request, "web/tickets/desk_ticket.html", context, status=status)
 
 
@@ -246,6 +250,9 @@ def _message(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     if form.is_valid():
         body = form.cleaned_data["body"]
         try:
+            if kind == "reply" and (survivor := reply_destination(ticket)) != ticket:
+                add_public_reply(ticket=survivor, actor=user, body=body)
+                return _sent_to_survivor(request, ticket, survivor)
             if kind == "reply":
                 status = form.cleaned_data["status"]
                 add_public_reply(ticket=ticket, actor=user, body=body, status=status)
@@ -266,6 +273,23 @@ def _message(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         return render(request, "web/tickets/_message_form.html", context, status=422)
     extra = {f"{kind}_form": form, "composer": kind}
     return page_response(request, user, ticket, panel_for(user, ticket), status=422, **extra)
+
+
+def _sent_to_survivor(request: HttpRequest, ticket: Ticket, survivor: Ticket) -> HttpResponse:
+    """A reply to a merged ticket went to the ticket it was merged into: on to that one
+    (the status chosen with it is not carried over: it was chosen for a closed ticket)."""
+    done = f"{ticket.reference} was merged into {survivor.reference}: the reply went there."
+    messages.success(request, done)
+    return go_to_ticket(request, survivor)
+
+
+def go_to_ticket(request: HttpRequest, ticket: Ticket) -> HttpResponse:
+    """On to another ticket's page: HTMX follows the header, a plain form post redirects."""
+    if is_htmx(request):
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = ticket_url(ticket)
+        return response
+    return redirect("web:desk-ticket", pk=ticket.pk)
 
 
 def _message_form(kind: str, ticket: Ticket, data: Any = None) -> MessageForm:

@@ -16,6 +16,7 @@ from hypercare.accounts.models import User
 from hypercare.accounts.selectors import institution_people
 from hypercare.errors import ValidationFailed
 from hypercare.lib.times import Moment
+from hypercare.links.selectors import reply_destination
 from hypercare.mail.selectors import with_shown_messages
 from hypercare.orgs.models import Institution, Module
 from hypercare.orgs.selectors import visible_modules
@@ -40,6 +41,7 @@ from hypercare.tickets.services.workflow import change_status
 from hypercare.web.escalations.panel import portal_escalation
 from hypercare.web.forms import show_service_errors
 from hypercare.web.guards import portal_view, signed_in_user
+from hypercare.web.links.panel import links_panel
 from hypercare.web.pages import page_of
 from hypercare.web.tickets.attachments import kept_uploads
 from hypercare.web.tickets.forms import (
@@ -268,6 +270,7 @@ def _ticket_page(
         "can_reopen": can_still_reopen(ticket)
         and access.can_set_status(user, ticket, Status.IN_PROGRESS),
         "is_closed": ticket.status == Status.CLOSED,
+        "links": links_panel(user, ticket),
         **portal_escalation(user, ticket),
     }
     return render(request, "web/tickets/portal_ticket.html", context, status=status)
@@ -282,9 +285,10 @@ def ticket_page(request: HttpRequest, pk: int) -> HttpResponse:
 @portal_view
 @require_POST
 def reply(request: HttpRequest, pk: int) -> HttpResponse:
-    """A reply with its files in one submit, or a correction to the report."""
+    """A reply with its files in one submit, or a correction to the report; to a merged
+    ticket, both go to the ticket it was merged into."""
     user = signed_in_user(request)
-    ticket = get_visible_ticket(user, pk)
+    ticket = reply_destination(get_visible_ticket(user, pk))
     if "correction-body" in request.POST:
         return _correct(request, user, ticket)
     return _send(request, user, ticket)
@@ -295,7 +299,7 @@ def reply(request: HttpRequest, pk: int) -> HttpResponse:
 def add_files(request: HttpRequest, pk: int) -> HttpResponse:
     """Files alone: the reply form with no message."""
     user = signed_in_user(request)
-    return _send(request, user, get_visible_ticket(user, pk))
+    return _send(request, user, reply_destination(get_visible_ticket(user, pk)))
 
 
 def _send(request: HttpRequest, user: User, ticket: Ticket) -> HttpResponse:

@@ -1,0 +1,87 @@
+"""Read queries for links, scoped by the access policy, and where a reply goes."""
+
+from dataclasses import dataclass
+
+from django.db.models import Q
+
+from hypercare import access
+from hypercare.accounts.models import User
+from hypercare.errors import NotFound
+from hypercare.links.choices import LinkKind, reading
+from hypercare.links.models import TicketLink
+from hypercare.tickets.models import Ticket
+
+
+@dataclass(frozen=True)
+class LinkView:
+    """A link as one of its tickets shows it: what the other ticket is to this one."""
+
+    link: TicketLink
+    reading: str
+    other: Ticket
+
+    @property
+    def merged(self) -> bool:
+        return self.link.merged_at is not None
+
+
+def ticket_links(user: User, ticket: Ticket) -> list[LinkView]:
+    """The links of ``ticket`` that ``user`` may see (both tickets visible to them), each
+    read from ``ticket``'s end, with the other ticket: one query."""
+    links = (
+        TicketLink.objects.filter(Q(source_id=ticket.pk) | Q(target_id=ticket.pk))
+        .filter(access.link_scope(user))
+        .select_related("source", "target")
+    )
+    return [_seen_from(ticket, link) for link in links]
+
+
+def _seen_from(ticket: Ticket, link: TicketLink) -> LinkView:
+    from_source = link.source_id == ticket.pk
+    other = link.target if from_source else link.source
+    return LinkView(link, reading(link.kind, from_source=from_source), other)
+
+
+def get_visible_link(user: User, ticket: Ticket, pk: int) -> TicketLink:
+    """One link of ``ticket`` that ``user`` may see; NotFound otherwise."""
+    link = (
+        TicketLink.objects.filter(Q(source_id=ticket.pk) | Q(target_id=ticket.pk), pk=pk)
+        .filter(access.link_scope(user))
+        .select_related("source", "target")
+        .first()
+    )
+    if link is None:
+        raise NotFound("No such link, or you may not see it.")
+    return link
+
+
+def link_between(first: Ticket, second: Ticket) -> TicketLink | None:
+    """The link between two tickets, whichever way round it was made."""
+    either_way = Q(source_id=first.pk, target_id=second.pk) | Q(
+        source_id=second.pk, target_id=first.pk
+    )
+    return TicketLink.objects.filter(either_way).first()
+
+
+def merged_into(ticket: Ticket) -> Ticket | None:
+    """The ticket ``ticket`` was merged into, if it was."""
+    link = (
+        TicketLink.objects.filter(
+            source_id=ticket.pk, kind=LinkKind.DUPLICATE_OF, merged_at__isnull=False
+        )
+        .select_related("target__institution")
+        .first()
+    )
+    return link.target if link else None
+
+
+def reply_destination(ticket: Ticket) -> Ticket:
+    """The ticket a reply to ``ticket`` goes to: the ticket itself, or, once merged, the
+    ticket it was merged into (and on, if that one was merged later). The one lookup for
+    every channel: the web pages, the API and mail. A survivor is never closed when
+    merged into, so the chain has no loop; the set guards against one anyway."""
+    seen = {ticket.pk}
+    while (survivor := merged_into(ticket)) is not None and survivor.pk not in seen:
+        seen.add(survivor.pk)
+        ticket = survivor
+    return ticket

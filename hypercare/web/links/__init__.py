@@ -1,0 +1,1 @@
+"""Links between tickets on the ticket pages: the links panel, merging, splitting."""
