@@ -10,6 +10,7 @@ from hypercare.accounts.models import User
 from hypercare.errors import InvalidTransition, NotAllowed, NotFound, ValidationFailed
 from hypercare.escalations.choices import EscalationReason, Workaround
 from hypercare.escalations.services.intake import ReviewChecklist, request_escalation
+from hypercare.links import events as link_events
 from hypercare.links.choices import LinkEventKind, LinkKind
 from hypercare.links.models import TicketLink
 from hypercare.links.selectors import reply_destination, ticket_links
@@ -254,6 +255,23 @@ def test_a_split_makes_a_linked_ticket_from_one_message(
     [view] = ticket_links(agent, ticket)
     assert (view.reading, view.other) == ("related to", new)
     assert _kinds(new, LinkEventKind.SPLIT) == [("", ticket.reference, False)]
+
+
+def test_a_split_that_fails_to_link_opens_no_ticket(
+    requester: User, agent: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ticket = factories.ticket(requester)
+    message = add_public_reply(ticket=ticket, actor=agent, body="A second problem found.")
+
+    def broken(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("the split event could not be written")
+
+    monkeypatch.setattr(link_events, "record_split", broken)
+    with pytest.raises(RuntimeError):
+        split_ticket(ticket=ticket, event=message, actor=agent, title="Second problem")
+
+    assert list(Ticket.objects.all()) == [ticket]
+    assert not TicketLink.objects.exists()
 
 
 def test_a_split_of_an_agents_message_keeps_the_requester(requester: User, agent: User) -> None:
