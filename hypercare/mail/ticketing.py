@@ -26,7 +26,7 @@ from hypercare.mail.outgoing import ticket_of_message_ids
 from hypercare.mail.parsing import ParsedMessage, first_line_marks_internal, subject_reference
 from hypercare.orgs.models import Institution, Module
 from hypercare.tickets.category_details import QUESTIONS, AnswerKind
-from hypercare.tickets.choices import Category, Channel, Level
+from hypercare.tickets.choices import Category, Channel, EventKind, Level
 from hypercare.tickets.models import REFERENCE_PREFIX, Ticket, TicketEvent
 from hypercare.tickets.services.attachments import add_attachment
 from hypercare.tickets.services.conversation import add_internal_note, add_public_reply
@@ -106,7 +106,10 @@ def open_ticket_from_mail(
     )
     if follows is not None:
         link_follow_up(follow_up=ticket, earlier=follows, actor=sender)
-    refused, images = _attach_files(parsed, ticket=ticket, author=sender, is_internal=False)
+    created = ticket.events.get(kind=EventKind.CREATED)
+    refused, images = _attach_files(
+        parsed, ticket=ticket, author=sender, is_internal=False, event=created
+    )
     _record(message, parsed, ticket=ticket, author=sender, notes=[note, *refused], images=images)
     return ticket
 
@@ -129,7 +132,9 @@ def attach_mail_to_ticket(
     if text.strip():
         add = add_internal_note if internal else add_public_reply
         reply = add(ticket=ticket, actor=author, body=text)
-    refused, images = _attach_files(parsed, ticket=ticket, author=author, is_internal=internal)
+    refused, images = _attach_files(
+        parsed, ticket=ticket, author=author, is_internal=internal, event=reply
+    )
     # The received row is public: an internal note's images stay among its internal files.
     shown = [] if internal else images
     _record(message, parsed, ticket=ticket, author=author, notes=refused, images=shown)
@@ -160,9 +165,15 @@ def _without_first_line(text: str) -> str:
 
 
 def _attach_files(
-    parsed: ParsedMessage, *, ticket: Ticket, author: User, is_internal: bool
+    parsed: ParsedMessage,
+    *,
+    ticket: Ticket,
+    author: User,
+    is_internal: bool,
+    event: TicketEvent | None,
 ) -> tuple[list[str], list[tuple[str, int]]]:
-    """Each file through the attachment service; what it refused, as notes, and each
+    """Each file through the attachment service, shown with ``event`` (the mail's text
+    on the timeline) as a portal form's files are; what it refused, as notes, and each
     inline image stored, as (Content-ID, attachment id), to show in place."""
     refused = []
     images = []
@@ -174,6 +185,7 @@ def _attach_files(
                 name=attachment.filename,
                 content=io.BytesIO(attachment.data),
                 is_internal=is_internal,
+                event=event,
             )
         except (ValidationFailed, NotAllowed, InvalidTransition) as exc:
             refused.append(f"Not attached: {attachment.filename} ({_reason(exc)}).")

@@ -755,3 +755,16 @@ def test_the_mail_process_job_is_registered_for_both_engines(chidi: User) -> Non
 
     assert JOBS["mail_process"].function() == {"processed": 1, "failed": 0}
     assert Ticket.objects.count() == 1
+
+
+def test_a_mails_files_show_with_its_text_not_as_rows_of_their_own(chidi: User) -> None:
+    opened = received(with_attachment(mail(), "receipt.png", PNG))
+    assert opened.ticket is not None
+    ticket = opened.ticket
+    reply_raw = mail(subject=f"Re: [{ticket.reference}]", message_id="<m2@northfield.example.edu>")
+
+    received(with_attachment(reply_raw, "again.png", PNG))
+
+    files = {a.original_name: a.event.kind for a in ticket.attachments.select_related("event")}
+    assert files == {"receipt.png": EventKind.CREATED, "again.png": EventKind.PUBLIC_REPLY}
+    assert not ticket.events.filter(kind=EventKind.ATTACHMENT_ADDED).exists()

@@ -46,9 +46,17 @@ class StoredFile:
 
 
 def add_attachment(
-    *, ticket: Ticket, actor: User, name: str, content: IO[bytes], is_internal: bool = False
+    *,
+    ticket: Ticket,
+    actor: User,
+    name: str,
+    content: IO[bytes],
+    is_internal: bool = False,
+    event: TicketEvent | None = None,
 ) -> Attachment:
     """Store a file on the ticket after checking its real type and the size limits.
+    ``event``: the timeline event it came with (a mail's reply), under which it shows;
+    without one it gets its own "added" event.
 
     The bytes go to disk first under a random name; if the database write fails the file
     is removed again — also when a composed use case around this one rolls back later —
@@ -65,7 +73,7 @@ def add_attachment(
             if ticket.status == Status.CLOSED:
                 raise InvalidTransition("This ticket is closed; please open a new ticket.")
             at = clock.now()
-            attachment = _attach(ticket, actor, stored, at, is_internal=is_internal)
+            attachment = _attach(ticket, actor, stored, at, is_internal=is_internal, event=event)
             ticket.updated_at = at
             ticket.save(update_fields=["updated_at"])
     except BaseException:
