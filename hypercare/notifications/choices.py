@@ -27,6 +27,11 @@ class NotificationEvent(models.TextChoices):
     ESCALATION_DIGEST = "escalation_digest", "Daily escalation review (to escalation managers)"
     TICKET_SHIPPED = "ticket_shipped", "Fix shipped in a release (to the requester)"
     MAIL_REFUSED = "mail_refused", "Mail refused as too large (to its sender)"
+    INCIDENT_UPDATE = "incident_update", "Major incident update (to each child's requester)"
+    INCIDENT_INSTITUTION_UPDATE = (
+        "incident_institution_update",
+        "Major incident update (to each affected institution's admins)",
+    )
 
 
 class DeliveryStatus(models.TextChoices):
@@ -48,5 +53,7 @@ REQUESTER_EVENTS = frozenset(
         NotificationEvent.ESCALATION_UPDATE,
         NotificationEvent.DE_ESCALATED,
         NotificationEvent.TICKET_SHIPPED,
+        NotificationEvent.INCIDENT_UPDATE,
+        NotificationEvent.INCIDENT_INSTITUTION_UPDATE,
     }
 )

@@ -119,6 +119,21 @@ _WORDING: dict[str, tuple[str, str]] = {
         "desk keeps it for review. To be sure it is dealt with, please send it again "
         "without the large attachments, or share them another way.",
     ),
+    NotificationEvent.INCIDENT_UPDATE: (
+        "[{{ ticket.reference }}] Known issue: {{ incident_title }}",
+        "Hello {{ recipient.display_name }},\n\nYour request {{ ticket.reference }} "
+        '"{{ ticket.title }}" is affected by a known issue we are working on: '
+        "{{ incident_title }}, since {{ started_at }}.\n\n{{ body }}"
+        "{% if next_update_due %}\n\nNext update by {{ next_update_due }}.{% endif %}",
+    ),
+    NotificationEvent.INCIDENT_INSTITUTION_UPDATE: (
+        "Known issue: {{ incident_title }}",
+        "Hello {{ recipient.display_name }},\n\nAn update on a known issue affecting "
+        "{{ institution }}: {{ incident_title }}, since {{ started_at }}.\n\n{{ body }}"
+        "{% if tickets %}\n\nYour institution's requests it affects:"
+        "{% for row in tickets %}\n  {{ row.reference }} {{ row.title }}{% endfor %}{% endif %}"
+        "{% if next_update_due %}\n\nNext update by {{ next_update_due }}.{% endif %}",
+    ),
 }
 DEFAULT_TEMPLATES: dict[str, tuple[str, str]] = {
     event: (subject, body + SIGNATURE) for event, (subject, body) in _WORDING.items()
