@@ -82,9 +82,17 @@ def get_incident(request: HttpRequest, incident_id: DbId) -> MajorIncident:
 
 @router.post(
     "/incidents",
-    response={201: IncidentOut, **errors(401, 422, forbidden=services.HANDLERS_ONLY, conflict=(
-        "The ticket it is declared from is closed or already a child of another incident."
-    ))},
+    response={
+        201: IncidentOut,
+        **errors(
+            401,
+            422,
+            forbidden=services.HANDLERS_ONLY,
+            conflict=(
+                "The ticket it is declared from is closed or already a child of another incident."
+            ),
+        ),
+    },
 )
 def declare_incident(request: HttpRequest, payload: DeclareIn) -> Status[MajorIncident]:
     """Declare a major incident, new or from a ticket (its first child)."""
@@ -124,7 +132,9 @@ def declare_incident(request: HttpRequest, payload: DeclareIn) -> Status[MajorIn
         ),
     },
 )
-def attach_child(request: HttpRequest, incident_id: DbId, payload: ChildIn) -> Status[MajorIncident]:
+def attach_child(
+    request: HttpRequest, incident_id: DbId, payload: ChildIn
+) -> Status[MajorIncident]:
     incident = _incident(request, incident_id)
     ticket = _ticket_named(request, payload.ticket, "ticket")
     services.attach_child(incident=incident, ticket=ticket, actor=actor(request))
@@ -135,7 +145,9 @@ def attach_child(request: HttpRequest, incident_id: DbId, payload: ChildIn) -> S
     "/incidents/{incident_id}/children/bulk",
     response={200: ChildrenOut, **HANDLING_ERRORS},
 )
-def attach_children(request: HttpRequest, incident_id: DbId, payload: ChildrenIn) -> dict[str, object]:
+def attach_children(
+    request: HttpRequest, incident_id: DbId, payload: ChildrenIn
+) -> dict[str, object]:
     """Attach many at once: each ticket on its own, refusals listed with their reason."""
     incident = _incident(request, incident_id)
     tickets = [_ticket_named(request, ref, "tickets") for ref in payload.tickets]
@@ -166,7 +178,9 @@ def detach_child(request: HttpRequest, incident_id: DbId, ticket_ref: str) -> Ma
     "/incidents/{incident_id}/updates",
     response={201: IncidentOut, **HANDLING_ERRORS},
 )
-def post_update(request: HttpRequest, incident_id: DbId, payload: UpdateIn) -> Status[MajorIncident]:
+def post_update(
+    request: HttpRequest, incident_id: DbId, payload: UpdateIn
+) -> Status[MajorIncident]:
     """One public update to every child's requester and every affected institution's
     admins, each told only of their own tickets; the next update falls due."""
     services.post_incident_update(
@@ -193,4 +207,3 @@ def resolve_incident(
         "resolved": outcome.changed,
         "refused": _refusals(outcome.refused),
     }
-

@@ -24,9 +24,7 @@ class MajorIncident(models.Model):
 
     title = models.CharField(max_length=200, validators=[validate_single_line])
     module_code = models.CharField(max_length=30, choices=ModuleCode.choices)
-    integration_kind = models.CharField(
-        max_length=20, choices=IntegrationKind.choices, blank=True
-    )
+    integration_kind = models.CharField(max_length=20, choices=IntegrationKind.choices, blank=True)
     impact = models.TextField(help_text="What people cannot do, in words every reader may see.")
     institutions = models.ManyToManyField(
         "orgs.Institution", related_name="major_incidents", help_text="The affected institutions."

@@ -103,6 +103,16 @@ def suggested_children(user: User, incident: MajorIncident) -> list[Ticket]:
     ][:SUGGESTIONS_SHOWN]
 
 
+def desk_active_incidents() -> QuerySet[MajorIncident]:
+    """Every active incident with its affected institutions, for the desk's own digest."""
+    return (
+        MajorIncident.objects.filter(status=IncidentStatus.ACTIVE)
+        .select_related("declared_by")
+        .prefetch_related("institutions", "children")
+        .order_by(F("next_update_due_at").asc(nulls_last=True), "pk")
+    )
+
+
 @dataclass(frozen=True)
 class ReviewRow:
     """An active incident as the daily review lists it."""

@@ -75,9 +75,16 @@ def _touch(ticket: Ticket, at: datetime) -> None:
     Ticket.objects.filter(pk=ticket.pk).update(updated_at=at)
 
 
+@dataclass(frozen=True)
+class _Checked:
+    title: str
+    impact: str
+    started_at: datetime
+
+
 def _check_declaration(
     declaration: Declaration, at: datetime, from_ticket: Ticket | None
-) -> dict[str, str]:
+) -> _Checked:
     errors = FieldErrors()
     title = errors.line("title", declaration.title, TITLE_MAX)
     errors.choice("module_code", declaration.module_code, ModuleCode.values)
@@ -91,11 +98,10 @@ def _check_declaration(
     elif declaration.started_at > at:
         errors.add("started_at", "must not be in the future")
     if not 1 <= declaration.update_every_hours <= LONGEST_UPDATE_INTERVAL_HOURS:
-        errors.add(
-            "update_every_hours", f"must be from 1 to {LONGEST_UPDATE_INTERVAL_HOURS} hours"
-        )
+        errors.add("update_every_hours", f"must be from 1 to {LONGEST_UPDATE_INTERVAL_HOURS} hours")
     errors.check()
-    return {"title": title, "impact": impact}
+    # Refused above when missing, so ``at`` never stands in for it.
+    return _Checked(title, impact, declaration.started_at or at)
 
 
 def declare_major_incident(
@@ -105,21 +111,21 @@ def declare_major_incident(
     institution one of the affected. The first update is due one interval from now."""
     _require_handler(actor)
     at = clock.now()
-    texts = _check_declaration(declaration, at, from_ticket)
+    checked = _check_declaration(declaration, at, from_ticket)
     with transaction.atomic(durable=True):
         incident = MajorIncident.objects.create(
-            title=texts["title"],
+            title=checked.title,
             module_code=declaration.module_code,
             integration_kind=declaration.integration_kind,
-            impact=texts["impact"],
-            started_at=declaration.started_at,
+            impact=checked.impact,
+            started_at=checked.started_at,
             declared_by=actor,
             declared_at=at,
             update_every_hours=declaration.update_every_hours,
             next_update_due_at=at + timedelta(hours=declaration.update_every_hours),
         )
         incident.institutions.set(declaration.institutions)
-        events.record(incident, IncidentEventKind.DECLARED, actor, at, body=texts["impact"])
+        events.record(incident, IncidentEventKind.DECLARED, actor, at, body=checked.impact)
         if from_ticket is not None:
             events.record_declared_from(incident, from_ticket, actor, at)
             _attach(incident, from_ticket, actor, at)

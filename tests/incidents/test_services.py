@@ -127,7 +127,9 @@ def test_detaching_is_on_both_timelines(outage: Outage, incident: MajorIncident)
     )
     assert incident.children.count() == 0
     assert IncidentTicketEventKind.INCIDENT_DETACHED in kinds(outage.riya_ticket)
-    assert incident.events.filter(kind=IncidentEventKind.CHILD_DETACHED, body="Other cause").exists()
+    assert incident.events.filter(
+        kind=IncidentEventKind.CHILD_DETACHED, body="Other cause"
+    ).exists()
     with pytest.raises(InvalidTransition):
         detach_child(incident=incident, ticket=outage.riya_ticket, actor=outage.manager)
 
@@ -166,12 +168,16 @@ def test_one_update_reaches_each_requester_and_admin_about_their_own_only(
         assert other.requester.display_name not in text
         assert other_institution.name not in text
     for ticket in (outage.riya_ticket, outage.sam_ticket):
-        update = TicketEvent.objects.get(ticket=ticket, kind=IncidentTicketEventKind.INCIDENT_UPDATE)
+        update = TicketEvent.objects.get(
+            ticket=ticket, kind=IncidentTicketEventKind.INCIDENT_UPDATE
+        )
         assert not update.is_internal
         assert update.body == "The gateway provider is restarting it."
 
 
-def test_an_update_sets_the_next_one_due(outage: Outage, incident: MajorIncident, time_machine: Any) -> None:
+def test_an_update_sets_the_next_one_due(
+    outage: Outage, incident: MajorIncident, time_machine: Any
+) -> None:
     time_machine.move_to(T0 + timedelta(hours=3), tick=False)
     post_incident_update(incident=incident, actor=outage.manager, body="Still down.")
     incident.refresh_from_db()
