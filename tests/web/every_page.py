@@ -19,7 +19,8 @@ from hypercare.accounts.models import User
 from hypercare.escalations.choices import EscalationReason, EscalationStep, Workaround
 from hypercare.escalations.services import handling
 from hypercare.escalations.services.intake import ReviewChecklist, request_escalation
-from hypercare.orgs.choices import Tier
+from hypercare.incidents.services import Declaration, declare_major_incident
+from hypercare.orgs.choices import ModuleCode, Tier
 from hypercare.tickets.services.attachments import add_attachment
 from hypercare.tickets.services.saved_replies import create_saved_reply
 from hypercare.tickets.services.workflow import assign_ticket
@@ -49,6 +50,7 @@ class World:
     saved_reply: int
     reset: tuple[str, str]
     message: int
+    incident: int
 
 
 def build_world() -> World:
@@ -109,10 +111,19 @@ def build_world() -> World:
     reply = create_saved_reply(
         actor=people["support_manager"], team=desk, title="Thanks", body="Thank you."
     )
+    incident = declare_major_incident(
+        actor=people["support_manager"],
+        declaration=Declaration(
+            title="Fee payments failing", module_code=ModuleCode.FINANCE, integration_kind="",
+            impact="Nobody can pay online.", institutions=[north],
+            started_at=escalated.created_at, update_every_hours=1,
+        ),
+        from_ticket=escalated,
+    )  # fmt: skip
     uid = urlsafe_base64_encode(force_bytes(requester.pk))
     return World(
         people, ticket.pk, escalated.pk, attachment.pk, reply.pk,
-        (uid, default_token_generator.make_token(requester)), quarantined().pk,
+        (uid, default_token_generator.make_token(requester)), quarantined().pk, incident.pk,
     )  # fmt: skip
 
 
@@ -154,6 +165,8 @@ def _pk_for(name: str, world: World) -> int:
         return world.escalated
     if name.startswith("mail-"):
         return world.message
+    if name.startswith("incident"):
+        return world.incident
     return world.ticket
 
 
