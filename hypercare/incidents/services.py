@@ -259,9 +259,9 @@ def resolve_major_incident(
         if child.status not in OPEN_STATUSES:
             continue
         try:
-            change_status(ticket=child, actor=actor, status=Status.RESOLVED, reason=note)
+            resolved = change_status(ticket=child, actor=actor, status=Status.RESOLVED, reason=note)
         except DomainError as exc:
             outcome.refused.append((child, exc.message))
         else:
-            outcome.changed.append(child)
+            outcome.changed.append(resolved)
     return outcome

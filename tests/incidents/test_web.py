@@ -52,9 +52,7 @@ def test_a_tier_1_agent_may_not_declare(outage: Outage) -> None:
     assert answer.status_code == 403
 
 
-def test_attach_a_suggestion_then_post_one_update(
-    outage: Outage, incident: MajorIncident
-) -> None:
+def test_attach_a_suggestion_then_post_one_update(outage: Outage, incident: MajorIncident) -> None:
     client = signed_in(outage.manager)
     page = client.get(f"/desk/incidents/{incident.pk}/").content.decode()
     assert outage.sam_ticket.reference in page  # suggested
