@@ -161,6 +161,7 @@ def attach_children(
         200: IncidentOut,
         **errors(
             401,
+            422,
             not_found=NO_INCIDENT_OR_TICKET,
             forbidden=services.HANDLERS_ONLY,
             conflict="The incident is resolved, or the ticket is not its child.",

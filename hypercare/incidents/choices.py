@@ -15,6 +15,7 @@ class IncidentEventKind(models.TextChoices):
     CHILD_ATTACHED = "child_attached", "Ticket attached"
     CHILD_DETACHED = "child_detached", "Ticket detached"
     UPDATE = "update", "Public update"
+    UPDATE_MISSED = "update_missed", "Update missed"
     RESOLVED = "resolved", "Resolved"
 
 

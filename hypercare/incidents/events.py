@@ -19,7 +19,7 @@ from hypercare.tickets.models import Ticket, TicketEvent
 def record(
     incident: MajorIncident,
     kind: str,
-    actor: User,
+    actor: User | None,
     at: datetime,
     *,
     ticket: Ticket | None = None,

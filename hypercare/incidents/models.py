@@ -40,6 +40,9 @@ class MajorIncident(models.Model):
     update_every_hours = models.PositiveSmallIntegerField(default=1)
     last_update_at = models.DateTimeField(null=True, blank=True)
     next_update_due_at = models.DateTimeField(null=True, blank=True)
+    update_missed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the update now due was flagged as missed."
+    )
     resolution = models.TextField(blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
     resolved_by = models.ForeignKey(

@@ -10,10 +10,11 @@ from collections import defaultdict
 
 from hypercare.accounts.choices import Role
 from hypercare.accounts.models import RoleGrant, User
+from hypercare.accounts.selectors import support_staff
 from hypercare.incidents.models import IncidentEvent, MajorIncident
 from hypercare.lib.times import Moment
 from hypercare.notifications.choices import NotificationEvent
-from hypercare.notifications.services import Notice, notify_many
+from hypercare.notifications.services import Notice, notify, notify_many
 from hypercare.tickets.models import Ticket
 
 
@@ -71,3 +72,19 @@ def update_posted(
 def _admins_of(institution_id: int) -> list[User]:
     admins = RoleGrant.objects.filter(role=Role.INSTITUTION_ADMIN).values("user_id")
     return list(User.objects.filter(is_active=True, institution_id=institution_id, pk__in=admins))
+
+
+def update_missed(incident: MajorIncident, cause: IncidentEvent, due: Moment) -> None:
+    """To who declared it and every support manager: everyone affected waits for it."""
+    notify(
+        event=NotificationEvent.INCIDENT_UPDATE_MISSED,
+        ticket=None,
+        recipients=[incident.declared_by, *support_staff(Role.SUPPORT_MANAGER)],
+        cause=f"incident-event:{cause.pk}",
+        context={
+            "reference": incident.reference,
+            "incident_title": incident.title,
+            "children": incident.children.count(),
+            "due": due,
+        },
+    )

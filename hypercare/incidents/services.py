@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.db import transaction
+from django.db.models import Q
 
 from hypercare import access
 from hypercare.accounts.models import User
@@ -19,6 +20,7 @@ from hypercare.incidents import events, notices
 from hypercare.incidents.choices import IncidentEventKind, IncidentStatus
 from hypercare.incidents.models import IncidentChild, IncidentEvent, MajorIncident
 from hypercare.lib import clock
+from hypercare.lib.times import Moment
 from hypercare.lib.validation import FieldErrors
 from hypercare.orgs.choices import IntegrationKind, ModuleCode
 from hypercare.orgs.models import Institution
@@ -31,7 +33,8 @@ TEXT_MAX = 10_000
 # A week: an incident updated less often than that is not being managed.
 LONGEST_UPDATE_INTERVAL_HOURS = 168
 HANDLERS_ONLY = "Only support managers and tier 2 and 3 agents handle major incidents."
-CADENCE_FIELDS = ["last_update_at", "next_update_due_at"]
+CADENCE_FIELDS = ["last_update_at", "next_update_due_at", "update_missed_at"]
+SWEEP_BATCH = 500
 
 
 @dataclass(frozen=True)
@@ -219,6 +222,7 @@ def post_incident_update(*, incident: MajorIncident, actor: User, body: str) -> 
         at = clock.now()
         incident.last_update_at = at
         incident.next_update_due_at = at + timedelta(hours=incident.update_every_hours)
+        incident.update_missed_at = None
         incident.save(update_fields=CADENCE_FIELDS)
         update = events.record(incident, IncidentEventKind.UPDATE, actor, at, body=text)
         children = children_of(incident)
@@ -265,3 +269,25 @@ def resolve_major_incident(
         else:
             outcome.changed.append(resolved)
     return outcome
+
+
+def flag_missed_updates(*, now: datetime | None = None) -> dict[str, int]:
+    """Flag and notify every active incident whose update is overdue, once per due update.
+
+    Each is claimed with a conditional UPDATE, so several workers never flag one twice;
+    posting the update makes the next due one claimable again.
+    """
+    at = now or clock.now()
+    due = Q(status=IncidentStatus.ACTIVE, next_update_due_at__lte=at, update_missed_at__isnull=True)
+    flagged = 0
+    for pk in list(MajorIncident.objects.filter(due).values_list("pk", flat=True)[:SWEEP_BATCH]):
+        with transaction.atomic(durable=True):
+            if not MajorIncident.objects.filter(due, pk=pk).update(update_missed_at=at):
+                continue
+            incident = MajorIncident.objects.select_related("declared_by").get(pk=pk)
+            # The claim matched on a due time, so there is one; ``at`` only satisfies types.
+            due_at = incident.next_update_due_at or at
+            event = events.record(incident, IncidentEventKind.UPDATE_MISSED, None, at)
+            notices.update_missed(incident, event, Moment(due_at))
+            flagged += 1
+    return {"missed_incident_updates": flagged}

@@ -32,6 +32,10 @@ class NotificationEvent(models.TextChoices):
         "incident_institution_update",
         "Major incident update (to each affected institution's admins)",
     )
+    INCIDENT_UPDATE_MISSED = (
+        "incident_update_missed",
+        "Major incident update missed (to who declared it and the support managers)",
+    )
 
 
 class DeliveryStatus(models.TextChoices):

@@ -134,6 +134,12 @@ _WORDING: dict[str, tuple[str, str]] = {
         "{% for row in tickets %}\n  {{ row.reference }} {{ row.title }}{% endfor %}{% endif %}"
         "{% if next_update_due %}\n\nNext update by {{ next_update_due }}.{% endif %}",
     ),
+    NotificationEvent.INCIDENT_UPDATE_MISSED: (
+        "[{{ reference }}] Major incident update MISSED: {{ incident_title }}",
+        "The update on the major incident {{ reference }} ({{ incident_title }}, "
+        "{{ children }} ticket{{ children|pluralize }}) was due {{ due }} and has not been "
+        "posted.",
+    ),
 }
 DEFAULT_TEMPLATES: dict[str, tuple[str, str]] = {
     event: (subject, body + SIGNATURE) for event, (subject, body) in _WORDING.items()

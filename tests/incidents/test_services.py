@@ -13,9 +13,11 @@ from hypercare.incidents.services import (
     attach_children,
     declare_major_incident,
     detach_child,
+    flag_missed_updates,
     post_incident_update,
     resolve_major_incident,
 )
+from hypercare.jobs import JOBS
 from hypercare.notifications.choices import NotificationEvent
 from hypercare.notifications.models import OutboxMessage
 from hypercare.tickets.choices import EventKind, Status
@@ -230,3 +232,19 @@ def test_suggestions_match_module_integration_and_time_window(
     assert payment_ticket(outage.riya, "Another failure") in suggested_children(
         outage.manager, incident
     )
+
+
+def test_a_missed_update_is_flagged_once_until_the_next_is_posted(
+    outage: Outage, incident: MajorIncident, time_machine: Any
+) -> None:
+    assert JOBS["incident_updates"].function() == {"missed_incident_updates": 0}
+    time_machine.move_to(T0 + timedelta(hours=2), tick=False)
+    assert JOBS["incident_updates"].function() == {"missed_incident_updates": 1}
+    assert flag_missed_updates() == {"missed_incident_updates": 0}
+    missed = OutboxMessage.objects.filter(event=NotificationEvent.INCIDENT_UPDATE_MISSED)
+    assert [message.recipient for message in missed] == [outage.manager]
+    assert incident.reference in missed[0].subject
+    assert incident.events.filter(kind=IncidentEventKind.UPDATE_MISSED).count() == 1
+    post_incident_update(incident=incident, actor=outage.manager, body="Back on track.")
+    time_machine.move_to(T0 + timedelta(hours=4), tick=False)
+    assert flag_missed_updates() == {"missed_incident_updates": 1}

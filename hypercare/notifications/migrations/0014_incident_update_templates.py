@@ -1,4 +1,4 @@
-"""The default wording of the major incident updates; admins edit them."""
+"""The default wording of the major incident updates and missed updates; admins edit them."""
 
 from django.db import migrations
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
@@ -20,6 +20,12 @@ TEMPLATES = {
         "{% if tickets %}\n\nYour institution's requests it affects:"
         "{% for row in tickets %}\n  {{ row.reference }} {{ row.title }}{% endfor %}{% endif %}"
         "{% if next_update_due %}\n\nNext update by {{ next_update_due }}.{% endif %}",
+    ),
+    "incident_update_missed": (
+        "[{{ reference }}] Major incident update MISSED: {{ incident_title }}",
+        "The update on the major incident {{ reference }} ({{ incident_title }}, "
+        "{{ children }} ticket{{ children|pluralize }}) was due {{ due }} and has not been "
+        "posted.",
     ),
 }
 
