@@ -1,12 +1,17 @@
+from collections.abc import Callable
 from typing import Any
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
 from hypercare.incidents.models import MajorIncident
+from hypercare.incidents.services import attach_child, declare_major_incident
 from hypercare.notifications.choices import NotificationEvent
 from hypercare.notifications.models import OutboxMessage
 from hypercare.tickets.choices import Status
 from tests import factories
 from tests.api.conftest import ApiClient
-from tests.incidents.conftest import TITLE, Outage
+from tests.incidents.conftest import TITLE, Outage, declaration, payment_ticket
 
 DECLARATION: dict[str, Any] = {
     "title": TITLE,
@@ -118,3 +123,29 @@ def test_an_update_through_the_api_is_queued_once_per_person(
     ApiClient(outage.manager).post(f"/incidents/{incident.pk}/updates", {"body": "Restarting."})
     sent = OutboxMessage.objects.filter(event=NotificationEvent.INCIDENT_UPDATE)
     assert [message.recipient for message in sent] == [outage.riya]
+
+
+def _queries(call: Callable[[], object]) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        call()
+    return len(captured)
+
+
+def test_the_list_and_an_incident_cost_the_same_queries_for_few_and_many(
+    outage: Outage, incident: MajorIncident
+) -> None:
+    api = ApiClient(outage.manager)
+    api.get("/me")  # a token's first use records it: not the list's cost
+    few_list = _queries(lambda: api.get("/incidents"))
+    few_detail = _queries(lambda: api.get(f"/incidents/{incident.pk}"))
+    for n in range(5):
+        declare_major_incident(
+            actor=outage.manager, declaration=declaration(institutions=[outage.northfield])
+        )
+        attach_child(
+            incident=incident,
+            ticket=payment_ticket(outage.sam, f"Payment {n} refused"),
+            actor=outage.manager,
+        )
+    assert _queries(lambda: api.get("/incidents")) == few_list
+    assert _queries(lambda: api.get(f"/incidents/{incident.pk}")) == few_detail

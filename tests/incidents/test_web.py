@@ -1,12 +1,20 @@
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
 from hypercare.accounts.choices import Role
 from hypercare.incidents.models import MajorIncident
-from hypercare.incidents.services import post_incident_update
+from hypercare.incidents.services import (
+    attach_child,
+    declare_major_incident,
+    post_incident_update,
+)
 from hypercare.tickets.choices import Status
 from tests import factories
-from tests.incidents.conftest import T0, TITLE, Outage
+from tests.incidents.conftest import T0, TITLE, Outage, declaration, payment_ticket
 from tests.web.conftest import signed_in
 
 
@@ -125,3 +133,28 @@ def test_the_daily_review_lists_incidents_and_flags_an_overdue_update(
     post_incident_update(incident=incident, actor=outage.manager, body="Still on it.")
     page = signed_in(outage.manager).get("/desk/escalations/").content.decode()
     assert "Overdue" not in page
+
+
+def test_the_list_and_an_incident_page_cost_the_same_queries_for_few_and_many(
+    outage: Outage, incident: MajorIncident
+) -> None:
+    client = signed_in(outage.manager)
+    pages = ("/desk/incidents/", f"/desk/incidents/{incident.pk}/", "/desk/escalations/")
+    few = [_queries(lambda address=address: client.get(address)) for address in pages]
+    for n in range(5):
+        other = declare_major_incident(
+            actor=outage.manager, declaration=declaration(institutions=[outage.northfield])
+        )
+        post_incident_update(incident=other, actor=outage.manager, body="Working on it.")
+        attach_child(
+            incident=incident,
+            ticket=payment_ticket(outage.sam, f"Payment {n} refused"),
+            actor=outage.manager,
+        )
+    assert [_queries(lambda address=address: client.get(address)) for address in pages] == few
+
+
+def _queries(call: Callable[[], object]) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        call()
+    return len(captured)
