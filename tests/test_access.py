@@ -625,7 +625,7 @@ def test_an_update_spanning_two_institutions_leaks_nothing_across(
         for address in ("/portal/", f"/portal/tickets/{own.pk}/"):
             page = client.get(address).content.decode()
             assert "Known issue:" in page
-            assert "fee payments failing" in page
+            assert "Fee payments failing since" in page
             assert other.reference not in page
             assert other.institution.name not in page
         update = client.get(f"/portal/tickets/{own.pk}/").content.decode()

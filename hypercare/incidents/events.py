@@ -52,16 +52,11 @@ def record_attached(
 
 
 def record_detached(
-    incident: MajorIncident, ticket: Ticket, actor: User, at: datetime, reason: str
+    incident: MajorIncident, ticket: Ticket, actor: User, at: datetime
 ) -> TicketEvent:
-    record(incident, IncidentEventKind.CHILD_DETACHED, actor, at, ticket=ticket, body=reason)
+    record(incident, IncidentEventKind.CHILD_DETACHED, actor, at, ticket=ticket)
     return append(
-        ticket,
-        IncidentTicketEventKind.INCIDENT_DETACHED,
-        actor,
-        at,
-        old_value=_named(incident),
-        reason=reason,
+        ticket, IncidentTicketEventKind.INCIDENT_DETACHED, actor, at, old_value=_named(incident)
     )
 
 

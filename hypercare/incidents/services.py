@@ -7,7 +7,7 @@ lifecycle, the SLA clocks and the requester's notice are the ticket's usual ones
 """
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import transaction
@@ -26,6 +26,7 @@ from hypercare.orgs.choices import IntegrationKind, ModuleCode
 from hypercare.orgs.models import Institution
 from hypercare.tickets.choices import OPEN_STATUSES, Status
 from hypercare.tickets.models import Ticket
+from hypercare.tickets.services.bulk import BulkOutcome
 from hypercare.tickets.services.workflow import change_status
 
 TITLE_MAX = 200
@@ -48,14 +49,6 @@ class Declaration:
     institutions: Sequence[Institution]
     started_at: datetime | None
     update_every_hours: int
-
-
-@dataclass
-class ChildrenOutcome:
-    """Which tickets were attached (or resolved) and which refused, with each reason."""
-
-    changed: list[Ticket] = field(default_factory=list)
-    refused: list[tuple[Ticket, str]] = field(default_factory=list)
 
 
 def _require_handler(actor: User) -> None:
@@ -165,11 +158,11 @@ def attach_child(*, incident: MajorIncident, ticket: Ticket, actor: User) -> Inc
 
 def attach_children(
     *, incident: MajorIncident, tickets: Sequence[Ticket], actor: User
-) -> ChildrenOutcome:
+) -> BulkOutcome:
     """Attach many tickets (ticked in a queue), each in its own transaction, so one
     refusal (already a child elsewhere, closed) does not undo the others."""
     _require_handler(actor)
-    outcome = ChildrenOutcome()
+    outcome = BulkOutcome()
     for ticket in tickets:
         try:
             attach_child(incident=incident, ticket=ticket, actor=actor)
@@ -180,21 +173,16 @@ def attach_children(
     return outcome
 
 
-def detach_child(
-    *, incident: MajorIncident, ticket: Ticket, actor: User, reason: str = ""
-) -> MajorIncident:
+def detach_child(*, incident: MajorIncident, ticket: Ticket, actor: User) -> MajorIncident:
     """Take a ticket out of the incident: it turned out to be another problem."""
     _require_handler(actor)
-    errors = FieldErrors()
-    why = errors.text("reason", reason, TEXT_MAX, required=False)
-    errors.check()
     with transaction.atomic(durable=True):
         incident = _lock(incident)
         _require_active(incident)
         if not IncidentChild.objects.filter(incident=incident, ticket=ticket).delete()[0]:
             raise InvalidTransition(f"{ticket.reference} is not a child of {incident.reference}.")
         at = clock.now()
-        events.record_detached(incident, ticket, actor, at, why)
+        events.record_detached(incident, ticket, actor, at)
         _touch(ticket, at)
     return incident
 
@@ -233,9 +221,7 @@ def post_incident_update(*, incident: MajorIncident, actor: User, body: str) -> 
     return update
 
 
-def resolve_major_incident(
-    *, incident: MajorIncident, actor: User, resolution: str
-) -> ChildrenOutcome:
+def resolve_major_incident(*, incident: MajorIncident, actor: User, resolution: str) -> BulkOutcome:
     """End the incident, then resolve each open child with the resolution note.
 
     Each child goes through ``change_status`` in its own transaction: the lifecycle's
@@ -258,7 +244,7 @@ def resolve_major_incident(
         incident.next_update_due_at = None
         incident.save()
         events.record(incident, IncidentEventKind.RESOLVED, actor, at, body=note)
-    outcome = ChildrenOutcome()
+    outcome = BulkOutcome()
     for child in children_of(incident):
         if child.status not in OPEN_STATUSES:
             continue

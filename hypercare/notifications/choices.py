@@ -27,10 +27,10 @@ class NotificationEvent(models.TextChoices):
     ESCALATION_DIGEST = "escalation_digest", "Daily escalation review (to escalation managers)"
     TICKET_SHIPPED = "ticket_shipped", "Fix shipped in a release (to the requester)"
     MAIL_REFUSED = "mail_refused", "Mail refused as too large (to its sender)"
-    INCIDENT_UPDATE = "incident_update", "Major incident update (to each child's requester)"
+    INCIDENT_UPDATE = "incident_update", "Major incident update (to the requesters of its tickets)"
     INCIDENT_INSTITUTION_UPDATE = (
         "incident_institution_update",
-        "Major incident update (to each affected institution's admins)",
+        "Major incident update (to the admins of each affected institution)",
     )
     INCIDENT_UPDATE_MISSED = (
         "incident_update_missed",

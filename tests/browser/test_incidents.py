@@ -28,7 +28,7 @@ def _requester_sees_own_side_only(
 ) -> None:
     sign_in(page, base_url, login)
     banner = page.locator("[data-incident-banner]")
-    expect(banner).to_contain_text("Known issue: fee payments failing since")
+    expect(banner).to_contain_text("Known issue: Fee payments failing since")
     expect(banner).to_contain_text("next update by")
     page.goto(f"{base_url}/portal/tickets/{own.pk}/")
     expect(page.get_by_text(UPDATE)).to_be_visible()

@@ -31,9 +31,7 @@ from hypercare.escalations.services.intake import ReviewChecklist, request_escal
 from hypercare.incidents.models import MajorIncident
 from hypercare.incidents.services import (
     Declaration,
-    attach_child,
     declare_major_incident,
-    detach_child,
     post_incident_update,
     resolve_major_incident,
 )
@@ -209,13 +207,6 @@ def _declare(world: World, data: dict[str, Any]) -> MajorIncident:
     return declare_major_incident(actor=_incident_manager(), declaration=Declaration(**data))
 
 
-def _detach(world: World, data: dict[str, Any]) -> object:
-    incident = _declare(world, _declaration_answers(world))
-    ticket = factories.ticket(world.requester)
-    attach_child(incident=incident, ticket=ticket, actor=_incident_manager())
-    return detach_child(incident=incident, ticket=ticket, actor=_incident_manager(), **data)
-
-
 CASES = [
     Case(ticket_forms.ReportForm, _report_answers, _report),
     Case(incident_forms.DeclareForm, _declaration_answers, _declare),
@@ -237,7 +228,6 @@ CASES = [
             **data,
         ),
     ),
-    Case(incident_forms.DetachForm, lambda world: {"reason": ""}, _detach),
     Case(
         escalation_forms.EscalationRequestForm,
         _request_answers,

@@ -93,10 +93,6 @@ class ChildForm(forms.Form):
     ticket = forms.CharField(max_length=30, label="Ticket reference")
 
 
-class DetachForm(ServiceErrors, forms.Form):
-    reason = forms.CharField(required=False, max_length=TEXT_MAX, label="Why it is not part of it")
-
-
 class AttachTicketsForm(forms.Form):
     """Tickets ticked in a queue (or the one on its page) for one active incident."""
 

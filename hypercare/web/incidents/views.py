@@ -19,7 +19,6 @@ from hypercare.accounts.models import User
 from hypercare.errors import NotAllowed, NotFound, ValidationFailed
 from hypercare.incidents import selectors, services
 from hypercare.incidents.models import MajorIncident
-from hypercare.incidents.services import ChildrenOutcome
 from hypercare.lib import clock
 from hypercare.orgs.selectors import visible_institutions
 from hypercare.tickets.models import Ticket
@@ -28,13 +27,13 @@ from hypercare.tickets.selectors import (
     get_visible_ticket_by_ref,
     visible_tickets_among,
 )
+from hypercare.tickets.services.bulk import BulkOutcome
 from hypercare.web.forms import show_service_errors
 from hypercare.web.guards import signed_in_user, workspace_view
 from hypercare.web.incidents.forms import (
     AttachTicketsForm,
     ChildForm,
     DeclareForm,
-    DetachForm,
     IncidentUpdateForm,
     ResolutionForm,
 )
@@ -48,7 +47,7 @@ def _handler(request: HttpRequest) -> User:
     return user
 
 
-def _report(request: HttpRequest, outcome: ChildrenOutcome, done: str) -> None:
+def _report(request: HttpRequest, outcome: BulkOutcome, done: str) -> None:
     if outcome.changed:
         count = len(outcome.changed)
         messages.success(request, f"{count} ticket{'s' if count != 1 else ''} {done}.")
@@ -166,11 +165,7 @@ def detach(request: HttpRequest, pk: int) -> HttpResponse:
     if not ticket_pk.isdigit():
         raise NotFound("No such ticket.")
     ticket = get_visible_ticket(user, int(ticket_pk))
-    form = DetachForm(request.POST)
-    form.is_valid()
-    services.detach_child(
-        incident=incident, ticket=ticket, actor=user, reason=form.cleaned_data.get("reason", "")
-    )
+    services.detach_child(incident=incident, ticket=ticket, actor=user)
     messages.success(request, f"{ticket.reference} detached.")
     return redirect("web:incident", pk=incident.pk)
 
