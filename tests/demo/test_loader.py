@@ -27,12 +27,11 @@ from hypercare.tickets.models import RoutingRule, SavedReply, Ticket, TicketEven
 from hypercare.tickets.services.handover import teams_at_tiers
 from tests import factories
 
-
-# The conftest's fast hasher is a per-test fixture; the shared load happens before it.
 # The back-dated history, and the two reports of the major incident's outage.
 DEMO_TICKETS = 302
 
 
+# The conftest's fast hasher is a per-test fixture; the shared load happens before it.
 @override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
 class LoadedDemoTests(TestCase):
     """Loading takes seconds, so the tests of its result share one load, rolled back after."""
