@@ -341,3 +341,26 @@ def link_scope(user: User) -> Q:
 def can_link_tickets(user: User) -> bool:
     """Link and unlink tickets, merge a duplicate, split a message off: support staff."""
     return is_agent(user)
+
+
+# Major incidents: one outage across tickets and institutions. Support staff see every
+# one; an institution's users see those affecting their institution, and of its children
+# only the tickets they may see anyway (``ticket_scope``).
+INCIDENT_HANDLER_ROLES = (Role.TIER2, Role.TIER3, Role.SUPPORT_MANAGER, Role.ADMIN)
+
+
+def major_incident_scope(user: User) -> Q:
+    """The major incidents ``user`` may see, as a filter on MajorIncident."""
+    if not user.is_active:
+        return NOTHING
+    if is_agent(user):
+        return Q()
+    if user.institution_id is None:
+        return NOTHING
+    return Q(institutions=user.institution_id)
+
+
+def can_handle_major_incident(user: User) -> bool:
+    """Declare, attach and detach children, post updates, resolve: support managers and
+    tier 2 and 3 agents (and system admins)."""
+    return is_agent(user) and (user.is_superuser or user.has_role(*INCIDENT_HANDLER_ROLES))

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from hypercare.escalations.services.review import flag_missed_updates, send_daily_digest
+from hypercare.incidents.services import flag_missed_updates as flag_missed_incident_updates
 from hypercare.mail.imap import poll_all
 from hypercare.mail.intake import process_received
 from hypercare.notifications.delivery import deliver_due
@@ -43,6 +44,11 @@ def escalation_digest() -> dict[str, int]:
     return send_daily_digest()
 
 
+def incident_updates() -> dict[str, int]:
+    """Flag and notify each major incident update that was due and not posted, once."""
+    return flag_missed_incident_updates()
+
+
 def mail_poll() -> dict[str, int]:
     """Read every polling mailbox over IMAP: store new messages, then settle their copies."""
     return poll_all()
@@ -63,6 +69,7 @@ JOBS = {
     "outbox_delivery": Job(outbox_delivery, interval_seconds=10),
     "escalation_updates": Job(escalation_updates, interval_seconds=60),
     "escalation_digest": Job(escalation_digest, interval_seconds=300),
+    "incident_updates": Job(incident_updates, interval_seconds=60),
     "mail_poll": Job(mail_poll, interval_seconds=60),
     "pending_upload_cleanup": Job(pending_upload_cleanup, interval_seconds=3600),
     "mail_process": Job(mail_process, interval_seconds=10),

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "hypercare.sla",
     "hypercare.notifications",
     "hypercare.escalations",
+    "hypercare.incidents",
     "hypercare.releases",
     "hypercare.mail",
     "hypercare.links",

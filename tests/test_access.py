@@ -6,6 +6,7 @@ requester; the desk with Tier 1 and Tier 2 agents and a support manager.
 """
 
 import base64
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from io import BytesIO
@@ -16,6 +17,19 @@ from hypercare import access
 from hypercare.accounts.choices import Role
 from hypercare.accounts.models import User
 from hypercare.errors import NotAllowed, NotFound
+from hypercare.incidents.models import MajorIncident
+from hypercare.incidents.selectors import (
+    affected_institutions,
+    incident_children,
+    visible_incidents,
+)
+from hypercare.incidents.services import (
+    Declaration,
+    attach_child,
+    declare_major_incident,
+    post_incident_update,
+)
+from hypercare.lib import clock
 from hypercare.links.choices import LinkKind
 from hypercare.links.models import TicketLink
 from hypercare.links.selectors import ticket_links
@@ -26,6 +40,8 @@ from hypercare.mail.intake import process
 from hypercare.mail.models import InboundMessage, QuarantineAction
 from hypercare.mail.selectors import raw_message, with_shown_messages
 from hypercare.mail.services import store_raw
+from hypercare.notifications.choices import NotificationEvent
+from hypercare.notifications.models import OutboxMessage
 from hypercare.orgs.choices import ModuleCode
 from hypercare.orgs.models import Institution, Integration
 from hypercare.orgs.selectors import (
@@ -687,3 +703,112 @@ def test_only_support_staff_link_merge_or_split(linked_world: World, persona: st
     with pytest.raises(NotAllowed):
         merge_tickets(duplicate=one, survivor=two, actor=user)
     assert not TicketLink.objects.filter(source=one).exists()
+
+
+# Major incidents: one outage spanning Northfield and Southbank, with a child of each, and
+# one affecting Southbank only.
+INCIDENT_CHILDREN = {"riya_finance", "southbank_finance"}
+AGENTS = {"tier1", "tier2", "support_manager"}
+SOUTHBANK_SIDE = {"outsider", "southbank_requester"}
+
+
+def _declare(world: World, *, institutions: list[Institution], title: str) -> MajorIncident:
+    return declare_major_incident(
+        actor=world.users["support_manager"],
+        declaration=Declaration(
+            title=title,
+            module_code=ModuleCode.FINANCE,
+            integration_kind="",
+            impact="Nobody can pay online.",
+            institutions=institutions,
+            started_at=clock.now(),
+            update_every_hours=1,
+        ),
+    )
+
+
+@pytest.fixture
+def outage(world: World) -> MajorIncident:
+    incident = _declare(world, institutions=[world.northfield], title="Fee payments failing")
+    for name in sorted(INCIDENT_CHILDREN):
+        attach_child(
+            incident=incident, ticket=world.tickets[name], actor=world.users["support_manager"]
+        )
+    return incident
+
+
+@pytest.mark.parametrize("persona", SEES)
+def test_major_incidents_show_each_persona_only_their_own_side(
+    world: World, outage: MajorIncident, persona: str
+) -> None:
+    southbank_only = _declare(world, institutions=[world.southbank], title="SMS not sent")
+    user = world.users[persona]
+    own_side = {world.southbank.name} if persona in SOUTHBANK_SIDE else {world.northfield.name}
+    sees_southbank_only = persona in AGENTS | SOUTHBANK_SIDE
+    assert set(visible_incidents(user)) == (
+        {outage, southbank_only} if sees_southbank_only else {outage}
+    )
+    children = {ticket.pk for ticket in incident_children(user, outage)}
+    assert _names(world, children) == SEES[persona] & INCIDENT_CHILDREN
+    institutions = {institution.name for institution in affected_institutions(user, outage)}
+    both = {world.northfield.name, world.southbank.name}
+    assert institutions == (both if persona in AGENTS else own_side)
+    assert access.can_handle_major_incident(user) == (persona in {"tier2", "support_manager"})
+
+
+def test_an_update_spanning_two_institutions_leaks_nothing_across(
+    world: World, outage: MajorIncident
+) -> None:
+    post_incident_update(
+        incident=outage,
+        actor=world.users["support_manager"],
+        body="The payment provider is restarting its gateway.",
+    )
+    north, south = world.tickets["riya_finance"], world.tickets["southbank_finance"]
+    northfield_people = {world.users["requester"], world.users["institution_admin"]}
+    southbank_people = {world.users["southbank_requester"], world.users["outsider"]}
+    messages = OutboxMessage.objects.filter(
+        event__in=[NotificationEvent.INCIDENT_UPDATE, NotificationEvent.INCIDENT_INSTITUTION_UPDATE]
+    ).select_related("recipient")
+    assert {message.recipient for message in messages} == northfield_people | southbank_people
+    for message in messages:
+        text = f"{message.subject}\n{message.body}"
+        assert "The payment provider is restarting its gateway." in text
+        own, other = (north, south) if message.recipient in northfield_people else (south, north)
+        assert own.reference in text
+        assert other.reference not in text
+        assert other.institution.name not in text
+        assert re.search(rf"\b{re.escape(other.requester.display_name)}\b", text) is None
+    for persona, own, other in (
+        ("requester", north, south),
+        ("southbank_requester", south, north),
+    ):
+        client = signed_in(world.users[persona])
+        for address in ("/portal/", f"/portal/tickets/{own.pk}/"):
+            page = client.get(address).content.decode()
+            assert "Known issue:" in page
+            assert "Fee payments failing since" in page
+            assert other.reference not in page
+            assert other.institution.name not in page
+        update = client.get(f"/portal/tickets/{own.pk}/").content.decode()
+        assert "The payment provider is restarting its gateway." in update
+        assert client.get(f"/portal/tickets/{other.pk}/").status_code == 404
+
+
+@pytest.mark.parametrize("persona", sorted(set(SEES) - {"tier2", "support_manager"}))
+def test_only_managers_and_tier_2_and_3_change_a_major_incident(
+    world: World, outage: MajorIncident, persona: str
+) -> None:
+    user = world.users[persona]
+    with pytest.raises(NotAllowed):
+        post_incident_update(incident=outage, actor=user, body="Nothing yet.")
+    api = ApiClient(user)
+    refused = api.post(f"/incidents/{outage.pk}/resolution", {"resolution": "Done."})
+    assert refused.status_code == 403
+    assert signed_in(user).post(
+        f"/desk/incidents/{outage.pk}/update/", {"body": "x"}
+    ).status_code in (
+        302,
+        403,
+    )
+    assert not outage.events.filter(body="x").exists()

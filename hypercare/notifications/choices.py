@@ -28,6 +28,15 @@ class NotificationEvent(models.TextChoices):
     TICKET_SHIPPED = "ticket_shipped", "Fix shipped in a release (to the requester)"
     MAIL_REFUSED = "mail_refused", "Mail refused as too large (to its sender)"
     TICKET_MERGED = "ticket_merged", "Duplicate merged into another ticket (to its requester)"
+    INCIDENT_UPDATE = "incident_update", "Major incident update (to the requesters of its tickets)"
+    INCIDENT_INSTITUTION_UPDATE = (
+        "incident_institution_update",
+        "Major incident update (to the admins of each affected institution)",
+    )
+    INCIDENT_UPDATE_MISSED = (
+        "incident_update_missed",
+        "Major incident update missed (to who declared it and the support managers)",
+    )
 
 
 class DeliveryStatus(models.TextChoices):
@@ -50,5 +59,7 @@ REQUESTER_EVENTS = frozenset(
         NotificationEvent.DE_ESCALATED,
         NotificationEvent.TICKET_SHIPPED,
         NotificationEvent.TICKET_MERGED,
+        NotificationEvent.INCIDENT_UPDATE,
+        NotificationEvent.INCIDENT_INSTITUTION_UPDATE,
     }
 )

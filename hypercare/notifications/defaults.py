@@ -128,6 +128,27 @@ _WORDING: dict[str, tuple[str, str]] = {
         "and the work continues on {{ ticket.reference }}, which you now follow. You will "
         "hear about its progress, and a reply to either ticket reaches us there.",
     ),
+    NotificationEvent.INCIDENT_UPDATE: (
+        "[{{ ticket.reference }}] Known issue: {{ incident_title }}",
+        "Hello {{ recipient.display_name }},\n\nYour request {{ ticket.reference }} "
+        '"{{ ticket.title }}" is affected by a known issue we are working on: '
+        "{{ incident_title }}, since {{ started_at }}.\n\n{{ body }}"
+        "{% if next_update_due %}\n\nNext update by {{ next_update_due }}.{% endif %}",
+    ),
+    NotificationEvent.INCIDENT_INSTITUTION_UPDATE: (
+        "Known issue: {{ incident_title }}",
+        "Hello {{ recipient.display_name }},\n\nAn update on a known issue affecting "
+        "{{ institution }}: {{ incident_title }}, since {{ started_at }}.\n\n{{ body }}"
+        "{% if tickets %}\n\nYour institution's requests it affects:"
+        "{% for row in tickets %}\n  {{ row.reference }} {{ row.title }}{% endfor %}{% endif %}"
+        "{% if next_update_due %}\n\nNext update by {{ next_update_due }}.{% endif %}",
+    ),
+    NotificationEvent.INCIDENT_UPDATE_MISSED: (
+        "[{{ reference }}] Major incident update MISSED: {{ incident_title }}",
+        "The update on the major incident {{ reference }} ({{ incident_title }}, "
+        "{{ children }} ticket{{ children|pluralize }}) was due {{ due }} and has not been "
+        "posted.",
+    ),
 }
 DEFAULT_TEMPLATES: dict[str, tuple[str, str]] = {
     event: (subject, body + SIGNATURE) for event, (subject, body) in _WORDING.items()

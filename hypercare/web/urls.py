@@ -8,6 +8,7 @@ from hypercare.web import auth
 from hypercare.web.accounts import urls as accounts
 from hypercare.web.errors import page
 from hypercare.web.escalations import urls as escalations
+from hypercare.web.incidents import urls as incidents
 from hypercare.web.links import urls as links
 from hypercare.web.mail import urls as mail
 from hypercare.web.orgs import urls as orgs
@@ -31,6 +32,7 @@ urlpatterns = [
     *accounts.urlpatterns,
     *orgs.urlpatterns,
     *escalations.urlpatterns,
+    *incidents.urlpatterns,
     *sla.urlpatterns,
     *releases.urlpatterns,
     *mail.urlpatterns,

@@ -10,6 +10,8 @@ from hypercare.accounts.choices import INSTITUTION_ROLES, SUPPORT_ROLES, Role
 from hypercare.accounts.models import RoleGrant, User
 from hypercare.demo import cast
 from hypercare.demo.loader import DemoRefused, load_demo
+from hypercare.incidents.choices import IncidentTicketEventKind
+from hypercare.incidents.models import MajorIncident
 from hypercare.lib import clock
 from hypercare.links.choices import LinkKind
 from hypercare.links.models import TicketLink
@@ -27,6 +29,9 @@ from hypercare.tickets.choices import Category, EventKind, Priority, Status
 from hypercare.tickets.models import Participant, RoutingRule, SavedReply, Ticket, TicketEvent
 from hypercare.tickets.services.handover import teams_at_tiers
 from tests import factories
+
+# The back-dated history, and the two reports of the major incident's outage.
+DEMO_TICKETS = 302
 
 
 # The conftest's fast hasher is a per-test fixture; the shared load happens before it.
@@ -99,7 +104,7 @@ class LoadedDemoTests(TestCase):
     def test_tickets_cover_every_category_status_and_priority(self) -> None:
         tickets = Ticket.objects.all()
 
-        assert tickets.count() == 300
+        assert tickets.count() == DEMO_TICKETS
         assert set(tickets.values_list("category", flat=True)) == set(Category.values)
         assert set(tickets.values_list("status", flat=True)) == set(Status.values)
         assert set(tickets.values_list("priority", flat=True)) == set(Priority.values)
@@ -149,6 +154,18 @@ class LoadedDemoTests(TestCase):
         }
         assert reply_destination(duplicate) == survivor
 
+    def test_a_major_incident_has_children_from_two_institutions(self) -> None:
+        incident = MajorIncident.objects.get()
+        children = Ticket.objects.filter(incident_child__incident=incident)
+
+        assert incident.is_active
+        assert incident.institutions.count() == 2
+        assert {ticket.institution_id for ticket in children} == set(
+            incident.institutions.values_list("pk", flat=True)
+        )
+        updates = TicketEvent.objects.filter(kind=IncidentTicketEventKind.INCIDENT_UPDATE)
+        assert {event.ticket_id for event in updates} == {ticket.pk for ticket in children}
+
     def test_each_institution_counts_in_its_own_office_hours_and_holidays(self) -> None:
         # A public holiday of each country (and, for Lakeshore, of its state) in 2026.
         holidays = {
@@ -188,7 +205,7 @@ class LoadedDemoTests(TestCase):
             assert {reply.created_by for reply in replies} == {team.lead}
 
     def test_back_dated_history_leaves_no_mail_to_send(self) -> None:
-        assert Ticket.objects.count() == 300
+        assert Ticket.objects.count() == DEMO_TICKETS
         assert not OutboxMessage.objects.exists()
 
     def test_first_run_prints_the_accounts_and_the_admin_line(self) -> None:

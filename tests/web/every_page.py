@@ -19,9 +19,10 @@ from hypercare.accounts.models import User
 from hypercare.escalations.choices import EscalationReason, EscalationStep, Workaround
 from hypercare.escalations.services import handling
 from hypercare.escalations.services.intake import ReviewChecklist, request_escalation
+from hypercare.incidents.services import Declaration, declare_major_incident
 from hypercare.links.choices import LinkKind
 from hypercare.links.services import link_tickets
-from hypercare.orgs.choices import Tier
+from hypercare.orgs.choices import ModuleCode, Tier
 from hypercare.tickets.services.attachments import add_attachment
 from hypercare.tickets.services.conversation import add_public_reply
 from hypercare.tickets.services.saved_replies import create_saved_reply
@@ -54,6 +55,7 @@ class World:
     message: int
     link: int
     reply_event: int
+    incident: int
 
 
 def build_world() -> World:
@@ -117,11 +119,20 @@ def build_world() -> World:
     related = factories.ticket(requester, title="Receipts print blank")
     link = link_tickets(ticket=ticket, other=related, kind=LinkKind.RELATED, actor=agent)
     answer = add_public_reply(ticket=ticket, actor=agent, body="Which printer?")
+    incident = declare_major_incident(
+        actor=people["support_manager"],
+        declaration=Declaration(
+            title="Fee payments failing", module_code=ModuleCode.FINANCE, integration_kind="",
+            impact="Nobody can pay online.", institutions=[north],
+            started_at=escalated.created_at, update_every_hours=1,
+        ),
+        from_ticket=escalated,
+    )  # fmt: skip
     uid = urlsafe_base64_encode(force_bytes(requester.pk))
     return World(
         people, ticket.pk, escalated.pk, attachment.pk, reply.pk,
         (uid, default_token_generator.make_token(requester)), quarantined().pk,
-        link.pk, answer.pk,
+        link.pk, answer.pk, incident.pk,
     )  # fmt: skip
 
 
@@ -165,6 +176,8 @@ def _pk_for(name: str, world: World) -> int:
         return world.escalated
     if name.startswith("mail-"):
         return world.message
+    if name.startswith("incident"):
+        return world.incident
     return world.ticket
 
 

@@ -17,6 +17,8 @@ from hypercare.escalations.choices import (
 from hypercare.escalations.models import Escalation, EscalationDigest
 from hypercare.escalations.selectors import desk_open_escalations, escalation_managers
 from hypercare.escalations.services.common import lock
+from hypercare.incidents.models import MajorIncident
+from hypercare.incidents.selectors import desk_active_incidents
 from hypercare.lib import clock
 from hypercare.lib.times import Moment
 from hypercare.lib.transactions import use_case
@@ -52,7 +54,8 @@ def flag_missed_updates(*, now: datetime | None = None) -> dict[str, int]:
 
 
 def send_daily_digest(*, now: datetime | None = None) -> dict[str, int]:
-    """Mail the daily review of open escalations to every escalation manager, once a day.
+    """Mail the daily review of active major incidents and open escalations to every
+    escalation manager, once a day.
 
     Runs often; from the configured hour on, the first run of the day claims the day by
     inserting its unique row and sends the digest, and every later run finds it taken.
@@ -65,7 +68,8 @@ def send_daily_digest(*, now: datetime | None = None) -> dict[str, int]:
     if EscalationDigest.objects.filter(day=day).exists():
         return {"digests": 0}
     with use_case():
-        rows = [digest_row(escalation, at) for escalation in desk_open_escalations()]
+        rows = [incident_digest_row(incident, at) for incident in desk_active_incidents()]
+        rows += [digest_row(escalation, at) for escalation in desk_open_escalations()]
         try:
             with transaction.atomic():
                 EscalationDigest.objects.create(day=day, sent_at=at, escalations=len(rows))
@@ -93,4 +97,25 @@ def digest_row(escalation: Escalation, at: datetime) -> dict[str, object]:
         "next_update_due": Moment(due) if due else "—",
         "overdue": due is not None and due <= at,
         "action_plan": escalation.action_plan or "not recorded yet",
+    }
+
+
+def incident_digest_row(incident: MajorIncident, at: datetime) -> dict[str, object]:
+    """An active major incident as the digest lists it, in an escalation's columns: the
+    desk's managers read it, so it names every affected institution."""
+    due = incident.next_update_due_at
+    last = incident.last_update_at
+    children = len(incident.children.all())
+    return {
+        "reference": incident.reference,
+        "title": incident.title,
+        "institution": ", ".join(institution.name for institution in incident.institutions.all()),
+        "status": f"Major incident, {children} ticket{'s' if children != 1 else ''}",
+        "level": incident.get_module_code_display(),
+        "manager": incident.declared_by.display_name,
+        "age": timesince(incident.started_at, at),
+        "last_update": Moment(last) if last else "none yet",
+        "next_update_due": Moment(due) if due else "—",
+        "overdue": due is not None and due <= at,
+        "action_plan": incident.impact,
     }

@@ -28,6 +28,7 @@ from hypercare.escalations.selectors import (
     open_escalation,
 )
 from hypercare.escalations.services import handling, intake
+from hypercare.incidents.selectors import incident_review
 from hypercare.lib import clock
 from hypercare.tickets.models import Ticket
 from hypercare.tickets.selectors import get_visible_ticket
@@ -214,11 +215,14 @@ def escalation_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
 
 @workspace_view
 def daily_review(request: HttpRequest) -> HttpResponse:
-    """Every open escalation with its status, updates, age and plan: reviewed daily."""
+    """Every active major incident, then every open escalation with its status, updates,
+    age and plan: reviewed daily."""
     user = signed_in_user(request)
     mine = request.GET.get("manager") == "me"
     review = escalation_review(user, managed_by=user if mine else None)
-    context = {"review": review, "mine": mine, "now": clock.now()}
+    now = clock.now()
+    incidents = incident_review(user, now)
+    context = {"review": review, "mine": mine, "now": now, "incidents": incidents}
     return render(request, "web/escalations/daily_review.html", context)
 
 

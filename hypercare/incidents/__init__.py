@@ -1,0 +1,1 @@
+"""Major incidents: one outage, many tickets from many institutions, handled as one."""

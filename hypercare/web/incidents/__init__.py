@@ -1,0 +1,1 @@
+"""The major incident pages of the workspace, and its banner and ticket panel."""
