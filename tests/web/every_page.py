@@ -20,6 +20,7 @@ from hypercare.escalations.choices import EscalationReason, EscalationStep, Work
 from hypercare.escalations.services import handling
 from hypercare.escalations.services.intake import ReviewChecklist, request_escalation
 from hypercare.orgs.choices import Tier
+from hypercare.releases.services import compile_release_notes, create_release, plan_for_release
 from hypercare.tickets.services.attachments import add_attachment
 from hypercare.tickets.services.saved_replies import create_saved_reply
 from hypercare.tickets.services.workflow import assign_ticket
@@ -49,6 +50,8 @@ class World:
     saved_reply: int
     reset: tuple[str, str]
     message: int
+    release: int
+    note_item: int
 
 
 def build_world() -> World:
@@ -109,10 +112,14 @@ def build_world() -> World:
     reply = create_saved_reply(
         actor=people["support_manager"], team=desk, title="Thanks", body="Thank you."
     )
+    release = create_release(actor=people["support_manager"], version="2025.3", notes="Fees.")
+    plan_for_release(ticket=ticket, actor=agent, release=release)
+    compile_release_notes(release=release, actor=people["support_manager"])
     uid = urlsafe_base64_encode(force_bytes(requester.pk))
     return World(
         people, ticket.pk, escalated.pk, attachment.pk, reply.pk,
         (uid, default_token_generator.make_token(requester)), quarantined().pk,
+        release.pk, release.note_items.get().pk,
     )  # fmt: skip
 
 
@@ -154,6 +161,10 @@ def _pk_for(name: str, world: World) -> int:
         return world.escalated
     if name.startswith("mail-"):
         return world.message
+    if name == "release-note-item":
+        return world.note_item
+    if name.startswith(("release", "portal-release")):
+        return world.release
     return world.ticket
 
 

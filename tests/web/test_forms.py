@@ -30,7 +30,14 @@ from hypercare.escalations.services.handling import DeEscalationChecklist
 from hypercare.escalations.services.intake import ReviewChecklist, request_escalation
 from hypercare.orgs.choices import Tier
 from hypercare.orgs.models import Team
-from hypercare.releases.services import create_release
+from hypercare.releases.models import Release, ReleaseNoteItem
+from hypercare.releases.services import (
+    compile_release_notes,
+    create_release,
+    edit_note_item,
+    edit_release_notes,
+    plan_for_release,
+)
 from hypercare.tickets.choices import AffectedWorkflow, Category, Channel, Level, Priority, Status
 from hypercare.tickets.models import Ticket
 from hypercare.tickets.services import conversation, saved_replies, workflow
@@ -83,6 +90,15 @@ def _release_manager() -> User:
     """One support manager for every call (releases are theirs to plan)."""
     found = User.objects.filter(username="release-manager").first()
     return found or factories.agent(Role.SUPPORT_MANAGER, username="release-manager")
+
+
+def _note_item(world: World) -> ReleaseNoteItem:
+    """An item of a new release's notes: the world's ticket, planned for it."""
+    manager = _release_manager()
+    release = create_release(actor=manager, version=f"2026.{Release.objects.count() + 6}")
+    plan_for_release(ticket=factories.ticket(world.requester), actor=manager, release=release)
+    compile_release_notes(release=release, actor=manager)
+    return ReleaseNoteItem.objects.get(release=release)
 
 
 # A form, the answers a person would give it, and the service call they feed.
@@ -300,6 +316,22 @@ CASES = [
         release_forms.NewReleaseForm,
         lambda world: {"version": "2026.4", "planned_date": None, "notes": "Fee receipts."},
         lambda world, data: create_release(actor=_release_manager(), **data),
+    ),
+    Case(
+        release_forms.ReleaseNotesForm,
+        lambda world: {"notes": "Faster fee pages."},
+        lambda world, data: edit_release_notes(
+            release=create_release(actor=_release_manager(), version="2026.5"),
+            actor=_release_manager(),
+            **data,
+        ),
+    ),
+    Case(
+        release_forms.NoteItemForm,
+        lambda world: {"text": "Fee receipts print again."},
+        lambda world, data: edit_note_item(
+            item=_note_item(world), actor=_release_manager(), **data
+        ),
     ),
     Case(
         ticket_forms.MessageForm,
