@@ -26,7 +26,7 @@ class NotificationEvent(models.TextChoices):
     DE_ESCALATED = "de_escalated", "De-escalated (to the requester)"
     ESCALATION_DIGEST = "escalation_digest", "Daily escalation review (to escalation managers)"
     TICKET_SHIPPED = "ticket_shipped", "Fix shipped in a release (to the requester)"
-    RELEASE_NOTES = "release_notes", "Release notes (to affected institutions' admins)"
+    RELEASE_NOTES = "release_notes", "Release notes (to the admins of the institutions concerned)"
     MAIL_REFUSED = "mail_refused", "Mail refused as too large (to its sender)"
 
 

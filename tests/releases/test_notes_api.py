@@ -1,6 +1,8 @@
 """Release notes through the API: compile, word, read as each caller may, and no leak."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from hypercare.accounts.models import User
 from hypercare.orgs.choices import ModuleCode
@@ -134,3 +136,21 @@ def test_an_item_of_another_release_or_none_is_not_found(
     assert elsewhere.status_code == 404
     assert client.put(f"/releases/{release.pk}/notes/items/99999", {"text": "X"}).status_code == 404
     assert client.get("/releases/99999/notes").status_code == 404
+
+
+def test_reading_the_notes_costs_the_same_however_many_items(
+    manager: User, agent: User, requester: User, release: Release, planned: dict[str, Ticket]
+) -> None:
+    compile_release_notes(release=release, actor=manager)
+    client = ApiClient(requester)
+    client.get(f"/releases/{release.pk}/notes")  # the caller's token and setup, cached
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(f"/releases/{release.pk}/notes").status_code == 200
+    for module in (ModuleCode.HR, ModuleCode.LIBRARY, ModuleCode.PAYROLL):
+        ticket = factories.ticket(requester, title="More", module_code=module)
+        plan_for_release(ticket=ticket, actor=agent, release=release)
+    compile_release_notes(release=release, actor=manager)
+
+    with CaptureQueriesContext(connection) as many:
+        assert len(item_lines(client.get(f"/releases/{release.pk}/notes").json())) == 4
+    assert len(many) == len(few)
