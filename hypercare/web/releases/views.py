@@ -89,9 +89,10 @@ def ship(request: HttpRequest, pk: int) -> HttpResponse:
     release = ship_release(release=get_visible_release(user, pk), actor=user)
     messages.success(
         request,
-        f"Release {release.version} shipped; the affected institutions' admins get its notes.",
+        f"Release {release.version} shipped. The admins of the institutions concerned get "
+        "its notes.",
     )
-    return redirect("web:release", pk=release.pk)
+    return redirect("web:releases")
 
 
 @workspace_view
