@@ -21,7 +21,7 @@ from django.db import IntegrityError
 from hypercare import access
 from hypercare.accounts.choices import Role
 from hypercare.accounts.models import User
-from hypercare.errors import InvalidTransition, ValidationFailed
+from hypercare.errors import InvalidTransition, NotFound, ValidationFailed
 from hypercare.lib import clock
 from hypercare.lib.transactions import use_case
 from hypercare.lib.validation import FieldErrors
@@ -142,7 +142,10 @@ def edit_note_item(*, item: ReleaseNoteItem, actor: User, text: str) -> ReleaseN
     errors.check()
     with use_case():
         release = _unshipped(item.release)
-        item = ReleaseNoteItem.objects.select_for_update().get(pk=item.pk)
+        locked = ReleaseNoteItem.objects.select_for_update().filter(pk=item.pk).first()
+        if locked is None:  # compiled away since it was read: the ticket left the release
+            raise NotFound("No such release note item.")
+        item = locked
         item.text, item.edited = text, True
         item.save(update_fields=["text", "edited"])
         ticket = (

@@ -10,7 +10,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from hypercare.accounts.choices import Role
 from hypercare.accounts.models import User
-from hypercare.errors import InvalidTransition, NotAllowed, ValidationFailed
+from hypercare.errors import InvalidTransition, NotAllowed, NotFound, ValidationFailed
 from hypercare.notifications.choices import NotificationEvent
 from hypercare.notifications.models import OutboxMessage
 from hypercare.orgs.choices import ModuleCode
@@ -280,3 +280,16 @@ def test_other_domains_contribute_items_and_shipping_steps(
 def test_a_source_registered_twice_is_refused(problem: Problem) -> None:
     with pytest.raises(ImproperlyConfigured, match="registered twice"):
         sources.register("problem", lambda release: [])
+
+
+def test_a_line_compiled_away_meanwhile_is_not_found(
+    manager: User, agent: User, release: Release, planned: dict[str, Ticket]
+) -> None:
+    compile_release_notes(release=release, actor=manager)
+    item = ReleaseNoteItem.objects.get(key=str(planned["north_fees"].pk))
+    plan_for_release(ticket=planned["north_fees"], actor=agent, release=None)
+    compile_release_notes(release=release, actor=manager)
+
+    with pytest.raises(NotFound):
+        edit_note_item(item=item, actor=manager, text="Fee receipts print again.")
+    assert not planned["north_fees"].events.filter(kind=ReleaseEventKind.NOTE_WORDED).exists()

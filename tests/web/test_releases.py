@@ -7,7 +7,9 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from hypercare.accounts.choices import Role
 from hypercare.accounts.models import User
@@ -328,3 +330,20 @@ def test_institution_users_are_kept_off_the_workspace_release_page(
     assert requester_client.get(f"/desk/releases/{planned.pk}/notes.txt").status_code == 302
     requester_client.post(f"/desk/releases/{planned.pk}/ship/")
     assert not Release.objects.get().is_shipped
+
+
+def test_the_release_page_costs_the_same_however_many_tickets(
+    manager_client: Client, manager: User, agent: User, requester: User, planned: Release
+) -> None:
+    url = f"/desk/releases/{planned.pk}/"
+    manager_client.get(url)  # the session and the setup, cached
+    with CaptureQueriesContext(connection) as few:
+        assert manager_client.get(url).status_code == 200
+    for module in (ModuleCode.HR, ModuleCode.LIBRARY, ModuleCode.PAYROLL):
+        ticket = factories.ticket(requester, title="More", module_code=module)
+        plan_for_release(ticket=ticket, actor=agent, release=planned)
+    compile_release_notes(release=planned, actor=manager)
+
+    with CaptureQueriesContext(connection) as many:
+        assert manager_client.get(url).content.decode().count("Save line") == 5
+    assert len(many) == len(few)
