@@ -309,8 +309,21 @@ def can_plan_release(user: User) -> bool:
 
 
 def can_manage_releases(user: User) -> bool:
-    """Create and ship releases: support managers and system admins."""
+    """Create releases, word their notes and ship them: support managers and system admins."""
     return can_manage_desk(user)
+
+
+def release_note_item_scope(user: User) -> Q:
+    """The release-note items ``user`` may read, as a filter on ReleaseNoteItem: every one
+    for support staff; for an institution's people, those concerning their institution
+    (an item names its tickets and their titles). The general notes are everyone's."""
+    if not user.is_active:
+        return NOTHING
+    if is_agent(user):
+        return Q()
+    if user.institution_id is None:
+        return NOTHING
+    return Q(institutions=user.institution_id)
 
 
 # The mail quarantine: messages that were not turned into work. Their raw source may hold

@@ -50,6 +50,15 @@ from hypercare.orgs.selectors import (
     visible_integrations,
     visible_modules,
 )
+from hypercare.releases.models import Release, ReleaseNoteItem
+from hypercare.releases.selectors import notes_for
+from hypercare.releases.services import (
+    compile_release_notes,
+    create_release,
+    edit_note_item,
+    plan_for_release,
+    ship_release,
+)
 from hypercare.tickets.choices import EventKind, Status
 from hypercare.tickets.models import Attachment, Participant, PendingUpload, Ticket
 from hypercare.tickets.selectors import (
@@ -812,3 +821,89 @@ def test_only_managers_and_tier_2_and_3_change_a_major_incident(
         403,
     )
     assert not outage.events.filter(body="x").exists()
+
+
+# Release notes ---------------------------------------------------------------------------
+
+# Each item is worded with its institution's name, so a leak shows in any text.
+RELEASE_LINES = {
+    "riya_finance": "Northfield receipts print again",
+    "southbank_finance": "Southbank receipts print again",
+}
+NORTHFIELD_PEOPLE = {
+    "requester", "colleague", "key_user", "module_owner", "institution_admin", "data_owner"
+}  # fmt: skip
+READS_RELEASE_LINES: dict[str, set[str]] = {
+    **{persona: {"riya_finance"} for persona in NORTHFIELD_PEOPLE},
+    "outsider": {"southbank_finance"},
+    "southbank_requester": {"southbank_finance"},
+    **{persona: set(RELEASE_LINES) for persona in ("tier1", "tier2", "support_manager")},
+}
+
+
+@pytest.fixture
+def shipped_release(world: World) -> Release:
+    manager = world.users["support_manager"]
+    release = create_release(actor=manager, version="2025.3", notes="Receipts for everyone.")
+    for name in RELEASE_LINES:
+        plan_for_release(ticket=world.tickets[name], actor=manager, release=release)
+    compile_release_notes(release=release, actor=manager)
+    for name, line in RELEASE_LINES.items():
+        item = ReleaseNoteItem.objects.get(key=str(world.tickets[name].pk))
+        edit_note_item(item=item, actor=manager, text=line)
+    return ship_release(release=release, actor=manager)
+
+
+def _release_lines_in(world: World, text: str) -> set[str]:
+    return {
+        name
+        for name, line in RELEASE_LINES.items()
+        if line in text or world.tickets[name].reference in text
+    }
+
+
+@pytest.mark.parametrize("persona", SEES)
+def test_each_persona_reads_only_their_institutions_release_notes(
+    world: World, shipped_release: Release, persona: str
+) -> None:
+    user = world.users[persona]
+    expected = READS_RELEASE_LINES[persona]
+    side = "desk" if persona in ("tier1", "tier2", "support_manager") else "portal"
+    page = signed_in(user).get(f"/{side}/releases/{shipped_release.pk}/")
+    export = signed_in(user).get(f"/{side}/releases/{shipped_release.pk}/notes.txt")
+    api = ApiClient(user).get(f"/releases/{shipped_release.pk}/notes")
+    grouped = notes_for(user, shipped_release)
+
+    assert {item.text for group in grouped for item in group.items} == {
+        RELEASE_LINES[name] for name in expected
+    }
+    for answer in (page, export, api):
+        assert answer.status_code == 200
+        assert "Receipts for everyone." in answer.content.decode()
+        assert _release_lines_in(world, answer.content.decode()) == expected
+
+
+def test_the_release_announcement_tells_each_institution_only_its_own_items(
+    world: World, shipped_release: Release
+) -> None:
+    mails = {
+        mail.to_email: mail.body
+        for mail in OutboxMessage.objects.filter(event=NotificationEvent.RELEASE_NOTES)
+    }
+    northfield_admin, southbank_admin = world.users["institution_admin"], world.users["outsider"]
+
+    assert set(mails) == {northfield_admin.email, southbank_admin.email}
+    assert _release_lines_in(world, mails[northfield_admin.email]) == {"riya_finance"}
+    assert _release_lines_in(world, mails[southbank_admin.email]) == {"southbank_finance"}
+    assert "Northfield" not in mails[southbank_admin.email]
+    assert "Southbank" not in mails[northfield_admin.email]
+
+
+def test_an_inactive_user_reads_no_release_note_items(
+    world: World, shipped_release: Release
+) -> None:
+    user = world.users["institution_admin"]
+    user.is_active = False
+    user.save()
+
+    assert notes_for(user, shipped_release) == []

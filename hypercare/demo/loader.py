@@ -22,7 +22,15 @@ from hypercare.lib import clock
 from hypercare.notifications.models import OutboxMessage
 from hypercare.orgs.models import Institution, Integration, IntegrationContact, Team
 from hypercare.orgs.services import create_institution
-from hypercare.releases.services import create_release, plan_for_release
+from hypercare.releases.models import ReleaseNoteItem
+from hypercare.releases.services import (
+    compile_release_notes,
+    create_release,
+    edit_note_item,
+    edit_release_notes,
+    plan_for_release,
+    ship_release,
+)
 from hypercare.sla.policies import CalendarSettings, PolicySettings, create_calendar, create_policy
 from hypercare.tickets.choices import OPEN_STATUSES, Priority
 from hypercare.tickets.models import RoutingRule, Ticket
@@ -32,6 +40,8 @@ SEED = 20260907  # the first go-live: the same seed always tells the same storie
 TICKET_COUNT = 300
 NEXT_RELEASE_MANAGER = "meera.nair"
 NEXT_RELEASE_TICKETS = 6
+SHIPPED_RELEASE_AGE = timedelta(days=14)
+SHIPPED_RELEASE_TICKETS_EACH = 2
 
 
 class DemoRefused(Exception):
@@ -69,6 +79,8 @@ def load_demo(*, now: datetime | None = None) -> bool:
         now=at,
         rng=random.Random(SEED),  # noqa: S311 (stories, not secrets)
     )
+    with clock.frozen_at(at - SHIPPED_RELEASE_AGE):
+        _ship_last_release(at - SHIPPED_RELEASE_AGE)
     with clock.frozen_at(at):
         _plan_next_release(at)
         manager = User.objects.get(username=NEXT_RELEASE_MANAGER)
@@ -98,6 +110,32 @@ def _plan_next_release(at: datetime) -> None:
     )[:NEXT_RELEASE_TICKETS]
     for ticket in low_priority:
         plan_for_release(ticket=ticket, actor=manager, release=release)
+
+
+def _ship_last_release(at: datetime) -> None:
+    """The release shipped two weeks ago, with notes: two fixes of each institution that
+    were open then, the notes compiled and worded by the manager, then shipped (its
+    announcement mails go with the rest of the back-dated outbox)."""
+    manager = User.objects.get(username=NEXT_RELEASE_MANAGER)
+    release = create_release(actor=manager, version=f"{at.year}.{at.month:02d}.0")
+    open_then = Ticket.objects.filter(status__in=OPEN_STATUSES, created_at__lt=at).exclude(
+        priority=Priority.LOW
+    )
+    for institution in Institution.objects.order_by("pk"):
+        fixes = open_then.filter(institution=institution).order_by("pk")
+        for ticket in fixes[:SHIPPED_RELEASE_TICKETS_EACH]:
+            plan_for_release(ticket=ticket, actor=manager, release=release)
+    compile_release_notes(release=release, actor=manager)
+    edit_release_notes(
+        release=release,
+        actor=manager,
+        notes="Maintenance release for the go-live: faster fee pages and the fixes below. "
+        "No downtime; the update is applied overnight.",
+    )
+    first = ReleaseNoteItem.objects.filter(release=release).order_by("pk").first()
+    if first is not None:
+        edit_note_item(item=first, actor=manager, text=f"Fixed: {first.text}")
+    ship_release(release=release, actor=manager)
 
 
 def _set_demo_password() -> None:

@@ -26,6 +26,7 @@ class NotificationEvent(models.TextChoices):
     DE_ESCALATED = "de_escalated", "De-escalated (to the requester)"
     ESCALATION_DIGEST = "escalation_digest", "Daily escalation review (to escalation managers)"
     TICKET_SHIPPED = "ticket_shipped", "Fix shipped in a release (to the requester)"
+    RELEASE_NOTES = "release_notes", "Release notes (to the admins of the institutions concerned)"
     MAIL_REFUSED = "mail_refused", "Mail refused as too large (to its sender)"
     TICKET_MERGED = "ticket_merged", "Duplicate merged into another ticket (to its requester)"
     INCIDENT_UPDATE = "incident_update", "Major incident update (to the requesters of its tickets)"
@@ -61,5 +62,6 @@ REQUESTER_EVENTS = frozenset(
         NotificationEvent.TICKET_MERGED,
         NotificationEvent.INCIDENT_UPDATE,
         NotificationEvent.INCIDENT_INSTITUTION_UPDATE,
+        NotificationEvent.RELEASE_NOTES,
     }
 )

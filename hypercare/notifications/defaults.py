@@ -112,6 +112,14 @@ _WORDING: dict[str, tuple[str, str]] = {
         "has the release, please check that it works for you; if it does not, reply on the "
         "ticket and say so.",
     ),
+    NotificationEvent.RELEASE_NOTES: (
+        "Release {{ release.version }} has shipped",
+        "Hello {{ recipient.display_name }},\n\nRelease {{ release.version }} has shipped."
+        "{% if release.notes %}\n\n{{ release.notes }}{% endif %}"
+        "{% if groups %}\n\nWhat it fixes for your institution:{% for group in groups %}"
+        "\n\n{{ group.module }}{% for item in group.items %}\n- {{ item.reference }}: "
+        "{{ item.text }}{% endfor %}{% endfor %}{% endif %}",
+    ),
     NotificationEvent.MAIL_REFUSED: (
         "Not received: {{ subject }}",
         'Hello,\n\nYour message "{{ subject }}" was too large for the support desk to '

@@ -33,8 +33,8 @@ class ReleaseAdmin(admin.ModelAdmin[Release]):
 
     def get_readonly_fields(self, request: HttpRequest, obj: Release | None = None) -> Any:
         if obj is not None and obj.is_shipped:
-            return ("version", "shipped_at", "created_at")
-        return ("shipped_at", "created_at")
+            return ("version", "shipped_at", "notes_compiled_at", "created_at")
+        return ("shipped_at", "notes_compiled_at", "created_at")
 
     @admin.action(description="Ship the selected releases now")
     def ship(self, request: HttpRequest, queryset: QuerySet[Release]) -> None:

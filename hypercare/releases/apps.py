@@ -6,8 +6,9 @@ class ReleasesConfig(AppConfig):
     verbose_name = "Releases"
 
     def ready(self) -> None:
-        from hypercare.releases import events
+        from hypercare.releases import events, sources
         from hypercare.releases.choices import ReleaseEventKind
         from hypercare.tickets import event_kinds
 
         event_kinds.register(ReleaseEventKind, events.SENTENCES)
+        sources.register(sources.TICKET_SOURCE, sources.planned_tickets)

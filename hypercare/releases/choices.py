@@ -6,3 +6,4 @@ class ReleaseEventKind(models.TextChoices):
 
     RELEASE_PLANNED = "release_planned", "Planned for a release"
     SHIPPED = "shipped", "Shipped in a release"
+    NOTE_WORDED = "release_note_worded", "Release note worded"

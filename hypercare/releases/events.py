@@ -36,6 +36,21 @@ def record_shipped(
     )
 
 
+def record_note_worded(
+    ticket: Ticket, actor: User, at: datetime, version: str, text: str
+) -> TicketEvent:
+    """Internal: how the ticket's fix is announced in the release's notes, as worded."""
+    return append(
+        ticket,
+        ReleaseEventKind.NOTE_WORDED,
+        actor,
+        at,
+        is_internal=True,
+        new_value=version,
+        body=text,
+    )
+
+
 def _release_planned(actor: str, event: TicketEvent) -> str:
     if not event.new_value:
         return f"{actor} took the ticket off release {event.old_value}"
@@ -47,4 +62,7 @@ def _release_planned(actor: str, event: TicketEvent) -> str:
 SENTENCES: dict[str, Sentence] = {
     ReleaseEventKind.RELEASE_PLANNED: _release_planned,
     ReleaseEventKind.SHIPPED: lambda actor, event: f"The fix shipped in release {event.new_value}",
+    ReleaseEventKind.NOTE_WORDED: lambda actor, event: (
+        f"{actor} worded this ticket's line in the notes of release {event.new_value}"
+    ),
 }

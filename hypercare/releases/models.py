@@ -4,6 +4,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 
 from hypercare.lib import clock
+from hypercare.orgs.choices import ModuleCode
 
 VERSION_MAX = 40
 # A letter or digit first, then letters, digits, dots, dashes, plus signs or underscores.
@@ -29,7 +30,11 @@ class Release(models.Model):
         null=True, blank=True, help_text="Empty until it ships; set by the ship action only."
     )
     notes = models.TextField(
-        blank=True, help_text="Release notes. Every institution reads them: name none."
+        blank=True,
+        help_text="The general release notes. Every institution reads them: name none.",
+    )
+    notes_compiled_at = models.DateTimeField(
+        null=True, blank=True, help_text="When its note items were last compiled."
     )
     created_at = models.DateTimeField(default=clock.now, editable=False)
 
@@ -42,3 +47,36 @@ class Release(models.Model):
     @property
     def is_shipped(self) -> bool:
         return self.shipped_at is not None
+
+
+ITEM_TEXT_MAX = 500
+
+
+class ReleaseNoteItem(models.Model):
+    """One line of a release's notes: something the release resolves, compiled from a
+    source (a planned ticket, a problem) and worded by the manager before shipping.
+
+    It concerns the ``institutions`` whose work it resolves, and only they read it: its
+    reference and text may name their data. ``(source, key)`` says which record it came
+    from, so compiling again keeps a line the manager ``edited``.
+    """
+
+    release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="note_items")
+    source = models.CharField(max_length=30)
+    key = models.CharField(max_length=40)
+    module = models.CharField(max_length=30, choices=ModuleCode.choices, blank=True)
+    reference = models.CharField(max_length=40)
+    text = models.CharField(max_length=ITEM_TEXT_MAX)
+    edited = models.BooleanField(default=False)
+    institutions = models.ManyToManyField("orgs.Institution", related_name="+")
+
+    class Meta:
+        ordering = ["module", "reference", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["release", "source", "key"], name="release_note_item_unique_source"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.release} · {self.reference}"

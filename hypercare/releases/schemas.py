@@ -7,8 +7,8 @@ from ninja import Schema
 from pydantic import ConfigDict, Field, StringConstraints
 
 from hypercare.api.common import DbId
-from hypercare.lib.text import body_text
-from hypercare.releases.models import VERSION_CHARACTERS, VERSION_MAX
+from hypercare.lib.text import body_text, single_line
+from hypercare.releases.models import ITEM_TEXT_MAX, VERSION_CHARACTERS, VERSION_MAX
 from hypercare.releases.services import NOTES_MAX
 
 
@@ -60,3 +60,40 @@ class TicketReleaseIn(_Input):
     """The release the ticket's fix ships in; null takes the ticket off its release."""
 
     release_id: DbId | None
+
+
+class NoteItemOut(Schema):
+    id: int
+    source: str = Field(description='What the release resolves: "ticket", "problem", …')
+    reference: str
+    text: str
+    edited: bool = Field(description="Worded by a manager; compiling again keeps the wording.")
+
+
+class NoteGroupOut(Schema):
+    module: str = Field(description='The module\'s name; "Other" for items of none.')
+    items: list[NoteItemOut]
+
+
+class ReleaseNotesOut(Schema):
+    release_id: int
+    version: str
+    shipped_at: datetime | None = Field(description="Empty until it ships; then final.")
+    notes: str = Field(description="The general notes, which every institution reads.")
+    compiled_at: datetime | None = Field(description="When the items were last compiled.")
+    groups: list[NoteGroupOut] = Field(
+        description="The items you may read, by module: support staff read every one; an "
+        "institution's people only those concerning their institution."
+    )
+
+
+class ReleaseNotesIn(_Input):
+    notes: Annotated[str, body_text(max_length=NOTES_MAX)] = Field(
+        description="The general notes. Every institution reads them: name none."
+    )
+
+
+class NoteItemIn(_Input):
+    text: Annotated[str, single_line(min_length=1, max_length=ITEM_TEXT_MAX)] = Field(
+        description="The item's line, as institutions will read it."
+    )

@@ -5,7 +5,8 @@ from django.db.models import Count, F, Q, QuerySet
 from hypercare import access
 from hypercare.accounts.models import User
 from hypercare.errors import NotFound
-from hypercare.releases.models import Release
+from hypercare.releases.models import Release, ReleaseNoteItem
+from hypercare.releases.notes import NoteGroup, by_module
 from hypercare.tickets.selectors import visible_tickets
 
 
@@ -47,3 +48,21 @@ def plannable_releases() -> QuerySet[Release]:
     return Release.objects.filter(shipped_at__isnull=True).order_by(
         F("planned_date").asc(nulls_last=True), "version"
     )
+
+
+def notes_for(user: User, release: Release) -> list[NoteGroup]:
+    """The release's note items ``user`` may read, by module: all of them for support
+    staff, those concerning their own institution for its people (never another's)."""
+    return by_module(release.note_items.filter(access.release_note_item_scope(user)))
+
+
+def get_visible_note_item(user: User, pk: int) -> ReleaseNoteItem:
+    """One note item ``user`` may read, with its release."""
+    found = (
+        ReleaseNoteItem.objects.filter(access.release_note_item_scope(user), pk=pk)
+        .select_related("release")
+        .first()
+    )
+    if found is None:
+        raise NotFound("No such release note item.")
+    return found

@@ -1,4 +1,9 @@
-"""Releases: creating one, planning tickets' fixes for it, shipping it.
+"""Releases: creating one, planning tickets' fixes for it, wording its notes, shipping it.
+
+Release notes are a draft until the release ships: the general notes the manager writes
+(``Release.notes``) and one item per thing the release resolves, compiled from every
+registered item source (``sources``) and worded by the manager. Compiling again adds
+what was planned since, drops what was taken off and keeps the manager's wording.
 
 Shipping is when the "next release" resolution target of each planned ticket is met.
 It writes a ``shipped`` event on each ticket's timeline and re-plans the ticket's clocks
@@ -6,21 +11,25 @@ from that timeline (``hypercare.sla.clocks`` reads the event), so the clocks sta
 function of the timeline and a later re-plan reaches the same verdict.
 """
 
-from datetime import date
+from collections import defaultdict
+from datetime import date, datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 
 from hypercare import access
+from hypercare.accounts.choices import Role
 from hypercare.accounts.models import User
-from hypercare.errors import InvalidTransition, ValidationFailed
+from hypercare.errors import InvalidTransition, NotFound, ValidationFailed
 from hypercare.lib import clock
 from hypercare.lib.transactions import use_case
 from hypercare.lib.validation import FieldErrors
 from hypercare.notifications.choices import NotificationEvent
 from hypercare.notifications.services import Notice, notify_many
-from hypercare.releases import events
-from hypercare.releases.models import VERSION_MAX, Release
+from hypercare.releases import events, sources
+from hypercare.releases.models import ITEM_TEXT_MAX, VERSION_MAX, Release, ReleaseNoteItem
+from hypercare.releases.notes import by_module
 from hypercare.sla.services import replan_ticket
 from hypercare.tickets.models import Ticket
 from hypercare.tickets.services.common import lock, require
@@ -28,6 +37,7 @@ from hypercare.tickets.services.common import lock, require
 NOTES_MAX = 50_000
 MANAGE_REFUSED = "Only support managers and system admins create and ship releases."
 PLAN_REFUSED = "Only support staff plan tickets for releases."
+NOTES_REFUSED = "Only support managers and system admins word release notes."
 VERSION_TAKEN = "is already taken"
 
 
@@ -100,48 +110,161 @@ def plan_for_release(*, ticket: Ticket, actor: User, release: Release | None) ->
     return ticket
 
 
-def ship_release(*, release: Release, actor: User) -> Release:
-    """Ship ``release`` now: every ticket planned for it ships, its requester side is told.
+def compile_release_notes(*, release: Release, actor: User) -> Release:
+    """Compile the release's note items again from every item source; the general notes
+    and the lines the manager worded stay as they are. Only before it ships."""
+    require(access.can_manage_releases(actor), NOTES_REFUSED)
+    with use_case():
+        release = _unshipped(release)
+        _compile(release, clock.now())
+    return release
 
-    Each ticket gets a public ``shipped`` event and its clocks re-planned, which meets a
-    resolution clock waiting for the next release; a target with a due time goes on as
-    before. The tickets are locked, in key order, so no other change re-plans them
-    half-way. A release ships once.
+
+def edit_release_notes(*, release: Release, actor: User, notes: str) -> Release:
+    """Word the general notes, which every institution reads. Only before it ships."""
+    require(access.can_manage_releases(actor), NOTES_REFUSED)
+    errors = FieldErrors()
+    notes = errors.text("notes", notes, NOTES_MAX, required=False)
+    errors.check()
+    with use_case():
+        release = _unshipped(release)
+        release.notes = notes
+        release.save(update_fields=["notes"])
+    return release
+
+
+def edit_note_item(*, item: ReleaseNoteItem, actor: User, text: str) -> ReleaseNoteItem:
+    """Word one item of the notes; compiling again keeps the wording. A ticket's item
+    gets an internal event on its timeline saying how its fix is announced."""
+    require(access.can_manage_releases(actor), NOTES_REFUSED)
+    errors = FieldErrors()
+    text = errors.line("text", text, ITEM_TEXT_MAX)
+    errors.check()
+    with use_case():
+        release = _unshipped(item.release)
+        locked = ReleaseNoteItem.objects.select_for_update().filter(pk=item.pk).first()
+        if locked is None:  # compiled away since it was read: the ticket left the release
+            raise NotFound("No such release note item.")
+        item = locked
+        item.text, item.edited = text, True
+        item.save(update_fields=["text", "edited"])
+        ticket = (
+            Ticket.objects.filter(pk=item.key).first()
+            if item.source == sources.TICKET_SOURCE
+            else None
+        )
+        if ticket is not None:
+            events.record_note_worded(ticket, actor, clock.now(), release.version, text)
+    return item
+
+
+def _unshipped(release: Release, refusal: str = "has shipped; its notes are final") -> Release:
+    """The release's row, locked; refused once it has shipped."""
+    release = Release.objects.select_for_update().get(pk=release.pk)
+    if release.is_shipped:
+        raise InvalidTransition(f"Release {release.version} {refusal}.")
+    return release
+
+
+def _compile(release: Release, at: datetime) -> None:
+    """Merge every source's items into the release's: new ones added, gone ones removed,
+    the manager's wording kept."""
+    existing = {(item.source, item.key): item for item in release.note_items.all()}
+    kept: list[int] = []
+    for name, source in sources.registered().items():
+        for sourced in source(release):
+            item = existing.get((name, sourced.key)) or ReleaseNoteItem(
+                release=release, source=name, key=sourced.key
+            )
+            item.module, item.reference = sourced.module, sourced.reference
+            if not item.edited:
+                item.text = sourced.text[:ITEM_TEXT_MAX]
+            item.save()
+            item.institutions.set(sourced.institution_ids)
+            kept.append(item.pk)
+    release.note_items.exclude(pk__in=kept).delete()
+    release.notes_compiled_at = at
+    release.save(update_fields=["notes_compiled_at"])
+
+
+def ship_release(*, release: Release, actor: User) -> Release:
+    """Ship ``release`` now: its notes are compiled a last time and become final, every
+    ticket planned for it ships, the domains' shipping steps run, and the affected
+    institutions' admins get the notes.
+
+    A release ships once. All of it is one transaction: the notifications are queued
+    only if the release did ship.
     """
     require(access.can_manage_releases(actor), MANAGE_REFUSED)
     with use_case():
-        release = Release.objects.select_for_update().get(pk=release.pk)
-        if release.is_shipped:
-            raise InvalidTransition(f"Release {release.version} has already shipped.")
+        release = _unshipped(release, "has already shipped")
         at = clock.now()
         release.shipped_at = at
         release.save(update_fields=["shipped_at"])
-        tickets = list(
-            Ticket.objects.select_for_update(of=("self",))
-            .select_related("institution", "requester", "reported_by")
-            .prefetch_related("participants__user")
-            .filter(release=release)
-            .order_by("pk")
-        )
-        shipped = events.record_shipped(tickets, actor, at, release.version)
-        Ticket.objects.filter(pk__in=[ticket.pk for ticket in tickets]).update(updated_at=at)
-        for ticket in tickets:
-            ticket.updated_at = at
-            replan_ticket(ticket, at=at)
-        notices = [
-            Notice(
-                ticket,
-                # Its requester side (tickets' notices.requester_side), prefetched
-                # for the whole release rather than asked per ticket.
-                [
-                    ticket.requester,
-                    ticket.reported_by,
-                    *(follower.user for follower in ticket.participants.all()),
-                ],
-                f"event:{event.pk}",
-                {"version": release.version},
-            )
-            for ticket, event in zip(tickets, shipped, strict=True)
-        ]
-        notify_many(event=NotificationEvent.TICKET_SHIPPED, notices=notices)
+        _compile(release, at)
+        _ship_tickets(release, actor, at)
+        for step in sources.shipping_steps():
+            step(release, actor, at)
+        _announce(release)
     return release
+
+
+def _ship_tickets(release: Release, actor: User, at: datetime) -> None:
+    """Each planned ticket gets a public ``shipped`` event and its clocks re-planned,
+    which meets a resolution clock waiting for the next release (a target with a due
+    time goes on as before), and its requester side is told "fixed in release X". The
+    tickets are locked, in key order, so no other change re-plans them half-way."""
+    tickets = list(
+        Ticket.objects.select_for_update(of=("self",))
+        .select_related("institution", "requester", "reported_by")
+        .prefetch_related("participants__user")
+        .filter(release=release)
+        .order_by("pk")
+    )
+    shipped = events.record_shipped(tickets, actor, at, release.version)
+    Ticket.objects.filter(pk__in=[ticket.pk for ticket in tickets]).update(updated_at=at)
+    for ticket in tickets:
+        ticket.updated_at = at
+        replan_ticket(ticket, at=at)
+    notices = [
+        Notice(
+            ticket,
+            # Its requester side (tickets' notices.requester_side), prefetched for the
+            # whole release rather than asked per ticket.
+            [
+                ticket.requester,
+                ticket.reported_by,
+                *(follower.user for follower in ticket.participants.all()),
+            ],
+            f"event:{event.pk}",
+            {"version": release.version},
+        )
+        for ticket, event in zip(tickets, shipped, strict=True)
+    ]
+    notify_many(event=NotificationEvent.TICKET_SHIPPED, notices=notices)
+
+
+def _announce(release: Release) -> None:
+    """Mail the notes to the admins of each institution an item concerns: the general
+    notes and that institution's items only, never another's."""
+    items_of: defaultdict[int, list[ReleaseNoteItem]] = defaultdict(list)
+    for item in release.note_items.prefetch_related("institutions"):
+        for institution in item.institutions.all():
+            items_of[institution.pk].append(item)
+    admins_of: defaultdict[int, list[User]] = defaultdict(list)
+    admins = User.objects.filter(
+        institution_id__in=items_of, is_active=True, role_grants__role=Role.INSTITUTION_ADMIN
+    ).distinct()
+    for admin in admins:
+        admins_of[admin.institution_id or 0].append(admin)
+    link = f"{settings.SITE_URL}/portal/releases/{release.pk}/"
+    notices = [
+        Notice(
+            None,
+            admins_of[institution_id],
+            f"release:{release.pk}",
+            {"release": release, "groups": by_module(items), "link": link},
+        )
+        for institution_id, items in items_of.items()
+    ]
+    notify_many(event=NotificationEvent.RELEASE_NOTES, notices=notices)

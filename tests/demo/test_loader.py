@@ -20,7 +20,7 @@ from hypercare.notifications.models import OutboxMessage
 from hypercare.orgs.choices import IntegrationKind, ModuleCode, Phase, Tier
 from hypercare.orgs.models import Institution, Integration, Module, Team
 from hypercare.releases.choices import ReleaseEventKind
-from hypercare.releases.models import Release
+from hypercare.releases.models import Release, ReleaseNoteItem
 from hypercare.sla.choices import ClockState
 from hypercare.sla.models import SlaPolicy
 from hypercare.sla.selectors import business_calendar, clock_explanation
@@ -130,7 +130,7 @@ class LoadedDemoTests(TestCase):
         assert not events.filter(created_at__gt=clock.now()).exists()
 
     def test_open_low_priority_fixes_wait_for_the_next_release(self) -> None:
-        release = Release.objects.get()
+        release = Release.objects.get(shipped_at__isnull=True)
         planned = Ticket.objects.filter(release=release)
 
         assert release.shipped_at is None
@@ -139,7 +139,23 @@ class LoadedDemoTests(TestCase):
         assert planned.count() == 6
         assert set(planned.values_list("priority", flat=True)) == {Priority.LOW}
         assert set(planned.values_list("resolution_state", flat=True)) == {ClockState.NEXT_RELEASE}
-        assert TicketEvent.objects.filter(kind=ReleaseEventKind.RELEASE_PLANNED).count() == 6
+        planning = TicketEvent.objects.filter(kind=ReleaseEventKind.RELEASE_PLANNED)
+        assert planning.filter(new_value=release.version).count() == 6
+
+    def test_a_release_shipped_with_notes_for_each_institution(self) -> None:
+        release = Release.objects.get(shipped_at__isnull=False)
+        items = ReleaseNoteItem.objects.filter(release=release)
+
+        assert release.shipped_at is not None
+        assert release.shipped_at < self.loaded_at
+        assert release.notes.startswith("Maintenance release")
+        assert items.count() == 2 * Institution.objects.count()
+        assert set(items.values_list("institutions", flat=True)) == set(
+            Institution.objects.values_list("pk", flat=True)
+        )
+        assert items.filter(edited=True).count() == 1
+        shipped = TicketEvent.objects.filter(kind=ReleaseEventKind.SHIPPED)
+        assert shipped.count() == items.count()
 
     def test_a_duplicate_is_merged_and_tickets_are_linked(self) -> None:
         merged = TicketLink.objects.get(merged_at__isnull=False)

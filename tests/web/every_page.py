@@ -23,6 +23,7 @@ from hypercare.incidents.services import Declaration, declare_major_incident
 from hypercare.links.choices import LinkKind
 from hypercare.links.services import link_tickets
 from hypercare.orgs.choices import ModuleCode, Tier
+from hypercare.releases.services import compile_release_notes, create_release, plan_for_release
 from hypercare.tickets.services.attachments import add_attachment
 from hypercare.tickets.services.conversation import add_public_reply
 from hypercare.tickets.services.saved_replies import create_saved_reply
@@ -56,6 +57,8 @@ class World:
     link: int
     reply_event: int
     incident: int
+    release: int
+    note_item: int
 
 
 def build_world() -> World:
@@ -128,11 +131,15 @@ def build_world() -> World:
         ),
         from_ticket=escalated,
     )  # fmt: skip
+    release = create_release(actor=people["support_manager"], version="2025.3", notes="Fees.")
+    plan_for_release(ticket=ticket, actor=agent, release=release)
+    compile_release_notes(release=release, actor=people["support_manager"])
     uid = urlsafe_base64_encode(force_bytes(requester.pk))
     return World(
         people, ticket.pk, escalated.pk, attachment.pk, reply.pk,
         (uid, default_token_generator.make_token(requester)), quarantined().pk,
         link.pk, answer.pk, incident.pk,
+        release.pk, release.note_items.get().pk,
     )  # fmt: skip
 
 
@@ -178,6 +185,10 @@ def _pk_for(name: str, world: World) -> int:
         return world.message
     if name.startswith("incident"):
         return world.incident
+    if name == "release-note-item":
+        return world.note_item
+    if name.startswith(("release", "portal-release")):
+        return world.release
     return world.ticket
 
 

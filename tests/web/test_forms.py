@@ -38,7 +38,14 @@ from hypercare.incidents.services import (
 from hypercare.links.services import split_ticket
 from hypercare.orgs.choices import ModuleCode, Tier
 from hypercare.orgs.models import Institution, Team
-from hypercare.releases.services import create_release
+from hypercare.releases.models import Release, ReleaseNoteItem
+from hypercare.releases.services import (
+    compile_release_notes,
+    create_release,
+    edit_note_item,
+    edit_release_notes,
+    plan_for_release,
+)
 from hypercare.tickets.choices import AffectedWorkflow, Category, Channel, Level, Priority, Status
 from hypercare.tickets.models import Ticket
 from hypercare.tickets.services import conversation, saved_replies, workflow
@@ -93,6 +100,15 @@ def _release_manager() -> User:
     """One support manager for every call (releases are theirs to plan)."""
     found = User.objects.filter(username="release-manager").first()
     return found or factories.agent(Role.SUPPORT_MANAGER, username="release-manager")
+
+
+def _note_item(world: World) -> ReleaseNoteItem:
+    """An item of a new release's notes: the world's ticket, planned for it."""
+    manager = _release_manager()
+    release = create_release(actor=manager, version=f"2026.{Release.objects.count() + 6}")
+    plan_for_release(ticket=factories.ticket(world.requester), actor=manager, release=release)
+    compile_release_notes(release=release, actor=manager)
+    return ReleaseNoteItem.objects.get(release=release)
 
 
 # A form, the answers a person would give it, and the service call they feed.
@@ -357,6 +373,22 @@ CASES = [
             ),
             actor=world.agent,
             **data,
+        ),
+    ),
+    Case(
+        release_forms.ReleaseNotesForm,
+        lambda world: {"notes": "Faster fee pages."},
+        lambda world, data: edit_release_notes(
+            release=create_release(actor=_release_manager(), version="2026.5"),
+            actor=_release_manager(),
+            **data,
+        ),
+    ),
+    Case(
+        release_forms.NoteItemForm,
+        lambda world: {"text": "Fee receipts print again."},
+        lambda world, data: edit_note_item(
+            item=_note_item(world), actor=_release_manager(), **data
         ),
     ),
     Case(

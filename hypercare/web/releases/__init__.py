@@ -1,1 +1,2 @@
-"""The releases' pages: planning a ticket's fix for a release, from the ticket page."""
+"""The releases' pages: the workspace's releases and release page (plan, notes, ship), the
+portal's release notes, and planning a ticket's fix from the ticket page."""

@@ -1,4 +1,4 @@
-"""The forms of releases: planning a ticket's fix for one, and planning a new one."""
+"""The forms of releases: planning a ticket's fix for one, planning a new one, its notes."""
 
 from typing import Any
 
@@ -6,8 +6,8 @@ from django import forms
 from django.db.models import QuerySet
 
 from hypercare.lib.times import day_text
-from hypercare.releases.models import VERSION_MAX, Release
-from hypercare.web.forms import TEXT, ServiceErrors
+from hypercare.releases.models import ITEM_TEXT_MAX, VERSION_MAX, Release
+from hypercare.web.forms import LONG_TEXT, TEXT, ServiceErrors
 
 
 class ReleaseChoiceField(forms.ModelChoiceField[Release]):
@@ -46,3 +46,20 @@ class NewReleaseForm(ServiceErrors, forms.Form):
         label="Release notes",
         help_text="Every institution reads them: name none.",
     )
+
+
+class ReleaseNotesForm(ServiceErrors, forms.Form):
+    """The general notes of a release not shipped yet."""
+
+    notes = forms.CharField(
+        required=False,
+        widget=LONG_TEXT,
+        label="General notes",
+        help_text="Every institution reads them: name none.",
+    )
+
+
+class NoteItemForm(ServiceErrors, forms.Form):
+    """One item of the notes, as the institutions it concerns will read it."""
+
+    text = forms.CharField(max_length=ITEM_TEXT_MAX, label="Line")
