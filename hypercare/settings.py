@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "hypercare.notifications",
     "hypercare.escalations",
     "hypercare.releases",
+    "hypercare.problems",
     "hypercare.mail",
     "hypercare.web",
     # Form widgets render through TEMPLATES, so a widget template of ours can replace Django's.

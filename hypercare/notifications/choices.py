@@ -27,6 +27,7 @@ class NotificationEvent(models.TextChoices):
     ESCALATION_DIGEST = "escalation_digest", "Daily escalation review (to escalation managers)"
     TICKET_SHIPPED = "ticket_shipped", "Fix shipped in a release (to the requester)"
     MAIL_REFUSED = "mail_refused", "Mail refused as too large (to its sender)"
+    WORKAROUND_PUBLISHED = "workaround_published", "Workaround published (to the requester)"
 
 
 class DeliveryStatus(models.TextChoices):
@@ -48,5 +49,6 @@ REQUESTER_EVENTS = frozenset(
         NotificationEvent.ESCALATION_UPDATE,
         NotificationEvent.DE_ESCALATED,
         NotificationEvent.TICKET_SHIPPED,
+        NotificationEvent.WORKAROUND_PUBLISHED,
     }
 )

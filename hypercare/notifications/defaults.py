@@ -119,6 +119,12 @@ _WORDING: dict[str, tuple[str, str]] = {
         "desk keeps it for review. To be sure it is dealt with, please send it again "
         "without the large attachments, or share them another way.",
     ),
+    NotificationEvent.WORKAROUND_PUBLISHED: (
+        "[{{ ticket.reference }}] A workaround for: {{ ticket.title }}",
+        "Hello {{ recipient.display_name }},\n\nWhile we work on the cause of "
+        '{{ ticket.reference }} "{{ ticket.title }}", here is a way to carry on:\n\n'
+        "{{ workaround }}\n\nWe will tell you when the fix ships.",
+    ),
 }
 DEFAULT_TEMPLATES: dict[str, tuple[str, str]] = {
     event: (subject, body + SIGNATURE) for event, (subject, body) in _WORDING.items()

@@ -19,7 +19,7 @@ from hypercare.lib.transactions import use_case
 from hypercare.lib.validation import FieldErrors
 from hypercare.notifications.choices import NotificationEvent
 from hypercare.notifications.services import Notice, notify_many
-from hypercare.releases import events
+from hypercare.releases import events, shipping
 from hypercare.releases.models import VERSION_MAX, Release
 from hypercare.sla.services import replan_ticket
 from hypercare.tickets.models import Ticket
@@ -106,7 +106,8 @@ def ship_release(*, release: Release, actor: User) -> Release:
     Each ticket gets a public ``shipped`` event and its clocks re-planned, which meets a
     resolution clock waiting for the next release; a target with a due time goes on as
     before. The tickets are locked, in key order, so no other change re-plans them
-    half-way. A release ships once.
+    half-way. A release ships once. Then the steps other apps add to shipping run in the
+    same transaction (``releases.shipping``: problems fixed in the release resolve).
     """
     require(access.can_manage_releases(actor), MANAGE_REFUSED)
     with use_case():
@@ -137,4 +138,6 @@ def ship_release(*, release: Release, actor: User) -> Release:
             for ticket, event in zip(tickets, shipped, strict=True)
         ]
         notify_many(event=NotificationEvent.TICKET_SHIPPED, notices=notices)
+        told = frozenset(ticket.pk for ticket in tickets)
+        shipping.run_steps(shipping.Shipment(release=release, actor=actor, at=at, told=told))
     return release
