@@ -10,6 +10,7 @@ from hypercare.web.errors import page
 from hypercare.web.escalations import urls as escalations
 from hypercare.web.mail import urls as mail
 from hypercare.web.orgs import urls as orgs
+from hypercare.web.problems import urls as problems
 from hypercare.web.releases import urls as releases
 from hypercare.web.sla import urls as sla
 from hypercare.web.tickets import urls as tickets
@@ -32,6 +33,7 @@ urlpatterns = [
     *escalations.urlpatterns,
     *sla.urlpatterns,
     *releases.urlpatterns,
+    *problems.urlpatterns,
     *mail.urlpatterns,
     *tickets.urlpatterns,
 ]

@@ -106,7 +106,10 @@ def test_the_owner_is_a_tier3_engineer_or_a_vendor_contact_not_both(
     agent: User, engineer: User
 ) -> None:
     both = ProblemDetails(
-        title="x", owner=engineer, vendor_contact_name="Pay Co", vendor_contact_email="a@pay.example"
+        title="x",
+        owner=engineer,
+        vendor_contact_name="Pay Co",
+        vendor_contact_email="a@pay.example",
     )
     with pytest.raises(ValidationFailed) as refused:
         create_problem(actor=agent, details=both)
@@ -152,7 +155,10 @@ def test_link_and_unlink_are_on_both_records(
         ProblemTicketEventKind.PROBLEM_LINKED,
         ProblemTicketEventKind.PROBLEM_UNLINKED,
     ]
-    assert history(problem)[-2:] == [ProblemEventKind.TICKET_LINKED, ProblemEventKind.TICKET_UNLINKED]
+    assert history(problem)[-2:] == [
+        ProblemEventKind.TICKET_LINKED,
+        ProblemEventKind.TICKET_UNLINKED,
+    ]
     assert not ProblemLink.objects.filter(ticket=third).exists()
 
 
@@ -204,7 +210,8 @@ def test_publishing_posts_the_workaround_once_to_each_open_tickets_requester(
         recipient=requester, event=NotificationEvent.WORKAROUND_PUBLISHED
     ).body
     assert WORKAROUND in body
-    assert "Southbank" not in body and tickets["southbank"].reference not in body
+    assert "Southbank" not in body
+    assert tickets["southbank"].reference not in body
     assert history(problem).count(ProblemEventKind.WORKAROUND_PUBLISHED) == 1
 
 
