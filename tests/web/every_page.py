@@ -20,6 +20,7 @@ from hypercare.escalations.choices import EscalationReason, EscalationStep, Work
 from hypercare.escalations.services import handling
 from hypercare.escalations.services.intake import ReviewChecklist, request_escalation
 from hypercare.orgs.choices import Tier
+from hypercare.problems.services.records import ProblemDetails, create_problem
 from hypercare.tickets.services.attachments import add_attachment
 from hypercare.tickets.services.saved_replies import create_saved_reply
 from hypercare.tickets.services.workflow import assign_ticket
@@ -49,6 +50,7 @@ class World:
     saved_reply: int
     reset: tuple[str, str]
     message: int
+    problem: int
 
 
 def build_world() -> World:
@@ -109,10 +111,15 @@ def build_world() -> World:
     reply = create_saved_reply(
         actor=people["support_manager"], team=desk, title="Thanks", body="Thank you."
     )
+    problem = create_problem(
+        actor=agent,
+        details=ProblemDetails(title="Gateway drops callbacks", workaround="Pay at the desk."),
+        tickets=[ticket, escalated],
+    )
     uid = urlsafe_base64_encode(force_bytes(requester.pk))
     return World(
         people, ticket.pk, escalated.pk, attachment.pk, reply.pk,
-        (uid, default_token_generator.make_token(requester)), quarantined().pk,
+        (uid, default_token_generator.make_token(requester)), quarantined().pk, problem.pk,
     )  # fmt: skip
 
 
@@ -135,6 +142,7 @@ def addresses(world: World) -> list[str]:
         values = {
             "pk": [str(pk)],
             "reply_pk": [str(world.saved_reply)],
+            "ticket_pk": [str(world.ticket)],
             "step": [str(step) for step in EscalationStep.values],
             "field": ["priority"],
             "action": list(MAIL_ACTIONS),
@@ -154,6 +162,8 @@ def _pk_for(name: str, world: World) -> int:
         return world.escalated
     if name.startswith("mail-"):
         return world.message
+    if name.startswith("problem"):
+        return world.problem
     return world.ticket
 
 
