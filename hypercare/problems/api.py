@@ -52,16 +52,6 @@ def _problem(request: HttpRequest, problem_id: int) -> Problem:
     return selectors.get_visible_problem(actor(request), problem_id)
 
 
-def _detail(request: HttpRequest, problem_id: int) -> dict[str, Any]:
-    user = actor(request)
-    problem = selectors.get_visible_problem(user, problem_id)
-    return {
-        **ProblemOut.from_orm(problem).model_dump(),
-        "tickets": list(selectors.problem_tickets(user, problem)),
-        "history": list(selectors.problem_history(user, problem)),
-    }
-
-
 def _tickets(user: User, references: list[str]) -> list[Ticket]:
     """The named tickets, each one the caller may see; every unknown one is named."""
     found, unknown = [], []
@@ -137,15 +127,15 @@ def list_problems(
     "/problems/{problem_id}",
     response={200: ProblemDetailOut, **errors(401, 422, not_found=NO_PROBLEM)},
 )
-def get_problem(request: HttpRequest, problem_id: DbId) -> dict[str, Any]:
+def get_problem(request: HttpRequest, problem_id: DbId) -> Problem:
     """The problem with its linked tickets and its history."""
-    return _detail(request, problem_id)
+    return _problem(request, problem_id)
 
 
 @router.post(
     "/problems", response={201: ProblemDetailOut, **errors(401, 422, not_found=NO_PROBLEM)}
 )
-def create_problem(request: HttpRequest, payload: ProblemCreateIn) -> Status[dict[str, Any]]:
+def create_problem(request: HttpRequest, payload: ProblemCreateIn) -> Status[Problem]:
     """Record a problem, from one ticket or several."""
     user = actor(request)
     if not selectors.can_read_problems(user):
@@ -154,7 +144,7 @@ def create_problem(request: HttpRequest, payload: ProblemCreateIn) -> Status[dic
     details = _details(payload, ProblemDetails(title=payload.title))
     with _as_fields():
         problem = records.create_problem(actor=user, details=details, tickets=tickets)
-    return Status(201, _detail(request, problem.pk))
+    return Status(201, _problem(request, problem.pk))
 
 
 @router.patch(
@@ -163,14 +153,14 @@ def create_problem(request: HttpRequest, payload: ProblemCreateIn) -> Status[dic
 )
 def update_problem(
     request: HttpRequest, problem_id: DbId, payload: ProblemFieldsIn
-) -> dict[str, Any]:
+) -> Problem:
     """Change the fields given; the others keep their value."""
     user = actor(request)
     problem = _problem(request, problem_id)
     details = _details(payload, ProblemDetails.of(problem))
     with _as_fields():
         records.update_problem(problem=problem, actor=user, details=details)
-    return _detail(request, problem_id)
+    return _problem(request, problem_id)
 
 
 @router.post(
@@ -187,7 +177,7 @@ def update_problem(
 )
 def change_status(
     request: HttpRequest, problem_id: DbId, payload: ProblemStatusIn
-) -> dict[str, Any]:
+) -> Problem:
     """New → investigating → known error → resolved; a known error needs its root cause
     and workaround (422 names them)."""
     records.change_problem_status(
@@ -196,7 +186,7 @@ def change_status(
         status=payload.status,
         reason=payload.reason,
     )
-    return _detail(request, problem_id)
+    return _problem(request, problem_id)
 
 
 @router.post(
@@ -213,13 +203,13 @@ def change_status(
 )
 def link_ticket(
     request: HttpRequest, problem_id: DbId, payload: TicketLinkIn
-) -> Status[dict[str, Any]]:
+) -> Status[Problem]:
     """Link a ticket; an internal entry on its timeline."""
     user = actor(request)
     problem = _problem(request, problem_id)
     ticket = _tickets(user, [payload.ticket])[0]
     records.link_ticket(problem=problem, ticket=ticket, actor=user)
-    return Status(201, _detail(request, problem_id))
+    return Status(201, _problem(request, problem_id))
 
 
 @router.delete(
@@ -234,12 +224,12 @@ def link_ticket(
         ),
     },
 )
-def unlink_ticket(request: HttpRequest, problem_id: DbId, ticket_ref: str) -> dict[str, Any]:
+def unlink_ticket(request: HttpRequest, problem_id: DbId, ticket_ref: str) -> Problem:
     user = actor(request)
     problem = _problem(request, problem_id)
     ticket = get_visible_ticket_by_ref(user, ticket_ref)
     records.unlink_ticket(problem=problem, ticket=ticket, actor=user)
-    return _detail(request, problem_id)
+    return _problem(request, problem_id)
 
 
 @router.post(
@@ -256,7 +246,7 @@ def publish_workaround(request: HttpRequest, problem_id: DbId) -> dict[str, Any]
         problem=_problem(request, problem_id), actor=actor(request)
     )
     return {
-        "problem": _detail(request, problem_id),
+        "problem": _problem(request, problem_id),
         "posted_to": [ticket.reference for ticket in posted],
     }
 
@@ -273,7 +263,7 @@ def publish_workaround(request: HttpRequest, problem_id: DbId) -> dict[str, Any]
         ),
     },
 )
-def plan_fix(request: HttpRequest, problem_id: DbId, payload: ProblemReleaseIn) -> dict[str, Any]:
+def plan_fix(request: HttpRequest, problem_id: DbId, payload: ProblemReleaseIn) -> Problem:
     """Plan the fix for a release not shipped yet (status Fix planned), or take it off.
     Shipping the release resolves the problem and tells the linked requesters."""
     release = None
@@ -284,4 +274,4 @@ def plan_fix(request: HttpRequest, problem_id: DbId, payload: ProblemReleaseIn) 
     fix.plan_problem_fix(
         problem=_problem(request, problem_id), actor=actor(request), release=release
     )
-    return _detail(request, problem_id)
+    return _problem(request, problem_id)

@@ -1,18 +1,20 @@
 """API shapes for problems. Input schemas list exactly the fields an operation may set."""
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from ninja import Schema
 from pydantic import ConfigDict, Field
 
 from hypercare.accounts.schemas import UserRef
-from hypercare.api.common import DbId
+from hypercare.api.common import DbId, actor
 from hypercare.lib.text import body_text, single_line
 from hypercare.problems.choices import ProblemEventKind, ProblemStatus
 from hypercare.problems.events import describe
 from hypercare.problems.models import NAME_MAX, TITLE_MAX, Problem, ProblemEvent
+from hypercare.problems.selectors import problem_history, problem_tickets
 from hypercare.problems.services.records import TEXT_MAX
+from hypercare.tickets.models import Ticket
 from hypercare.tickets.schemas import InstitutionRef
 
 Text = Annotated[str, body_text(max_length=TEXT_MAX)]
@@ -162,12 +164,22 @@ class ProblemEventOut(Schema):
 
 
 class ProblemDetailOut(ProblemOut):
+    """The problem with the linked tickets the caller may see and its history."""
+
     tickets: list[ProblemTicketOut]
     history: list[ProblemEventOut]
 
+    @staticmethod
+    def resolve_tickets(problem: Problem, context: dict[str, Any]) -> list[Ticket]:
+        return list(problem_tickets(actor(context["request"]), problem))
+
+    @staticmethod
+    def resolve_history(problem: Problem, context: dict[str, Any]) -> list[ProblemEvent]:
+        return list(problem_history(actor(context["request"]), problem))
+
 
 class PublishedOut(Schema):
-    problem: ProblemDetailOut
+    problem: ProblemDetailOut = Field(description="The problem as it is now.")
     posted_to: list[str] = Field(
         description="The tickets the workaround was posted to now; empty when every linked "
         "open ticket already had this text."
