@@ -4,10 +4,13 @@ from datetime import date
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from hypercare.accounts.models import User
 from hypercare.problems.choices import ProblemStatus
 from hypercare.problems.models import Problem, ProblemLink
+from hypercare.problems.services.records import ProblemDetails, create_problem
 from hypercare.releases.models import Release
 from hypercare.releases.services import create_release, ship_release
 from hypercare.tickets.models import Ticket
@@ -184,3 +187,25 @@ def test_institution_users_find_no_problem_anywhere(
     assert all("count" not in answer.json() for answer in answers)
     assert Problem.objects.get().status == ProblemStatus.NEW
     assert ProblemLink.objects.count() == 2
+
+
+def test_the_problem_list_costs_the_same_queries_for_few_and_many(
+    agent: User, engineer: User, tickets: dict[str, Ticket]
+) -> None:
+    client = ApiClient(agent)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/problems").status_code == 200
+        return len(captured)
+
+    def more(count: int) -> None:
+        for n in range(count):
+            details = ProblemDetails(title=f"Problem {n}", owner=engineer)
+            create_problem(actor=agent, details=details, tickets=list(tickets.values()))
+
+    more(2)
+    queries()  # the token's first use is recorded once
+    few = queries()
+    more(8)
+    assert queries() == few
