@@ -14,7 +14,7 @@ from django.db import transaction
 
 from hypercare.accounts.models import User
 from hypercare.accounts.services import create_user
-from hypercare.demo import cast, history, service_levels
+from hypercare.demo import cast, history, problems, service_levels
 from hypercare.demo.cast import DEMO_PASSWORD, InstitutionSpec, Person, TeamSpec
 from hypercare.demo.history import Desk, Site
 from hypercare.lib import clock
@@ -70,6 +70,7 @@ def load_demo(*, now: datetime | None = None) -> bool:
     )
     with clock.frozen_at(at):
         _plan_next_release(at)
+        problems.record_known_problem()
     _set_demo_password()
     # The history is back-dated: its notifications were "sent" long ago, not now.
     OutboxMessage.objects.all().delete()
