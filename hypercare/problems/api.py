@@ -151,9 +151,7 @@ def create_problem(request: HttpRequest, payload: ProblemCreateIn) -> Status[Pro
     "/problems/{problem_id}",
     response={200: ProblemDetailOut, **errors(401, 422, not_found=NO_PROBLEM)},
 )
-def update_problem(
-    request: HttpRequest, problem_id: DbId, payload: ProblemFieldsIn
-) -> Problem:
+def update_problem(request: HttpRequest, problem_id: DbId, payload: ProblemFieldsIn) -> Problem:
     """Change the fields given; the others keep their value."""
     user = actor(request)
     problem = _problem(request, problem_id)
@@ -175,9 +173,7 @@ def update_problem(
         ),
     },
 )
-def change_status(
-    request: HttpRequest, problem_id: DbId, payload: ProblemStatusIn
-) -> Problem:
+def change_status(request: HttpRequest, problem_id: DbId, payload: ProblemStatusIn) -> Problem:
     """New → investigating → known error → resolved; a known error needs its root cause
     and workaround (422 names them)."""
     records.change_problem_status(
@@ -201,9 +197,7 @@ def change_status(
         ),
     },
 )
-def link_ticket(
-    request: HttpRequest, problem_id: DbId, payload: TicketLinkIn
-) -> Status[Problem]:
+def link_ticket(request: HttpRequest, problem_id: DbId, payload: TicketLinkIn) -> Status[Problem]:
     """Link a ticket; an internal entry on its timeline."""
     user = actor(request)
     problem = _problem(request, problem_id)

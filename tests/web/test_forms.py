@@ -38,8 +38,8 @@ from hypercare.tickets.services import conversation, saved_replies, workflow
 from hypercare.tickets.services.handover import HandOverNote
 from hypercare.tickets.services.intake import open_ticket
 from hypercare.web.escalations import forms as escalation_forms
-from hypercare.web.problems import forms as problem_forms
 from hypercare.web.forms import ServiceErrors
+from hypercare.web.problems import forms as problem_forms
 from hypercare.web.releases import forms as release_forms
 from hypercare.web.tickets import desk_forms
 from hypercare.web.tickets import forms as ticket_forms
