@@ -150,6 +150,7 @@ class ProblemOut(Schema):
 class ProblemEventOut(Schema):
     kind: ProblemEventKind
     text: str
+    body: str = Field(description="The reason of a status change; the workaround published.")
     actor: UserRef | None
     created_at: datetime
     ticket: str | None

@@ -183,8 +183,17 @@ def test_the_transition_table_is_kept(problem: Problem, agent: User) -> None:
     with pytest.raises(ValidationFailed) as refused:
         change_problem_status(problem=problem, actor=agent, status=ProblemStatus.FIX_PLANNED)
     assert set(refused.value.errors) == {"status"}
-    change_problem_status(problem=problem, actor=agent, status=ProblemStatus.INVESTIGATING)
+    change_problem_status(
+        problem=problem, actor=agent, status=ProblemStatus.INVESTIGATING, reason="It recurs."
+    )
     assert stored(problem).resolved_at is None
+    last = ProblemEvent.objects.filter(kind=ProblemEventKind.STATUS_CHANGED).last()
+    assert last is not None
+    assert (last.old_value, last.new_value, last.body) == (
+        "resolved",
+        "investigating",
+        "It recurs.",
+    )
 
 
 # Workaround --------------------------------------------------------------------------------

@@ -91,12 +91,17 @@ def test_the_problem_page_links_publishes_and_moves_it(
     agent_client.post(f"/desk/problems/{problem.pk}/tickets/", {"ticket": third.reference})
     published = agent_client.post(f"/desk/problems/{problem.pk}/publish/", follow=True)
     again = agent_client.post(f"/desk/problems/{problem.pk}/publish/", follow=True)
-    moved = agent_client.post(f"/desk/problems/{problem.pk}/status/", {"status": "known_error"})
+    moved = agent_client.post(
+        f"/desk/problems/{problem.pk}/status/", {"status": "known_error", "reason": "Cause found."}
+    )
 
     assert "Workaround posted to 3 tickets." in published.content.decode()
     assert "already has this workaround" in again.content.decode()
     assert moved.status_code == 302
     assert Problem.objects.get().status == ProblemStatus.KNOWN_ERROR
+    page = agent_client.get(f"/desk/problems/{problem.pk}/").content.decode()
+    assert "moved it from new to known error" in page
+    assert "Cause found." in page
     assert third.events.filter(kind=ProblemTicketEventKind.WORKAROUND_POSTED).count() == 1
 
 

@@ -15,7 +15,9 @@ def lock(problem: Problem) -> Problem:
     return Problem.objects.select_for_update().get(pk=problem.pk)
 
 
-def set_status(problem: Problem, status: str, actor: User | None, at: datetime) -> None:
+def set_status(
+    problem: Problem, status: str, actor: User | None, at: datetime, reason: str = ""
+) -> None:
     """Move a locked problem to ``status`` and record it; the caller saves the row.
 
     A problem becomes a known error the first time it enters that status. Going back to
@@ -32,5 +34,11 @@ def set_status(problem: Problem, status: str, actor: User | None, at: datetime) 
         problem.release = None
     problem.resolved_at = at if status == ProblemStatus.RESOLVED else None
     events.record(
-        problem, ProblemEventKind.STATUS_CHANGED, actor, at, old_value=old, new_value=status
+        problem,
+        ProblemEventKind.STATUS_CHANGED,
+        actor,
+        at,
+        old_value=old,
+        new_value=status,
+        body=reason,
     )

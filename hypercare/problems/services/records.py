@@ -160,7 +160,7 @@ def change_problem_status(
     errors.choice("status", status, ProblemStatus.values)
     if status == ProblemStatus.FIX_PLANNED:
         errors.add("status", "plan the fix for a release to set Fix planned")
-    errors.text("reason", reason, 2000, required=False)
+    reason = errors.text("reason", reason, 2000, required=False)
     errors.check()
     with use_case():
         problem = lock(problem)
@@ -176,7 +176,7 @@ def change_problem_status(
             if missing:
                 raise ValidationFailed(missing)
         at = clock.now()
-        set_status(problem, status, actor, at)
+        set_status(problem, status, actor, at, reason)
         problem.updated_at = at
         problem.save()
     return problem

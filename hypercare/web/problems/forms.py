@@ -105,6 +105,7 @@ class ProblemStatusForm(ServiceErrors, forms.Form):
         ],
         label="Move to",
     )
+    reason = forms.CharField(required=False, max_length=2000, label="Reason")
 
 
 class FixReleaseForm(ServiceErrors, forms.Form):

@@ -149,7 +149,12 @@ def change_status(request: HttpRequest, pk: int) -> HttpResponse:
     form = ProblemStatusForm(request.POST)
     if form.is_valid():
         try:
-            change_problem_status(problem=problem, actor=user, status=form.cleaned_data["status"])
+            change_problem_status(
+                problem=problem,
+                actor=user,
+                status=form.cleaned_data["status"],
+                reason=form.cleaned_data["reason"],
+            )
         except ValidationFailed as exc:
             show_service_errors(exc, form)
         else:
