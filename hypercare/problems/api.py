@@ -52,7 +52,7 @@ def _problem(request: HttpRequest, problem_id: int) -> Problem:
     return selectors.get_visible_problem(actor(request), problem_id)
 
 
-def _tickets(user: User, references: list[str]) -> list[Ticket]:
+def _tickets(user: User, references: list[str], field: str = "tickets") -> list[Ticket]:
     """The named tickets, each one the caller may see; every unknown one is named."""
     found, unknown = [], []
     for reference in references:
@@ -61,7 +61,7 @@ def _tickets(user: User, references: list[str]) -> list[Ticket]:
         except NotFound:
             unknown.append(reference)
     if unknown:
-        raise ValidationFailed({"tickets": f"no such ticket: {', '.join(unknown)}"})
+        raise ValidationFailed({field: f"no such ticket: {', '.join(unknown)}"})
     return found
 
 
@@ -201,7 +201,7 @@ def link_ticket(request: HttpRequest, problem_id: DbId, payload: TicketLinkIn) -
     """Link a ticket; an internal entry on its timeline."""
     user = actor(request)
     problem = _problem(request, problem_id)
-    ticket = _tickets(user, [payload.ticket])[0]
+    ticket = _tickets(user, [payload.ticket], field="ticket")[0]
     records.link_ticket(problem=problem, ticket=ticket, actor=user)
     return Status(201, _problem(request, problem_id))
 

@@ -6,7 +6,6 @@ learns only what is posted on their own ticket: the workaround and the shipped f
 """
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
@@ -105,10 +104,6 @@ class Problem(models.Model):
             return f"{self.vendor_contact_name} <{self.vendor_contact_email}>"
         return ""
 
-    def clean(self) -> None:
-        if self.owner_id is not None and self.vendor_contact_name:
-            raise ValidationError({"owner": "name a tier 3 owner or a vendor contact, not both"})
-
 
 class ProblemLink(models.Model):
     """A ticket linked to a problem. ``workaround_posted`` is the workaround text last
@@ -135,7 +130,7 @@ class ProblemLink(models.Model):
 
 
 class ProblemEvent(models.Model):
-    """One step in a problem's history, oldest first; append-only like ticket timelines."""
+    """One step in a problem's history, oldest first. The services only ever add steps."""
 
     problem = models.ForeignKey(Problem, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=30, choices=ProblemEventKind.choices)

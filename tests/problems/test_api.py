@@ -102,11 +102,13 @@ def test_link_and_unlink(agent: User, problem: Problem, colleague: User) -> None
     client = ApiClient(agent)
     third = factories.ticket(colleague)
 
+    unknown = client.post(f"/problems/{problem.pk}/tickets", {"ticket": "HC-999999"})
     linked = client.post(f"/problems/{problem.pk}/tickets", {"ticket": third.reference})
     again = client.post(f"/problems/{problem.pk}/tickets", {"ticket": third.reference})
     unlinked = client.delete(f"/problems/{problem.pk}/tickets/{third.reference}")
     missing = client.delete(f"/problems/{problem.pk}/tickets/{third.reference}")
 
+    assert _fields(unknown) == {"ticket": "no such ticket: HC-999999"}
     assert (linked.status_code, again.status_code) == (201, 409)
     assert linked.json()["ticket_count"] == 3
     assert (unlinked.status_code, missing.status_code) == (200, 409)
