@@ -10,7 +10,7 @@ from hypercare.accounts.models import User
 from hypercare.accounts.selectors import support_staff
 from hypercare.errors import NotFound
 from hypercare.problems.choices import ProblemStatus
-from hypercare.problems.models import Problem, ProblemEvent
+from hypercare.problems.models import Problem, ProblemEvent, ProblemLink
 from hypercare.tickets.models import Ticket
 from hypercare.tickets.selectors import visible_tickets
 
@@ -50,7 +50,9 @@ def problem_list(user: User, filters: ProblemFilters) -> QuerySet[Problem]:
     elif filters.known_error is False:
         problems = problems.filter(known_error_at__isnull=True)
     if filters.ticket is not None:
-        problems = problems.filter(links__ticket=filters.ticket)
+        # A subquery, so the count below still counts every ticket of the problem.
+        linked = ProblemLink.objects.filter(ticket=filters.ticket).values("problem_id")
+        problems = problems.filter(pk__in=linked)
     return (
         problems.select_related("owner", "release")
         .prefetch_related("modules", "integrations")

@@ -162,6 +162,7 @@ def test_the_known_error_search(agent: User, problem: Problem, tickets: dict[str
     assert [item["id"] for item in found.json()["results"]] == [problem.pk]
     assert found.json()["results"][0]["workaround"] == WORKAROUND
     assert [item["id"] for item in by_ticket.json()["results"]] == [problem.pk]
+    assert by_ticket.json()["results"][0]["ticket_count"] == 2
     assert unknown.status_code == 422
 
 
