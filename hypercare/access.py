@@ -377,3 +377,22 @@ def can_handle_major_incident(user: User) -> bool:
     """Declare, attach and detach children, post updates, resolve: support managers and
     tier 2 and 3 agents (and system admins)."""
     return is_agent(user) and (user.is_superuser or user.has_role(*INCIDENT_HANDLER_ROLES))
+
+
+# Problems (seed 001) gather tickets of several institutions and their analysis may name
+# any of them: support staff only. Institution users read a problem's workaround and its
+# shipped fix only as the public entries posted on their own tickets.
+def problem_scope(user: User) -> Q:
+    """The problems ``user`` may see, as a filter on Problem."""
+    return Q() if is_agent(user) else NOTHING
+
+
+def can_work_problems(user: User) -> bool:
+    """Record problems, link tickets, write the analysis, publish the workaround, plan
+    the fix: the support side's work, as on tickets."""
+    return is_agent(user)
+
+
+def can_own_problem(user: User) -> bool:
+    """A problem's owner on the desk is a tier 3 engineer (else a vendor's contact)."""
+    return is_agent(user) and user.has_role(Role.TIER3)

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "hypercare.escalations",
     "hypercare.incidents",
     "hypercare.releases",
+    "hypercare.problems",
     "hypercare.mail",
     "hypercare.links",
     "hypercare.web",

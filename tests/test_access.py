@@ -50,6 +50,16 @@ from hypercare.orgs.selectors import (
     visible_integrations,
     visible_modules,
 )
+from hypercare.problems.choices import ProblemTicketEventKind
+from hypercare.problems.models import Problem
+from hypercare.problems.selectors import (
+    ProblemFilters,
+    problem_list,
+    ticket_problems,
+    visible_problems,
+)
+from hypercare.problems.services.records import ProblemDetails, create_problem
+from hypercare.problems.services.workaround import publish_workaround
 from hypercare.releases.models import Release, ReleaseNoteItem
 from hypercare.releases.selectors import notes_for
 from hypercare.releases.services import (
@@ -907,3 +917,67 @@ def test_an_inactive_user_reads_no_release_note_items(
     user.save()
 
     assert notes_for(user, shipped_release) == []
+
+
+# Problems ----------------------------------------------------------------------------------
+
+# A problem gathers tickets of several institutions: support staff only. The requester side
+# reads its workaround as a public entry on their own ticket, never the problem.
+PROBLEM_READERS = {"tier1", "tier2", "support_manager"}
+
+
+@pytest.fixture
+def problem(world: World) -> Problem:
+    agent = world.users["tier1"]
+    problem = create_problem(
+        actor=agent,
+        details=ProblemDetails(
+            title="Receipt printing fails at Southbank too", workaround="Print from Fees > Old."
+        ),
+        tickets=[world.tickets["riya_finance"], world.tickets["southbank_finance"]],
+    )
+    publish_workaround(problem=problem, actor=agent)
+    return problem
+
+
+@pytest.mark.parametrize("persona", SEES)
+def test_only_support_staff_read_problems_through_any_path(
+    world: World, problem: Problem, persona: str
+) -> None:
+    user = world.users[persona]
+    reads = persona in PROBLEM_READERS
+    riya_ticket = world.tickets["riya_finance"]
+
+    assert visible_problems(user).count() == int(reads)
+    assert problem_list(user, ProblemFilters(text="receipt")).count() == int(reads)
+    assert ticket_problems(user, riya_ticket).count() == int(reads)
+    api = ApiClient(user)
+    listed = api.get("/problems", {"q": "receipt"})
+    detail = api.get(f"/problems/{problem.pk}")
+    page = signed_in(user).get("/desk/problems/", {"q": "receipt"}, follow=True)
+    if reads:
+        assert (listed.status_code, listed.json()["count"], detail.status_code) == (200, 1, 200)
+        assert problem.reference in page.content.decode()
+    else:
+        assert (listed.status_code, detail.status_code) == (404, 404)
+        assert "count" not in listed.json()
+        assert problem.reference not in page.content.decode()
+        assert signed_in(user).get(f"/desk/problems/{problem.pk}/").status_code in (302, 404)
+
+
+@pytest.mark.parametrize("persona", SEES)
+def test_a_problems_workaround_reaches_only_the_timelines_of_visible_tickets(
+    world: World, problem: Problem, persona: str
+) -> None:
+    user = world.users[persona]
+    for name, ticket in world.tickets.items():
+        if name not in SEES[persona]:
+            continue
+        events = list(timeline(user, ticket))
+        texts = " ".join(f"{event.body} {event.old_value} {event.new_value}" for event in events)
+        linked = name in ("riya_finance", "southbank_finance")
+        posted = [e for e in events if e.kind == ProblemTicketEventKind.WORKAROUND_POSTED]
+        assert [e.body for e in posted] == (["Print from Fees > Old."] if linked else [])
+        if persona not in PROBLEM_READERS:
+            assert problem.reference not in texts
+            assert "Southbank" not in texts or name == "southbank_finance"

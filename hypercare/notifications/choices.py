@@ -38,6 +38,7 @@ class NotificationEvent(models.TextChoices):
         "incident_update_missed",
         "Major incident update missed (to who declared it and the support managers)",
     )
+    WORKAROUND_PUBLISHED = "workaround_published", "Workaround published (to the requester)"
 
 
 class DeliveryStatus(models.TextChoices):
@@ -63,5 +64,6 @@ REQUESTER_EVENTS = frozenset(
         NotificationEvent.INCIDENT_UPDATE,
         NotificationEvent.INCIDENT_INSTITUTION_UPDATE,
         NotificationEvent.RELEASE_NOTES,
+        NotificationEvent.WORKAROUND_PUBLISHED,
     }
 )

@@ -157,6 +157,12 @@ _WORDING: dict[str, tuple[str, str]] = {
         "{{ children }} ticket{{ children|pluralize }}) was due {{ due }} and has not been "
         "posted.",
     ),
+    NotificationEvent.WORKAROUND_PUBLISHED: (
+        "[{{ ticket.reference }}] A workaround for: {{ ticket.title }}",
+        "Hello {{ recipient.display_name }},\n\nWhile we work on the cause of "
+        '{{ ticket.reference }} "{{ ticket.title }}", here is a way to carry on:\n\n'
+        "{{ workaround }}\n\nWe will tell you when the fix ships.",
+    ),
 }
 DEFAULT_TEMPLATES: dict[str, tuple[str, str]] = {
     event: (subject, body + SIGNATURE) for event, (subject, body) in _WORDING.items()

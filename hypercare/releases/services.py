@@ -202,18 +202,20 @@ def ship_release(*, release: Release, actor: User) -> Release:
         release.shipped_at = at
         release.save(update_fields=["shipped_at"])
         _compile(release, at)
-        _ship_tickets(release, actor, at)
+        told = _ship_tickets(release, actor, at)
+        shipment = sources.Shipment(release=release, actor=actor, at=at, told=told)
         for step in sources.shipping_steps():
-            step(release, actor, at)
+            step(shipment)
         _announce(release)
     return release
 
 
-def _ship_tickets(release: Release, actor: User, at: datetime) -> None:
+def _ship_tickets(release: Release, actor: User, at: datetime) -> frozenset[int]:
     """Each planned ticket gets a public ``shipped`` event and its clocks re-planned,
     which meets a resolution clock waiting for the next release (a target with a due
     time goes on as before), and its requester side is told "fixed in release X". The
-    tickets are locked, in key order, so no other change re-plans them half-way."""
+    tickets are locked, in key order, so no other change re-plans them half-way. The
+    tickets told, so a shipping step tells no one twice."""
     tickets = list(
         Ticket.objects.select_for_update(of=("self",))
         .select_related("institution", "requester", "reported_by")
@@ -242,6 +244,7 @@ def _ship_tickets(release: Release, actor: User, at: datetime) -> None:
         for ticket, event in zip(tickets, shipped, strict=True)
     ]
     notify_many(event=NotificationEvent.TICKET_SHIPPED, notices=notices)
+    return frozenset(ticket.pk for ticket in tickets)
 
 
 def _announce(release: Release) -> None:

@@ -14,8 +14,11 @@ and merges the answers into the release's ``ReleaseNoteItem`` rows (``services``
 
 A domain whose records a shipped release settles (a problem "fixed in release X" is
 resolved) registers a shipping step the same way, ``sources.on_shipping(resolve_fixed)``:
-``ship_release`` calls each with the locked release, the actor and the shipping time,
-inside its transaction, after the tickets have shipped and before the notes are mailed.
+``ship_release`` calls each with the ``Shipment`` (the locked release, the actor, the
+shipping time and the tickets already told "fixed in release X"), inside its
+transaction, after the tickets have shipped and before the notes are mailed. An
+explicit list rather than a Django signal: the steps run in order, in the same
+transaction, and a failing step rolls the shipping back.
 """
 
 from collections.abc import Callable, Iterable
@@ -45,8 +48,19 @@ class SourcedItem:
     institution_ids: frozenset[int]
 
 
+@dataclass(frozen=True)
+class Shipment:
+    """A release being shipped: by whom, when, and the tickets whose requesters were
+    told "fixed in release X" already."""
+
+    release: Release
+    actor: User
+    at: datetime
+    told: frozenset[int]
+
+
 ItemSource = Callable[[Release], Iterable[SourcedItem]]
-ShippingStep = Callable[[Release, User, datetime], None]
+ShippingStep = Callable[[Shipment], None]
 TICKET_SOURCE = "ticket"
 
 _sources: dict[str, ItemSource] = {}

@@ -12,6 +12,7 @@ from hypercare.web.incidents import urls as incidents
 from hypercare.web.links import urls as links
 from hypercare.web.mail import urls as mail
 from hypercare.web.orgs import urls as orgs
+from hypercare.web.problems import urls as problems
 from hypercare.web.releases import urls as releases
 from hypercare.web.sla import urls as sla
 from hypercare.web.tickets import urls as tickets
@@ -35,6 +36,7 @@ urlpatterns = [
     *incidents.urlpatterns,
     *sla.urlpatterns,
     *releases.urlpatterns,
+    *problems.urlpatterns,
     *mail.urlpatterns,
     *links.urlpatterns,
     *tickets.urlpatterns,

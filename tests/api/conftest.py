@@ -31,6 +31,11 @@ class ApiClient:
             f"/api/v1{path}", body or {}, content_type="application/json", headers=self._headers
         )
 
+    def patch(self, path: str, body: Any = None) -> Any:
+        return self._client.patch(
+            f"/api/v1{path}", body or {}, content_type="application/json", headers=self._headers
+        )
+
     def upload(self, path: str, name: str, content: bytes, **fields: Any) -> Any:
         from django.core.files.uploadedfile import SimpleUploadedFile
 

@@ -19,6 +19,8 @@ from hypercare.links.selectors import reply_destination
 from hypercare.notifications.models import OutboxMessage
 from hypercare.orgs.choices import IntegrationKind, ModuleCode, Phase, Tier
 from hypercare.orgs.models import Institution, Integration, Module, Team
+from hypercare.problems.choices import ProblemStatus, ProblemTicketEventKind
+from hypercare.problems.models import Problem
 from hypercare.releases.choices import ReleaseEventKind
 from hypercare.releases.models import Release, ReleaseNoteItem
 from hypercare.sla.choices import ClockState
@@ -181,6 +183,19 @@ class LoadedDemoTests(TestCase):
         )
         updates = TicketEvent.objects.filter(kind=IncidentTicketEventKind.INCIDENT_UPDATE)
         assert {event.ticket_id for event in updates} == {ticket.pk for ticket in children}
+
+    def test_a_known_error_with_its_workaround_explains_two_institutions_tickets(self) -> None:
+        problem = Problem.objects.get()
+        linked = Ticket.objects.filter(problem_links__problem=problem)
+
+        assert problem.status == ProblemStatus.KNOWN_ERROR
+        assert problem.workaround_published_at is not None
+        assert linked.count() == 2
+        assert linked.values("institution").distinct().count() == 2
+        posted = TicketEvent.objects.filter(kind=ProblemTicketEventKind.WORKAROUND_POSTED)
+        assert set(posted.values_list("ticket_id", flat=True)) == set(
+            linked.values_list("pk", flat=True)
+        )
 
     def test_each_institution_counts_in_its_own_office_hours_and_holidays(self) -> None:
         # A public holiday of each country (and, for Lakeshore, of its state) in 2026.

@@ -235,51 +235,57 @@ def test_an_institution_without_items_is_not_mailed(
     assert announcements() == {}
 
 
-class Problem:
-    """A record of another domain, contributing items and a shipping step."""
+class ChangeRequest:
+    """A record of another domain (change requests come later), contributing items and a
+    shipping step."""
 
     def __init__(self, institution: Institution) -> None:
         self.institution = institution
-        self.shipped: list[tuple[str, datetime]] = []
+        self.shipped: list[tuple[str, datetime, frozenset[int]]] = []
 
     def items(self, release: Release) -> Iterator[sources.SourcedItem]:
         yield sources.SourcedItem(
             key="7",
             module=ModuleCode.FEES,
-            reference="PRB-7",
+            reference="CR-7",
             text="Gateway timeouts on fee payments",
             institution_ids=frozenset({self.institution.pk}),
         )
 
-    def ship(self, release: Release, actor: User, at: datetime) -> None:
-        self.shipped.append((release.version, at))
+    def ship(self, shipment: sources.Shipment) -> None:
+        self.shipped.append((shipment.release.version, shipment.at, shipment.told))
 
 
 @pytest.fixture
-def problem(institution: Institution, monkeypatch: Any) -> Problem:
-    problem = Problem(institution)
+def change(institution: Institution, monkeypatch: Any) -> ChangeRequest:
+    change = ChangeRequest(institution)
     monkeypatch.setattr(sources, "_sources", dict(sources.registered()))
     monkeypatch.setattr(sources, "_shipping_steps", [])
-    sources.register("problem", problem.items)
-    sources.on_shipping(problem.ship)
-    return problem
+    sources.register("change", change.items)
+    sources.on_shipping(change.ship)
+    return change
 
 
 def test_other_domains_contribute_items_and_shipping_steps(
-    manager: User, release: Release, planned: dict[str, Ticket], problem: Problem, outsider: User
+    manager: User,
+    release: Release,
+    planned: dict[str, Ticket],
+    change: ChangeRequest,
+    outsider: User,
 ) -> None:
     ship_release(release=release, actor=manager)
 
-    item = ReleaseNoteItem.objects.get(source="problem")
-    assert (item.key, item.reference, item.module) == ("7", "PRB-7", ModuleCode.FEES)
-    assert problem.shipped == [("2025.3", T0)]
-    assert "PRB-7" not in str(lines(outsider, release))
-    assert any("PRB-7 Gateway" in line for _, group in lines(manager, release) for line in group)
+    item = ReleaseNoteItem.objects.get(source="change")
+    assert (item.key, item.reference, item.module) == ("7", "CR-7", ModuleCode.FEES)
+    told = frozenset(ticket.pk for ticket in planned.values())
+    assert change.shipped == [("2025.3", T0, told)]
+    assert "CR-7" not in str(lines(outsider, release))
+    assert any("CR-7 Gateway" in line for _, group in lines(manager, release) for line in group)
 
 
-def test_a_source_registered_twice_is_refused(problem: Problem) -> None:
+def test_a_source_registered_twice_is_refused(change: ChangeRequest) -> None:
     with pytest.raises(ImproperlyConfigured, match="registered twice"):
-        sources.register("problem", lambda release: [])
+        sources.register("change", lambda release: [])
 
 
 def test_a_line_compiled_away_meanwhile_is_not_found(

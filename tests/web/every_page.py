@@ -23,6 +23,7 @@ from hypercare.incidents.services import Declaration, declare_major_incident
 from hypercare.links.choices import LinkKind
 from hypercare.links.services import link_tickets
 from hypercare.orgs.choices import ModuleCode, Tier
+from hypercare.problems.services.records import ProblemDetails, create_problem
 from hypercare.releases.services import compile_release_notes, create_release, plan_for_release
 from hypercare.tickets.services.attachments import add_attachment
 from hypercare.tickets.services.conversation import add_public_reply
@@ -59,6 +60,7 @@ class World:
     incident: int
     release: int
     note_item: int
+    problem: int
 
 
 def build_world() -> World:
@@ -134,12 +136,17 @@ def build_world() -> World:
     release = create_release(actor=people["support_manager"], version="2025.3", notes="Fees.")
     plan_for_release(ticket=ticket, actor=agent, release=release)
     compile_release_notes(release=release, actor=people["support_manager"])
+    problem = create_problem(
+        actor=agent,
+        details=ProblemDetails(title="Gateway drops callbacks", workaround="Pay at the desk."),
+        tickets=[ticket, escalated],
+    )
     uid = urlsafe_base64_encode(force_bytes(requester.pk))
     return World(
         people, ticket.pk, escalated.pk, attachment.pk, reply.pk,
         (uid, default_token_generator.make_token(requester)), quarantined().pk,
         link.pk, answer.pk, incident.pk,
-        release.pk, release.note_items.get().pk,
+        release.pk, release.note_items.get().pk, problem.pk,
     )  # fmt: skip
 
 
@@ -162,6 +169,7 @@ def addresses(world: World) -> list[str]:
         values = {
             "pk": [str(pk)],
             "reply_pk": [str(world.saved_reply)],
+            "ticket_pk": [str(world.ticket)],
             "step": [str(step) for step in EscalationStep.values],
             "field": ["priority"],
             "action": list(MAIL_ACTIONS),
@@ -189,6 +197,8 @@ def _pk_for(name: str, world: World) -> int:
         return world.note_item
     if name.startswith(("release", "portal-release")):
         return world.release
+    if name.startswith("problem"):
+        return world.problem
     return world.ticket
 
 

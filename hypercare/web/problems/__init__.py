@@ -1,0 +1,1 @@
+"""The workspace pages of problems (seed 001)."""
