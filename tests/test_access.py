@@ -54,11 +54,13 @@ from hypercare.problems.choices import ProblemTicketEventKind
 from hypercare.problems.models import Problem
 from hypercare.problems.selectors import (
     ProblemFilters,
+    incident_problems,
+    problem_incidents,
     problem_list,
     ticket_problems,
     visible_problems,
 )
-from hypercare.problems.services.records import ProblemDetails, create_problem
+from hypercare.problems.services.records import ProblemDetails, create_problem, link_incident
 from hypercare.problems.services.workaround import publish_workaround
 from hypercare.releases.models import Release, ReleaseNoteItem
 from hypercare.releases.selectors import notes_for
@@ -981,3 +983,18 @@ def test_a_problems_workaround_reaches_only_the_timelines_of_visible_tickets(
         if persona not in PROBLEM_READERS:
             assert problem.reference not in texts
             assert "Southbank" not in texts or name == "southbank_finance"
+
+
+@pytest.mark.parametrize("persona", SEES)
+def test_the_problem_behind_a_major_incident_shows_only_to_support_staff(
+    world: World, problem: Problem, outage: MajorIncident, persona: str
+) -> None:
+    link_incident(problem=problem, incident=outage, actor=world.users["tier1"])
+    user = world.users[persona]
+    reads = persona in PROBLEM_READERS
+
+    assert list(incident_problems(user, outage)) == ([problem] if reads else [])
+    assert list(problem_incidents(user, problem)) == ([outage] if reads else [])
+    page = signed_in(user).get(f"/desk/incidents/{outage.pk}/", follow=True).content.decode()
+    assert (problem.reference in page) is reads
+    assert (problem.title in page) is reads

@@ -22,10 +22,13 @@ from hypercare.api.common import (
     refuse_unknown_query,
 )
 from hypercare.errors import NotFound, ValidationFailed
+from hypercare.incidents.models import MajorIncident
+from hypercare.incidents.selectors import visible_incidents
 from hypercare.orgs.models import Integration, Module
 from hypercare.problems import selectors
 from hypercare.problems.models import Problem
 from hypercare.problems.schemas import (
+    IncidentLinkIn,
     ProblemCreateIn,
     ProblemDetailOut,
     ProblemFieldsIn,
@@ -224,6 +227,57 @@ def unlink_ticket(request: HttpRequest, problem_id: DbId, ticket_ref: str) -> Pr
     ticket = get_visible_ticket_by_ref(user, ticket_ref)
     records.unlink_ticket(problem=problem, ticket=ticket, actor=user)
     return _problem(request, problem_id)
+
+
+@router.post(
+    "/problems/{problem_id}/incidents",
+    response={
+        201: ProblemDetailOut,
+        **errors(
+            401,
+            422,
+            not_found=NO_PROBLEM,
+            conflict="The major incident is already linked to this problem.",
+        ),
+    },
+)
+def link_incident(
+    request: HttpRequest, problem_id: DbId, payload: IncidentLinkIn
+) -> Status[Problem]:
+    """Name a major incident the problem caused; on the problem's history."""
+    user = actor(request)
+    problem = _problem(request, problem_id)
+    records.link_incident(
+        problem=problem, incident=_incident(user, payload.incident_id), actor=user
+    )
+    return Status(201, _problem(request, problem_id))
+
+
+@router.delete(
+    "/problems/{problem_id}/incidents/{incident_id}",
+    response={
+        200: ProblemDetailOut,
+        **errors(
+            401,
+            422,
+            not_found=NO_PROBLEM,
+            conflict="The major incident is not linked to this problem.",
+        ),
+    },
+)
+def unlink_incident(request: HttpRequest, problem_id: DbId, incident_id: DbId) -> Problem:
+    user = actor(request)
+    problem = _problem(request, problem_id)
+    records.unlink_incident(problem=problem, incident=_incident(user, incident_id), actor=user)
+    return _problem(request, problem_id)
+
+
+def _incident(user: User, incident_id: int) -> MajorIncident:
+    """A major incident the caller may see, or the field named as not found."""
+    incident = visible_incidents(user).filter(pk=incident_id).first()
+    if incident is None:
+        raise ValidationFailed({"incident_id": "no such major incident"})
+    return incident
 
 
 @router.post(

@@ -34,6 +34,8 @@ class ProblemEventKind(models.TextChoices):
     STATUS_CHANGED = "status_changed", "Status changed"
     TICKET_LINKED = "ticket_linked", "Ticket linked"
     TICKET_UNLINKED = "ticket_unlinked", "Ticket unlinked"
+    INCIDENT_LINKED = "incident_linked", "Major incident linked"
+    INCIDENT_UNLINKED = "incident_unlinked", "Major incident unlinked"
     WORKAROUND_PUBLISHED = "workaround_published", "Workaround published"
     FIX_PLANNED = "fix_planned", "Fix planned for a release"
     FIX_SHIPPED = "fix_shipped", "Fix shipped"

@@ -114,6 +114,10 @@ def describe(event: ProblemEvent) -> str:
         ),
         ProblemEventKind.TICKET_LINKED: f"{actor} linked {ticket}",
         ProblemEventKind.TICKET_UNLINKED: f"{actor} unlinked {ticket}",
+        ProblemEventKind.INCIDENT_LINKED: f"{actor} linked the major incident {event.new_value}",
+        ProblemEventKind.INCIDENT_UNLINKED: (
+            f"{actor} unlinked the major incident {event.old_value}"
+        ),
         ProblemEventKind.WORKAROUND_PUBLISHED: (
             f"{actor} published the workaround to {event.new_value} ticket(s)"
         ),

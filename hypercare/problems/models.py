@@ -64,6 +64,12 @@ class Problem(models.Model):
         related_name="problems",
         help_text="The release the fix ships in.",
     )
+    incidents = models.ManyToManyField(
+        "incidents.MajorIncident",
+        blank=True,
+        related_name="problems",
+        help_text="The major incidents it caused: a recurring cause is behind several.",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -8,11 +8,12 @@ from pydantic import ConfigDict, Field
 
 from hypercare.accounts.schemas import UserRef
 from hypercare.api.common import DbId, actor
+from hypercare.incidents.models import MajorIncident
 from hypercare.lib.text import body_text, single_line
 from hypercare.problems.choices import ProblemEventKind, ProblemStatus
 from hypercare.problems.events import describe
 from hypercare.problems.models import NAME_MAX, TITLE_MAX, Problem, ProblemEvent
-from hypercare.problems.selectors import problem_history, problem_tickets
+from hypercare.problems.selectors import problem_history, problem_incidents, problem_tickets
 from hypercare.problems.services.records import TEXT_MAX
 from hypercare.tickets.models import Ticket
 from hypercare.tickets.schemas import InstitutionRef
@@ -67,6 +68,10 @@ class TicketLinkIn(_Input):
     ticket: Annotated[str, single_line(min_length=1, max_length=20)] = Field(examples=["HC-000123"])
 
 
+class IncidentLinkIn(_Input):
+    incident_id: int = Field(gt=0, description="A major incident the problem caused.")
+
+
 class ProblemReleaseIn(_Input):
     """The release the fix ships in; null takes the fix off its release."""
 
@@ -105,6 +110,13 @@ class ProblemTicketOut(Schema):
     title: str
     status: str
     institution: InstitutionRef
+
+
+class ProblemIncidentOut(Schema):
+    id: int
+    reference: str
+    title: str
+    status: str
 
 
 class VendorContactOut(Schema):
@@ -168,11 +180,16 @@ class ProblemDetailOut(ProblemOut):
     """The problem with the linked tickets the caller may see and its history."""
 
     tickets: list[ProblemTicketOut]
+    incidents: list[ProblemIncidentOut]
     history: list[ProblemEventOut]
 
     @staticmethod
     def resolve_tickets(problem: Problem, context: dict[str, Any]) -> list[Ticket]:
         return list(problem_tickets(actor(context["request"]), problem))
+
+    @staticmethod
+    def resolve_incidents(problem: Problem, context: dict[str, Any]) -> list[MajorIncident]:
+        return list(problem_incidents(actor(context["request"]), problem))
 
     @staticmethod
     def resolve_history(problem: Problem, context: dict[str, Any]) -> list[ProblemEvent]:

@@ -9,6 +9,8 @@ from hypercare.accounts.choices import Role
 from hypercare.accounts.models import User
 from hypercare.accounts.selectors import support_staff
 from hypercare.errors import NotFound
+from hypercare.incidents.models import MajorIncident
+from hypercare.incidents.selectors import visible_incidents
 from hypercare.problems.choices import ProblemStatus
 from hypercare.problems.models import Problem, ProblemEvent, ProblemLink
 from hypercare.tickets.models import Ticket
@@ -75,6 +77,24 @@ def problem_tickets(user: User, problem: Problem) -> QuerySet[Ticket]:
         .select_related("institution", "requester")
         .order_by("pk")
     )
+
+
+def problem_incidents(user: User, problem: Problem) -> QuerySet[MajorIncident]:
+    """The major incidents the problem caused that ``user`` may see, oldest first."""
+    seen = visible_problems(user).filter(pk=problem.pk)
+    return visible_incidents(user).filter(problems__in=seen).order_by("pk")
+
+
+def incident_problems(user: User, incident: MajorIncident) -> QuerySet[Problem]:
+    """The problems behind a major incident, for its page (nothing for non-staff)."""
+    return visible_problems(user).filter(incidents=incident).order_by("pk")
+
+
+def linkable_incidents(user: User, problem: Problem) -> QuerySet[MajorIncident]:
+    """The major incidents not linked to the problem yet, newest first."""
+    if not visible_problems(user).filter(pk=problem.pk).exists():
+        return MajorIncident.objects.none()
+    return visible_incidents(user).exclude(problems=problem).order_by("-started_at", "-pk")
 
 
 def problem_history(user: User, problem: Problem) -> QuerySet[ProblemEvent]:

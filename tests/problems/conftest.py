@@ -7,6 +7,9 @@ import pytest
 
 from hypercare.accounts.choices import Role
 from hypercare.accounts.models import User
+from hypercare.incidents.models import MajorIncident
+from hypercare.incidents.services import Declaration, declare_major_incident
+from hypercare.orgs.choices import ModuleCode
 from hypercare.problems.models import Problem
 from hypercare.problems.services.records import ProblemDetails, create_problem
 from hypercare.tickets.models import Ticket
@@ -46,4 +49,21 @@ def problem(agent: User, tickets: dict[str, Ticket]) -> Problem:
         actor=agent,
         details=ProblemDetails(title="Payment gateway drops callbacks", workaround=WORKAROUND),
         tickets=list(tickets.values()),
+    )
+
+
+@pytest.fixture
+def incident(manager: User, tickets: dict[str, Ticket]) -> MajorIncident:
+    """The outage the problem caused, at both institutions."""
+    return declare_major_incident(
+        actor=manager,
+        declaration=Declaration(
+            title="Fee payments failing",
+            module_code=ModuleCode.FEES,
+            integration_kind="",
+            impact="Nobody can pay fees online.",
+            institutions=[ticket.institution for ticket in tickets.values()],
+            started_at=T0,
+            update_every_hours=1,
+        ),
     )

@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from hypercare.accounts.models import User
+from hypercare.incidents.models import MajorIncident
 from hypercare.problems.choices import ProblemStatus
 from hypercare.problems.models import Problem, ProblemLink
 from hypercare.problems.services.records import ProblemDetails, create_problem
@@ -212,3 +213,39 @@ def test_the_problem_list_costs_the_same_queries_for_few_and_many(
     few = queries()
     more(8)
     assert queries() == few
+
+
+def test_a_problem_is_linked_to_the_major_incidents_it_caused(
+    agent: User, problem: Problem, incident: MajorIncident
+) -> None:
+    client = ApiClient(agent)
+    path = f"/problems/{problem.pk}/incidents"
+
+    unknown = client.post(path, {"incident_id": 999_999})
+    linked = client.post(path, {"incident_id": incident.pk})
+    again = client.post(path, {"incident_id": incident.pk})
+    unlinked = client.delete(f"{path}/{incident.pk}")
+    missing = client.delete(f"{path}/{incident.pk}")
+
+    assert _fields(unknown) == {"incident_id": "no such major incident"}
+    assert (linked.status_code, again.status_code) == (201, 409)
+    assert [row["id"] for row in linked.json()["incidents"]] == [incident.pk]
+    assert linked.json()["history"][-1]["text"].endswith(f"linked the major incident {incident}")
+    assert (unlinked.status_code, missing.status_code) == (200, 409)
+    assert unlinked.json()["incidents"] == []
+    assert not problem.incidents.exists()
+
+
+@pytest.mark.parametrize("persona", ["requester", "outsider"])
+def test_institution_users_link_no_incident_to_a_problem(
+    persona: str, problem: Problem, incident: MajorIncident, request: pytest.FixtureRequest
+) -> None:
+    client = ApiClient(request.getfixturevalue(persona))
+
+    answers = [
+        client.post(f"/problems/{problem.pk}/incidents", {"incident_id": incident.pk}),
+        client.delete(f"/problems/{problem.pk}/incidents/{incident.pk}"),
+    ]
+
+    assert [answer.status_code for answer in answers] == [404, 404]
+    assert not problem.incidents.exists()

@@ -6,13 +6,18 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from hypercare.accounts.choices import Role
 from hypercare.accounts.models import User
+from hypercare.incidents.models import MajorIncident
+from hypercare.incidents.services import Declaration, declare_major_incident
+from hypercare.orgs.choices import ModuleCode
 from hypercare.problems.choices import ProblemStatus, ProblemTicketEventKind
 from hypercare.problems.models import Problem, ProblemLink
 from hypercare.problems.services.records import (
     ProblemDetails,
     change_problem_status,
     create_problem,
+    link_incident,
 )
 from hypercare.tickets.models import Ticket
 from tests import factories
@@ -152,3 +157,58 @@ def test_the_requester_sees_the_workaround_but_never_the_problem(
     assert problem.title not in page
     assert requester_client.get("/desk/problems/").status_code == 302
     assert requester_client.get(f"/desk/problems/{problem.pk}/").status_code == 302
+
+
+@pytest.fixture
+def incident(tickets: list[Ticket]) -> MajorIncident:
+    return declare_major_incident(
+        actor=factories.agent(Role.SUPPORT_MANAGER, username="sofia"),
+        declaration=Declaration(
+            title="Fee payments failing",
+            module_code=ModuleCode.FEES,
+            integration_kind="",
+            impact="Nobody can pay fees online.",
+            institutions=[ticket.institution for ticket in tickets],
+            started_at=tickets[0].created_at,
+            update_every_hours=1,
+        ),
+        from_ticket=tickets[0],
+    )
+
+
+def test_a_problem_is_linked_to_a_major_incident_from_its_page(
+    agent_client: Client, problem: Problem, incident: MajorIncident
+) -> None:
+    page = agent_client.get(f"/desk/problems/{problem.pk}/").content.decode()
+    assert "No major incident linked." in page
+    assert incident.title in page
+
+    linked = agent_client.post(f"/desk/problems/{problem.pk}/incidents/", {"incident": incident.pk})
+
+    assert linked.status_code == 302
+    assert list(problem.incidents.all()) == [incident]
+    shown = agent_client.get(f"/desk/incidents/{incident.pk}/").content.decode()
+    assert "Problems behind it" in shown
+    assert problem.title in shown
+    refused = agent_client.post(
+        f"/desk/problems/{problem.pk}/incidents/", {"incident": incident.pk}
+    )
+    assert refused.status_code == 422
+    assert 'id="id_incident_error">Choose an incident<' in refused.content.decode()
+
+    agent_client.post(f"/desk/problems/{problem.pk}/incidents/{incident.pk}/unlink/")
+
+    assert not problem.incidents.exists()
+
+
+def test_an_institution_user_never_sees_the_problem_behind_an_incident(
+    requester_client: Client, agent: User, problem: Problem, incident: MajorIncident
+) -> None:
+    link_incident(problem=problem, incident=incident, actor=agent)
+
+    page = requester_client.get(f"/desk/incidents/{incident.pk}/")
+    portal = requester_client.get("/portal/").content.decode()
+
+    assert problem.title not in page.content.decode()
+    assert problem.reference not in page.content.decode()
+    assert problem.title not in portal

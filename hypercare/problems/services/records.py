@@ -10,6 +10,7 @@ from django.core.validators import validate_email
 from hypercare import access
 from hypercare.accounts.models import User
 from hypercare.errors import InvalidTransition, ValidationFailed
+from hypercare.incidents.models import MajorIncident
 from hypercare.lib import clock
 from hypercare.lib.transactions import use_case
 from hypercare.lib.validation import EMPTY, FieldErrors
@@ -212,6 +213,39 @@ def unlink_ticket(*, problem: Problem, ticket: Ticket, actor: User) -> Problem:
             raise InvalidTransition(f"{ticket.reference} is not linked to this problem.")
         at = clock.now()
         events.record_unlinked(problem, ticket, actor, at)
+        problem.updated_at = at
+        problem.save(update_fields=["updated_at"])
+    return problem
+
+
+def link_incident(*, problem: Problem, incident: MajorIncident, actor: User) -> Problem:
+    """Name a major incident the problem caused; on the problem's history."""
+    require(access.can_work_problems(actor), WORK_REFUSED)
+    with use_case():
+        problem = lock(problem)
+        if problem.incidents.filter(pk=incident.pk).exists():
+            raise InvalidTransition(f"{incident} is already linked to this problem.")
+        at = clock.now()
+        problem.incidents.add(incident)
+        events.record(
+            problem, ProblemEventKind.INCIDENT_LINKED, actor, at, new_value=str(incident)[:200]
+        )
+        problem.updated_at = at
+        problem.save(update_fields=["updated_at"])
+    return problem
+
+
+def unlink_incident(*, problem: Problem, incident: MajorIncident, actor: User) -> Problem:
+    """Take a major incident off the problem; on the problem's history."""
+    require(access.can_work_problems(actor), WORK_REFUSED)
+    with use_case():
+        problem = lock(problem)
+        if not problem.incidents.filter(pk=incident.pk).exists():
+            raise InvalidTransition(f"{incident} is not linked to this problem.")
+        at = clock.now()
+        problem.incidents.remove(incident)
+        named = str(incident)[:200]
+        events.record(problem, ProblemEventKind.INCIDENT_UNLINKED, actor, at, old_value=named)
         problem.updated_at = at
         problem.save(update_fields=["updated_at"])
     return problem

@@ -21,6 +21,7 @@ from hypercare.incidents import selectors, services
 from hypercare.incidents.models import MajorIncident
 from hypercare.lib import clock
 from hypercare.orgs.selectors import visible_institutions
+from hypercare.problems.selectors import incident_problems
 from hypercare.tickets.models import Ticket
 from hypercare.tickets.selectors import (
     get_visible_ticket,
@@ -122,6 +123,8 @@ def _page(
         "children": selectors.incident_children(user, incident),
         "suggestions": selectors.suggested_children(user, incident),
         "timeline": selectors.incident_timeline(user, incident),
+        # Support staff only: institution users never see problems.
+        "problems": incident_problems(user, incident),
         "can_handle": access.can_handle_major_incident(user) and incident.is_active,
         "now": clock.now(),
         "update_form": IncidentUpdateForm(),

@@ -7,6 +7,7 @@ from django import forms
 from django.db.models import QuerySet
 
 from hypercare.accounts.models import User
+from hypercare.incidents.models import MajorIncident
 from hypercare.orgs.models import Integration, Module
 from hypercare.problems.choices import ProblemStatus
 from hypercare.problems.models import NAME_MAX, TITLE_MAX, Problem
@@ -125,3 +126,20 @@ class FixReleaseForm(ServiceErrors, forms.Form):
 
 class LinkTicketForm(ServiceErrors, forms.Form):
     ticket = forms.CharField(max_length=20, label="Ticket reference", help_text="HC-000123")
+
+
+class IncidentChoiceField(forms.ModelChoiceField[MajorIncident]):
+    def label_from_instance(self, obj: MajorIncident) -> str:
+        return f"{obj.reference} {obj.title}"
+
+
+class IncidentLinkForm(ServiceErrors, forms.Form):
+    """A major incident the problem caused, among those not linked yet."""
+
+    incident = IncidentChoiceField(
+        queryset=MajorIncident.objects.none(), label="Major incident", empty_label=None
+    )
+
+    def __init__(self, *args: Any, incidents: QuerySet[MajorIncident], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["incident"].queryset = incidents  # type: ignore[attr-defined]

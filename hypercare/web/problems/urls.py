@@ -10,5 +10,11 @@ urlpatterns = [
     page("desk/problems/<int:pk>/release/", views.plan_fix, "problem-release"),
     page("desk/problems/<int:pk>/tickets/", views.link, "problem-link"),
     page("desk/problems/<int:pk>/tickets/<int:ticket_pk>/unlink/", views.unlink, "problem-unlink"),
+    page("desk/problems/<int:pk>/incidents/", views.link_incident, "problem-incident-link"),
+    page(
+        "desk/problems/<int:pk>/incidents/<int:incident_pk>/unlink/",
+        views.unlink_incident,
+        "problem-incident-unlink",
+    ),
     page("desk/tickets/<int:pk>/problem/", views.link_from_ticket, "desk-ticket-problem"),
 ]

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from hypercare.accounts.models import User
 from hypercare.errors import NotFound, ValidationFailed
+from hypercare.incidents.selectors import get_visible_incident
 from hypercare.orgs.selectors import visible_integrations, visible_modules
 from hypercare.problems.choices import ProblemStatus
 from hypercare.problems.models import Problem
@@ -19,11 +20,14 @@ from hypercare.problems.selectors import (
     ProblemFilters,
     can_read_problems,
     get_visible_problem,
+    linkable_incidents,
     problem_history,
+    problem_incidents,
     problem_list,
     problem_owners,
     problem_tickets,
 )
+from hypercare.problems.services import records
 from hypercare.problems.services.fix import plan_problem_fix
 from hypercare.problems.services.records import (
     change_problem_status,
@@ -45,6 +49,7 @@ from hypercare.web.guards import signed_in_user, workspace_view
 from hypercare.web.pages import page_of
 from hypercare.web.problems.forms import (
     FixReleaseForm,
+    IncidentLinkForm,
     LinkTicketForm,
     ProblemForm,
     ProblemStatusForm,
@@ -135,6 +140,8 @@ def _page(request: HttpRequest, user: User, problem: Problem, **forms: Any) -> H
         "status_form": ProblemStatusForm(initial={"status": problem.status}),
         "fix_form": FixReleaseForm(releases=plannable_releases(), initial={"release": release}),
         "link_form": LinkTicketForm(),
+        "incidents": problem_incidents(user, problem),
+        "incident_form": IncidentLinkForm(incidents=linkable_incidents(user, problem)),
         **forms,
     }
     failed = any(form.errors for form in forms.values())
@@ -217,6 +224,29 @@ def unlink(request: HttpRequest, pk: int, ticket_pk: int) -> HttpResponse:
     unlink_ticket(problem=problem, ticket=ticket, actor=user)
     if request.POST.get("back") == "ticket":
         return redirect(reverse("web:desk-ticket", args=[ticket.pk]) + "#problems")
+    return redirect("web:problem", pk)
+
+
+@workspace_view
+@require_POST
+def link_incident(request: HttpRequest, pk: int) -> HttpResponse:
+    """Name a major incident the problem caused."""
+    user = _staff(request)
+    problem = get_visible_problem(user, pk)
+    form = IncidentLinkForm(request.POST, incidents=linkable_incidents(user, problem))
+    if form.is_valid():
+        records.link_incident(problem=problem, incident=form.cleaned_data["incident"], actor=user)
+        return redirect("web:problem", pk)
+    return _page(request, user, problem, incident_form=form)
+
+
+@workspace_view
+@require_POST
+def unlink_incident(request: HttpRequest, pk: int, incident_pk: int) -> HttpResponse:
+    user = _staff(request)
+    problem = get_visible_problem(user, pk)
+    incident = get_visible_incident(user, incident_pk)
+    records.unlink_incident(problem=problem, incident=incident, actor=user)
     return redirect("web:problem", pk)
 
 
