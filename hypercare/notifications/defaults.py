@@ -31,7 +31,8 @@ _WORDING: dict[str, tuple[str, str]] = {
     NotificationEvent.TICKET_RESOLVED: (
         "[{{ ticket.reference }}] Resolved: {{ ticket.title }}",
         "Hello {{ recipient.display_name }},\n\nWe believe {{ ticket.reference }} is resolved. "
-        "If it is not fixed, reply or open the ticket and say so: it will be reopened.",
+        "If it is not fixed, reply or open the ticket and say so: it will be reopened."
+        "{% if note %}\n\nHow it was resolved: {{ note }}{% endif %}",
     ),
     NotificationEvent.TICKET_ASSIGNED: (
         "[{{ ticket.reference }}] Assigned to you: {{ ticket.title }}",

@@ -211,9 +211,10 @@ def test_resolving_resolves_every_open_child_through_the_workflow(
         assert ticket.resolved_at is not None
         change = TicketEvent.objects.get(ticket=ticket, kind=EventKind.STATUS_CHANGED)
         assert change.reason == "The provider renewed its certificate."
-        assert OutboxMessage.objects.filter(
+        told = OutboxMessage.objects.get(
             event=NotificationEvent.TICKET_RESOLVED, ticket=ticket, recipient=ticket.requester
-        ).exists()
+        )
+        assert "How it was resolved: The provider renewed its certificate." in told.body
     with pytest.raises(InvalidTransition):
         post_incident_update(incident=incident, actor=outage.manager, body="Late news.")
 

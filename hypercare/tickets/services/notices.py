@@ -40,12 +40,15 @@ def public_reply(ticket: Ticket, event: TicketEvent, actor: User, *, from_suppor
 
 
 def status_changed(ticket: Ticket, event: TicketEvent, actor: User) -> None:
+    """The requester side hears of a new status; a resolution says how, with the note
+    that is also on their timeline (a major incident's resolution, say)."""
     resolved = ticket.status == Status.RESOLVED
     notify(
         event=NotificationEvent.TICKET_RESOLVED if resolved else NotificationEvent.STATUS_CHANGED,
         ticket=ticket,
         recipients=requester_side(ticket, actor),
         cause=f"event:{event.pk}",
+        context={"note": event.reason if resolved else ""},
     )
 
 
