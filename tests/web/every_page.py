@@ -177,6 +177,7 @@ def addresses(world: World) -> list[str]:
             "token": [world.reset[1]],
             "link_pk": [str(world.link)],
             "event_pk": [str(world.reply_event)],
+            "incident_pk": [str(world.incident)],
         }
         found.extend(_fill(route, values))
     return found
