@@ -70,13 +70,19 @@ def pending_upload_scope(user: User, session_key: str) -> Q:
 
 def institution_scope(user: User) -> Q:
     """The institutions ``user`` may see, as a filter on Institution."""
+    return _of_own_institution(user, "pk")
+
+
+def _of_own_institution(user: User, field: str) -> Q:
+    """Everything for support staff; for an institution's people, the records whose
+    ``field`` is their institution; nothing for anyone else."""
     if not user.is_active:
         return NOTHING
     if is_agent(user):
         return Q()
     if user.institution_id is None:
         return NOTHING
-    return Q(pk=user.institution_id)
+    return Q(**{field: user.institution_id})
 
 
 def can_see_internal(user: User) -> bool:
@@ -317,13 +323,7 @@ def release_note_item_scope(user: User) -> Q:
     """The release-note items ``user`` may read, as a filter on ReleaseNoteItem: every one
     for support staff; for an institution's people, those concerning their institution
     (an item names its tickets and their titles). The general notes are everyone's."""
-    if not user.is_active:
-        return NOTHING
-    if is_agent(user):
-        return Q()
-    if user.institution_id is None:
-        return NOTHING
-    return Q(institutions=user.institution_id)
+    return _of_own_institution(user, "institutions")
 
 
 # The mail quarantine: messages that were not turned into work. Their raw source may hold
@@ -364,13 +364,7 @@ INCIDENT_HANDLER_ROLES = (Role.TIER2, Role.TIER3, Role.SUPPORT_MANAGER, Role.ADM
 
 def major_incident_scope(user: User) -> Q:
     """The major incidents ``user`` may see, as a filter on MajorIncident."""
-    if not user.is_active:
-        return NOTHING
-    if is_agent(user):
-        return Q()
-    if user.institution_id is None:
-        return NOTHING
-    return Q(institutions=user.institution_id)
+    return _of_own_institution(user, "institutions")
 
 
 def can_handle_major_incident(user: User) -> bool:
