@@ -16,10 +16,10 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
-# Files and raw messages are downloads, not pages; signing out ends the persona's visit,
-# so it goes last.
+# Files, raw messages and release notes as text are downloads, not pages; signing out
+# ends the persona's visit, so it goes last.
 NOT_PAGES = ("/attachments/",)
-DOWNLOADS = "/raw/"
+DOWNLOADS = ("/raw/", "/notes.txt")
 LAST = "/logout/"
 
 
