@@ -63,25 +63,30 @@ def link_between(first: Ticket, second: Ticket) -> TicketLink | None:
     return TicketLink.objects.filter(either_way).first()
 
 
-def merged_into(ticket: Ticket) -> Ticket | None:
-    """The ticket ``ticket`` was merged into, if it was."""
-    link = (
-        TicketLink.objects.filter(
-            source_id=ticket.pk, kind=LinkKind.DUPLICATE_OF, merged_at__isnull=False
-        )
-        .select_related("target__institution")
-        .first()
-    )
-    return link.target if link else None
+def destination_id(ticket_id: int) -> int:
+    """The id of the ticket a reply to ticket ``ticket_id`` goes to: that ticket, or,
+    once merged, the ticket it was merged into (and on, if that one was merged later).
+    Ids only, so the lookup on every incoming reply stays one narrow indexed query
+    unless the ticket was merged. A survivor is never closed when merged into, so the
+    chain has no loop; the set guards against one anyway."""
+    seen = {ticket_id}
+    while (survivor := _merged_into_id(ticket_id)) is not None and survivor not in seen:
+        seen.add(survivor)
+        ticket_id = survivor
+    return ticket_id
 
 
 def reply_destination(ticket: Ticket) -> Ticket:
-    """The ticket a reply to ``ticket`` goes to: the ticket itself, or, once merged, the
-    ticket it was merged into (and on, if that one was merged later). The one lookup for
-    every channel: the web pages, the API and mail. A survivor is never closed when
-    merged into, so the chain has no loop; the set guards against one anyway."""
-    seen = {ticket.pk}
-    while (survivor := merged_into(ticket)) is not None and survivor.pk not in seen:
-        seen.add(survivor.pk)
-        ticket = survivor
-    return ticket
+    """The ticket a reply to ``ticket`` goes to (``destination_id``). The one lookup for
+    every channel: the web pages, the API and mail."""
+    survivor = destination_id(ticket.pk)
+    if survivor == ticket.pk:
+        return ticket
+    return Ticket.objects.select_related("institution").get(pk=survivor)
+
+
+def _merged_into_id(ticket_id: int) -> int | None:
+    merged = TicketLink.objects.filter(
+        source_id=ticket_id, kind=LinkKind.DUPLICATE_OF, merged_at__isnull=False
+    )
+    return merged.values_list("target_id", flat=True).first()

@@ -18,7 +18,7 @@ from hypercare import access
 from hypercare.accounts.models import User
 from hypercare.errors import InvalidTransition, NotAllowed, ValidationFailed
 from hypercare.lib import clock
-from hypercare.links.selectors import reply_destination
+from hypercare.links.selectors import destination_id
 from hypercare.links.services import link_follow_up
 from hypercare.mail import events
 from hypercare.mail.models import InboundMessage
@@ -52,8 +52,7 @@ def thread_of(parsed: ParsedMessage) -> Ticket | None:
         ticket_id = int(reference.removeprefix(REFERENCE_PREFIX)) if reference else None
     if ticket_id is None:
         return None
-    ticket = Ticket.objects.select_related("institution").filter(pk=ticket_id).first()
-    return reply_destination(ticket) if ticket is not None else None
+    return Ticket.objects.select_related("institution").filter(pk=destination_id(ticket_id)).first()
 
 
 def title_of(subject: str, sender: str) -> str:
@@ -106,7 +105,8 @@ def open_ticket_from_mail(
     )
     if follows is not None:
         link_follow_up(follow_up=ticket, earlier=follows, actor=sender)
-    created = ticket.events.get(kind=EventKind.CREATED)
+    # The files are shown with the ticket's description; most mail brings none.
+    created = ticket.events.get(kind=EventKind.CREATED) if parsed.attachments else None
     refused, images = _attach_files(
         parsed, ticket=ticket, author=sender, is_internal=False, event=created
     )
