@@ -1,3 +1,4 @@
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -6,6 +7,10 @@ from django.conf import LazySettings
 from hypercare.accounts.choices import Role
 from hypercare.accounts.models import User
 from hypercare.orgs.models import Institution
+from hypercare.tickets import workflows
+from hypercare.tickets.choices import Category
+from hypercare.tickets.models import Ticket
+from hypercare.tickets.workflows import Progress
 from tests import factories
 from tests.api.contract import ContractClient
 
@@ -71,3 +76,22 @@ def agent(db: None) -> User:
 @pytest.fixture
 def tier2_agent(db: None) -> User:
     return factories.agent(Role.TIER2, username="tomas")
+
+
+@pytest.fixture
+def signed_off_tracker() -> Iterator[None]:
+    """A question whose workflow has taken a step (as a domain's tracker would say)."""
+
+    def tracker(ticket: Ticket) -> Progress:
+        return Progress(
+            step="training_gap",
+            waiting_for="Waiting for the agent to flag a training gap.",
+            taken=("Answered by Tara on the portal",),
+        )
+
+    saved = dict(workflows._trackers)
+    workflows._trackers.pop(Category.QUESTION, None)
+    workflows.register(Category.QUESTION, tracker)
+    yield
+    workflows._trackers.clear()
+    workflows._trackers.update(saved)

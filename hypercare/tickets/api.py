@@ -268,7 +268,17 @@ def set_priority(request: HttpRequest, ticket_ref: str, payload: PriorityIn) -> 
 
 @router.post(
     "/tickets/{ticket_ref}/category",
-    response={200: TicketOut, **errors(401, 422, not_found=NO_TICKET, forbidden=STAFF_ONLY)},
+    response={
+        200: TicketOut,
+        **errors(
+            401,
+            422,
+            not_found=NO_TICKET,
+            forbidden=STAFF_ONLY,
+            conflict="The old category's workflow has steps taken: send confirm=true to "
+            "leave them behind.",
+        ),
+    },
 )
 def set_category(request: HttpRequest, ticket_ref: str, payload: CategoryIn) -> Ticket:
     ticket = _ticket(request, ticket_ref)
@@ -278,6 +288,7 @@ def set_category(request: HttpRequest, ticket_ref: str, payload: CategoryIn) -> 
         category=payload.category,
         category_details=payload.category_details,
         reason=payload.reason,
+        confirmed=payload.confirm,
     )
     return _ticket(request, ticket_ref)
 

@@ -16,6 +16,7 @@ from hypercare.links.schemas import LinkOut
 from hypercare.links.selectors import LinkView, ticket_links
 from hypercare.orgs.choices import ModuleCode, Tier
 from hypercare.sla.choices import ClockState
+from hypercare.tickets import workflows
 from hypercare.tickets.category_details import DETAILS_BY_CATEGORY
 from hypercare.tickets.choices import (
     AffectedWorkflow,
@@ -168,10 +169,20 @@ class TicketOut(TicketSummaryOut):
         return ticket.release.version if ticket.release else None
 
 
+class WorkflowOut(Schema):
+    """Where the ticket is in its category's own workflow."""
+
+    step: str = Field(description="The step it is at; empty once every step is taken.")
+    waiting_for: str = Field(description="What moves it on, as the ticket page says it.")
+    steps: list[str] = Field(description="The category's steps, in order.")
+    taken: list[str] = Field(description="What the steps taken so far did, in words.")
+
+
 class TicketDetailOut(TicketOut):
     links: list[LinkOut] = Field(
         description="Its links to tickets you may see too; links to others are left out."
     )
+    workflow: WorkflowOut
     merged_into: str | None = Field(
         description="The reference of the ticket this one was merged into: replies go there."
     )
@@ -179,6 +190,16 @@ class TicketDetailOut(TicketOut):
     @staticmethod
     def resolve_links(ticket: Ticket, context: dict[str, Any]) -> list[LinkView]:
         return _links(ticket, context)
+
+    @staticmethod
+    def resolve_workflow(ticket: Ticket) -> WorkflowOut:
+        where = workflows.progress(ticket)
+        return WorkflowOut(
+            step=where.step,
+            waiting_for=where.waiting_for,
+            steps=[step.key for step in workflows.steps_of(ticket.category)],
+            taken=list(where.taken),
+        )
 
     @staticmethod
     def resolve_merged_into(ticket: Ticket, context: dict[str, Any]) -> str | None:
@@ -291,6 +312,11 @@ class CategoryIn(_Input):
     category: Category
     category_details: CategoryAnswers
     reason: Reason = ""
+    confirm: bool = Field(
+        default=False,
+        description="Recategorise even though the old category's workflow has steps taken "
+        "(answered 409 without it).",
+    )
 
 
 class ModuleIn(_Input):

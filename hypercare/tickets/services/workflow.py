@@ -1,5 +1,6 @@
 """Moving a ticket along: status, ownership, priority, category, module, tier, team."""
 
+from datetime import datetime
 from typing import Any
 
 from hypercare import access
@@ -11,10 +12,11 @@ from hypercare.lib.validation import FieldErrors
 from hypercare.orgs.choices import Tier
 from hypercare.orgs.models import Module, Team
 from hypercare.sla.services import replan_ticket
-from hypercare.tickets import events
+from hypercare.tickets import events, workflows
 from hypercare.tickets.category_details import validate_category_details
 from hypercare.tickets.choices import Category, Priority, Status
 from hypercare.tickets.models import Ticket
+from hypercare.tickets.routing import route_for
 from hypercare.tickets.services import notices
 from hypercare.tickets.services.assignment import assign_in_team
 from hypercare.tickets.services.common import lock, require
@@ -159,8 +161,16 @@ def change_category(
     category: str,
     category_details: dict[str, Any],
     reason: str = "",
+    confirmed: bool = False,
 ) -> Ticket:
-    """Recategorise; the new category's own questions must be answered."""
+    """Recategorise; the new category's own questions must be answered.
+
+    The ticket is routed again as a new ticket of that category would be, when a routing
+    rule names a team for it: to that team (and its tier), by its auto-assignment. Its
+    workflow becomes the new category's, from the beginning; when the old one had steps
+    taken already (a signed-off correction, an approved change), the agent confirms
+    leaving them behind first (``ConfirmationNeeded``). They stay on the timeline.
+    """
     require(access.can_work_ticket(actor), WORK_REFUSED)
     errors = FieldErrors()
     errors.choice("category", category, Category.values)
@@ -171,14 +181,51 @@ def change_category(
     )
     with use_case():
         ticket = lock(ticket)
+        dropped = workflows.steps_dropped(ticket, category)
+        if dropped and not confirmed:
+            raise ConfirmationNeeded(
+                f"Recategorising leaves behind what the {ticket.get_category_display().lower()} "
+                f"workflow has done: {'; '.join(dropped)}. Confirm to recategorise anyway."
+            )
         old = ticket.category
         at = clock.now()
         ticket.category = category
         ticket.category_details = details
         ticket.updated_at = at
-        ticket.save(update_fields=["category", "category_details", "updated_at"])
         events.record_category_change(ticket, actor, at, old, category, why)
+        if old != category:
+            _route_again(ticket, actor, at)
+        ticket.save(
+            update_fields=["category", "category_details", "tier", "team", "assignee", "updated_at"]
+        )
     return ticket
+
+
+def _route_again(ticket: Ticket, actor: User, at: datetime) -> None:
+    """Send the locked ``ticket`` where the routing rules send a new ticket like it; with
+    no rule naming a team, nobody guesses and it stays where it is."""
+    route = route_for(
+        institution_id=ticket.institution_id,
+        module_code=ticket.module.code,
+        category=ticket.category,
+    )
+    if route.team is None or route.team.pk == ticket.team_id:
+        return
+    reason = f"Routed again as {ticket.get_category_display().lower()}."
+    if route.tier != ticket.tier:
+        move_tier(
+            ticket,
+            actor=actor,
+            at=at,
+            tier=route.tier,
+            destination=route.team,
+            handover=None,
+            note=reason,
+            public=False,
+        )
+        return
+    move_to_team(ticket, actor, at, route.team, reason)
+    assign_in_team(ticket, route.team, actor=actor, at=at, keep_owner=False)
 
 
 def change_module(*, ticket: Ticket, actor: User, module: Module, reason: str = "") -> Ticket:

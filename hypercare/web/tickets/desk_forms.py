@@ -80,6 +80,11 @@ class PriorityForm(ServiceErrors, forms.Form):
 class CategoryForm(ServiceErrors, forms.Form):
     category = forms.ChoiceField(choices=Category.choices, label="Category")
     reason = forms.CharField(required=False, widget=TEXT, label="Reason", max_length=2000)
+    confirm = forms.BooleanField(
+        required=False,
+        label="Leave behind the steps the old category's workflow has taken",
+        help_text="Asked for when the ticket has any: a correction signed off, a change approved.",
+    )
 
 
 class ModuleForm(ServiceErrors, forms.Form):

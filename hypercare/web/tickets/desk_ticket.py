@@ -69,6 +69,7 @@ from hypercare.web.tickets.forms import (
     MessageForm,
     initial_answers,
 )
+from hypercare.web.tickets.workflow_panel import workflow_panel
 
 
 @dataclass
@@ -165,6 +166,7 @@ def _context(user: User, ticket: Ticket, panel: Panel, **extra: Any) -> dict[str
         "note_form": MessageForm(prefix="note"),
         "files_form": DeskFilesForm(prefix="files"),
         "escalation": escalation_panel(user, ticket),
+        "workflow": workflow_panel(ticket),
         **extra,
     }
 
@@ -383,6 +385,7 @@ def _change_category(user: User, ticket: Ticket, panel: Panel) -> Ticket:
         category=panel.category.cleaned_data["category"],
         category_details=panel.details.details(),
         reason=panel.category.cleaned_data["reason"],
+        confirmed=panel.category.cleaned_data["confirm"],
     )
 
 
@@ -440,6 +443,8 @@ def change(request: HttpRequest, pk: int, field: str) -> HttpResponse:
             ticket = CHANGES[field](user, ticket, panel)
         except ValidationFailed as exc:
             show_service_errors(exc, *bound_forms)
+        except ConfirmationNeeded as exc:
+            bound_forms[0].add_error("confirm", exc.message)
         else:
             return changed_response(request, user, ticket)
     return refused_response(request, user, ticket, panel)

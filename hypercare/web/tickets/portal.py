@@ -53,6 +53,7 @@ from hypercare.web.tickets.forms import (
     ReportForm,
     ReportStartForm,
 )
+from hypercare.web.tickets.workflow_panel import workflow_panel
 
 SHOW = {
     "open": ("Open", tuple(sorted(OPEN_STATUSES))),
@@ -271,6 +272,7 @@ def _ticket_page(
         and access.can_set_status(user, ticket, Status.IN_PROGRESS),
         "is_closed": ticket.status == Status.CLOSED,
         "links": links_panel(user, ticket),
+        "workflow": workflow_panel(ticket),
         **portal_escalation(user, ticket),
     }
     return render(request, "web/tickets/portal_ticket.html", context, status=status)
