@@ -72,8 +72,8 @@ WORKFLOWS: dict[str, tuple[Step, ...]] = {
         Step("vendor_hand_off", "Vendor hand-off"),
     ),
     Category.INCIDENT: (
-        Step("restore", "Service restored"),
-        Step("major_incident", "Major incident (when many are hit)"),
+        Step("restore", "Service restored (with its major incident, when part of one)"),
+        Step("confirmed", "Fix confirmed by the requester"),
     ),
     Category.ACCESS: (
         Step("access_request", "Access request"),
