@@ -7,9 +7,12 @@ from django import forms
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from hypercare.errors import ValidationFailed
+from hypercare.accounts.models import User
+from hypercare.errors import NotFound, ValidationFailed
 from hypercare.lib.files import ACCEPTED_TYPES, ALLOWED_DESCRIPTION, TEXT_EXTENSIONS
 from hypercare.lib.validation import EMPTY, choose
+from hypercare.tickets.models import Ticket
+from hypercare.tickets.selectors import get_visible_ticket_by_ref
 
 TEXT = forms.Textarea(attrs={"rows": 3})
 # What a date-and-time input says: the browser's picker leaves no order to guess, and the
@@ -18,6 +21,7 @@ IN_YOUR_ZONE = "In your time zone, as set on your profile."
 # A select's prompt before anything is chosen (never Django's "---------").
 CHOOSE = "Choose…"
 LONG_TEXT = forms.Textarea(attrs={"rows": 6})
+NO_SUCH_TICKET = "No such ticket, or you may not see it."
 
 
 def choice_with_hint(title: str, hint: str) -> SafeString:
@@ -100,6 +104,19 @@ def show_service_errors(exc: ValidationFailed, *targets: forms.Form) -> None:
                 break
         else:
             targets[0].add_error(None, f"{key.replace('_', ' ')}: {message}")
+
+
+def named_ticket(user: User, form: forms.Form, field: str) -> Ticket:
+    """The ticket ``form``'s ``field`` names by its reference (or id), among those ``user``
+    may see; else ValidationFailed on that field (for ``show_service_errors``).
+
+    A ticket that does not exist and one of another institution get the same words, so
+    the answer never tells that a reference is taken."""
+    typed = form.cleaned_data[field].strip()
+    try:
+        return get_visible_ticket_by_ref(user, typed)
+    except NotFound:
+        raise ValidationFailed({field: NO_SUCH_TICKET if typed else EMPTY}) from None
 
 
 class MultipleFileInput(forms.FileInput):

@@ -83,7 +83,9 @@ def test_attaching_an_unknown_reference_names_the_field(
         f"/desk/incidents/{incident.pk}/children/", {"ticket": "HC-999999"}
     )
     assert answer.status_code == 422
-    assert "No such ticket." in answer.content.decode()
+    page = answer.content.decode()
+    assert 'id="id_ticket_error"' in page
+    assert "No such ticket, or you may not see it." in page
 
 
 def test_bulk_attach_from_the_queue(outage: Outage, incident: MajorIncident) -> None:

@@ -53,7 +53,7 @@ from hypercare.tickets.services import conversation, saved_replies, workflow
 from hypercare.tickets.services.handover import HandOverNote
 from hypercare.tickets.services.intake import open_ticket
 from hypercare.web.escalations import forms as escalation_forms
-from hypercare.web.forms import ServiceErrors
+from hypercare.web.forms import ServiceErrors, named_ticket
 from hypercare.web.incidents import forms as incident_forms
 from hypercare.web.links import forms as link_forms
 from hypercare.web.problems import forms as problem_forms
@@ -606,3 +606,43 @@ def test_left_out_answers_go_to_the_service_unless_the_form_refuses_something() 
         "problem_statement_confirmed": ["tick this to confirm"],
         "business_impact": ["must not be empty"],
     }
+
+
+class _NamesATicket(forms.Form):
+    ticket = forms.CharField(required=False)
+
+
+def _named(user: User, typed: str) -> Ticket:
+    form = _NamesATicket(data={"ticket": typed})
+    assert form.is_valid()
+    return named_ticket(user, form, "ticket")
+
+
+def test_a_typed_reference_or_id_names_a_ticket_the_user_may_see(requester: User) -> None:
+    ticket = factories.ticket(requester)
+    assert _named(requester, f" {ticket.reference} ") == ticket
+    assert _named(factories.agent(), str(ticket.pk)) == ticket
+
+
+def test_an_unknown_reference_is_refused_on_its_field(requester: User) -> None:
+    with pytest.raises(ValidationFailed) as unknown:
+        _named(requester, "HC-999999")
+    with pytest.raises(ValidationFailed) as malformed:
+        _named(requester, "yesterday's ticket")
+    with pytest.raises(ValidationFailed) as blank:
+        _named(requester, "  ")
+    assert unknown.value.errors == {"ticket": "No such ticket, or you may not see it."}
+    assert malformed.value.errors == unknown.value.errors
+    assert blank.value.errors == {"ticket": "must not be empty"}
+
+
+def test_another_institutions_ticket_reads_like_an_unknown_one(
+    requester: User, outsider: User
+) -> None:
+    theirs = factories.ticket(requester)
+    with pytest.raises(ValidationFailed) as hidden:
+        _named(outsider, theirs.reference)
+    with pytest.raises(ValidationFailed) as unknown:
+        _named(outsider, "HC-999999")
+    assert hidden.value.errors == unknown.value.errors
+    assert theirs.reference not in str(hidden.value)

@@ -168,7 +168,9 @@ def test_attaching_to_an_unknown_ticket_shows_the_error_by_its_field(
     answer = manager_client.post(f"/desk/mail/messages/{message.pk}/attach/", {"ticket": "HC-404"})
 
     assert answer.status_code == 422
-    assert 'id="id_ticket_error"' in answer.content.decode()
+    page = answer.content.decode()
+    assert 'id="id_ticket_error"' in page
+    assert "No such ticket, or you may not see it." in page
 
 
 def test_opening_a_ticket_from_the_page(manager_client: Client, requester: User) -> None:

@@ -113,7 +113,9 @@ def test_the_problem_page_links_publishes_and_moves_it(
 def test_an_unknown_ticket_reference_is_named(agent_client: Client, problem: Problem) -> None:
     response = agent_client.post(f"/desk/problems/{problem.pk}/tickets/", {"ticket": "HC-999999"})
     assert response.status_code == 422
-    assert "No such ticket." in response.content.decode()
+    page = response.content.decode()
+    assert 'id="id_ticket_error"' in page
+    assert "No such ticket, or you may not see it." in page
 
 
 def test_agents_search_the_known_errors_from_the_ticket_page(

@@ -17,6 +17,8 @@ from hypercare.notifications.choices import NotificationEvent
 from hypercare.notifications.models import OutboxMessage
 from hypercare.orgs.choices import ModuleCode
 from hypercare.orgs.models import Institution
+from hypercare.problems.services.fix import plan_problem_fix
+from hypercare.problems.services.records import ProblemDetails, create_problem
 from hypercare.releases.choices import ReleaseEventKind
 from hypercare.releases.models import Release, ReleaseNoteItem
 from hypercare.releases.services import (
@@ -347,3 +349,19 @@ def test_the_release_page_costs_the_same_however_many_tickets(
     with CaptureQueriesContext(connection) as many:
         assert manager_client.get(url).content.decode().count("Save line") == 5
     assert len(many) == len(few)
+
+
+def test_a_problems_line_is_labelled_though_it_has_no_reference(
+    manager: User, manager_client: Client, agent: User, south_ticket: Ticket
+) -> None:
+    release = create_release(actor=manager, version="2025.3")
+    problem = create_problem(
+        actor=agent, details=ProblemDetails(title="Deposit added twice"), tickets=[south_ticket]
+    )
+    plan_problem_fix(problem=problem, actor=agent, release=release)
+    compile_release_notes(release=release, actor=manager)
+    item = ReleaseNoteItem.objects.get(source="problem")
+
+    page = manager_client.get(f"/desk/releases/{release.pk}/").content.decode()
+
+    assert f'<label class="label" for="item-{item.pk}-text">Problem</label>' in page

@@ -87,7 +87,7 @@ class ResolutionForm(ServiceErrors, forms.Form):
     )
 
 
-class ChildForm(forms.Form):
+class ChildForm(ServiceErrors, forms.Form):
     """A ticket to attach, by reference or id; the view looks it up among the visible."""
 
     ticket = forms.CharField(max_length=30, label="Ticket reference")

@@ -25,11 +25,10 @@ from hypercare.problems.selectors import incident_problems
 from hypercare.tickets.models import Ticket
 from hypercare.tickets.selectors import (
     get_visible_ticket,
-    get_visible_ticket_by_ref,
     visible_tickets_among,
 )
 from hypercare.tickets.services.bulk import BulkOutcome
-from hypercare.web.forms import show_service_errors
+from hypercare.web.forms import named_ticket, show_service_errors
 from hypercare.web.guards import signed_in_user, workspace_view
 from hypercare.web.incidents.forms import (
     AttachTicketsForm,
@@ -149,9 +148,9 @@ def attach(request: HttpRequest, pk: int) -> HttpResponse:
     form = ChildForm(request.POST)
     if form.is_valid():
         try:
-            ticket = get_visible_ticket_by_ref(user, form.cleaned_data["ticket"].strip())
-        except NotFound:
-            form.add_error("ticket", "No such ticket.")
+            ticket = named_ticket(user, form, "ticket")
+        except ValidationFailed as exc:
+            show_service_errors(exc, form)
         else:
             services.attach_child(incident=incident, ticket=ticket, actor=user)
             messages.success(request, f"{ticket.reference} attached.")

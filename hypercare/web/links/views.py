@@ -9,31 +9,17 @@ from django.views.decorators.http import require_POST
 
 from hypercare.accounts.models import User
 from hypercare.errors import NotFound, ValidationFailed
-from hypercare.lib.validation import EMPTY
 from hypercare.links import services
 from hypercare.links.selectors import get_visible_link
 from hypercare.tickets.choices import EventKind
 from hypercare.tickets.models import Ticket, TicketEvent
-from hypercare.tickets.selectors import get_visible_ticket, get_visible_ticket_by_ref, timeline
+from hypercare.tickets.selectors import get_visible_ticket, timeline
 from hypercare.web.errors import is_htmx
-from hypercare.web.forms import show_service_errors
+from hypercare.web.forms import named_ticket, show_service_errors
 from hypercare.web.guards import signed_in_user, workspace_view
 from hypercare.web.links.forms import LinkForm, MergeForm, SplitForm
 from hypercare.web.links.panel import links_panel
 from hypercare.web.tickets.desk_ticket import go_to_ticket, page_response, panel_for
-
-NO_SUCH_TICKET = "No such ticket, or you may not see it."
-
-
-def _named(user: User, form: LinkForm | MergeForm, field: str) -> Ticket | None:
-    """The ticket a form names by reference, through the user's scope; else an error on
-    the field, worded the same whether it does not exist or is not theirs to see."""
-    name = form.cleaned_data[field].strip()
-    try:
-        return get_visible_ticket_by_ref(user, name)
-    except NotFound:
-        form.add_error(field, NO_SUCH_TICKET if name else EMPTY)
-        return None
 
 
 @workspace_view
@@ -42,9 +28,10 @@ def add_link(request: HttpRequest, pk: int) -> HttpResponse:
     user = signed_in_user(request)
     ticket = get_visible_ticket(user, pk)
     form = LinkForm(request.POST, auto_id="id_link-%s")
-    if form.is_valid() and (other := _named(user, form, "ticket")) is not None:
+    if form.is_valid():
         kind = form.cleaned_data["kind"]
         try:
+            other = named_ticket(user, form, "ticket")
             services.link_tickets(ticket=ticket, other=other, kind=kind, actor=user)
         except ValidationFailed as exc:
             show_service_errors(exc, form)
@@ -70,9 +57,10 @@ def merge(request: HttpRequest, pk: int) -> HttpResponse:
     user = signed_in_user(request)
     ticket = get_visible_ticket(user, pk)
     form = MergeForm(request.POST, auto_id="id_merge-%s")
-    if form.is_valid() and (survivor := _named(user, form, "survivor")) is not None:
+    if form.is_valid():
         reason = form.cleaned_data["reason"]
         try:
+            survivor = named_ticket(user, form, "survivor")
             services.merge_tickets(duplicate=ticket, survivor=survivor, actor=user, reason=reason)
         except ValidationFailed as exc:
             show_service_errors(exc, form)

@@ -22,7 +22,7 @@ from hypercare.mail.api import raw_download
 from hypercare.mail.choices import InboundStatus
 from hypercare.mail.models import InboundMessage
 from hypercare.orgs.selectors import visible_institutions
-from hypercare.web.forms import show_service_errors
+from hypercare.web.forms import named_ticket, show_service_errors
 from hypercare.web.guards import signed_in_user
 from hypercare.web.mail.forms import AttachForm, DiscardForm, OpenTicketForm, QuarantineFilterForm
 
@@ -103,7 +103,7 @@ def _retry(user: User, message: InboundMessage, form: Any) -> InboundMessage:
 
 
 def _attach(user: User, message: InboundMessage, form: Any) -> InboundMessage:
-    ticket = selectors.named_ticket(user, form.cleaned_data["ticket"])
+    ticket = named_ticket(user, form, "ticket")
     return quarantine.attach_message(message=message, actor=user, ticket=ticket)
 
 

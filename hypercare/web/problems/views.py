@@ -40,11 +40,10 @@ from hypercare.problems.services.workaround import publish_workaround
 from hypercare.releases.selectors import plannable_releases
 from hypercare.tickets.selectors import (
     get_visible_ticket,
-    get_visible_ticket_by_ref,
     visible_tickets_among,
 )
 from hypercare.web.errors import is_htmx
-from hypercare.web.forms import show_service_errors
+from hypercare.web.forms import named_ticket, show_service_errors
 from hypercare.web.guards import signed_in_user, workspace_view
 from hypercare.web.pages import page_of
 from hypercare.web.problems.forms import (
@@ -206,9 +205,9 @@ def link(request: HttpRequest, pk: int) -> HttpResponse:
     form = LinkTicketForm(request.POST)
     if form.is_valid():
         try:
-            ticket = get_visible_ticket_by_ref(user, form.cleaned_data["ticket"].strip())
-        except NotFound:
-            form.add_error("ticket", "No such ticket.")
+            ticket = named_ticket(user, form, "ticket")
+        except ValidationFailed as exc:
+            show_service_errors(exc, form)
         else:
             link_ticket(problem=problem, ticket=ticket, actor=user)
             return redirect("web:problem", pk)
