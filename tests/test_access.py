@@ -29,6 +29,9 @@ from hypercare.incidents.services import (
     declare_major_incident,
     post_incident_update,
 )
+from hypercare.integrations.choices import IntegrationTicketEventKind
+from hypercare.integrations.models import TransactionTrace
+from hypercare.integrations.services import ask_contact, record_trace
 from hypercare.lib import clock
 from hypercare.links.choices import LinkKind
 from hypercare.links.models import TicketLink
@@ -43,7 +46,7 @@ from hypercare.mail.services import store_raw
 from hypercare.notifications.choices import NotificationEvent
 from hypercare.notifications.models import OutboxMessage
 from hypercare.orgs.choices import ModuleCode
-from hypercare.orgs.models import Institution, Integration
+from hypercare.orgs.models import Institution, Integration, IntegrationContact
 from hypercare.orgs.selectors import (
     get_visible_institution,
     visible_institutions,
@@ -71,8 +74,8 @@ from hypercare.releases.services import (
     plan_for_release,
     ship_release,
 )
-from hypercare.tickets.choices import EventKind, Status
-from hypercare.tickets.models import Attachment, Participant, PendingUpload, Ticket
+from hypercare.tickets.choices import Category, EventKind, Status
+from hypercare.tickets.models import Attachment, Participant, PendingUpload, Ticket, TicketEvent
 from hypercare.tickets.selectors import (
     TicketFilters,
     get_visible_attachment,
@@ -998,3 +1001,71 @@ def test_the_problem_behind_a_major_incident_shows_only_to_support_staff(
     page = signed_in(user).get(f"/desk/incidents/{outage.pk}/", follow=True).content.decode()
     assert (problem.reference in page) is reads
     assert (problem.title in page) is reads
+
+
+# Integration tickets: traces and contact requests are the desk's working notes --------
+
+INTEGRATION_WORKERS = {"tier1", "tier2", "support_manager"}
+
+
+@pytest.fixture
+def integration_world(world: World) -> World:
+    agent = world.users["tier1"]
+    for name, requester in (("riya", "requester"), ("sam", "southbank_requester")):
+        integration = world.integrations["northfield" if name == "riya" else "southbank"]
+        ticket = factories.ticket(
+            world.users[requester],
+            category=Category.INTEGRATION,
+            category_details={"integration_id": integration.pk, "transaction_reference": "T-9"},
+        )
+        contact = IntegrationContact.objects.create(
+            integration=integration, name=f"{name} vendor", email=f"{name}@vendor.example"
+        )
+        record_trace(ticket=ticket, actor=agent, transaction_reference="", finding="Stuck.")
+        ask_contact(ticket=ticket, actor=agent, contact=contact, message=f"{name}: please look")
+        world.tickets[f"{name}_integration"] = ticket
+    return world
+
+
+@pytest.mark.parametrize("persona", SEES)
+def test_an_integration_tickets_work_is_read_and_done_by_support_staff_alone(
+    integration_world: World, persona: str
+) -> None:
+    user = integration_world.users[persona]
+    api = ApiClient(user)
+    for name in ("riya_integration", "sam_integration"):
+        ticket = integration_world.tickets[name]
+        sees = visible_tickets(user).filter(pk=ticket.pk).exists()
+        expected = 200 if persona in INTEGRATION_WORKERS else 403 if sees else 404
+        assert api.get(f"/tickets/{ticket.reference}/integration").status_code == expected
+        written = api.post(
+            f"/tickets/{ticket.reference}/integration/traces", {"finding": "Mine."}
+        ).status_code
+        assert written == (201 if persona in INTEGRATION_WORKERS else 403 if sees else 404)
+        if persona in INTEGRATION_WORKERS:
+            continue
+        assert TransactionTrace.objects.filter(ticket=ticket).count() == 1
+        events = timeline(user, ticket) if sees else TicketEvent.objects.none()
+        kinds = set(events.values_list("kind", flat=True))
+        assert not kinds & set(IntegrationTicketEventKind.values)
+        page = signed_in(user).get(f"/portal/tickets/{ticket.pk}/")
+        assert "vendor.example" not in page.content.decode()
+
+
+def test_a_contact_of_another_institutions_integration_cannot_be_asked(
+    integration_world: World,
+) -> None:
+    southbank_contact = IntegrationContact.objects.get(name="sam vendor")
+    ticket = integration_world.tickets["riya_integration"]
+    answer = ApiClient(integration_world.users["tier1"]).post(
+        f"/tickets/{ticket.reference}/integration/contact-requests",
+        {"contact_id": southbank_contact.pk, "message": "Look at Northfield's payment"},
+    )
+    assert answer.status_code == 422
+    assert answer.json()["errors"][0]["field"] == "contact"
+    mails = OutboxMessage.objects.filter(event=NotificationEvent.INTEGRATION_CONTACT_ASKED)
+    assert sorted(mails.values_list("to_email", flat=True)) == [
+        "riya@vendor.example",
+        "sam@vendor.example",
+    ]
+    assert "Northfield" not in mails.get(to_email="sam@vendor.example").body

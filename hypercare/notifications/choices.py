@@ -39,6 +39,10 @@ class NotificationEvent(models.TextChoices):
         "Major incident update missed (to who declared it and the support managers)",
     )
     WORKAROUND_PUBLISHED = "workaround_published", "Workaround published (to the requester)"
+    INTEGRATION_CONTACT_ASKED = (
+        "integration_contact_asked",
+        "Integration contact asked about a ticket (to the contact)",
+    )
 
 
 class DeliveryStatus(models.TextChoices):

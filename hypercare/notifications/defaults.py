@@ -164,6 +164,13 @@ _WORDING: dict[str, tuple[str, str]] = {
         '{{ ticket.reference }} "{{ ticket.title }}", here is a way to carry on:\n\n'
         "{{ workaround }}\n\nWe will tell you when the fix ships.",
     ),
+    NotificationEvent.INTEGRATION_CONTACT_ASKED: (
+        "[{{ ticket.reference }}] {{ integration.name }}: {{ ticket.title }}",
+        "Hello {{ contact.name }},\n\n{{ asked_by.display_name }} of the support desk asks "
+        "about {{ integration.name }}, for {{ ticket.institution.name }}:\n\n{{ message }}"
+        "\n\nPlease answer this mail, keeping {{ ticket.reference }} in the subject, so "
+        "your answer reaches the ticket.",
+    ),
 }
 DEFAULT_TEMPLATES: dict[str, tuple[str, str]] = {
     event: (subject, body + SIGNATURE) for event, (subject, body) in _WORDING.items()

@@ -121,14 +121,24 @@ def notify_many(*, event: str, notices: Sequence[Notice]) -> None:
     OutboxMessage.objects.bulk_create(messages.values(), ignore_conflicts=True)
 
 
-def notify_address(*, event: str, to_email: str, cause: str, context: dict[str, Any]) -> None:
+def notify_address(
+    *,
+    event: str,
+    to_email: str,
+    cause: str,
+    context: dict[str, Any],
+    ticket: Ticket | None = None,
+) -> None:
     """Queue ``event`` once for an address that may belong to nobody on the desk (the
-    sender of a mail refused at intake); ``cause`` makes queueing it again a no-op."""
+    sender of a mail refused at intake, a vendor's contact); ``cause`` makes queueing it
+    again a no-op. With ``ticket``, the mail belongs to its thread: an answer to it is
+    matched to the ticket by its Message-ID."""
     subject, body = _compiled_template(event)
     values = Context({"recipient": None, "link": _link(None), **context}, autoescape=False)
     at = clock.now()
     message = OutboxMessage(
         event=event,
+        ticket=ticket,
         to_email=to_email,
         subject=one_line(subject.render(values))[:250],
         body=body.render(values),

@@ -9,6 +9,7 @@ from hypercare.web.accounts import urls as accounts
 from hypercare.web.errors import page
 from hypercare.web.escalations import urls as escalations
 from hypercare.web.incidents import urls as incidents
+from hypercare.web.integrations import urls as integrations
 from hypercare.web.links import urls as links
 from hypercare.web.mail import urls as mail
 from hypercare.web.orgs import urls as orgs
@@ -39,5 +40,6 @@ urlpatterns = [
     *problems.urlpatterns,
     *mail.urlpatterns,
     *links.urlpatterns,
+    *integrations.urlpatterns,
     *tickets.urlpatterns,
 ]

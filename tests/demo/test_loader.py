@@ -12,6 +12,7 @@ from hypercare.demo import cast
 from hypercare.demo.loader import DemoRefused, load_demo
 from hypercare.incidents.choices import IncidentTicketEventKind
 from hypercare.incidents.models import MajorIncident
+from hypercare.integrations.models import ContactRequest
 from hypercare.lib import clock
 from hypercare.links.choices import LinkKind
 from hypercare.links.models import TicketLink
@@ -26,6 +27,7 @@ from hypercare.releases.models import Release, ReleaseNoteItem
 from hypercare.sla.choices import ClockState
 from hypercare.sla.models import SlaPolicy
 from hypercare.sla.selectors import business_calendar, clock_explanation
+from hypercare.tickets import workflows
 from hypercare.tickets.category_details import validate_category_details
 from hypercare.tickets.choices import Category, EventKind, Priority, Status
 from hypercare.tickets.models import Participant, RoutingRule, SavedReply, Ticket, TicketEvent
@@ -196,6 +198,15 @@ class LoadedDemoTests(TestCase):
         assert set(posted.values_list("ticket_id", flat=True)) == set(
             linked.values_list("pk", flat=True)
         )
+
+    def test_integration_tickets_show_a_trace_and_a_vendor_hand_off(self) -> None:
+        traced = Ticket.objects.filter(traces__isnull=False).distinct()
+        asked = ContactRequest.objects.select_related("ticket", "contact").get()
+
+        assert traced.count() == 2
+        assert asked.ticket in traced
+        assert asked.contact.integration_id == asked.ticket.category_details["integration_id"]
+        assert workflows.progress(asked.ticket).waiting_for.startswith("Waiting for ")
 
     def test_each_institution_counts_in_its_own_office_hours_and_holidays(self) -> None:
         # A public holiday of each country (and, for Lakeshore, of its state) in 2026.

@@ -14,12 +14,15 @@ from hypercare.links.selectors import get_visible_link
 from hypercare.tickets.choices import EventKind
 from hypercare.tickets.models import Ticket, TicketEvent
 from hypercare.tickets.selectors import get_visible_ticket, timeline
-from hypercare.web.errors import is_htmx
 from hypercare.web.forms import named_ticket, show_service_errors
 from hypercare.web.guards import signed_in_user, workspace_view
 from hypercare.web.links.forms import LinkForm, MergeForm, SplitForm
 from hypercare.web.links.panel import links_panel
-from hypercare.web.tickets.desk_ticket import go_to_ticket, page_response, panel_for
+from hypercare.web.tickets.desk_ticket import (
+    go_to_ticket,
+    side_panel_changed,
+    side_panel_refused,
+)
 
 
 @workspace_view
@@ -97,14 +100,11 @@ def _public_message(user: User, ticket: Ticket, event_pk: int) -> TicketEvent:
     return found
 
 
+PANEL = "web/links/_desk_panel.html"
+
+
 def _changed(request: HttpRequest, user: User, ticket: Ticket, done: str) -> HttpResponse:
-    if not is_htmx(request):
-        messages.success(request, done)
-        return redirect("web:desk-ticket", pk=ticket.pk)
-    context = {"ticket": ticket, "links": links_panel(user, ticket)}
-    response = render(request, "web/links/_desk_panel.html", context)
-    response["HX-Trigger"] = "ticket-changed"
-    return response
+    return side_panel_changed(request, ticket, PANEL, {"links": links_panel(user, ticket)}, done)
 
 
 def _refused(
@@ -116,7 +116,4 @@ def _refused(
     merge_form: MergeForm | None = None,
 ) -> HttpResponse:
     links = links_panel(user, ticket, link_form=link_form, merge_form=merge_form)
-    if is_htmx(request):
-        context = {"ticket": ticket, "links": links}
-        return render(request, "web/links/_desk_panel.html", context, status=422)
-    return page_response(request, user, ticket, panel_for(user, ticket), status=422, links=links)
+    return side_panel_refused(request, user, ticket, PANEL, {"links": links})

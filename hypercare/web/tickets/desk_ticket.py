@@ -49,6 +49,7 @@ from hypercare.web.escalations.panel import (
 )
 from hypercare.web.forms import show_service_errors
 from hypercare.web.guards import signed_in_user, ticket_page_part, workspace_view
+from hypercare.web.integrations.panel import integration_panel
 from hypercare.web.links.panel import links_panel
 from hypercare.web.releases.forms import ReleaseForm
 from hypercare.web.sla.panel import sla_panel
@@ -176,6 +177,7 @@ def page_response(
 ) -> HttpResponse:
     """The whole ticket page; with ``status`` 422, a form on it shows what went wrong."""
     links = extra.pop("links", None) or links_panel(user, ticket)
+    extra.setdefault("integration", integration_panel(user, ticket))
     sla = sla_panel(user, ticket, clock.now())
     context = _context(user, ticket, panel, sla=sla, links=links, **extra)
     return render(request, "web/tickets/desk_ticket.html", context, status=status)
@@ -478,6 +480,31 @@ def changed_response(request: HttpRequest, user: User, ticket: Ticket) -> HttpRe
     response = _panel_response(request, user, ticket, panel_for(user, ticket))
     response["HX-Trigger"] = "ticket-changed"
     return response
+
+
+def side_panel_changed(
+    request: HttpRequest, ticket: Ticket, template: str, panel: dict[str, Any], done: str
+) -> HttpResponse:
+    """After a side panel's form (links, integration) did its work: HTMX gets that panel
+    again (and the page refreshes its other parts on ``ticket-changed``); a plain form
+    post goes back to the page, saying ``done``. ``panel`` is the panel's one context
+    entry ({"links": ...})."""
+    if not is_htmx(request):
+        messages.success(request, done)
+        return redirect("web:desk-ticket", pk=ticket.pk)
+    response = render(request, template, {"ticket": ticket, **panel})
+    response["HX-Trigger"] = "ticket-changed"
+    return response
+
+
+def side_panel_refused(
+    request: HttpRequest, user: User, ticket: Ticket, template: str, panel: dict[str, Any]
+) -> HttpResponse:
+    """A side panel's form refused: HTMX gets the panel with the form's errors; a plain
+    form post, the whole page with that panel in it."""
+    if is_htmx(request):
+        return render(request, template, {"ticket": ticket, **panel}, status=422)
+    return page_response(request, user, ticket, panel_for(user, ticket), status=422, **panel)
 
 
 def refused_response(
