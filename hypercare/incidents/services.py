@@ -27,6 +27,7 @@ from hypercare.orgs.models import Institution
 from hypercare.tickets.choices import OPEN_STATUSES, Status
 from hypercare.tickets.models import Ticket
 from hypercare.tickets.services.bulk import BulkOutcome
+from hypercare.tickets.services.conversation import record_support_response
 from hypercare.tickets.services.workflow import change_status
 
 TITLE_MAX = 200
@@ -199,6 +200,7 @@ def children_of(incident: MajorIncident) -> list[Ticket]:
 def post_incident_update(*, incident: MajorIncident, actor: User, body: str) -> IncidentEvent:
     """One public update to all: on every child's timeline, to every child's requester
     and to every affected institution's admins, each told only of their own tickets.
+    Reaching the requester, it is support's response on each child, as a reply is.
     The next update falls due one interval from now."""
     _require_handler(actor)
     errors = FieldErrors()
@@ -216,6 +218,7 @@ def post_incident_update(*, incident: MajorIncident, actor: User, body: str) -> 
         children = children_of(incident)
         for child in children:
             events.record_update_on(incident, child, actor, at, text)
+            record_support_response(child, at)
             _touch(child, at)
         notices.update_posted(incident, children, update, actor)
     return update

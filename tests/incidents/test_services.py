@@ -21,7 +21,9 @@ from hypercare.jobs import JOBS
 from hypercare.notifications.choices import NotificationEvent
 from hypercare.notifications.models import OutboxMessage
 from hypercare.tickets.choices import EventKind, Status
-from hypercare.tickets.models import TicketEvent
+from hypercare.sla.choices import ClockState
+from hypercare.tickets.models import Ticket, TicketEvent
+from hypercare.tickets.services.conversation import add_public_reply
 from tests import factories
 from tests.incidents.conftest import T0, TITLE, Outage, declaration, payment_ticket
 
@@ -183,6 +185,23 @@ def test_an_update_sets_the_next_one_due(
     incident.refresh_from_db()
     assert incident.last_update_at == T0 + timedelta(hours=3)
     assert incident.next_update_due_at == T0 + timedelta(hours=4)
+
+
+def test_an_update_is_supports_first_response_on_each_child_not_answered_yet(
+    outage: Outage, incident: MajorIncident, time_machine: Any
+) -> None:
+    add_public_reply(ticket=outage.sam_ticket, actor=outage.manager, body="We are on it.")
+    attach_child(incident=incident, ticket=outage.sam_ticket, actor=outage.manager)
+    time_machine.move_to(T0 + timedelta(hours=1), tick=False)
+
+    post_incident_update(incident=incident, actor=outage.manager, body="Still down.")
+
+    unanswered = Ticket.objects.get(pk=outage.riya_ticket.pk)
+    assert unanswered.first_responded_at == T0 + timedelta(hours=1)
+    assert unanswered.first_response_state == ClockState.MET
+    answered = Ticket.objects.get(pk=outage.sam_ticket.pk)
+    assert answered.first_responded_at == T0 + timedelta(minutes=20)
+    assert answered.first_response_state == ClockState.MET
 
 
 def test_an_update_needs_words(outage: Outage, incident: MajorIncident) -> None:
