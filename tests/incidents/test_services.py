@@ -20,8 +20,8 @@ from hypercare.incidents.services import (
 from hypercare.jobs import JOBS
 from hypercare.notifications.choices import NotificationEvent
 from hypercare.notifications.models import OutboxMessage
-from hypercare.tickets.choices import EventKind, Status
 from hypercare.sla.choices import ClockState
+from hypercare.tickets.choices import EventKind, Status
 from hypercare.tickets.models import Ticket, TicketEvent
 from hypercare.tickets.services.conversation import add_public_reply
 from tests import factories
