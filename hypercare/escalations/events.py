@@ -191,26 +191,17 @@ def record_closed_by_merge(
     """The merged ticket's escalation ends: the survivor's own open escalation carries on."""
     duplicate = escalation.ticket
     note = f"{survivor.reference} is escalated already; its escalation carries on for both."
-    append(
-        duplicate,
-        EscalationEventKind.ESCALATION_CLOSED_BY_MERGE,
-        actor,
-        at,
-        is_internal=False,
-        old_value=duplicate.reference,
-        new_value=survivor.reference,
-        body=note,
-    )
-    append(
-        survivor,
-        EscalationEventKind.ESCALATION_CLOSED_BY_MERGE,
-        actor,
-        at,
-        is_internal=False,
-        old_value=duplicate.reference,
-        new_value=survivor.reference,
-        body=note,
-    )
+    for ticket in (duplicate, survivor):
+        append(
+            ticket,
+            EscalationEventKind.ESCALATION_CLOSED_BY_MERGE,
+            actor,
+            at,
+            is_internal=False,
+            old_value=duplicate.reference,
+            new_value=survivor.reference,
+            body=note,
+        )
 
 
 def _then(words: str, event: TicketEvent) -> str:

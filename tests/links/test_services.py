@@ -10,13 +10,9 @@ from hypercare.accounts.models import User
 from hypercare.errors import InvalidTransition, NotAllowed, NotFound, ValidationFailed
 from hypercare.escalations.choices import (
     EscalationEventKind,
-    EscalationReason,
     EscalationStatus,
-    Workaround,
 )
-from hypercare.escalations.models import Escalation
 from hypercare.escalations.selectors import open_escalation
-from hypercare.escalations.services.intake import ReviewChecklist, request_escalation
 from hypercare.links import events as link_events
 from hypercare.links.choices import LinkEventKind, LinkKind
 from hypercare.links.models import TicketLink
@@ -318,16 +314,7 @@ def test_a_participant_hears_of_the_survivors_escalation_and_shipped_fix(
     release = create_release(actor=manager, version="2025.3")
     plan_for_release(ticket=survivor, actor=agent, release=release)
 
-    request_escalation(
-        ticket=survivor,
-        actor=requester,
-        reason=EscalationReason.BUSINESS_IMPACT,
-        checklist=ReviewChecklist(
-            problem_statement_confirmed=True,
-            business_impact="Nobody can pay fees.",
-            workaround=Workaround.NONE,
-        ),
-    )
+    factories.escalation(survivor, requester)
     ship_release(release=release, actor=manager)
 
     for event in (NotificationEvent.ESCALATION_ACKNOWLEDGED, NotificationEvent.TICKET_SHIPPED):
@@ -338,24 +325,11 @@ def test_a_participant_hears_of_the_survivors_escalation_and_shipped_fix(
 # What a merge does with the duplicate's escalation and release plan ------------------------
 
 
-def _escalate(ticket: Ticket, by: User) -> Escalation:
-    return request_escalation(
-        ticket=ticket,
-        actor=by,
-        reason=EscalationReason.BUSINESS_IMPACT,
-        checklist=ReviewChecklist(
-            problem_statement_confirmed=True,
-            business_impact="Nobody can pay fees.",
-            workaround=Workaround.NONE,
-        ),
-    )
-
-
 def test_the_duplicates_open_escalation_moves_to_a_survivor_without_one(
     requester: User, colleague: User, agent: User
 ) -> None:
     survivor, duplicate = factories.ticket(requester), factories.ticket(colleague)
-    escalation = _escalate(duplicate, colleague)
+    escalation = factories.escalation(duplicate, colleague)
 
     merge_tickets(duplicate=duplicate, survivor=survivor, actor=agent)
 
@@ -376,8 +350,8 @@ def test_the_duplicates_escalation_closes_when_the_survivor_is_escalated_already
     requester: User, colleague: User, agent: User
 ) -> None:
     survivor, duplicate = factories.ticket(requester), factories.ticket(colleague)
-    kept = _escalate(survivor, requester)
-    closed = _escalate(duplicate, colleague)
+    kept = factories.escalation(survivor, requester)
+    closed = factories.escalation(duplicate, colleague)
 
     merge_tickets(duplicate=duplicate, survivor=survivor, actor=agent)
 
@@ -452,7 +426,7 @@ def test_a_refused_merge_moves_neither_escalation_nor_release_plan(
     requester: User, colleague: User, agent: User
 ) -> None:
     survivor, duplicate = factories.ticket(requester), factories.ticket(colleague)
-    escalation = _escalate(duplicate, colleague)
+    escalation = factories.escalation(duplicate, colleague)
     release = create_release(actor=factories.agent(Role.SUPPORT_MANAGER), version="2025.3")
     plan_for_release(ticket=duplicate, actor=agent, release=release)
     change_status(ticket=survivor, actor=agent, status=Status.RESOLVED)

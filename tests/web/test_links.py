@@ -11,8 +11,6 @@ from django.test.utils import CaptureQueriesContext
 
 from hypercare.accounts.choices import Role
 from hypercare.accounts.models import User
-from hypercare.escalations.choices import EscalationReason, Workaround
-from hypercare.escalations.services.intake import ReviewChecklist, request_escalation
 from hypercare.links.choices import LinkEventKind, LinkKind
 from hypercare.links.models import TicketLink
 from hypercare.links.services import link_tickets, merge_tickets
@@ -154,16 +152,7 @@ def test_a_merge_from_the_page_carries_the_escalation_and_release_plan_over(
     agent_client: Client, requester: User, colleague: User, agent: User
 ) -> None:
     survivor, duplicate = factories.ticket(requester), factories.ticket(colleague)
-    escalation = request_escalation(
-        ticket=duplicate,
-        actor=colleague,
-        reason=EscalationReason.BUSINESS_IMPACT,
-        checklist=ReviewChecklist(
-            problem_statement_confirmed=True,
-            business_impact="Nobody can pay fees.",
-            workaround=Workaround.NONE,
-        ),
-    )
+    escalation = factories.escalation(duplicate, colleague)
     release = create_release(actor=factories.agent(Role.SUPPORT_MANAGER), version="2025.3")
     plan_for_release(ticket=duplicate, actor=agent, release=release)
 

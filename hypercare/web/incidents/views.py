@@ -37,6 +37,7 @@ from hypercare.web.incidents.forms import (
     DeclareForm,
     IncidentUpdateForm,
     ResolutionForm,
+    ResolveByForm,
 )
 from hypercare.web.pages import page_of, safe_next
 
@@ -129,6 +130,7 @@ def _page(
         "now": clock.now(),
         "update_form": IncidentUpdateForm(),
         "resolution_form": ResolutionForm(),
+        "resolve_by_form": ResolveByForm(),
         "child_form": ChildForm(),
         **forms,
     }
@@ -210,6 +212,28 @@ def resolve(request: HttpRequest, pk: int) -> HttpResponse:
             _report(request, outcome, "resolved")
             return redirect("web:incident", pk=incident.pk)
     return _page(request, incident, status=422, resolution_form=form)
+
+
+@workspace_view
+@require_POST
+def change_resolve_by(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _handler(request)
+    incident = selectors.get_visible_incident(user, pk)
+    form = ResolveByForm(request.POST)
+    if form.is_valid():
+        try:
+            services.change_resolve_by(
+                incident=incident,
+                actor=user,
+                resolve_by=form.cleaned_data["resolve_by"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationFailed as exc:
+            show_service_errors(exc, form)
+        else:
+            messages.success(request, "Resolution target moved.")
+            return redirect("web:incident", pk=incident.pk)
+    return _page(request, incident, status=422, resolve_by_form=form)
 
 
 @workspace_view
