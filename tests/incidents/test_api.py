@@ -67,6 +67,17 @@ def test_bulk_attach_and_detach(outage: Outage, incident: MajorIncident) -> None
     ]
 
 
+def test_an_update_through_the_api_meets_the_childs_first_response(
+    outage: Outage, incident: MajorIncident, time_machine: Any
+) -> None:
+    time_machine.move_to(T0 + timedelta(hours=1), tick=False)
+    api = ApiClient(outage.manager)
+    api.post(f"/incidents/{incident.pk}/updates", {"body": "Still down."})
+    child = api.get(f"/tickets/{outage.riya_ticket.reference}").json()
+    assert child["first_responded_at"] == "2025-04-07T11:40:00Z"
+    assert child["sla"]["first_response"]["state"] == "met"
+
+
 def test_a_declaration_names_each_wrong_field(outage: Outage) -> None:
     answer = ApiClient(outage.manager).post(
         "/incidents",

@@ -14,6 +14,7 @@ from hypercare.incidents.services import (
     post_incident_update,
 )
 from hypercare.tickets.choices import Status
+from hypercare.tickets.models import Ticket
 from tests import factories
 from tests.incidents.conftest import T0, TITLE, Outage, declaration, payment_ticket
 from tests.web.conftest import signed_in
@@ -74,6 +75,19 @@ def test_attach_a_suggestion_then_post_one_update(outage: Outage, incident: Majo
     assert posted.status_code == 302
     incident.refresh_from_db()
     assert incident.last_update_at is not None
+
+
+def test_an_update_posted_on_the_page_meets_each_childs_first_response(
+    outage: Outage, incident: MajorIncident, time_machine: Any
+) -> None:
+    time_machine.move_to(T0 + timedelta(hours=1), tick=False)
+    signed_in(outage.manager).post(f"/desk/incidents/{incident.pk}/update/", {"body": "Down."})
+    panel = signed_in(outage.manager).get(f"/desk/tickets/{outage.riya_ticket.pk}/sla/")
+    assert 'data-clock="first_response">\n      <span class="sla sla--met">Met' in (
+        panel.content.decode()
+    )
+    child = Ticket.objects.get(pk=outage.riya_ticket.pk)
+    assert child.first_responded_at == T0 + timedelta(hours=1)
 
 
 def test_attaching_an_unknown_reference_names_the_field(
