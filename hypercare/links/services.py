@@ -92,14 +92,16 @@ def merge_tickets(*, duplicate: Ticket, survivor: Ticket, actor: User, reason: s
         errors.add("survivor", "is of another institution: only one institution's tickets merge")
     errors.check()
     with composed():
+        # The release and the escalations before the tickets, the order in which their own
+        # services lock them (shipping, an escalation's steps), so none waits on the other.
         carry_release_plan_over(duplicate=duplicate, survivor=survivor, actor=actor)
+        carry_escalation_over(duplicate=duplicate, survivor=survivor, actor=actor)
         duplicate, survivor = _lock_both(duplicate, survivor)
         for ticket in (duplicate, survivor):
             if ticket.status == Status.CLOSED:
                 raise InvalidTransition(f"{ticket.reference} is closed; it cannot be merged.")
         at = clock.now()
         _mark_merged(duplicate, survivor, actor, at)
-        carry_escalation_over(duplicate=duplicate, survivor=survivor, actor=actor)
         for person in _followers(duplicate, survivor):
             Participant.objects.create(ticket=survivor, user=person, added_by=actor, added_at=at)
             events.record_participant_added(survivor, actor, at, person=person)

@@ -24,7 +24,8 @@ def _open_of(ticket: Ticket) -> Escalation | None:
 
 def carry_escalation_over(*, duplicate: Ticket, survivor: Ticket, actor: User) -> Escalation | None:
     """The duplicate's open escalation, as ``duplicate`` is merged into ``survivor``
-    (a step of ``merge_tickets``, in its transaction).
+    (a step of ``merge_tickets``, composed into its transaction before it locks the
+    tickets: escalation rows first, as the escalation steps lock them).
 
     Management's attention follows the work: when the survivor has no open escalation,
     the duplicate's moves to it whole (manager, plans, cadence, level) and both timelines
