@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from hypercare.escalations.services.review import flag_missed_updates, send_daily_digest
+from hypercare.incidents.services import flag_missed_resolutions
 from hypercare.incidents.services import flag_missed_updates as flag_missed_incident_updates
 from hypercare.mail.imap import poll_all
 from hypercare.mail.intake import process_received
@@ -49,6 +50,11 @@ def incident_updates() -> dict[str, int]:
     return flag_missed_incident_updates()
 
 
+def incident_resolutions() -> dict[str, int]:
+    """Flag and notify each active major incident past its resolution target, once."""
+    return flag_missed_resolutions()
+
+
 def mail_poll() -> dict[str, int]:
     """Read every polling mailbox over IMAP: store new messages, then settle their copies."""
     return poll_all()
@@ -70,6 +76,7 @@ JOBS = {
     "escalation_updates": Job(escalation_updates, interval_seconds=60),
     "escalation_digest": Job(escalation_digest, interval_seconds=300),
     "incident_updates": Job(incident_updates, interval_seconds=60),
+    "incident_resolutions": Job(incident_resolutions, interval_seconds=60),
     "mail_poll": Job(mail_poll, interval_seconds=60),
     "pending_upload_cleanup": Job(pending_upload_cleanup, interval_seconds=3600),
     "mail_process": Job(mail_process, interval_seconds=10),

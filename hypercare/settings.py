@@ -227,6 +227,9 @@ HYPERCARE_ESCALATION_FIRST_UPDATE_HOURS = env_int(
 HYPERCARE_ESCALATION_DIGEST_HOUR = env_int("HYPERCARE_ESCALATION_DIGEST_HOUR", 7, minimum=0)
 if HYPERCARE_ESCALATION_DIGEST_HOUR > 23:
     raise ImproperlyConfigured("HYPERCARE_ESCALATION_DIGEST_HOUR must be an hour from 0 to 23")
+# Major incidents: resolved within this many hours of being declared, around the clock
+# (an outage does not wait for office hours), unless the declarer sets the target.
+HYPERCARE_INCIDENT_RESOLVE_HOURS = env_int("HYPERCARE_INCIDENT_RESOLVE_HOURS", 4, minimum=1)
 DATA_UPLOAD_MAX_MEMORY_SIZE = HYPERCARE_MAX_ATTACHMENT_BYTES + 2**20
 
 LOGGING = {

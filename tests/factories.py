@@ -6,6 +6,9 @@ from typing import Any
 from hypercare.accounts.choices import Role
 from hypercare.accounts.models import User
 from hypercare.accounts.services import create_user
+from hypercare.escalations.choices import EscalationReason, Workaround
+from hypercare.escalations.models import Escalation
+from hypercare.escalations.services.intake import ReviewChecklist, request_escalation
 from hypercare.orgs.choices import ModuleCode, Tier
 from hypercare.orgs.models import Institution, Integration, Module, Team
 from hypercare.orgs.services import create_institution
@@ -92,4 +95,18 @@ def ticket(
         if category_details is not None
         else {"screen_or_report": "Fee receipt"},
         **fields,
+    )
+
+
+def escalation(ticket: Ticket, requested_by: User) -> Escalation:
+    """An escalation of ``ticket`` for business impact, its review checklist answered."""
+    return request_escalation(
+        ticket=ticket,
+        actor=requested_by,
+        reason=EscalationReason.BUSINESS_IMPACT,
+        checklist=ReviewChecklist(
+            problem_statement_confirmed=True,
+            business_impact="Nobody can pay fees.",
+            workaround=Workaround.NONE,
+        ),
     )

@@ -25,6 +25,7 @@ class EscalationStatus(models.TextChoices):
     REQUESTED = "requested", "Requested: waiting for an escalation manager"
     ACTIVE = "active", "Being handled by an escalation manager"
     DE_ESCALATED = "de_escalated", "De-escalated"
+    MERGED = "merged", "Closed: its ticket was merged into one already escalated"
 
 
 OPEN_ESCALATION_STATUSES = (EscalationStatus.REQUESTED, EscalationStatus.ACTIVE)
@@ -77,3 +78,6 @@ class EscalationEventKind(models.TextChoices):
     ESCALATION_UPDATE_MISSED = "escalation_update_missed", "Escalation update missed"
     ESCALATION_LEVEL_RAISED = "escalation_level_raised", "Escalation level raised"
     DE_ESCALATED = "de_escalated", "De-escalated"
+    ESCALATION_MOVED_OUT = "escalation_moved_out", "Escalation moved to the surviving ticket"
+    ESCALATION_MOVED_IN = "escalation_moved_in", "Escalation moved from a merged ticket"
+    ESCALATION_CLOSED_BY_MERGE = "escalation_closed_by_merge", "Escalation closed by a merge"

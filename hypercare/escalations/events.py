@@ -21,7 +21,7 @@ from hypercare.escalations.models import Escalation
 from hypercare.lib.times import day_text, local_text, parse_moment
 from hypercare.tickets.event_kinds import Sentence, label_of
 from hypercare.tickets.events import append
-from hypercare.tickets.models import TicketEvent
+from hypercare.tickets.models import Ticket, TicketEvent
 
 
 def _checklist(escalation: Escalation) -> str:
@@ -163,6 +163,47 @@ def record_de_escalated(escalation: Escalation, actor: User, at: datetime) -> Ti
     )
 
 
+def record_moved(escalation: Escalation, actor: User, at: datetime, duplicate: Ticket) -> None:
+    """The escalation, now ``escalation.ticket``'s, left the merged ``duplicate``: said on
+    both timelines (one institution's, as merges are), so each reader finds where it went."""
+    survivor = escalation.ticket
+    append(
+        duplicate,
+        EscalationEventKind.ESCALATION_MOVED_OUT,
+        actor,
+        at,
+        is_internal=False,
+        new_value=survivor.reference,
+    )
+    append(
+        survivor,
+        EscalationEventKind.ESCALATION_MOVED_IN,
+        actor,
+        at,
+        is_internal=False,
+        old_value=duplicate.reference,
+    )
+
+
+def record_closed_by_merge(
+    escalation: Escalation, actor: User, at: datetime, survivor: Ticket
+) -> None:
+    """The merged ticket's escalation ends: the survivor's own open escalation carries on."""
+    duplicate = escalation.ticket
+    note = f"{survivor.reference} is escalated already; its escalation carries on for both."
+    for ticket in (duplicate, survivor):
+        append(
+            ticket,
+            EscalationEventKind.ESCALATION_CLOSED_BY_MERGE,
+            actor,
+            at,
+            is_internal=False,
+            old_value=duplicate.reference,
+            new_value=survivor.reference,
+            body=note,
+        )
+
+
 def _then(words: str, event: TicketEvent) -> str:
     """The instant an event keeps as its value, in the reader's zone, after ``words``."""
     moment = parse_moment(event.new_value)
@@ -200,5 +241,15 @@ SENTENCES: dict[str, Sentence] = {
     ),
     EscalationEventKind.DE_ESCALATED: lambda actor, event: (
         f"{actor} de-escalated the ticket{_then(', as agreed on', event)}"
+    ),
+    EscalationEventKind.ESCALATION_MOVED_OUT: lambda actor, event: (
+        f"{actor} merged this ticket: its escalation continues on {event.new_value}"
+    ),
+    EscalationEventKind.ESCALATION_MOVED_IN: lambda actor, event: (
+        f"{actor} merged {event.old_value} into this ticket: its escalation continues here"
+    ),
+    EscalationEventKind.ESCALATION_CLOSED_BY_MERGE: lambda actor, event: (
+        f"{actor} closed the escalation of {event.old_value} when merging it: "
+        f"the escalation of {event.new_value} continues"
     ),
 }

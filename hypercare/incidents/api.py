@@ -25,6 +25,7 @@ from hypercare.incidents.schemas import (
     IncidentSummaryOut,
     ResolutionIn,
     ResolutionOut,
+    ResolveByIn,
     UpdateIn,
 )
 from hypercare.orgs.selectors import visible_institutions
@@ -113,6 +114,7 @@ def declare_incident(request: HttpRequest, payload: DeclareIn) -> Status[MajorIn
             institutions=institutions,
             started_at=payload.started_at,
             update_every_hours=payload.update_every_hours,
+            resolve_by=payload.resolve_by,
         ),
         from_ticket=from_ticket,
     )
@@ -208,3 +210,20 @@ def resolve_incident(
         "resolved": outcome.changed,
         "refused": _refusals(outcome.refused),
     }
+
+
+@router.post(
+    "/incidents/{incident_id}/resolve-by",
+    response={200: IncidentOut, **HANDLING_ERRORS},
+)
+def change_resolve_by(
+    request: HttpRequest, incident_id: DbId, payload: ResolveByIn
+) -> MajorIncident:
+    """Move the resolution target, with the reason (on the incident's timeline)."""
+    services.change_resolve_by(
+        incident=_incident(request, incident_id),
+        actor=actor(request),
+        resolve_by=payload.resolve_by,
+        reason=payload.reason,
+    )
+    return _incident(request, incident_id)

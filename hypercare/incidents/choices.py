@@ -16,6 +16,8 @@ class IncidentEventKind(models.TextChoices):
     CHILD_DETACHED = "child_detached", "Ticket detached"
     UPDATE = "update", "Public update"
     UPDATE_MISSED = "update_missed", "Update missed"
+    RESOLVE_BY_CHANGED = "resolve_by_changed", "Resolution target changed"
+    RESOLVE_MISSED = "resolve_missed", "Resolution target missed"
     RESOLVED = "resolved", "Resolved"
 
 

@@ -24,9 +24,16 @@ def record(
     *,
     ticket: Ticket | None = None,
     body: str = "",
+    moment: datetime | None = None,
 ) -> IncidentEvent:
     return IncidentEvent.objects.create(
-        incident=incident, kind=kind, actor=actor, created_at=at, ticket=ticket, body=body
+        incident=incident,
+        kind=kind,
+        actor=actor,
+        created_at=at,
+        ticket=ticket,
+        body=body,
+        moment=moment,
     )
 
 

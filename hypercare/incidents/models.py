@@ -5,6 +5,8 @@ is a query; every step is also an event on the incident's timeline and on the ti
 of each child ticket it concerns.
 """
 
+from datetime import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -43,6 +45,15 @@ class MajorIncident(models.Model):
     update_missed_at = models.DateTimeField(
         null=True, blank=True, help_text="When the update now due was flagged as missed."
     )
+    resolve_by = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="The resolution target, around the clock; none only on incidents declared "
+        "before incidents had one.",
+    )
+    resolve_missed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the resolution target was flagged as missed."
+    )
     resolution = models.TextField(blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
     resolved_by = models.ForeignKey(
@@ -62,6 +73,11 @@ class MajorIncident(models.Model):
                 condition=Q(status=IncidentStatus.ACTIVE),
                 name="incident_update_due",
             ),
+            models.Index(
+                fields=["resolve_by"],
+                condition=Q(status=IncidentStatus.ACTIVE),
+                name="incident_resolve_due",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -74,6 +90,10 @@ class MajorIncident(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status == IncidentStatus.ACTIVE
+
+    def resolve_overdue(self, at: datetime) -> bool:
+        """Still active at ``at`` past its resolution target."""
+        return self.is_active and self.resolve_by is not None and self.resolve_by <= at
 
 
 class IncidentChild(models.Model):
@@ -108,6 +128,11 @@ class IncidentEvent(models.Model):
     )
     created_at = models.DateTimeField()
     body = models.TextField(blank=True)
+    moment = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="The time the step names: a new resolution target, or the one missed.",
+    )
 
     class Meta:
         ordering = ["created_at", "pk"]

@@ -76,8 +76,19 @@ def _admins_of(institution_id: int) -> list[User]:
 
 def update_missed(incident: MajorIncident, cause: IncidentEvent, due: Moment) -> None:
     """To who declared it and every support manager: everyone affected waits for it."""
+    _to_handlers(NotificationEvent.INCIDENT_UPDATE_MISSED, incident, cause, due)
+
+
+def resolve_missed(incident: MajorIncident, cause: IncidentEvent, due: Moment) -> None:
+    """To who declared it and every support manager: the outage outlasted its target."""
+    _to_handlers(NotificationEvent.INCIDENT_RESOLVE_MISSED, incident, cause, due)
+
+
+def _to_handlers(
+    event: NotificationEvent, incident: MajorIncident, cause: IncidentEvent, due: Moment
+) -> None:
     notify(
-        event=NotificationEvent.INCIDENT_UPDATE_MISSED,
+        event=event,
         ticket=None,
         recipients=[incident.declared_by, *support_staff(Role.SUPPORT_MANAGER)],
         cause=f"incident-event:{cause.pk}",

@@ -12,7 +12,12 @@ from hypercare.api.common import DbId, actor
 from hypercare.incidents import selectors
 from hypercare.incidents.choices import IncidentStatus
 from hypercare.incidents.models import MajorIncident
-from hypercare.incidents.services import LONGEST_UPDATE_INTERVAL_HOURS, TEXT_MAX, TITLE_MAX
+from hypercare.incidents.services import (
+    LONGEST_UPDATE_INTERVAL_HOURS,
+    REASON_MAX,
+    TEXT_MAX,
+    TITLE_MAX,
+)
 from hypercare.lib import clock
 from hypercare.lib.text import body_text, single_line
 from hypercare.orgs.choices import IntegrationKind, ModuleCode
@@ -44,6 +49,11 @@ class DeclareIn(_Input):
     )
     started_at: AwareDatetime = Field(description="When it started: not in the future.")
     update_every_hours: int = Field(1, ge=1, le=LONGEST_UPDATE_INTERVAL_HOURS)
+    resolve_by: AwareDatetime | None = Field(
+        None,
+        description="The resolution target: after the start, in the future. Omitted: "
+        "HYPERCARE_INCIDENT_RESOLVE_HOURS (default 4) from now, around the clock.",
+    )
     from_ticket: TicketRefIn | None = Field(
         None, description="The ticket it is declared from (id or reference): its first child."
     )
@@ -63,6 +73,11 @@ class UpdateIn(_Input):
 
 class ResolutionIn(_Input):
     resolution: RequiredText
+
+
+class ResolveByIn(_Input):
+    resolve_by: AwareDatetime = Field(description="The new resolution target.")
+    reason: Annotated[str, body_text(min_length=1, max_length=REASON_MAX)]
 
 
 class IncidentQuery(Schema):
@@ -97,6 +112,9 @@ class IncidentSummaryOut(Schema):
     last_update_at: datetime | None
     next_update_due_at: datetime | None
     update_overdue: bool
+    resolve_by: datetime | None
+    resolve_missed_at: datetime | None
+    resolve_overdue: bool
     resolution: str
     resolved_at: datetime | None
 
@@ -108,6 +126,10 @@ class IncidentSummaryOut(Schema):
     def resolve_update_overdue(incident: MajorIncident) -> bool:
         due = incident.next_update_due_at
         return incident.is_active and due is not None and due <= clock.now()
+
+    @staticmethod
+    def resolve_resolve_overdue(incident: MajorIncident) -> bool:
+        return incident.resolve_overdue(clock.now())
 
 
 class IncidentOut(IncidentSummaryOut):

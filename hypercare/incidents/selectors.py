@@ -5,6 +5,7 @@ what concerns them: their own institution among the affected, the children they 
 anyway. Support staff see everything.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -120,16 +121,24 @@ class ReviewRow:
     incident: MajorIncident
     children: int
     overdue: bool
+    resolve_overdue: bool
+
+
+def overdue_first(incidents: Iterable[MajorIncident], at: datetime) -> list[MajorIncident]:
+    """Those past their resolution target first, each part in its given order."""
+    return sorted(incidents, key=lambda incident: not incident.resolve_overdue(at))
 
 
 def incident_review(user: User, at: datetime) -> list[ReviewRow]:
-    """Every active incident ``user`` may see, overdue updates first, with its child count."""
-    incidents = list(active_incidents(user).prefetch_related("children"))
+    """Every active incident ``user`` may see, with its child count: those past their
+    resolution target first, then by the most overdue update."""
+    incidents = overdue_first(active_incidents(user).prefetch_related("children"), at)
     return [
         ReviewRow(
             incident=incident,
             children=len(incident.children.all()),
             overdue=incident.next_update_due_at is not None and incident.next_update_due_at <= at,
+            resolve_overdue=incident.resolve_overdue(at),
         )
         for incident in incidents
     ]

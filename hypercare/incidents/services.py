@@ -6,10 +6,11 @@ through the ticket workflow (``change_status``), in the child's own transaction,
 lifecycle, the SLA clocks and the requester's notice are the ticket's usual ones.
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db.models import Q
 
 from hypercare import access
@@ -27,12 +28,16 @@ from hypercare.orgs.models import Institution
 from hypercare.tickets.choices import OPEN_STATUSES, Status
 from hypercare.tickets.models import Ticket
 from hypercare.tickets.services.bulk import BulkOutcome
+from hypercare.tickets.services.conversation import record_support_response
 from hypercare.tickets.services.workflow import change_status
 
 TITLE_MAX = 200
 TEXT_MAX = 10_000
 # A week: an incident updated less often than that is not being managed.
 LONGEST_UPDATE_INTERVAL_HOURS = 168
+# A month: a target further out is no target for an outage.
+LONGEST_TARGET_DAYS = 31
+REASON_MAX = 2_000
 HANDLERS_ONLY = "Only support managers and tier 2 and 3 agents handle major incidents."
 CADENCE_FIELDS = ["last_update_at", "next_update_due_at", "update_missed_at"]
 SWEEP_BATCH = 500
@@ -49,6 +54,8 @@ class Declaration:
     institutions: Sequence[Institution]
     started_at: datetime | None
     update_every_hours: int
+    # None: ``HYPERCARE_INCIDENT_RESOLVE_HOURS`` from the declaration.
+    resolve_by: datetime | None = None
 
 
 def _require_handler(actor: User) -> None:
@@ -76,6 +83,7 @@ class _Checked:
     title: str
     impact: str
     started_at: datetime
+    resolve_by: datetime
 
 
 def _check_declaration(
@@ -95,16 +103,36 @@ def _check_declaration(
         errors.add("started_at", "must not be in the future")
     if not 1 <= declaration.update_every_hours <= LONGEST_UPDATE_INTERVAL_HOURS:
         errors.add("update_every_hours", f"must be from 1 to {LONGEST_UPDATE_INTERVAL_HOURS} hours")
+    resolve_by = declaration.resolve_by or at + timedelta(
+        hours=settings.HYPERCARE_INCIDENT_RESOLVE_HOURS
+    )
+    # Against a start refused above, the target would be wrong for the start's mistake.
+    started_at = None if "started_at" in errors.errors else declaration.started_at
+    _check_target(errors, resolve_by, started_at, at)
     errors.check()
     # Refused above when missing, so ``at`` never stands in for it.
-    return _Checked(title, impact, declaration.started_at or at)
+    return _Checked(title, impact, declaration.started_at or at, resolve_by)
+
+
+def _check_target(
+    errors: FieldErrors, resolve_by: datetime, started_at: datetime | None, at: datetime
+) -> None:
+    """A resolution target is a time still ahead, after the outage began, within reach."""
+    if started_at is not None and resolve_by <= started_at:
+        errors.add("resolve_by", "must be after the incident started")
+    elif resolve_by <= at:
+        errors.add("resolve_by", "must be in the future")
+    elif resolve_by > at + timedelta(days=LONGEST_TARGET_DAYS):
+        errors.add("resolve_by", f"must be within {LONGEST_TARGET_DAYS} days")
 
 
 def declare_major_incident(
     *, actor: User, declaration: Declaration, from_ticket: Ticket | None = None
 ) -> MajorIncident:
     """Declare an outage; from a ticket, that ticket is its first child and its
-    institution one of the affected. The first update is due one interval from now."""
+    institution one of the affected. The first update is due one interval from now; it
+    is to be resolved by the declarer's target, else ``HYPERCARE_INCIDENT_RESOLVE_HOURS``
+    from now, around the clock: an outage does not wait for office hours."""
     _require_handler(actor)
     at = clock.now()
     checked = _check_declaration(declaration, at, from_ticket)
@@ -119,9 +147,17 @@ def declare_major_incident(
             declared_at=at,
             update_every_hours=declaration.update_every_hours,
             next_update_due_at=at + timedelta(hours=declaration.update_every_hours),
+            resolve_by=checked.resolve_by,
         )
         incident.institutions.set(declaration.institutions)
-        events.record(incident, IncidentEventKind.DECLARED, actor, at, body=checked.impact)
+        events.record(
+            incident,
+            IncidentEventKind.DECLARED,
+            actor,
+            at,
+            body=checked.impact,
+            moment=checked.resolve_by,
+        )
         if from_ticket is not None:
             events.record_declared_from(incident, from_ticket, actor, at)
             _attach(incident, from_ticket, actor, at)
@@ -199,6 +235,7 @@ def children_of(incident: MajorIncident) -> list[Ticket]:
 def post_incident_update(*, incident: MajorIncident, actor: User, body: str) -> IncidentEvent:
     """One public update to all: on every child's timeline, to every child's requester
     and to every affected institution's admins, each told only of their own tickets.
+    Reaching the requester, it is support's response on each child, as a reply is.
     The next update falls due one interval from now."""
     _require_handler(actor)
     errors = FieldErrors()
@@ -216,6 +253,7 @@ def post_incident_update(*, incident: MajorIncident, actor: User, body: str) -> 
         children = children_of(incident)
         for child in children:
             events.record_update_on(incident, child, actor, at, text)
+            record_support_response(child, at)
             _touch(child, at)
         notices.update_posted(incident, children, update, actor)
     return update
@@ -257,6 +295,45 @@ def resolve_major_incident(*, incident: MajorIncident, actor: User, resolution: 
     return outcome
 
 
+def change_resolve_by(
+    *, incident: MajorIncident, actor: User, resolve_by: datetime | None, reason: str
+) -> MajorIncident:
+    """Move the resolution target, saying why (on the incident's timeline). A new
+    target can be missed anew, so a missed one's flag is lifted."""
+    _require_handler(actor)
+    errors = FieldErrors()
+    if resolve_by is None:
+        errors.add("resolve_by", "say by when it is to be resolved")
+    note = errors.text("reason", reason, REASON_MAX)
+    with use_case():
+        incident = _lock(incident)
+        _require_active(incident)
+        at = clock.now()
+        if resolve_by is not None:
+            _check_target(errors, resolve_by, incident.started_at, at)
+        errors.check()
+        incident.resolve_by = resolve_by
+        incident.resolve_missed_at = None
+        incident.save(update_fields=["resolve_by", "resolve_missed_at"])
+        events.record(
+            incident, IncidentEventKind.RESOLVE_BY_CHANGED, actor, at, body=note, moment=resolve_by
+        )
+    return incident
+
+
+def _flag_each(due: Q, flag: str, at: datetime, tell: Callable[[MajorIncident], None]) -> int:
+    """Claim each due incident by setting ``flag`` with a conditional UPDATE, so several
+    workers never flag one twice, and ``tell`` about each claimed, in its transaction."""
+    flagged = 0
+    for pk in list(MajorIncident.objects.filter(due).values_list("pk", flat=True)[:SWEEP_BATCH]):
+        with use_case():
+            if not MajorIncident.objects.filter(due, pk=pk).update(**{flag: at}):
+                continue
+            tell(MajorIncident.objects.select_related("declared_by").get(pk=pk))
+            flagged += 1
+    return flagged
+
+
 def flag_missed_updates(*, now: datetime | None = None) -> dict[str, int]:
     """Flag and notify every active incident whose update is overdue, once per due update.
 
@@ -265,15 +342,28 @@ def flag_missed_updates(*, now: datetime | None = None) -> dict[str, int]:
     """
     at = now or clock.now()
     due = Q(status=IncidentStatus.ACTIVE, next_update_due_at__lte=at, update_missed_at__isnull=True)
-    flagged = 0
-    for pk in list(MajorIncident.objects.filter(due).values_list("pk", flat=True)[:SWEEP_BATCH]):
-        with use_case():
-            if not MajorIncident.objects.filter(due, pk=pk).update(update_missed_at=at):
-                continue
-            incident = MajorIncident.objects.select_related("declared_by").get(pk=pk)
-            # The claim matched on a due time, so there is one; ``at`` only satisfies types.
-            due_at = incident.next_update_due_at or at
-            event = events.record(incident, IncidentEventKind.UPDATE_MISSED, None, at)
-            notices.update_missed(incident, event, Moment(due_at))
-            flagged += 1
-    return {"missed_incident_updates": flagged}
+
+    def tell(incident: MajorIncident) -> None:
+        # The claim matched on a due time, so there is one; ``at`` only satisfies types.
+        due_at = incident.next_update_due_at or at
+        event = events.record(incident, IncidentEventKind.UPDATE_MISSED, None, at)
+        notices.update_missed(incident, event, Moment(due_at))
+
+    return {"missed_incident_updates": _flag_each(due, "update_missed_at", at, tell)}
+
+
+def flag_missed_resolutions(*, now: datetime | None = None) -> dict[str, int]:
+    """Flag and notify every active incident past its resolution target, once per target.
+
+    Claimed as missed updates are; moving the target makes the incident claimable again.
+    """
+    at = now or clock.now()
+    due = Q(status=IncidentStatus.ACTIVE, resolve_by__lte=at, resolve_missed_at__isnull=True)
+
+    def tell(incident: MajorIncident) -> None:
+        # The claim matched on a target, so there is one; ``at`` only satisfies types.
+        due_at = incident.resolve_by or at
+        event = events.record(incident, IncidentEventKind.RESOLVE_MISSED, None, at, moment=due_at)
+        notices.resolve_missed(incident, event, Moment(due_at))
+
+    return {"missed_incident_resolutions": _flag_each(due, "resolve_missed_at", at, tell)}

@@ -11,6 +11,7 @@ from datetime import datetime
 from hypercare import access
 from hypercare.accounts.models import User
 from hypercare.errors import InvalidTransition, NotFound, ValidationFailed
+from hypercare.escalations.services.merging import carry_escalation_over
 from hypercare.lib import clock
 from hypercare.lib.transactions import composed, use_case
 from hypercare.lib.validation import FieldErrors
@@ -20,6 +21,7 @@ from hypercare.links.models import TicketLink
 from hypercare.links.selectors import link_between
 from hypercare.notifications.choices import NotificationEvent
 from hypercare.notifications.services import notify
+from hypercare.releases.services import carry_release_plan_over
 from hypercare.sla.services import replan_ticket
 from hypercare.tickets import events as ticket_events
 from hypercare.tickets.choices import EventKind, Status
@@ -73,6 +75,9 @@ def merge_tickets(*, duplicate: Ticket, survivor: Ticket, actor: User, reason: s
     reported it for them or followed it) become participants of the survivor, both
     timelines stay, and the duplicate is closed with a link to the survivor, where its
     replies go from now on (``selectors.reply_destination``). Its requester is told once.
+    Its open escalation and its unshipped release plan go to the survivor, or end when
+    the survivor has its own (``carry_escalation_over``, ``carry_release_plan_over``).
+    All of it is one transaction.
 
     Both tickets must be of one institution: a participant sees the whole ticket, so a
     merge across institutions would show one institution's ticket to the other's people.
@@ -86,7 +91,11 @@ def merge_tickets(*, duplicate: Ticket, survivor: Ticket, actor: User, reason: s
     elif duplicate.institution_id != survivor.institution_id:
         errors.add("survivor", "is of another institution: only one institution's tickets merge")
     errors.check()
-    with use_case():
+    with composed():
+        # The release and the escalations before the tickets, the order in which their own
+        # services lock them (shipping, an escalation's steps), so none waits on the other.
+        carry_release_plan_over(duplicate=duplicate, survivor=survivor, actor=actor)
+        carry_escalation_over(duplicate=duplicate, survivor=survivor, actor=actor)
         duplicate, survivor = _lock_both(duplicate, survivor)
         for ticket in (duplicate, survivor):
             if ticket.status == Status.CLOSED:

@@ -38,6 +38,10 @@ class NotificationEvent(models.TextChoices):
         "incident_update_missed",
         "Major incident update missed (to who declared it and the support managers)",
     )
+    INCIDENT_RESOLVE_MISSED = (
+        "incident_resolve_missed",
+        "Major incident resolution target missed (to who declared it and the support managers)",
+    )
     WORKAROUND_PUBLISHED = "workaround_published", "Workaround published (to the requester)"
     INTEGRATION_CONTACT_ASKED = (
         "integration_contact_asked",

@@ -158,6 +158,11 @@ _WORDING: dict[str, tuple[str, str]] = {
         "{{ children }} ticket{{ children|pluralize }}) was due {{ due }} and has not been "
         "posted.",
     ),
+    NotificationEvent.INCIDENT_RESOLVE_MISSED: (
+        "[{{ reference }}] Major incident OVERDUE: {{ incident_title }}",
+        "The major incident {{ reference }} ({{ incident_title }}, {{ children }} "
+        "ticket{{ children|pluralize }}) was to be resolved by {{ due }} and is still active.",
+    ),
     NotificationEvent.WORKAROUND_PUBLISHED: (
         "[{{ ticket.reference }}] A workaround for: {{ ticket.title }}",
         "Hello {{ recipient.display_name }},\n\nWhile we work on the cause of "

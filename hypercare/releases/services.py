@@ -110,6 +110,32 @@ def plan_for_release(*, ticket: Ticket, actor: User, release: Release | None) ->
     return ticket
 
 
+def carry_release_plan_over(*, duplicate: Ticket, survivor: Ticket, actor: User) -> Release | None:
+    """The duplicate's release plan, as ``duplicate`` is merged into ``survivor`` (a step
+    of ``merge_tickets``, composed into its transaction; it runs before the merge locks
+    the tickets, so the release is locked first, as planning and shipping lock them).
+
+    The fix planned for the duplicate is the survivor's fix: the survivor is planned for
+    that release when it has none. Either way the duplicate leaves the release, so its
+    notes do not list a closed ticket; its timeline keeps the plan as history. A plan
+    whose release has shipped stays: that fix is out. The answer is the release the
+    duplicate left, or None.
+    """
+    require(access.can_plan_release(actor), PLAN_REFUSED)
+    with use_case():
+        release = (
+            Release.objects.select_for_update()
+            .filter(tickets=duplicate, shipped_at__isnull=True)
+            .first()
+        )
+        if release is None:
+            return None
+        if Ticket.objects.filter(pk=survivor.pk, release__isnull=True).exists():
+            plan_for_release(ticket=survivor, actor=actor, release=release)
+        plan_for_release(ticket=duplicate, actor=actor, release=None)
+    return release
+
+
 def compile_release_notes(*, release: Release, actor: User) -> Release:
     """Compile the release's note items again from every item source; the general notes
     and the lines the manager worded stay as they are. Only before it ships."""

@@ -1,17 +1,22 @@
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from hypercare.incidents.models import MajorIncident
-from hypercare.incidents.services import attach_child, declare_major_incident
+from hypercare.incidents.services import (
+    attach_child,
+    declare_major_incident,
+    flag_missed_resolutions,
+)
 from hypercare.notifications.choices import NotificationEvent
 from hypercare.notifications.models import OutboxMessage
 from hypercare.tickets.choices import Status
 from tests import factories
 from tests.api.conftest import ApiClient
-from tests.incidents.conftest import TITLE, Outage, declaration, payment_ticket
+from tests.incidents.conftest import T0, TITLE, Outage, declaration, payment_ticket
 
 DECLARATION: dict[str, Any] = {
     "title": TITLE,
@@ -60,6 +65,17 @@ def test_bulk_attach_and_detach(outage: Outage, incident: MajorIncident) -> None
     assert [child["reference"] for child in detached.json()["children"]] == [
         outage.riya_ticket.reference
     ]
+
+
+def test_an_update_through_the_api_meets_the_childs_first_response(
+    outage: Outage, incident: MajorIncident, time_machine: Any
+) -> None:
+    time_machine.move_to(T0 + timedelta(hours=1), tick=False)
+    api = ApiClient(outage.manager)
+    api.post(f"/incidents/{incident.pk}/updates", {"body": "Still down."})
+    child = api.get(f"/tickets/{outage.riya_ticket.reference}").json()
+    assert child["first_responded_at"] == "2025-04-07T11:40:00Z"
+    assert child["sla"]["first_response"]["state"] == "met"
 
 
 def test_a_declaration_names_each_wrong_field(outage: Outage) -> None:
@@ -149,3 +165,55 @@ def test_the_list_and_an_incident_cost_the_same_queries_for_few_and_many(
         )
     assert _queries(lambda: api.get("/incidents")) == few_list
     assert _queries(lambda: api.get(f"/incidents/{incident.pk}")) == few_detail
+
+
+def _declare_by(api: ApiClient, outage: Outage, resolve_by: str) -> Any:
+    """Declare for Northfield with the resolution target ``resolve_by``."""
+    payload = {**DECLARATION, "institutions": [outage.northfield.pk], "resolve_by": resolve_by}
+    return api.post("/incidents", payload)
+
+
+def test_declare_with_a_resolution_target_and_move_it(outage: Outage, time_machine: Any) -> None:
+    api = ApiClient(outage.manager)
+    declared = _declare_by(api, outage, "2025-04-07T13:00:00Z")
+    assert declared.status_code == 201, declared.json()
+    incident = declared.json()
+    assert incident["resolve_by"] == "2025-04-07T13:00:00Z"
+    assert (incident["resolve_missed_at"], incident["resolve_overdue"]) == (None, False)
+    path = f"/incidents/{incident['id']}/resolve-by"
+
+    time_machine.move_to(T0 + timedelta(hours=3), tick=False)
+    flag_missed_resolutions()
+    overdue = api.get(f"/incidents/{incident['id']}").json()
+    assert overdue["resolve_overdue"] is True
+    assert overdue["resolve_missed_at"] == "2025-04-07T13:40:00Z"
+
+    moved = api.post(path, {"resolve_by": "2025-04-07T18:00:00Z", "reason": "Vendor ETA 18:00."})
+    assert moved.status_code == 200, moved.json()
+    assert moved.json()["resolve_by"] == "2025-04-07T18:00:00Z"
+    assert (moved.json()["resolve_missed_at"], moved.json()["resolve_overdue"]) == (None, False)
+
+
+def test_a_resolution_target_before_the_start_is_refused_on_its_field(outage: Outage) -> None:
+    answer = _declare_by(ApiClient(outage.manager), outage, "2025-04-07T10:00:00Z")
+    assert answer.status_code == 422
+    assert [error["field"] for error in answer.json()["errors"]] == ["resolve_by"]
+    assert not MajorIncident.objects.exists()
+
+
+def test_moving_the_target_names_each_wrong_field_and_is_for_handlers(
+    outage: Outage, incident: MajorIncident
+) -> None:
+    path = f"/incidents/{incident.pk}/resolve-by"
+    wrong = ApiClient(outage.manager).post(path, {"resolve_by": "soon", "reason": ""})
+    assert wrong.status_code == 422
+    assert {error["field"] for error in wrong.json()["errors"]} == {"resolve_by", "reason"}
+    past = ApiClient(outage.manager).post(
+        path, {"resolve_by": "2025-04-07T10:50:00Z", "reason": "Sooner."}
+    )
+    assert past.status_code == 422
+    assert past.json()["errors"][0]["field"] == "resolve_by"
+    refused = ApiClient(factories.agent()).post(
+        path, {"resolve_by": "2025-04-07T18:00:00Z", "reason": "Later."}
+    )
+    assert refused.status_code == 403

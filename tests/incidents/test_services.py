@@ -11,8 +11,10 @@ from hypercare.incidents.selectors import suggested_children
 from hypercare.incidents.services import (
     attach_child,
     attach_children,
+    change_resolve_by,
     declare_major_incident,
     detach_child,
+    flag_missed_resolutions,
     flag_missed_updates,
     post_incident_update,
     resolve_major_incident,
@@ -20,8 +22,10 @@ from hypercare.incidents.services import (
 from hypercare.jobs import JOBS
 from hypercare.notifications.choices import NotificationEvent
 from hypercare.notifications.models import OutboxMessage
+from hypercare.sla.choices import ClockState
 from hypercare.tickets.choices import EventKind, Status
-from hypercare.tickets.models import TicketEvent
+from hypercare.tickets.models import Ticket, TicketEvent
+from hypercare.tickets.services.conversation import add_public_reply
 from tests import factories
 from tests.incidents.conftest import T0, TITLE, Outage, declaration, payment_ticket
 
@@ -185,6 +189,23 @@ def test_an_update_sets_the_next_one_due(
     assert incident.next_update_due_at == T0 + timedelta(hours=4)
 
 
+def test_an_update_is_supports_first_response_on_each_child_not_answered_yet(
+    outage: Outage, incident: MajorIncident, time_machine: Any
+) -> None:
+    add_public_reply(ticket=outage.sam_ticket, actor=outage.manager, body="We are on it.")
+    attach_child(incident=incident, ticket=outage.sam_ticket, actor=outage.manager)
+    time_machine.move_to(T0 + timedelta(hours=1), tick=False)
+
+    post_incident_update(incident=incident, actor=outage.manager, body="Still down.")
+
+    unanswered = Ticket.objects.get(pk=outage.riya_ticket.pk)
+    assert unanswered.first_responded_at == T0 + timedelta(hours=1)
+    assert unanswered.first_response_state == ClockState.MET
+    answered = Ticket.objects.get(pk=outage.sam_ticket.pk)
+    assert answered.first_responded_at == T0 + timedelta(minutes=20)
+    assert answered.first_response_state == ClockState.MET
+
+
 def test_an_update_needs_words(outage: Outage, incident: MajorIncident) -> None:
     with pytest.raises(ValidationFailed) as refused:
         post_incident_update(incident=incident, actor=outage.manager, body="  ")
@@ -247,3 +268,133 @@ def test_a_missed_update_is_flagged_once_until_the_next_is_posted(
     post_incident_update(incident=incident, actor=outage.manager, body="Back on track.")
     time_machine.move_to(T0 + timedelta(hours=4), tick=False)
     assert flag_missed_updates() == {"missed_incident_updates": 1}
+
+
+# The resolution target -------------------------------------------------------------------
+
+
+def test_the_resolution_target_counts_the_setting_from_declaration_around_the_clock(
+    outage: Outage, settings: Any
+) -> None:
+    settings.HYPERCARE_INCIDENT_RESOLVE_HOURS = 14
+    incident = declare_major_incident(
+        actor=outage.manager, declaration=declaration(institutions=[outage.northfield])
+    )
+    # Declared Monday 11:00 UTC: fourteen hours on is 01:00 at night, no office hours.
+    assert incident.resolve_by == T0 + timedelta(minutes=20, hours=14)
+    assert incident.resolve_missed_at is None
+    declared = incident.events.get(kind=IncidentEventKind.DECLARED)
+    assert declared.moment == incident.resolve_by
+
+
+def test_the_declarer_may_set_the_resolution_target(outage: Outage) -> None:
+    target = T0 + timedelta(hours=2)
+    incident = declare_major_incident(
+        actor=outage.manager,
+        declaration=declaration(institutions=[outage.northfield], resolve_by=target),
+    )
+    assert incident.resolve_by == target
+
+
+@pytest.mark.parametrize(
+    ("resolve_by", "problem"),
+    [
+        (T0 - timedelta(minutes=5), "must be after the incident started"),
+        (T0, "must be after the incident started"),
+        (T0 + timedelta(minutes=10), "must be in the future"),
+        (T0 + timedelta(days=40), "must be within 31 days"),
+    ],
+)
+def test_a_resolution_target_out_of_reach_is_refused_on_its_field(
+    outage: Outage, resolve_by: Any, problem: str
+) -> None:
+    with pytest.raises(ValidationFailed) as refused:
+        declare_major_incident(
+            actor=outage.manager,
+            declaration=declaration(institutions=[outage.northfield], resolve_by=resolve_by),
+        )
+    assert refused.value.errors == {"resolve_by": problem}
+    assert not MajorIncident.objects.exists()
+
+
+@pytest.mark.parametrize("role", [Role.TIER2, Role.TIER3, Role.SUPPORT_MANAGER])
+def test_a_handler_moves_the_target_with_a_reason_on_the_timeline(
+    outage: Outage, incident: MajorIncident, role: str
+) -> None:
+    actor = factories.agent(role)
+    target = T0 + timedelta(hours=8)
+    change_resolve_by(
+        incident=incident, actor=actor, resolve_by=target, reason="The vendor needs a new cert."
+    )
+    incident.refresh_from_db()
+    assert incident.resolve_by == target
+    moved = incident.events.get(kind=IncidentEventKind.RESOLVE_BY_CHANGED)
+    assert (moved.actor, moved.moment, moved.body) == (
+        actor,
+        target,
+        "The vendor needs a new cert.",
+    )
+
+
+def test_moving_the_target_names_each_missing_answer(
+    outage: Outage, incident: MajorIncident
+) -> None:
+    with pytest.raises(ValidationFailed) as refused:
+        change_resolve_by(incident=incident, actor=outage.manager, resolve_by=None, reason=" ")
+    assert set(refused.value.errors) == {"resolve_by", "reason"}
+    with pytest.raises(ValidationFailed) as refused:
+        change_resolve_by(incident=incident, actor=outage.manager, resolve_by=T0, reason="Earlier.")
+    assert refused.value.errors == {"resolve_by": "must be after the incident started"}
+
+
+def test_only_handlers_move_the_target_of_an_active_incident(
+    outage: Outage, incident: MajorIncident
+) -> None:
+    later = T0 + timedelta(hours=9)
+    with pytest.raises(NotAllowed):
+        change_resolve_by(
+            incident=incident, actor=factories.agent(Role.TIER1), resolve_by=later, reason="x"
+        )
+    resolve_major_incident(incident=incident, actor=outage.manager, resolution="Fixed.")
+    with pytest.raises(InvalidTransition):
+        change_resolve_by(incident=incident, actor=outage.manager, resolve_by=later, reason="x")
+
+
+def test_a_missed_resolution_is_flagged_once_until_the_target_moves(
+    outage: Outage, incident: MajorIncident, time_machine: Any
+) -> None:
+    target = T0 + timedelta(minutes=20, hours=4)
+    assert JOBS["incident_resolutions"].function() == {"missed_incident_resolutions": 0}
+    time_machine.move_to(target, tick=False)
+    assert JOBS["incident_resolutions"].function() == {"missed_incident_resolutions": 1}
+    # A second worker, or the next run, finds it claimed.
+    assert flag_missed_resolutions() == {"missed_incident_resolutions": 0}
+
+    incident.refresh_from_db()
+    assert incident.resolve_missed_at == target
+    missed = incident.events.get(kind=IncidentEventKind.RESOLVE_MISSED)
+    assert (missed.actor, missed.moment) == (None, target)
+    told = OutboxMessage.objects.filter(event=NotificationEvent.INCIDENT_RESOLVE_MISSED)
+    other_manager = factories.agent(Role.SUPPORT_MANAGER)
+    assert [message.recipient for message in told] == [outage.manager]
+    assert incident.reference in told[0].subject
+    assert "still active" in told[0].body
+
+    change_resolve_by(
+        incident=incident, actor=other_manager, resolve_by=target + timedelta(hours=2), reason="x"
+    )
+    incident.refresh_from_db()
+    assert incident.resolve_missed_at is None
+    time_machine.move_to(target + timedelta(hours=2), tick=False)
+    assert flag_missed_resolutions() == {"missed_incident_resolutions": 1}
+    assert OutboxMessage.objects.filter(
+        event=NotificationEvent.INCIDENT_RESOLVE_MISSED, recipient=other_manager
+    ).exists()
+
+
+def test_a_resolved_incident_misses_no_target(
+    outage: Outage, incident: MajorIncident, time_machine: Any
+) -> None:
+    resolve_major_incident(incident=incident, actor=outage.manager, resolution="Fixed.")
+    time_machine.move_to(T0 + timedelta(days=1), tick=False)
+    assert flag_missed_resolutions() == {"missed_incident_resolutions": 0}

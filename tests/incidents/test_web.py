@@ -14,6 +14,7 @@ from hypercare.incidents.services import (
     post_incident_update,
 )
 from hypercare.tickets.choices import Status
+from hypercare.tickets.models import Ticket
 from tests import factories
 from tests.incidents.conftest import T0, TITLE, Outage, declaration, payment_ticket
 from tests.web.conftest import signed_in
@@ -74,6 +75,19 @@ def test_attach_a_suggestion_then_post_one_update(outage: Outage, incident: Majo
     assert posted.status_code == 302
     incident.refresh_from_db()
     assert incident.last_update_at is not None
+
+
+def test_an_update_posted_on_the_page_meets_each_childs_first_response(
+    outage: Outage, incident: MajorIncident, time_machine: Any
+) -> None:
+    time_machine.move_to(T0 + timedelta(hours=1), tick=False)
+    signed_in(outage.manager).post(f"/desk/incidents/{incident.pk}/update/", {"body": "Down."})
+    panel = signed_in(outage.manager).get(f"/desk/tickets/{outage.riya_ticket.pk}/sla/")
+    assert 'data-clock="first_response">\n      <span class="sla sla--met">Met' in (
+        panel.content.decode()
+    )
+    child = Ticket.objects.get(pk=outage.riya_ticket.pk)
+    assert child.first_responded_at == T0 + timedelta(hours=1)
 
 
 def test_attaching_an_unknown_reference_names_the_field(
@@ -161,3 +175,61 @@ def _queries(call: Callable[[], object]) -> int:
     with CaptureQueriesContext(connection) as captured:
         call()
     return len(captured)
+
+
+def test_the_incident_page_and_desk_banner_show_the_time_left_then_overdue(
+    outage: Outage, incident: MajorIncident, time_machine: Any
+) -> None:
+    client = signed_in(outage.manager)
+    page = client.get(f"/desk/incidents/{incident.pk}/").content.decode()
+    assert "<dt>Resolve by</dt>" in page
+    assert ">4 h left</time>" in page
+    time_machine.move_to(T0 + timedelta(hours=5, minutes=20), tick=False)
+    page = client.get(f"/desk/incidents/{incident.pk}/").content.decode()
+    assert 'class="sla sla--breached" data-resolve-by' in page
+    assert ">overdue by 1 h</time>" in page
+    desk = client.get("/desk/").content.decode()
+    assert ">overdue by 1 h</time>" in desk
+    portal = signed_in(outage.riya).get("/portal/").content.decode()
+    assert "data-resolve-by" not in portal
+
+
+def test_moving_the_target_on_the_page(outage: Outage, incident: MajorIncident) -> None:
+    client = signed_in(outage.manager)
+    answer = client.post(
+        f"/desk/incidents/{incident.pk}/resolve-by/",
+        {"resolve_by": "2025-04-07T20:00", "reason": "The vendor ships a patch tonight."},
+    )
+    assert (answer.status_code, answer["Location"]) == (302, f"/desk/incidents/{incident.pk}/")
+    incident.refresh_from_db()
+    assert incident.resolve_by == T0.replace(hour=20, minute=0)
+    page = client.get(f"/desk/incidents/{incident.pk}/").content.decode()
+    assert "Resolution target changed" in page
+    assert "The vendor ships a patch tonight." in page
+
+
+def test_moving_the_target_without_answers_names_each_field(
+    outage: Outage, incident: MajorIncident
+) -> None:
+    client = signed_in(outage.manager)
+    empty = client.post(f"/desk/incidents/{incident.pk}/resolve-by/", {})
+    assert empty.status_code == 422
+    page = empty.content.decode()
+    assert 'id="id_resolve_by_error"' in page
+    assert 'id="id_reason_error"' in page
+    past = client.post(
+        f"/desk/incidents/{incident.pk}/resolve-by/",
+        {"resolve_by": "2025-04-07T10:50", "reason": "Sooner."},
+    )
+    assert past.status_code == 422
+    assert "must be in the future" in past.content.decode()
+
+
+def test_declaring_with_a_resolution_target(outage: Outage) -> None:
+    signed_in(outage.manager).post(
+        "/desk/incidents/declare/",
+        {"title": TITLE, "module_code": "fees", "impact": "Nobody can pay online.",
+         "institutions": [outage.northfield.pk], "started_at": "2025-04-07T10:40",
+         "update_every_hours": "1", "resolve_by": "2025-04-07T12:30"},
+    )  # fmt: skip
+    assert MajorIncident.objects.get().resolve_by == T0.replace(hour=12, minute=30)

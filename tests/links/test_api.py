@@ -158,6 +158,25 @@ def test_merging_through_the_api_and_replying_to_the_duplicate_after(
     assert client.get(f"/tickets/{survivor.pk}").status_code == 200
 
 
+def test_a_merge_through_the_api_carries_the_escalation_and_closes_a_second_one(
+    requester: User, colleague: User, key_user: User, agent: User, api_as: type[ApiClient]
+) -> None:
+    survivor, duplicate = factories.ticket(requester), factories.ticket(colleague)
+    second = factories.ticket(key_user)
+    moved = factories.escalation(duplicate, colleague)
+    closed = factories.escalation(second, key_user)
+    client = api_as(agent)
+
+    client.post(f"/tickets/{duplicate.pk}/merge", {"survivor": survivor.reference})
+    client.post(f"/tickets/{second.pk}/merge", {"survivor": survivor.reference})
+
+    on_survivor = client.get(f"/tickets/{survivor.pk}/escalations").json()
+    assert [(row["id"], row["status"]) for row in on_survivor] == [(moved.pk, "requested")]
+    on_second = client.get(f"/tickets/{second.pk}/escalations").json()
+    assert [(row["id"], row["status"]) for row in on_second] == [(closed.pk, "merged")]
+    assert on_second[0]["de_escalation"] is None
+
+
 def test_merge_refusals(
     requester: User, colleague: User, outsider: User, agent: User, api_as: type[ApiClient]
 ) -> None:

@@ -8,8 +8,11 @@ import pytest
 from hypercare.accounts.choices import Role
 from hypercare.accounts.models import User
 from hypercare.errors import InvalidTransition, NotAllowed, NotFound, ValidationFailed
-from hypercare.escalations.choices import EscalationReason, Workaround
-from hypercare.escalations.services.intake import ReviewChecklist, request_escalation
+from hypercare.escalations.choices import (
+    EscalationEventKind,
+    EscalationStatus,
+)
+from hypercare.escalations.selectors import open_escalation
 from hypercare.links import events as link_events
 from hypercare.links.choices import LinkEventKind, LinkKind
 from hypercare.links.models import TicketLink
@@ -17,11 +20,18 @@ from hypercare.links.selectors import reply_destination, ticket_links
 from hypercare.links.services import link_tickets, merge_tickets, split_ticket, unlink_tickets
 from hypercare.notifications.choices import NotificationEvent
 from hypercare.notifications.models import OutboxMessage
-from hypercare.releases.services import create_release, plan_for_release, ship_release
+from hypercare.releases.choices import ReleaseEventKind
+from hypercare.releases.services import (
+    compile_release_notes,
+    create_release,
+    plan_for_release,
+    ship_release,
+)
 from hypercare.tickets.choices import EventKind, Status
 from hypercare.tickets.models import Participant, Ticket
 from hypercare.tickets.selectors import timeline
 from hypercare.tickets.services.conversation import add_internal_note, add_public_reply
+from hypercare.tickets.services.workflow import change_status
 from tests import factories
 
 
@@ -304,18 +314,127 @@ def test_a_participant_hears_of_the_survivors_escalation_and_shipped_fix(
     release = create_release(actor=manager, version="2025.3")
     plan_for_release(ticket=survivor, actor=agent, release=release)
 
-    request_escalation(
-        ticket=survivor,
-        actor=requester,
-        reason=EscalationReason.BUSINESS_IMPACT,
-        checklist=ReviewChecklist(
-            problem_statement_confirmed=True,
-            business_impact="Nobody can pay fees.",
-            workaround=Workaround.NONE,
-        ),
-    )
+    factories.escalation(survivor, requester)
     ship_release(release=release, actor=manager)
 
     for event in (NotificationEvent.ESCALATION_ACKNOWLEDGED, NotificationEvent.TICKET_SHIPPED):
         told = OutboxMessage.objects.filter(event=event, ticket=survivor)
         assert colleague in {message.recipient for message in told}, event
+
+
+# What a merge does with the duplicate's escalation and release plan ------------------------
+
+
+def test_the_duplicates_open_escalation_moves_to_a_survivor_without_one(
+    requester: User, colleague: User, agent: User
+) -> None:
+    survivor, duplicate = factories.ticket(requester), factories.ticket(colleague)
+    escalation = factories.escalation(duplicate, colleague)
+
+    merge_tickets(duplicate=duplicate, survivor=survivor, actor=agent)
+
+    escalation.refresh_from_db()
+    assert escalation.ticket == survivor
+    assert escalation.is_open
+    assert _kinds(duplicate, EscalationEventKind.ESCALATION_MOVED_OUT) == [
+        ("", survivor.reference, False)
+    ]
+    assert _kinds(survivor, EscalationEventKind.ESCALATION_MOVED_IN) == [
+        (duplicate.reference, "", False)
+    ]
+    assert open_escalation(agent, survivor) == escalation
+    assert open_escalation(agent, duplicate) is None
+
+
+def test_the_duplicates_escalation_closes_when_the_survivor_is_escalated_already(
+    requester: User, colleague: User, agent: User
+) -> None:
+    survivor, duplicate = factories.ticket(requester), factories.ticket(colleague)
+    kept = factories.escalation(survivor, requester)
+    closed = factories.escalation(duplicate, colleague)
+
+    merge_tickets(duplicate=duplicate, survivor=survivor, actor=agent)
+
+    closed.refresh_from_db()
+    assert (closed.ticket, closed.status) == (duplicate, EscalationStatus.MERGED)
+    assert closed.next_update_due_at is None
+    assert open_escalation(agent, survivor) == kept
+    for ticket in (duplicate, survivor):
+        note = ticket.events.get(kind=EscalationEventKind.ESCALATION_CLOSED_BY_MERGE)
+        assert (note.old_value, note.new_value) == (duplicate.reference, survivor.reference)
+        assert survivor.reference in note.body
+
+
+def test_the_duplicates_release_plan_moves_to_a_survivor_without_one(
+    requester: User, colleague: User, agent: User
+) -> None:
+    survivor, duplicate = factories.ticket(requester), factories.ticket(colleague)
+    manager = factories.agent(Role.SUPPORT_MANAGER)
+    release = create_release(actor=manager, version="2025.3")
+    plan_for_release(ticket=duplicate, actor=agent, release=release)
+
+    merge_tickets(duplicate=duplicate, survivor=survivor, actor=agent)
+
+    assert Ticket.objects.get(pk=survivor.pk).release == release
+    assert Ticket.objects.get(pk=duplicate.pk).release is None
+    assert _kinds(duplicate, ReleaseEventKind.RELEASE_PLANNED) == [
+        ("", "2025.3", False),
+        ("2025.3", "", False),
+    ]
+    assert _kinds(survivor, ReleaseEventKind.RELEASE_PLANNED) == [("", "2025.3", False)]
+    compile_release_notes(release=release, actor=manager)
+    assert [item.reference for item in release.note_items.all()] == [survivor.reference]
+
+
+def test_a_survivor_keeps_its_own_release_and_the_duplicate_leaves_its_own(
+    requester: User, colleague: User, agent: User
+) -> None:
+    survivor, duplicate = factories.ticket(requester), factories.ticket(colleague)
+    manager = factories.agent(Role.SUPPORT_MANAGER)
+    sooner = create_release(actor=manager, version="2025.3")
+    later = create_release(actor=manager, version="2025.4")
+    plan_for_release(ticket=survivor, actor=agent, release=sooner)
+    plan_for_release(ticket=duplicate, actor=agent, release=later)
+
+    merge_tickets(duplicate=duplicate, survivor=survivor, actor=agent)
+
+    assert Ticket.objects.get(pk=survivor.pk).release == sooner
+    assert Ticket.objects.get(pk=duplicate.pk).release is None
+    assert _kinds(duplicate, ReleaseEventKind.RELEASE_PLANNED)[-1] == ("2025.4", "", False)
+    compile_release_notes(release=later, actor=manager)
+    assert not later.note_items.exists()
+    compile_release_notes(release=sooner, actor=manager)
+    assert [item.reference for item in sooner.note_items.all()] == [survivor.reference]
+
+
+def test_a_duplicate_whose_fix_shipped_keeps_its_release(
+    requester: User, colleague: User, agent: User
+) -> None:
+    survivor, duplicate = factories.ticket(requester), factories.ticket(colleague)
+    manager = factories.agent(Role.SUPPORT_MANAGER)
+    shipped = create_release(actor=manager, version="2025.3")
+    plan_for_release(ticket=duplicate, actor=agent, release=shipped)
+    ship_release(release=shipped, actor=manager)
+
+    merge_tickets(duplicate=duplicate, survivor=survivor, actor=agent)
+
+    assert Ticket.objects.get(pk=duplicate.pk).release == shipped
+    assert Ticket.objects.get(pk=survivor.pk).release is None
+
+
+def test_a_refused_merge_moves_neither_escalation_nor_release_plan(
+    requester: User, colleague: User, agent: User
+) -> None:
+    survivor, duplicate = factories.ticket(requester), factories.ticket(colleague)
+    escalation = factories.escalation(duplicate, colleague)
+    release = create_release(actor=factories.agent(Role.SUPPORT_MANAGER), version="2025.3")
+    plan_for_release(ticket=duplicate, actor=agent, release=release)
+    change_status(ticket=survivor, actor=agent, status=Status.RESOLVED)
+    change_status(ticket=survivor, actor=agent, status=Status.CLOSED)
+
+    with pytest.raises(InvalidTransition):
+        merge_tickets(duplicate=duplicate, survivor=survivor, actor=agent)
+
+    escalation.refresh_from_db()
+    assert escalation.ticket == duplicate
+    assert Ticket.objects.get(pk=duplicate.pk).release == release

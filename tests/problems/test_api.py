@@ -129,6 +129,20 @@ def test_publishing_twice_posts_once(
     assert second.json()["problem"]["workaround_published_at"] is not None
 
 
+def test_a_published_workaround_meets_the_tickets_first_response(
+    agent: User, problem: Problem, tickets: dict[str, Ticket]
+) -> None:
+    client = ApiClient(agent)
+    reference = tickets["northfield"].reference
+    before = client.get(f"/tickets/{reference}").json()["sla"]["first_response"]
+    client.post(f"/problems/{problem.pk}/workaround/publish")
+    after = client.get(f"/tickets/{reference}").json()
+
+    assert before["state"] == "running"
+    assert after["first_responded_at"] == "2025-03-03T09:00:00Z"
+    assert after["sla"]["first_response"]["state"] == "met"
+
+
 def test_the_fix_is_planned_and_shipping_resolves_the_problem(
     agent: User, manager: User, problem: Problem, release: Release
 ) -> None:

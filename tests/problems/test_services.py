@@ -1,6 +1,7 @@
 """Problems through their services: record, link, move, publish the workaround, fix."""
 
-from datetime import date
+from datetime import date, timedelta
+from typing import Any
 
 import pytest
 
@@ -29,11 +30,13 @@ from hypercare.releases.services import (
     plan_for_release,
     ship_release,
 )
+from hypercare.sla.choices import ClockState
 from hypercare.tickets.choices import Status
 from hypercare.tickets.models import Ticket
+from hypercare.tickets.services.conversation import add_public_reply
 from hypercare.tickets.services.workflow import change_status
 from tests import factories
-from tests.problems.conftest import WORKAROUND
+from tests.problems.conftest import T0, WORKAROUND
 
 
 def stored(problem: Problem) -> Problem:
@@ -249,6 +252,23 @@ def test_an_edited_workaround_or_a_new_ticket_is_posted_only_where_not_read(
     reached = publish_workaround(problem=problem, actor=agent)
     assert [t.pk for t in reached] == [tickets["northfield"].pk, late.pk]
     assert closed.events.filter(kind=ProblemTicketEventKind.WORKAROUND_POSTED).count() == 1
+
+
+def test_a_published_workaround_is_supports_first_response_where_none_was_given(
+    time_machine: Any, problem: Problem, agent: User, tickets: dict[str, Ticket]
+) -> None:
+    answered = tickets["southbank"]
+    add_public_reply(ticket=answered, actor=agent, body="Looking into it.")
+    time_machine.move_to(T0 + timedelta(minutes=30), tick=False)
+
+    publish_workaround(problem=problem, actor=agent)
+
+    unanswered = Ticket.objects.get(pk=tickets["northfield"].pk)
+    assert unanswered.first_responded_at == T0 + timedelta(minutes=30)
+    assert unanswered.first_response_state == ClockState.MET
+    already = Ticket.objects.get(pk=answered.pk)
+    assert already.first_responded_at == T0
+    assert already.first_response_state == ClockState.MET
 
 
 def test_no_workaround_no_publishing(agent: User, tickets: dict[str, Ticket]) -> None:

@@ -31,6 +31,7 @@ from hypercare.escalations.services.intake import ReviewChecklist, request_escal
 from hypercare.incidents.models import MajorIncident
 from hypercare.incidents.services import (
     Declaration,
+    change_resolve_by,
     declare_major_incident,
     post_incident_update,
     resolve_major_incident,
@@ -220,7 +221,8 @@ def _declaration_answers(world: World) -> dict[str, Any]:
     return {"title": "Fee payments failing", "module_code": ModuleCode.FEES,
             "integration_kind": "", "impact": "Nobody can pay online.",
             "institutions": [world.requester.institution],
-            "started_at": timezone.now() - timedelta(hours=1), "update_every_hours": 1}  # fmt: skip
+            "started_at": timezone.now() - timedelta(hours=1), "update_every_hours": 1,
+            "resolve_by": None}  # fmt: skip
 
 
 def _declare(world: World, data: dict[str, Any]) -> MajorIncident:
@@ -234,6 +236,18 @@ CASES = [
         incident_forms.IncidentUpdateForm,
         lambda world: {"body": "The provider is restarting the gateway."},
         lambda world, data: post_incident_update(
+            incident=_declare(world, _declaration_answers(world)),
+            actor=_incident_manager(),
+            **data,
+        ),
+    ),
+    Case(
+        incident_forms.ResolveByForm,
+        lambda world: {
+            "resolve_by": timezone.now() + timedelta(hours=6),
+            "reason": "The vendor ships a patch tonight.",
+        },
+        lambda world, data: change_resolve_by(
             incident=_declare(world, _declaration_answers(world)),
             actor=_incident_manager(),
             **data,

@@ -9,10 +9,12 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from hypercare.accounts.choices import Role
 from hypercare.accounts.models import User
 from hypercare.links.choices import LinkEventKind, LinkKind
 from hypercare.links.models import TicketLink
 from hypercare.links.services import link_tickets, merge_tickets
+from hypercare.releases.services import create_release, plan_for_release
 from hypercare.tickets.choices import EventKind, Status
 from hypercare.tickets.models import Ticket
 from hypercare.tickets.services.conversation import add_public_reply
@@ -144,6 +146,24 @@ def test_merging_goes_on_to_the_survivor_and_later_replies_follow(
     assert "Merge into another ticket" not in duplicate_page
     assert (reply.status_code, reply["Location"]) == (302, desk(survivor))
     assert survivor.events.get(kind=EventKind.PUBLIC_REPLY).body == "Fixed at 11:00."
+
+
+def test_a_merge_from_the_page_carries_the_escalation_and_release_plan_over(
+    agent_client: Client, requester: User, colleague: User, agent: User
+) -> None:
+    survivor, duplicate = factories.ticket(requester), factories.ticket(colleague)
+    escalation = factories.escalation(duplicate, colleague)
+    release = create_release(actor=factories.agent(Role.SUPPORT_MANAGER), version="2025.3")
+    plan_for_release(ticket=duplicate, actor=agent, release=release)
+
+    agent_client.post(f"{desk(duplicate)}merge/", {"survivor": survivor.reference})
+    survivor_page = agent_client.get(desk(survivor)).content.decode()
+
+    escalation.refresh_from_db()
+    assert escalation.ticket == survivor
+    assert Ticket.objects.get(pk=survivor.pk).release == release
+    assert "its escalation continues here" in survivor_page
+    assert "Nobody can pay fees." in survivor_page
 
 
 def test_an_htmx_merge_sends_the_browser_to_the_survivor(

@@ -110,6 +110,22 @@ def test_the_problem_page_links_publishes_and_moves_it(
     assert third.events.filter(kind=ProblemTicketEventKind.WORKAROUND_POSTED).count() == 1
 
 
+def test_publishing_on_the_page_shows_the_first_response_met(
+    agent_client: Client, problem: Problem, tickets: list[Ticket]
+) -> None:
+    sla_panel = f"/desk/tickets/{tickets[0].pk}/sla/"
+    assert "Met" not in agent_client.get(sla_panel).content.decode()
+
+    agent_client.post(f"/desk/problems/{problem.pk}/publish/")
+
+    panel = agent_client.get(sla_panel).content.decode()
+    assert (
+        '<dd class="sla-clock" data-clock="first_response">\n      <span class="sla sla--met">Met'
+        in panel
+    )
+    assert Ticket.objects.get(pk=tickets[0].pk).first_responded_at is not None
+
+
 def test_an_unknown_ticket_reference_is_named(agent_client: Client, problem: Problem) -> None:
     response = agent_client.post(f"/desk/problems/{problem.pk}/tickets/", {"ticket": "HC-999999"})
     assert response.status_code == 422

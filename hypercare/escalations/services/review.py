@@ -18,7 +18,7 @@ from hypercare.escalations.models import Escalation, EscalationDigest
 from hypercare.escalations.selectors import desk_open_escalations, escalation_managers
 from hypercare.escalations.services.common import lock
 from hypercare.incidents.models import MajorIncident
-from hypercare.incidents.selectors import desk_active_incidents
+from hypercare.incidents.selectors import desk_active_incidents, overdue_first
 from hypercare.lib import clock
 from hypercare.lib.times import Moment
 from hypercare.lib.transactions import use_case
@@ -68,7 +68,8 @@ def send_daily_digest(*, now: datetime | None = None) -> dict[str, int]:
     if EscalationDigest.objects.filter(day=day).exists():
         return {"digests": 0}
     with use_case():
-        rows = [incident_digest_row(incident, at) for incident in desk_active_incidents()]
+        incidents = overdue_first(desk_active_incidents(), at)
+        rows = [incident_digest_row(incident, at) for incident in incidents]
         rows += [digest_row(escalation, at) for escalation in desk_open_escalations()]
         try:
             with transaction.atomic():
@@ -102,7 +103,8 @@ def digest_row(escalation: Escalation, at: datetime) -> dict[str, object]:
 
 def incident_digest_row(incident: MajorIncident, at: datetime) -> dict[str, object]:
     """An active major incident as the digest lists it, in an escalation's columns: the
-    desk's managers read it, so it names every affected institution."""
+    desk's managers read it, so it names every affected institution. One past its
+    resolution target says so in its status (the digest lists those first)."""
     due = incident.next_update_due_at
     last = incident.last_update_at
     children = len(incident.children.all())
@@ -110,7 +112,8 @@ def incident_digest_row(incident: MajorIncident, at: datetime) -> dict[str, obje
         "reference": incident.reference,
         "title": incident.title,
         "institution": ", ".join(institution.name for institution in incident.institutions.all()),
-        "status": f"Major incident, {children} ticket{'s' if children != 1 else ''}",
+        "status": f"Major incident, {children} ticket{'s' if children != 1 else ''}"
+        + ("; RESOLUTION OVERDUE" if incident.resolve_overdue(at) else ""),
         "level": incident.get_module_code_display(),
         "manager": incident.declared_by.display_name,
         "age": timesince(incident.started_at, at),

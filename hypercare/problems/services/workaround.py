@@ -13,6 +13,7 @@ from hypercare.problems.services.common import WORK_REFUSED, lock
 from hypercare.tickets.choices import OPEN_STATUSES
 from hypercare.tickets.models import Ticket
 from hypercare.tickets.services.common import require
+from hypercare.tickets.services.conversation import record_support_response
 
 
 def publish_workaround(*, problem: Problem, actor: User) -> list[Ticket]:
@@ -21,7 +22,8 @@ def publish_workaround(*, problem: Problem, actor: User) -> list[Ticket]:
     Each ticket gets it once: a public entry on its timeline and a notification to its
     requester side. Publishing the same text again posts nothing; after the workaround
     is edited, or a ticket is linked, publishing reaches only those who have not read
-    this text. The answer is the tickets it was posted to, oldest first.
+    this text. Reaching the requester, it is support's response on the ticket, as a
+    reply is. The answer is the tickets it was posted to, oldest first.
     """
     require(access.can_work_problems(actor), WORK_REFUSED)
     with use_case():
@@ -44,6 +46,7 @@ def publish_workaround(*, problem: Problem, actor: User) -> list[Ticket]:
         entries = []
         for link in links:
             posted = events.record_workaround_posted(link.ticket, actor, at, text)
+            record_support_response(link.ticket, at)
             entries.append((link.ticket, posted))
             link.workaround_posted = text
         ProblemLink.objects.bulk_update(links, ["workaround_posted"])

@@ -68,8 +68,8 @@ def add_public_reply(
                 ticket, actor, at, ticket.status, Status.IN_PROGRESS, "The requester replied."
             )
             ticket.status = Status.IN_PROGRESS
-        if from_support and ticket.first_responded_at is None:
-            ticket.first_responded_at = at
+        if from_support:
+            _count_as_first_response(ticket, at)
         reply = events.record_public_reply(ticket, actor, at, text)
         attach_uploads(ticket, actor, uploads, at, event=reply)
         changed = _status_after_reply(ticket, actor, at, status) if from_support else None
@@ -80,6 +80,26 @@ def add_public_reply(
         if changed is not None and status:
             notices.status_changed(ticket, changed, actor)
         return reply
+
+
+def _count_as_first_response(ticket: Ticket, at: datetime) -> bool:
+    """THE rule of support's response: the first public word from support that reaches
+    the requester stops the first-response clock; later ones change nothing."""
+    if ticket.first_responded_at is not None:
+        return False
+    ticket.first_responded_at = at
+    return True
+
+
+def record_support_response(ticket: Ticket, at: datetime) -> None:
+    """A public entry from support that reached the requester other than as a reply (a
+    problem's workaround, a major incident's update) counts as a reply does: inside the
+    caller's transaction, the ticket is locked and its clocks re-planned when it was the
+    first response."""
+    ticket = lock(ticket)
+    if _count_as_first_response(ticket, at):
+        ticket.save(update_fields=["first_responded_at"])
+        replan_ticket(ticket, at=at)
 
 
 def usual_status_after_reply(status: str) -> str:

@@ -3,11 +3,13 @@
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.db.models import QuerySet
 
 from hypercare.incidents.models import MajorIncident
 from hypercare.incidents.services import (
     LONGEST_UPDATE_INTERVAL_HOURS,
+    REASON_MAX,
     TEXT_MAX,
     TITLE_MAX,
     Declaration,
@@ -51,6 +53,14 @@ class DeclareForm(ServiceErrors, forms.Form):
         label="Post an update every (hours)",
     )
 
+    resolve_by = forms.DateTimeField(
+        widget=DATETIME,
+        required=False,
+        label="Resolve by",
+        help_text=f"{IN_YOUR_ZONE} Left empty: {settings.HYPERCARE_INCIDENT_RESOLVE_HOURS} hours "
+        "from now, around the clock.",
+    )
+
     def __init__(self, *args: Any, institutions: QuerySet[Institution], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["institutions"].queryset = institutions  # type: ignore[attr-defined]
@@ -65,6 +75,7 @@ class DeclareForm(ServiceErrors, forms.Form):
             institutions=list(data["institutions"]),
             started_at=data["started_at"],
             update_every_hours=data["update_every_hours"],
+            resolve_by=data["resolve_by"],
         )
 
 
@@ -84,6 +95,16 @@ class ResolutionForm(ServiceErrors, forms.Form):
         max_length=TEXT_MAX,
         label="Resolution note",
         help_text="Each open child is resolved with it, and its requester told.",
+    )
+
+
+class ResolveByForm(ServiceErrors, forms.Form):
+    resolve_by = forms.DateTimeField(widget=DATETIME, label="New target", help_text=IN_YOUR_ZONE)
+    reason = forms.CharField(
+        widget=TEXT,
+        max_length=REASON_MAX,
+        label="Why it moves",
+        help_text="Kept on the incident's timeline.",
     )
 
 

@@ -10,4 +10,5 @@ urlpatterns = [
     page("desk/incidents/<int:pk>/detach/", views.detach, "incident-detach"),
     page("desk/incidents/<int:pk>/update/", views.post_update, "incident-update"),
     page("desk/incidents/<int:pk>/resolve/", views.resolve, "incident-resolve"),
+    page("desk/incidents/<int:pk>/resolve-by/", views.change_resolve_by, "incident-resolve-by"),
 ]

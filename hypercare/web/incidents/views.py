@@ -5,6 +5,7 @@ Who may do what is ``access.can_handle_major_incident``; the services refuse the
 all the same, and each refusal reads as the desk's usual error page.
 """
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -28,7 +29,7 @@ from hypercare.tickets.selectors import (
     visible_tickets_among,
 )
 from hypercare.tickets.services.bulk import BulkOutcome
-from hypercare.web.forms import named_ticket, show_service_errors
+from hypercare.web.forms import ServiceErrors, named_ticket, show_service_errors
 from hypercare.web.guards import signed_in_user, workspace_view
 from hypercare.web.incidents.forms import (
     AttachTicketsForm,
@@ -36,6 +37,7 @@ from hypercare.web.incidents.forms import (
     DeclareForm,
     IncidentUpdateForm,
     ResolutionForm,
+    ResolveByForm,
 )
 from hypercare.web.pages import page_of, safe_next
 
@@ -128,6 +130,7 @@ def _page(
         "now": clock.now(),
         "update_form": IncidentUpdateForm(),
         "resolution_form": ResolutionForm(),
+        "resolve_by_form": ResolveByForm(),
         "child_form": ChildForm(),
         **forms,
     }
@@ -172,43 +175,63 @@ def detach(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("web:incident", pk=incident.pk)
 
 
-@workspace_view
-@require_POST
-def post_update(request: HttpRequest, pk: int) -> HttpResponse:
+# A step taken with a form on the incident's page: the user, the incident, the answers.
+Step = Callable[[User, MajorIncident, dict[str, Any]], None]
+
+
+def _take_step(
+    request: HttpRequest, pk: int, form: ServiceErrors, form_name: str, step: Step
+) -> HttpResponse:
+    """Take ``step`` with the answers of ``form``: done, back to the incident's page;
+    refused, the page again with each complaint on its field."""
     user = _handler(request)
     incident = selectors.get_visible_incident(user, pk)
-    form = IncidentUpdateForm(request.POST)
     if form.is_valid():
         try:
-            services.post_incident_update(
-                incident=incident, actor=user, body=form.cleaned_data["body"]
-            )
+            step(user, incident, form.cleaned_data)
         except ValidationFailed as exc:
             show_service_errors(exc, form)
         else:
-            messages.success(request, "Update posted to everyone affected.")
             return redirect("web:incident", pk=incident.pk)
-    return _page(request, incident, status=422, update_form=form)
+    return _page(request, incident, status=422, **{form_name: form})
+
+
+@workspace_view
+@require_POST
+def post_update(request: HttpRequest, pk: int) -> HttpResponse:
+    def step(user: User, incident: MajorIncident, answers: dict[str, Any]) -> None:
+        services.post_incident_update(incident=incident, actor=user, body=answers["body"])
+        messages.success(request, "Update posted to everyone affected.")
+
+    return _take_step(request, pk, IncidentUpdateForm(request.POST), "update_form", step)
 
 
 @workspace_view
 @require_POST
 def resolve(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _handler(request)
-    incident = selectors.get_visible_incident(user, pk)
-    form = ResolutionForm(request.POST)
-    if form.is_valid():
-        try:
-            outcome = services.resolve_major_incident(
-                incident=incident, actor=user, resolution=form.cleaned_data["resolution"]
-            )
-        except ValidationFailed as exc:
-            show_service_errors(exc, form)
-        else:
-            messages.success(request, f"{incident.reference} resolved.")
-            _report(request, outcome, "resolved")
-            return redirect("web:incident", pk=incident.pk)
-    return _page(request, incident, status=422, resolution_form=form)
+    def step(user: User, incident: MajorIncident, answers: dict[str, Any]) -> None:
+        outcome = services.resolve_major_incident(
+            incident=incident, actor=user, resolution=answers["resolution"]
+        )
+        messages.success(request, f"{incident.reference} resolved.")
+        _report(request, outcome, "resolved")
+
+    return _take_step(request, pk, ResolutionForm(request.POST), "resolution_form", step)
+
+
+@workspace_view
+@require_POST
+def change_resolve_by(request: HttpRequest, pk: int) -> HttpResponse:
+    def step(user: User, incident: MajorIncident, answers: dict[str, Any]) -> None:
+        services.change_resolve_by(
+            incident=incident,
+            actor=user,
+            resolve_by=answers["resolve_by"],
+            reason=answers["reason"],
+        )
+        messages.success(request, "Resolution target moved.")
+
+    return _take_step(request, pk, ResolveByForm(request.POST), "resolve_by_form", step)
 
 
 @workspace_view
