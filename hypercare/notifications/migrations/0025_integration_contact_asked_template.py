@@ -28,6 +28,6 @@ def remove(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [("notifications", "0022_integration_contact_asked_event")]
+    dependencies = [("notifications", "0024_integration_contact_asked_event")]
 
     operations = [migrations.RunPython(create, remove)]
