@@ -326,6 +326,35 @@ def release_note_item_scope(user: User) -> Q:
     return _of_own_institution(user, "institutions")
 
 
+# Product feedback: ideas are written by the desk for every institution to read; which
+# institutions voted for one and which tickets ask for it are the desk's alone.
+def idea_scope(user: User) -> Q:
+    """The product ideas ``user`` may see, as a filter on Idea: every one for support
+    staff; for an institution's people, those not merged into another."""
+    if not user.is_active:
+        return NOTHING
+    return Q() if is_agent(user) else Q(merged_into__isnull=True)
+
+
+def can_record_ideas(user: User) -> bool:
+    """Record ideas, word them, link enhancement tickets, merge duplicates."""
+    return is_agent(user)
+
+
+def can_decide_ideas(user: User) -> bool:
+    """Plan an idea for a release, decline it, mark it shipped: support managers."""
+    return can_manage_desk(user)
+
+
+def can_vote_for_ideas(user: User) -> bool:
+    """Key users and institution admins vote for their institution, once per idea."""
+    return (
+        user.is_active
+        and user.institution_id is not None
+        and user.has_role(*INSTITUTION_WIDE_ROLES)
+    )
+
+
 # The mail quarantine: messages that were not turned into work. Their raw source may hold
 # anyone's data (another institution's, a stranger's), so only desk managers see them.
 def inbound_message_scope(user: User) -> Q:

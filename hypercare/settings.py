@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "hypercare.mail",
     "hypercare.links",
     "hypercare.integrations",
+    "hypercare.feedback",
     "hypercare.web",
     # Form widgets render through TEMPLATES, so a widget template of ours can replace Django's.
     "django.forms",

@@ -17,6 +17,10 @@ from hypercare import access
 from hypercare.accounts.choices import Role
 from hypercare.accounts.models import User
 from hypercare.errors import NotAllowed, NotFound
+from hypercare.feedback.models import Idea
+from hypercare.feedback.selectors import idea_list, idea_tickets, idea_votes
+from hypercare.feedback.services import create_idea
+from hypercare.feedback.services import link_ticket as link_idea_ticket
 from hypercare.incidents.models import MajorIncident
 from hypercare.incidents.selectors import (
     affected_institutions,
@@ -1069,3 +1073,71 @@ def test_a_contact_of_another_institutions_integration_cannot_be_asked(
         "sam@vendor.example",
     ]
     assert "Northfield" not in mails.get(to_email="sam@vendor.example").body
+
+
+# Product ideas: every institution reads them and their counts; who voted and which
+# tickets ask are for support staff, and each institution sees only its own tickets.
+
+
+@pytest.fixture
+def idea_world(world: World) -> tuple[World, Idea]:
+    agent = world.users["tier1"]
+    need = {"business_need": "SMS reminders"}
+    asks = {
+        "riya": factories.ticket(world.users["requester"], category=Category.ENHANCEMENT,
+                                 category_details=need),
+        "sam": factories.ticket(world.users["southbank_requester"], category=Category.ENHANCEMENT,
+                                category_details=need),
+    }  # fmt: skip
+    idea = create_idea(
+        actor=agent, title="SMS reminders", description="By SMS.", module_code="fees",
+        ticket=asks["riya"],
+    )  # fmt: skip
+    link_idea_ticket(idea=idea, ticket=asks["sam"], actor=agent)
+    world.tickets.update({f"{name}_idea": ticket for name, ticket in asks.items()})
+    return world, idea
+
+
+@pytest.mark.parametrize("persona", SEES)
+def test_an_idea_shows_its_backers_only_to_support_staff(
+    idea_world: tuple[World, Idea], persona: str
+) -> None:
+    world, idea = idea_world
+    user = world.users[persona]
+    staff = persona in {"tier1", "tier2", "support_manager"}
+    sees_own = {
+        name
+        for name in ("riya_idea", "sam_idea")
+        if visible_tickets(user).filter(pk=world.tickets[name].pk).exists()
+    }
+
+    assert idea_list(user).filter(pk=idea.pk).get().vote_count == 2
+    assert idea_votes(user, idea).count() == (2 if staff else 0)
+    assert {t.pk for t in idea_tickets(user, idea)} == {world.tickets[n].pk for n in sees_own}
+    detail = ApiClient(user).get(f"/ideas/{idea.pk}").json()
+    assert len(detail["votes"]) == (2 if staff else 0)
+    assert {t["reference"] for t in detail["tickets"]} == {
+        world.tickets[name].reference for name in sees_own
+    }
+    if not staff:
+        page = signed_in(user).get(f"/portal/ideas/{idea.pk}/").content.decode()
+        others = {"riya_idea", "sam_idea"} - sees_own
+        assert not any(world.tickets[name].reference in page for name in others)
+        other_institution = (
+            world.southbank if user.institution == world.northfield else world.northfield
+        )
+        assert other_institution.name not in page
+
+
+def test_only_key_users_and_admins_vote_and_only_for_their_own_institution(
+    idea_world: tuple[World, Idea],
+) -> None:
+    world, idea = idea_world
+    for persona in SEES:
+        answer = ApiClient(world.users[persona]).post(f"/ideas/{idea.pk}/vote")
+        voter = persona in ("key_user", "institution_admin", "outsider")
+        assert answer.status_code == (200 if voter else 403), persona
+    assert set(idea.votes.values_list("institution", flat=True)) == {
+        world.northfield.pk,
+        world.southbank.pk,
+    }

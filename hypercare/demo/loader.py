@@ -14,7 +14,15 @@ from django.db import transaction
 
 from hypercare.accounts.models import User
 from hypercare.accounts.services import create_user
-from hypercare.demo import cast, history, integration_work, outage, problems, service_levels
+from hypercare.demo import (
+    cast,
+    history,
+    ideas,
+    integration_work,
+    outage,
+    problems,
+    service_levels,
+)
 from hypercare.demo.cast import DEMO_PASSWORD, InstitutionSpec, Person, TeamSpec
 from hypercare.demo.history import Desk, Site
 from hypercare.demo.links import link_some_tickets
@@ -88,6 +96,7 @@ def load_demo(*, now: datetime | None = None) -> bool:
         outage.declare_payment_outage(sites=sites, manager=manager, at=at)
         problems.record_known_problem()
         integration_work.trace_and_hand_off()
+        ideas.gather_enhancements(manager=manager)
     _set_demo_password()
     # The history is back-dated: its notifications were "sent" long ago, not now.
     OutboxMessage.objects.all().delete()

@@ -47,6 +47,10 @@ class NotificationEvent(models.TextChoices):
         "integration_contact_asked",
         "Integration contact asked about a ticket (to the contact)",
     )
+    IDEA_STATUS_CHANGED = (
+        "idea_status_changed",
+        "Product idea planned, declined or shipped (to the requester)",
+    )
 
 
 class DeliveryStatus(models.TextChoices):

@@ -176,6 +176,12 @@ _WORDING: dict[str, tuple[str, str]] = {
         "\n\nPlease answer this mail, keeping {{ ticket.reference }} in the subject, so "
         "your answer reaches the ticket.",
     ),
+    NotificationEvent.IDEA_STATUS_CHANGED: (
+        "[{{ ticket.reference }}] Your idea is {{ said }}",
+        "Hello {{ recipient.display_name }},\n\nYou asked for {{ ticket.reference }} "
+        '"{{ ticket.title }}". We recorded it as the product idea "{{ idea.title }}", '
+        "which is now {{ said }}.",
+    ),
 }
 DEFAULT_TEMPLATES: dict[str, tuple[str, str]] = {
     event: (subject, body + SIGNATURE) for event, (subject, body) in _WORDING.items()

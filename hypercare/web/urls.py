@@ -8,6 +8,7 @@ from hypercare.web import auth
 from hypercare.web.accounts import urls as accounts
 from hypercare.web.errors import page
 from hypercare.web.escalations import urls as escalations
+from hypercare.web.feedback import urls as feedback
 from hypercare.web.incidents import urls as incidents
 from hypercare.web.integrations import urls as integrations
 from hypercare.web.links import urls as links
@@ -41,5 +42,6 @@ urlpatterns = [
     *mail.urlpatterns,
     *links.urlpatterns,
     *integrations.urlpatterns,
+    *feedback.urlpatterns,
     *tickets.urlpatterns,
 ]

@@ -4,12 +4,15 @@ from datetime import date, datetime, timedelta
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
+from django.db.models import Count
 from django.test import TestCase, override_settings
 
 from hypercare.accounts.choices import INSTITUTION_ROLES, SUPPORT_ROLES, Role
 from hypercare.accounts.models import RoleGrant, User
 from hypercare.demo import cast
 from hypercare.demo.loader import DemoRefused, load_demo
+from hypercare.feedback.choices import IdeaStatus
+from hypercare.feedback.models import Idea
 from hypercare.incidents.choices import IncidentTicketEventKind
 from hypercare.incidents.models import MajorIncident
 from hypercare.integrations.models import ContactRequest
@@ -207,6 +210,15 @@ class LoadedDemoTests(TestCase):
         assert asked.ticket in traced
         assert asked.contact.integration_id == asked.ticket.category_details["integration_id"]
         assert workflows.progress(asked.ticket).waiting_for.startswith("Waiting for ")
+
+    def test_enhancement_requests_are_gathered_into_ideas_with_votes(self) -> None:
+        asked = Ticket.objects.filter(category=Category.ENHANCEMENT)
+        ideas = Idea.objects.annotate(count=Count("votes"))
+
+        assert asked.count() == asked.filter(idea_link__isnull=False).count() > 0
+        assert ideas.filter(status=IdeaStatus.PLANNED, release__shipped_at__isnull=True).exists()
+        assert ideas.filter(status=IdeaStatus.DECLINED).exclude(decline_reason="").exists()
+        assert max(idea.count for idea in ideas) >= 2
 
     def test_each_institution_counts_in_its_own_office_hours_and_holidays(self) -> None:
         # A public holiday of each country (and, for Lakeshore, of its state) in 2026.

@@ -28,6 +28,8 @@ from hypercare.escalations.models import Escalation
 from hypercare.escalations.services import handling
 from hypercare.escalations.services.handling import DeEscalationChecklist
 from hypercare.escalations.services.intake import ReviewChecklist, request_escalation
+from hypercare.feedback.choices import IdeaStatus
+from hypercare.feedback.services import change_idea_status, create_idea
 from hypercare.incidents.models import MajorIncident
 from hypercare.incidents.services import (
     Declaration,
@@ -54,6 +56,7 @@ from hypercare.tickets.services import conversation, saved_replies, workflow
 from hypercare.tickets.services.handover import HandOverNote
 from hypercare.tickets.services.intake import open_ticket
 from hypercare.web.escalations import forms as escalation_forms
+from hypercare.web.feedback import forms as feedback_forms
 from hypercare.web.forms import ServiceErrors, named_ticket
 from hypercare.web.incidents import forms as incident_forms
 from hypercare.web.links import forms as link_forms
@@ -410,6 +413,26 @@ CASES = [
         ),
     ),
     Case(
+        feedback_forms.IdeaForm,
+        lambda world: {"title": "SMS reminders", "description": "By SMS.", "module_code": "fees"},
+        lambda world, data: create_idea(actor=world.agent, **data),
+    ),
+    Case(
+        feedback_forms.IdeaStatusForm,
+        lambda world: {"status": IdeaStatus.UNDER_REVIEW, "release": None, "reason": ""},
+        lambda world, data: change_idea_status(
+            idea=create_idea(
+                actor=world.agent, title="SMS", description="By SMS.", module_code="fees"
+            ),
+            actor=_incident_manager(),
+            **data,
+        ),
+        lambda world: {
+            "release": ({"status": IdeaStatus.PLANNED}, {}),
+            "reason": ({"status": IdeaStatus.DECLINED}, {}),
+        },
+    ),
+    Case(
         problem_forms.ProblemForm,
         lambda world: {
             "title": "Gateway drops callbacks",
@@ -487,6 +510,10 @@ NOT_HELD_HERE = {
     # tests/integrations/test_integration_tickets.py posts them empty and checks the field.
     "TraceForm",
     "ContactRequestForm",
+    # The idea a duplicate merges into is chosen among those listed (never empty); an
+    # enhancement ticket's idea left empty means a new one: tests/feedback/test_ideas.py.
+    "MergeIdeaForm",
+    "RecordIdeaForm",
 }
 
 
@@ -531,6 +558,7 @@ def _refused(case: Case, world: World, field: str, given: dict[str, Any]) -> boo
 
 FORM_ARGUMENTS: dict[str, dict[str, Any]] = {
     "ManagerForm": {"managers": User.objects},
+    "IdeaStatusForm": {"releases": Release.objects},
     "AssigneeForm": {"agents": User.objects},
     "TierForm": {"teams": Team.objects, "routes": {}},
     "SavedReplyForm": {"teams": Team.objects},

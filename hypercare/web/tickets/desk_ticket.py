@@ -47,6 +47,7 @@ from hypercare.web.escalations.panel import (
     de_escalation_prompt,
     escalation_panel,
 )
+from hypercare.web.feedback.panel import idea_panel
 from hypercare.web.forms import show_service_errors
 from hypercare.web.guards import signed_in_user, ticket_page_part, workspace_view
 from hypercare.web.integrations.panel import integration_panel
@@ -178,6 +179,7 @@ def page_response(
     """The whole ticket page; with ``status`` 422, a form on it shows what went wrong."""
     links = extra.pop("links", None) or links_panel(user, ticket)
     extra.setdefault("integration", integration_panel(user, ticket))
+    extra.setdefault("idea_panel", idea_panel(user, ticket))
     sla = sla_panel(user, ticket, clock.now())
     context = _context(user, ticket, panel, sla=sla, links=links, **extra)
     return render(request, "web/tickets/desk_ticket.html", context, status=status)
