@@ -75,7 +75,9 @@ def create_idea(request: HttpRequest, payload: IdeaCreateIn) -> Status[Idea]:
     return Status(201, selectors.get_visible_idea(user, idea.pk))
 
 
-@router.get("/ideas/{idea_id}", response={200: IdeaDetailOut, **errors(401, not_found=NO_IDEA)})
+@router.get(
+    "/ideas/{idea_id}", response={200: IdeaDetailOut, **errors(401, 422, not_found=NO_IDEA)}
+)
 def get_idea(request: HttpRequest, idea_id: DbId) -> Idea:
     return _idea(request, idea_id)
 
@@ -154,7 +156,7 @@ def link_ticket(request: HttpRequest, idea_id: DbId, payload: TicketIn) -> Idea:
     "/ideas/{idea_id}/vote",
     response={
         200: IdeaOut,
-        **errors(401, not_found=NO_IDEA, forbidden=services.VOTE_REFUSED, conflict=MERGED),
+        **errors(401, 422, not_found=NO_IDEA, forbidden=services.VOTE_REFUSED, conflict=MERGED),
     },
 )
 def vote(request: HttpRequest, idea_id: DbId) -> Idea:
@@ -167,7 +169,7 @@ def vote(request: HttpRequest, idea_id: DbId) -> Idea:
     "/ideas/{idea_id}/vote",
     response={
         200: IdeaOut,
-        **errors(401, not_found=NO_IDEA, forbidden=services.VOTE_REFUSED),
+        **errors(401, 422, not_found=NO_IDEA, forbidden=services.VOTE_REFUSED),
     },
 )
 def withdraw_vote(request: HttpRequest, idea_id: DbId) -> Idea:
