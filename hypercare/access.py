@@ -326,6 +326,11 @@ def release_note_item_scope(user: User) -> Q:
     return _of_own_institution(user, "institutions")
 
 
+def can_flag_training_gaps(user: User) -> bool:
+    """Flag a ticket as a training gap, and read the flags: support staff."""
+    return is_agent(user)
+
+
 # Product feedback: ideas are written by the desk for every institution to read; which
 # institutions voted for one and which tickets ask for it are the desk's alone.
 def idea_scope(user: User) -> Q:

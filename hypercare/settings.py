@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "hypercare.links",
     "hypercare.integrations",
     "hypercare.feedback",
+    "hypercare.knowledge",
     "hypercare.web",
     # Form widgets render through TEMPLATES, so a widget template of ours can replace Django's.
     "django.forms",

@@ -36,6 +36,9 @@ from hypercare.incidents.services import (
 from hypercare.integrations.choices import IntegrationTicketEventKind
 from hypercare.integrations.models import TransactionTrace
 from hypercare.integrations.services import ask_contact, record_trace
+from hypercare.knowledge.choices import KnowledgeTicketEventKind
+from hypercare.knowledge.selectors import training_gaps
+from hypercare.knowledge.services import flag_training_gap
 from hypercare.lib import clock
 from hypercare.links.choices import LinkKind
 from hypercare.links.models import TicketLink
@@ -1141,3 +1144,30 @@ def test_only_key_users_and_admins_vote_and_only_for_their_own_institution(
         world.northfield.pk,
         world.southbank.pk,
     }
+
+
+# Training gaps judge what an institution's people know: support staff only.
+
+
+@pytest.mark.parametrize("persona", SEES)
+def test_training_gaps_are_read_and_flagged_by_support_staff_alone(
+    world: World, persona: str
+) -> None:
+    ticket = world.tickets["riya_finance"]
+    flag_training_gap(ticket=ticket, actor=world.users["tier1"], topic="Receipts", erp_role="Clerk")
+    user = world.users[persona]
+    staff = persona in {"tier1", "tier2", "support_manager"}
+    sees = "riya_finance" in SEES[persona]
+    api = ApiClient(user)
+
+    assert training_gaps(user).count() == int(staff)
+    assert api.get("/training-gaps").status_code == (200 if staff else 403)
+    answer = {"topic": "Mine", "erp_role": "Clerk"}
+    flagged = api.put(f"/tickets/{ticket.reference}/training-gap", answer)
+    assert flagged.status_code == (200 if staff else 403 if sees else 404)
+    if not staff and sees:
+        kinds = set(timeline(user, ticket).values_list("kind", flat=True))
+        assert not kinds & set(KnowledgeTicketEventKind.values)
+        assert (
+            "Receipts" not in signed_in(user).get(f"/portal/tickets/{ticket.pk}/").content.decode()
+        )

@@ -22,6 +22,7 @@ from hypercare.demo import (
     outage,
     problems,
     service_levels,
+    training,
 )
 from hypercare.demo.cast import DEMO_PASSWORD, InstitutionSpec, Person, TeamSpec
 from hypercare.demo.history import Desk, Site
@@ -97,6 +98,7 @@ def load_demo(*, now: datetime | None = None) -> bool:
         problems.record_known_problem()
         integration_work.trace_and_hand_off()
         ideas.gather_enhancements(manager=manager)
+        training.flag_answered_questions()
     _set_demo_password()
     # The history is back-dated: its notifications were "sent" long ago, not now.
     OutboxMessage.objects.all().delete()

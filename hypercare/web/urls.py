@@ -11,6 +11,7 @@ from hypercare.web.escalations import urls as escalations
 from hypercare.web.feedback import urls as feedback
 from hypercare.web.incidents import urls as incidents
 from hypercare.web.integrations import urls as integrations
+from hypercare.web.knowledge import urls as knowledge
 from hypercare.web.links import urls as links
 from hypercare.web.mail import urls as mail
 from hypercare.web.orgs import urls as orgs
@@ -43,5 +44,6 @@ urlpatterns = [
     *links.urlpatterns,
     *integrations.urlpatterns,
     *feedback.urlpatterns,
+    *knowledge.urlpatterns,
     *tickets.urlpatterns,
 ]

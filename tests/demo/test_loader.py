@@ -16,6 +16,7 @@ from hypercare.feedback.models import Idea
 from hypercare.incidents.choices import IncidentTicketEventKind
 from hypercare.incidents.models import MajorIncident
 from hypercare.integrations.models import ContactRequest
+from hypercare.knowledge.models import TrainingGap
 from hypercare.lib import clock
 from hypercare.links.choices import LinkKind
 from hypercare.links.models import TicketLink
@@ -219,6 +220,13 @@ class LoadedDemoTests(TestCase):
         assert ideas.filter(status=IdeaStatus.PLANNED, release__shipped_at__isnull=True).exists()
         assert ideas.filter(status=IdeaStatus.DECLINED).exclude(decline_reason="").exists()
         assert max(idea.count for idea in ideas) >= 2
+
+    def test_answered_questions_are_flagged_as_training_gaps(self) -> None:
+        gaps = TrainingGap.objects.select_related("ticket")
+
+        assert gaps.count() == 3
+        assert all(gap.ticket.category == Category.QUESTION for gap in gaps)
+        assert all(gap.erp_role == gap.ticket.requester_erp_role for gap in gaps)
 
     def test_each_institution_counts_in_its_own_office_hours_and_holidays(self) -> None:
         # A public holiday of each country (and, for Lakeshore, of its state) in 2026.

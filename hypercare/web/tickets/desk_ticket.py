@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from hypercare.accounts.models import User
 from hypercare.accounts.selectors import support_agents
 from hypercare.errors import ConfirmationNeeded, InvalidTransition, NotFound, ValidationFailed
+from hypercare.knowledge.selectors import training_gap_of
 from hypercare.lib import clock
 from hypercare.links.selectors import reply_destination
 from hypercare.mail.selectors import with_shown_messages
@@ -51,6 +52,7 @@ from hypercare.web.feedback.panel import idea_panel
 from hypercare.web.forms import show_service_errors
 from hypercare.web.guards import signed_in_user, ticket_page_part, workspace_view
 from hypercare.web.integrations.panel import integration_panel
+from hypercare.web.knowledge.forms import TrainingGapForm
 from hypercare.web.links.panel import links_panel
 from hypercare.web.releases.forms import ReleaseForm
 from hypercare.web.sla.panel import sla_panel
@@ -180,6 +182,8 @@ def page_response(
     links = extra.pop("links", None) or links_panel(user, ticket)
     extra.setdefault("integration", integration_panel(user, ticket))
     extra.setdefault("idea_panel", idea_panel(user, ticket))
+    extra.setdefault("gap", training_gap_of(ticket))
+    extra.setdefault("gap_form", TrainingGapForm(auto_id="id_gap-%s"))
     sla = sla_panel(user, ticket, clock.now())
     context = _context(user, ticket, panel, sla=sla, links=links, **extra)
     return render(request, "web/tickets/desk_ticket.html", context, status=status)
