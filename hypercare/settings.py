@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "hypercare.problems",
     "hypercare.mail",
     "hypercare.links",
+    "hypercare.corrections",
     "hypercare.web",
     # Form widgets render through TEMPLATES, so a widget template of ours can replace Django's.
     "django.forms",

@@ -39,6 +39,19 @@ class NotificationEvent(models.TextChoices):
         "Major incident update missed (to who declared it and the support managers)",
     )
     WORKAROUND_PUBLISHED = "workaround_published", "Workaround published (to the requester)"
+    CORRECTION_SIGN_OFF_REQUESTED = (
+        "correction_sign_off_requested",
+        "Data correction to sign off (to its data owner)",
+    )
+    CORRECTION_SIGN_OFF_DECIDED = (
+        "correction_sign_off_decided",
+        "Data correction signed off or refused (to the ticket's owner)",
+    )
+    CORRECTION_APPLIED = "correction_applied", "Data correction applied (to the requester)"
+    CORRECTION_NOT_RIGHT = (
+        "correction_not_right",
+        "Data correction not right (to the ticket's owner)",
+    )
 
 
 class DeliveryStatus(models.TextChoices):
@@ -65,5 +78,7 @@ REQUESTER_EVENTS = frozenset(
         NotificationEvent.INCIDENT_INSTITUTION_UPDATE,
         NotificationEvent.RELEASE_NOTES,
         NotificationEvent.WORKAROUND_PUBLISHED,
+        NotificationEvent.CORRECTION_SIGN_OFF_REQUESTED,
+        NotificationEvent.CORRECTION_APPLIED,
     }
 )
