@@ -16,7 +16,7 @@ import pytest
 from hypercare import access
 from hypercare.accounts.choices import Role
 from hypercare.accounts.models import User
-from hypercare.corrections.choices import Reason
+from hypercare.corrections.choices import Decision, Reason
 from hypercare.corrections.content import CorrectionContent, FieldChange
 from hypercare.corrections.models import CorrectionRecord, SignOff
 from hypercare.corrections.services import (
@@ -1127,7 +1127,9 @@ def test_only_the_named_data_owner_can_sign_off(
     )
     assert answer.status_code == (403 if persona == "requester" else 404)
     with pytest.raises((NotAllowed, NotFound)):
-        decide_sign_off(ticket=ticket, actor=correction_world.users[persona], signed_off=True)
+        decide_sign_off(
+            ticket=ticket, actor=correction_world.users[persona], decision=Decision.SIGNED_OFF
+        )
     assert not SignOff.objects.exists()
 
 
@@ -1135,7 +1137,9 @@ def test_a_requester_can_never_mark_a_correction_applied(
     correction_world: CorrectionWorld,
 ) -> None:
     ticket = correction_world.tickets["northfield"]
-    decide_sign_off(ticket=ticket, actor=correction_world.users["named_owner"], signed_off=True)
+    decide_sign_off(
+        ticket=ticket, actor=correction_world.users["named_owner"], decision=Decision.SIGNED_OFF
+    )
     requester = correction_world.users["requester"]
     answer = ApiClient(requester).post(f"/tickets/{ticket.reference}/correction/applied")
     assert answer.status_code == 403

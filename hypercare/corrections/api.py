@@ -12,7 +12,6 @@ from ninja import Router
 
 from hypercare.api.common import actor, errors
 from hypercare.corrections import selectors, services
-from hypercare.corrections.choices import Decision
 from hypercare.corrections.content import CorrectionContent, FieldChange
 from hypercare.corrections.models import CorrectionRecord
 from hypercare.corrections.schemas import CorrectionIn, CorrectionOut, DecisionIn, VerificationIn
@@ -147,7 +146,7 @@ def decide(request: HttpRequest, ticket_ref: str, payload: DecisionIn) -> dict[s
     services.decide_sign_off(
         ticket=ticket,
         actor=actor(request),
-        signed_off=payload.decision == Decision.SIGNED_OFF,
+        decision=payload.decision,
         comment=payload.comment,
     )
     return _answer(ticket)
@@ -191,6 +190,6 @@ def verified(request: HttpRequest, ticket_ref: str, payload: VerificationIn) -> 
     the support team, not applied, and a resolved ticket reopens."""
     ticket = _ticket(request, ticket_ref)
     services.verify_correction(
-        ticket=ticket, actor=actor(request), verified=payload.verified, comment=payload.comment
+        ticket=ticket, actor=actor(request), outcome=payload.outcome, comment=payload.comment
     )
     return _answer(ticket)

@@ -14,6 +14,13 @@ class Decision(models.TextChoices):
     REFUSED = "refused", "Refused"
 
 
+class Outcome(models.TextChoices):
+    """The requester's verdict on the applied correction."""
+
+    RIGHT = "right", "It is right"
+    NOT_RIGHT = "not_right", "It is not right"
+
+
 class CorrectionEventKind(models.TextChoices):
     """A data correction's steps on its ticket's timeline: public, since the requester
     verifies the outcome and the data owner signs off what they read there."""

@@ -10,7 +10,7 @@ from pydantic import ConfigDict, Field
 from hypercare.accounts.schemas import UserRef
 from hypercare.api.common import DbId
 from hypercare.corrections import content
-from hypercare.corrections.choices import Decision, Reason
+from hypercare.corrections.choices import Decision, Outcome, Reason
 from hypercare.corrections.models import SignOff
 from hypercare.lib.text import body_text, single_line
 from hypercare.tickets.schemas import AttachmentOut
@@ -57,7 +57,7 @@ class DecisionIn(_Input):
 
 
 class VerificationIn(_Input):
-    verified: bool = Field(description="True: the correction is right; false: it is not.")
+    outcome: Outcome
     comment: Comment = Field("", description="Required when it is not right: what is wrong.")
 
 

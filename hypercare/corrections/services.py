@@ -13,7 +13,7 @@ from typing import IO
 from hypercare import access
 from hypercare.accounts.models import User
 from hypercare.corrections import events, notices
-from hypercare.corrections.choices import Decision
+from hypercare.corrections.choices import Decision, Outcome
 from hypercare.corrections.content import CorrectionContent, as_json, checked, content_hash
 from hypercare.corrections.models import CorrectionRecord, CorrectionVersion, SignOff
 from hypercare.corrections.selectors import data_owner_of, standing_sign_off
@@ -152,14 +152,16 @@ def _ask(ticket: Ticket, record: CorrectionRecord, owner: User, actor: User, at:
     notices.sign_off_requested(ticket, event, owner)
 
 
-def decide_sign_off(*, ticket: Ticket, actor: User, signed_off: bool, comment: str = "") -> SignOff:
+def decide_sign_off(*, ticket: Ticket, actor: User, decision: str, comment: str = "") -> SignOff:
     """The data owner signs off the record as it stands, or refuses it saying why.
 
     Recorded with the record's hash and a snapshot of what they read, so what was
     signed off can be shown later even after the record changes.
     """
     errors = FieldErrors()
-    text = errors.text("comment", comment, COMMENT_MAX, required=not signed_off)
+    errors.choice("decision", decision, Decision.values)
+    signed_off = decision == Decision.SIGNED_OFF
+    text = errors.text("comment", comment, COMMENT_MAX, required=decision == Decision.REFUSED)
     errors.check()
     require(
         access.is_named_data_owner(actor, ticket),
@@ -173,10 +175,10 @@ def decide_sign_off(*, ticket: Ticket, actor: User, signed_off: bool, comment: s
         if record.sign_off_requested_at is None:
             raise InvalidTransition("Your sign-off has not been asked for on this record.")
         at = clock.now()
-        decision = SignOff.objects.create(
+        sign_off = SignOff.objects.create(
             record=record,
             data_owner=actor,
-            decision=Decision.SIGNED_OFF if signed_off else Decision.REFUSED,
+            decision=decision,
             comment=text,
             content_hash=record.content_hash,
             version=record.version,
@@ -190,7 +192,7 @@ def decide_sign_off(*, ticket: Ticket, actor: User, signed_off: bool, comment: s
         )
         notices.sign_off_decided(ticket, event, signed_off=signed_off)
         _touch(ticket, at)
-    return decision
+    return sign_off
 
 
 def _snapshot(record: CorrectionRecord) -> dict[str, object]:
@@ -224,12 +226,14 @@ def record_applied(*, ticket: Ticket, actor: User) -> CorrectionRecord:
 
 
 def verify_correction(
-    *, ticket: Ticket, actor: User, verified: bool, comment: str = ""
+    *, ticket: Ticket, actor: User, outcome: str, comment: str = ""
 ) -> CorrectionRecord:
     """The requester says the applied correction is right, or not (saying what is
     wrong): then it goes back to the agent, not applied, and a resolved ticket reopens."""
     errors = FieldErrors()
-    text = errors.text("comment", comment, COMMENT_MAX, required=not verified)
+    errors.choice("outcome", outcome, Outcome.values)
+    verified = outcome == Outcome.RIGHT
+    text = errors.text("comment", comment, COMMENT_MAX, required=outcome == Outcome.NOT_RIGHT)
     errors.check()
     require(
         access.can_verify_correction(actor, ticket),

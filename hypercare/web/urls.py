@@ -6,6 +6,7 @@ of its properties. Every view answers domain refusals the same way (``web.errors
 
 from hypercare.web import auth
 from hypercare.web.accounts import urls as accounts
+from hypercare.web.corrections import urls as corrections
 from hypercare.web.errors import page
 from hypercare.web.escalations import urls as escalations
 from hypercare.web.incidents import urls as incidents
@@ -39,5 +40,6 @@ urlpatterns = [
     *problems.urlpatterns,
     *mail.urlpatterns,
     *links.urlpatterns,
+    *corrections.urlpatterns,
     *tickets.urlpatterns,
 ]

@@ -9,7 +9,7 @@ import pytest
 from hypercare.accounts.choices import Role
 from hypercare.accounts.models import User
 from hypercare.corrections import services
-from hypercare.corrections.choices import Reason
+from hypercare.corrections.choices import Decision, Reason
 from hypercare.corrections.content import CorrectionContent, FieldChange
 from hypercare.orgs.models import Institution
 from hypercare.tickets.choices import Category
@@ -75,5 +75,7 @@ def asked(ticket: Ticket, agent: User) -> Ticket:
 
 @pytest.fixture
 def signed(asked: Ticket, data_owner: User) -> Ticket:
-    services.decide_sign_off(ticket=asked, actor=data_owner, signed_off=True, comment="Checked.")
+    services.decide_sign_off(
+        ticket=asked, actor=data_owner, decision=Decision.SIGNED_OFF, comment="Checked."
+    )
     return asked

@@ -11,7 +11,7 @@ import pytest
 from hypercare.accounts.choices import Role
 from hypercare.accounts.models import User
 from hypercare.corrections import selectors, services
-from hypercare.corrections.choices import CorrectionEventKind, Decision
+from hypercare.corrections.choices import CorrectionEventKind, Decision, Outcome
 from hypercare.corrections.content import FieldChange, as_json, content_hash
 from hypercare.corrections.models import CorrectionRecord, SignOff
 from hypercare.errors import InvalidTransition, NotAllowed, ValidationFailed
@@ -139,11 +139,11 @@ def test_refusing_needs_a_comment_and_sends_it_back_to_the_agent(
     asked: Ticket, data_owner: User
 ) -> None:
     with pytest.raises(ValidationFailed) as refused:
-        services.decide_sign_off(ticket=asked, actor=data_owner, signed_off=False)
+        services.decide_sign_off(ticket=asked, actor=data_owner, decision=Decision.REFUSED)
     assert set(refused.value.errors) == {"comment"}
 
     services.decide_sign_off(
-        ticket=asked, actor=data_owner, signed_off=False, comment="Roll 2024002 is right."
+        ticket=asked, actor=data_owner, decision=Decision.REFUSED, comment="Roll 2024002 is right."
     )
     assert SignOff.objects.get().decision == Decision.REFUSED
     assert workflows.progress(asked).waiting_for.startswith("Refused by Anil Rao")
@@ -156,7 +156,9 @@ def test_nothing_is_applied_without_sign_off(asked: Ticket, agent: User) -> None
 
 
 def test_nothing_is_applied_after_a_refusal(asked: Ticket, agent: User, data_owner: User) -> None:
-    services.decide_sign_off(ticket=asked, actor=data_owner, signed_off=False, comment="No.")
+    services.decide_sign_off(
+        ticket=asked, actor=data_owner, decision=Decision.REFUSED, comment="No."
+    )
     with pytest.raises(InvalidTransition):
         services.record_applied(ticket=asked, actor=agent)
 
@@ -177,7 +179,7 @@ def test_a_changed_record_voids_the_sign_off_and_asks_again(
     assert len(_sent(NotificationEvent.CORRECTION_SIGN_OFF_REQUESTED)) == 2
     with pytest.raises(InvalidTransition):
         services.record_applied(ticket=signed, actor=agent)
-    services.decide_sign_off(ticket=signed, actor=data_owner, signed_off=True)
+    services.decide_sign_off(ticket=signed, actor=data_owner, decision=Decision.SIGNED_OFF)
     assert services.record_applied(ticket=signed, actor=agent).applied_by == agent
 
 
@@ -193,13 +195,13 @@ def test_only_the_named_data_owner_signs_off(
     foreign_owner = factories.user(Role.DATA_OWNER, institution=other_institution)
     for person in (colleague_owner, foreign_owner):
         with pytest.raises(NotAllowed):
-            services.decide_sign_off(ticket=asked, actor=person, signed_off=True)
+            services.decide_sign_off(ticket=asked, actor=person, decision=Decision.SIGNED_OFF)
 
 
 def test_a_data_owner_who_lost_the_role_cannot_sign_off(asked: Ticket, data_owner: User) -> None:
     data_owner.role_grants.all().delete()
     with pytest.raises(NotAllowed):
-        services.decide_sign_off(ticket=asked, actor=data_owner, signed_off=True)
+        services.decide_sign_off(ticket=asked, actor=data_owner, decision=Decision.SIGNED_OFF)
 
 
 def test_an_approver_cannot_sign_off_their_own_request(
@@ -213,7 +215,7 @@ def test_an_approver_cannot_sign_off_their_own_request(
         services.request_sign_off(ticket=ticket, actor=agent)
     CorrectionRecord.objects.filter(ticket=ticket).update(sign_off_requested_at=T0)
     with pytest.raises(NotAllowed, match="cannot sign it off yourself"):
-        services.decide_sign_off(ticket=ticket, actor=owner, signed_off=True)
+        services.decide_sign_off(ticket=ticket, actor=owner, decision=Decision.SIGNED_OFF)
 
 
 def test_the_requester_verifies_and_the_workflow_is_done(
@@ -222,9 +224,9 @@ def test_the_requester_verifies_and_the_workflow_is_done(
     services.record_applied(ticket=signed, actor=agent)
     assert _sent(NotificationEvent.CORRECTION_APPLIED) == [requester.email]
     with pytest.raises(NotAllowed):
-        services.verify_correction(ticket=signed, actor=agent, verified=True)
+        services.verify_correction(ticket=signed, actor=agent, outcome=Outcome.RIGHT)
 
-    services.verify_correction(ticket=signed, actor=requester, verified=True)
+    services.verify_correction(ticket=signed, actor=requester, outcome=Outcome.RIGHT)
 
     where = workflows.progress(signed)
     assert (where.step, where.waiting_for) == ("", "")
@@ -238,7 +240,10 @@ def test_not_right_returns_it_to_the_agent_and_reopens_a_resolved_ticket(
     Ticket.objects.filter(pk=signed.pk).update(status=Status.RESOLVED, resolved_at=T0)
 
     services.verify_correction(
-        ticket=signed, actor=requester, verified=False, comment="2024002 still shows 14/02."
+        ticket=signed,
+        actor=requester,
+        outcome=Outcome.NOT_RIGHT,
+        comment="2024002 still shows 14/02.",
     )
 
     signed.refresh_from_db()
@@ -254,7 +259,7 @@ def test_not_right_returns_it_to_the_agent_and_reopens_a_resolved_ticket(
 
 def test_verifying_before_it_is_applied_is_refused(signed: Ticket, requester: User) -> None:
     with pytest.raises(InvalidTransition):
-        services.verify_correction(ticket=signed, actor=requester, verified=True)
+        services.verify_correction(ticket=signed, actor=requester, outcome=Outcome.RIGHT)
 
 
 def test_an_applied_record_stays_as_it_was_done(signed: Ticket, agent: User) -> None:

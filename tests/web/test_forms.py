@@ -467,6 +467,12 @@ NOT_HELD_HERE = {
     # The major incident a problem caused is chosen among those listed (never empty):
     # tests/web/test_problems.py posts one already linked and checks the field named.
     "IncidentLinkForm",
+    # A correction record's changes are typed one per line and split by the form, and the
+    # decision and the verification need a correction waiting for them:
+    # tests/corrections/test_web.py posts each empty and checks the fields named.
+    "CorrectionForm",
+    "DecisionForm",
+    "VerificationForm",
 }
 
 
