@@ -8,6 +8,7 @@ from django.test import TestCase, override_settings
 
 from hypercare.accounts.choices import INSTITUTION_ROLES, SUPPORT_ROLES, Role
 from hypercare.accounts.models import RoleGrant, User
+from hypercare.corrections.models import CorrectionRecord, SignOff
 from hypercare.demo import cast
 from hypercare.demo.loader import DemoRefused, load_demo
 from hypercare.incidents.choices import IncidentTicketEventKind
@@ -26,6 +27,7 @@ from hypercare.releases.models import Release, ReleaseNoteItem
 from hypercare.sla.choices import ClockState
 from hypercare.sla.models import SlaPolicy
 from hypercare.sla.selectors import business_calendar, clock_explanation
+from hypercare.tickets import workflows
 from hypercare.tickets.category_details import validate_category_details
 from hypercare.tickets.choices import Category, EventKind, Priority, Status
 from hypercare.tickets.models import Participant, RoutingRule, SavedReply, Ticket, TicketEvent
@@ -196,6 +198,14 @@ class LoadedDemoTests(TestCase):
         assert set(posted.values_list("ticket_id", flat=True)) == set(
             linked.values_list("pk", flat=True)
         )
+
+    def test_data_corrections_wait_for_sign_off_are_signed_off_and_verified(self) -> None:
+        steps = {
+            workflows.progress(record.ticket).step
+            for record in CorrectionRecord.objects.select_related("ticket")
+        }
+        assert steps == {"sign_off", "applied", ""}
+        assert SignOff.objects.filter(voided_at__isnull=True).count() == 2
 
     def test_each_institution_counts_in_its_own_office_hours_and_holidays(self) -> None:
         # A public holiday of each country (and, for Lakeshore, of its state) in 2026.
