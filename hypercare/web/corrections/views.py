@@ -53,7 +53,7 @@ def edit_record(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _by_line(exc: ValidationFailed) -> ValidationFailed:
     """A row's complaint (``changes.1.after``) says which line and part it is about."""
-    errors = {}
+    errors: dict[str, str] = {}
     for key, message in exc.errors.items():
         parts = key.split(".")
         if len(parts) == 3 and parts[1].isdigit():
