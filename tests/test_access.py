@@ -8,7 +8,7 @@ requester; the desk with Tier 1 and Tier 2 agents and a support manager.
 import base64
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from io import BytesIO
 
 import pytest
@@ -16,8 +16,7 @@ import pytest
 from hypercare import access
 from hypercare.accounts.choices import Role
 from hypercare.accounts.models import User
-from hypercare.corrections.choices import Decision, Reason
-from hypercare.corrections.content import CorrectionContent, FieldChange
+from hypercare.corrections.choices import Decision
 from hypercare.corrections.models import CorrectionRecord, SignOff
 from hypercare.corrections.services import (
     ExtractFile,
@@ -81,7 +80,7 @@ from hypercare.releases.services import (
     plan_for_release,
     ship_release,
 )
-from hypercare.tickets.choices import Category, EventKind, Status
+from hypercare.tickets.choices import EventKind, Status
 from hypercare.tickets.models import Attachment, Participant, PendingUpload, Ticket
 from hypercare.tickets.selectors import (
     TicketFilters,
@@ -1050,25 +1049,11 @@ def correction_world(
         ("northfield", requester, users["named_owner"]),
         ("southbank", southbank_requester, users["southbank_owner"]),
     ):
-        ticket = factories.ticket(
-            asker,
-            title="Correct the dates of birth",
-            category=Category.DATA_CORRECTION,
-            category_details={
-                "records_affected": "2024001",
-                "correction_wanted": "Swap day and month",
-                "data_owner_id": owner.pk,
-            },
-        )
+        ticket = factories.data_correction(asker, owner)
         record = write_correction_record(
             ticket=ticket,
             actor=agent,
-            content=CorrectionContent(
-                records=(),
-                changes=(FieldChange("2024001", "dob", "2001-13-01", "2001-01-13"),),
-                reason=Reason.WRONG_ENTRY,
-                reversal_plan="Restore from the audit log.",
-            ),
+            content=replace(factories.CORRECTION, records=()),
             extract_file=ExtractFile("rows.csv", BytesIO(b"roll,dob\n2024001,2001-13-01\n")),
         )
         request_sign_off(ticket=ticket, actor=agent)

@@ -9,23 +9,13 @@ import pytest
 from hypercare.accounts.choices import Role
 from hypercare.accounts.models import User
 from hypercare.corrections import services
-from hypercare.corrections.choices import Decision, Reason
-from hypercare.corrections.content import CorrectionContent, FieldChange
+from hypercare.corrections.choices import Decision
 from hypercare.orgs.models import Institution
-from hypercare.tickets.choices import Category
 from hypercare.tickets.models import Ticket
 from tests import factories
 
 T0 = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
-CONTENT = CorrectionContent(
-    records=("2024001", "2024002"),
-    changes=(
-        FieldChange("2024001", "date_of_birth", "2001-13-01", "2001-01-13"),
-        FieldChange("2024002", "date_of_birth", "2002-14-02", "2002-02-14"),
-    ),
-    reason=Reason.WRONG_ENTRY,
-    reversal_plan="Set the two dates back to the values before, from the audit log.",
-)
+CONTENT = factories.CORRECTION
 
 
 @pytest.fixture(autouse=True)
@@ -44,22 +34,9 @@ def data_owner(institution: Institution) -> User:
     )
 
 
-def correction_ticket(requester: User, owner: User) -> Ticket:
-    return factories.ticket(
-        requester,
-        title="Wrong dates of birth on two students",
-        category=Category.DATA_CORRECTION,
-        category_details={
-            "records_affected": "Roll numbers 2024001 and 2024002",
-            "correction_wanted": "Day and month are swapped",
-            "data_owner_id": owner.pk,
-        },
-    )
-
-
 @pytest.fixture
 def ticket(requester: User, data_owner: User, agent: User) -> Ticket:
-    made = correction_ticket(requester, data_owner)
+    made = factories.data_correction(requester, data_owner)
     Ticket.objects.filter(pk=made.pk).update(assignee=agent)
     made.refresh_from_db()
     return made

@@ -22,7 +22,7 @@ from hypercare.tickets import workflows
 from hypercare.tickets.choices import Status
 from hypercare.tickets.models import Ticket
 from tests import factories
-from tests.corrections.conftest import CONTENT, T0, correction_ticket
+from tests.corrections.conftest import CONTENT, T0
 
 
 def _kinds(ticket: Ticket) -> list[str]:
@@ -208,7 +208,7 @@ def test_an_approver_cannot_sign_off_their_own_request(
     institution: Institution, agent: User
 ) -> None:
     owner = factories.user(Role.DATA_OWNER, Role.REQUESTER, institution=institution)
-    ticket = correction_ticket(owner, owner)
+    ticket = factories.data_correction(owner, owner)
     services.write_correction_record(ticket=ticket, actor=agent, content=CONTENT)
 
     with pytest.raises(InvalidTransition, match="cannot sign off their own request"):

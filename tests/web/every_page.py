@@ -16,8 +16,6 @@ from django.utils.http import urlsafe_base64_encode
 
 from hypercare.accounts.choices import Role
 from hypercare.accounts.models import User
-from hypercare.corrections.choices import Reason
-from hypercare.corrections.content import CorrectionContent, FieldChange
 from hypercare.corrections.services import ExtractFile, request_sign_off, write_correction_record
 from hypercare.escalations.choices import EscalationReason, EscalationStep, Workaround
 from hypercare.escalations.services import handling
@@ -28,7 +26,6 @@ from hypercare.links.services import link_tickets
 from hypercare.orgs.choices import ModuleCode, Tier
 from hypercare.problems.services.records import ProblemDetails, create_problem
 from hypercare.releases.services import compile_release_notes, create_release, plan_for_release
-from hypercare.tickets.choices import Category
 from hypercare.tickets.models import Ticket
 from hypercare.tickets.services.attachments import add_attachment
 from hypercare.tickets.services.conversation import add_public_reply
@@ -167,25 +164,11 @@ def build_world() -> World:
 
 def _correction(requester: User, agent: User, owner: User) -> Ticket:
     """A data correction whose record (with a CSV extract) waits for its owner's sign-off."""
-    ticket = factories.ticket(
-        requester,
-        title="Two dates of birth are wrong",
-        category=Category.DATA_CORRECTION,
-        category_details={
-            "records_affected": "2024001",
-            "correction_wanted": "Swap day and month",
-            "data_owner_id": owner.pk,
-        },
-    )
+    ticket = factories.data_correction(requester, owner)
     write_correction_record(
         ticket=ticket,
         actor=agent,
-        content=CorrectionContent(
-            records=("2024001",),
-            changes=(FieldChange("2024001", "date_of_birth", "2001-13-01", "2001-01-13"),),
-            reason=Reason.WRONG_ENTRY,
-            reversal_plan="Restore the value from the audit log.",
-        ),
+        content=factories.CORRECTION,
         extract_file=ExtractFile("rows.csv", io.BytesIO(b"roll,dob\n2024001,2001-13-01\n")),
     )
     request_sign_off(ticket=ticket, actor=agent)

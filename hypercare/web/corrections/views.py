@@ -2,11 +2,14 @@
 record it applied (the workspace); the data owner decides and the requester verifies
 (the portal). Each step's refusals are the services' own."""
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from hypercare.accounts.models import User
 from hypercare.corrections import selectors, services
 from hypercare.corrections.content import CorrectionContent
 from hypercare.errors import ValidationFailed
@@ -88,53 +91,42 @@ def record_applied(request: HttpRequest, pk: int) -> HttpResponse:
 @portal_view
 def decide(request: HttpRequest, pk: int) -> HttpResponse:
     """The data owner reads the record and signs it off or refuses it."""
-    user = signed_in_user(request)
-    ticket = get_visible_ticket(user, pk)
-    form = DecisionForm()
-    if request.method == "POST":
-        form = DecisionForm(request.POST)
-        if form.is_valid():
-            try:
-                services.decide_sign_off(
-                    ticket=ticket,
-                    actor=user,
-                    decision=form.cleaned_data["decision"],
-                    comment=form.cleaned_data["comment"],
-                )
-            except ValidationFailed as exc:
-                show_service_errors(exc, form)
-            else:
-                messages.success(request, "Thank you: your decision is recorded.")
-                return redirect("web:portal-ticket", pk=ticket.pk)
-    return _step_page(request, ticket, form, "Sign off the data correction")
+
+    def send(ticket: Ticket, user: User, answer: dict[str, str]) -> None:
+        services.decide_sign_off(ticket=ticket, actor=user, **answer)
+
+    return _portal_step(request, pk, DecisionForm, send, "Sign off the data correction", "decision")
 
 
 @portal_view
 def verify(request: HttpRequest, pk: int) -> HttpResponse:
     """The requester says whether the applied correction is right."""
+
+    def send(ticket: Ticket, user: User, answer: dict[str, str]) -> None:
+        services.verify_correction(ticket=ticket, actor=user, **answer)
+
+    return _portal_step(request, pk, VerificationForm, send, "Verify the data correction", "answer")
+
+
+def _portal_step(
+    request: HttpRequest,
+    pk: int,
+    form_class: type[DecisionForm | VerificationForm],
+    send: Callable[[Ticket, User, dict[str, str]], None],
+    title: str,
+    what: str,
+) -> HttpResponse:
+    """A portal step's page: the record as it stands, and its form sent to ``send``."""
     user = signed_in_user(request)
     ticket = get_visible_ticket(user, pk)
-    form = VerificationForm()
-    if request.method == "POST":
-        form = VerificationForm(request.POST)
-        if form.is_valid():
-            try:
-                services.verify_correction(
-                    ticket=ticket,
-                    actor=user,
-                    outcome=form.cleaned_data["outcome"],
-                    comment=form.cleaned_data["comment"],
-                )
-            except ValidationFailed as exc:
-                show_service_errors(exc, form)
-            else:
-                messages.success(request, "Thank you: your answer is recorded.")
-                return redirect("web:portal-ticket", pk=ticket.pk)
-    return _step_page(request, ticket, form, "Verify the data correction")
-
-
-def _step_page(
-    request: HttpRequest, ticket: Ticket, form: DecisionForm | VerificationForm, title: str
-) -> HttpResponse:
+    form = form_class(request.POST) if request.method == "POST" else form_class()
+    if form.is_bound and form.is_valid():
+        try:
+            send(ticket, user, form.cleaned_data)
+        except ValidationFailed as exc:
+            show_service_errors(exc, form)
+        else:
+            messages.success(request, f"Thank you: your {what} is recorded.")
+            return redirect("web:portal-ticket", pk=ticket.pk)
     context = {"ticket": ticket, "record": selectors.correction_of(ticket), "form": form}
     return render(request, "web/corrections/step.html", {**context, "title": title})
