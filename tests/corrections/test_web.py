@@ -90,6 +90,13 @@ def test_the_data_owner_reads_the_record_and_signs_off_in_the_portal(
     assert SignOff.objects.get().comment == "Checked against the register."
 
 
+def test_the_data_owner_finds_the_correction_among_their_tickets(
+    asked: Ticket, data_owner: User
+) -> None:
+    page = signed_in(data_owner).get("/portal/").content.decode()
+    assert asked.reference in page
+
+
 def test_refusing_without_a_comment_names_the_comment(asked: Ticket, data_owner: User) -> None:
     answer = signed_in(data_owner).post(
         f"/portal/tickets/{asked.pk}/correction/decision/", {"decision": Decision.REFUSED}
