@@ -45,12 +45,12 @@ class NotificationEvent(models.TextChoices):
     )
     CORRECTION_SIGN_OFF_DECIDED = (
         "correction_sign_off_decided",
-        "Data correction signed off or refused (to the ticket's owner)",
+        "Data correction signed off or refused (to the agent who owns the ticket)",
     )
     CORRECTION_APPLIED = "correction_applied", "Data correction applied (to the requester)"
     CORRECTION_NOT_RIGHT = (
         "correction_not_right",
-        "Data correction not right (to the ticket's owner)",
+        "Data correction not right (to the agent who owns the ticket)",
     )
 
 
