@@ -12,7 +12,7 @@ from hypercare.accounts.choices import Role
 from hypercare.accounts.models import User
 from hypercare.orgs.choices import Tier
 from hypercare.orgs.models import Institution, Module, Team
-from hypercare.tickets.choices import Status
+from hypercare.tickets.choices import Category, Status
 from hypercare.tickets.models import Participant, Ticket
 
 # Support roles that work tickets; escalation and support managers and admins too.
@@ -50,7 +50,9 @@ def ticket_scope(user: User) -> Q:
         owned_modules = Module.objects.filter(
             institution_id=user.institution_id, owners=user
         ).values("pk")
-        return own | Q(module_id__in=owned_modules)
+        own |= Q(module_id__in=owned_modules)
+    if user.has_role(Role.DATA_OWNER):
+        own |= signed_off_by(user)
     return own
 
 
@@ -58,6 +60,18 @@ def followed_by(user: User) -> Q:
     """The tickets ``user`` is a participant of, as a filter on Ticket. A subquery, not a
     join: joining the participants would repeat a ticket once per participant."""
     return Q(pk__in=Participant.objects.filter(user_id=user.pk).values("ticket_id"))
+
+
+def signed_off_by(user: User) -> Q:
+    """The data corrections naming ``user`` as their data owner, as a filter on Ticket:
+    they sign off the correction, so they read the ticket and its correction record.
+    Only their own institution's: a person moved to another institution signs off
+    nothing of the one they left."""
+    return Q(
+        institution_id=user.institution_id,
+        category=Category.DATA_CORRECTION,
+        category_details__data_owner_id=user.pk,
+    )
 
 
 def pending_upload_scope(user: User, session_key: str) -> Q:
@@ -424,3 +438,32 @@ def can_work_problems(user: User) -> bool:
 def can_own_problem(user: User) -> bool:
     """A problem's owner on the desk is a tier 3 engineer (else a vendor's contact)."""
     return is_agent(user) and user.has_role(Role.TIER3)
+
+
+# Data corrections (seed: "data corrections with owner sign-off"). Support staff write
+# the correction record and apply it; the data owner named at intake signs it off; the
+# requester side verifies the outcome.
+def can_write_correction(user: User) -> bool:
+    """Write the correction record, ask for sign-off, record it applied: support staff."""
+    return is_agent(user)
+
+
+def is_named_data_owner(user: User, ticket: Ticket) -> bool:
+    """Whether ``user`` is the data owner the data-correction ``ticket`` names, and still
+    one: active, at the ticket's institution, holding the data-owner role."""
+    return (
+        user.is_active
+        and ticket.category == Category.DATA_CORRECTION
+        and ticket.category_details.get("data_owner_id") == user.pk
+        and user.institution_id == ticket.institution_id
+        and user.has_role(Role.DATA_OWNER)
+    )
+
+
+def can_verify_correction(user: User, ticket: Ticket) -> bool:
+    """Whether the correction came out right is for who asked: the requester side."""
+    return (
+        user.is_active
+        and user.institution_id == ticket.institution_id
+        and user.pk in (ticket.requester_id, ticket.reported_by_id)
+    )

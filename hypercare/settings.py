@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "hypercare.integrations",
     "hypercare.feedback",
     "hypercare.knowledge",
+    "hypercare.corrections",
     "hypercare.web",
     # Form widgets render through TEMPLATES, so a widget template of ours can replace Django's.
     "django.forms",

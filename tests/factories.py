@@ -6,6 +6,8 @@ from typing import Any
 from hypercare.accounts.choices import Role
 from hypercare.accounts.models import User
 from hypercare.accounts.services import create_user
+from hypercare.corrections.choices import Reason
+from hypercare.corrections.content import CorrectionContent, FieldChange
 from hypercare.escalations.choices import EscalationReason, Workaround
 from hypercare.escalations.models import Escalation
 from hypercare.escalations.services.intake import ReviewChecklist, request_escalation
@@ -110,3 +112,29 @@ def escalation(ticket: Ticket, requested_by: User) -> Escalation:
             workaround=Workaround.NONE,
         ),
     )
+
+
+def data_correction(requester: User, data_owner: User, **kwargs: Any) -> Ticket:
+    """A data-correction ticket naming ``data_owner`` as the one who signs it off."""
+    return ticket(
+        requester,
+        category=Category.DATA_CORRECTION,
+        category_details={
+            "records_affected": "Roll numbers 2024001 and 2024002",
+            "correction_wanted": "Day and month are swapped",
+            "data_owner_id": data_owner.pk,
+        },
+        **{"title": "Wrong dates of birth on two students", **kwargs},
+    )
+
+
+# A correction record as an agent writes it for ``data_correction``'s tickets.
+CORRECTION = CorrectionContent(
+    records=("2024001", "2024002"),
+    changes=(
+        FieldChange("2024001", "date_of_birth", "2001-13-01", "2001-01-13"),
+        FieldChange("2024002", "date_of_birth", "2002-14-02", "2002-02-14"),
+    ),
+    reason=Reason.WRONG_ENTRY,
+    reversal_plan="Set the two dates back to the values before, from the audit log.",
+)

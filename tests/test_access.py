@@ -8,7 +8,7 @@ requester; the desk with Tier 1 and Tier 2 agents and a support manager.
 import base64
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from io import BytesIO
 
 import pytest
@@ -16,6 +16,15 @@ import pytest
 from hypercare import access
 from hypercare.accounts.choices import Role
 from hypercare.accounts.models import User
+from hypercare.corrections.choices import Decision
+from hypercare.corrections.models import CorrectionRecord, SignOff
+from hypercare.corrections.services import (
+    ExtractFile,
+    decide_sign_off,
+    record_applied,
+    request_sign_off,
+    write_correction_record,
+)
 from hypercare.errors import NotAllowed, NotFound
 from hypercare.feedback.models import Idea
 from hypercare.feedback.selectors import idea_list, idea_tickets, idea_votes
@@ -1172,3 +1181,140 @@ def test_training_gaps_are_read_and_flagged_by_support_staff_alone(
         assert (
             "Receipts" not in signed_in(user).get(f"/portal/tickets/{ticket.pk}/").content.decode()
         )
+
+
+# Data corrections: the data owner named at intake sees the ticket and signs it off ----
+
+
+@dataclass
+class CorrectionWorld:
+    users: dict[str, User]
+    tickets: dict[str, Ticket]
+    extracts: dict[str, Attachment]
+
+
+@pytest.fixture
+def correction_world(
+    institution: Institution,
+    other_institution: Institution,
+    requester: User,
+    colleague: User,
+    key_user: User,
+    outsider: User,
+    agent: User,
+) -> CorrectionWorld:
+    """A data correction at each institution, each naming its own data owner, with a CSV
+    extract and sign-off asked for; and a Northfield data owner who is not named."""
+    users = {
+        "requester": requester,
+        "colleague": colleague,
+        "key_user": key_user,
+        "named_owner": factories.user(Role.DATA_OWNER, institution=institution, username="dora"),
+        "other_owner": factories.user(Role.DATA_OWNER, institution=institution, username="otto"),
+        "southbank_owner": factories.user(
+            Role.DATA_OWNER, institution=other_institution, username="sol"
+        ),
+        "outsider": outsider,
+        "tier1": agent,
+    }
+    southbank_requester = factories.requester(other_institution, username="sam")
+    tickets, extracts = {}, {}
+    for name, asker, owner in (
+        ("northfield", requester, users["named_owner"]),
+        ("southbank", southbank_requester, users["southbank_owner"]),
+    ):
+        ticket = factories.data_correction(asker, owner)
+        record = write_correction_record(
+            ticket=ticket,
+            actor=agent,
+            content=replace(factories.CORRECTION, records=()),
+            extract_file=ExtractFile("rows.csv", BytesIO(b"roll,dob\n2024001,2001-13-01\n")),
+        )
+        request_sign_off(ticket=ticket, actor=agent)
+        assert record.extract is not None
+        tickets[name], extracts[name] = ticket, record.extract
+    return CorrectionWorld(users, tickets, extracts)
+
+
+SEES_CORRECTION = {
+    "requester": {"northfield"},
+    "colleague": set(),
+    "key_user": {"northfield"},
+    "named_owner": {"northfield"},
+    "other_owner": set(),
+    "southbank_owner": {"southbank"},
+    "outsider": {"southbank"},
+    "tier1": {"northfield", "southbank"},
+}
+
+
+@pytest.mark.parametrize("persona", SEES_CORRECTION)
+def test_a_correction_is_seen_by_its_side_and_its_named_data_owner_only(
+    correction_world: CorrectionWorld, persona: str
+) -> None:
+    """List, search, count, ticket page, API and the CSV extract's download agree."""
+    user = correction_world.users[persona]
+    sees = SEES_CORRECTION[persona]
+    by_pk = {ticket.pk: name for name, ticket in correction_world.tickets.items()}
+    listed = {by_pk[pk] for pk in visible_tickets(user).values_list("pk", flat=True)}
+    assert listed == sees
+    found = ticket_list(user, TicketFilters(text="dates of birth"))
+    assert {by_pk[pk] for pk in found.values_list("pk", flat=True)} == sees
+    api = ApiClient(user)
+    assert api.get("/tickets").json()["count"] == len(sees)
+    page = signed_in(user)
+    for name, ticket in correction_world.tickets.items():
+        expected = 200 if name in sees else 404
+        assert api.get(f"/tickets/{ticket.reference}").status_code == expected, name
+        assert api.get(f"/tickets/{ticket.reference}/correction").status_code == expected, name
+        extract = correction_world.extracts[name]
+        assert api.get(f"/attachments/{extract.pk}/content").status_code == expected, name
+        side = "desk" if persona == "tier1" else "portal"
+        assert page.get(f"/{side}/tickets/{ticket.pk}/").status_code == expected, name
+        assert page.get(f"/attachments/{extract.pk}/").status_code == expected, name
+
+
+@pytest.mark.parametrize("persona", ["other_owner", "southbank_owner", "requester"])
+def test_only_the_named_data_owner_can_sign_off(
+    correction_world: CorrectionWorld, persona: str
+) -> None:
+    """A data owner of another institution, or one not named, finds no ticket (404); the
+    requester sees it but may not decide (403); nothing is recorded."""
+    ticket = correction_world.tickets["northfield"]
+    answer = ApiClient(correction_world.users[persona]).post(
+        f"/tickets/{ticket.reference}/correction/decision", {"decision": "signed_off"}
+    )
+    assert answer.status_code == (403 if persona == "requester" else 404)
+    with pytest.raises((NotAllowed, NotFound)):
+        decide_sign_off(
+            ticket=ticket, actor=correction_world.users[persona], decision=Decision.SIGNED_OFF
+        )
+    assert not SignOff.objects.exists()
+
+
+def test_a_requester_can_never_mark_a_correction_applied(
+    correction_world: CorrectionWorld,
+) -> None:
+    ticket = correction_world.tickets["northfield"]
+    decide_sign_off(
+        ticket=ticket, actor=correction_world.users["named_owner"], decision=Decision.SIGNED_OFF
+    )
+    requester = correction_world.users["requester"]
+    answer = ApiClient(requester).post(f"/tickets/{ticket.reference}/correction/applied")
+    assert answer.status_code == 403
+    with pytest.raises(NotAllowed):
+        record_applied(ticket=ticket, actor=requester)
+    assert CorrectionRecord.objects.get(ticket=ticket).applied_at is None
+
+
+def test_a_data_owner_of_another_institution_is_never_named(
+    correction_world: CorrectionWorld,
+) -> None:
+    """Even a ticket whose details name a foreign data owner (intake refuses it) shows
+    them nothing: the scope asks for their own institution too."""
+    ticket = correction_world.tickets["northfield"]
+    foreign = correction_world.users["southbank_owner"]
+    Ticket.objects.filter(pk=ticket.pk).update(
+        category_details={**ticket.category_details, "data_owner_id": foreign.pk}
+    )
+    assert not visible_tickets(foreign).filter(pk=ticket.pk).exists()

@@ -25,6 +25,7 @@ from hypercare.demo import (
     training,
 )
 from hypercare.demo.cast import DEMO_PASSWORD, InstitutionSpec, Person, TeamSpec
+from hypercare.demo.corrections import correct_some_data
 from hypercare.demo.history import Desk, Site
 from hypercare.demo.links import link_some_tickets
 from hypercare.lib import clock
@@ -99,6 +100,7 @@ def load_demo(*, now: datetime | None = None) -> bool:
         integration_work.trace_and_hand_off()
         ideas.gather_enhancements(manager=manager)
         training.flag_answered_questions()
+        correct_some_data(actor=manager)
     _set_demo_password()
     # The history is back-dated: its notifications were "sent" long ago, not now.
     OutboxMessage.objects.all().delete()

@@ -51,6 +51,19 @@ class NotificationEvent(models.TextChoices):
         "idea_status_changed",
         "Product idea planned, declined or shipped (to the requester)",
     )
+    CORRECTION_SIGN_OFF_REQUESTED = (
+        "correction_sign_off_requested",
+        "Data correction to sign off (to its data owner)",
+    )
+    CORRECTION_SIGN_OFF_DECIDED = (
+        "correction_sign_off_decided",
+        "Data correction signed off or refused (to the agent who owns the ticket)",
+    )
+    CORRECTION_APPLIED = "correction_applied", "Data correction applied (to the requester)"
+    CORRECTION_NOT_RIGHT = (
+        "correction_not_right",
+        "Data correction not right (to the agent who owns the ticket)",
+    )
 
 
 class DeliveryStatus(models.TextChoices):
@@ -77,5 +90,7 @@ REQUESTER_EVENTS = frozenset(
         NotificationEvent.INCIDENT_INSTITUTION_UPDATE,
         NotificationEvent.RELEASE_NOTES,
         NotificationEvent.WORKAROUND_PUBLISHED,
+        NotificationEvent.CORRECTION_SIGN_OFF_REQUESTED,
+        NotificationEvent.CORRECTION_APPLIED,
     }
 )

@@ -182,6 +182,34 @@ _WORDING: dict[str, tuple[str, str]] = {
         '"{{ ticket.title }}". We recorded it as the product idea "{{ idea.title }}", '
         "which is now {{ said }}.",
     ),
+    NotificationEvent.CORRECTION_SIGN_OFF_REQUESTED: (
+        "[{{ ticket.reference }}] Please sign off a data correction: {{ ticket.title }}",
+        "Hello {{ recipient.display_name }},\n\nYou are the data owner named on "
+        '{{ ticket.reference }} "{{ ticket.title }}" ({{ ticket.institution }}). Nothing is '
+        "changed in your data until you sign it off: please read the correction record on "
+        "the ticket (records affected, each value before and after, the reason and how it "
+        "would be reversed), then sign it off or refuse it with a comment.",
+    ),
+    NotificationEvent.CORRECTION_SIGN_OFF_DECIDED: (
+        "[{{ ticket.reference }}] Correction {% if signed_off %}signed off{% else %}"
+        "REFUSED{% endif %} by {{ data_owner.display_name }}",
+        "{{ data_owner.display_name }} {% if signed_off %}signed off{% else %}refused"
+        "{% endif %} the correction record of {{ ticket.reference }} "
+        "({{ ticket.institution }}).{% if comment %}\n\nTheir comment: {{ comment }}"
+        "{% endif %}{% if signed_off %}\n\nThe correction can now be applied.{% endif %}",
+    ),
+    NotificationEvent.CORRECTION_APPLIED: (
+        "[{{ ticket.reference }}] Your data correction is made: {{ ticket.title }}",
+        "Hello {{ recipient.display_name }},\n\nThe correction you asked for in "
+        '{{ ticket.reference }} "{{ ticket.title }}" has been applied, as signed off by '
+        "the data owner. Please check the records and say on the ticket whether it is "
+        "right.",
+    ),
+    NotificationEvent.CORRECTION_NOT_RIGHT: (
+        "[{{ ticket.reference }}] Correction NOT right, says {{ requester.display_name }}",
+        "{{ requester.display_name }} says the correction applied on {{ ticket.reference }} "
+        "({{ ticket.institution }}) is not right:\n\n{{ comment }}",
+    ),
 }
 DEFAULT_TEMPLATES: dict[str, tuple[str, str]] = {
     event: (subject, body + SIGNATURE) for event, (subject, body) in _WORDING.items()

@@ -183,8 +183,14 @@ def _filter_q(user: User, filters: TicketFilters) -> Q:
     if filters.release is not None:
         q &= Q(release_id=filters.release)
     if filters.requested_by_me:
-        # "Mine" holds the tickets the user follows too (merged into from theirs).
-        q &= Q(requester_id=user.pk) | Q(reported_by_id=user.pk) | access.followed_by(user)
+        # "Mine" holds the tickets the user follows too (merged into from theirs), and the
+        # data corrections they are named to sign off.
+        q &= (
+            Q(requester_id=user.pk)
+            | Q(reported_by_id=user.pk)
+            | access.followed_by(user)
+            | access.signed_off_by(user)
+        )
     if filters.assignee == ASSIGNEE_ME:
         q &= Q(assignee_id=user.pk)
     elif filters.assignee == ASSIGNEE_NONE:

@@ -6,6 +6,7 @@ of its properties. Every view answers domain refusals the same way (``web.errors
 
 from hypercare.web import auth
 from hypercare.web.accounts import urls as accounts
+from hypercare.web.corrections import urls as corrections
 from hypercare.web.errors import page
 from hypercare.web.escalations import urls as escalations
 from hypercare.web.feedback import urls as feedback
@@ -45,5 +46,6 @@ urlpatterns = [
     *integrations.urlpatterns,
     *feedback.urlpatterns,
     *knowledge.urlpatterns,
+    *corrections.urlpatterns,
     *tickets.urlpatterns,
 ]

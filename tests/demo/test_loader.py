@@ -9,6 +9,7 @@ from django.test import TestCase, override_settings
 
 from hypercare.accounts.choices import INSTITUTION_ROLES, SUPPORT_ROLES, Role
 from hypercare.accounts.models import RoleGrant, User
+from hypercare.corrections.models import CorrectionRecord, SignOff
 from hypercare.demo import cast
 from hypercare.demo.loader import DemoRefused, load_demo
 from hypercare.feedback.choices import IdeaStatus
@@ -227,6 +228,14 @@ class LoadedDemoTests(TestCase):
         assert gaps.count() == 3
         assert all(gap.ticket.category == Category.QUESTION for gap in gaps)
         assert all(gap.erp_role == gap.ticket.requester_erp_role for gap in gaps)
+
+    def test_data_corrections_wait_for_sign_off_are_signed_off_and_verified(self) -> None:
+        steps = {
+            workflows.progress(record.ticket).step
+            for record in CorrectionRecord.objects.select_related("ticket")
+        }
+        assert steps == {"sign_off", "applied", ""}
+        assert SignOff.objects.filter(voided_at__isnull=True).count() == 2
 
     def test_each_institution_counts_in_its_own_office_hours_and_holidays(self) -> None:
         # A public holiday of each country (and, for Lakeshore, of its state) in 2026.

@@ -16,6 +16,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from hypercare.accounts.choices import Role
 from hypercare.accounts.models import User
+from hypercare.corrections.services import ExtractFile, request_sign_off, write_correction_record
 from hypercare.escalations.choices import EscalationReason, EscalationStep, Workaround
 from hypercare.escalations.services import handling
 from hypercare.escalations.services.intake import ReviewChecklist, request_escalation
@@ -25,6 +26,7 @@ from hypercare.links.services import link_tickets
 from hypercare.orgs.choices import ModuleCode, Tier
 from hypercare.problems.services.records import ProblemDetails, create_problem
 from hypercare.releases.services import compile_release_notes, create_release, plan_for_release
+from hypercare.tickets.models import Ticket
 from hypercare.tickets.services.attachments import add_attachment
 from hypercare.tickets.services.conversation import add_public_reply
 from hypercare.tickets.services.saved_replies import create_saved_reply
@@ -42,6 +44,7 @@ USERNAMES = {
     "agent": "u-tiyer",
     "escalation_manager": "u-elee",
     "support_manager": "u-smoss",
+    "data_owner": "u-krao",
 }
 PERSONAS = ("anonymous", *USERNAMES)
 
@@ -61,6 +64,7 @@ class World:
     release: int
     note_item: int
     problem: int
+    correction: int
 
 
 def build_world() -> World:
@@ -93,6 +97,13 @@ def build_world() -> World:
             username=USERNAMES["support_manager"],
             first_name="Sam",
             last_name="Moss",
+        ),
+        "data_owner": factories.user(
+            Role.DATA_OWNER,
+            institution=north,
+            username=USERNAMES["data_owner"],
+            first_name="Kavi",
+            last_name="Rao",
         ),
     }
     desk.members.add(people["agent"])
@@ -141,13 +152,27 @@ def build_world() -> World:
         details=ProblemDetails(title="Gateway drops callbacks", workaround="Pay at the desk."),
         tickets=[ticket, escalated],
     )
+    correction = _correction(requester, agent, people["data_owner"])
     uid = urlsafe_base64_encode(force_bytes(requester.pk))
     return World(
         people, ticket.pk, escalated.pk, attachment.pk, reply.pk,
         (uid, default_token_generator.make_token(requester)), quarantined().pk,
         link.pk, answer.pk, incident.pk,
-        release.pk, release.note_items.get().pk, problem.pk,
+        release.pk, release.note_items.get().pk, problem.pk, correction.pk,
     )  # fmt: skip
+
+
+def _correction(requester: User, agent: User, owner: User) -> Ticket:
+    """A data correction whose record (with a CSV extract) waits for its owner's sign-off."""
+    ticket = factories.data_correction(requester, owner)
+    write_correction_record(
+        ticket=ticket,
+        actor=agent,
+        content=factories.CORRECTION,
+        extract_file=ExtractFile("rows.csv", io.BytesIO(b"roll,dob\n2024001,2001-13-01\n")),
+    )
+    request_sign_off(ticket=ticket, actor=agent)
+    return ticket
 
 
 def _patterns(
@@ -200,6 +225,8 @@ def _pk_for(name: str, world: World) -> int:
         return world.release
     if name.startswith("problem"):
         return world.problem
+    if "correction" in name:
+        return world.correction
     return world.ticket
 
 

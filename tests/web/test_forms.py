@@ -517,6 +517,12 @@ NOT_HELD_HERE = {
     # Whether the ERP role is needed depends on the requester's profile:
     # tests/knowledge/test_training_gaps.py refuses it empty for a requester without one.
     "TrainingGapForm",
+    # A correction record's changes are typed one per line and split by the form, and the
+    # decision and the verification need a correction waiting for them:
+    # tests/corrections/test_web.py posts each empty and checks the fields named.
+    "CorrectionForm",
+    "DecisionForm",
+    "VerificationForm",
 }
 
 

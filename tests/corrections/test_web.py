@@ -1,0 +1,128 @@
+"""Data corrections on the web desk: the agent writes the record on its page and acts
+from the ticket's panel; the data owner decides and the requester verifies in the portal."""
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from hypercare.accounts.models import User
+from hypercare.corrections.choices import Decision, Outcome
+from hypercare.corrections.models import CorrectionRecord, SignOff
+from hypercare.tickets.models import Ticket
+from tests.web.conftest import signed_in
+
+RECORD_FORM = {
+    "records": "2024001\n2024002\n",
+    "changes": "2024001 | date_of_birth | 2001-13-01 | 2001-01-13\n"
+    "2024002 | date_of_birth | 2002-14-02 | 2002-02-14",
+    "reason": "wrong_entry",
+    "reversal_plan": "Set both dates back from the audit log.",
+}
+
+
+def test_the_agent_writes_the_record_with_a_csv_extract(ticket: Ticket, agent: User) -> None:
+    csv = SimpleUploadedFile("rows.csv", b"roll,dob\n2024001,2001-13-01\n", "text/csv")
+    answer = signed_in(agent).post(
+        f"/desk/tickets/{ticket.pk}/correction/", {**RECORD_FORM, "extract": csv}
+    )
+
+    assert answer.status_code == 302
+    record = CorrectionRecord.objects.get(ticket=ticket)
+    assert record.records == ["2024001", "2024002"]
+    assert record.changes[1]["after"] == "2002-02-14"
+    assert record.extract is not None
+    assert record.extract.original_name == "rows.csv"
+    page = signed_in(agent).get(f"/desk/tickets/{ticket.pk}/").content.decode()
+    assert "2002-14-02" in page
+    assert "rows.csv" in page
+    assert "Ask Anil Rao to sign off" in page
+
+
+def test_an_empty_record_names_each_field(ticket: Ticket, agent: User) -> None:
+    answer = signed_in(agent).post(f"/desk/tickets/{ticket.pk}/correction/", {})
+    form = answer.context["form"]
+    assert set(form.errors) == {"records", "changes", "reason", "reversal_plan"}
+    assert not CorrectionRecord.objects.exists()
+
+
+def test_a_change_line_without_its_four_parts_is_refused(ticket: Ticket, agent: User) -> None:
+    answer = signed_in(agent).post(
+        f"/desk/tickets/{ticket.pk}/correction/", {**RECORD_FORM, "changes": "2024001 | dob"}
+    )
+    assert (
+        "Line 1: write record | field | before | after"
+        in answer.context["form"].errors["changes"][0]
+    )
+
+
+def test_a_non_csv_extract_is_refused_on_its_field(ticket: Ticket, agent: User) -> None:
+    notes = SimpleUploadedFile("rows.txt", b"just notes\n", "text/plain")
+    answer = signed_in(agent).post(
+        f"/desk/tickets/{ticket.pk}/correction/", {**RECORD_FORM, "extract": notes}
+    )
+    assert answer.context["form"].errors["extract"] == ["must be a CSV file"]
+
+
+def test_the_requester_cannot_open_the_record_page(ticket: Ticket, requester: User) -> None:
+    answer = signed_in(requester).get(f"/desk/tickets/{ticket.pk}/correction/")
+    assert answer.status_code == 302
+    assert not answer["Location"].endswith("/correction/")
+
+
+def test_marking_applied_before_sign_off_is_refused(asked: Ticket, agent: User) -> None:
+    answer = signed_in(agent).post(f"/desk/tickets/{asked.pk}/correction/applied/")
+    assert answer.status_code == 409
+    assert "without sign-off" in answer.content.decode()
+
+
+def test_the_data_owner_reads_the_record_and_signs_off_in_the_portal(
+    asked: Ticket, data_owner: User
+) -> None:
+    client = signed_in(data_owner)
+    page = client.get(f"/portal/tickets/{asked.pk}/").content.decode()
+    assert "2001-13-01" in page
+    assert "Sign off or refuse" in page
+
+    answer = client.post(
+        f"/portal/tickets/{asked.pk}/correction/decision/",
+        {"decision": Decision.SIGNED_OFF, "comment": "Checked against the register."},
+    )
+
+    assert answer.status_code == 302
+    assert SignOff.objects.get().comment == "Checked against the register."
+
+
+def test_the_data_owner_finds_the_correction_among_their_tickets(
+    asked: Ticket, data_owner: User
+) -> None:
+    page = signed_in(data_owner).get("/portal/").content.decode()
+    assert asked.reference in page
+
+
+def test_refusing_without_a_comment_names_the_comment(asked: Ticket, data_owner: User) -> None:
+    answer = signed_in(data_owner).post(
+        f"/portal/tickets/{asked.pk}/correction/decision/", {"decision": Decision.REFUSED}
+    )
+    assert set(answer.context["form"].errors) == {"comment"}
+    assert not SignOff.objects.exists()
+
+
+def test_an_empty_decision_names_the_decision(asked: Ticket, data_owner: User) -> None:
+    answer = signed_in(data_owner).post(f"/portal/tickets/{asked.pk}/correction/decision/", {})
+    assert set(answer.context["form"].errors) == {"decision"}
+
+
+def test_the_requester_verifies_or_says_what_is_not_right(
+    signed: Ticket, agent: User, requester: User
+) -> None:
+    signed_in(agent).post(f"/desk/tickets/{signed.pk}/correction/applied/")
+    client = signed_in(requester)
+    assert "Verify the correction" in client.get(f"/portal/tickets/{signed.pk}/").content.decode()
+
+    empty = client.post(f"/portal/tickets/{signed.pk}/correction/verify/", {})
+    assert set(empty.context["form"].errors) == {"outcome"}
+    silent = client.post(
+        f"/portal/tickets/{signed.pk}/correction/verify/", {"outcome": "not_right"}
+    )
+    assert set(silent.context["form"].errors) == {"comment"}
+    client.post(f"/portal/tickets/{signed.pk}/correction/verify/", {"outcome": Outcome.RIGHT})
+
+    assert CorrectionRecord.objects.get(ticket=signed).verified_by == requester
