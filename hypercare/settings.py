@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "hypercare.problems",
     "hypercare.mail",
     "hypercare.links",
+    "hypercare.access_requests",
     "hypercare.web",
     # Form widgets render through TEMPLATES, so a widget template of ours can replace Django's.
     "django.forms",
@@ -226,6 +227,12 @@ HYPERCARE_ESCALATION_FIRST_UPDATE_HOURS = env_int(
 HYPERCARE_ESCALATION_DIGEST_HOUR = env_int("HYPERCARE_ESCALATION_DIGEST_HOUR", 7, minimum=0)
 if HYPERCARE_ESCALATION_DIGEST_HOUR > 23:
     raise ImproperlyConfigured("HYPERCARE_ESCALATION_DIGEST_HOUR must be an hour from 0 to 23")
+# Access requests: the agent is reminded this many days before temporary access ends; the
+# approval owners' daily digest of pending approvals goes out at this hour.
+HYPERCARE_ACCESS_END_REMINDER_DAYS = env_int("HYPERCARE_ACCESS_END_REMINDER_DAYS", 3, minimum=1)
+HYPERCARE_APPROVAL_DIGEST_HOUR = env_int("HYPERCARE_APPROVAL_DIGEST_HOUR", 7, minimum=0)
+if HYPERCARE_APPROVAL_DIGEST_HOUR > 23:
+    raise ImproperlyConfigured("HYPERCARE_APPROVAL_DIGEST_HOUR must be an hour from 0 to 23")
 DATA_UPLOAD_MAX_MEMORY_SIZE = HYPERCARE_MAX_ATTACHMENT_BYTES + 2**20
 
 LOGGING = {

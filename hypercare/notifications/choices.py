@@ -39,6 +39,16 @@ class NotificationEvent(models.TextChoices):
         "Major incident update missed (to who declared it and the support managers)",
     )
     WORKAROUND_PUBLISHED = "workaround_published", "Workaround published (to the requester)"
+    ACCESS_APPROVAL_REQUESTED = (
+        "access_approval_requested",
+        "Access request to approve (to the institution's approval owners)",
+    )
+    ACCESS_REQUEST_DECIDED = (
+        "access_request_decided",
+        "Access request approved or rejected (to who asked and the ticket's agent)",
+    )
+    ACCESS_ENDING = "access_ending", "Temporary access ending (to the ticket's agent or team)"
+    APPROVALS_DIGEST = "approvals_digest", "Daily digest of pending approvals (to approval owners)"
 
 
 class DeliveryStatus(models.TextChoices):
@@ -65,5 +75,8 @@ REQUESTER_EVENTS = frozenset(
         NotificationEvent.INCIDENT_INSTITUTION_UPDATE,
         NotificationEvent.RELEASE_NOTES,
         NotificationEvent.WORKAROUND_PUBLISHED,
+        NotificationEvent.ACCESS_APPROVAL_REQUESTED,
+        NotificationEvent.ACCESS_REQUEST_DECIDED,
+        NotificationEvent.APPROVALS_DIGEST,
     }
 )
