@@ -64,3 +64,8 @@ def done(requester: User, agent: User, approver: User, **kwargs: object) -> Acce
     request = requested(requester, agent, **kwargs)  # type: ignore[arg-type]
     decide_access_request(request=request, actor=approver, approve=True)
     return record_done_in_erp(request=request, actor=agent)
+
+
+def ticket_of(request: AccessRequest) -> Ticket:
+    assert request.ticket is not None
+    return request.ticket

@@ -52,7 +52,10 @@ def test_recording_a_request_asks_the_approval_owner_and_says_so_on_the_ticket(
     assert TicketEvent.objects.filter(
         ticket=request.ticket, kind=AccessTicketEventKind.ACCESS_REQUESTED
     ).exists()
-    assert progress(request.ticket).waiting_for == "Waiting for approval from Aoife Approver."
+    assert (
+        progress(builders.ticket_of(request)).waiting_for
+        == "Waiting for approval from Aoife Approver."
+    )
 
 
 def test_a_change_needs_the_role_it_changes_from_and_a_removal_has_no_end(
@@ -106,7 +109,7 @@ def test_an_access_ticket_has_one_live_request(requester: User, agent: User) -> 
         action=AccessAction.ADD, role="Clerk", person_name="X", effective_on=date(2026, 12, 1)
     )
     with pytest.raises(InvalidTransition):
-        open_access_request(ticket=request.ticket, actor=agent, details=details)
+        open_access_request(ticket=builders.ticket_of(request), actor=agent, details=details)
 
 
 def test_only_support_staff_record_a_request(requester: User, key_user: User) -> None:
@@ -124,7 +127,7 @@ def test_approved_then_done_writes_the_ledger_and_ends_the_workflow(
 ) -> None:
     request = builders.requested(requester, agent, ends_on=date(2026, 12, 31))
     decide_access_request(request=request, actor=approver, approve=True, comment="Fine.")
-    assert progress(request.ticket).step == "done_in_erp"
+    assert progress(builders.ticket_of(request)).step == "done_in_erp"
 
     record_done_in_erp(request=request, actor=agent)
 
@@ -132,7 +135,7 @@ def test_approved_then_done_writes_the_ledger_and_ends_the_workflow(
     assert (entry.person_name, entry.role, entry.action) == ("Priya Nair", "Fee clerk", "add")
     assert (entry.requested_by, entry.approved_by, entry.done_by) == (agent, approver, agent)
     assert entry.ends_on == date(2026, 12, 31)
-    where = progress(request.ticket)
+    where = progress(builders.ticket_of(request))
     assert where.step == ""
     assert where.taken[-2:] == ("Approved by Aoife Approver", f"Done in the ERP by {agent}")
     decided = OutboxMessage.objects.get(event=NotificationEvent.ACCESS_REQUEST_DECIDED)
@@ -161,7 +164,7 @@ def test_a_rejection_says_why_and_is_decided_once(
     decide_access_request(request=request, actor=approver, approve=False, comment="No.")
     with pytest.raises(InvalidTransition):
         decide_access_request(request=request, actor=approver, approve=True)
-    assert "rejected by Aoife Approver" in progress(request.ticket).waiting_for
+    assert "rejected by Aoife Approver" in progress(builders.ticket_of(request)).waiting_for
 
 
 def test_an_approver_never_approves_a_request_for_their_own_access(
