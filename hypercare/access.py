@@ -446,9 +446,7 @@ def access_ledger_scope(user: User) -> Q:
     for support staff, their own institution's for its admins, none for anyone else."""
     if is_agent(user):
         return Q()
-    if not user.is_active or user.institution_id is None:
-        return NOTHING
-    if user.has_role(Role.INSTITUTION_ADMIN):
+    if can_read_access_ledger(user):
         return Q(institution_id=user.institution_id)
     return NOTHING
 
@@ -465,4 +463,12 @@ def can_answer_access_review(user: User, institution_id: int) -> bool:
         user.is_active
         and user.institution_id == institution_id
         and user.has_role(Role.INSTITUTION_ADMIN)
+    )
+
+
+def can_read_access_ledger(user: User) -> bool:
+    """Whether the ledger (and the reviews made from it) exists for ``user`` at all:
+    support staff and institution admins; its pages answer 404 for anyone else."""
+    return is_agent(user) or (
+        user.is_active and user.institution_id is not None and user.has_role(Role.INSTITUTION_ADMIN)
     )

@@ -5,7 +5,9 @@ of its properties. Every view answers domain refusals the same way (``web.errors
 """
 
 from hypercare.web import auth
+from hypercare.web.access_requests import urls as access_requests
 from hypercare.web.accounts import urls as accounts
+from hypercare.web.approvals import urls as approvals
 from hypercare.web.errors import page
 from hypercare.web.escalations import urls as escalations
 from hypercare.web.incidents import urls as incidents
@@ -39,5 +41,7 @@ urlpatterns = [
     *problems.urlpatterns,
     *mail.urlpatterns,
     *links.urlpatterns,
+    *access_requests.urlpatterns,
+    *approvals.urlpatterns,
     *tickets.urlpatterns,
 ]

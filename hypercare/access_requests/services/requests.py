@@ -41,7 +41,7 @@ class RequestDetails:
 
     action: str
     role: str
-    effective_on: date
+    effective_on: date | None
     person: User | None = None
     person_name: str = ""
     erp_login: str = ""
@@ -94,10 +94,12 @@ def _checked(details: RequestDetails, institution: Institution) -> RequestDetail
         name = person.display_name
     elif not name:
         errors.add("person_name", "name the person, or choose them among the institution's users")
+    if details.effective_on is None:
+        errors.add("effective_on", "say from when")
     if details.ends_on is not None:
         if details.action == AccessAction.REMOVE:
             errors.add("ends_on", "a removal has no end date")
-        elif details.ends_on <= details.effective_on:
+        elif details.effective_on is not None and details.ends_on <= details.effective_on:
             errors.add("ends_on", "must be after the effective date")
     errors.check()
     return RequestDetails(
@@ -142,6 +144,8 @@ def create_request(
     """Insert a checked request awaiting approval, on its ticket's timeline, and ask the
     institution's approval owners; inside the caller's transaction."""
     at = clock.now()
+    # Every caller hands checked details, whose date is set; the fallback satisfies types.
+    effective_on = details.effective_on or desk_day(at)
     request = AccessRequest.objects.create(
         institution=institution,
         ticket=ticket,
@@ -152,7 +156,7 @@ def create_request(
         person=details.person,
         person_name=details.person_name,
         erp_login=details.erp_login,
-        effective_on=details.effective_on,
+        effective_on=effective_on,
         ends_on=details.ends_on,
         requested_by=requested_by,
         requested_at=at,
