@@ -14,7 +14,7 @@ from django.db import transaction
 
 from hypercare.accounts.models import User
 from hypercare.accounts.services import create_user
-from hypercare.demo import cast, history, outage, problems, service_levels
+from hypercare.demo import access, cast, history, outage, problems, service_levels
 from hypercare.demo.cast import DEMO_PASSWORD, InstitutionSpec, Person, TeamSpec
 from hypercare.demo.history import Desk, Site
 from hypercare.demo.links import link_some_tickets
@@ -87,6 +87,7 @@ def load_demo(*, now: datetime | None = None) -> bool:
         link_some_tickets(actor=manager)
         outage.declare_payment_outage(sites=sites, manager=manager, at=at)
         problems.record_known_problem()
+    access.record_access_requests(sites=sites, at=at)
     _set_demo_password()
     # The history is back-dated: its notifications were "sent" long ago, not now.
     OutboxMessage.objects.all().delete()
