@@ -405,16 +405,10 @@ def access_request_scope(user: User) -> Q:
     """The access requests ``user`` may see, as a filter on AccessRequest: every one for
     support staff; their institution's for its key users, admins and approval owners;
     for anyone else those on the tickets they see."""
-    if not user.is_active:
-        return NOTHING
-    if is_agent(user):
-        return Q()
-    if user.institution_id is None:
-        return NOTHING
-    if user.has_role(*ACCESS_REQUEST_READERS):
-        return Q(institution_id=user.institution_id)
-    visible = Ticket.objects.filter(ticket_scope(user)).values("pk")
-    return Q(institution_id=user.institution_id, ticket_id__in=visible)
+    own = _of_own_institution(user, "institution_id")
+    if is_agent(user) or user.has_role(*ACCESS_REQUEST_READERS):
+        return own
+    return own & Q(ticket_id__in=Ticket.objects.filter(ticket_scope(user)).values("pk"))
 
 
 def can_request_access(user: User) -> bool:

@@ -126,60 +126,38 @@ def open_access_request(request: HttpRequest, payload: AccessRequestIn) -> Statu
 
 
 DECIDED = "The request is decided already."
+DECISION_ANSWERS = {
+    200: AccessRequestOut,
+    **errors(
+        401, 403, 422, not_found=NO_REQUEST, forbidden=requests.DECIDE_REFUSED, conflict=DECIDED
+    ),
+}
 
 
-@router.post(
-    "/access-requests/{request_id}/approve",
-    response={
-        200: AccessRequestOut,
-        **errors(
-            401,
-            403,
-            422,
-            not_found=NO_REQUEST,
-            forbidden=requests.DECIDE_REFUSED,
-            conflict=DECIDED,
-        ),
-    },
-)
+def _decide(request: HttpRequest, request_id: int, approve: bool, comment: str) -> AccessRequest:
+    requests.decide_access_request(
+        request=_request(request, request_id),
+        actor=actor(request),
+        approve=approve,
+        comment=comment,
+    )
+    return _request(request, request_id)
+
+
+@router.post("/access-requests/{request_id}/approve", response=DECISION_ANSWERS)
 def approve_access_request(
     request: HttpRequest, request_id: DbId, payload: DecisionIn
 ) -> AccessRequest:
     """The institution's approval owner approves (never their own request)."""
-    requests.decide_access_request(
-        request=_request(request, request_id),
-        actor=actor(request),
-        approve=True,
-        comment=payload.comment,
-    )
-    return _request(request, request_id)
+    return _decide(request, request_id, True, payload.comment)
 
 
-@router.post(
-    "/access-requests/{request_id}/reject",
-    response={
-        200: AccessRequestOut,
-        **errors(
-            401,
-            403,
-            422,
-            not_found=NO_REQUEST,
-            forbidden=requests.DECIDE_REFUSED,
-            conflict=DECIDED,
-        ),
-    },
-)
+@router.post("/access-requests/{request_id}/reject", response=DECISION_ANSWERS)
 def reject_access_request(
     request: HttpRequest, request_id: DbId, payload: DecisionIn
 ) -> AccessRequest:
     """The institution's approval owner rejects, saying why (422 without a comment)."""
-    requests.decide_access_request(
-        request=_request(request, request_id),
-        actor=actor(request),
-        approve=False,
-        comment=payload.comment,
-    )
-    return _request(request, request_id)
+    return _decide(request, request_id, False, payload.comment)
 
 
 @router.post(

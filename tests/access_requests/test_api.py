@@ -1,9 +1,6 @@
 """The access-request endpoints: each step, its refusals, and lists that cost the same
 queries however many rows they hold."""
 
-from datetime import UTC, datetime
-from typing import Any
-
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -17,16 +14,6 @@ from hypercare.orgs.models import Institution
 from tests import factories
 from tests.access_requests import builders
 from tests.api.conftest import ApiClient
-
-
-@pytest.fixture(autouse=True)
-def still_time(time_machine: Any) -> None:
-    time_machine.move_to(datetime(2026, 12, 3, 9, 0, tzinfo=UTC), tick=False)
-
-
-@pytest.fixture
-def approver(institution: Institution) -> User:
-    return builders.approval_owner(institution)
 
 
 def test_a_request_from_the_intake_answers_alone(

@@ -23,11 +23,6 @@ GRANTED = datetime(2026, 12, 1, 9, tzinfo=UTC)
 
 
 @pytest.fixture
-def approver(institution: Institution) -> User:
-    return builders.approval_owner(institution)
-
-
-@pytest.fixture
 def temporary(requester: User, agent: User, approver: User) -> AccessRequest:
     """Fee clerk access for Priya from 1 December to 20 December, and for Sam for good,
     both done on 1 December."""

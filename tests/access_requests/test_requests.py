@@ -15,16 +15,10 @@ from hypercare.accounts.models import User
 from hypercare.errors import InvalidTransition, NotAllowed, ValidationFailed
 from hypercare.notifications.choices import NotificationEvent
 from hypercare.notifications.models import OutboxMessage
-from hypercare.orgs.models import Institution
 from hypercare.tickets.models import TicketEvent
 from hypercare.tickets.workflows import progress
 from tests import factories
 from tests.access_requests import builders
-
-
-@pytest.fixture
-def approver(institution: Institution) -> User:
-    return builders.approval_owner(institution)
 
 
 def test_a_request_from_the_intake_answers_names_the_user_it_matches(

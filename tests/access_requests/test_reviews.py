@@ -1,7 +1,6 @@
 """The periodic access review: what it lists, who answers, and what a flag opens."""
 
-from datetime import UTC, date, datetime
-from typing import Any
+from datetime import date
 
 import pytest
 
@@ -15,28 +14,11 @@ from hypercare.access_requests.services.requests import (
     record_done_in_erp,
 )
 from hypercare.access_requests.services.reviews import answer_review_line, open_review
-from hypercare.accounts.choices import Role
 from hypercare.accounts.models import User
 from hypercare.errors import InvalidTransition, NotAllowed, ValidationFailed
 from hypercare.lib import clock
 from hypercare.orgs.models import Institution
-from tests import factories
 from tests.access_requests import builders
-
-
-@pytest.fixture(autouse=True)
-def still_time(time_machine: Any) -> None:
-    time_machine.move_to(datetime(2026, 12, 3, 9, 0, tzinfo=UTC), tick=False)
-
-
-@pytest.fixture
-def approver(institution: Institution) -> User:
-    return builders.approval_owner(institution)
-
-
-@pytest.fixture
-def admin(institution: Institution) -> User:
-    return factories.user(Role.INSTITUTION_ADMIN, institution=institution, username="ines")
 
 
 def _change(requester: User, agent: User, approver: User, old: str, new: str) -> None:

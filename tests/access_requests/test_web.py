@@ -3,30 +3,17 @@ done on the workspace; the ledger's pages and exports; the review answered line 
 
 import io
 
-import pytest
 from openpyxl import load_workbook
 
 from hypercare.access_requests.choices import RequestStatus, ReviewAnswer
 from hypercare.access_requests.models import AccessRequest, AccessReview
 from hypercare.access_requests.services.requests import decide_access_request, record_done_in_erp
 from hypercare.access_requests.services.reviews import open_review
-from hypercare.accounts.choices import Role
 from hypercare.accounts.models import User
 from hypercare.lib import clock
 from hypercare.orgs.models import Institution
-from tests import factories
 from tests.access_requests import builders
 from tests.web.conftest import signed_in
-
-
-@pytest.fixture
-def approver(institution: Institution) -> User:
-    return builders.approval_owner(institution)
-
-
-@pytest.fixture
-def admin(institution: Institution) -> User:
-    return factories.user(Role.INSTITUTION_ADMIN, institution=institution, username="ines")
 
 
 def test_an_agent_records_the_request_from_the_tickets_answers(
