@@ -3,6 +3,10 @@ done on the workspace; the ledger's pages and exports; the review answered line 
 
 import io
 
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from hypercare.access_requests.choices import RequestStatus, ReviewAnswer
@@ -199,3 +203,26 @@ def test_done_writes_one_ledger_line_through_the_service(
     page = signed_in(agent).get(f"/desk/access-requests/{request.pk}/").content.decode()
     assert "Done in the ERP by" in page
     assert "Record as done in the ERP" not in page
+
+
+def _page_queries(client: Client, path: str) -> int:
+    client.get(path)
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(path).status_code == 200
+    return len(captured)
+
+
+@pytest.mark.parametrize(
+    "path", ["/desk/access-requests/", "/desk/access-ledger/", "/portal/approvals/"]
+)
+def test_access_list_pages_cost_the_same_queries_for_few_and_many_rows(
+    requester: User, agent: User, approver: User, path: str
+) -> None:
+    client = signed_in(approver if path.startswith("/portal/") else agent)
+    builders.done(requester, agent, approver)
+    builders.requested(requester, agent, person_name="Waiting One")
+    few = _page_queries(client, path)
+    for n in range(4):
+        builders.done(requester, agent, approver, person_name=f"Person {n}")
+        builders.requested(requester, agent, person_name=f"Waiting {n}")
+    assert _page_queries(client, path) == few
