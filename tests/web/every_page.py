@@ -69,11 +69,13 @@ class World:
     access_request: int
     access_review: int
     review_line: int
+    access_ticket: int
 
 
-def _access_world(people: dict[str, User], north: Institution) -> tuple[int, int, int]:
+def _access_world(people: dict[str, User], north: Institution) -> tuple[int, int, int, int]:
     """An access request waiting for the institution admin (an approval owner too), one
-    done that the ledger records, and the open review listing it."""
+    done that the ledger records, the open review listing it, and an access ticket whose
+    request is yet to be recorded."""
     admin, agent = people["institution_admin"], people["agent"]
     RoleGrant.objects.create(user=admin, role=Role.APPROVAL_OWNER)
     admin.refresh_from_db()
@@ -84,7 +86,8 @@ def _access_world(people: dict[str, User], north: Institution) -> tuple[int, int
     record_done_in_erp(request=granted, actor=agent)
     review = open_review(north, clock.now())
     assert review is not None
-    return waiting.pk, review.pk, review.lines.get().pk
+    fresh = access_builders.access_ticket(people["requester"])
+    return waiting.pk, review.pk, review.lines.get().pk, fresh.pk
 
 
 def build_world() -> World:
@@ -226,6 +229,8 @@ def _pk_for(name: str, world: World) -> int:
         return world.release
     if name.startswith("problem"):
         return world.problem
+    if name == "desk-ticket-access":
+        return world.access_ticket
     if name.startswith(("access-request", "portal-access-request")):
         return world.access_request
     if name.startswith("portal-access-review"):

@@ -53,7 +53,8 @@ def details_from_intake(ticket: Ticket, today: date) -> RequestDetails:
     """The ticket's intake answers as a request: the action and role as asked, the person
     a user of the institution whose username, email or full name matches the answer,
     else the name as given; effective today."""
-    answers = ticket.category_details if ticket.category == Category.ACCESS else {}
+    require_access_ticket(ticket)
+    answers = ticket.category_details
     who = str(answers.get("user", "")).strip()
     person = _matching_user(ticket.institution_id, who)
     return RequestDetails(
@@ -63,6 +64,12 @@ def details_from_intake(ticket: Ticket, today: date) -> RequestDetails:
         person=person,
         person_name="" if person else who,
     )
+
+
+def require_access_ticket(ticket: Ticket) -> None:
+    """Only an access ticket takes an access request (409 for any other)."""
+    if ticket.category != Category.ACCESS:
+        raise InvalidTransition(f"{ticket.reference} is not an access request ticket.")
 
 
 def _matching_user(institution_id: int, who: str) -> User | None:
@@ -117,8 +124,7 @@ def _checked(details: RequestDetails, institution: Institution) -> RequestDetail
 def open_access_request(*, ticket: Ticket, actor: User, details: RequestDetails) -> AccessRequest:
     """Record the access ticket's request; its approval owners are asked to decide."""
     require(access.can_request_access(actor), REQUEST_REFUSED)
-    if ticket.category != Category.ACCESS:
-        raise InvalidTransition(f"{ticket.reference} is not an access request ticket.")
+    require_access_ticket(ticket)
     details = _checked(details, ticket.institution)
     with use_case():
         if (
