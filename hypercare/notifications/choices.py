@@ -41,13 +41,13 @@ class NotificationEvent(models.TextChoices):
     WORKAROUND_PUBLISHED = "workaround_published", "Workaround published (to the requester)"
     ACCESS_APPROVAL_REQUESTED = (
         "access_approval_requested",
-        "Access request to approve (to the institution's approval owners)",
+        "Access request to approve (to the approval owners of its institution)",
     )
     ACCESS_REQUEST_DECIDED = (
         "access_request_decided",
-        "Access request approved or rejected (to who asked and the ticket's agent)",
+        "Access request approved or rejected (to who asked and the agent of its ticket)",
     )
-    ACCESS_ENDING = "access_ending", "Temporary access ending (to the ticket's agent or team)"
+    ACCESS_ENDING = "access_ending", "Temporary access ending (to the agent or team of its ticket)"
     APPROVALS_DIGEST = "approvals_digest", "Daily digest of pending approvals (to approval owners)"
 
 
