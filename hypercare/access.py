@@ -6,6 +6,8 @@ predicates before they write. A record outside a user's scope does not exist for
 (404); a visible record they may not change answers 403.
 """
 
+from collections.abc import Iterable
+
 from django.db.models import Q
 
 from hypercare.accounts.choices import Role
@@ -466,4 +468,78 @@ def can_verify_correction(user: User, ticket: Ticket) -> bool:
         user.is_active
         and user.institution_id == ticket.institution_id
         and user.pk in (ticket.requester_id, ticket.reported_by_id)
+    )
+
+
+# Access requests (issue 13): an ERP role added, changed or removed for one person. The
+# institution's approval owner decides; a tier 1 or 2 agent records it done in the ERP,
+# which writes the institution's access-change ledger.
+ACCESS_DOERS = (Role.TIER1, Role.TIER2)
+ACCESS_REQUEST_READERS = (*INSTITUTION_WIDE_ROLES, Role.APPROVAL_OWNER)
+
+
+def access_request_scope(user: User) -> Q:
+    """The access requests ``user`` may see, as a filter on AccessRequest: every one for
+    support staff; their institution's for its key users, admins and approval owners;
+    for anyone else those on the tickets they see."""
+    own = _of_own_institution(user, "institution_id")
+    if is_agent(user) or user.has_role(*ACCESS_REQUEST_READERS):
+        return own
+    return own & Q(ticket_id__in=Ticket.objects.filter(ticket_scope(user)).values("pk"))
+
+
+def can_request_access(user: User) -> bool:
+    """Record an access request from an access ticket: support staff."""
+    return is_agent(user)
+
+
+def is_approval_owner_of(user: User, institution_id: int) -> bool:
+    return (
+        user.is_active
+        and user.institution_id == institution_id
+        and user.has_role(Role.APPROVAL_OWNER)
+    )
+
+
+def can_approve_access(user: User, institution_id: int, parties: Iterable[int | None]) -> bool:
+    """The institution's approval owner decides, unless the request is theirs: who asked
+    for it or whose access it changes (``parties``) never approves it."""
+    return is_approval_owner_of(user, institution_id) and user.pk not in set(parties)
+
+
+def can_record_access_done(user: User) -> bool:
+    """Record an approved access change as done in the ERP: tier 1 and 2 agents."""
+    return is_agent(user) and user.has_role(*ACCESS_DOERS)
+
+
+def access_ledger_scope(user: User) -> Q:
+    """The ledger lines ``user`` may read, as a filter on LedgerEntry: every institution's
+    for support staff, their own institution's for its admins, none for anyone else."""
+    if is_agent(user):
+        return Q()
+    if can_read_access_ledger(user):
+        return Q(institution_id=user.institution_id)
+    return NOTHING
+
+
+def access_review_scope(user: User) -> Q:
+    """The access reviews ``user`` may see, as a filter on AccessReview: the same people
+    as the ledger they are made from."""
+    return access_ledger_scope(user)
+
+
+def can_answer_access_review(user: User, institution_id: int) -> bool:
+    """Confirm or flag a review's lines: the institution's admins."""
+    return (
+        user.is_active
+        and user.institution_id == institution_id
+        and user.has_role(Role.INSTITUTION_ADMIN)
+    )
+
+
+def can_read_access_ledger(user: User) -> bool:
+    """Whether the ledger (and the reviews made from it) exists for ``user`` at all:
+    support staff and institution admins; its pages answer 404 for anyone else."""
+    return is_agent(user) or (
+        user.is_active and user.institution_id is not None and user.has_role(Role.INSTITUTION_ADMIN)
     )

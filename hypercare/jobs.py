@@ -9,6 +9,9 @@ run that is repeated, late or concurrent with another changes nothing twice.
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from hypercare.access_requests.services.digest import send_approval_digests
+from hypercare.access_requests.services.reviews import open_due_reviews
+from hypercare.access_requests.services.temporary import handle_temporary_access
 from hypercare.escalations.services.review import flag_missed_updates, send_daily_digest
 from hypercare.incidents.services import flag_missed_resolutions
 from hypercare.incidents.services import flag_missed_updates as flag_missed_incident_updates
@@ -70,6 +73,21 @@ def mail_process() -> dict[str, int]:
     return process_received()
 
 
+def temporary_access() -> dict[str, int]:
+    """Remind before temporary access ends, and request its removal once it has, once each."""
+    return handle_temporary_access()
+
+
+def access_reviews() -> dict[str, int]:
+    """Open each institution's periodic access review when it is due."""
+    return open_due_reviews()
+
+
+def approval_digest() -> dict[str, int]:
+    """Mail each approval owner the requests waiting for them, once a day from the hour set."""
+    return send_approval_digests()
+
+
 JOBS = {
     "sla_sweep": Job(sla_sweep, interval_seconds=30),
     "outbox_delivery": Job(outbox_delivery, interval_seconds=10),
@@ -80,4 +98,7 @@ JOBS = {
     "mail_poll": Job(mail_poll, interval_seconds=60),
     "pending_upload_cleanup": Job(pending_upload_cleanup, interval_seconds=3600),
     "mail_process": Job(mail_process, interval_seconds=10),
+    "temporary_access": Job(temporary_access, interval_seconds=900),
+    "access_reviews": Job(access_reviews, interval_seconds=3600),
+    "approval_digest": Job(approval_digest, interval_seconds=300),
 }

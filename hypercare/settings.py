@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "hypercare.feedback",
     "hypercare.knowledge",
     "hypercare.corrections",
+    "hypercare.access_requests",
     "hypercare.web",
     # Form widgets render through TEMPLATES, so a widget template of ours can replace Django's.
     "django.forms",
@@ -233,6 +234,13 @@ if HYPERCARE_ESCALATION_DIGEST_HOUR > 23:
 # Major incidents: resolved within this many hours of being declared, around the clock
 # (an outage does not wait for office hours), unless the declarer sets the target.
 HYPERCARE_INCIDENT_RESOLVE_HOURS = env_int("HYPERCARE_INCIDENT_RESOLVE_HOURS", 4, minimum=1)
+
+# Access requests: the agent is reminded this many days before temporary access ends; the
+# approval owners' daily digest of pending approvals goes out at this hour.
+HYPERCARE_ACCESS_END_REMINDER_DAYS = env_int("HYPERCARE_ACCESS_END_REMINDER_DAYS", 3, minimum=1)
+HYPERCARE_APPROVAL_DIGEST_HOUR = env_int("HYPERCARE_APPROVAL_DIGEST_HOUR", 7, minimum=0)
+if HYPERCARE_APPROVAL_DIGEST_HOUR > 23:
+    raise ImproperlyConfigured("HYPERCARE_APPROVAL_DIGEST_HOUR must be an hour from 0 to 23")
 DATA_UPLOAD_MAX_MEMORY_SIZE = HYPERCARE_MAX_ATTACHMENT_BYTES + 2**20
 
 LOGGING = {

@@ -12,10 +12,21 @@ from dataclasses import dataclass, replace
 from io import BytesIO
 
 import pytest
+from openpyxl import load_workbook
 
 from hypercare import access
+from hypercare.access_requests.choices import RequestStatus
+from hypercare.access_requests.models import AccessRequest
+from hypercare.access_requests.selectors import (
+    LedgerFilters,
+    awaiting_decision_of,
+    ledger,
+    visible_access_requests,
+)
+from hypercare.access_requests.services.requests import decide_access_request, record_done_in_erp
+from hypercare.access_requests.services.reviews import answer_review_line, open_review
 from hypercare.accounts.choices import Role
-from hypercare.accounts.models import User
+from hypercare.accounts.models import RoleGrant, User
 from hypercare.corrections.choices import Decision
 from hypercare.corrections.models import CorrectionRecord, SignOff
 from hypercare.corrections.services import (
@@ -107,6 +118,7 @@ from hypercare.tickets.services.conversation import add_internal_note, add_publi
 from hypercare.tickets.services.intake import open_ticket
 from hypercare.tickets.services.workflow import change_status
 from tests import factories
+from tests.access_requests import builders as access_builders
 from tests.api.conftest import ApiClient
 from tests.lib import samples
 from tests.mail.quarantined import quarantined
@@ -1318,3 +1330,193 @@ def test_a_data_owner_of_another_institution_is_never_named(
         category_details={**ticket.category_details, "data_owner_id": foreign.pk}
     )
     assert not visible_tickets(foreign).filter(pk=ticket.pk).exists()
+
+
+# Access requests and the ledger ----------------------------------------------------------
+
+# Each institution has an approval owner; each has one request done (so one ledger line)
+# and one waiting. The ledger is read by support staff (every line) and by an institution's
+# admins (their own); nobody else has one.
+LEDGER_LINES = {
+    "institution_admin": {"Priya Nair"},
+    "outsider": {"Sol Banks"},
+    "tier1": {"Priya Nair", "Sol Banks"},
+    "tier2": {"Priya Nair", "Sol Banks"},
+    "support_manager": {"Priya Nair", "Sol Banks"},
+}
+
+
+@dataclass
+class AccessWorld:
+    approvers: dict[str, User]
+    done: dict[str, AccessRequest]
+    waiting: dict[str, AccessRequest]
+
+
+@pytest.fixture
+def access_world(world: World) -> AccessWorld:
+    agent = world.users["tier1"]
+    approvers = {
+        "northfield": access_builders.approval_owner(world.northfield, username="aoife"),
+        "southbank": access_builders.approval_owner(world.southbank, username="sade"),
+    }
+    requesters = {
+        "northfield": world.users["requester"],
+        "southbank": world.users["southbank_requester"],
+    }
+    people = {"northfield": "Priya Nair", "southbank": "Sol Banks"}
+    done = {
+        side: access_builders.done(
+            requesters[side], agent, approvers[side], person_name=people[side]
+        )
+        for side in approvers
+    }
+    waiting = {
+        side: access_builders.requested(requesters[side], agent, person_name=f"New {people[side]}")
+        for side in approvers
+    }
+    return AccessWorld(approvers, done, waiting)
+
+
+def _ledger_names(text: str) -> set[str]:
+    return {name for name in ("Priya Nair", "Sol Banks") if f"{name}" in text.replace("New ", "")}
+
+
+@pytest.mark.parametrize("persona", SEES)
+def test_each_persona_reads_only_their_institutions_access_ledger(
+    world: World, access_world: AccessWorld, persona: str
+) -> None:
+    user = world.users[persona]
+    expected = LEDGER_LINES.get(persona, set())
+    api = ApiClient(user)
+    listed = api.get("/access-ledger")
+    csv = api.get("/access-ledger/export.csv")
+    xlsx = api.get("/access-ledger/export.xlsx")
+    sheet = load_workbook(BytesIO(xlsx.content)).active
+    assert sheet is not None
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+
+    assert {entry.person_name for entry in ledger(user, LedgerFilters())} == expected
+    assert listed.json()["count"] == len(expected)
+    assert {row["person_name"] for row in listed.json()["results"]} == expected
+    assert _ledger_names(csv.content.decode("utf-8-sig")) == expected
+    assert {str(row[1]) for row in rows} == expected
+    side = "desk" if persona in ("tier1", "tier2", "support_manager") else "portal"
+    page = signed_in(user).get(f"/{side}/access-ledger/", follow=True)
+    export = signed_in(user).get(f"/{side}/access-ledger/export.csv", follow=True)
+    if expected:
+        assert _ledger_names(page.content.decode()) == expected
+        assert _ledger_names(export.content.decode("utf-8-sig")) == expected
+    else:
+        assert page.status_code == 404 or "Access ledger" not in page.content.decode()
+        assert export.status_code == 404
+
+
+def test_a_support_manager_filters_the_ledger_by_institution(
+    world: World, access_world: AccessWorld
+) -> None:
+    answer = ApiClient(world.users["support_manager"]).get(
+        "/access-ledger", {"institution_id": world.southbank.pk}
+    )
+    assert {row["person_name"] for row in answer.json()["results"]} == {"Sol Banks"}
+
+
+def test_an_approval_owner_of_one_institution_cannot_approve_anothers(
+    world: World, access_world: AccessWorld
+) -> None:
+    northfield_approver = access_world.approvers["northfield"]
+    southbank_request = access_world.waiting["southbank"]
+
+    with pytest.raises(NotAllowed):
+        decide_access_request(request=southbank_request, actor=northfield_approver, approve=True)
+    answer = ApiClient(northfield_approver).post(
+        f"/access-requests/{southbank_request.pk}/approve", {"comment": ""}
+    )
+    assert answer.status_code == 404
+    assert southbank_request not in awaiting_decision_of(northfield_approver)
+    southbank_request.refresh_from_db()
+    assert southbank_request.status == RequestStatus.AWAITING_APPROVAL
+
+
+def test_nobody_approves_a_request_they_asked_for_or_that_changes_their_access(
+    world: World, access_world: AccessWorld
+) -> None:
+    approver = access_world.approvers["northfield"]
+    # An admin who is an approval owner too flags a line: the request is theirs.
+    admin = world.users["institution_admin"]
+    RoleGrant.objects.create(user=admin, role=Role.APPROVAL_OWNER)
+    admin = User.objects.get(pk=admin.pk)
+    review = open_review(world.northfield, clock.now())
+    assert review is not None
+    line = answer_review_line(
+        line=review.lines.get(), actor=admin, answer="flagged", action="remove"
+    )
+    own_ask = line.access_request
+    assert own_ask is not None
+    for_themselves = access_builders.requested(
+        world.users["requester"], world.users["tier1"], person_name="Aoife Approver"
+    )
+    AccessRequest.objects.filter(pk=for_themselves.pk).update(person=approver)
+
+    with pytest.raises(NotAllowed):
+        decide_access_request(request=own_ask, actor=admin, approve=True)
+    with pytest.raises(NotAllowed):
+        decide_access_request(
+            request=AccessRequest.objects.get(pk=for_themselves.pk), actor=approver, approve=True
+        )
+    answer = ApiClient(admin).post(f"/access-requests/{own_ask.pk}/approve", {"comment": ""})
+    assert answer.status_code == 403
+    assert own_ask not in awaiting_decision_of(admin)
+    assert own_ask in awaiting_decision_of(approver)
+
+
+@pytest.mark.parametrize("persona", ["requester", "key_user", "institution_admin", "tier1"])
+def test_only_tier_1_and_2_agents_record_access_done(
+    world: World, access_world: AccessWorld, persona: str
+) -> None:
+    request = access_world.waiting["northfield"]
+    decide_access_request(request=request, actor=access_world.approvers["northfield"], approve=True)
+    user = world.users[persona]
+    answer = ApiClient(user).post(f"/access-requests/{request.pk}/done")
+    if persona == "tier1":
+        assert answer.status_code == 200
+        return
+    assert answer.status_code == 403
+    with pytest.raises(NotAllowed):
+        record_done_in_erp(request=request, actor=user)
+    assert signed_in(user).post(f"/desk/access-requests/{request.pk}/done/").status_code == 302
+
+
+# Who sees which access request: support staff all; an institution's key users, admins
+# and approval owners its own; anyone else those of the tickets they see.
+ACCESS_REQUESTS_SEEN = {
+    "requester": {"northfield"},
+    "colleague": set(),
+    "key_user": {"northfield"},
+    "institution_admin": {"northfield"},
+    "module_owner": {"northfield"},
+    "data_owner": set(),
+    "outsider": {"southbank"},
+    "southbank_requester": {"southbank"},
+    "tier1": {"northfield", "southbank"},
+    "tier2": {"northfield", "southbank"},
+    "support_manager": {"northfield", "southbank"},
+}
+
+
+@pytest.mark.parametrize("persona", SEES)
+def test_access_requests_show_each_persona_only_their_side(
+    world: World, access_world: AccessWorld, persona: str
+) -> None:
+    user = world.users[persona]
+    seen = {
+        side
+        for side, request in access_world.waiting.items()
+        if visible_access_requests(user).filter(pk=request.pk).exists()
+    }
+    assert seen == ACCESS_REQUESTS_SEEN[persona]
+    listed = ApiClient(user).get("/access-requests")
+    assert listed.json()["count"] == 2 * len(seen)
+    for side, request in access_world.waiting.items():
+        detail = ApiClient(user).get(f"/access-requests/{request.pk}")
+        assert detail.status_code == (200 if side in seen else 404)

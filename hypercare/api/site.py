@@ -154,3 +154,5 @@ api.add_router("/", "hypercare.integrations.api.router")
 api.add_router("/", "hypercare.feedback.api.router")
 api.add_router("/", "hypercare.knowledge.api.router")
 api.add_router("/", "hypercare.corrections.api.router")
+
+api.add_router("/", "hypercare.access_requests.api.router")

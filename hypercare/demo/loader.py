@@ -15,6 +15,7 @@ from django.db import transaction
 from hypercare.accounts.models import User
 from hypercare.accounts.services import create_user
 from hypercare.demo import (
+    access,
     cast,
     history,
     ideas,
@@ -101,6 +102,7 @@ def load_demo(*, now: datetime | None = None) -> bool:
         ideas.gather_enhancements(manager=manager)
         training.flag_answered_questions()
         correct_some_data(actor=manager)
+    access.record_access_requests(sites=sites, at=at)
     _set_demo_password()
     # The history is back-dated: its notifications were "sent" long ago, not now.
     OutboxMessage.objects.all().delete()

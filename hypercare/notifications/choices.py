@@ -64,6 +64,16 @@ class NotificationEvent(models.TextChoices):
         "correction_not_right",
         "Data correction not right (to the agent who owns the ticket)",
     )
+    ACCESS_APPROVAL_REQUESTED = (
+        "access_approval_requested",
+        "Access request to approve (to the approval owners of its institution)",
+    )
+    ACCESS_REQUEST_DECIDED = (
+        "access_request_decided",
+        "Access request approved or rejected (to who asked and the agent of its ticket)",
+    )
+    ACCESS_ENDING = "access_ending", "Temporary access ending (to the agent or team of its ticket)"
+    APPROVALS_DIGEST = "approvals_digest", "Daily digest of pending approvals (to approval owners)"
 
 
 class DeliveryStatus(models.TextChoices):
@@ -92,5 +102,8 @@ REQUESTER_EVENTS = frozenset(
         NotificationEvent.WORKAROUND_PUBLISHED,
         NotificationEvent.CORRECTION_SIGN_OFF_REQUESTED,
         NotificationEvent.CORRECTION_APPLIED,
+        NotificationEvent.ACCESS_APPROVAL_REQUESTED,
+        NotificationEvent.ACCESS_REQUEST_DECIDED,
+        NotificationEvent.APPROVALS_DIGEST,
     }
 )

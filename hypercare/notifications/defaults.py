@@ -210,6 +210,38 @@ _WORDING: dict[str, tuple[str, str]] = {
         "{{ requester.display_name }} says the correction applied on {{ ticket.reference }} "
         "({{ ticket.institution }}) is not right:\n\n{{ comment }}",
     ),
+    NotificationEvent.ACCESS_APPROVAL_REQUESTED: (
+        "[{{ access_request.reference }}] Access to approve: {{ access_request.role }} "
+        "for {{ access_request.person_name }}",
+        "Hello {{ recipient.display_name }},\n\n{{ requested_by }} asks to "
+        "{{ access_request.get_action_display|lower }} for {{ access_request.person_text }}: "
+        "{{ access_request.change_text }}, from {{ access_request.effective_on }}"
+        "{% if access_request.ends_on %} until {{ access_request.ends_on }}{% endif %}."
+        "\n\nApprove or reject it: {{ address }}",
+    ),
+    NotificationEvent.ACCESS_REQUEST_DECIDED: (
+        "[{{ access_request.reference }}] {{ access_request.get_status_display }}: "
+        "{{ access_request.role }} for {{ access_request.person_name }}",
+        "Hello {{ recipient.display_name }},\n\n{{ access_request.decided_by }} "
+        "{{ decision }} the request to {{ access_request.get_action_display|lower }} for "
+        "{{ access_request.person_text }}: {{ access_request.change_text }}."
+        "{% if access_request.decision_comment %}\n\nComment: "
+        "{{ access_request.decision_comment }}{% endif %}",
+    ),
+    NotificationEvent.ACCESS_ENDING: (
+        "[{{ access_request.reference }}] Temporary access ends {{ access_request.ends_on }}",
+        "Hello {{ recipient.display_name }},\n\nThe temporary role "
+        "{{ access_request.role }} of {{ access_request.person_text }} "
+        "({{ access_request.institution }}) ends on {{ access_request.ends_on }}. Remove it "
+        "in the ERP then; once it has ended, Hypercare opens the removal request.",
+    ),
+    NotificationEvent.APPROVALS_DIGEST: (
+        "Approvals waiting for you on {{ day }}: {{ count }}",
+        "Hello {{ recipient.display_name }},\n\n{{ count }} request(s) wait for your "
+        "decision:\n{% for row in rows %}\n{{ row.reference }} {{ row.what }}\n"
+        "  asked by {{ row.requested_by }} on {{ row.requested_at }}\n{% endfor %}"
+        "\nDecide them here: {{ address }}",
+    ),
 }
 DEFAULT_TEMPLATES: dict[str, tuple[str, str]] = {
     event: (subject, body + SIGNATURE) for event, (subject, body) in _WORDING.items()

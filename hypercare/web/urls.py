@@ -5,7 +5,9 @@ of its properties. Every view answers domain refusals the same way (``web.errors
 """
 
 from hypercare.web import auth
+from hypercare.web.access_requests import urls as access_requests
 from hypercare.web.accounts import urls as accounts
+from hypercare.web.approvals import urls as approvals
 from hypercare.web.corrections import urls as corrections
 from hypercare.web.errors import page
 from hypercare.web.escalations import urls as escalations
@@ -47,5 +49,7 @@ urlpatterns = [
     *feedback.urlpatterns,
     *knowledge.urlpatterns,
     *corrections.urlpatterns,
+    *access_requests.urlpatterns,
+    *approvals.urlpatterns,
     *tickets.urlpatterns,
 ]

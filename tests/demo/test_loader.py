@@ -7,6 +7,8 @@ from django.core.management import call_command
 from django.db.models import Count
 from django.test import TestCase, override_settings
 
+from hypercare.access_requests.choices import RequestStatus
+from hypercare.access_requests.models import AccessRequest, AccessReview, LedgerEntry
 from hypercare.accounts.choices import INSTITUTION_ROLES, SUPPORT_ROLES, Role
 from hypercare.accounts.models import RoleGrant, User
 from hypercare.corrections.models import CorrectionRecord, SignOff
@@ -39,8 +41,9 @@ from hypercare.tickets.models import Participant, RoutingRule, SavedReply, Ticke
 from hypercare.tickets.services.handover import teams_at_tiers
 from tests import factories
 
-# The back-dated history, and the two reports of the major incident's outage.
-DEMO_TICKETS = 302
+# The back-dated history, the two reports of the major incident's outage, and the access
+# tickets behind the access ledgers (ten at the first institution, two at each other).
+DEMO_TICKETS = 302 + 14
 
 
 # The conftest's fast hasher is a per-test fixture; the shared load happens before it.
@@ -236,6 +239,21 @@ class LoadedDemoTests(TestCase):
         }
         assert steps == {"sign_off", "applied", ""}
         assert SignOff.objects.filter(voided_at__isnull=True).count() == 2
+
+    def test_access_requests_at_every_step_a_ledger_and_an_open_review(self) -> None:
+        statuses = set(AccessRequest.objects.values_list("status", flat=True))
+        review = AccessReview.objects.get()
+        held = {(line.person_name, line.role) for line in review.lines.all()}
+        temporary = AccessRequest.objects.get(ends_on__isnull=False)
+
+        assert statuses == set(RequestStatus.values)
+        assert LedgerEntry.objects.filter(institution=review.institution).count() == 7
+        assert review.is_open
+        assert ("Tomas Reyes", "Exam supervisor") in held
+        assert ("Grace Mensah", "Receipt reprint") not in held
+        assert temporary.status == RequestStatus.DONE
+        assert temporary.ends_on is not None
+        assert (temporary.ends_on - clock.now().date()).days <= 3
 
     def test_each_institution_counts_in_its_own_office_hours_and_holidays(self) -> None:
         # A public holiday of each country (and, for Lakeshore, of its state) in 2026.

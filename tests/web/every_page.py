@@ -14,16 +14,20 @@ from django.urls import URLPattern, URLResolver
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from hypercare.access_requests.services.requests import decide_access_request, record_done_in_erp
+from hypercare.access_requests.services.reviews import open_review
 from hypercare.accounts.choices import Role
-from hypercare.accounts.models import User
+from hypercare.accounts.models import RoleGrant, User
 from hypercare.corrections.services import ExtractFile, request_sign_off, write_correction_record
 from hypercare.escalations.choices import EscalationReason, EscalationStep, Workaround
 from hypercare.escalations.services import handling
 from hypercare.escalations.services.intake import ReviewChecklist, request_escalation
 from hypercare.incidents.services import Declaration, declare_major_incident
+from hypercare.lib import clock
 from hypercare.links.choices import LinkKind
 from hypercare.links.services import link_tickets
 from hypercare.orgs.choices import ModuleCode, Tier
+from hypercare.orgs.models import Institution
 from hypercare.problems.services.records import ProblemDetails, create_problem
 from hypercare.releases.services import compile_release_notes, create_release, plan_for_release
 from hypercare.tickets.models import Ticket
@@ -34,6 +38,7 @@ from hypercare.tickets.services.workflow import assign_ticket
 from hypercare.web import urls as web_urls
 from hypercare.web.mail.views import ACTIONS as MAIL_ACTIONS
 from tests import factories
+from tests.access_requests import builders as access_builders
 from tests.mail.quarantined import quarantined
 from tests.web.conftest import PNG
 
@@ -65,6 +70,28 @@ class World:
     note_item: int
     problem: int
     correction: int
+    access_request: int
+    access_review: int
+    review_line: int
+    access_ticket: int
+
+
+def _access_world(people: dict[str, User], north: Institution) -> tuple[int, int, int, int]:
+    """An access request waiting for the institution admin (an approval owner too), one
+    done that the ledger records, the open review listing it, and an access ticket whose
+    request is yet to be recorded."""
+    admin, agent = people["institution_admin"], people["agent"]
+    RoleGrant.objects.create(user=admin, role=Role.APPROVAL_OWNER)
+    admin.refresh_from_db()
+    approver = factories.user(Role.APPROVAL_OWNER, institution=north, first_name="Aoife")
+    waiting = access_builders.requested(people["requester"], agent)
+    granted = access_builders.requested(people["requester"], agent, person_name="Sam Okafor")
+    decide_access_request(request=granted, actor=approver, approve=True)
+    record_done_in_erp(request=granted, actor=agent)
+    review = open_review(north, clock.now())
+    assert review is not None
+    fresh = access_builders.access_ticket(people["requester"])
+    return waiting.pk, review.pk, review.lines.get().pk, fresh.pk
 
 
 def build_world() -> World:
@@ -153,12 +180,13 @@ def build_world() -> World:
         tickets=[ticket, escalated],
     )
     correction = _correction(requester, agent, people["data_owner"])
+    access = _access_world(people, north)
     uid = urlsafe_base64_encode(force_bytes(requester.pk))
     return World(
         people, ticket.pk, escalated.pk, attachment.pk, reply.pk,
         (uid, default_token_generator.make_token(requester)), quarantined().pk,
         link.pk, answer.pk, incident.pk,
-        release.pk, release.note_items.get().pk, problem.pk, correction.pk,
+        release.pk, release.note_items.get().pk, problem.pk, correction.pk, *access,
     )  # fmt: skip
 
 
@@ -203,6 +231,7 @@ def addresses(world: World) -> list[str]:
             "link_pk": [str(world.link)],
             "event_pk": [str(world.reply_event)],
             "incident_pk": [str(world.incident)],
+            "line_pk": [str(world.review_line)],
         }
         found.extend(_fill(route, values))
     return found
@@ -227,6 +256,12 @@ def _pk_for(name: str, world: World) -> int:
         return world.problem
     if "correction" in name:
         return world.correction
+    if name == "desk-ticket-access":
+        return world.access_ticket
+    if name.startswith(("access-request", "portal-access-request")):
+        return world.access_request
+    if name.startswith("portal-access-review"):
+        return world.access_review
     return world.ticket
 
 

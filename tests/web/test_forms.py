@@ -7,7 +7,7 @@ import dataclasses
 import importlib
 import pkgutil
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -15,6 +15,13 @@ from django import forms
 from django.utils import timezone
 
 import hypercare.web
+from hypercare.access_requests.models import AccessReview, ReviewLine
+from hypercare.access_requests.services.requests import (
+    RequestDetails,
+    decide_access_request,
+    open_access_request,
+)
+from hypercare.access_requests.services.reviews import answer_review_line
 from hypercare.accounts.choices import Role
 from hypercare.accounts.models import User
 from hypercare.errors import ValidationFailed
@@ -55,6 +62,7 @@ from hypercare.tickets.models import Ticket
 from hypercare.tickets.services import conversation, saved_replies, workflow
 from hypercare.tickets.services.handover import HandOverNote
 from hypercare.tickets.services.intake import open_ticket
+from hypercare.web.access_requests import forms as access_forms
 from hypercare.web.escalations import forms as escalation_forms
 from hypercare.web.feedback import forms as feedback_forms
 from hypercare.web.forms import ServiceErrors, named_ticket
@@ -65,6 +73,7 @@ from hypercare.web.releases import forms as release_forms
 from hypercare.web.tickets import desk_forms
 from hypercare.web.tickets import forms as ticket_forms
 from tests import factories
+from tests.access_requests import builders as access_builders
 from tests.api.conftest import ApiClient
 from tests.web.conftest import signed_in
 
@@ -115,6 +124,28 @@ def _note_item(world: World) -> ReleaseNoteItem:
     plan_for_release(ticket=factories.ticket(world.requester), actor=manager, release=release)
     compile_release_notes(release=release, actor=manager)
     return ReleaseNoteItem.objects.get(release=release)
+
+
+def _decide(world: World, data: dict[str, Any]) -> object:
+    """A decision on a new request of the world's requester; "decision" is the button."""
+    approver = User.objects.filter(username="aoife").first() or access_builders.approval_owner(
+        world.ticket.institution
+    )
+    return decide_access_request(
+        request=access_builders.requested(world.requester, world.agent),
+        actor=approver,
+        approve=data.get("decision") != "reject",
+        comment=data["comment"],
+    )
+
+
+def _answer_review_line(**data: Any) -> object:
+    """An answer to the one line of a new institution's open review, by its admin."""
+    institution = factories.institution()
+    admin = factories.user(Role.INSTITUTION_ADMIN, institution=institution)
+    review = AccessReview.objects.create(institution=institution, opened_at=timezone.now())
+    line = ReviewLine.objects.create(review=review, person_name="Priya Nair", role="Fee clerk")
+    return answer_review_line(line=line, actor=admin, **data)
 
 
 # A form, the answers a person would give it, and the service call they feed.
@@ -451,6 +482,48 @@ CASES = [
         },
     ),
     Case(
+        access_forms.AccessRequestForm,
+        lambda world: {
+            "action": "add",
+            "person": None,
+            "person_name": "Priya Nair",
+            "erp_login": "",
+            "role": "Fee clerk",
+            "old_role": "",
+            "effective_on": date(2026, 12, 7),
+            "ends_on": None,
+        },  # fmt: skip
+        lambda world, data: open_access_request(
+            ticket=access_builders.access_ticket(world.requester),
+            actor=world.agent,
+            details=RequestDetails(**data),
+        ),
+        lambda world: {
+            "person_name": ({}, {"person": world.requester}),
+            "old_role": ({"action": "change"}, {}),
+        },
+    ),
+    Case(
+        access_forms.DecisionForm,
+        lambda world: {"comment": "Not needed any more."},
+        _decide,
+        lambda world: {"comment": ({"decision": "reject"}, {})},
+    ),
+    Case(
+        access_forms.ReviewAnswerForm,
+        lambda world: {
+            "answer": "flagged",
+            "action": "change",
+            "new_role": "Fee supervisor",
+            "comment": "",
+        },  # fmt: skip
+        lambda world, data: _answer_review_line(**data),
+        lambda world: {
+            "action": ({}, {"answer": "confirmed"}),
+            "new_role": ({}, {"action": "remove"}),
+        },
+    ),
+    Case(
         ticket_forms.MessageForm,
         lambda world: {"body": "It works again."},
         lambda world, data: conversation.add_public_reply(
@@ -523,6 +596,7 @@ NOT_HELD_HERE = {
     "CorrectionForm",
     "DecisionForm",
     "VerificationForm",
+    "LedgerFilterForm",  # a filter of the access ledger: every field optional by design
 }
 
 
@@ -575,6 +649,7 @@ FORM_ARGUMENTS: dict[str, dict[str, Any]] = {
     "StatusForm": {"allowed": frozenset(Status.values)},
     "ReportForm": {"colleagues": User.objects},
     "DeclareForm": {"institutions": Institution.objects},
+    "AccessRequestForm": {"people": User.objects},
     "ProblemForm": {
         "modules": Module.objects,
         "integrations": Integration.objects,

@@ -1,0 +1,2 @@
+"""Access-request use cases: requests.py (record, decide, done), temporary.py (reminders
+and removals of temporary access), reviews.py (the periodic review), digest.py."""

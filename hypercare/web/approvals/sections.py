@@ -1,0 +1,32 @@
+"""What the approvals page is made of: one section per kind of record that waits for an
+approval owner's decision. A domain adds its section to ``SOURCES`` (change requests join
+the access requests here)."""
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from hypercare.accounts.models import User
+
+
+@dataclass(frozen=True)
+class Section:
+    """One kind of record waiting: ``template`` lists ``items`` (each links to its page)."""
+
+    key: str
+    heading: str
+    template: str
+    items: Sequence[object]
+
+
+Source = Callable[[User], Section]
+
+
+def sources() -> tuple[Source, ...]:
+    # Imported here: each domain's section module imports Section from this one.
+    from hypercare.web.access_requests.approvals import access_requests_waiting
+
+    return (access_requests_waiting,)
+
+
+def waiting_for(user: User) -> list[Section]:
+    return [source(user) for source in sources()]
