@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "hypercare.mail",
     "hypercare.links",
     "hypercare.integrations",
+    "hypercare.changes",
     "hypercare.web",
     # Form widgets render through TEMPLATES, so a widget template of ours can replace Django's.
     "django.forms",

@@ -43,6 +43,11 @@ class NotificationEvent(models.TextChoices):
         "integration_contact_asked",
         "Integration contact asked about a ticket (to the contact)",
     )
+    CHANGE_APPROVAL_REQUESTED = (
+        "change_approval_requested",
+        "Change request awaiting your approval (to its approvers)",
+    )
+    CHANGE_DECIDED = "change_decided", "Change request approved or rejected (to who raised it)"
 
 
 class DeliveryStatus(models.TextChoices):
@@ -69,5 +74,6 @@ REQUESTER_EVENTS = frozenset(
         NotificationEvent.INCIDENT_INSTITUTION_UPDATE,
         NotificationEvent.RELEASE_NOTES,
         NotificationEvent.WORKAROUND_PUBLISHED,
+        NotificationEvent.CHANGE_APPROVAL_REQUESTED,
     }
 )
