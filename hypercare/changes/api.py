@@ -14,13 +14,13 @@ from ninja import File, Form, Query, Router, Status, UploadedFile
 
 from hypercare.accounts.models import User
 from hypercare.api.common import (
+    UNKNOWN_FIELD,
     DbId,
     Page,
     PageQuery,
     actor,
     errors,
     paginate,
-    refuse_unknown_form,
     refuse_unknown_query,
 )
 from hypercare.changes import selectors
@@ -291,10 +291,13 @@ def record_evidence(
     request: HttpRequest,
     change_id: DbId,
     note: Form[str],
-    files: File[list[UploadedFile]] | None = None,
+    files: File[list[UploadedFile] | None] = None,
 ) -> Status[ChangeEvidence]:
     """The test evidence (multipart: ``note`` and any ``files``), once approved."""
-    refuse_unknown_form(request, EVIDENCE_FIELDS)
+    # Several files share the one field name, so only unknown fields are refused here.
+    unknown = sorted((set(request.POST) | set(request.FILES)) - set(EVIDENCE_FIELDS))
+    if unknown:
+        raise ValidationFailed({name: UNKNOWN_FIELD for name in unknown})
     change = _change(request, change_id)
     given = [(upload.name or "evidence", upload) for upload in files or []]
     evidence = testing.record_evidence(change=change, actor=actor(request), note=note, files=given)

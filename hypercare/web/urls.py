@@ -6,6 +6,7 @@ of its properties. Every view answers domain refusals the same way (``web.errors
 
 from hypercare.web import auth
 from hypercare.web.accounts import urls as accounts
+from hypercare.web.changes import urls as changes
 from hypercare.web.errors import page
 from hypercare.web.escalations import urls as escalations
 from hypercare.web.incidents import urls as incidents
@@ -41,5 +42,6 @@ urlpatterns = [
     *mail.urlpatterns,
     *links.urlpatterns,
     *integrations.urlpatterns,
+    *changes.urlpatterns,
     *tickets.urlpatterns,
 ]
