@@ -3,7 +3,7 @@ implementation went, and the calendar's filters; the release is chosen with
 ``web.releases.forms.ReleaseForm``. The change services judge every answer."""
 
 from dataclasses import fields
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
 from django.db.models import QuerySet
@@ -125,8 +125,19 @@ class ChangeForm(ServiceErrors, forms.Form):
         }
 
 
-class DecisionForm(ServiceErrors, forms.Form):
+class _OwnIds(ServiceErrors, forms.Form):
+    """A form of the change's page with ids of its own: several have a note."""
+
+    id_prefix: ClassVar[str] = ""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", f"{self.id_prefix}-%s")
+        super().__init__(*args, **kwargs)
+
+
+class DecisionForm(_OwnIds):
     needed_when = {"comment": "you reject it"}
+    id_prefix = "decision"
 
     decision = forms.ChoiceField(
         choices=[(Decision.APPROVED, "Approve"), (Decision.REJECTED, "Reject")],
@@ -136,7 +147,8 @@ class DecisionForm(ServiceErrors, forms.Form):
     comment = forms.CharField(required=False, widget=TEXT, label="Comment")
 
 
-class EvidenceForm(ServiceErrors, forms.Form):
+class EvidenceForm(_OwnIds):
+    id_prefix = "evidence"
     note = forms.CharField(widget=TEXT, label="What the test showed")
     attachments = MultipleFileField(
         required=False, label="Evidence files", help_text="Screenshots, logs, PDF, CSV or Excel."
@@ -147,14 +159,16 @@ class EvidenceForm(ServiceErrors, forms.Form):
         return "attachments" if key in ("file", "files") else super().field_for(key)
 
 
-class ImplementationForm(ServiceErrors, forms.Form):
+class ImplementationForm(_OwnIds):
     needed_when = {"note": "it was rolled back"}
+    id_prefix = "implementation"
 
     outcome = forms.ChoiceField(choices=Outcome.choices, widget=forms.RadioSelect, label="Result")
     note = forms.CharField(required=False, widget=TEXT, label="Note")
 
 
-class CancelForm(ServiceErrors, forms.Form):
+class CancelForm(_OwnIds):
+    id_prefix = "cancel"
     reason = forms.CharField(required=False, max_length=2000, label="Why")
 
 
