@@ -126,3 +126,14 @@ def test_another_institutions_change_is_not_found_on_any_page(
     assert theirs.post(f"/changes/{change.pk}/decide/", {"decision": "approved"}).status_code == 404
     for listing in ("/changes/", "/changes/calendar/?month=2025-03", "/changes/approvals/"):
         assert change.reference not in theirs.get(listing).content.decode()
+
+
+def test_the_ticket_pages_show_its_change_requests(
+    change: ChangeRequest, agent: User, requester: User, config_ticket: Ticket
+) -> None:
+    desk = signed_in(agent).get(f"/desk/tickets/{config_ticket.pk}/").content.decode()
+    assert change.reference in desk
+    assert f"/changes/new/?ticket={config_ticket.pk}" in desk
+    portal = signed_in(requester).get(f"/portal/tickets/{config_ticket.pk}/").content.decode()
+    assert change.reference in portal
+    assert "/changes/new/" not in portal
