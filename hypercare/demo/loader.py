@@ -14,7 +14,15 @@ from django.db import transaction
 
 from hypercare.accounts.models import User
 from hypercare.accounts.services import create_user
-from hypercare.demo import cast, history, integration_work, outage, problems, service_levels
+from hypercare.demo import (
+    cast,
+    change_work,
+    history,
+    integration_work,
+    outage,
+    problems,
+    service_levels,
+)
 from hypercare.demo.cast import DEMO_PASSWORD, InstitutionSpec, Person, TeamSpec
 from hypercare.demo.history import Desk, Site
 from hypercare.demo.links import link_some_tickets
@@ -22,7 +30,7 @@ from hypercare.lib import clock
 from hypercare.notifications.models import OutboxMessage
 from hypercare.orgs.models import Institution, Integration, IntegrationContact, Team
 from hypercare.orgs.services import create_institution
-from hypercare.releases.models import ReleaseNoteItem
+from hypercare.releases.models import Release, ReleaseNoteItem
 from hypercare.releases.services import (
     compile_release_notes,
     create_release,
@@ -82,12 +90,13 @@ def load_demo(*, now: datetime | None = None) -> bool:
     with clock.frozen_at(at - SHIPPED_RELEASE_AGE):
         _ship_last_release(at - SHIPPED_RELEASE_AGE)
     with clock.frozen_at(at):
-        _plan_next_release(at)
+        release = _plan_next_release(at)
         manager = User.objects.get(username=NEXT_RELEASE_MANAGER)
         link_some_tickets(actor=manager)
         outage.declare_payment_outage(sites=sites, manager=manager, at=at)
         problems.record_known_problem()
         integration_work.trace_and_hand_off()
+        change_work.raise_changes(at=at, release=release)
     _set_demo_password()
     # The history is back-dated: its notifications were "sent" long ago, not now.
     OutboxMessage.objects.all().delete()
@@ -95,7 +104,7 @@ def load_demo(*, now: datetime | None = None) -> bool:
     return True
 
 
-def _plan_next_release(at: datetime) -> None:
+def _plan_next_release(at: datetime) -> Release:
     """The next ERP release, three weeks out, with the open low-priority fixes planned for it.
 
     Their "next release" resolution targets wait for it: shipping it (admin or API) meets them.
@@ -112,6 +121,7 @@ def _plan_next_release(at: datetime) -> None:
     )[:NEXT_RELEASE_TICKETS]
     for ticket in low_priority:
         plan_for_release(ticket=ticket, actor=manager, release=release)
+    return release
 
 
 def _ship_last_release(at: datetime) -> None:

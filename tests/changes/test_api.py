@@ -4,6 +4,8 @@ and 409 answers they declare."""
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from hypercare.accounts.models import User
 from hypercare.accounts.services import issue_token
@@ -146,3 +148,28 @@ def test_pending_approvals_list_what_waits_for_me(
     waiting = ApiClient(finance_owner).get("/change-approvals").json()
     assert [item["change"]["reference"] for item in waiting] == [change.reference]
     assert ApiClient(requester).get("/change-approvals").json() == []
+
+
+def _queries(api: ApiClient, path: str, params: dict[str, str] | None = None) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert api.get(path, params).status_code == 200
+    return len(captured)
+
+
+def test_the_list_and_the_calendar_cost_the_same_queries_for_few_and_many_changes(
+    agent: User, institution: Institution, requester: User
+) -> None:
+    counts = []
+    for _ in range(2):
+        for _ in range(5):
+            _create(ApiClient(agent), institution)
+        for user in (agent, requester):
+            api = ApiClient(user)
+            api.get("/changes")
+            counts.append(
+                (
+                    _queries(api, "/changes"),
+                    _queries(api, "/changes/calendar", {"month": "2025-03"}),
+                )
+            )
+    assert counts[:2] == counts[2:]

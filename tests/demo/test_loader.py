@@ -8,6 +8,8 @@ from django.test import TestCase, override_settings
 
 from hypercare.accounts.choices import INSTITUTION_ROLES, SUPPORT_ROLES, Role
 from hypercare.accounts.models import RoleGrant, User
+from hypercare.changes.models import ChangeRequest
+from hypercare.changes.selectors import collisions, pending_change_approvals
 from hypercare.demo import cast
 from hypercare.demo.loader import DemoRefused, load_demo
 from hypercare.incidents.choices import IncidentTicketEventKind
@@ -207,6 +209,20 @@ class LoadedDemoTests(TestCase):
         assert asked.ticket in traced
         assert asked.contact.integration_id == asked.ticket.category_details["integration_id"]
         assert workflows.progress(asked.ticket).waiting_for.startswith("Waiting for ")
+
+    def test_change_requests_show_each_step_an_approval_waiting_and_a_collision(self) -> None:
+        changes = ChangeRequest.objects.order_by("pk")
+        statuses = [change.status for change in changes]
+        waiting, patch = changes[1], changes[3]
+
+        assert statuses == ["draft", "awaiting_approval", "implemented", "awaiting_approval"]
+        assert [c.other for c in collisions(waiting.raised_by, waiting)] == [patch]
+        assert patch.risk == "high"
+        assert patch.release is not None
+        owner = waiting.approvals.get().module.owners.first()
+        assert pending_change_approvals(owner).filter(change=waiting).exists()
+        ticket = waiting.tickets.get()
+        assert workflows.progress(ticket).waiting_for.startswith("Waiting for approval from ")
 
     def test_each_institution_counts_in_its_own_office_hours_and_holidays(self) -> None:
         # A public holiday of each country (and, for Lakeshore, of its state) in 2026.
