@@ -40,6 +40,7 @@ from hypercare.changes.schemas import (
     EvidenceOut,
     ImplementationIn,
     PendingApprovalOut,
+    Text,
     calendar_entry,
 )
 from hypercare.changes.services import approvals, records, testing
@@ -124,7 +125,13 @@ def _as_fields() -> Iterator[None]:
         ) from None
 
 
-@router.get("/changes", response={200: Page[ChangeOut], **errors(401, 422)})
+@router.get(
+    "/changes",
+    response={
+        200: Page[ChangeOut],
+        **errors(401, 422, not_found="The ticket the `ticket` filter names is not one you see."),
+    },
+)
 def list_changes(
     request: HttpRequest, query: Query[ChangeQuery], paging: Query[PageQuery]
 ) -> dict[str, object]:
@@ -290,7 +297,7 @@ def decide(request: HttpRequest, change_id: DbId, payload: DecisionIn) -> Change
 def record_evidence(
     request: HttpRequest,
     change_id: DbId,
-    note: Form[str],
+    note: Form[Text],
     files: File[list[UploadedFile] | None] = None,
 ) -> Status[ChangeEvidence]:
     """The test evidence (multipart: ``note`` and any ``files``), once approved."""

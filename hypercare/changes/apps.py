@@ -15,5 +15,5 @@ class ChangesConfig(AppConfig):
 
         event_kinds.register(ChangeTicketEventKind, events.TICKET_SENTENCES)
         workflows.register(Category.CONFIGURATION, change_progress)
-        sources.register("change", release.changes_in)
+        sources.register("change_request", release.changes_in)
         sources.on_shipping(release.record_changes_shipped)

@@ -108,7 +108,7 @@ class ChangeQuery(Schema):
 
 
 class CalendarQuery(Schema):
-    month: Annotated[str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")] | None = Field(
+    month: Annotated[str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", max_length=7)] | None = Field(
         None, description="YYYY-MM; this month when left out."
     )
     institution_id: DbId | None = None
