@@ -12,6 +12,8 @@ from django.db.models import Q
 
 from hypercare.accounts.choices import Role
 from hypercare.accounts.models import User
+from hypercare.changes.choices import ApproverRole
+from hypercare.changes.models import ChangeRequest
 from hypercare.orgs.choices import Tier
 from hypercare.orgs.models import Institution, Module, Team
 from hypercare.tickets.choices import Category, Status
@@ -543,3 +545,55 @@ def can_read_access_ledger(user: User) -> bool:
     return is_agent(user) or (
         user.is_active and user.institution_id is not None and user.has_role(Role.INSTITUTION_ADMIN)
     )
+
+
+# Change requests (issue 13): support staff see and work every change; an institution's
+# people see the changes concerning their institution, and the owners of an affected
+# module decide for it. Whoever asked for a change never approves it.
+def change_scope(user: User) -> Q:
+    """The change requests ``user`` may see, as a filter on ChangeRequest."""
+    return _of_own_institution(user, "institutions")
+
+
+def change_file_scope(user: User) -> Q:
+    """The test-evidence files ``user`` may download, as a filter on EvidenceFile: those
+    of the changes they see."""
+    return Q(evidence__change__in=ChangeRequest.objects.filter(change_scope(user)).values("pk"))
+
+
+def can_work_changes(user: User) -> bool:
+    """Raise, plan, submit, test, implement and cancel changes: support staff."""
+    return is_agent(user)
+
+
+def change_approval_scope(user: User) -> Q:
+    """The approvals ``user`` may decide, as a filter on ChangeApproval: a module's
+    approval by one of its owners (a module owner of its institution); the support
+    manager's approval, and that of a module nobody owns, by support managers."""
+    if not user.is_active:
+        return NOTHING
+    scope = NOTHING
+    if user.institution_id is not None and user.has_role(Role.MODULE_OWNER):
+        owned = Module.objects.filter(institution_id=user.institution_id, owners=user)
+        scope |= Q(role=ApproverRole.MODULE_OWNER, module_id__in=owned.values("pk"))
+    if is_agent(user) and user.has_role(*MANAGER_ROLES):
+        unowned = Module.objects.filter(owners__isnull=True)
+        scope |= Q(role=ApproverRole.SUPPORT_MANAGER) | Q(
+            role=ApproverRole.MODULE_OWNER, module_id__in=unowned.values("pk")
+        )
+    return scope
+
+
+def asked_for_change(user: User, change: ChangeRequest) -> bool:
+    """Whether ``user`` asked for the change: raised it, or requested (or reported) one
+    of its linked tickets. They may not approve it."""
+    if user.pk == change.raised_by_id:
+        return True
+    return change.tickets.filter(Q(requester_id=user.pk) | Q(reported_by_id=user.pk)).exists()
+
+
+def can_record_implementation(user: User, change: ChangeRequest) -> bool:
+    """Support staff record how a change went, never the requester of one of its tickets."""
+    if not is_agent(user):
+        return False
+    return not change.tickets.filter(Q(requester_id=user.pk) | Q(reported_by_id=user.pk)).exists()

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "hypercare.knowledge",
     "hypercare.corrections",
     "hypercare.access_requests",
+    "hypercare.changes",
     "hypercare.web",
     # Form widgets render through TEMPLATES, so a widget template of ours can replace Django's.
     "django.forms",

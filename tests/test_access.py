@@ -9,6 +9,7 @@ import base64
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from datetime import timedelta
 from io import BytesIO
 
 import pytest
@@ -27,6 +28,13 @@ from hypercare.access_requests.services.requests import decide_access_request, r
 from hypercare.access_requests.services.reviews import answer_review_line, open_review
 from hypercare.accounts.choices import Role
 from hypercare.accounts.models import RoleGrant, User
+from hypercare.changes.choices import ChangeKind, Risk
+from hypercare.changes.choices import Decision as ChangeDecision
+from hypercare.changes.models import ChangeRequest, EvidenceFile
+from hypercare.changes.selectors import pending_change_approvals, visible_changes
+from hypercare.changes.services.approvals import decide_change
+from hypercare.changes.services.records import ChangeDetails, create_change, submit_change
+from hypercare.changes.services.testing import record_evidence
 from hypercare.corrections.choices import Decision
 from hypercare.corrections.models import CorrectionRecord, SignOff
 from hypercare.corrections.services import (
@@ -1520,3 +1528,120 @@ def test_access_requests_show_each_persona_only_their_side(
     for side, request in access_world.waiting.items():
         detail = ApiClient(user).get(f"/access-requests/{request.pk}")
         assert detail.status_code == (200 if side in seen else 404)
+
+
+# Change requests: an institution's people see the changes concerning it ----------------
+
+CHANGE_WORKERS = {"tier1", "tier2", "support_manager"}
+NORTHFIELD_PEOPLE = {
+    "requester",
+    "colleague",
+    "key_user",
+    "institution_admin",
+    "module_owner",
+    "data_owner",
+}
+SOUTHBANK_PEOPLE = {"outsider", "southbank_requester"}
+
+
+def _change_details(institution: Institution, title: str) -> ChangeDetails:
+    start = clock.now() + timedelta(days=2)
+    return ChangeDetails(
+        title=title,
+        kind=ChangeKind.CONFIGURATION,
+        plan="Add the approval step.",
+        rollback_plan="Remove it.",
+        window_start=start,
+        window_end=start + timedelta(hours=2),
+        modules=[factories.module(institution, ModuleCode.FINANCE)],
+    )
+
+
+@pytest.fixture
+def changes(world: World) -> dict[str, ChangeRequest]:
+    """A tested change at each institution: Northfield's approved by its Finance owner,
+    Southbank's (whose Finance nobody owns) by the support manager; each with a file."""
+    agent = world.users["tier1"]
+    found = {}
+    for name, institution, approver in (
+        ("north", world.northfield, "module_owner"),
+        ("south", world.southbank, "support_manager"),
+    ):
+        change = create_change(
+            actor=agent, details=_change_details(institution, f"{name} refund step")
+        )
+        submit_change(change=change, actor=agent)
+        decide_change(change=change, actor=world.users[approver], decision=ChangeDecision.APPROVED)
+        record_evidence(
+            change=change, actor=agent, note="Tested.", files=[("run.txt", BytesIO(b"green"))]
+        )
+        found[name] = change
+    return found
+
+
+def _sees_change(persona: str, name: str) -> bool:
+    own = NORTHFIELD_PEOPLE if name == "north" else SOUTHBANK_PEOPLE
+    return persona in CHANGE_WORKERS or persona in own
+
+
+@pytest.mark.parametrize("persona", SEES)
+def test_each_persona_finds_only_the_changes_concerning_their_institution(
+    world: World, changes: dict[str, ChangeRequest], persona: str
+) -> None:
+    user = world.users[persona]
+    api, web = ApiClient(user), signed_in(user)
+    seen = {name for name in changes if _sees_change(persona, name)}
+    assert {c.pk for c in visible_changes(user)} == {changes[name].pk for name in seen}
+    assert api.get("/changes").json()["count"] == len(seen)
+    month = clock.now() + timedelta(days=2)
+    calendar = api.get("/changes/calendar", {"month": month.strftime("%Y-%m")}).json()
+    assert {entry["id"] for entry in calendar["changes"]} == {changes[n].pk for n in seen}
+    for name, change in changes.items():
+        sees = name in seen
+        stored = EvidenceFile.objects.get(evidence__change=change)
+        assert api.get(f"/changes/{change.pk}").status_code == (200 if sees else 404)
+        download = api.get(f"/changes/evidence-files/{stored.pk}/content")
+        assert download.status_code == (200 if sees else 404)
+        assert web.get(f"/changes/{change.pk}/").status_code == (200 if sees else 404)
+        assert web.get(f"/changes/files/{stored.pk}/").status_code == (200 if sees else 404)
+        listed = web.get("/changes/calendar/", {"month": month.strftime("%Y-%m")})
+        assert (change.reference in listed.content.decode()) is sees
+        done = api.post(f"/changes/{change.pk}/implementation", {"outcome": "succeeded"})
+        refused = 403 if sees else 404
+        assert done.status_code == (200 if persona in CHANGE_WORKERS else refused)
+
+
+@pytest.mark.parametrize("persona", SEES)
+def test_only_the_modules_owner_decides_an_institutions_change(world: World, persona: str) -> None:
+    agent = world.users["tier1"]
+    change = create_change(actor=agent, details=_change_details(world.northfield, "Refunds"))
+    submit_change(change=change, actor=agent)
+    user = world.users[persona]
+    waiting = {approval.change_id for approval in pending_change_approvals(user)}
+    decided = ApiClient(user).post(f"/changes/{change.pk}/approvals", {"decision": "approved"})
+    if persona == "module_owner":
+        assert (waiting, decided.status_code) == ({change.pk}, 200)
+    else:
+        assert waiting == set()
+        assert decided.status_code == (403 if _sees_change(persona, "north") else 404)
+
+
+def test_an_approver_cannot_approve_a_change_they_asked_for(world: World) -> None:
+    agent, owner = world.users["tier1"], world.users["module_owner"]
+    change = create_change(
+        actor=agent,
+        details=_change_details(world.northfield, "Owner's own request"),
+        tickets=[world.tickets["owner_hr"]],
+    )
+    submit_change(change=change, actor=agent)
+    answer = ApiClient(owner).post(f"/changes/{change.pk}/approvals", {"decision": "approved"})
+    assert answer.status_code == 403
+    manager = world.users["support_manager"]
+    high = create_change(
+        actor=manager,
+        details=replace(_change_details(world.northfield, "Manager's own"), risk=Risk.HIGH),
+    )
+    submit_change(change=high, actor=manager)
+    assert not pending_change_approvals(manager).filter(change=high).exists()
+    with pytest.raises(NotAllowed):
+        decide_change(change=high, actor=manager, decision=ChangeDecision.APPROVED)

@@ -156,3 +156,5 @@ api.add_router("/", "hypercare.knowledge.api.router")
 api.add_router("/", "hypercare.corrections.api.router")
 
 api.add_router("/", "hypercare.access_requests.api.router")
+
+api.add_router("/", "hypercare.changes.api.router")

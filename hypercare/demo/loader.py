@@ -17,6 +17,7 @@ from hypercare.accounts.services import create_user
 from hypercare.demo import (
     access,
     cast,
+    change_work,
     history,
     ideas,
     integration_work,
@@ -33,7 +34,7 @@ from hypercare.lib import clock
 from hypercare.notifications.models import OutboxMessage
 from hypercare.orgs.models import Institution, Integration, IntegrationContact, Team
 from hypercare.orgs.services import create_institution
-from hypercare.releases.models import ReleaseNoteItem
+from hypercare.releases.models import Release, ReleaseNoteItem
 from hypercare.releases.services import (
     compile_release_notes,
     create_release,
@@ -93,7 +94,7 @@ def load_demo(*, now: datetime | None = None) -> bool:
     with clock.frozen_at(at - SHIPPED_RELEASE_AGE):
         _ship_last_release(at - SHIPPED_RELEASE_AGE)
     with clock.frozen_at(at):
-        _plan_next_release(at)
+        release = _plan_next_release(at)
         manager = User.objects.get(username=NEXT_RELEASE_MANAGER)
         link_some_tickets(actor=manager)
         outage.declare_payment_outage(sites=sites, manager=manager, at=at)
@@ -102,6 +103,7 @@ def load_demo(*, now: datetime | None = None) -> bool:
         ideas.gather_enhancements(manager=manager)
         training.flag_answered_questions()
         correct_some_data(actor=manager)
+        change_work.raise_changes(at=at, release=release)
     access.record_access_requests(sites=sites, at=at)
     _set_demo_password()
     # The history is back-dated: its notifications were "sent" long ago, not now.
@@ -110,7 +112,7 @@ def load_demo(*, now: datetime | None = None) -> bool:
     return True
 
 
-def _plan_next_release(at: datetime) -> None:
+def _plan_next_release(at: datetime) -> Release:
     """The next ERP release, three weeks out, with the open low-priority fixes planned for it.
 
     Their "next release" resolution targets wait for it: shipping it (admin or API) meets them.
@@ -127,6 +129,7 @@ def _plan_next_release(at: datetime) -> None:
     )[:NEXT_RELEASE_TICKETS]
     for ticket in low_priority:
         plan_for_release(ticket=ticket, actor=manager, release=release)
+    return release
 
 
 def _ship_last_release(at: datetime) -> None:

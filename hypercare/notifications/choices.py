@@ -74,6 +74,11 @@ class NotificationEvent(models.TextChoices):
     )
     ACCESS_ENDING = "access_ending", "Temporary access ending (to the agent or team of its ticket)"
     APPROVALS_DIGEST = "approvals_digest", "Daily digest of pending approvals (to approval owners)"
+    CHANGE_APPROVAL_REQUESTED = (
+        "change_approval_requested",
+        "Change request awaiting your approval (to its approvers)",
+    )
+    CHANGE_DECIDED = "change_decided", "Change request approved or rejected (to who raised it)"
 
 
 class DeliveryStatus(models.TextChoices):
@@ -105,5 +110,6 @@ REQUESTER_EVENTS = frozenset(
         NotificationEvent.ACCESS_APPROVAL_REQUESTED,
         NotificationEvent.ACCESS_REQUEST_DECIDED,
         NotificationEvent.APPROVALS_DIGEST,
+        NotificationEvent.CHANGE_APPROVAL_REQUESTED,
     }
 )

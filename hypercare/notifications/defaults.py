@@ -242,6 +242,21 @@ _WORDING: dict[str, tuple[str, str]] = {
         "  asked by {{ row.requested_by }} on {{ row.requested_at }}\n{% endfor %}"
         "\nDecide them here: {{ address }}",
     ),
+    NotificationEvent.CHANGE_APPROVAL_REQUESTED: (
+        "[{{ change.reference }}] Your approval: {{ change.title }}",
+        "Hello {{ recipient.display_name }},\n\n{{ change.raised_by.display_name }} asks you "
+        "to approve the {{ change.get_kind_display|lower }} {{ change.reference }} "
+        '"{{ change.title }}" ({{ change.get_risk_display|lower }} risk), planned from '
+        "{{ change.window_start }} to {{ change.window_end }}.\n\nPlan:\n{{ change.plan }}"
+        "\n\nRollback plan:\n{{ change.rollback_plan }}\n\nApprove or reject it, with a "
+        "comment, on its page.",
+    ),
+    NotificationEvent.CHANGE_DECIDED: (
+        "[{{ change.reference }}] {{ change.get_status_display }}: {{ change.title }}",
+        "Hello {{ recipient.display_name }},\n\nThe change {{ change.reference }} "
+        '"{{ change.title }}" is {{ change.get_status_display|lower }}. Its page shows who '
+        "decided and their comments.",
+    ),
 }
 DEFAULT_TEMPLATES: dict[str, tuple[str, str]] = {
     event: (subject, body + SIGNATURE) for event, (subject, body) in _WORDING.items()

@@ -8,6 +8,7 @@ from hypercare.web import auth
 from hypercare.web.access_requests import urls as access_requests
 from hypercare.web.accounts import urls as accounts
 from hypercare.web.approvals import urls as approvals
+from hypercare.web.changes import urls as changes
 from hypercare.web.corrections import urls as corrections
 from hypercare.web.errors import page
 from hypercare.web.escalations import urls as escalations
@@ -51,5 +52,6 @@ urlpatterns = [
     *corrections.urlpatterns,
     *access_requests.urlpatterns,
     *approvals.urlpatterns,
+    *changes.urlpatterns,
     *tickets.urlpatterns,
 ]

@@ -11,6 +11,8 @@ from hypercare.access_requests.choices import RequestStatus
 from hypercare.access_requests.models import AccessRequest, AccessReview, LedgerEntry
 from hypercare.accounts.choices import INSTITUTION_ROLES, SUPPORT_ROLES, Role
 from hypercare.accounts.models import RoleGrant, User
+from hypercare.changes.models import ChangeRequest
+from hypercare.changes.selectors import collisions, pending_change_approvals
 from hypercare.corrections.models import CorrectionRecord, SignOff
 from hypercare.demo import cast
 from hypercare.demo.loader import DemoRefused, load_demo
@@ -254,6 +256,22 @@ class LoadedDemoTests(TestCase):
         assert temporary.status == RequestStatus.DONE
         assert temporary.ends_on is not None
         assert (temporary.ends_on - clock.now().date()).days <= 3
+
+    def test_change_requests_show_each_step_an_approval_waiting_and_a_collision(self) -> None:
+        changes = ChangeRequest.objects.order_by("pk")
+        statuses = [change.status for change in changes]
+        waiting, patch = changes[1], changes[3]
+
+        assert statuses == ["draft", "awaiting_approval", "implemented", "awaiting_approval"]
+        assert [c.other for c in collisions(waiting.raised_by, waiting)] == [patch]
+        assert patch.risk == "high"
+        assert patch.release is not None
+        owners = User.objects.filter(owned_modules__in=waiting.modules.all())
+        assert any(
+            pending_change_approvals(owner).filter(change=waiting).exists() for owner in owners
+        )
+        ticket = waiting.tickets.get()
+        assert workflows.progress(ticket).waiting_for.startswith("Waiting for approval from ")
 
     def test_each_institution_counts_in_its_own_office_hours_and_holidays(self) -> None:
         # A public holiday of each country (and, for Lakeshore, of its state) in 2026.

@@ -8,6 +8,7 @@ both walk this list, so a new URL pattern is checked as soon as it exists.
 import io
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.contrib.auth.tokens import default_token_generator
 from django.urls import URLPattern, URLResolver
@@ -18,6 +19,10 @@ from hypercare.access_requests.services.requests import decide_access_request, r
 from hypercare.access_requests.services.reviews import open_review
 from hypercare.accounts.choices import Role
 from hypercare.accounts.models import RoleGrant, User
+from hypercare.changes.choices import ChangeKind, Decision
+from hypercare.changes.services.approvals import decide_change
+from hypercare.changes.services.records import ChangeDetails, create_change, submit_change
+from hypercare.changes.services.testing import record_evidence
 from hypercare.corrections.services import ExtractFile, request_sign_off, write_correction_record
 from hypercare.escalations.choices import EscalationReason, EscalationStep, Workaround
 from hypercare.escalations.services import handling
@@ -74,6 +79,8 @@ class World:
     access_review: int
     review_line: int
     access_ticket: int
+    change: int
+    change_file: int
 
 
 def _access_world(people: dict[str, User], north: Institution) -> tuple[int, int, int, int]:
@@ -181,12 +188,28 @@ def build_world() -> World:
     )
     correction = _correction(requester, agent, people["data_owner"])
     access = _access_world(people, north)
+    change = create_change(
+        actor=agent,
+        details=ChangeDetails(
+            title="Refund approval step", kind=ChangeKind.CONFIGURATION, plan="Add it.",
+            rollback_plan="Remove it.", window_start=escalated.created_at + timedelta(days=2),
+            window_end=escalated.created_at + timedelta(days=2, hours=1),
+            modules=[factories.module(north, ModuleCode.FINANCE)],
+        ),
+        tickets=[ticket],
+    )  # fmt: skip
+    submit_change(change=change, actor=agent)
+    decide_change(change=change, actor=people["support_manager"], decision=Decision.APPROVED)
+    evidence = record_evidence(
+        change=change, actor=agent, note="Tested.", files=[("run.png", io.BytesIO(PNG))]
+    )
     uid = urlsafe_base64_encode(force_bytes(requester.pk))
     return World(
         people, ticket.pk, escalated.pk, attachment.pk, reply.pk,
         (uid, default_token_generator.make_token(requester)), quarantined().pk,
         link.pk, answer.pk, incident.pk,
         release.pk, release.note_items.get().pk, problem.pk, correction.pk, *access,
+        change.pk, evidence.files.get().pk,
     )  # fmt: skip
 
 
@@ -262,6 +285,10 @@ def _pk_for(name: str, world: World) -> int:
         return world.access_request
     if name.startswith("portal-access-review"):
         return world.access_review
+    if name == "change-file":
+        return world.change_file
+    if name.startswith("change"):
+        return world.change
     return world.ticket
 
 

@@ -66,7 +66,7 @@ def add_attachment(
         require(access.can_add_internal_note(actor), "Only support staff can add internal files.")
     else:
         require(access.can_reply(actor, ticket), "You may not add files to this ticket.")
-    stored = _store(name, content)
+    stored = store_file(name, content)
     try:
         with use_case():
             ticket = lock(ticket)
@@ -91,7 +91,7 @@ def keep_upload(*, actor: User, session_key: str, name: str, content: IO[bytes])
     the upload joins a ticket.
     """
     require(actor.is_active and bool(session_key), "You may not upload files.")
-    stored = _store(name, content)
+    stored = store_file(name, content)
     try:
         with use_case():
             return PendingUpload.objects.create(
@@ -172,7 +172,10 @@ def remove_expired_uploads() -> dict[str, int]:
     return {"removed": removed}
 
 
-def _store(name: str, content: IO[bytes]) -> StoredFile:
+def store_file(name: str, content: IO[bytes]) -> StoredFile:
+    """Check a file's name, real type and size and write it to private storage; the
+    caller records it (a ticket's attachment, a change's test evidence) and removes the
+    file again if that fails."""
     clean_name = Path(name).name.strip()[:255] or "attachment"
     errors = FieldErrors()
     if line_problem(clean_name):

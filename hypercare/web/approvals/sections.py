@@ -1,6 +1,6 @@
 """What the approvals page is made of: one section per kind of record that waits for an
-approval owner's decision. A domain adds its section to ``SOURCES`` (change requests join
-the access requests here)."""
+approval owner's decision: access requests (for approval owners) and change requests (for
+the owners of the modules they touch). A domain adds its section to ``sources``."""
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -24,8 +24,9 @@ Source = Callable[[User], Section]
 def sources() -> tuple[Source, ...]:
     # Imported here: each domain's section module imports Section from this one.
     from hypercare.web.access_requests.approvals import access_requests_waiting
+    from hypercare.web.changes.approvals import changes_waiting
 
-    return (access_requests_waiting,)
+    return (access_requests_waiting, changes_waiting)
 
 
 def waiting_for(user: User) -> list[Section]:

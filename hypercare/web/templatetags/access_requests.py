@@ -8,11 +8,12 @@ from django import template
 from hypercare import access
 from hypercare.access_requests.choices import RequestStatus
 from hypercare.access_requests.models import AccessRequest
-from hypercare.access_requests.selectors import awaiting_decision_of, visible_access_requests
+from hypercare.access_requests.selectors import visible_access_requests
 from hypercare.accounts.choices import Role
 from hypercare.accounts.models import User
 from hypercare.tickets.choices import Category
 from hypercare.tickets.models import Ticket
+from hypercare.web.approvals.sections import waiting_for
 
 register = template.Library()
 
@@ -38,11 +39,11 @@ def access_request_panel(user: User, ticket: Ticket) -> dict[str, Any]:
 
 @register.simple_tag
 def access_nav(user: User) -> dict[str, Any]:
-    """What the portal navigation offers: the approvals waiting (approval owners), the
-    ledger and the reviews (institution admins)."""
+    """What the portal navigation offers: the approvals waiting (approval owners decide
+    access requests, module owners changes), the ledger and the reviews (institution
+    admins)."""
+    approver = user.has_role(Role.APPROVAL_OWNER, Role.MODULE_OWNER)
     return {
-        "approvals": awaiting_decision_of(user).count()
-        if user.has_role(Role.APPROVAL_OWNER)
-        else None,
+        "approvals": sum(len(section.items) for section in waiting_for(user)) if approver else None,
         "ledger": access.can_read_access_ledger(user),
     }

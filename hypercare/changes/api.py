@@ -1,0 +1,400 @@
+"""Change request endpoints: thin adapters over the change services and selectors.
+
+A change of another institution answers 404 on every path, as if it did not exist.
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from typing import Any
+
+from django.http import FileResponse, HttpRequest
+from django.utils import timezone
+from ninja import File, Form, Query, Router, Status, UploadedFile
+
+from hypercare.accounts.models import User
+from hypercare.api.common import (
+    UNKNOWN_FIELD,
+    DbId,
+    Page,
+    PageQuery,
+    actor,
+    errors,
+    paginate,
+    refuse_unknown_query,
+)
+from hypercare.changes import selectors
+from hypercare.changes.models import ChangeApproval, ChangeEvidence, ChangeRequest
+from hypercare.changes.release import plan_change_release
+from hypercare.changes.schemas import (
+    CalendarOut,
+    CalendarQuery,
+    CancelIn,
+    ChangeCreateIn,
+    ChangeDetailOut,
+    ChangeFieldsIn,
+    ChangeOut,
+    ChangeQuery,
+    ChangeReleaseIn,
+    DecisionIn,
+    EvidenceOut,
+    ImplementationIn,
+    PendingApprovalOut,
+    Text,
+    calendar_entry,
+)
+from hypercare.changes.services import approvals, records, testing
+from hypercare.changes.services.common import RiskAnswers
+from hypercare.changes.services.records import ChangeDetails
+from hypercare.errors import NotFound, ValidationFailed
+from hypercare.orgs.selectors import visible_institutions, visible_modules
+from hypercare.problems.selectors import visible_problems
+from hypercare.releases.models import Release
+from hypercare.tickets.models import Ticket
+from hypercare.tickets.selectors import get_visible_ticket_by_ref
+from hypercare.tickets.services.attachments import attachment_path
+
+router = Router(tags=["changes"])
+NO_CHANGE = selectors.NO_CHANGE
+LIST_PARAMETERS = {*ChangeQuery.model_fields, *PageQuery.model_fields}
+EVIDENCE_FIELDS = ("note", "files")
+TEXT_FIELDS = ("title", "kind", "plan", "rollback_plan", "window_start", "window_end")
+ANSWERS = tuple(RiskAnswers.__dataclass_fields__)
+# The service names related records by their plural; the API by their ids.
+API_FIELDS = {"modules": "module_ids", "institutions": "institution_ids", "problems": "problem_ids"}
+NOT_DRAFT = "Only a draft changes or is submitted; this change is past that."
+
+
+def _change(request: HttpRequest, change_id: int) -> ChangeRequest:
+    return selectors.get_visible_change(actor(request), change_id)
+
+
+def _tickets(user: User, references: list[str]) -> list[Ticket]:
+    found, unknown = [], []
+    for reference in references:
+        try:
+            found.append(get_visible_ticket_by_ref(user, reference))
+        except NotFound:
+            unknown.append(reference)
+    if unknown:
+        raise ValidationFailed({"tickets": f"no such ticket: {', '.join(unknown)}"})
+    return found
+
+
+def _details(user: User, payload: ChangeFieldsIn, current: ChangeDetails) -> ChangeDetails:
+    """``current`` with what the payload sets; ids naming nothing visible are refused."""
+    given = payload.model_dump(exclude_unset=True)
+    values: dict[str, Any] = {
+        name: given[name] if given.get(name) is not None else getattr(current, name)
+        for name in TEXT_FIELDS
+    }
+    for name in ("window_start", "window_end"):
+        if name in given:
+            values[name] = given[name]
+    answers = {
+        name: given[name] if given.get(name) is not None else getattr(current.answers, name)
+        for name in ANSWERS
+    }
+    values["answers"] = RiskAnswers(**answers)
+    values["risk"] = given["risk"] or "" if "risk" in given else current.risk
+    unknown: dict[str, str] = {}
+    for attribute, records_of in (
+        ("modules", visible_modules(user)),
+        ("institutions", visible_institutions(user)),
+        ("problems", visible_problems(user)),
+    ):
+        field = API_FIELDS[attribute]
+        values[attribute] = getattr(current, attribute)
+        if field in given:
+            wanted = set(given[field] or [])
+            values[attribute] = list(records_of.filter(pk__in=wanted))
+            if len(values[attribute]) != len(wanted):
+                unknown[field] = f"no such {attribute[:-1]}"
+    if unknown:
+        raise ValidationFailed(unknown)
+    return ChangeDetails(**values)
+
+
+@contextmanager
+def _as_fields() -> Iterator[None]:
+    try:
+        yield
+    except ValidationFailed as exc:
+        raise ValidationFailed(
+            {API_FIELDS.get(name, name): text for name, text in exc.errors.items()}
+        ) from None
+
+
+@router.get(
+    "/changes",
+    response={
+        200: Page[ChangeOut],
+        **errors(401, 422, not_found="The ticket the `ticket` filter names is not one you see."),
+    },
+)
+def list_changes(
+    request: HttpRequest, query: Query[ChangeQuery], paging: Query[PageQuery]
+) -> dict[str, object]:
+    """The change requests you may see (an institution's people: those concerning their
+    institution), by window."""
+    refuse_unknown_query(request, LIST_PARAMETERS)
+    user = actor(request)
+    ticket = get_visible_ticket_by_ref(user, query.ticket) if query.ticket else None
+    filters = selectors.ChangeFilters(
+        text=query.q,
+        status=query.status or "",
+        kind=query.kind or "",
+        risk=query.risk or "",
+        institution_id=query.institution_id,
+        module=query.module or "",
+        ticket=ticket,
+    )
+    return paginate(selectors.change_list(user, filters), paging)
+
+
+@router.post(
+    "/changes",
+    response={
+        201: ChangeDetailOut,
+        **errors(401, 422, forbidden="Only support staff raise change requests."),
+    },
+)
+def create_change(request: HttpRequest, payload: ChangeCreateIn) -> Status[ChangeRequest]:
+    """Raise a change request in draft, from tickets or none; its risk follows from the
+    questionnaire (``risk`` may raise it)."""
+    user = actor(request)
+    tickets = _tickets(user, payload.tickets)
+    details = _details(user, payload, ChangeDetails(title=payload.title, kind=payload.kind))
+    with _as_fields():
+        change = records.create_change(actor=user, details=details, tickets=tickets)
+    return Status(201, _change(request, change.pk))
+
+
+@router.get("/changes/calendar", response={200: CalendarOut, **errors(401, 422)})
+def calendar(request: HttpRequest, query: Query[CalendarQuery]) -> dict[str, Any]:
+    """The month's changes by window, each with the changes it collides with: one module
+    of one institution in overlapping windows."""
+    refuse_unknown_query(request, CalendarQuery.model_fields)
+    user = actor(request)
+    month = timezone.localdate()
+    if query.month:
+        year, number = query.month.split("-")
+        month = date(int(year), int(number), 1)
+    found = selectors.change_calendar(
+        user,
+        month=month,
+        institution_id=query.institution_id,
+        module=query.module or "",
+    )
+    user = actor(request)
+    entries = [
+        calendar_entry(user, change, found.collisions.get(change.pk, []))
+        for change in found.changes
+    ]
+    return {
+        "month": found.month.strftime("%Y-%m"),
+        "starts": found.starts,
+        "ends": found.ends,
+        "changes": entries,
+    }
+
+
+@router.get("/change-approvals", response={200: list[PendingApprovalOut], **errors(401)})
+def pending_approvals(request: HttpRequest) -> list[ChangeApproval]:
+    """The approvals waiting for you to decide."""
+    return list(selectors.pending_change_approvals(actor(request)))
+
+
+@router.get(
+    "/changes/{change_id}", response={200: ChangeDetailOut, **errors(401, 422, not_found=NO_CHANGE)}
+)
+def get_change(request: HttpRequest, change_id: DbId) -> ChangeRequest:
+    """The change with its approvals, evidence, tickets, history and collisions."""
+    return _change(request, change_id)
+
+
+@router.patch(
+    "/changes/{change_id}",
+    response={
+        200: ChangeDetailOut,
+        **errors(
+            401,
+            422,
+            not_found=NO_CHANGE,
+            forbidden="Only support staff change a change request.",
+            conflict=NOT_DRAFT,
+        ),
+    },
+)
+def update_change(request: HttpRequest, change_id: DbId, payload: ChangeFieldsIn) -> ChangeRequest:
+    """Change the fields given of a draft; the others keep their value."""
+    user = actor(request)
+    change = _change(request, change_id)
+    details = _details(user, payload, ChangeDetails.of(change))
+    with _as_fields():
+        records.update_change(change=change, actor=user, details=details)
+    return _change(request, change_id)
+
+
+@router.post(
+    "/changes/{change_id}/submit",
+    response={
+        200: ChangeDetailOut,
+        **errors(
+            401,
+            422,
+            not_found=NO_CHANGE,
+            forbidden="Only support staff submit change requests.",
+            conflict=NOT_DRAFT,
+        ),
+    },
+)
+def submit_change(request: HttpRequest, change_id: DbId) -> ChangeRequest:
+    """Ask the approvers: each affected module's owner, and a support manager for a
+    high-risk change (422 names what the change still needs: plan, window, modules)."""
+    with _as_fields():
+        records.submit_change(change=_change(request, change_id), actor=actor(request))
+    return _change(request, change_id)
+
+
+@router.post(
+    "/changes/{change_id}/approvals",
+    response={
+        200: ChangeDetailOut,
+        **errors(
+            401,
+            422,
+            not_found=NO_CHANGE,
+            forbidden="You are not one of its approvers, or you asked for the change.",
+            conflict="The change is not awaiting approval.",
+        ),
+    },
+)
+def decide(request: HttpRequest, change_id: DbId, payload: DecisionIn) -> ChangeRequest:
+    """Approve or reject (with a comment) every approval of the change waiting for you."""
+    approvals.decide_change(
+        change=_change(request, change_id),
+        actor=actor(request),
+        decision=payload.decision,
+        comment=payload.comment,
+    )
+    return _change(request, change_id)
+
+
+@router.post(
+    "/changes/{change_id}/evidence",
+    response={
+        201: EvidenceOut,
+        **errors(
+            401,
+            422,
+            not_found=NO_CHANGE,
+            forbidden="Only support staff record test evidence.",
+            conflict="The change is not approved.",
+        ),
+    },
+)
+def record_evidence(
+    request: HttpRequest,
+    change_id: DbId,
+    note: Form[Text],
+    files: File[list[UploadedFile] | None] = None,
+) -> Status[ChangeEvidence]:
+    """The test evidence (multipart: ``note`` and any ``files``), once approved."""
+    # Several files share the one field name, so only unknown fields are refused here.
+    unknown = sorted((set(request.POST) | set(request.FILES)) - set(EVIDENCE_FIELDS))
+    if unknown:
+        raise ValidationFailed({name: UNKNOWN_FIELD for name in unknown})
+    change = _change(request, change_id)
+    given = [(upload.name or "evidence", upload) for upload in files or []]
+    evidence = testing.record_evidence(change=change, actor=actor(request), note=note, files=given)
+    return Status(201, selectors.change_evidence(actor(request), change).get(pk=evidence.pk))
+
+
+@router.get(
+    "/changes/evidence-files/{file_id}/content",
+    response={200: None, **errors(401, 422, not_found=selectors.NO_FILE)},
+)
+def download_evidence(request: HttpRequest, file_id: DbId) -> FileResponse:
+    """An evidence file, as a download with its sniffed type."""
+    found = selectors.get_visible_evidence_file(actor(request), file_id)
+    response = FileResponse(
+        attachment_path(found.storage_name).open("rb"),
+        as_attachment=True,
+        filename=found.original_name,
+        content_type=found.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@router.post(
+    "/changes/{change_id}/implementation",
+    response={
+        200: ChangeDetailOut,
+        **errors(
+            401,
+            422,
+            not_found=NO_CHANGE,
+            forbidden="Support staff record it, never a requester of its tickets.",
+            conflict="The change has no test evidence yet, or is past implementation.",
+        ),
+    },
+)
+def record_implementation(
+    request: HttpRequest, change_id: DbId, payload: ImplementationIn
+) -> ChangeRequest:
+    """Who implemented it, now, and whether it succeeded or was rolled back."""
+    testing.record_implementation(
+        change=_change(request, change_id),
+        actor=actor(request),
+        outcome=payload.outcome,
+        note=payload.note,
+    )
+    return _change(request, change_id)
+
+
+@router.post(
+    "/changes/{change_id}/cancel",
+    response={
+        200: ChangeDetailOut,
+        **errors(
+            401,
+            422,
+            not_found=NO_CHANGE,
+            forbidden="Only support staff cancel change requests.",
+            conflict="The change is decided for good (implemented, rolled back, rejected).",
+        ),
+    },
+)
+def cancel_change(request: HttpRequest, change_id: DbId, payload: CancelIn) -> ChangeRequest:
+    records.cancel_change(
+        change=_change(request, change_id), actor=actor(request), reason=payload.reason
+    )
+    return _change(request, change_id)
+
+
+@router.put(
+    "/changes/{change_id}/release",
+    response={
+        200: ChangeDetailOut,
+        **errors(
+            401,
+            422,
+            not_found=NO_CHANGE,
+            forbidden="Only support staff plan changes for releases.",
+            conflict="The release has shipped, or the change is rejected or cancelled.",
+        ),
+    },
+)
+def plan_release(request: HttpRequest, change_id: DbId, payload: ChangeReleaseIn) -> ChangeRequest:
+    """Plan the change for a release not shipped yet (it then appears in its notes), or
+    take it off."""
+    release = None
+    if payload.release_id is not None:
+        release = Release.objects.filter(pk=payload.release_id).first()
+        if release is None:
+            raise ValidationFailed({"release_id": "no such release"})
+    plan_change_release(change=_change(request, change_id), actor=actor(request), release=release)
+    return _change(request, change_id)
