@@ -178,7 +178,8 @@ def create_request(
 def lock(request: AccessRequest) -> AccessRequest:
     """The request's current row, locked until the transaction ends."""
     return (
-        AccessRequest.objects.select_for_update()
+        # Only its own row: PostgreSQL locks no row on the nullable side of a join.
+        AccessRequest.objects.select_for_update(of=("self",))
         .select_related("ticket", "institution")
         .get(pk=request.pk)
     )

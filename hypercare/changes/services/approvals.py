@@ -43,7 +43,8 @@ def decide_change(
         if access.asked_for_change(actor, change):
             raise NotAllowed(OWN_CHANGE)
         mine = list(
-            ChangeApproval.objects.select_for_update()
+            # Only its own rows: PostgreSQL locks no row on the nullable side of a join.
+            ChangeApproval.objects.select_for_update(of=("self",))
             .filter(access.change_approval_scope(actor), change=change, decision=Decision.PENDING)
             .select_related("module")
         )
