@@ -31,7 +31,7 @@ from hypercare.accounts.models import RoleGrant, User
 from hypercare.changes.choices import ChangeKind, Risk
 from hypercare.changes.choices import Decision as ChangeDecision
 from hypercare.changes.models import ChangeRequest, EvidenceFile
-from hypercare.changes.selectors import pending_change_approvals, visible_changes
+from hypercare.changes.selectors import change_history, pending_change_approvals, visible_changes
 from hypercare.changes.services.approvals import decide_change
 from hypercare.changes.services.records import ChangeDetails, create_change, submit_change
 from hypercare.changes.services.testing import record_evidence
@@ -1645,3 +1645,38 @@ def test_an_approver_cannot_approve_a_change_they_asked_for(world: World) -> Non
     assert not pending_change_approvals(manager).filter(change=high).exists()
     with pytest.raises(NotAllowed):
         decide_change(change=high, actor=manager, decision=ChangeDecision.APPROVED)
+
+
+@pytest.mark.parametrize("persona", SEES)
+def test_a_change_of_two_institutions_shows_neither_the_others_approver_nor_comment(
+    world: World, persona: str
+) -> None:
+    agent = world.users["tier1"]
+    details = _change_details(world.northfield, "Shared refund step")
+    details = replace(
+        details, modules=[*details.modules, factories.module(world.southbank, ModuleCode.FINANCE)]
+    )
+    change = create_change(actor=agent, details=details)
+    submit_change(change=change, actor=agent)
+    decide_change(
+        change=change,
+        actor=world.users["module_owner"],
+        decision=ChangeDecision.REJECTED,
+        comment="Northfield auditors object",
+    )
+    user = world.users[persona]
+    if not _sees_change(persona, "north") and not _sees_change(persona, "south"):
+        return
+    read = " ".join(
+        f"{event.value} {event.body} {event.actor}" for event in change_history(user, change)
+    )
+    detail = ApiClient(user).get(f"/changes/{change.pk}").content.decode()
+    page = signed_in(user).get(f"/changes/{change.pk}/").content.decode()
+    for text in (read, detail, page):
+        if persona in SOUTHBANK_PEOPLE:
+            assert "Northfield auditors object" not in text
+            assert world.northfield.name not in text
+        if persona in NORTHFIELD_PEOPLE:
+            assert world.southbank.name not in text
+    if persona in CHANGE_WORKERS or persona in NORTHFIELD_PEOPLE:
+        assert "Northfield auditors object" in read

@@ -138,11 +138,17 @@ def change_evidence(user: User, change: ChangeRequest) -> QuerySet[ChangeEvidenc
 
 
 def change_history(user: User, change: ChangeRequest) -> QuerySet[ChangeEvent]:
-    return (
-        ChangeEvent.objects.filter(change__in=visible_changes(user), change=change)
-        .select_related("actor")
-        .order_by("created_at", "pk")
-    )
+    """The change's steps ``user`` may read. A change may concern several institutions:
+    an institution's people read the desk's steps and their own institution's, never
+    another institution's approver, decision or comment."""
+    events = ChangeEvent.objects.filter(change__in=visible_changes(user), change=change)
+    if not access.is_agent(user):
+        events = events.filter(
+            Q(actor__isnull=True)
+            | Q(actor__institution__isnull=True)
+            | Q(actor__institution_id=user.institution_id or 0)
+        )
+    return events.select_related("actor").order_by("created_at", "pk")
 
 
 def get_visible_evidence_file(user: User, pk: int) -> EvidenceFile:

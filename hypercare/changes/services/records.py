@@ -221,9 +221,11 @@ def submit_change(*, change: ChangeRequest, actor: User) -> ChangeRequest:
         change.status = ChangeStatus.AWAITING_APPROVAL
         change.updated_at = at
         change.save()
-        who = ", ".join(
-            f"{module.name} owner ({module.institution.name})" for module in modules
-        ) + (", a support manager" if change.risk == Risk.HIGH else "")
+        # Read by every institution the change concerns: no institution is named.
+        count = len(modules)
+        who = f"the owners of {count} module{'s' if count != 1 else ''}" + (
+            " and a support manager" if change.risk == Risk.HIGH else ""
+        )
         events.record(change, ChangeEventKind.SUBMITTED, actor, at, value=who)
         notices.approval_requested(change)
     return change
