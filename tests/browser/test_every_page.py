@@ -16,10 +16,11 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
-# Files, raw messages and release notes as text are downloads, not pages; signing out
-# ends the persona's visit, so it goes last.
-NOT_PAGES = ("/attachments/",)
-DOWNLOADS = ("/raw/", "/notes.txt")
+# Files (a ticket's, a change's test evidence), raw messages, release notes as text and the
+# access ledger's exports are downloads, not pages; signing out ends the persona's visit,
+# so it goes last.
+NOT_PAGES = ("/attachments/", "/changes/files/")
+DOWNLOADS = ("/raw/", "/notes.txt", "/export.csv", "/export.xlsx")
 LAST = "/logout/"
 
 
