@@ -6,10 +6,9 @@ predicates before they write. A record outside a user's scope does not exist for
 (404); a visible record they may not change answers 403.
 """
 
-from collections.abc import Iterable
-
 from django.db.models import Q
 
+from hypercare.access_requests.models import AccessRequest
 from hypercare.accounts.choices import Role
 from hypercare.accounts.models import User
 from hypercare.changes.choices import ApproverRole
@@ -503,10 +502,31 @@ def is_approval_owner_of(user: User, institution_id: int) -> bool:
     )
 
 
-def can_approve_access(user: User, institution_id: int, parties: Iterable[int | None]) -> bool:
-    """The institution's approval owner decides, unless the request is theirs: who asked
-    for it or whose access it changes (``parties``) never approves it."""
-    return is_approval_owner_of(user, institution_id) and user.pk not in set(parties)
+def access_request_parties(request: AccessRequest) -> frozenset[int]:
+    """Who an access request is from or for, none of whom may approve it: who recorded
+    it, whose access it changes, and the requester and reporter of its ticket."""
+    ids = {request.requested_by_id, request.person_id}
+    if request.ticket is not None:
+        ids |= {request.ticket.requester_id, request.ticket.reported_by_id}
+    return frozenset(pk for pk in ids if pk is not None)
+
+
+def access_request_party(user: User) -> Q:
+    """The same rule as ``access_request_parties``, as a filter on AccessRequest: the
+    requests ``user`` is a party to."""
+    return (
+        Q(requested_by=user)
+        | Q(person=user)
+        | Q(ticket__requester=user)
+        | Q(ticket__reported_by=user)
+    )
+
+
+def can_approve_access(user: User, request: AccessRequest) -> bool:
+    """The institution's approval owner decides, unless they are a party to the request."""
+    return is_approval_owner_of(user, request.institution_id) and (
+        user.pk not in access_request_parties(request)
+    )
 
 
 def can_record_access_done(user: User) -> bool:

@@ -53,13 +53,13 @@ def get_visible_access_request(user: User, pk: int) -> AccessRequest:
 
 def awaiting_decision_of(user: User) -> QuerySet[AccessRequest]:
     """The requests waiting for ``user``'s decision as their institution's approval
-    owner, oldest first; never one they asked for or that changes their own access."""
+    owner, oldest first; never one they are a party to (``access.access_request_parties``)."""
     if user.institution_id is None or not access.is_approval_owner_of(user, user.institution_id):
         return AccessRequest.objects.none()
     return (
         visible_access_requests(user)
         .filter(status=RequestStatus.AWAITING_APPROVAL, institution_id=user.institution_id)
-        .exclude(Q(requested_by=user) | Q(person=user))
+        .exclude(access.access_request_party(user))
         .order_by("requested_at", "pk")
     )
 

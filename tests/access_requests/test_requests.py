@@ -4,6 +4,7 @@ import pytest
 
 from hypercare.access_requests.choices import AccessAction, AccessTicketEventKind, RequestStatus
 from hypercare.access_requests.models import LedgerEntry
+from hypercare.access_requests.selectors import awaiting_decision_of
 from hypercare.access_requests.services.requests import (
     RequestDetails,
     decide_access_request,
@@ -11,10 +12,12 @@ from hypercare.access_requests.services.requests import (
     open_access_request,
     record_done_in_erp,
 )
+from hypercare.accounts.choices import Role
 from hypercare.accounts.models import User
 from hypercare.errors import InvalidTransition, NotAllowed, ValidationFailed
 from hypercare.notifications.choices import NotificationEvent
 from hypercare.notifications.models import OutboxMessage
+from hypercare.tickets.choices import Category
 from hypercare.tickets.models import TicketEvent
 from hypercare.tickets.workflows import progress
 from tests import factories
@@ -179,6 +182,39 @@ def test_an_approver_never_approves_a_request_for_their_own_access(
     assert not OutboxMessage.objects.filter(
         event=NotificationEvent.ACCESS_APPROVAL_REQUESTED, recipient=approver
     ).exists()
+
+
+def test_an_approver_never_approves_an_access_ticket_they_filed_for_a_colleague(
+    agent: User, approver: User, requester: User
+) -> None:
+    for ticket in (
+        builders.access_ticket(approver),
+        factories.ticket(
+            requester,
+            actor=factories.user(
+                Role.KEY_USER, Role.APPROVAL_OWNER, institution=approver.institution
+            ),
+            category=Category.ACCESS,
+            category_details={"action": "add", "user": "Priya Nair", "role": "Fee clerk"},
+        ),
+    ):
+        request = open_access_request(
+            ticket=ticket,
+            actor=agent,
+            details=RequestDetails(
+                action=AccessAction.ADD,
+                role="Fee clerk",
+                effective_on=date(2026, 12, 1),
+                person_name="Priya Nair",
+            ),  # fmt: skip
+        )
+        filer = ticket.reported_by
+        assert request not in awaiting_decision_of(filer)
+        with pytest.raises(NotAllowed):
+            decide_access_request(request=request, actor=filer, approve=True)
+        assert not OutboxMessage.objects.filter(
+            event=NotificationEvent.ACCESS_APPROVAL_REQUESTED, recipient=filer, ticket=ticket
+        ).exists()
 
 
 def test_a_tier_3_engineer_does_not_record_access_done(

@@ -168,7 +168,7 @@ def create_request(
         requested_at=at,
     )
     events.record(request, AccessTicketEventKind.ACCESS_REQUESTED, requested_by, at)
-    parties = {requested_by.pk if requested_by else None, request.person_id}
+    parties = access.access_request_parties(request)
     notices.approval_requested(
         request, [owner for owner in approval_owners(institution.pk) if owner.pk not in parties]
     )
@@ -190,8 +190,7 @@ def decide_access_request(
 ) -> AccessRequest:
     """The approval owner approves or rejects (a rejection says why). Asked only once:
     a decided request answers 409."""
-    parties = (request.requested_by_id, request.person_id)
-    if not access.can_approve_access(actor, request.institution_id, parties):
+    if not access.can_approve_access(actor, request):
         raise NotAllowed(DECIDE_REFUSED)
     errors = FieldErrors()
     comment = errors.text("comment", comment, COMMENT_MAX, required=not approve)

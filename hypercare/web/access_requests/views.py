@@ -104,9 +104,8 @@ def record_done(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _can_decide(user: User, found: AccessRequest) -> bool:
-    parties = (found.requested_by_id, found.person_id)
     return found.status == RequestStatus.AWAITING_APPROVAL and access.can_approve_access(
-        user, found.institution_id, parties
+        user, found
     )
 
 
