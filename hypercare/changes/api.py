@@ -46,12 +46,11 @@ from hypercare.changes.schemas import (
 from hypercare.changes.services import approvals, records, testing
 from hypercare.changes.services.common import RiskAnswers
 from hypercare.changes.services.records import ChangeDetails
-from hypercare.errors import NotFound, ValidationFailed
+from hypercare.errors import ValidationFailed
 from hypercare.orgs.selectors import visible_institutions, visible_modules
 from hypercare.problems.selectors import visible_problems
 from hypercare.releases.models import Release
-from hypercare.tickets.models import Ticket
-from hypercare.tickets.selectors import get_visible_ticket_by_ref
+from hypercare.tickets.selectors import get_visible_ticket_by_ref, named_tickets
 from hypercare.tickets.services.attachments import attachment_path
 
 router = Router(tags=["changes"])
@@ -67,18 +66,6 @@ NOT_DRAFT = "Only a draft changes or is submitted; this change is past that."
 
 def _change(request: HttpRequest, change_id: int) -> ChangeRequest:
     return selectors.get_visible_change(actor(request), change_id)
-
-
-def _tickets(user: User, references: list[str]) -> list[Ticket]:
-    found, unknown = [], []
-    for reference in references:
-        try:
-            found.append(get_visible_ticket_by_ref(user, reference))
-        except NotFound:
-            unknown.append(reference)
-    if unknown:
-        raise ValidationFailed({"tickets": f"no such ticket: {', '.join(unknown)}"})
-    return found
 
 
 def _details(user: User, payload: ChangeFieldsIn, current: ChangeDetails) -> ChangeDetails:
@@ -163,7 +150,7 @@ def create_change(request: HttpRequest, payload: ChangeCreateIn) -> Status[Chang
     """Raise a change request in draft, from tickets or none; its risk follows from the
     questionnaire (``risk`` may raise it)."""
     user = actor(request)
-    tickets = _tickets(user, payload.tickets)
+    tickets = named_tickets(user, "tickets", payload.tickets)
     details = _details(user, payload, ChangeDetails(title=payload.title, kind=payload.kind))
     with _as_fields():
         change = records.create_change(actor=user, details=details, tickets=tickets)

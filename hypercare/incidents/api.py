@@ -12,7 +12,7 @@ from hypercare.api.common import (
     paginate,
     refuse_unknown_query,
 )
-from hypercare.errors import NotFound, ValidationFailed
+from hypercare.errors import ValidationFailed
 from hypercare.incidents import selectors, services
 from hypercare.incidents.models import MajorIncident
 from hypercare.incidents.schemas import (
@@ -30,7 +30,7 @@ from hypercare.incidents.schemas import (
 )
 from hypercare.orgs.selectors import visible_institutions
 from hypercare.tickets.models import Ticket
-from hypercare.tickets.selectors import get_visible_ticket_by_ref
+from hypercare.tickets.selectors import get_visible_ticket_by_ref, named_tickets
 
 router = Router(tags=["incidents"])
 
@@ -45,14 +45,6 @@ HANDLING_ERRORS = errors(
 
 def _incident(request: HttpRequest, incident_id: int) -> MajorIncident:
     return selectors.get_visible_incident(actor(request), incident_id)
-
-
-def _ticket_named(request: HttpRequest, ticket_ref: str, field: str) -> Ticket:
-    """A ticket a body names: unknown or hidden is a mistake in that field."""
-    try:
-        return get_visible_ticket_by_ref(actor(request), ticket_ref)
-    except NotFound:
-        raise ValidationFailed({field: f"no such ticket: {ticket_ref}"}) from None
 
 
 def _refusals(refused: list[tuple[Ticket, str]]) -> list[dict[str, str]]:
@@ -103,7 +95,7 @@ def declare_incident(request: HttpRequest, payload: DeclareIn) -> Status[MajorIn
         raise ValidationFailed({"institutions": "no such institution"})
     from_ticket = None
     if payload.from_ticket is not None:
-        from_ticket = _ticket_named(request, payload.from_ticket, "from_ticket")
+        [from_ticket] = named_tickets(actor(request), "from_ticket", [payload.from_ticket])
     incident = services.declare_major_incident(
         actor=user,
         declaration=services.Declaration(
@@ -138,7 +130,7 @@ def attach_child(
     request: HttpRequest, incident_id: DbId, payload: ChildIn
 ) -> Status[MajorIncident]:
     incident = _incident(request, incident_id)
-    ticket = _ticket_named(request, payload.ticket, "ticket")
+    [ticket] = named_tickets(actor(request), "ticket", [payload.ticket])
     services.attach_child(incident=incident, ticket=ticket, actor=actor(request))
     return Status(201, _incident(request, incident_id))
 
@@ -152,7 +144,7 @@ def attach_children(
 ) -> dict[str, object]:
     """Attach many at once: each ticket on its own, refusals listed with their reason."""
     incident = _incident(request, incident_id)
-    tickets = [_ticket_named(request, ref, "tickets") for ref in payload.tickets]
+    tickets = named_tickets(actor(request), "tickets", payload.tickets)
     outcome = services.attach_children(incident=incident, tickets=tickets, actor=actor(request))
     return {"attached": outcome.changed, "refused": _refusals(outcome.refused)}
 

@@ -42,8 +42,7 @@ from hypercare.problems.schemas import (
 from hypercare.problems.services import fix, records, workaround
 from hypercare.problems.services.records import ProblemDetails
 from hypercare.releases.models import Release
-from hypercare.tickets.models import Ticket
-from hypercare.tickets.selectors import get_visible_ticket_by_ref
+from hypercare.tickets.selectors import get_visible_ticket_by_ref, named_tickets
 
 router = Router(tags=["problems"])
 LIST_PARAMETERS = {*ProblemQuery.model_fields, *PageQuery.model_fields}
@@ -53,19 +52,6 @@ TEXT_FIELDS = ("title", "root_cause", "workaround", "vendor_contact_name", "vend
 
 def _problem(request: HttpRequest, problem_id: int) -> Problem:
     return selectors.get_visible_problem(actor(request), problem_id)
-
-
-def _tickets(user: User, references: list[str], field: str = "tickets") -> list[Ticket]:
-    """The named tickets, each one the caller may see; every unknown one is named."""
-    found, unknown = [], []
-    for reference in references:
-        try:
-            found.append(get_visible_ticket_by_ref(user, reference))
-        except NotFound:
-            unknown.append(reference)
-    if unknown:
-        raise ValidationFailed({field: f"no such ticket: {', '.join(unknown)}"})
-    return found
 
 
 def _details(payload: ProblemFieldsIn, current: ProblemDetails) -> ProblemDetails:
@@ -143,7 +129,7 @@ def create_problem(request: HttpRequest, payload: ProblemCreateIn) -> Status[Pro
     user = actor(request)
     if not selectors.can_read_problems(user):
         raise NotFound(NO_PROBLEM)
-    tickets = _tickets(user, payload.tickets)
+    tickets = named_tickets(user, "tickets", payload.tickets)
     details = _details(payload, ProblemDetails(title=payload.title))
     with _as_fields():
         problem = records.create_problem(actor=user, details=details, tickets=tickets)
@@ -204,7 +190,7 @@ def link_ticket(request: HttpRequest, problem_id: DbId, payload: TicketLinkIn) -
     """Link a ticket; an internal entry on its timeline."""
     user = actor(request)
     problem = _problem(request, problem_id)
-    ticket = _tickets(user, [payload.ticket], field="ticket")[0]
+    [ticket] = named_tickets(user, "ticket", [payload.ticket])
     records.link_ticket(problem=problem, ticket=ticket, actor=user)
     return Status(201, _problem(request, problem_id))
 

@@ -1,7 +1,7 @@
 """Read queries for tickets, always scoped by the access policy."""
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal, get_args
@@ -24,7 +24,7 @@ from django.db.models.functions import Coalesce, Concat, Least, Trim
 
 from hypercare import access
 from hypercare.accounts.models import User
-from hypercare.errors import NotFound
+from hypercare.errors import NotFound, ValidationFailed
 from hypercare.lib import clock
 from hypercare.lib.placeholders import fill_placeholders
 from hypercare.orgs.models import Team
@@ -141,6 +141,21 @@ def get_visible_ticket_by_ref(user: User, ticket_ref: str) -> Ticket:
     if pk is None:
         raise NotFound("No such ticket.")
     return get_visible_ticket(user, pk)
+
+
+def named_tickets(user: User, field: str, references: Sequence[str]) -> list[Ticket]:
+    """The tickets a request body names (by reference or id), each one ``user`` may see;
+    every one it may not see is named in ``field``'s error, worded as for a ticket that
+    does not exist."""
+    found, unknown = [], []
+    for reference in references:
+        try:
+            found.append(get_visible_ticket_by_ref(user, reference))
+        except NotFound:
+            unknown.append(reference)
+    if unknown:
+        raise ValidationFailed({field: f"no such ticket: {', '.join(unknown)}"})
+    return found
 
 
 def ticket_list(user: User, filters: TicketFilters, sort: str = DEFAULT_SORT) -> QuerySet[Ticket]:
