@@ -6,7 +6,7 @@ predicates before they write. A record outside a user's scope does not exist for
 (404); a visible record they may not change answers 403.
 """
 
-from django.db.models import Q
+from django.db.models import F, Q, QuerySet
 
 from hypercare.access_requests.models import AccessRequest
 from hypercare.accounts.choices import Role
@@ -597,11 +597,31 @@ def change_approval_scope(user: User) -> Q:
         owned = Module.objects.filter(institution_id=user.institution_id, owners=user)
         scope |= Q(role=ApproverRole.MODULE_OWNER, module_id__in=owned.values("pk"))
     if is_agent(user) and user.has_role(*MANAGER_ROLES):
-        unowned = Module.objects.filter(owners__isnull=True)
-        scope |= Q(role=ApproverRole.SUPPORT_MANAGER) | Q(
-            role=ApproverRole.MODULE_OWNER, module_id__in=unowned.values("pk")
+        decided = _modules_with_deciders().values("pk")
+        scope |= Q(role=ApproverRole.SUPPORT_MANAGER) | (
+            Q(role=ApproverRole.MODULE_OWNER) & ~Q(module_id__in=decided)
         )
     return scope
+
+
+# A module's owner who decides for it: an active owner of its own institution holding the
+# role. A module without one is decided by support managers, so an owner who left or lost
+# the role never leaves a change waiting on nobody.
+_DECIDER = Q(is_active=True, role_grants__role=Role.MODULE_OWNER)
+
+
+def module_deciders(module: Module) -> QuerySet[User]:
+    """The owners who decide ``module``'s approvals, by name."""
+    return (
+        User.objects.filter(_DECIDER, owned_modules=module, institution_id=module.institution_id)
+        .distinct()
+        .order_by("last_name", "first_name", "pk")
+    )
+
+
+def _modules_with_deciders() -> QuerySet[Module]:
+    deciders = User.objects.filter(_DECIDER)
+    return Module.objects.filter(owners__in=deciders, owners__institution_id=F("institution_id"))
 
 
 def asked_for_change(user: User, change: ChangeRequest) -> bool:

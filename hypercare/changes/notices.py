@@ -1,7 +1,6 @@
 """Which notifications a change's step queues, and for whom. Called inside services."""
 
 from django.conf import settings
-from django.db.models import QuerySet
 
 from hypercare import access
 from hypercare.accounts.choices import Role
@@ -13,22 +12,10 @@ from hypercare.notifications.choices import NotificationEvent
 from hypercare.notifications.services import notify
 
 
-def module_owners(approval: ChangeApproval) -> QuerySet[User]:
-    """Who decides a module's approval: its active owners holding the module-owner role
-    in its institution. A module nobody owns is decided by support managers."""
-    if approval.module is None:
-        return User.objects.none()
-    return approval.module.owners.filter(
-        is_active=True,
-        institution_id=approval.module.institution_id,
-        role_grants__role=Role.MODULE_OWNER,
-    ).order_by("last_name", "first_name", "pk")
-
-
 def approvers(approval: ChangeApproval) -> list[User]:
     """The people who may decide ``approval`` (whoever asked for the change aside)."""
-    if approval.role == ApproverRole.MODULE_OWNER:
-        owners = list(module_owners(approval))
+    if approval.role == ApproverRole.MODULE_OWNER and approval.module is not None:
+        owners = list(access.module_deciders(approval.module))
         if owners:
             return owners
     return list(support_staff(Role.SUPPORT_MANAGER))

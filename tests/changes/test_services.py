@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 
+from hypercare.accounts.choices import Role
 from hypercare.accounts.models import User
 from hypercare.changes.choices import (
     ApproverRole,
@@ -133,6 +134,25 @@ def test_the_module_owners_approval_approves_the_change(
     told = OutboxMessage.objects.get(event=NotificationEvent.CHANGE_DECIDED)
     assert told.recipient == agent
     assert workflows.progress(config_ticket).step == "test_evidence"
+
+
+@pytest.mark.parametrize("gone", ["inactive", "role_withdrawn"])
+def test_a_module_whose_only_owner_left_is_decided_by_a_support_manager(
+    change: ChangeRequest, agent: User, finance_owner: User, manager: User, gone: str
+) -> None:
+    if gone == "inactive":
+        finance_owner.is_active = False
+        finance_owner.save()
+    else:
+        finance_owner.role_grants.filter(role=Role.MODULE_OWNER).delete()
+    submit_change(change=change, actor=agent)
+
+    asked = OutboxMessage.objects.filter(event=NotificationEvent.CHANGE_APPROVAL_REQUESTED)
+    assert [mail.recipient for mail in asked] == [manager]
+    assert {a.change_id for a in pending_change_approvals(manager)} == {change.pk}
+    decide_change(change=change, actor=manager, decision=Decision.APPROVED)
+    change.refresh_from_db()
+    assert change.status == ChangeStatus.APPROVED
 
 
 def test_a_high_risk_change_also_needs_a_support_manager(
