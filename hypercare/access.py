@@ -624,6 +624,20 @@ def _modules_with_deciders() -> QuerySet[Module]:
     return Module.objects.filter(owners__in=deciders, owners__institution_id=F("institution_id"))
 
 
+def change_part_scope(user: User, field: str) -> Q:
+    """The parts of a change ``user`` reads (its modules, institutions, collisions), as a
+    filter whose ``field`` names the part's institution: every part for support staff;
+    for an institution's people only their own institution's, since a change may concern
+    several institutions."""
+    return _of_own_institution(user, field)
+
+
+def reads_change_part(user: User, institution_id: int) -> bool:
+    """The same rule as ``change_part_scope``, asked of one part already read (a change's
+    prefetched modules and institutions)."""
+    return user.is_active and (is_agent(user) or user.institution_id == institution_id)
+
+
 def asked_for_change(user: User, change: ChangeRequest) -> bool:
     """Whether ``user`` asked for the change: raised it, or requested (or reported) one
     of its linked tickets. They may not approve it."""

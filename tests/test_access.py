@@ -31,7 +31,13 @@ from hypercare.accounts.models import RoleGrant, User
 from hypercare.changes.choices import ChangeKind, Risk
 from hypercare.changes.choices import Decision as ChangeDecision
 from hypercare.changes.models import ChangeRequest, EvidenceFile
-from hypercare.changes.selectors import change_history, pending_change_approvals, visible_changes
+from hypercare.changes.selectors import (
+    change_calendar,
+    change_history,
+    collisions,
+    pending_change_approvals,
+    visible_changes,
+)
 from hypercare.changes.services.approvals import decide_change
 from hypercare.changes.services.records import ChangeDetails, create_change, submit_change
 from hypercare.changes.services.testing import record_evidence
@@ -1680,3 +1686,30 @@ def test_a_change_of_two_institutions_shows_neither_the_others_approver_nor_comm
             assert world.southbank.name not in text
     if persona in CHANGE_WORKERS or persona in NORTHFIELD_PEOPLE:
         assert "Northfield auditors object" in read
+
+
+@pytest.mark.parametrize("persona", ["requester", "module_owner", "outsider", "tier1"])
+def test_a_collision_of_two_institutions_changes_names_only_the_readers_side(
+    world: World, persona: str
+) -> None:
+    agent = world.users["tier1"]
+    shared = []
+    for title in ("Shared refund step", "Shared fee step"):
+        details = _change_details(world.northfield, title)
+        modules = [*details.modules, factories.module(world.southbank, ModuleCode.FINANCE)]
+        shared.append(create_change(actor=agent, details=replace(details, modules=modules)))
+    user = world.users[persona]
+    staff = persona in CHANGE_WORKERS
+    own = world.southbank if persona == "outsider" else world.northfield
+    expected = {world.northfield.pk, world.southbank.pk} if staff else {own.pk}
+
+    found = collisions(user, shared[0])
+    calendar = change_calendar(user, month=(clock.now() + timedelta(days=2)).date())
+    shown = {c.module.institution_id for clashes in calendar.collisions.values() for c in clashes}
+
+    assert {c.module.institution_id for c in found} == expected
+    assert shown == expected
+    other = world.northfield if own == world.southbank else world.southbank
+    if not staff:
+        detail = ApiClient(user).get(f"/changes/{shared[0].pk}").content.decode()
+        assert other.name not in detail

@@ -91,19 +91,14 @@ def get_visible_change(user: User, pk: int) -> ChangeRequest:
 
 
 def change_modules(user: User, change: ChangeRequest) -> list[Module]:
-    """The change's modules on ``user``'s side (an institution's people: their own)."""
-    modules = list(change.modules.all())
-    if access.is_agent(user):
-        return modules
-    return [module for module in modules if module.institution_id == user.institution_id]
+    """The change's modules on ``user``'s side (an institution's people: their own), from
+    the prefetched ones when a list read them."""
+    return [m for m in change.modules.all() if access.reads_change_part(user, m.institution_id)]
 
 
 def change_institutions(user: User, change: ChangeRequest) -> list[Institution]:
     """The institutions the change concerns on ``user``'s side."""
-    institutions = list(change.institutions.all())
-    if access.is_agent(user):
-        return institutions
-    return [institution for institution in institutions if institution.pk == user.institution_id]
+    return [i for i in change.institutions.all() if access.reads_change_part(user, i.pk)]
 
 
 def change_tickets(user: User, change: ChangeRequest) -> QuerySet[Ticket]:
@@ -179,7 +174,9 @@ def collisions(user: User, change: ChangeRequest) -> list[Collision]:
         return []
     rows = (
         ChangeRequest.modules.through.objects.filter(
-            module_id__in=change.modules.values("pk"),
+            module_id__in=change.modules.filter(
+                access.change_part_scope(user, "institution_id")
+            ).values("pk"),
             changerequest__in=_scheduled(user),
             changerequest__window_start__lt=change.window_end,
             changerequest__window_end__gt=change.window_start,
@@ -267,4 +264,8 @@ def change_calendar(
         institution_id=institution_id, module=module, window_from=starts, window_to=ends
     )
     changes = list(change_list(user, filters).exclude(status__in=CLOSED_WITHOUT_WORK))
-    return Calendar(month.replace(day=1), starts, ends, changes, collisions_among(changes))
+    found = {
+        pk: [c for c in clashes if access.reads_change_part(user, c.module.institution_id)]
+        for pk, clashes in collisions_among(changes).items()
+    }
+    return Calendar(month.replace(day=1), starts, ends, changes, found)
