@@ -318,9 +318,13 @@ def _unknown_sender(parsed: ParsedMessage) -> User | Outcome:
 
 
 def _rate_limited(address: str) -> bool:
+    """Whether ``address`` opened its hour's allowance of tickets by mail already.
+
+    Senders are stored as parsed, in lower case, so an exact match on the partial index
+    ``inbound_opened_by_sender`` answers it without reading the whole mail store."""
     limit: int = settings.HYPERCARE_MAIL_TICKETS_PER_HOUR
     opened = InboundMessage.objects.filter(
-        sender__iexact=address,
+        sender=address.lower(),
         status=InboundStatus.TICKET_OPENED,
         processed_at__gte=clock.now() - timedelta(hours=1),
     ).count()

@@ -127,6 +127,11 @@ class InboundMessage(models.Model):
                 condition=Q(status=InboundStatus.QUARANTINED),
                 name="inbound_quarantined",
             ),
+            models.Index(
+                fields=["sender", "processed_at"],
+                condition=Q(status=InboundStatus.TICKET_OPENED),
+                name="inbound_opened_by_sender",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from email.message import Message
 from email.parser import BytesHeaderParser
-from email.policy import default as default_policy
+from email.policy import compat32
 from email.utils import getaddresses, parsedate_to_datetime
 
 from hypercare.lib.text import one_line
@@ -48,13 +48,13 @@ def header_block(raw: bytes) -> bytes:
 
 
 def message_id_of(raw: bytes) -> str:
-    """The Message-ID as the sender wrote it (``<...>``), or "" when there is none usable."""
-    headers = BytesHeaderParser(policy=default_policy).parsebytes(header_block(raw))
-    try:
-        value = headers.get("Message-ID")
-    except (ValueError, TypeError, IndexError):
-        return ""
-    text = " ".join(str(value or "").split())
+    """The Message-ID as the sender wrote it (``<...>``), or "" when there is none usable.
+
+    Read with ``compat32``, which leaves the value as written: the default policy's header
+    objects cost a third of a millisecond here, twice per message, for nothing a
+    Message-ID needs."""
+    headers = BytesHeaderParser(policy=compat32).parsebytes(header_block(raw))
+    text = " ".join(str(headers.get("Message-ID") or "").split())
     return text if 0 < len(text) <= MESSAGE_ID_LIMIT else ""
 
 

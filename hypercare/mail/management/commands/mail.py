@@ -24,6 +24,9 @@ EX_DATAERR = 65
 
 class Command(BaseCommand):
     help = "Take one message from an MTA on stdin (deliver), or read mailboxes now (poll)."
+    # An MTA starts one process per message: loading every URL and API schema for the
+    # system checks would double its start-up. ``hypercare check`` and the server run them.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
         actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
