@@ -5,6 +5,7 @@ ticket is in its workflow."""
 from django.db.models import QuerySet
 
 from hypercare import access
+from hypercare.accounts.choices import Role
 from hypercare.accounts.models import User
 from hypercare.corrections.choices import Decision
 from hypercare.corrections.models import CorrectionRecord, CorrectionVersion, SignOff
@@ -81,6 +82,23 @@ def awaiting_sign_off_of(user: User) -> QuerySet[CorrectionRecord]:
         )
         .select_related("ticket__institution", "written_by")
         .order_by("sign_off_requested_at", "pk")
+    )
+
+
+def data_owners_waited_on() -> QuerySet[User]:
+    """The data owners some record's sign-off is asked of: whom the daily digest of
+    pending approvals may concern (``awaiting_sign_off_of`` says what it holds)."""
+    asked = CorrectionRecord.objects.filter(sign_off_requested_at__isnull=False).exclude(
+        ticket__status=Status.CLOSED
+    )
+    named = {
+        details.get("data_owner_id")
+        for details in asked.values_list("ticket__category_details", flat=True)
+    }
+    return User.objects.filter(
+        pk__in=[pk for pk in named if isinstance(pk, int)],
+        is_active=True,
+        role_grants__role=Role.DATA_OWNER,
     )
 
 
