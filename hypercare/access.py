@@ -463,6 +463,14 @@ def is_named_data_owner(user: User, ticket: Ticket) -> bool:
     )
 
 
+def sign_off_tickets(user: User) -> Q:
+    """The same rule as ``is_named_data_owner``, as a filter on Ticket: the data
+    corrections whose sign-off is ``user``'s to give."""
+    if not user.is_active or not user.has_role(Role.DATA_OWNER):
+        return NOTHING
+    return signed_off_by(user)
+
+
 def can_verify_correction(user: User, ticket: Ticket) -> bool:
     """Whether the correction came out right is for who asked: the requester side."""
     return (

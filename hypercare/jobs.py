@@ -9,9 +9,9 @@ run that is repeated, late or concurrent with another changes nothing twice.
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from hypercare.access_requests.services.digest import send_approval_digests
 from hypercare.access_requests.services.reviews import open_due_reviews
 from hypercare.access_requests.services.temporary import handle_temporary_access
+from hypercare.approvals.services import send_approval_digests
 from hypercare.escalations.services.review import flag_missed_updates, send_daily_digest
 from hypercare.incidents.services import flag_missed_resolutions
 from hypercare.incidents.services import flag_missed_updates as flag_missed_incident_updates
@@ -84,7 +84,8 @@ def access_reviews() -> dict[str, int]:
 
 
 def approval_digest() -> dict[str, int]:
-    """Mail each approval owner the requests waiting for them, once a day from the hour set."""
+    """Mail each person what waits for their decision (access requests, change approvals,
+    data-correction sign-offs), once a day from the hour set."""
     return send_approval_digests()
 
 

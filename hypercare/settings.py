@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "hypercare.corrections",
     "hypercare.access_requests",
     "hypercare.changes",
+    "hypercare.approvals",
     "hypercare.web",
     # Form widgets render through TEMPLATES, so a widget template of ours can replace Django's.
     "django.forms",

@@ -28,6 +28,8 @@ from hypercare.access_requests.services.requests import decide_access_request, r
 from hypercare.access_requests.services.reviews import answer_review_line, open_review
 from hypercare.accounts.choices import Role
 from hypercare.accounts.models import RoleGrant, User
+from hypercare.approvals.selectors import waiting_for
+from hypercare.approvals.services import send_approval_digests
 from hypercare.changes.choices import ChangeKind, Risk
 from hypercare.changes.choices import Decision as ChangeDecision
 from hypercare.changes.models import ChangeRequest, EvidenceFile
@@ -1713,3 +1715,83 @@ def test_a_collision_of_two_institutions_changes_names_only_the_readers_side(
     if not staff:
         detail = ApiClient(user).get(f"/changes/{shared[0].pk}").content.decode()
         assert other.name not in detail
+
+
+# What waits for whose decision: the approvals page, the API and the daily digest -------
+
+# Each institution has an access request, a change of its Finance module and a data
+# correction waiting: Northfield's for its approval owner, Finance owner and data owner;
+# Southbank's for its approval owner and data owner, and (its Finance has no owner) for
+# the support manager. Nobody else is waited on.
+WAITS_FOR = {
+    "module_owner": {"change:north"},
+    "data_owner": {"sign_off:north"},
+    "support_manager": {"change:south"},
+    "north_approver": {"access:north"},
+    "south_approver": {"access:south"},
+    "south_data_owner": {"sign_off:south"},
+}
+
+
+@dataclass
+class PendingWorld:
+    people: dict[str, User]
+    references: dict[str, str]
+
+
+@pytest.fixture
+def pending_world(world: World, access_world: AccessWorld) -> PendingWorld:
+    agent = world.users["tier1"]
+    south_owner = factories.user(Role.DATA_OWNER, institution=world.southbank, username="sol")
+    people = {
+        **world.users,
+        "north_approver": access_world.approvers["northfield"],
+        "south_approver": access_world.approvers["southbank"],
+        "south_data_owner": south_owner,
+    }
+    references = {}
+    for side, institution, requester, owner in (
+        ("north", world.northfield, world.users["requester"], world.users["data_owner"]),
+        ("south", world.southbank, world.users["southbank_requester"], south_owner),
+    ):
+        change = create_change(actor=agent, details=_change_details(institution, f"{side} step"))
+        submit_change(change=change, actor=agent)
+        ticket = factories.data_correction(requester, owner)
+        write_correction_record(ticket=ticket, actor=agent, content=factories.CORRECTION)
+        request_sign_off(ticket=ticket, actor=agent)
+        references[f"access:{side}"] = access_world.waiting[institution.slug].reference
+        references[f"change:{side}"] = change.reference
+        references[f"sign_off:{side}"] = ticket.reference
+    return PendingWorld(people, references)
+
+
+def _waiting_in(pending_world: PendingWorld, text: str) -> set[str]:
+    return {name for name, reference in pending_world.references.items() if reference in text}
+
+
+@pytest.mark.parametrize("persona", [*SEES, "north_approver", "south_approver", "south_data_owner"])
+def test_each_persona_is_asked_only_for_their_own_institutions_decisions(
+    pending_world: PendingWorld, persona: str
+) -> None:
+    """The selector, `GET /approvals/pending`, the approvals page and the daily digest
+    agree: each approver reads what waits for them, of their own institution only."""
+    user = pending_world.people[persona]
+    expected = WAITS_FOR.get(persona, set())
+
+    waiting = waiting_for(user)
+    read = " ".join(
+        [
+            *(item.reference for item in waiting.access_requests),
+            *(item.change.reference for item in waiting.change_approvals),
+            *(item.ticket.reference for item in waiting.sign_offs),
+        ]
+    )
+    assert _waiting_in(pending_world, read) == expected
+    answer = ApiClient(user).get("/approvals/pending")
+    assert _waiting_in(pending_world, answer.content.decode()) == expected
+    page = "/changes/approvals/" if access.is_agent(user) else "/portal/approvals/"
+    assert _waiting_in(pending_world, signed_in(user).get(page).content.decode()) == expected
+    send_approval_digests()
+    digest = OutboxMessage.objects.filter(event=NotificationEvent.APPROVALS_DIGEST, recipient=user)
+    assert _waiting_in(pending_world, " ".join(mail.body for mail in digest)) == expected
+    assert digest.count() == (1 if expected else 0)

@@ -264,7 +264,9 @@ class ReviewLine(Person):
 
 
 class ApprovalDigest(models.Model):
-    """One approval owner's digest of a day; the unique pair makes sending it a claim."""
+    """One person's digest of a day's pending approvals; the unique pair makes sending it
+    a claim. It began as the approval owners' digest and kept its table here; the
+    approvals app (``approvals.services``) sends it, listing every kind that waits."""
 
     day = models.DateField()
     approver = models.ForeignKey(

@@ -2,7 +2,6 @@
 services; the cause is the request and its step, so a repeated run queues nothing more."""
 
 from collections.abc import Iterable, Sequence
-from typing import Any
 
 from django.conf import settings
 
@@ -15,10 +14,6 @@ from hypercare.notifications.services import notify
 
 def portal_address(request: AccessRequest) -> str:
     return f"{settings.SITE_URL}/portal/access-requests/{request.pk}/"
-
-
-def approvals_address() -> str:
-    return f"{settings.SITE_URL}/portal/approvals/"
 
 
 def approval_requested(request: AccessRequest, approvers: Iterable[User]) -> None:
@@ -60,14 +55,4 @@ def ending(request: AccessRequest, recipients: Sequence[User]) -> None:
         recipients=recipients,
         cause=f"access:{request.pk}:ending",
         context={"access_request": request},
-    )
-
-
-def digest(approver: User, day: str, rows: list[dict[str, Any]]) -> None:
-    notify(
-        event=NotificationEvent.APPROVALS_DIGEST,
-        ticket=None,
-        recipients=[approver],
-        cause=f"approvals:{day}",
-        context={"day": day, "count": len(rows), "rows": rows, "address": approvals_address()},
     )

@@ -64,6 +64,18 @@ def awaiting_decision_of(user: User) -> QuerySet[AccessRequest]:
     )
 
 
+def approval_owners_waited_on() -> QuerySet[User]:
+    """The active approval owners of institutions with a request awaiting approval: whom
+    the daily digest of pending approvals may concern (``awaiting_decision_of`` says
+    what it holds for each)."""
+    institutions = AccessRequest.objects.filter(status=RequestStatus.AWAITING_APPROVAL).values(
+        "institution_id"
+    )
+    return User.objects.filter(
+        is_active=True, institution_id__in=institutions, role_grants__role=Role.APPROVAL_OWNER
+    )
+
+
 def approval_owners(institution_id: int) -> QuerySet[User]:
     """The institution's active approval owners, by name."""
     return User.objects.filter(

@@ -158,3 +158,5 @@ api.add_router("/", "hypercare.corrections.api.router")
 api.add_router("/", "hypercare.access_requests.api.router")
 
 api.add_router("/", "hypercare.changes.api.router")
+
+api.add_router("/", "hypercare.approvals.api.router")

@@ -3,22 +3,12 @@
 from django.conf import settings
 
 from hypercare import access
-from hypercare.accounts.choices import Role
 from hypercare.accounts.models import User
-from hypercare.accounts.selectors import support_staff
-from hypercare.changes.choices import ApproverRole, Decision
-from hypercare.changes.models import ChangeApproval, ChangeRequest
+from hypercare.changes.choices import Decision
+from hypercare.changes.models import ChangeRequest
+from hypercare.changes.selectors import approvers
 from hypercare.notifications.choices import NotificationEvent
 from hypercare.notifications.services import notify
-
-
-def approvers(approval: ChangeApproval) -> list[User]:
-    """The people who may decide ``approval`` (whoever asked for the change aside)."""
-    if approval.role == ApproverRole.MODULE_OWNER and approval.module is not None:
-        owners = list(access.module_deciders(approval.module))
-        if owners:
-            return owners
-    return list(support_staff(Role.SUPPORT_MANAGER))
 
 
 def approval_requested(change: ChangeRequest) -> None:
@@ -48,5 +38,10 @@ def decided(change: ChangeRequest) -> None:
     )
 
 
+def change_address(change: ChangeRequest) -> str:
+    """The change's page, where its approvers decide it."""
+    return f"{settings.SITE_URL}/changes/{change.pk}/"
+
+
 def _context(change: ChangeRequest) -> dict[str, object]:
-    return {"change": change, "link": f"{settings.SITE_URL}/changes/{change.pk}/"}
+    return {"change": change, "link": change_address(change)}

@@ -13,8 +13,10 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from hypercare import access
+from hypercare.accounts.choices import Role
 from hypercare.accounts.models import User
-from hypercare.changes.choices import CLOSED_WITHOUT_WORK, ChangeStatus, Decision
+from hypercare.accounts.selectors import support_staff
+from hypercare.changes.choices import CLOSED_WITHOUT_WORK, ApproverRole, ChangeStatus, Decision
 from hypercare.changes.models import (
     ChangeApproval,
     ChangeEvent,
@@ -239,6 +241,31 @@ def pending_change_approvals(user: User) -> QuerySet[ChangeApproval]:
         .select_related("change", "change__raised_by", "module__institution")
         .order_by("change__window_start", "change_id", "pk")
     )
+
+
+def approvers(approval: ChangeApproval) -> list[User]:
+    """The people who may decide ``approval`` (whoever asked for the change aside)."""
+    if approval.role == ApproverRole.MODULE_OWNER and approval.module is not None:
+        owners = list(access.module_deciders(approval.module))
+        if owners:
+            return owners
+    return list(support_staff(Role.SUPPORT_MANAGER))
+
+
+def approvers_waited_on() -> list[User]:
+    """Everyone a pending approval of a change awaiting approval is asked of: whom the
+    daily digest of pending approvals may concern (``pending_change_approvals`` says
+    what it holds for each)."""
+    pending = ChangeApproval.objects.filter(
+        decision=Decision.PENDING, change__status=ChangeStatus.AWAITING_APPROVAL
+    ).select_related("module")
+    # Approvals of one role and module are asked of the same people: ask once.
+    alike = {(approval.role, approval.module_id): approval for approval in pending}
+    people: dict[int, User] = {}
+    for approval in alike.values():
+        for person in approvers(approval):
+            people.setdefault(person.pk, person)
+    return list(people.values())
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 from hypercare.changes.choices import ChangeStatus, Decision
 from hypercare.changes.models import ChangeRequest
-from hypercare.changes.notices import approvers
+from hypercare.changes.selectors import approvers
 from hypercare.tickets.models import Ticket
 from hypercare.tickets.workflows import Progress
 

@@ -1,10 +1,17 @@
 """Which notifications a data correction's step queues, and for whom. Called inside
 the correction services."""
 
+from django.conf import settings
+
 from hypercare.accounts.models import User
 from hypercare.notifications.choices import NotificationEvent
 from hypercare.notifications.services import notify
 from hypercare.tickets.models import Ticket, TicketEvent
+
+
+def decision_address(ticket: Ticket) -> str:
+    """The portal page where the data owner reads the record and signs it off."""
+    return f"{settings.SITE_URL}/portal/tickets/{ticket.pk}/correction/decision/"
 
 
 def sign_off_requested(ticket: Ticket, event: TicketEvent, data_owner: User) -> None:

@@ -11,9 +11,9 @@ from hypercare.accounts.schemas import UserRef
 from hypercare.api.common import DbId
 from hypercare.corrections import content
 from hypercare.corrections.choices import Decision, Outcome, Reason
-from hypercare.corrections.models import SignOff
+from hypercare.corrections.models import CorrectionRecord, SignOff
 from hypercare.lib.text import body_text, single_line
-from hypercare.tickets.schemas import AttachmentOut
+from hypercare.tickets.schemas import AttachmentOut, InstitutionRef
 
 Comment = Annotated[str, body_text(max_length=4000)]
 
@@ -105,3 +105,29 @@ class CorrectionOut(Schema):
     applied_at: datetime | None
     verified_by: UserRef | None
     verified_at: datetime | None
+
+
+class PendingSignOffOut(Schema):
+    """A correction record waiting for the data owner's sign-off: the version they are
+    asked to sign off (decide with `POST /tickets/{ticket}/correction/decision`)."""
+
+    ticket: str = Field(description="The data-correction ticket's reference.")
+    title: str
+    institution: InstitutionRef
+    version: int
+    content_hash: str
+    written_by: UserRef
+    written_at: datetime
+    sign_off_requested_at: datetime
+
+    @staticmethod
+    def resolve_ticket(record: CorrectionRecord) -> str:
+        return record.ticket.reference
+
+    @staticmethod
+    def resolve_title(record: CorrectionRecord) -> str:
+        return record.ticket.title
+
+    @staticmethod
+    def resolve_institution(record: CorrectionRecord) -> object:
+        return record.ticket.institution

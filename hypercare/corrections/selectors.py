@@ -1,12 +1,16 @@
 """Reading a data correction: the record of a ticket the user may see, its sign-offs,
-the data owner it waits for, and where the ticket is in its workflow."""
+the data owner it waits for, the sign-offs waiting for a data owner, and where the
+ticket is in its workflow."""
 
 from django.db.models import QuerySet
 
+from hypercare import access
+from hypercare.accounts.choices import Role
 from hypercare.accounts.models import User
 from hypercare.corrections.choices import Decision
 from hypercare.corrections.models import CorrectionRecord, CorrectionVersion, SignOff
 from hypercare.tickets.category_details import data_owners
+from hypercare.tickets.choices import Status
 from hypercare.tickets.models import Ticket
 from hypercare.tickets.workflows import Progress
 
@@ -61,6 +65,41 @@ def data_owner_of(ticket: Ticket) -> User | None:
     if pk is None:
         return None
     return data_owners(ticket.institution).filter(pk=pk).first()
+
+
+def awaiting_sign_off_of(user: User) -> QuerySet[CorrectionRecord]:
+    """The records waiting for ``user``'s sign-off as the data owner their tickets name,
+    oldest ask first: asked for and not yet decided, on open tickets (a closed ticket's
+    correction is history) that ``user`` did not request (nobody signs off their own)."""
+    tickets = (
+        Ticket.objects.filter(access.sign_off_tickets(user))
+        .exclude(status=Status.CLOSED)
+        .exclude(requester_id=user.pk)
+    )
+    return (
+        CorrectionRecord.objects.filter(
+            sign_off_requested_at__isnull=False, ticket__in=tickets.values("pk")
+        )
+        .select_related("ticket__institution", "written_by")
+        .order_by("sign_off_requested_at", "pk")
+    )
+
+
+def data_owners_waited_on() -> QuerySet[User]:
+    """The data owners some record's sign-off is asked of: whom the daily digest of
+    pending approvals may concern (``awaiting_sign_off_of`` says what it holds)."""
+    asked = CorrectionRecord.objects.filter(sign_off_requested_at__isnull=False).exclude(
+        ticket__status=Status.CLOSED
+    )
+    named = {
+        details.get("data_owner_id")
+        for details in asked.values_list("ticket__category_details", flat=True)
+    }
+    return User.objects.filter(
+        pk__in=[pk for pk in named if isinstance(pk, int)],
+        is_active=True,
+        role_grants__role=Role.DATA_OWNER,
+    )
 
 
 def correction_progress(ticket: Ticket) -> Progress:

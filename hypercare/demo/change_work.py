@@ -11,8 +11,8 @@ from hypercare import access
 from hypercare.accounts.models import User
 from hypercare.changes.choices import ChangeKind, Decision, Outcome, Risk
 from hypercare.changes.models import ChangeRequest
-from hypercare.changes.notices import approvers
 from hypercare.changes.release import plan_change_release
+from hypercare.changes.selectors import approvers
 from hypercare.changes.services.approvals import decide_change
 from hypercare.changes.services.common import RiskAnswers
 from hypercare.changes.services.records import ChangeDetails, create_change, submit_change

@@ -73,7 +73,10 @@ class NotificationEvent(models.TextChoices):
         "Access request approved or rejected (to who asked and the agent of its ticket)",
     )
     ACCESS_ENDING = "access_ending", "Temporary access ending (to the agent or team of its ticket)"
-    APPROVALS_DIGEST = "approvals_digest", "Daily digest of pending approvals (to approval owners)"
+    APPROVALS_DIGEST = (
+        "approvals_digest",
+        "Daily digest of pending approvals and sign-offs (to whoever they wait on)",
+    )
     CHANGE_APPROVAL_REQUESTED = (
         "change_approval_requested",
         "Change request awaiting your approval (to its approvers)",

@@ -237,10 +237,19 @@ _WORDING: dict[str, tuple[str, str]] = {
     ),
     NotificationEvent.APPROVALS_DIGEST: (
         "Approvals waiting for you on {{ day }}: {{ count }}",
-        "Hello {{ recipient.display_name }},\n\n{{ count }} request(s) wait for your "
-        "decision:\n{% for row in rows %}\n{{ row.reference }} {{ row.what }}\n"
-        "  asked by {{ row.requested_by }} on {{ row.requested_at }}\n{% endfor %}"
-        "\nDecide them here: {{ address }}",
+        "Hello {{ recipient.display_name }},\n\n{{ count }} waiting for your decision.\n"
+        "{% if access_requests %}\nAccess requests to approve or reject:\n"
+        "{% for row in access_requests %}\n{{ row.reference }} {{ row.what }}\n"
+        "  asked by {{ row.requested_by }} on {{ row.requested_at }}\n  {{ row.address }}\n"
+        "{% endfor %}{% endif %}{% if changes %}\nChange requests to approve or reject:\n"
+        "{% for row in changes %}\n{{ row.reference }} {{ row.title }}\n"
+        "  {{ row.approval }}, {{ row.risk }} risk{% if row.starts %}, planned from "
+        "{{ row.starts }}{% endif %}, raised by {{ row.raised_by }}\n  {{ row.address }}\n"
+        "{% endfor %}{% endif %}{% if sign_offs %}\nData corrections to sign off:\n"
+        "{% for row in sign_offs %}\n{{ row.reference }} {{ row.title }}\n"
+        "  version {{ row.version }} of the correction record{% if row.asked_at %}, your "
+        "sign-off asked on {{ row.asked_at }}{% endif %}\n  {{ row.address }}\n"
+        "{% endfor %}{% endif %}\nAll of them: {{ address }}",
     ),
     NotificationEvent.CHANGE_APPROVAL_REQUESTED: (
         "[{{ change.reference }}] Your approval: {{ change.title }}",

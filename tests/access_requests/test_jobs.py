@@ -1,5 +1,5 @@
-"""The access jobs under frozen time: temporary access reminders and removals, the
-periodic review falling due, and the approval owners' digest."""
+"""The access jobs under frozen time: temporary access reminders and removals and the
+periodic review falling due. The approvers' daily digest is tests/approvals'."""
 
 from datetime import UTC, date, datetime
 
@@ -8,7 +8,6 @@ import time_machine
 
 from hypercare.access_requests.choices import AccessAction, AccessTicketEventKind, RequestStatus
 from hypercare.access_requests.models import AccessRequest, AccessReview, ReviewSchedule
-from hypercare.access_requests.services.digest import send_approval_digests
 from hypercare.access_requests.services.reviews import months_after, open_due_reviews
 from hypercare.access_requests.services.temporary import handle_temporary_access
 from hypercare.accounts.models import User
@@ -115,21 +114,3 @@ def test_the_months_between_reviews_are_set_per_institution(
     ReviewSchedule.objects.create(institution=institution, months_between_reviews=1)
     with time_machine.travel(datetime(2027, 1, 1, 12, tzinfo=UTC), tick=False):
         assert open_due_reviews() == {"reviews": 1}
-
-
-def test_the_digest_goes_once_a_day_from_its_hour_to_each_approver_with_pending(
-    requester: User, agent: User, approver: User, outsider: User, settings: object
-) -> None:
-    settings.HYPERCARE_APPROVAL_DIGEST_HOUR = 7  # type: ignore[attr-defined]
-    idle = builders.approval_owner(outsider.institution, username="idle")  # type: ignore[arg-type]
-    with time_machine.travel(datetime(2026, 12, 3, 6, tzinfo=UTC), tick=False):
-        builders.requested(requester, agent)
-        assert send_approval_digests() == {"digests": 0}
-    with time_machine.travel(datetime(2026, 12, 3, 7, 5, tzinfo=UTC), tick=False):
-        assert send_approval_digests() == {"digests": 1}
-        assert send_approval_digests() == {"digests": 0}
-
-    digests = OutboxMessage.objects.filter(event=NotificationEvent.APPROVALS_DIGEST)
-    assert [mail.recipient for mail in digests] == [approver]
-    assert "Priya Nair" in digests[0].body
-    assert idle not in [mail.recipient for mail in digests]

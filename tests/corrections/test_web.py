@@ -2,11 +2,17 @@
 from the ticket's panel; the data owner decides and the requester verifies in the portal."""
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
+from hypercare.accounts.choices import Role
 from hypercare.accounts.models import User
+from hypercare.corrections import services
 from hypercare.corrections.choices import Decision, Outcome
 from hypercare.corrections.models import CorrectionRecord, SignOff
+from hypercare.orgs.models import Institution
 from hypercare.tickets.models import Ticket
+from tests import factories
 from tests.web.conftest import signed_in
 
 RECORD_FORM = {
@@ -95,6 +101,59 @@ def test_the_data_owner_finds_the_correction_among_their_tickets(
 ) -> None:
     page = signed_in(data_owner).get("/portal/").content.decode()
     assert asked.reference in page
+
+
+def test_the_data_owner_finds_the_sign_off_on_the_approvals_page_and_signs_off_there(
+    asked: Ticket, data_owner: User
+) -> None:
+    client = signed_in(data_owner)
+    page = client.get("/portal/approvals/").content.decode()
+    decision = f"/portal/tickets/{asked.pk}/correction/decision/"
+
+    assert "Data corrections to sign off" in page
+    assert f'href="{decision}"' in page
+    assert "version 1 of the correction record" in page
+    assert "1 waiting for your decision." in page
+    assert 'Approvals <span class="count">1</span>' in page
+
+    answer = client.post(decision, {"decision": Decision.SIGNED_OFF, "comment": ""})
+
+    assert answer.status_code == 302
+    page = client.get("/portal/approvals/").content.decode()
+    assert f'href="{decision}"' not in page
+    assert "Nothing waits for your decision." in page
+
+
+def test_the_approvals_page_lists_no_sign_off_for_anyone_but_the_named_data_owner(
+    asked: Ticket, requester: User, institution: Institution
+) -> None:
+    """Another data owner of the institution, and the requester who sees the ticket,
+    are not asked: the section is empty for them."""
+    other = factories.user(Role.DATA_OWNER, institution=institution, username="otto")
+    for person in (other, requester):
+        page = signed_in(person).get("/portal/approvals/").content.decode()
+        assert asked.reference not in page
+
+
+def test_the_sign_offs_section_costs_the_same_queries_for_few_and_many(
+    asked: Ticket, data_owner: User, requester: User, agent: User
+) -> None:
+    client = signed_in(data_owner)
+
+    def queries() -> int:
+        client.get("/portal/approvals/")
+        with CaptureQueriesContext(connection) as captured:
+            page = client.get("/portal/approvals/")
+        assert page.status_code == 200
+        return len(captured)
+
+    few = queries()
+    for _ in range(3):
+        more = factories.data_correction(requester, data_owner)
+        services.write_correction_record(ticket=more, actor=agent, content=factories.CORRECTION)
+        services.request_sign_off(ticket=more, actor=agent)
+    assert queries() == few
+    assert "4 waiting for your decision." in client.get("/portal/approvals/").content.decode()
 
 
 def test_refusing_without_a_comment_names_the_comment(asked: Ticket, data_owner: User) -> None:

@@ -1,1 +1,1 @@
-"""The approval owner's page: what waits for their decision, one section per domain."""
+"""The approvers' page: what waits for their decision, one section per domain."""

@@ -7,7 +7,7 @@ from hypercare.web.guards import portal_view, signed_in_user
 
 @portal_view
 def approvals(request: HttpRequest) -> HttpResponse:
-    """Everything waiting for the signed-in approval owner's decision, oldest first in
+    """Everything waiting for the signed-in approver's decision, oldest first in
     each section; empty sections say so."""
     sections = waiting_for(signed_in_user(request))
     waiting = sum(len(section.items) for section in sections)

@@ -40,9 +40,9 @@ def access_request_panel(user: User, ticket: Ticket) -> dict[str, Any]:
 @register.simple_tag
 def access_nav(user: User) -> dict[str, Any]:
     """What the portal navigation offers: the approvals waiting (approval owners decide
-    access requests, module owners changes), the ledger and the reviews (institution
-    admins)."""
-    approver = user.has_role(Role.APPROVAL_OWNER, Role.MODULE_OWNER)
+    access requests, module owners changes, data owners sign off corrections), the
+    ledger and the reviews (institution admins)."""
+    approver = user.has_role(Role.APPROVAL_OWNER, Role.MODULE_OWNER, Role.DATA_OWNER)
     return {
         "approvals": sum(len(section.items) for section in waiting_for(user)) if approver else None,
         "ledger": access.can_read_access_ledger(user),
