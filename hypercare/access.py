@@ -15,6 +15,7 @@ from hypercare.changes.choices import ApproverRole
 from hypercare.changes.models import ChangeRequest
 from hypercare.orgs.choices import Tier
 from hypercare.orgs.models import Institution, Module, Team
+from hypercare.tickets import workflows
 from hypercare.tickets.choices import Category, Status
 from hypercare.tickets.models import Participant, Ticket
 
@@ -69,7 +70,8 @@ def signed_off_by(user: User) -> Q:
     """The data corrections naming ``user`` as their data owner, as a filter on Ticket:
     they sign off the correction, so they read the ticket and its correction record.
     Only their own institution's: a person moved to another institution signs off
-    nothing of the one they left."""
+    nothing of the one they left. ``workflows.follows`` as a filter: a ticket
+    recategorised away, or naming another data owner since, is no longer theirs to read."""
     return Q(
         institution_id=user.institution_id,
         category=Category.DATA_CORRECTION,
@@ -456,7 +458,7 @@ def is_named_data_owner(user: User, ticket: Ticket) -> bool:
     one: active, at the ticket's institution, holding the data-owner role."""
     return (
         user.is_active
-        and ticket.category == Category.DATA_CORRECTION
+        and workflows.follows(ticket, Category.DATA_CORRECTION)
         and ticket.category_details.get("data_owner_id") == user.pk
         and user.institution_id == ticket.institution_id
         and user.has_role(Role.DATA_OWNER)

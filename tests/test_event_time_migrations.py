@@ -1,25 +1,14 @@
 """The data migrations that turn times stored as text in timeline events into values."""
 
-import importlib
 from datetime import UTC, datetime
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from hypercare.tickets.models import TicketEvent
 from tests import factories
+from tests.data_migrations import run_data_migration
 
 AT = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
-
-
-def _run(app: str, name: str) -> None:
-    """Run a data migration's function on the current tables, with the historical models
-    (whose managers, unlike the timeline's own, may change rows)."""
-    migration = importlib.import_module(f"hypercare.{app}.migrations.{name}")
-    state = MigrationExecutor(connection).loader.project_state()
-    forward = migration.Migration.operations[0].code
-    forward(state.apps, None)
 
 
 @pytest.mark.django_db
@@ -54,8 +43,8 @@ def test_old_sla_and_escalation_events_keep_their_times_as_values() -> None:
         ]
     )
 
-    _run("sla", "0004_sla_event_due_times_as_values")
-    _run("escalations", "0002_escalation_event_times_as_values")
+    run_data_migration("sla", "0004_sla_event_due_times_as_values")
+    run_data_migration("escalations", "0002_escalation_event_times_as_values")
 
     stored = [
         TicketEvent.objects.values("old_value", "new_value", "reason", "body").get(pk=row.pk)

@@ -144,6 +144,15 @@ class AccessRequest(Person):
         return format_request_reference(self.pk)
 
     @property
+    def asked_by_id(self) -> int | None:
+        """Who asked for the change: the requester of its access ticket (the institution's
+        person the ticket is on behalf of, whoever filed or recorded it), else who recorded
+        it (an institution admin flagging a review line); None when Hypercare opened it."""
+        if self.ticket is not None:
+            return self.ticket.requester_id
+        return self.requested_by_id
+
+    @property
     def change_text(self) -> str:
         """What changes, in a few words: "Fee clerk → Fee supervisor"."""
         if self.action == AccessAction.CHANGE:
@@ -153,8 +162,10 @@ class AccessRequest(Person):
 
 class LedgerEntry(Person):
     """One line of the institution's access-change ledger, written once when a request is
-    recorded done in the ERP: who asked, who approved, what changed, when it was done and
-    when temporary access ends. Lines are never changed or removed."""
+    recorded done in the ERP: who asked (``requested_by``, the institution's person, see
+    ``AccessRequest.asked_by_id``) and who recorded the request for them, who approved,
+    what changed, when it was done and when temporary access ends. Lines are never changed
+    or removed."""
 
     institution = models.ForeignKey(
         "orgs.Institution", on_delete=models.PROTECT, related_name="access_ledger"
@@ -166,7 +177,20 @@ class LedgerEntry(Person):
     role = models.CharField(max_length=ROLE_MAX)
     old_role = models.CharField(max_length=ROLE_MAX, blank=True)
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Who asked: the access ticket's requester; empty when Hypercare opened it.",
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Who keyed the request in; empty when Hypercare opened it.",
     )
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

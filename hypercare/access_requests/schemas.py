@@ -112,7 +112,15 @@ class LedgerEntryOut(Schema):
     action: AccessAction
     role: str
     old_role: str
-    requested_by: UserRef | None
+    requested_by: UserRef | None = Field(
+        description="Who asked: the access ticket's requester (the person it is on behalf "
+        "of), else the institution admin whose review line asked; null when Hypercare "
+        "opened it."
+    )
+    recorded_by: UserRef | None = Field(
+        description="Who keyed the request in (the agent who recorded it from its ticket); "
+        "null when Hypercare opened it."
+    )
     approved_by: UserRef
     done_by: UserRef
     done_at: datetime

@@ -123,7 +123,13 @@ def ledger(user: User, filters: LedgerFilters) -> QuerySet[LedgerEntry]:
     if filters.institution_id is not None:
         entries = entries.filter(institution_id=filters.institution_id)
     return entries.select_related(
-        "institution", "access_request", "person", "requested_by", "approved_by", "done_by"
+        "institution",
+        "access_request",
+        "person",
+        "requested_by",
+        "recorded_by",
+        "approved_by",
+        "done_by",
     ).order_by("-done_at", "-pk")
 
 

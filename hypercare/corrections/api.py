@@ -22,7 +22,10 @@ from hypercare.tickets.selectors import get_visible_ticket_by_ref
 router = Router(tags=["data corrections"])
 NO_TICKET = "No such ticket, or you may not see it."
 NO_RECORD = "No such ticket or you may not see it, or it has no correction record yet."
-CLOSED = "The ticket is closed, or it is not a data correction."
+CLOSED = (
+    "The ticket is closed, or it is not a data correction (any more: recategorised after "
+    "its record was written, it keeps the record but takes no more of its steps)."
+)
 
 
 def _ticket(request: HttpRequest, ticket_ref: str) -> Ticket:

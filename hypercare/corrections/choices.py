@@ -14,6 +14,13 @@ class Decision(models.TextChoices):
     REFUSED = "refused", "Refused"
 
 
+class VoidReason(models.TextChoices):
+    """Why a decision on the record no longer stands; the label ends its sentence."""
+
+    RECORD_CHANGED = "record_changed", "the correction record changed after it"
+    DATA_OWNER_CHANGED = "data_owner_changed", "another data owner is named"
+
+
 class Outcome(models.TextChoices):
     """The requester's verdict on the applied correction."""
 
@@ -30,6 +37,7 @@ class CorrectionEventKind(models.TextChoices):
     SIGNED_OFF = "correction_signed_off", "Correction signed off"
     SIGN_OFF_REFUSED = "correction_sign_off_refused", "Correction sign-off refused"
     SIGN_OFF_VOID = "correction_sign_off_void", "Correction sign-off void"
+    DATA_OWNER_NAMED = "correction_data_owner_named", "Correction data owner named"
     CORRECTION_APPLIED = "correction_applied", "Correction applied"
     CORRECTION_VERIFIED = "correction_verified", "Correction verified"
     CORRECTION_NOT_RIGHT = "correction_not_right", "Correction not right"

@@ -5,7 +5,7 @@ requester verifies the outcome, the data owner signs off, and both read the tick
 from datetime import datetime
 
 from hypercare.accounts.models import User
-from hypercare.corrections.choices import CorrectionEventKind
+from hypercare.corrections.choices import CorrectionEventKind, VoidReason
 from hypercare.tickets.event_kinds import Sentence
 from hypercare.tickets.events import append
 from hypercare.tickets.models import Ticket, TicketEvent
@@ -34,10 +34,38 @@ def record_decision(
     return append(ticket, kind, actor, at, new_value=str(version), body=comment)
 
 
-def record_sign_off_void(ticket: Ticket, at: datetime, data_owner: User) -> TicketEvent:
+def record_sign_off_void(
+    ticket: Ticket, at: datetime, data_owner: User, reason: VoidReason
+) -> TicketEvent:
     return append(
-        ticket, CorrectionEventKind.SIGN_OFF_VOID, None, at, old_value=data_owner.display_name
+        ticket,
+        CorrectionEventKind.SIGN_OFF_VOID,
+        None,
+        at,
+        old_value=data_owner.display_name,
+        new_value=reason,
     )
+
+
+def record_data_owner_named(
+    ticket: Ticket, actor: User, at: datetime, *, old: str, new: str
+) -> TicketEvent:
+    """Another data owner named on the ticket, by name: ``old`` is empty when the ticket
+    named none before (it was recategorised to a data correction)."""
+    return append(
+        ticket, CorrectionEventKind.DATA_OWNER_NAMED, actor, at, old_value=old, new_value=new
+    )
+
+
+def _void_sentence(event: TicketEvent) -> str:
+    # Voids recorded before reasons were kept were all for a changed record.
+    reason = VoidReason(event.new_value or VoidReason.RECORD_CHANGED)
+    return f"The sign-off by {event.old_value} is void: {reason.label}"
+
+
+def _data_owner_sentence(actor: str, event: TicketEvent) -> str:
+    named = f"{actor} named {event.new_value} as the data owner"
+    return f"{named} instead of {event.old_value}" if event.old_value else named
 
 
 def record_applied(ticket: Ticket, actor: User, at: datetime) -> TicketEvent:
@@ -68,9 +96,8 @@ SENTENCES: dict[str, Sentence] = {
     CorrectionEventKind.SIGN_OFF_REFUSED: lambda actor, event: (
         f"{actor} refused to sign off the correction record (version {event.new_value})"
     ),
-    CorrectionEventKind.SIGN_OFF_VOID: lambda actor, event: (
-        f"The sign-off by {event.old_value} is void: the correction record changed after it"
-    ),
+    CorrectionEventKind.SIGN_OFF_VOID: lambda actor, event: _void_sentence(event),
+    CorrectionEventKind.DATA_OWNER_NAMED: _data_owner_sentence,
     CorrectionEventKind.CORRECTION_APPLIED: lambda actor, event: f"{actor} applied the correction",
     CorrectionEventKind.CORRECTION_VERIFIED: lambda actor, event: (
         f"{actor} verified the correction"

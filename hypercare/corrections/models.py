@@ -9,7 +9,7 @@ sign-off is given to: a record whose hash moved on is no longer signed off.
 from django.conf import settings
 from django.db import models
 
-from hypercare.corrections.choices import Decision, Reason
+from hypercare.corrections.choices import Decision, Reason, VoidReason
 from hypercare.tickets.models import Attachment, Ticket
 
 HASH_LENGTH = 64
@@ -84,8 +84,9 @@ class CorrectionVersion(models.Model):
 
 class SignOff(models.Model):
     """A data owner's decision on one version of the record: who, when, their comment,
-    the hash they decided on and a snapshot of what they read. ``voided_at``: the record
-    changed afterwards, so the decision no longer stands."""
+    the hash they decided on and a snapshot of what they read. ``voided_at``: the decision
+    no longer stands, for ``void_reason`` (the record changed afterwards, or another data
+    owner is named)."""
 
     record = models.ForeignKey(CorrectionRecord, on_delete=models.CASCADE, related_name="sign_offs")
     data_owner = models.ForeignKey(
@@ -98,10 +99,18 @@ class SignOff(models.Model):
     snapshot = models.JSONField()
     decided_at = models.DateTimeField()
     voided_at = models.DateTimeField(null=True, blank=True)
+    void_reason = models.CharField(max_length=20, choices=VoidReason.choices, blank=True)
 
     class Meta:
         ordering = ["decided_at", "pk"]
         indexes = [models.Index(fields=["record", "decided_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(voided_at__isnull=True, void_reason="")
+                | (models.Q(voided_at__isnull=False) & ~models.Q(void_reason="")),
+                name="sign_off_void_with_its_reason",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_decision_display()} by {self.data_owner}"

@@ -10,7 +10,7 @@ from pydantic import ConfigDict, Field
 from hypercare.accounts.schemas import UserRef
 from hypercare.api.common import DbId
 from hypercare.corrections import content
-from hypercare.corrections.choices import Decision, Outcome, Reason
+from hypercare.corrections.choices import Decision, Outcome, Reason, VoidReason
 from hypercare.corrections.models import CorrectionRecord, SignOff
 from hypercare.lib.text import body_text, single_line
 from hypercare.tickets.schemas import AttachmentOut, InstitutionRef
@@ -77,11 +77,19 @@ class SignOffOut(Schema):
     content_hash: str
     snapshot: dict[str, Any] = Field(description="The record as the data owner read it.")
     decided_at: datetime
-    voided_at: datetime | None = Field(description="Set when the record changed after it.")
+    voided_at: datetime | None = Field(
+        description="Set when the decision no longer stands: the record changed after it, "
+        "or another data owner is named."
+    )
+    void_reason: VoidReason | None = Field(description="Why it is void; null while it stands.")
 
     @staticmethod
     def resolve_decision(obj: SignOff) -> str:
         return obj.decision
+
+    @staticmethod
+    def resolve_void_reason(obj: SignOff) -> str | None:
+        return obj.void_reason or None
 
 
 class CorrectionOut(Schema):
@@ -96,7 +104,7 @@ class CorrectionOut(Schema):
     written_by: UserRef
     written_at: datetime
     data_owner: UserRef | None = Field(
-        description="The data owner named at intake, while they still may sign off."
+        description="The data owner the ticket names, while they still may sign off."
     )
     sign_off_requested_at: datetime | None
     signed_off: bool = Field(description="The record as it stands is signed off.")

@@ -9,10 +9,13 @@ from hypercare.accounts.choices import Role
 from hypercare.accounts.models import User
 from hypercare.corrections.choices import Decision
 from hypercare.corrections.models import CorrectionRecord, CorrectionVersion, SignOff
+from hypercare.tickets import workflows
 from hypercare.tickets.category_details import data_owners
-from hypercare.tickets.choices import Status
+from hypercare.tickets.choices import Category, Status
 from hypercare.tickets.models import Ticket
 from hypercare.tickets.workflows import Progress
+
+CLOSED = "This ticket is closed; please open a new ticket."
 
 
 def correction_of(ticket: Ticket) -> CorrectionRecord | None:
@@ -25,6 +28,23 @@ def correction_of(ticket: Ticket) -> CorrectionRecord | None:
         .filter(ticket=ticket)
         .first()
     )
+
+
+def steps_refused(ticket: Ticket) -> str:
+    """Why no step of a correction may be taken on ``ticket`` now, or ``""`` when they
+    may: the one rule for the services, the API and the pages. A closed ticket's
+    correction is history, and so is that of a ticket no longer a data correction
+    (recategorised after its record was written): its record and sign-offs stay as they
+    were, but nobody writes, signs off, applies or verifies it any more."""
+    if ticket.status == Status.CLOSED:
+        return CLOSED
+    if not workflows.follows(ticket, Category.DATA_CORRECTION):
+        return (
+            f"{ticket.reference} is not a data correction any more (its category is "
+            f"{ticket.get_category_display()}): nobody signs off, applies or verifies its "
+            "correction, and its correction record stays as it was."
+        )
+    return ""
 
 
 def sign_offs(record: CorrectionRecord) -> QuerySet[SignOff]:
@@ -59,12 +79,18 @@ def standing_refusal(record: CorrectionRecord) -> SignOff | None:
 
 
 def data_owner_of(ticket: Ticket) -> User | None:
-    """The data owner named at intake while they still may sign off: active, at the
+    """The data owner the ticket names while they still may sign off: active, at the
     ticket's institution, holding the data-owner role."""
-    pk = ticket.category_details.get("data_owner_id")
+    pk = named_data_owner_id(ticket.category_details)
     if pk is None:
         return None
     return data_owners(ticket.institution).filter(pk=pk).first()
+
+
+def named_data_owner_id(answers: dict[str, object]) -> int | None:
+    """Whom a data correction's intake answers name as its data owner."""
+    pk = answers.get("data_owner_id")
+    return pk if isinstance(pk, int) else None
 
 
 def awaiting_sign_off_of(user: User) -> QuerySet[CorrectionRecord]:
@@ -92,11 +118,11 @@ def data_owners_waited_on() -> QuerySet[User]:
         ticket__status=Status.CLOSED
     )
     named = {
-        details.get("data_owner_id")
+        named_data_owner_id(details)
         for details in asked.values_list("ticket__category_details", flat=True)
     }
     return User.objects.filter(
-        pk__in=[pk for pk in named if isinstance(pk, int)],
+        pk__in=[pk for pk in named if pk is not None],
         is_active=True,
         role_grants__role=Role.DATA_OWNER,
     )

@@ -2,8 +2,11 @@
 applied, verify the outcome.
 
 The rule the seeds ask for: nothing is applied without the data owner's sign-off, and a
-sign-off holds only for the record as it was read. Writing the record again after a
-sign-off voids it (on the timeline) and asks the data owner again.
+sign-off holds only for the record as it was read, by the data owner the ticket names.
+Writing the record again after a sign-off voids it (on the timeline) and asks the data
+owner again; naming another data owner voids it and asks the new one. A ticket
+recategorised away from data correction keeps its record as history: no step is taken
+on it any more (``selectors.steps_refused``).
 """
 
 from dataclasses import dataclass, replace
@@ -13,20 +16,26 @@ from typing import IO
 from hypercare import access
 from hypercare.accounts.models import User
 from hypercare.corrections import events, notices
-from hypercare.corrections.choices import Decision, Outcome
+from hypercare.corrections.choices import Decision, Outcome, VoidReason
 from hypercare.corrections.content import CorrectionContent, as_json, checked, content_hash
 from hypercare.corrections.models import CorrectionRecord, CorrectionVersion, SignOff
-from hypercare.corrections.selectors import data_owner_of, standing_sign_off
+from hypercare.corrections.selectors import (
+    data_owner_of,
+    named_data_owner_id,
+    standing_sign_off,
+    steps_refused,
+)
 from hypercare.errors import InvalidTransition, NotAllowed
 from hypercare.lib import clock
 from hypercare.lib.transactions import composed, use_case
 from hypercare.lib.validation import FieldErrors
 from hypercare.sla.services import replan_ticket
-from hypercare.tickets.choices import Category, Status
+from hypercare.tickets.choices import Status
 from hypercare.tickets.models import Ticket
 from hypercare.tickets.services import lifecycle
 from hypercare.tickets.services.attachments import add_attachment
 from hypercare.tickets.services.common import lock, require
+from hypercare.tickets.workflows import NewAnswers
 
 COMMENT_MAX = 4000
 WRITE_REFUSED = "Only support staff write a correction record and apply it."
@@ -58,8 +67,8 @@ def write_correction_record(
     sign-off, which is asked for again.
     """
     require(access.can_write_correction(actor), WRITE_REFUSED)
-    if ticket.category != Category.DATA_CORRECTION:
-        raise InvalidTransition("Only a data-correction ticket has a correction record.")
+    # Before the extract is stored; checked again under the ticket's lock.
+    require_steps_open(ticket)
     if extract_file is None:
         return _write(ticket, actor, checked(content, ticket))
     with composed():
@@ -101,23 +110,64 @@ def _write(ticket: Ticket, actor: User, content: CorrectionContent) -> Correctio
             written_at=at,
         )
         events.record_written(ticket, actor, at, record.version)
-        _void_decisions(ticket, record, actor, at)
+        if _void_decisions(ticket, record, at, VoidReason.RECORD_CHANGED):
+            _ask_again(ticket, record, actor, at)
         _touch(ticket, at)
     return record
 
 
-def _void_decisions(ticket: Ticket, record: CorrectionRecord, actor: User, at: datetime) -> None:
-    """Decisions on an earlier version no longer stand; a voided sign-off is asked for
-    again when the data owner still may give it."""
+def _void_decisions(
+    ticket: Ticket, record: CorrectionRecord, at: datetime, reason: VoidReason
+) -> bool:
+    """The record's standing decisions no longer stand, for ``reason``; whether one of
+    them was a sign-off (its voiding is on the timeline)."""
     standing = SignOff.objects.filter(record=record, voided_at__isnull=True)
     signed_off = standing.filter(decision=Decision.SIGNED_OFF).select_related("data_owner").first()
-    standing.update(voided_at=at)
+    standing.update(voided_at=at, void_reason=reason)
     if signed_off is None:
-        return
-    events.record_sign_off_void(ticket, at, signed_off.data_owner)
+        return False
+    events.record_sign_off_void(ticket, at, signed_off.data_owner, reason)
+    return True
+
+
+def _ask_again(ticket: Ticket, record: CorrectionRecord, actor: User, at: datetime) -> None:
+    """Ask the data owner the ticket names, as the first time, when they still may sign
+    off; else nobody is waited for until the support team names another."""
     owner = data_owner_of(ticket)
     if owner is not None and owner.pk != ticket.requester_id:
         _ask(ticket, record, owner, actor, at)
+    elif record.sign_off_requested_at is not None:
+        record.sign_off_requested_at = None
+        record.save(update_fields=["sign_off_requested_at"])
+
+
+def follow_data_owner(change: NewAnswers) -> None:
+    """A data-correction ticket's answers were written anew (tickets' ``change_category``
+    calls this in its transaction, through ``workflows.on_new_answers``). When they name
+    another data owner than before, the timeline says so; a record not yet applied loses
+    the decisions of the one before, and when it was put to sign-off, the new data owner
+    is asked as the first was. An applied correction keeps the sign-off it was made on."""
+    ticket = change.ticket
+    before = named_data_owner_id(change.old_answers)
+    after = named_data_owner_id(ticket.category_details)
+    if before == after:
+        return
+    names: dict[int | None, str] = {
+        person.pk: person.display_name for person in User.objects.filter(pk__in=(before, after))
+    }
+    events.record_data_owner_named(
+        ticket, change.actor, change.at, old=names.get(before, ""), new=names.get(after, "")
+    )
+    record = CorrectionRecord.objects.select_for_update().filter(ticket=ticket).first()
+    if record is None or record.applied_at is not None:
+        return
+    was_asked = (
+        record.sign_off_requested_at is not None
+        or record.sign_offs.filter(voided_at__isnull=True).exists()
+    )
+    _void_decisions(ticket, record, change.at, VoidReason.DATA_OWNER_CHANGED)
+    if was_asked:
+        _ask_again(ticket, record, change.actor, change.at)
 
 
 def request_sign_off(*, ticket: Ticket, actor: User) -> CorrectionRecord:
@@ -163,14 +213,16 @@ def decide_sign_off(*, ticket: Ticket, actor: User, decision: str, comment: str 
     signed_off = decision == Decision.SIGNED_OFF
     text = errors.text("comment", comment, COMMENT_MAX, required=decision == Decision.REFUSED)
     errors.check()
-    require(
-        access.is_named_data_owner(actor, ticket),
-        "Only the data owner named on this ticket signs off its correction.",
-    )
-    if actor.pk == ticket.requester_id:
-        raise NotAllowed(OWN_REQUEST)
     with use_case():
+        # A ticket no longer a data correction names no data owner: say that, not "you
+        # are not its data owner".
         ticket = _open(ticket)
+        require(
+            access.is_named_data_owner(actor, ticket),
+            "Only the data owner named on this ticket signs off its correction.",
+        )
+        if actor.pk == ticket.requester_id:
+            raise NotAllowed(OWN_REQUEST)
         record = _record(ticket)
         if record.sign_off_requested_at is None:
             raise InvalidTransition("Your sign-off has not been asked for on this record.")
@@ -235,12 +287,12 @@ def verify_correction(
     verified = outcome == Outcome.RIGHT
     text = errors.text("comment", comment, COMMENT_MAX, required=outcome == Outcome.NOT_RIGHT)
     errors.check()
-    require(
-        access.can_verify_correction(actor, ticket),
-        "Only the requester verifies the correction.",
-    )
     with use_case():
         ticket = _open(ticket)
+        require(
+            access.can_verify_correction(actor, ticket),
+            "Only the requester verifies the correction.",
+        )
         record = _record(ticket)
         if record.applied_at is None:
             raise InvalidTransition("The correction has not been applied yet.")
@@ -263,11 +315,19 @@ def verify_correction(
 
 
 def _open(ticket: Ticket) -> Ticket:
-    """The ticket locked, refused once closed: a closed ticket's correction is history."""
+    """The ticket locked, refused once its correction is history (closed, or no longer a
+    data correction)."""
     ticket = lock(ticket)
-    if ticket.status == Status.CLOSED:
-        raise InvalidTransition("This ticket is closed; please open a new ticket.")
+    require_steps_open(ticket)
     return ticket
+
+
+def require_steps_open(ticket: Ticket) -> None:
+    """Refuse (409) any step of a correction that is history (``steps_refused``); the
+    step's pages ask it too, so they offer no form the service would refuse."""
+    refused = steps_refused(ticket)
+    if refused:
+        raise InvalidTransition(refused)
 
 
 def _record(ticket: Ticket) -> CorrectionRecord:

@@ -17,13 +17,23 @@ A tracker is a function of the ticket answering its ``Progress``: the step it is
 what that step waits for ("Waiting for data-owner sign-off from A. Rao"), and the steps
 already taken, which recategorising would leave behind (``steps_dropped``). A category
 without a tracker is at its first step until its domain says otherwise.
+
+A ticket takes its category's steps only while it is of that category (``follows``): one
+recategorised away keeps the records its old workflow made, as history, but takes no
+more of its steps. A domain whose records follow the category's answers (the data owner
+a data correction names) registers a *step on new answers* the same way::
+
+    workflows.on_new_answers(Category.DATA_CORRECTION, follow_data_owner)
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 
+from hypercare.accounts.models import User
 from hypercare.tickets.choices import Category
 from hypercare.tickets.models import Ticket
 
@@ -99,6 +109,13 @@ def steps_of(category: str) -> tuple[Step, ...]:
     return WORKFLOWS[category]
 
 
+def follows(ticket: Ticket, category: str) -> bool:
+    """Whether ``ticket`` takes the steps of ``category``'s workflow: the one rule for "this
+    ticket is a data correction" (an access request, ...). Only while the ticket is of
+    that category: recategorised away, what its old workflow recorded stays as history."""
+    return ticket.category == category
+
+
 def progress(ticket: Ticket) -> Progress:
     """Where ``ticket`` is in its category's workflow."""
     tracker = _trackers.get(ticket.category)
@@ -134,3 +151,36 @@ def steps_dropped(ticket: Ticket, category: str) -> tuple[str, ...]:
     if category == ticket.category:
         return ()
     return progress(ticket).taken
+
+
+@dataclass(frozen=True)
+class NewAnswers:
+    """A ticket's category answers written again (recategorised, or its questions answered
+    anew), inside the use case's transaction: ``ticket`` is locked and saved with its new
+    category and answers; ``old_category`` and ``old_answers`` are what it had before."""
+
+    ticket: Ticket
+    old_category: str
+    old_answers: dict[str, Any]
+    actor: User
+    at: datetime
+
+
+AnswersStep = Callable[[NewAnswers], None]
+_answers_steps: dict[str, AnswersStep] = {}
+
+
+def on_new_answers(category: str, step: AnswersStep) -> None:
+    """Make ``step`` follow the answers of tickets that are of ``category`` once answered."""
+    if category not in WORKFLOWS:
+        raise ImproperlyConfigured(f"no workflow is declared for category {category!r}")
+    if _answers_steps.setdefault(category, step) is not step:
+        raise ImproperlyConfigured(f"category {category!r} has a step on new answers already")
+
+
+def answered_anew(change: NewAnswers) -> None:
+    """Run the step the ticket's category registered for new answers, if any, in the
+    caller's transaction."""
+    step = _answers_steps.get(change.ticket.category)
+    if step is not None:
+        step(change)

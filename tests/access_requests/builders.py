@@ -13,7 +13,7 @@ from hypercare.access_requests.services.requests import (
 from hypercare.accounts.choices import Role
 from hypercare.accounts.models import User
 from hypercare.orgs.models import Institution
-from hypercare.tickets.choices import Category
+from hypercare.tickets.choices import Category, Channel
 from hypercare.tickets.models import Ticket
 from tests import factories
 
@@ -28,9 +28,15 @@ def approval_owner(institution: Institution, username: str = "aoife") -> User:
     )
 
 
-def access_ticket(requester: User, *, action: str = "add", role: str = "Fee clerk") -> Ticket:
+def access_ticket(
+    requester: User, *, action: str = "add", role: str = "Fee clerk", actor: User | None = None
+) -> Ticket:
+    """``requester``'s access ticket, filed by ``actor`` for them (an agent taking a call)
+    when given, else by the requester."""
     return factories.ticket(
         requester,
+        actor=actor,
+        channel=Channel.PHONE if actor else Channel.PORTAL,
         title="Fee clerk access for a new colleague",
         category=Category.ACCESS,
         category_details={"action": action, "user": "Priya Nair", "role": role},

@@ -81,6 +81,26 @@ def test_approve_then_done_through_the_api(requester: User, agent: User, approve
     assert line["access_request"] == request.reference
 
 
+def test_the_ledger_says_who_asked_and_who_recorded_it_for_them(
+    requester: User, agent: User, approver: User
+) -> None:
+    """An agent files the access ticket on the requester's behalf (a phone call) and
+    records its request; the ledger's "asked by" is the requester, not the agent."""
+    staff = ApiClient(agent)
+    ticket = builders.access_ticket(requester, actor=agent)
+    request = staff.post("/access-requests", {"ticket": ticket.reference}).json()
+    ApiClient(approver).post(f"/access-requests/{request['id']}/approve", {"comment": ""})
+    assert staff.post(f"/access-requests/{request['id']}/done").status_code == 200
+
+    (line,) = staff.get("/access-ledger").json()["results"]
+    csv = staff.get("/access-ledger/export.csv").content.decode("utf-8-sig").splitlines()
+
+    assert (line["requested_by"]["id"], line["recorded_by"]["id"]) == (requester.pk, agent.pk)
+    header, row = csv[0].split(","), csv[1].split(",")
+    asked, recorded = header.index("Asked by"), header.index("Recorded by")
+    assert (row[asked], row[recorded]) == ("Riya", "tara")
+
+
 def test_the_ledger_refuses_unknown_filters(agent: User) -> None:
     assert ApiClient(agent).get("/access-ledger", {"who": "x"}).status_code == 422
     assert ApiClient(agent).get("/access-ledger/export.csv", {"who": "x"}).status_code == 422

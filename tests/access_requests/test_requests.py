@@ -130,13 +130,32 @@ def test_approved_then_done_writes_the_ledger_and_ends_the_workflow(
 
     entry = LedgerEntry.objects.get()
     assert (entry.person_name, entry.role, entry.action) == ("Priya Nair", "Fee clerk", "add")
-    assert (entry.requested_by, entry.approved_by, entry.done_by) == (agent, approver, agent)
+    assert (entry.requested_by, entry.approved_by, entry.done_by) == (requester, approver, agent)
+    assert entry.recorded_by == agent
     assert entry.ends_on == date(2026, 12, 31)
     where = progress(builders.ticket_of(request))
     assert where.step == ""
     assert where.taken[-2:] == ("Approved by Aoife Approver", f"Done in the ERP by {agent}")
     decided = OutboxMessage.objects.get(event=NotificationEvent.ACCESS_REQUEST_DECIDED)
     assert decided.recipient == agent
+
+
+def test_the_ledger_says_the_person_an_agent_filed_the_request_for_asked(
+    requester: User, agent: User, approver: User
+) -> None:
+    """Taken on the phone: the agent files the access ticket on the requester's behalf
+    and records its request; the requester asked, the agent only keyed it in."""
+    ticket = builders.access_ticket(requester, actor=agent)
+    assert (ticket.requester, ticket.reported_by) == (requester, agent)
+    request = open_access_request(
+        ticket=ticket, actor=agent, details=details_from_intake(ticket, date(2026, 12, 3))
+    )
+    decide_access_request(request=request, actor=approver, approve=True)
+
+    record_done_in_erp(request=request, actor=agent)
+
+    entry = LedgerEntry.objects.get()
+    assert (entry.requested_by, entry.recorded_by) == (requester, agent)
 
 
 def test_nothing_is_recorded_done_before_approval(

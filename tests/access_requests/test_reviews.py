@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from hypercare.access_requests.choices import AccessAction, RequestStatus, ReviewAnswer
-from hypercare.access_requests.models import AccessRequest, AccessReview, ReviewLine
+from hypercare.access_requests.models import AccessRequest, AccessReview, LedgerEntry, ReviewLine
 from hypercare.access_requests.selectors import current_roles
 from hypercare.access_requests.services.requests import (
     RequestDetails,
@@ -94,7 +94,7 @@ def test_confirming_records_who_and_when_and_the_last_answer_closes(
 
 
 def test_a_flagged_line_becomes_a_request_to_change_it(
-    line: ReviewLine, admin: User, approver: User
+    line: ReviewLine, admin: User, approver: User, agent: User
 ) -> None:
     answered = answer_review_line(
         line=line, actor=admin, answer=ReviewAnswer.FLAGGED, action="change",
@@ -106,6 +106,9 @@ def test_a_flagged_line_becomes_a_request_to_change_it(
     assert (request.requested_by, request.status) == (admin, RequestStatus.AWAITING_APPROVAL)
     assert request.ticket is None
     decide_access_request(request=request, actor=approver, approve=True)
+    record_done_in_erp(request=request, actor=agent)
+    entry = LedgerEntry.objects.get(access_request=request)
+    assert (entry.requested_by, entry.recorded_by) == (admin, admin)
 
 
 def test_a_flag_says_what_should_happen(line: ReviewLine, admin: User) -> None:

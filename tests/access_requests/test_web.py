@@ -124,6 +124,32 @@ def test_an_agent_records_it_done_and_the_ledger_exports_it(
     assert rows[1][1] == "'=HYPERLINK(evil) Nair"
 
 
+def test_the_ledger_pages_and_exports_name_who_asked_not_who_keyed_it_in(
+    requester: User, agent: User, approver: User, admin: User
+) -> None:
+    ticket = builders.access_ticket(requester, actor=agent)
+    client = signed_in(agent)
+    client.post(
+        f"/desk/tickets/{ticket.pk}/access-request/",
+        {"action": "add", "person_name": "Priya Nair", "role": "Fee clerk",
+         "effective_on": "2026-12-07"},
+    )  # fmt: skip
+    request = AccessRequest.objects.get()
+    decide_access_request(request=request, actor=approver, approve=True)
+    client.post(f"/desk/access-requests/{request.pk}/done/")
+
+    desk = client.get("/desk/access-ledger/").content.decode()
+    portal = signed_in(admin).get("/portal/access-ledger/").content.decode()
+    xlsx = client.get("/desk/access-ledger/export.xlsx")
+
+    for page in (desk, portal):
+        assert '<td>Riya<br><span class="muted small">recorded by tara</span></td>' in page
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    assert sheet is not None
+    header, row = list(sheet.iter_rows(values_only=True))
+    assert (row[header.index("Asked by")], row[header.index("Recorded by")]) == ("Riya", "tara")
+
+
 def test_done_before_approval_is_refused_on_the_page(requester: User, agent: User) -> None:
     request = builders.requested(requester, agent)
     assert signed_in(agent).post(f"/desk/access-requests/{request.pk}/done/").status_code == 409

@@ -3,8 +3,11 @@ outcome; allow-listed fields, field-named refusals, and 403/404/409 as declared.
 
 from typing import Any
 
-from hypercare.accounts.models import User
+from hypercare.accounts.choices import Role
+from hypercare.accounts.models import RoleGrant, User
+from hypercare.orgs.models import Institution
 from hypercare.tickets.models import Ticket
+from tests import factories
 from tests.api.conftest import ApiClient
 
 BODY: dict[str, Any] = {
@@ -104,3 +107,82 @@ def test_a_changed_record_answers_its_sign_off_void(signed: Ticket, agent: User)
     assert body["signed_off"] is False
     assert body["sign_offs"][0]["voided_at"] is not None
     assert body["sign_off_requested_at"] is not None
+
+
+AS_QUESTION = {
+    "category": "question",
+    "category_details": {"screen_or_report": "Student record"},
+    "confirm": True,
+}
+NO_LONGER = "is not a data correction any more"
+
+
+def _key_user_too(data_owner: User) -> None:
+    """The data owner also reads every ticket of the institution, so they still see the
+    ticket once it is no data correction: what they are told is then the point."""
+    RoleGrant.objects.create(user=data_owner, role=Role.KEY_USER)
+
+
+def test_a_recategorised_ticket_refuses_sign_off_and_its_request_with_409(
+    asked: Ticket, agent: User, data_owner: User
+) -> None:
+    _key_user_too(data_owner)
+    staff = ApiClient(agent)
+    assert staff.post(f"/tickets/{asked.reference}/category", AS_QUESTION).status_code == 200
+
+    for decision in ({"decision": "signed_off"}, {"decision": "refused", "comment": "No."}):
+        refused = ApiClient(data_owner).post(_path(asked, "/decision"), decision)
+        assert refused.status_code == 409
+        assert f"{asked.reference} {NO_LONGER}" in refused.json()["message"]
+    asking = staff.post(_path(asked, "/sign-off-request"))
+    assert (asking.status_code, NO_LONGER in asking.json()["message"]) == (409, True)
+    assert staff.get(_path(asked)).json()["sign_offs"] == []
+
+
+def test_a_recategorised_ticket_refuses_applied_with_409(signed: Ticket, agent: User) -> None:
+    staff = ApiClient(agent)
+    assert staff.post(f"/tickets/{signed.reference}/category", AS_QUESTION).status_code == 200
+
+    applied = staff.post(_path(signed, "/applied"))
+    assert (applied.status_code, NO_LONGER in applied.json()["message"]) == (409, True)
+    assert staff.get(_path(signed)).json()["applied_at"] is None
+
+
+def test_a_correction_applied_before_recategorising_is_not_verified_after(
+    signed: Ticket, agent: User, requester: User
+) -> None:
+    staff = ApiClient(agent)
+    assert staff.post(_path(signed, "/applied")).status_code == 200
+    assert staff.post(f"/tickets/{signed.reference}/category", AS_QUESTION).status_code == 200
+
+    verified = ApiClient(requester).post(_path(signed, "/verified"), {"outcome": "right"})
+    assert (verified.status_code, NO_LONGER in verified.json()["message"]) == (409, True)
+    assert staff.get(_path(signed)).json()["verified_at"] is None
+
+
+def test_naming_another_data_owner_voids_the_sign_off_and_asks_them(
+    signed: Ticket, agent: User, data_owner: User, institution: Institution
+) -> None:
+    new_owner = factories.user(
+        Role.DATA_OWNER, institution=institution, first_name="Bea", last_name="Kim"
+    )
+    staff = ApiClient(agent)
+    renamed = staff.post(
+        f"/tickets/{signed.reference}/category",
+        {
+            "category": "data_correction",
+            "category_details": {**signed.category_details, "data_owner_id": new_owner.pk},
+        },
+    )
+    assert renamed.status_code == 200
+
+    body = staff.get(_path(signed)).json()
+    assert body["data_owner"]["name"] == "Bea Kim"
+    assert (body["signed_off"], body["sign_off_requested_at"] is not None) == (False, True)
+    assert body["sign_offs"][0]["void_reason"] == "data_owner_changed"
+    assert staff.post(_path(signed, "/applied")).status_code == 409
+    # No longer named, the data owner before no longer reads the ticket.
+    before = ApiClient(data_owner).post(_path(signed, "/decision"), {"decision": "signed_off"})
+    assert before.status_code == 404
+    decided = ApiClient(new_owner).post(_path(signed, "/decision"), {"decision": "signed_off"})
+    assert decided.json()["signed_off"] is True

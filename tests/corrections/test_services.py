@@ -11,7 +11,7 @@ import pytest
 from hypercare.accounts.choices import Role
 from hypercare.accounts.models import User
 from hypercare.corrections import selectors, services
-from hypercare.corrections.choices import CorrectionEventKind, Decision, Outcome
+from hypercare.corrections.choices import CorrectionEventKind, Decision, Outcome, VoidReason
 from hypercare.corrections.content import FieldChange, as_json, content_hash
 from hypercare.corrections.models import CorrectionRecord, SignOff
 from hypercare.errors import InvalidTransition, NotAllowed, ValidationFailed
@@ -19,8 +19,10 @@ from hypercare.notifications.choices import NotificationEvent
 from hypercare.notifications.models import OutboxMessage
 from hypercare.orgs.models import Institution
 from hypercare.tickets import workflows
-from hypercare.tickets.choices import Status
+from hypercare.tickets.choices import Category, Status
+from hypercare.tickets.event_kinds import describe
 from hypercare.tickets.models import Ticket
+from hypercare.tickets.services.workflow import change_category
 from tests import factories
 from tests.corrections.conftest import CONTENT, T0
 
@@ -30,7 +32,8 @@ def _kinds(ticket: Ticket) -> list[str]:
 
 
 def _sent(event: str) -> list[str]:
-    return list(OutboxMessage.objects.filter(event=event).values_list("to_email", flat=True))
+    messages = OutboxMessage.objects.filter(event=event).order_by("pk")
+    return list(messages.values_list("to_email", flat=True))
 
 
 def test_writing_the_record_keeps_a_version_and_its_content_hash(
@@ -276,3 +279,155 @@ def test_the_tracker_names_the_steps_taken(signed: Ticket) -> None:
         "Signed off by Anil Rao",
     )
     assert selectors.standing_sign_off(CorrectionRecord.objects.get(ticket=signed)) is not None
+
+
+def _recategorise_as_question(ticket: Ticket, agent: User) -> None:
+    change_category(
+        ticket=ticket,
+        actor=agent,
+        category=Category.QUESTION,
+        category_details={"screen_or_report": "Student record"},
+        confirmed=True,
+    )
+    ticket.refresh_from_db()
+
+
+def _name_data_owner(ticket: Ticket, agent: User, owner: User) -> None:
+    """The intake's data-owner question answered again, the category kept."""
+    change_category(
+        ticket=ticket,
+        actor=agent,
+        category=Category.DATA_CORRECTION,
+        category_details={**ticket.category_details, "data_owner_id": owner.pk},
+    )
+    ticket.refresh_from_db()
+
+
+NO_LONGER = "is not a data correction any more"
+
+
+def test_a_ticket_recategorised_away_takes_no_more_correction_steps(
+    signed: Ticket, agent: User, data_owner: User
+) -> None:
+    _recategorise_as_question(signed, agent)
+
+    with pytest.raises(InvalidTransition, match=NO_LONGER):
+        services.record_applied(ticket=signed, actor=agent)
+    with pytest.raises(InvalidTransition, match=NO_LONGER):
+        services.request_sign_off(ticket=signed, actor=agent)
+    with pytest.raises(InvalidTransition, match=NO_LONGER):
+        services.write_correction_record(
+            ticket=signed, actor=agent, content=replace(CONTENT, reversal_plan="Other.")
+        )
+    record = CorrectionRecord.objects.get(ticket=signed)
+    assert (record.applied_at, record.version) == (None, 1)
+    assert SignOff.objects.get().voided_at is None
+
+
+def test_the_data_owner_is_told_a_recategorised_ticket_is_no_correction_any_more(
+    asked: Ticket, agent: User, data_owner: User
+) -> None:
+    _recategorise_as_question(asked, agent)
+
+    for decision, comment in ((Decision.SIGNED_OFF, ""), (Decision.REFUSED, "Wrong rows.")):
+        with pytest.raises(InvalidTransition, match=f"{asked.reference} {NO_LONGER}"):
+            services.decide_sign_off(
+                ticket=asked, actor=data_owner, decision=decision, comment=comment
+            )
+    assert not SignOff.objects.exists()
+
+
+def test_nobody_verifies_a_correction_whose_ticket_was_recategorised(
+    signed: Ticket, agent: User, requester: User
+) -> None:
+    services.record_applied(ticket=signed, actor=agent)
+    _recategorise_as_question(signed, agent)
+
+    with pytest.raises(InvalidTransition, match=NO_LONGER):
+        services.verify_correction(ticket=signed, actor=requester, outcome=Outcome.RIGHT)
+    assert CorrectionRecord.objects.get(ticket=signed).verified_at is None
+
+
+@pytest.fixture
+def new_owner(institution: Institution) -> User:
+    return factories.user(
+        Role.DATA_OWNER,
+        institution=institution,
+        username="bkim",
+        first_name="Bea",
+        last_name="Kim",
+    )
+
+
+def test_naming_another_data_owner_voids_the_sign_off_and_asks_the_new_one(
+    signed: Ticket, agent: User, data_owner: User, new_owner: User, time_machine: Any
+) -> None:
+    time_machine.move_to(T0 + timedelta(hours=1), tick=False)
+    _name_data_owner(signed, agent, new_owner)
+
+    sign_off = SignOff.objects.get()
+    assert (sign_off.voided_at, sign_off.void_reason) == (
+        T0 + timedelta(hours=1),
+        VoidReason.DATA_OWNER_CHANGED,
+    )
+    assert _kinds(signed)[-3:] == [
+        CorrectionEventKind.DATA_OWNER_NAMED,
+        CorrectionEventKind.SIGN_OFF_VOID,
+        CorrectionEventKind.SIGN_OFF_REQUESTED,
+    ]
+    named = signed.events.get(kind=CorrectionEventKind.DATA_OWNER_NAMED)
+    assert (named.actor, named.old_value, named.new_value) == (agent, "Anil Rao", "Bea Kim")
+    assert _sent(NotificationEvent.CORRECTION_SIGN_OFF_REQUESTED)[-1] == new_owner.email
+    assert workflows.progress(signed).waiting_for == (
+        "Waiting for data-owner sign-off from Bea Kim."
+    )
+    with pytest.raises(InvalidTransition, match="without sign-off"):
+        services.record_applied(ticket=signed, actor=agent)
+    with pytest.raises(NotAllowed):
+        services.decide_sign_off(ticket=signed, actor=data_owner, decision=Decision.SIGNED_OFF)
+
+    services.decide_sign_off(ticket=signed, actor=new_owner, decision=Decision.SIGNED_OFF)
+    assert services.record_applied(ticket=signed, actor=agent).applied_by == agent
+
+
+def test_a_pending_ask_goes_to_the_newly_named_data_owner(
+    asked: Ticket, agent: User, data_owner: User, new_owner: User
+) -> None:
+    _name_data_owner(asked, agent, new_owner)
+
+    assert _sent(NotificationEvent.CORRECTION_SIGN_OFF_REQUESTED) == [
+        data_owner.email,
+        new_owner.email,
+    ]
+    assert CorrectionEventKind.SIGN_OFF_VOID not in _kinds(asked)
+    assert _kinds(asked)[-1] == CorrectionEventKind.SIGN_OFF_REQUESTED
+
+
+def test_an_applied_correction_keeps_the_sign_off_it_was_made_on(
+    signed: Ticket, agent: User, new_owner: User
+) -> None:
+    services.record_applied(ticket=signed, actor=agent)
+    _name_data_owner(signed, agent, new_owner)
+
+    assert SignOff.objects.get().voided_at is None
+    assert _kinds(signed)[-1] == CorrectionEventKind.DATA_OWNER_NAMED
+    assert workflows.progress(signed).step == "verified"
+
+
+def test_the_same_data_owner_answered_again_changes_nothing(
+    signed: Ticket, agent: User, data_owner: User
+) -> None:
+    _name_data_owner(signed, agent, data_owner)
+
+    assert SignOff.objects.get().voided_at is None
+    assert CorrectionEventKind.DATA_OWNER_NAMED not in _kinds(signed)
+
+
+def test_the_timeline_says_who_named_whom_and_why_a_sign_off_is_void(
+    signed: Ticket, agent: User, new_owner: User
+) -> None:
+    _name_data_owner(signed, agent, new_owner)
+
+    sentences = [describe(event) for event in signed.events.order_by("pk")]
+    assert "tara named Bea Kim as the data owner instead of Anil Rao" in sentences
+    assert "The sign-off by Anil Rao is void: another data owner is named" in sentences

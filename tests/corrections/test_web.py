@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from hypercare.accounts.choices import Role
-from hypercare.accounts.models import User
+from hypercare.accounts.models import RoleGrant, User
 from hypercare.corrections import services
 from hypercare.corrections.choices import Decision, Outcome
 from hypercare.corrections.models import CorrectionRecord, SignOff
@@ -185,3 +185,99 @@ def test_the_requester_verifies_or_says_what_is_not_right(
     client.post(f"/portal/tickets/{signed.pk}/correction/verify/", {"outcome": Outcome.RIGHT})
 
     assert CorrectionRecord.objects.get(ticket=signed).verified_by == requester
+
+
+NO_LONGER = "is not a data correction any more"
+
+
+def _recategorise_as_question(ticket: Ticket, agent: User) -> None:
+    answer = signed_in(agent).post(
+        f"/desk/tickets/{ticket.pk}/category/",
+        {"category": "question", "details-screen_or_report": "Student record", "confirm": "on"},
+    )
+    assert answer.status_code == 302
+
+
+def test_a_recategorised_ticket_keeps_its_record_and_offers_no_step(
+    signed: Ticket, agent: User
+) -> None:
+    _recategorise_as_question(signed, agent)
+    client = signed_in(agent)
+
+    page = client.get(f"/desk/tickets/{signed.pk}/").content.decode()
+    edit = client.get(f"/desk/tickets/{signed.pk}/correction/")
+    applied = client.post(f"/desk/tickets/{signed.pk}/correction/applied/")
+
+    assert "2001-13-01" in page
+    assert NO_LONGER in page
+    assert "Mark applied" not in page
+    assert "Edit the correction record" not in page
+    assert (edit.status_code, NO_LONGER in edit.content.decode()) == (409, True)
+    assert (applied.status_code, NO_LONGER in applied.content.decode()) == (409, True)
+    assert CorrectionRecord.objects.get(ticket=signed).applied_at is None
+
+
+def test_the_data_owner_is_told_a_recategorised_ticket_needs_no_decision(
+    asked: Ticket, agent: User, data_owner: User
+) -> None:
+    # Also a key user, the data owner still reads the ticket once it is a question.
+    RoleGrant.objects.create(user=data_owner, role=Role.KEY_USER)
+    _recategorise_as_question(asked, agent)
+    client = signed_in(data_owner)
+
+    page = client.get(f"/portal/tickets/{asked.pk}/").content.decode()
+    form = client.get(f"/portal/tickets/{asked.pk}/correction/decision/")
+    sent = client.post(
+        f"/portal/tickets/{asked.pk}/correction/decision/", {"decision": Decision.SIGNED_OFF}
+    )
+
+    assert NO_LONGER in page
+    assert "Sign off or refuse" not in page
+    assert (form.status_code, NO_LONGER in form.content.decode()) == (409, True)
+    assert (sent.status_code, NO_LONGER in sent.content.decode()) == (409, True)
+    assert not SignOff.objects.exists()
+
+
+def test_the_requester_is_not_asked_to_verify_once_recategorised(
+    signed: Ticket, agent: User, requester: User
+) -> None:
+    signed_in(agent).post(f"/desk/tickets/{signed.pk}/correction/applied/")
+    _recategorise_as_question(signed, agent)
+    client = signed_in(requester)
+
+    page = client.get(f"/portal/tickets/{signed.pk}/").content.decode()
+    sent = client.post(
+        f"/portal/tickets/{signed.pk}/correction/verify/", {"outcome": Outcome.RIGHT}
+    )
+
+    assert "Verify the correction" not in page
+    assert NO_LONGER in page
+    assert (sent.status_code, NO_LONGER in sent.content.decode()) == (409, True)
+    assert CorrectionRecord.objects.get(ticket=signed).verified_at is None
+
+
+def test_naming_another_data_owner_on_the_desk_asks_them_to_sign_off(
+    signed: Ticket, agent: User, institution: Institution
+) -> None:
+    new_owner = factories.user(
+        Role.DATA_OWNER, institution=institution, first_name="Bea", last_name="Kim"
+    )
+    client = signed_in(agent)
+    answer = client.post(
+        f"/desk/tickets/{signed.pk}/category/",
+        {
+            "category": "data_correction",
+            "details-records_affected": "Roll numbers 2024001 and 2024002",
+            "details-correction_wanted": "Day and month are swapped",
+            "details-data_owner": new_owner.pk,
+        },
+    )
+    assert answer.status_code == 302
+
+    desk = client.get(f"/desk/tickets/{signed.pk}/").content.decode()
+    portal = signed_in(new_owner).get(f"/portal/tickets/{signed.pk}/").content.decode()
+    assert "named Bea Kim as the data owner instead of Anil Rao" in desk
+    assert "void: another data owner is named" in desk
+    assert "Mark applied" not in desk
+    assert "Sign off or refuse" in portal
+    assert SignOff.objects.get().voided_at is not None

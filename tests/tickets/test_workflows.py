@@ -33,6 +33,13 @@ def test_a_category_has_one_tracker_and_only_a_declared_one(signed_off_tracker: 
         workflows.register("rant", lambda ticket: Progress("answer", ""))
 
 
+def test_a_category_has_one_step_on_new_answers_and_only_a_declared_one() -> None:
+    with pytest.raises(ImproperlyConfigured):
+        workflows.on_new_answers(Category.DATA_CORRECTION, lambda change: None)
+    with pytest.raises(ImproperlyConfigured):
+        workflows.on_new_answers("rant", lambda change: None)
+
+
 @pytest.mark.django_db
 def test_without_a_tracker_a_ticket_is_at_its_first_step(requester: User) -> None:
     saved = workflows._trackers.pop(Category.QUESTION, None)

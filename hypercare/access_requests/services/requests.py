@@ -235,6 +235,8 @@ def record_done_in_erp(*, request: AccessRequest, actor: User) -> AccessRequest:
 
 
 def _write_ledger(request: AccessRequest, actor: User, at: datetime) -> LedgerEntry:
+    """The ledger's line: asked by the institution's person who asked, not the agent who
+    keyed the request in from their ticket (kept beside it as who recorded it)."""
     approver = request.decided_by
     if approver is None:
         raise InvalidTransition(f"{request.reference} names no approver.")
@@ -247,7 +249,8 @@ def _write_ledger(request: AccessRequest, actor: User, at: datetime) -> LedgerEn
         action=request.action,
         role=request.role,
         old_role=request.old_role,
-        requested_by_id=request.requested_by_id,
+        requested_by_id=request.asked_by_id,
+        recorded_by_id=request.requested_by_id,
         approved_by=approver,
         done_by=actor,
         done_at=at,

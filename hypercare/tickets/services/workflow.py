@@ -169,7 +169,9 @@ def change_category(
     rule names a team for it: to that team (and its tier), by its auto-assignment. Its
     workflow becomes the new category's, from the beginning; when the old one had steps
     taken already (a signed-off correction, an approved change), the agent confirms
-    leaving them behind first (``ConfirmationNeeded``). They stay on the timeline.
+    leaving them behind first (``ConfirmationNeeded``). They stay on the timeline. New
+    answers go to the step the category's domain registered for them (``workflows``): a
+    data correction naming another data owner puts its record to that one.
     """
     require(access.can_work_ticket(actor), WORK_REFUSED)
     errors = FieldErrors()
@@ -187,7 +189,7 @@ def change_category(
                 f"Recategorising leaves behind what the {ticket.get_category_display().lower()} "
                 f"workflow has done: {'; '.join(dropped)}. Confirm to recategorise anyway."
             )
-        old = ticket.category
+        old, old_answers = ticket.category, ticket.category_details
         at = clock.now()
         ticket.category = category
         ticket.category_details = details
@@ -198,6 +200,10 @@ def change_category(
         ticket.save(
             update_fields=["category", "category_details", "tier", "team", "assignee", "updated_at"]
         )
+        if (old, old_answers) != (category, details):
+            workflows.answered_anew(
+                workflows.NewAnswers(ticket, old, old_answers, actor=actor, at=at)
+            )
     return ticket
 
 

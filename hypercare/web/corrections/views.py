@@ -1,6 +1,8 @@
 """A data correction's pages: support staff write the record, ask for sign-off and
 record it applied (the workspace); the data owner decides and the requester verifies
-(the portal). Each step's refusals are the services' own."""
+(the portal). Each step's refusals are the services' own; a step's page is refused
+before its form is shown once the correction is history (closed, or the ticket is no
+longer a data correction)."""
 
 from collections.abc import Callable
 
@@ -24,6 +26,7 @@ from hypercare.web.guards import portal_view, signed_in_user, workspace_view
 def edit_record(request: HttpRequest, pk: int) -> HttpResponse:
     user = signed_in_user(request)
     ticket = get_visible_ticket(user, pk)
+    services.require_steps_open(ticket)
     record = selectors.correction_of(ticket)
     form = CorrectionForm(initial=CorrectionForm.initial_from(record))
     if request.method == "POST":
@@ -119,6 +122,7 @@ def _portal_step(
     """A portal step's page: the record as it stands, and its form sent to ``send``."""
     user = signed_in_user(request)
     ticket = get_visible_ticket(user, pk)
+    services.require_steps_open(ticket)
     form = form_class(request.POST) if request.method == "POST" else form_class()
     if form.is_bound and form.is_valid():
         try:
