@@ -6,6 +6,8 @@ writes one line of the institution's ledger. The ledger is the record of who hol
 role: the periodic review lists it, person by person, for the institution admin.
 """
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -13,6 +15,9 @@ from django.db.models import Q
 from hypercare.access_requests.choices import AccessAction, RequestStatus, ReviewAnswer
 from hypercare.lib import clock
 from hypercare.lib.text import validate_single_line
+
+if TYPE_CHECKING:
+    from hypercare.accounts.models import User
 
 REFERENCE_PREFIX = "AR-"
 NAME_MAX = 120
@@ -151,6 +156,13 @@ class AccessRequest(Person):
         if self.ticket is not None:
             return self.ticket.requester_id
         return self.requested_by_id
+
+    @property
+    def asked_by(self) -> "User | None":
+        """The person ``asked_by_id`` names (the ticket's requester, else who recorded it)."""
+        if self.ticket is not None:
+            return self.ticket.requester
+        return self.requested_by
 
     @property
     def change_text(self) -> str:

@@ -17,7 +17,8 @@ def portal_address(request: AccessRequest) -> str:
 
 
 def approval_requested(request: AccessRequest, approvers: Iterable[User]) -> None:
-    requested_by = request.requested_by.display_name if request.requested_by else "Hypercare"
+    asked_by = request.asked_by
+    requested_by = asked_by.display_name if asked_by else "Hypercare"
     notify(
         event=NotificationEvent.ACCESS_APPROVAL_REQUESTED,
         ticket=request.ticket,
@@ -32,8 +33,9 @@ def approval_requested(request: AccessRequest, approvers: Iterable[User]) -> Non
 
 
 def decided(request: AccessRequest) -> None:
-    """Who asked, and the agent working the ticket, hear the decision."""
-    recipients = [request.requested_by]
+    """Who asked, who recorded the request and the agent working the ticket hear the
+    decision."""
+    recipients = [request.asked_by, request.requested_by]
     if request.ticket is not None:
         recipients.append(request.ticket.assignee)
     notify(

@@ -66,7 +66,13 @@ class AccessRequestOut(Schema):
     effective_on: date
     ends_on: date | None
     status: RequestStatus
-    requested_by: UserRef | None = Field(description="Null when Hypercare opened it.")
+    asked_by: UserRef | None = Field(
+        description="Who asked: the access ticket's requester, else who recorded it; null "
+        "when Hypercare opened it."
+    )
+    requested_by: UserRef | None = Field(
+        description="Who recorded the request; null when Hypercare opened it."
+    )
     requested_at: datetime
     decided_by: UserRef | None
     decided_at: datetime | None

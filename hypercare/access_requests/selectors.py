@@ -24,7 +24,13 @@ NO_REVIEW = "No such access review, or you may not see it."
 
 def visible_access_requests(user: User) -> QuerySet[AccessRequest]:
     return AccessRequest.objects.filter(access.access_request_scope(user)).select_related(
-        "institution", "ticket", "person", "requested_by", "decided_by", "done_by", "origin"
+        "institution",
+        "ticket__requester",
+        "person",
+        "requested_by",
+        "decided_by",
+        "done_by",
+        "origin",
     )
 
 

@@ -46,7 +46,7 @@ def _access_request(request: AccessRequest) -> dict[str, object]:
     return {
         "reference": request.reference,
         "what": f"{request.get_action_display()}: {request.change_text} for {request.person_text}",
-        "requested_by": request.requested_by.display_name if request.requested_by else "Hypercare",
+        "requested_by": request.asked_by.display_name if request.asked_by else "Hypercare",
         "requested_at": Moment(request.requested_at),
         "address": portal_address(request),
     }

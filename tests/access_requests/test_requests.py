@@ -136,8 +136,9 @@ def test_approved_then_done_writes_the_ledger_and_ends_the_workflow(
     where = progress(builders.ticket_of(request))
     assert where.step == ""
     assert where.taken[-2:] == ("Approved by Aoife Approver", f"Done in the ERP by {agent}")
-    decided = OutboxMessage.objects.get(event=NotificationEvent.ACCESS_REQUEST_DECIDED)
-    assert decided.recipient == agent
+    decided = OutboxMessage.objects.filter(event=NotificationEvent.ACCESS_REQUEST_DECIDED)
+    # Who asked (the ticket's requester) and the agent who recorded and works it.
+    assert {message.recipient for message in decided} == {requester, agent}
 
 
 def test_the_ledger_says_the_person_an_agent_filed_the_request_for_asked(

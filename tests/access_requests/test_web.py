@@ -15,6 +15,8 @@ from hypercare.access_requests.services.requests import decide_access_request, r
 from hypercare.access_requests.services.reviews import open_review
 from hypercare.accounts.models import User
 from hypercare.lib import clock
+from hypercare.notifications.choices import NotificationEvent
+from hypercare.notifications.models import OutboxMessage
 from hypercare.orgs.models import Institution
 from tests.access_requests import builders
 from tests.web.conftest import signed_in
@@ -252,3 +254,23 @@ def test_access_list_pages_cost_the_same_queries_for_few_and_many_rows(
         builders.done(requester, agent, approver, person_name=f"Person {n}")
         builders.requested(requester, agent, person_name=f"Waiting {n}")
     assert _page_queries(client, path) == few
+
+
+def test_the_request_pages_and_the_approval_mail_name_who_asked_not_who_keyed_it_in(
+    requester: User, agent: User, approver: User
+) -> None:
+    """Before, the approvals page, the request's page and the mail asking the approval
+    owner named the agent who keyed the request in as the one who asked."""
+    request = builders.requested(requester, agent)
+    assert (request.asked_by, request.requested_by) == (requester, agent)
+
+    approvals = signed_in(approver).get("/portal/approvals/").content.decode()
+    page = signed_in(approver).get(f"/portal/access-requests/{request.pk}/").content.decode()
+    mail = OutboxMessage.objects.get(
+        event=NotificationEvent.ACCESS_APPROVAL_REQUESTED, recipient=approver
+    )
+
+    assert "asked by Riya" in approvals
+    assert "<dt>Asked by</dt><dd>Riya," in page
+    assert "<dt>Recorded by</dt><dd>tara</dd>" in page
+    assert mail.body.split("\n\n")[1].startswith("Riya asks to add")
