@@ -371,13 +371,14 @@ def cancel_change(request: HttpRequest, change_id: DbId, payload: CancelIn) -> C
             422,
             not_found=NO_CHANGE,
             forbidden="Only support staff plan changes for releases.",
-            conflict="The release has shipped, or the change is rejected or cancelled.",
+            conflict="The release (or the change's release) has shipped, or the change is "
+            "not implemented.",
         ),
     },
 )
 def plan_release(request: HttpRequest, change_id: DbId, payload: ChangeReleaseIn) -> ChangeRequest:
-    """Plan the change for a release not shipped yet (it then appears in its notes), or
-    take it off."""
+    """Plan the implemented change for a release not shipped yet (it then appears in its
+    notes), or take it off, whatever its status."""
     release = None
     if payload.release_id is not None:
         release = Release.objects.filter(pk=payload.release_id).first()

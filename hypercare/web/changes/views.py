@@ -23,7 +23,7 @@ from hypercare.changes.choices import ChangeStatus
 from hypercare.changes.models import ChangeRequest
 from hypercare.changes.release import plan_change_release
 from hypercare.changes.services import approvals, records, testing
-from hypercare.errors import NotFound, ValidationFailed
+from hypercare.errors import InvalidTransition, NotFound, ValidationFailed
 from hypercare.orgs.models import Module
 from hypercare.orgs.selectors import visible_institutions, visible_modules
 from hypercare.problems.selectors import visible_problems
@@ -118,7 +118,15 @@ def change_page(request: HttpRequest, pk: int) -> HttpResponse:
     return _page(request, user, change)
 
 
-def _page(request: HttpRequest, user: User, change: ChangeRequest, **forms: Any) -> HttpResponse:
+def _page(
+    request: HttpRequest,
+    user: User,
+    change: ChangeRequest,
+    status: int | None = None,
+    **forms: Any,
+) -> HttpResponse:
+    """The change's page; with a form that failed, that form with its errors (422, or
+    ``status`` when the step is refused)."""
     context = {
         "change": change,
         "modules": selectors.change_modules(user, change),
@@ -142,7 +150,8 @@ def _page(request: HttpRequest, user: User, change: ChangeRequest, **forms: Any)
         **forms,
     }
     failed = any(form.errors for form in forms.values())
-    return render(request, "web/changes/change.html", context, status=422 if failed else 200)
+    status = status or (422 if failed else 200)
+    return render(request, "web/changes/change.html", context, status=status)
 
 
 @workspace_view
@@ -240,7 +249,11 @@ def release(request: HttpRequest, pk: int) -> HttpResponse:
     change = selectors.get_visible_change(user, pk)
     form = ReleaseForm(request.POST, releases=plannable_releases())
     if form.is_valid():
-        plan_change_release(change=change, actor=user, release=form.cleaned_data["release"])
+        try:
+            plan_change_release(change=change, actor=user, release=form.cleaned_data["release"])
+        except InvalidTransition as exc:
+            form.add_error("release", exc.message)
+            return _page(request, user, change, status=409, release_form=form)
         return redirect("web:change", pk)
     return _page(request, user, change, release_form=form)
 
