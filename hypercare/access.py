@@ -575,6 +575,13 @@ def change_scope(user: User) -> Q:
     return _of_own_institution(user, "institutions")
 
 
+def institutions_reading_change(change: ChangeRequest) -> frozenset[int]:
+    """The institutions whose people read ``change`` (``change_scope``'s rule for one
+    change): those it concerns. A step on a linked ticket of any other institution is
+    internal; a ticket or problem of any other institution is not linked to it."""
+    return frozenset(change.institutions.values_list("pk", flat=True))
+
+
 def change_file_scope(user: User) -> Q:
     """The test-evidence files ``user`` may download, as a filter on EvidenceFile: those
     of the changes they see."""
@@ -582,7 +589,8 @@ def change_file_scope(user: User) -> Q:
 
 
 def can_work_changes(user: User) -> bool:
-    """Raise, plan, submit, test, implement and cancel changes: support staff."""
+    """Raise, plan, submit, test, implement and cancel changes, and link tickets and
+    problems to them: support staff."""
     return is_agent(user)
 
 

@@ -1713,3 +1713,28 @@ def test_a_collision_of_two_institutions_changes_names_only_the_readers_side(
     if not staff:
         detail = ApiClient(user).get(f"/changes/{shared[0].pk}").content.decode()
         assert other.name not in detail
+
+
+@pytest.mark.parametrize("persona", SEES)
+def test_only_support_staff_link_a_ticket_to_a_change_and_only_of_its_institution(
+    world: World, changes: dict[str, ChangeRequest], persona: str
+) -> None:
+    user = world.users[persona]
+    north = changes["north"]
+    ours, theirs = world.tickets["colleague_finance"], world.tickets["southbank_finance"]
+    api, web = ApiClient(user), signed_in(user)
+    linked = api.post(f"/changes/{north.pk}/tickets", {"ticket": ours.reference})
+    page = web.post(f"/changes/{north.pk}/tickets/", {"ticket": ours.reference})
+    if persona in CHANGE_WORKERS:
+        assert linked.status_code == 200
+        assert list(north.tickets.all()) == [ours]
+        elsewhere = api.post(f"/changes/{north.pk}/tickets", {"ticket": theirs.reference})
+        assert [e["field"] for e in elsewhere.json()["errors"]] == ["ticket"]
+        unlinked = web.post(f"/changes/{north.pk}/tickets/{ours.pk}/unlink/")
+        assert unlinked.status_code == 302
+        assert not north.tickets.exists()
+        return
+    assert linked.status_code == (403 if _sees_change(persona, "north") else 404)
+    assert page.status_code == 302  # the workspace sends them to their own side
+    assert not north.tickets.exists()
+    assert not TicketEvent.objects.filter(ticket=ours, kind="change_linked").exists()

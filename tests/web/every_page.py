@@ -255,6 +255,7 @@ def addresses(world: World) -> list[str]:
             "event_pk": [str(world.reply_event)],
             "incident_pk": [str(world.incident)],
             "line_pk": [str(world.review_line)],
+            "problem_pk": [str(world.problem)],
         }
         found.extend(_fill(route, values))
     return found
