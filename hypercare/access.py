@@ -559,6 +559,18 @@ def can_answer_access_review(user: User, institution_id: int) -> bool:
     )
 
 
+def can_set_review_interval(user: User, institution_id: int) -> bool:
+    """Set how often an institution reviews access: its own admins, and support managers
+    (and system admins) for any institution."""
+    if is_agent(user):
+        return user.has_role(*MANAGER_ROLES)
+    return (
+        user.is_active
+        and user.institution_id == institution_id
+        and user.has_role(Role.INSTITUTION_ADMIN)
+    )
+
+
 def can_read_access_ledger(user: User) -> bool:
     """Whether the ledger (and the reviews made from it) exists for ``user`` at all:
     support staff and institution admins; its pages answer 404 for anyone else."""

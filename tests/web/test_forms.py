@@ -21,7 +21,7 @@ from hypercare.access_requests.services.requests import (
     decide_access_request,
     open_access_request,
 )
-from hypercare.access_requests.services.reviews import answer_review_line
+from hypercare.access_requests.services.reviews import answer_review_line, set_review_interval
 from hypercare.accounts.choices import Role
 from hypercare.accounts.models import User
 from hypercare.changes.services.common import RiskAnswers
@@ -526,6 +526,15 @@ CASES = [
             "action": ({}, {"answer": "confirmed"}),
             "new_role": ({}, {"action": "remove"}),
         },
+    ),
+    Case(
+        access_forms.ReviewIntervalForm,
+        lambda world: {"months_between_reviews": 6},
+        lambda world, data: set_review_interval(
+            institution=world.ticket.institution,
+            actor=_release_manager(),
+            months=data["months_between_reviews"],
+        ),
     ),
     Case(
         change_forms.ChangeForm,
