@@ -569,6 +569,18 @@ def can_answer_access_review(user: User, institution_id: int) -> bool:
     )
 
 
+def can_set_review_interval(user: User, institution_id: int) -> bool:
+    """Set how often an institution reviews access: its own admins, and support managers
+    (and system admins) for any institution."""
+    if is_agent(user):
+        return user.has_role(*MANAGER_ROLES)
+    return (
+        user.is_active
+        and user.institution_id == institution_id
+        and user.has_role(Role.INSTITUTION_ADMIN)
+    )
+
+
 def can_read_access_ledger(user: User) -> bool:
     """Whether the ledger (and the reviews made from it) exists for ``user`` at all:
     support staff and institution admins; its pages answer 404 for anyone else."""
@@ -585,6 +597,13 @@ def change_scope(user: User) -> Q:
     return _of_own_institution(user, "institutions")
 
 
+def institutions_reading_change(change: ChangeRequest) -> frozenset[int]:
+    """The institutions whose people read ``change`` (``change_scope``'s rule for one
+    change): those it concerns. A step on a linked ticket of any other institution is
+    internal; a ticket or problem of any other institution is not linked to it."""
+    return frozenset(change.institutions.values_list("pk", flat=True))
+
+
 def change_file_scope(user: User) -> Q:
     """The test-evidence files ``user`` may download, as a filter on EvidenceFile: those
     of the changes they see."""
@@ -592,7 +611,8 @@ def change_file_scope(user: User) -> Q:
 
 
 def can_work_changes(user: User) -> bool:
-    """Raise, plan, submit, test, implement and cancel changes: support staff."""
+    """Raise, plan, submit, test, implement and cancel changes, and link tickets and
+    problems to them: support staff."""
     return is_agent(user)
 
 

@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 
 from hypercare import access
 from hypercare.access_requests.choices import RequestStatus
-from hypercare.access_requests.models import AccessRequest
+from hypercare.access_requests.models import AccessRequest, ReviewSchedule
 from hypercare.access_requests.selectors import (
     LedgerFilters,
     awaiting_decision_of,
@@ -25,7 +25,11 @@ from hypercare.access_requests.selectors import (
     visible_access_requests,
 )
 from hypercare.access_requests.services.requests import decide_access_request, record_done_in_erp
-from hypercare.access_requests.services.reviews import answer_review_line, open_review
+from hypercare.access_requests.services.reviews import (
+    answer_review_line,
+    open_review,
+    set_review_interval,
+)
 from hypercare.accounts.choices import Role
 from hypercare.accounts.models import RoleGrant, User
 from hypercare.approvals.selectors import waiting_for
@@ -1503,6 +1507,75 @@ def test_only_tier_1_and_2_agents_record_access_done(
     assert signed_in(user).post(f"/desk/access-requests/{request.pk}/done/").status_code == 302
 
 
+# The periodic reviews' pages: the desk's (every institution's plan, one institution's,
+# a review) are support staff's; the portal's is its admins'. How often an institution
+# reviews is set by its own admins and by support managers.
+REVIEW_DESK_READERS = {"tier1", "tier2", "support_manager"}
+REVIEW_PORTAL_READERS = {"institution_admin": "northfield", "outsider": "southbank"}
+SETS_NORTHFIELDS_MONTHS = {"institution_admin", "support_manager"}
+
+
+@pytest.mark.parametrize("persona", SEES)
+def test_each_persona_reaches_only_their_side_of_the_access_reviews(
+    world: World, access_world: AccessWorld, persona: str
+) -> None:
+    user = world.users[persona]
+    review = open_review(world.northfield, clock.now())
+    assert review is not None
+    client = signed_in(user)
+    institution_page = f"/desk/access-reviews/institutions/{world.northfield.pk}/"
+    desk = [
+        client.get("/desk/access-reviews/"),
+        client.get(institution_page),
+        client.get(f"/desk/access-reviews/{review.pk}/"),
+    ]
+    portal = client.get("/portal/access-reviews/")
+    if persona in REVIEW_DESK_READERS:
+        assert [answer.status_code for answer in desk] == [200, 200, 200]
+        listed = desk[0].content.decode()
+        assert "Northfield University" in listed
+        assert "Southbank College" in listed
+        assert portal.status_code == 302
+    else:
+        assert [answer.status_code for answer in desk] == [302, 302, 302]
+        if persona in REVIEW_PORTAL_READERS:
+            assert portal.status_code == 200
+            other = "Southbank" if persona == "institution_admin" else "Northfield"
+            assert other not in portal.content.decode()
+        else:
+            assert portal.status_code == 404
+
+
+@pytest.mark.parametrize("persona", SEES)
+def test_only_the_institutions_admins_and_support_managers_set_how_often_it_reviews(
+    world: World, persona: str
+) -> None:
+    user = world.users[persona]
+    desk = signed_in(user).post(
+        f"/desk/access-reviews/institutions/{world.northfield.pk}/",
+        {"months_between_reviews": "6"},
+    )
+    portal = signed_in(user).post("/portal/access-reviews/", {"months_between_reviews": "6"})
+    if persona in SETS_NORTHFIELDS_MONTHS:
+        set_review_interval(institution=world.northfield, actor=user, months=6)
+    else:
+        with pytest.raises(NotAllowed):
+            set_review_interval(institution=world.northfield, actor=user, months=6)
+    if persona == "support_manager":
+        assert (desk.status_code, portal.status_code) == (302, 302)
+    elif persona in REVIEW_DESK_READERS:
+        assert (desk.status_code, portal.status_code) == (403, 302)
+    elif persona in REVIEW_PORTAL_READERS:
+        assert (desk.status_code, portal.status_code) == (302, 302)
+    else:
+        assert (desk.status_code, portal.status_code) == (302, 404)
+    months = dict(ReviewSchedule.objects.values_list("institution__slug", "months_between_reviews"))
+    expected = {"northfield": 6} if persona in SETS_NORTHFIELDS_MONTHS else {}
+    if persona == "outsider":
+        expected = {"southbank": 6}  # their own institution, on the portal
+    assert months == expected
+
+
 # Who sees which access request: support staff all; an institution's key users, admins
 # and approval owners its own; anyone else those of the tickets they see.
 ACCESS_REQUESTS_SEEN = {
@@ -1795,3 +1868,28 @@ def test_each_persona_is_asked_only_for_their_own_institutions_decisions(
     digest = OutboxMessage.objects.filter(event=NotificationEvent.APPROVALS_DIGEST, recipient=user)
     assert _waiting_in(pending_world, " ".join(mail.body for mail in digest)) == expected
     assert digest.count() == (1 if expected else 0)
+
+
+@pytest.mark.parametrize("persona", SEES)
+def test_only_support_staff_link_a_ticket_to_a_change_and_only_of_its_institution(
+    world: World, changes: dict[str, ChangeRequest], persona: str
+) -> None:
+    user = world.users[persona]
+    north = changes["north"]
+    ours, theirs = world.tickets["colleague_finance"], world.tickets["southbank_finance"]
+    api, web = ApiClient(user), signed_in(user)
+    linked = api.post(f"/changes/{north.pk}/tickets", {"ticket": ours.reference})
+    page = web.post(f"/changes/{north.pk}/tickets/", {"ticket": ours.reference})
+    if persona in CHANGE_WORKERS:
+        assert linked.status_code == 200
+        assert list(north.tickets.all()) == [ours]
+        elsewhere = api.post(f"/changes/{north.pk}/tickets", {"ticket": theirs.reference})
+        assert [e["field"] for e in elsewhere.json()["errors"]] == ["ticket"]
+        unlinked = web.post(f"/changes/{north.pk}/tickets/{ours.pk}/unlink/")
+        assert unlinked.status_code == 302
+        assert not north.tickets.exists()
+        return
+    assert linked.status_code == (403 if _sees_change(persona, "north") else 404)
+    assert page.status_code == 302  # the workspace sends them to their own side
+    assert not north.tickets.exists()
+    assert not TicketEvent.objects.filter(ticket=ours, kind="change_linked").exists()

@@ -1,6 +1,6 @@
-"""Access requests, the ledger and reviews are read here; they change only through the
-services (the desk, the portal and the API), so every step is checked and recorded. An
-institution's review schedule is set here."""
+"""Access requests, the ledger, reviews and review schedules are read here; they change
+only through the services (the desk, the portal and the API), so every step is checked
+and recorded. An institution's review schedule is set on the access reviews' pages."""
 
 from django.contrib import admin
 
@@ -36,6 +36,6 @@ class AccessReviewAdmin(ReadOnlyAdmin):
 
 
 @admin.register(ReviewSchedule)
-class ReviewScheduleAdmin(admin.ModelAdmin[ReviewSchedule]):
-    list_display = ("institution", "months_between_reviews")
-    list_select_related = ("institution",)
+class ReviewScheduleAdmin(ReadOnlyAdmin):
+    list_display = ("institution", "months_between_reviews", "set_by", "set_at")
+    list_select_related = ("institution", "set_by")

@@ -24,6 +24,7 @@ NAME_MAX = 120
 ROLE_MAX = 120
 COMMENT_MAX = 2000
 DEFAULT_REVIEW_MONTHS = 3
+REVIEW_MONTHS_RANGE = (1, 24)
 
 
 def format_request_reference(pk: int) -> str:
@@ -224,17 +225,25 @@ class LedgerEntry(Person):
 
 
 class ReviewSchedule(models.Model):
-    """How often an institution reviews who holds which ERP role (quarterly without a row)."""
+    """How often an institution reviews who holds which ERP role (quarterly without a
+    row), and who set it when."""
 
     institution = models.OneToOneField(
         "orgs.Institution", on_delete=models.CASCADE, related_name="access_review_schedule"
     )
     months_between_reviews = models.PositiveSmallIntegerField(default=DEFAULT_REVIEW_MONTHS)
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    set_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
             models.CheckConstraint(
-                condition=Q(months_between_reviews__gte=1, months_between_reviews__lte=24),
+                condition=Q(
+                    months_between_reviews__gte=REVIEW_MONTHS_RANGE[0],
+                    months_between_reviews__lte=REVIEW_MONTHS_RANGE[1],
+                ),
                 name="review_schedule_months_range",
             ),
         ]

@@ -1,25 +1,31 @@
 """Read queries for access requests, the ledger and reviews, scoped by the access policy."""
 
+import calendar
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Max, Min, Q, QuerySet
 
 from hypercare import access
 from hypercare.access_requests.choices import AccessAction, RequestStatus
 from hypercare.access_requests.models import (
+    DEFAULT_REVIEW_MONTHS,
     AccessRequest,
     AccessReview,
     LedgerEntry,
     ReviewLine,
+    ReviewSchedule,
 )
 from hypercare.accounts.choices import Role
 from hypercare.accounts.models import User
 from hypercare.errors import NotFound
+from hypercare.orgs.models import Institution
+from hypercare.orgs.selectors import desk_day
 from hypercare.tickets.models import Ticket
 
 NO_REQUEST = "No such access request, or you may not see it."
 NO_REVIEW = "No such access review, or you may not see it."
+NO_INSTITUTION = "No such institution, or you may not see its access reviews."
 
 
 def visible_access_requests(user: User) -> QuerySet[AccessRequest]:
@@ -186,4 +192,118 @@ def get_visible_review(user: User, pk: int) -> AccessReview:
 def review_lines(review: AccessReview) -> QuerySet[ReviewLine]:
     return review.lines.select_related("answered_by", "access_request", "person").order_by(
         "person_name", "role", "pk"
+    )
+
+
+def months_after(day: date, months: int) -> date:
+    """The same day ``months`` later, the month's last day when it has no such day."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def next_review_due(
+    *, months: int, last_opened: datetime | None, first_ledger_line: datetime | None
+) -> date | None:
+    """THE rule of when an institution's next review is due: ``months`` after the last
+    one opened, or after its first ledger line when it has had none; never before it
+    has any ledger line. (While one is open, none is due: the callers ask first.)"""
+    start = last_opened or first_ledger_line
+    return months_after(desk_day(start), months) if start is not None else None
+
+
+def review_due_on(institution: Institution) -> date | None:
+    """When the institution's next review is due (``next_review_due``), by its schedule
+    (quarterly by default); None while one is open."""
+    reviews = AccessReview.objects.filter(institution=institution)
+    if reviews.filter(closed_at__isnull=True).exists():
+        return None
+    schedule = ReviewSchedule.objects.filter(institution=institution).first()
+    last = reviews.order_by("-opened_at").first()
+    first = LedgerEntry.objects.filter(institution=institution).order_by("done_at").first()
+    return next_review_due(
+        months=schedule.months_between_reviews if schedule else DEFAULT_REVIEW_MONTHS,
+        last_opened=last.opened_at if last else None,
+        first_ledger_line=first.done_at if first else None,
+    )
+
+
+@dataclass(frozen=True)
+class ReviewPlan:
+    """An institution's periodic access review as a reader sees it: how often (and who
+    set that, when), the review open now, when the next is due, and how many are done."""
+
+    institution: Institution
+    schedule: ReviewSchedule | None
+    open_review: AccessReview | None
+    due_on: date | None
+    done: int
+
+    @property
+    def months(self) -> int:
+        return self.schedule.months_between_reviews if self.schedule else DEFAULT_REVIEW_MONTHS
+
+
+def review_plans(user: User, institution_id: int | None = None) -> list[ReviewPlan]:
+    """Each institution's review plan that ``user`` may read (support staff: every
+    institution's; an institution's admins: their own), by name; one institution's with
+    ``institution_id``. A fixed number of queries, whatever the number of institutions."""
+    if not access.can_read_access_ledger(user):
+        return []
+    institutions = Institution.objects.filter(access.institution_scope(user)).order_by("name")
+    if institution_id is not None:
+        institutions = institutions.filter(pk=institution_id)
+    found = list(institutions)
+    ids = [institution.pk for institution in found]
+    schedules = {
+        schedule.institution_id: schedule
+        for schedule in ReviewSchedule.objects.filter(institution_id__in=ids).select_related(
+            "set_by"
+        )
+    }
+    reviews = AccessReview.objects.filter(access.access_review_scope(user), institution_id__in=ids)
+    open_reviews = {review.institution_id: review for review in reviews.filter(closed_at=None)}
+    counts = {
+        row["institution_id"]: row
+        for row in reviews.values("institution_id").annotate(
+            last_opened=Max("opened_at"), done=Count("pk", filter=Q(closed_at__isnull=False))
+        )
+    }
+    first_lines = dict(
+        LedgerEntry.objects.filter(institution_id__in=ids)
+        .values("institution_id")
+        .annotate(first=Min("done_at"))
+        .values_list("institution_id", "first")
+    )
+    plans = []
+    for institution in found:
+        schedule = schedules.get(institution.pk)
+        months = schedule.months_between_reviews if schedule else DEFAULT_REVIEW_MONTHS
+        row = counts.get(institution.pk, {})
+        opened = open_reviews.get(institution.pk)
+        due = None
+        if opened is None:
+            due = next_review_due(
+                months=months,
+                last_opened=row.get("last_opened"),
+                first_ledger_line=first_lines.get(institution.pk),
+            )
+        plans.append(ReviewPlan(institution, schedule, opened, due, row.get("done", 0)))
+    return plans
+
+
+def review_plan(user: User, institution_id: int) -> ReviewPlan:
+    """One institution's review plan; NotFound when ``user`` may not read it."""
+    found = review_plans(user, institution_id)
+    if not found:
+        raise NotFound(NO_INSTITUTION)
+    return found[0]
+
+
+def done_reviews(user: User, institution: Institution) -> QuerySet[AccessReview]:
+    """The institution's closed reviews ``user`` may see, newest first."""
+    return (
+        visible_reviews(user)
+        .filter(institution=institution, closed_at__isnull=False)
+        .order_by("-opened_at", "-pk")
     )

@@ -12,6 +12,7 @@ from django.http import FileResponse, HttpRequest
 from django.utils import timezone
 from ninja import File, Form, Query, Router, Status, UploadedFile
 
+from hypercare import access
 from hypercare.accounts.models import User
 from hypercare.api.common import (
     UNKNOWN_FIELD,
@@ -34,8 +35,10 @@ from hypercare.changes.schemas import (
     ChangeDetailOut,
     ChangeFieldsIn,
     ChangeOut,
+    ChangeProblemIn,
     ChangeQuery,
     ChangeReleaseIn,
+    ChangeTicketIn,
     DecisionIn,
     EvidenceOut,
     ImplementationIn,
@@ -43,12 +46,12 @@ from hypercare.changes.schemas import (
     Text,
     calendar_entry,
 )
-from hypercare.changes.services import approvals, records, testing
+from hypercare.changes.services import approvals, linking, records, testing
 from hypercare.changes.services.common import RiskAnswers
 from hypercare.changes.services.records import ChangeDetails
-from hypercare.errors import ValidationFailed
+from hypercare.errors import NotAllowed, ValidationFailed
 from hypercare.orgs.selectors import visible_institutions, visible_modules
-from hypercare.problems.selectors import visible_problems
+from hypercare.problems.selectors import NO_PROBLEM, get_visible_problem, visible_problems
 from hypercare.releases.models import Release
 from hypercare.tickets.selectors import get_visible_ticket_by_ref, named_tickets
 from hypercare.tickets.services.attachments import attachment_path
@@ -60,12 +63,29 @@ EVIDENCE_FIELDS = ("note", "files")
 TEXT_FIELDS = ("title", "kind", "plan", "rollback_plan", "window_start", "window_end")
 ANSWERS = tuple(RiskAnswers.__dataclass_fields__)
 # The service names related records by their plural; the API by their ids.
-API_FIELDS = {"modules": "module_ids", "institutions": "institution_ids", "problems": "problem_ids"}
+API_FIELDS = {
+    "modules": "module_ids",
+    "institutions": "institution_ids",
+    "problems": "problem_ids",
+    "problem": "problem_id",
+}
 NOT_DRAFT = "Only a draft changes or is submitted; this change is past that."
+LINKS_ONLY_STAFF = "Only support staff link tickets and problems to change requests."
+LINKS_CLOSED = "The change is rejected or cancelled, or the record is linked already (or not)."
 
 
 def _change(request: HttpRequest, change_id: int) -> ChangeRequest:
     return selectors.get_visible_change(actor(request), change_id)
+
+
+def _to_link(request: HttpRequest, change_id: int) -> tuple[User, ChangeRequest]:
+    """The change a link is made on (404 when unseen) and who makes it, refused (403)
+    before the record they name is looked up."""
+    change = _change(request, change_id)
+    user = actor(request)
+    if not access.can_work_changes(user):
+        raise NotAllowed(LINKS_ONLY_STAFF)
+    return user, change
 
 
 def _details(user: User, payload: ChangeFieldsIn, current: ChangeDetails) -> ChangeDetails:
@@ -371,17 +391,96 @@ def cancel_change(request: HttpRequest, change_id: DbId, payload: CancelIn) -> C
             422,
             not_found=NO_CHANGE,
             forbidden="Only support staff plan changes for releases.",
-            conflict="The release has shipped, or the change is rejected or cancelled.",
+            conflict="The release (or the change's release) has shipped, or the change is "
+            "not implemented.",
         ),
     },
 )
 def plan_release(request: HttpRequest, change_id: DbId, payload: ChangeReleaseIn) -> ChangeRequest:
-    """Plan the change for a release not shipped yet (it then appears in its notes), or
-    take it off."""
+    """Plan the implemented change for a release not shipped yet (it then appears in its
+    notes), or take it off, whatever its status."""
     release = None
     if payload.release_id is not None:
         release = Release.objects.filter(pk=payload.release_id).first()
         if release is None:
             raise ValidationFailed({"release_id": "no such release"})
     plan_change_release(change=_change(request, change_id), actor=actor(request), release=release)
+    return _change(request, change_id)
+
+
+@router.post(
+    "/changes/{change_id}/tickets",
+    response={
+        200: ChangeDetailOut,
+        **errors(401, 422, not_found=NO_CHANGE, forbidden=LINKS_ONLY_STAFF, conflict=LINKS_CLOSED),
+    },
+)
+def link_ticket(request: HttpRequest, change_id: DbId, payload: ChangeTicketIn) -> ChangeRequest:
+    """Link a ticket to the change at any step before it is rejected or cancelled; 422
+    (naming `ticket`) when it is unknown, unseen or of an institution the change does not
+    concern. Its timeline says so."""
+    user, change = _to_link(request, change_id)
+    [ticket] = named_tickets(user, "ticket", [payload.ticket])
+    linking.link_ticket(change=change, ticket=ticket, actor=user)
+    return _change(request, change_id)
+
+
+@router.delete(
+    "/changes/{change_id}/tickets/{ticket_ref}",
+    response={
+        200: ChangeDetailOut,
+        **errors(
+            401,
+            422,
+            not_found="No such change request or ticket, or you may not see it.",
+            forbidden=LINKS_ONLY_STAFF,
+            conflict=LINKS_CLOSED,
+        ),
+    },
+)
+def unlink_ticket(request: HttpRequest, change_id: DbId, ticket_ref: str) -> ChangeRequest:
+    """Take a ticket off the change; its timeline keeps what it said and adds this."""
+    user, change = _to_link(request, change_id)
+    ticket = get_visible_ticket_by_ref(user, ticket_ref)
+    linking.unlink_ticket(change=change, ticket=ticket, actor=user)
+    return _change(request, change_id)
+
+
+@router.post(
+    "/changes/{change_id}/problems",
+    response={
+        200: ChangeDetailOut,
+        **errors(401, 422, not_found=NO_CHANGE, forbidden=LINKS_ONLY_STAFF, conflict=LINKS_CLOSED),
+    },
+)
+def link_problem(request: HttpRequest, change_id: DbId, payload: ChangeProblemIn) -> ChangeRequest:
+    """Name a problem the change fixes; 422 (naming `problem_id`) when it is unknown or
+    concerns no institution the change concerns."""
+    user, change = _to_link(request, change_id)
+    problem = visible_problems(user).filter(pk=payload.problem_id).first()
+    if problem is None:
+        raise ValidationFailed({"problem_id": "no such problem"})
+    with _as_fields():
+        linking.link_problem(change=change, problem=problem, actor=user)
+    return _change(request, change_id)
+
+
+@router.delete(
+    "/changes/{change_id}/problems/{problem_id}",
+    response={
+        200: ChangeDetailOut,
+        **errors(
+            401,
+            422,
+            not_found=f"{NO_CHANGE} {NO_PROBLEM}",
+            forbidden=LINKS_ONLY_STAFF,
+            conflict=LINKS_CLOSED,
+        ),
+    },
+)
+def unlink_problem(request: HttpRequest, change_id: DbId, problem_id: DbId) -> ChangeRequest:
+    """Take a problem off the change."""
+    user, change = _to_link(request, change_id)
+    problem = get_visible_problem(user, problem_id)
+    linking.unlink_problem(change=change, problem=problem, actor=user)
     return _change(request, change_id)

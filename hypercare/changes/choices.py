@@ -72,12 +72,31 @@ class ChangeEventKind(models.TextChoices):
     CANCELLED = "cancelled", "Cancelled"
     RELEASE_PLANNED = "release_planned", "Planned for a release"
     SHIPPED = "shipped", "Shipped in a release"
+    TICKET_LINKED = "ticket_linked", "Ticket linked"
+    TICKET_UNLINKED = "ticket_unlinked", "Ticket unlinked"
+    PROBLEM_LINKED = "problem_linked", "Problem linked"
+    PROBLEM_UNLINKED = "problem_unlinked", "Problem unlinked"
+
+
+# Steps naming a linked ticket or problem: support staff read them; an institution's
+# people read their own tickets' links on those tickets, never another institution's
+# ticket reference nor a problem (support's only) in the change's history.
+STAFF_ONLY_STEPS = frozenset(
+    {
+        ChangeEventKind.TICKET_LINKED,
+        ChangeEventKind.TICKET_UNLINKED,
+        ChangeEventKind.PROBLEM_LINKED,
+        ChangeEventKind.PROBLEM_UNLINKED,
+    }
+)
 
 
 class ChangeTicketEventKind(models.TextChoices):
-    """A change's steps on its linked tickets' timelines: public, naming only the change's
-    reference and status, which the ticket's requester side may read."""
+    """A change's steps on its linked tickets' timelines, naming only the change's
+    reference and status: public where the ticket's institution reads the change."""
 
     CHANGE_LINKED = "change_linked", "Linked to a change request"
+    CHANGE_UNLINKED = "change_unlinked", "Unlinked from a change request"
     CHANGE_DECIDED = "change_decided", "Change request approved or rejected"
+    CHANGE_TESTED = "change_tested", "Change request tested"
     CHANGE_DONE = "change_done", "Change request implemented or rolled back"

@@ -1,17 +1,22 @@
 """A change's history, and its steps on its linked tickets' timelines. Called only by
 the change services, inside their transaction.
 
-The ticket entries are public: they name the change's reference and how it stands, no
-other institution and no approver's comment.
+The ticket entries name the change's reference and how it stands, never another
+institution, an approver's comment or an evidence note. They are public on the tickets
+of the institutions that read the change (``access.institutions_reading_change``) and
+internal on any other.
 """
 
+from collections.abc import Iterable
 from datetime import datetime
 
+from hypercare import access
 from hypercare.accounts.models import User
 from hypercare.changes.choices import ChangeEventKind, ChangeTicketEventKind
 from hypercare.changes.models import ChangeEvent, ChangeRequest
 from hypercare.tickets.event_kinds import Sentence
 from hypercare.tickets.events import VALUE_LENGTH, append
+from hypercare.tickets.models import Ticket
 
 
 def record(
@@ -29,10 +34,26 @@ def record(
     )
 
 
-def on_tickets(change: ChangeRequest, kind: str, actor: User | None, at: datetime) -> None:
-    """The step on the timeline of each ticket linked to the change."""
-    for ticket in change.tickets.order_by("pk"):
-        append(ticket, kind, actor, at, new_value=f"{change.reference} {change.status}")
+def on_tickets(
+    change: ChangeRequest,
+    kind: str,
+    actor: User | None,
+    at: datetime,
+    *,
+    tickets: Iterable[Ticket] | None = None,
+) -> None:
+    """The step on the timeline of each ticket linked to the change (or of ``tickets``,
+    one linked or unlinked now)."""
+    readers = access.institutions_reading_change(change)
+    for ticket in change.tickets.order_by("pk") if tickets is None else tickets:
+        append(
+            ticket,
+            kind,
+            actor,
+            at,
+            is_internal=ticket.institution_id not in readers,
+            new_value=f"{change.reference} {change.status}",
+        )
 
 
 def _status_of(value: str) -> str:
@@ -47,8 +68,14 @@ TICKET_SENTENCES: dict[str, Sentence] = {
     ChangeTicketEventKind.CHANGE_LINKED: lambda actor, event: (
         f"{actor} linked the ticket to change request {_reference_of(event.new_value)}"
     ),
+    ChangeTicketEventKind.CHANGE_UNLINKED: lambda actor, event: (
+        f"{actor} unlinked the ticket from change request {_reference_of(event.new_value)}"
+    ),
     ChangeTicketEventKind.CHANGE_DECIDED: lambda actor, event: (
         f"Change request {_reference_of(event.new_value)} was {_status_of(event.new_value)}"
+    ),
+    ChangeTicketEventKind.CHANGE_TESTED: lambda actor, event: (
+        f"{actor} recorded test evidence for change request {_reference_of(event.new_value)}"
     ),
     ChangeTicketEventKind.CHANGE_DONE: lambda actor, event: (
         f"{actor} recorded change request {_reference_of(event.new_value)} as "
@@ -76,5 +103,9 @@ def describe(event: ChangeEvent) -> str:
             else f"{actor} took it off its release"
         ),
         ChangeEventKind.SHIPPED: f"It shipped in release {event.value}",
+        ChangeEventKind.TICKET_LINKED: f"{actor} linked ticket {event.value}",
+        ChangeEventKind.TICKET_UNLINKED: f"{actor} unlinked ticket {event.value}",
+        ChangeEventKind.PROBLEM_LINKED: f"{actor} linked problem {event.value}",
+        ChangeEventKind.PROBLEM_UNLINKED: f"{actor} unlinked problem {event.value}",
     }
     return sentences.get(event.kind, event.kind)

@@ -1,8 +1,10 @@
 """A change planned for a release: its item in the notes, and its history when shipped.
 
-Shipping is the releases' use case; releases know nothing of changes. ``ChangesConfig``
-registers ``changes_in`` as an item source of the notes and ``record_changes_shipped``
-as a shipping step, as problems do for their fixes.
+Only an implemented change is in a release: it is planned for one, listed in its notes
+and shipped only once it is implemented (not rolled back, rejected, cancelled or still
+on its way). Shipping is the releases' use case; releases know nothing of changes.
+``ChangesConfig`` registers ``changes_in`` as an item source of the notes and
+``record_changes_shipped`` as a shipping step, as problems do for their fixes.
 """
 
 from collections.abc import Iterator
@@ -10,7 +12,7 @@ from collections.abc import Iterator
 from hypercare import access
 from hypercare.accounts.models import User
 from hypercare.changes import events
-from hypercare.changes.choices import CLOSED_WITHOUT_WORK, ChangeEventKind
+from hypercare.changes.choices import ChangeEventKind, ChangeStatus
 from hypercare.changes.models import ChangeRequest
 from hypercare.changes.services.common import WORK_REFUSED, lock
 from hypercare.errors import InvalidTransition
@@ -24,8 +26,9 @@ from hypercare.tickets.services.common import require
 def plan_change_release(
     *, change: ChangeRequest, actor: User, release: Release | None
 ) -> ChangeRequest:
-    """Plan the change for a release not shipped yet, move it to another, or (None) take
-    it off. The release is locked before the change, the order shipping takes them in."""
+    """Plan the implemented change for a release not shipped yet, move it to another, or
+    (None) take it off, whatever its status. The release is locked before the change, the
+    order shipping takes them in."""
     require(access.can_work_changes(actor), WORK_REFUSED)
     with use_case():
         if release is not None:
@@ -33,12 +36,12 @@ def plan_change_release(
         change = lock(change)
         if change.release == release:
             return change
-        if change.status in CLOSED_WITHOUT_WORK:
-            raise InvalidTransition(f"The change is {change.get_status_display().lower()}.")
         if change.release is not None and change.release.is_shipped:
             raise InvalidTransition(f"The change shipped in release {change.release.version}.")
         if release is not None and release.is_shipped:
             raise InvalidTransition(f"Release {release.version} has shipped; choose a later one.")
+        if release is not None and change.status != ChangeStatus.IMPLEMENTED:
+            raise InvalidTransition(_not_implemented([change]))
         at = clock.now()
         change.release = release
         change.updated_at = at
@@ -48,13 +51,24 @@ def plan_change_release(
     return change
 
 
+def _not_implemented(changes: list[ChangeRequest]) -> str:
+    named = ", ".join(f"{c.reference} is {c.get_status_display().lower()}" for c in changes)
+    return f"Only an implemented change is in a release: {named}."
+
+
 def record_changes_shipped(shipment: Shipment) -> None:
     """Shipping's step for changes: each change planned for the release records that it
-    shipped, in its history."""
-    changes = ChangeRequest.objects.filter(release=shipment.release).exclude(
-        status__in=CLOSED_WITHOUT_WORK
-    )
-    for change in changes.order_by("pk"):
+    shipped, in its history. A change on it not implemented (planned before this rule
+    held) refuses the shipping, naming it: take it off the release, or implement it."""
+    changes = list(ChangeRequest.objects.filter(release=shipment.release).order_by("pk"))
+    pending = [change for change in changes if change.status != ChangeStatus.IMPLEMENTED]
+    if pending:
+        them = "it" if len(pending) == 1 else "them"
+        raise InvalidTransition(
+            f"{_not_implemented(pending)} Take {them} off release "
+            f"{shipment.release.version} before shipping."
+        )
+    for change in changes:
         events.record(
             change,
             ChangeEventKind.SHIPPED,
@@ -65,11 +79,11 @@ def record_changes_shipped(shipment: Shipment) -> None:
 
 
 def changes_in(release: Release) -> Iterator[SourcedItem]:
-    """The release notes' items for its changes: the title under each affected module,
-    concerning that module's institution only, so each institution reads its own."""
+    """The release notes' items for its implemented changes: the title under each
+    affected module, concerning that module's institution only, so each institution
+    reads its own."""
     changes = (
-        ChangeRequest.objects.filter(release=release)
-        .exclude(status__in=CLOSED_WITHOUT_WORK)
+        ChangeRequest.objects.filter(release=release, status=ChangeStatus.IMPLEMENTED)
         .prefetch_related("modules")
         .order_by("pk")
     )

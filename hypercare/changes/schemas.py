@@ -87,6 +87,19 @@ class CancelIn(_Input):
     reason: Annotated[str, body_text(max_length=2000)] = ""
 
 
+class ChangeTicketIn(_Input):
+    ticket: Annotated[str, single_line(min_length=1, max_length=20)] = Field(
+        description="The ticket's reference (HC-000123), of an institution the change concerns."
+    )
+
+
+class ChangeProblemIn(_Input):
+    problem_id: DbId = Field(
+        description="A problem concerning (by its modules or tickets) an institution the "
+        "change concerns."
+    )
+
+
 class ChangeReleaseIn(_Input):
     """The release the change ships in; null takes it off its release."""
 

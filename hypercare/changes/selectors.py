@@ -16,7 +16,13 @@ from hypercare import access
 from hypercare.accounts.choices import Role
 from hypercare.accounts.models import User
 from hypercare.accounts.selectors import support_staff
-from hypercare.changes.choices import CLOSED_WITHOUT_WORK, ApproverRole, ChangeStatus, Decision
+from hypercare.changes.choices import (
+    CLOSED_WITHOUT_WORK,
+    STAFF_ONLY_STEPS,
+    ApproverRole,
+    ChangeStatus,
+    Decision,
+)
 from hypercare.changes.models import (
     ChangeApproval,
     ChangeEvent,
@@ -117,6 +123,11 @@ def change_problems(user: User, change: ChangeRequest) -> QuerySet[Problem]:
     return visible_problems(user).filter(change_requests=change).order_by("pk")
 
 
+def linkable_problems(user: User, change: ChangeRequest) -> QuerySet[Problem]:
+    """The problems ``user`` may link to the change: not linked yet, latest first."""
+    return visible_problems(user).exclude(change_requests=change).order_by("-updated_at", "-pk")
+
+
 def change_approvals(user: User, change: ChangeRequest) -> QuerySet[ChangeApproval]:
     """The change's approvals on ``user``'s side: every one for support staff; their own
     institution's modules' and the support manager's for an institution's people."""
@@ -137,14 +148,15 @@ def change_evidence(user: User, change: ChangeRequest) -> QuerySet[ChangeEvidenc
 def change_history(user: User, change: ChangeRequest) -> QuerySet[ChangeEvent]:
     """The change's steps ``user`` may read. A change may concern several institutions:
     an institution's people read the desk's steps and their own institution's, never
-    another institution's approver, decision or comment."""
+    another institution's approver, decision or comment, nor the steps naming a linked
+    ticket or problem (``STAFF_ONLY_STEPS``)."""
     events = ChangeEvent.objects.filter(change__in=visible_changes(user), change=change)
     if not access.is_agent(user):
         events = events.filter(
             Q(actor__isnull=True)
             | Q(actor__institution__isnull=True)
             | Q(actor__institution_id=user.institution_id or 0)
-        )
+        ).exclude(kind__in=STAFF_ONLY_STEPS)
     return events.select_related("actor").order_by("created_at", "pk")
 
 

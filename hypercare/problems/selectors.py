@@ -79,6 +79,16 @@ def problem_tickets(user: User, problem: Problem) -> QuerySet[Ticket]:
     )
 
 
+def problem_institutions(problem: Problem) -> frozenset[int]:
+    """The institutions a problem concerns: those of its modules and of its linked
+    tickets. A fact about the problem, read by services that hold it already."""
+    of_modules = problem.modules.values_list("institution_id", flat=True)
+    of_tickets = Ticket.objects.filter(problem_links__problem=problem).values_list(
+        "institution_id", flat=True
+    )
+    return frozenset(of_modules) | frozenset(of_tickets)
+
+
 def problem_incidents(user: User, problem: Problem) -> QuerySet[MajorIncident]:
     """The major incidents the problem caused that ``user`` may see, oldest first."""
     seen = visible_problems(user).filter(pk=problem.pk)

@@ -77,13 +77,15 @@ def create_release(request: HttpRequest, payload: ReleaseCreateIn) -> Status[Rel
             422,
             not_found=NO_RELEASE,
             forbidden=MANAGERS_ONLY,
-            conflict="The release has already shipped.",
+            conflict="The release has already shipped, or a shipping step refuses it (a "
+            "change request on it is not implemented).",
         ),
     },
 )
 def ship_release(request: HttpRequest, release_id: DbId) -> Release:
     """Ship it now: its tickets' next-release targets are met and their requesters told.
-    409 when it has already shipped."""
+    409 when it has already shipped, or a change request planned for it is not
+    implemented."""
     user = actor(request)
     services.ship_release(release=selectors.get_visible_release(user, release_id), actor=user)
     return selectors.get_visible_release(user, release_id)

@@ -8,7 +8,8 @@ import time_machine
 
 from hypercare.access_requests.choices import AccessAction, AccessTicketEventKind, RequestStatus
 from hypercare.access_requests.models import AccessRequest, AccessReview, ReviewSchedule
-from hypercare.access_requests.services.reviews import months_after, open_due_reviews
+from hypercare.access_requests.selectors import months_after
+from hypercare.access_requests.services.reviews import open_due_reviews, set_review_interval
 from hypercare.access_requests.services.temporary import handle_temporary_access
 from hypercare.accounts.models import User
 from hypercare.notifications.choices import NotificationEvent
@@ -113,4 +114,14 @@ def test_the_months_between_reviews_are_set_per_institution(
 ) -> None:
     ReviewSchedule.objects.create(institution=institution, months_between_reviews=1)
     with time_machine.travel(datetime(2027, 1, 1, 12, tzinfo=UTC), tick=False):
+        assert open_due_reviews() == {"reviews": 1}
+
+
+def test_the_months_an_admin_sets_decide_when_the_job_opens_the_next_review(
+    temporary: AccessRequest, institution: Institution, admin: User
+) -> None:
+    set_review_interval(institution=institution, actor=admin, months=2)
+    with time_machine.travel(datetime(2027, 1, 31, 12, tzinfo=UTC), tick=False):
+        assert open_due_reviews() == {"reviews": 0}
+    with time_machine.travel(datetime(2027, 2, 1, 12, tzinfo=UTC), tick=False):
         assert open_due_reviews() == {"reviews": 1}

@@ -5,19 +5,32 @@ from datetime import date
 import pytest
 
 from hypercare.access_requests.choices import AccessAction, RequestStatus, ReviewAnswer
-from hypercare.access_requests.models import AccessRequest, AccessReview, LedgerEntry, ReviewLine
-from hypercare.access_requests.selectors import current_roles
+from hypercare.access_requests.models import (
+    AccessRequest,
+    AccessReview,
+    LedgerEntry,
+    ReviewLine,
+    ReviewSchedule,
+)
+from hypercare.access_requests.selectors import current_roles, review_plans
 from hypercare.access_requests.services.requests import (
     RequestDetails,
     decide_access_request,
     open_access_request,
     record_done_in_erp,
 )
-from hypercare.access_requests.services.reviews import answer_review_line, open_review
+from hypercare.access_requests.services.reviews import (
+    answer_review_line,
+    open_review,
+    set_review_interval,
+)
+from hypercare.accounts.choices import Role
 from hypercare.accounts.models import User
 from hypercare.errors import InvalidTransition, NotAllowed, ValidationFailed
 from hypercare.lib import clock
+from hypercare.lib.validation import EMPTY
 from hypercare.orgs.models import Institution
+from tests import factories
 from tests.access_requests import builders
 
 
@@ -128,3 +141,75 @@ def test_only_the_institutions_admin_answers(
     user = {"key_user": key_user, "agent": agent, "outsider": outsider, "approver": approver}[who]
     with pytest.raises(NotAllowed):
         answer_review_line(line=line, actor=user, answer=ReviewAnswer.CONFIRMED)
+
+
+# How often: the months between reviews, set by the institution's admins or a support
+# manager ---------------------------------------------------------------------------------
+
+
+def test_the_admin_sets_the_months_between_reviews_and_the_next_due_date_follows(
+    requester: User, agent: User, approver: User, admin: User, institution: Institution
+) -> None:
+    builders.done(requester, agent, approver)  # the first ledger line, 3 December 2026
+    [plan] = review_plans(admin)
+    assert (plan.months, plan.due_on, plan.schedule) == (3, date(2027, 3, 3), None)
+
+    schedule = set_review_interval(institution=institution, actor=admin, months=1)
+
+    assert (schedule.months_between_reviews, schedule.set_by, schedule.set_at) == (
+        1,
+        admin,
+        clock.now(),
+    )
+    [plan] = review_plans(admin)
+    assert (plan.months, plan.due_on) == (1, date(2027, 1, 3))
+    set_review_interval(institution=institution, actor=admin, months=12)
+    assert ReviewSchedule.objects.get(institution=institution).months_between_reviews == 12
+
+
+@pytest.mark.parametrize(
+    ("months", "problem"),
+    [(0, "must be from 1 to 24 months"), (25, "must be from 1 to 24 months"), (None, EMPTY)],
+)
+def test_the_months_between_reviews_are_checked_and_the_field_named(
+    admin: User, institution: Institution, months: int | None, problem: str
+) -> None:
+    with pytest.raises(ValidationFailed) as refused:
+        set_review_interval(institution=institution, actor=admin, months=months)
+    assert refused.value.errors == {"months_between_reviews": problem}
+    assert not ReviewSchedule.objects.exists()
+
+
+def test_only_the_institutions_admins_and_support_managers_set_the_months(
+    requester: User,
+    key_user: User,
+    agent: User,
+    outsider: User,
+    institution: Institution,
+    other_institution: Institution,
+) -> None:
+    for person in (requester, key_user, agent, outsider):
+        with pytest.raises(NotAllowed):
+            set_review_interval(institution=institution, actor=person, months=6)
+    manager = factories.agent(Role.SUPPORT_MANAGER, username="sofia")
+    for place in (institution, other_institution):
+        set_review_interval(institution=place, actor=manager, months=6)
+    assert set(ReviewSchedule.objects.values_list("institution", "months_between_reviews")) == {
+        (institution.pk, 6),
+        (other_institution.pk, 6),
+    }
+
+
+def test_a_plan_names_the_open_review_and_counts_those_done(
+    requester: User, agent: User, approver: User, admin: User, institution: Institution
+) -> None:
+    builders.done(requester, agent, approver)
+    first = open_review(institution, clock.now())
+    assert first is not None
+    answer_review_line(line=first.lines.get(), actor=admin, answer=ReviewAnswer.CONFIRMED)
+    second = open_review(institution, clock.now())
+
+    [plan] = review_plans(agent)
+
+    assert (plan.open_review, plan.due_on, plan.done) == (second, None, 1)
+    assert review_plans(requester) == []

@@ -2,22 +2,31 @@
 done on the workspace; the ledger's pages and exports; the review answered line by line."""
 
 import io
+from datetime import UTC, datetime
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from hypercare.access_requests.choices import RequestStatus, ReviewAnswer
-from hypercare.access_requests.models import AccessRequest, AccessReview
+from hypercare.access_requests.models import AccessRequest, AccessReview, ReviewSchedule
 from hypercare.access_requests.services.requests import decide_access_request, record_done_in_erp
-from hypercare.access_requests.services.reviews import open_review
+from hypercare.access_requests.services.reviews import (
+    answer_review_line,
+    open_review,
+    set_review_interval,
+)
+from hypercare.accounts.choices import Role
 from hypercare.accounts.models import User
 from hypercare.lib import clock
+from hypercare.lib.validation import EMPTY
 from hypercare.notifications.choices import NotificationEvent
 from hypercare.notifications.models import OutboxMessage
 from hypercare.orgs.models import Institution
+from tests import factories
 from tests.access_requests import builders
 from tests.web.conftest import signed_in
 
@@ -274,3 +283,116 @@ def test_the_request_pages_and_the_approval_mail_name_who_asked_not_who_keyed_it
     assert "<dt>Asked by</dt><dd>Riya," in page
     assert "<dt>Recorded by</dt><dd>tara</dd>" in page
     assert mail.body.split("\n\n")[1].startswith("Riya asks to add")
+
+
+# The periodic reviews on the desk, and how often they come -------------------------------
+
+
+@pytest.fixture
+def reviewed(requester: User, agent: User, approver: User, admin: User) -> AccessReview:
+    """Northfield's first review, answered (done), and its second, open."""
+    builders.done(requester, agent, approver)
+    institution = admin.institution
+    assert institution is not None
+    first = open_review(institution, clock.now())
+    assert first is not None
+    answer_review_line(line=first.lines.get(), actor=admin, answer=ReviewAnswer.CONFIRMED)
+    second = open_review(institution, clock.now())
+    assert second is not None
+    return first
+
+
+def test_the_desk_lists_each_institutions_reviews_due_open_and_done(
+    reviewed: AccessReview, agent: User, institution: Institution, other_institution: Institution
+) -> None:
+    client = signed_in(agent)
+    opened = AccessReview.objects.get(closed_at__isnull=True)
+
+    overview = client.get("/desk/access-reviews/").content.decode()
+    page = client.get(f"/desk/access-reviews/institutions/{institution.pk}/").content.decode()
+    review = client.get(f"/desk/access-reviews/{reviewed.pk}/").content.decode()
+
+    assert f'href="/desk/access-reviews/institutions/{other_institution.pk}/"' in overview
+    assert f'href="/desk/access-reviews/{opened.pk}/"' in overview
+    assert "No ledger line yet" in overview  # Southbank
+    assert f'href="/desk/access-reviews/{reviewed.pk}/"' in page
+    assert f'href="/desk/access-reviews/{opened.pk}/"' in page
+    assert "Months between reviews" not in page  # a tier 1 agent does not set them
+    assert "Priya Nair (priya): Fee clerk" in review
+    assert "Confirmed by" in review
+
+
+def test_an_institution_due_for_review_says_so(
+    requester: User, agent: User, approver: User, institution: Institution
+) -> None:
+    builders.done(requester, agent, approver)
+    with time_machine.travel(datetime(2027, 3, 4, 9, tzinfo=UTC), tick=False):
+        overview = signed_in(agent).get("/desk/access-reviews/").content.decode()
+    assert "<strong>due</strong>" in overview
+
+
+def test_a_support_manager_sets_an_institutions_months_on_the_desk(
+    reviewed: AccessReview, agent: User, institution: Institution
+) -> None:
+    manager = factories.agent(Role.SUPPORT_MANAGER, username="sofia", first_name="Sofia")
+    client = signed_in(manager)
+    path = f"/desk/access-reviews/institutions/{institution.pk}/"
+
+    form = client.get(path).content.decode()
+    words = client.post(path, {"months_between_reviews": "quarterly"})
+    too_many = client.post(path, {"months_between_reviews": "36"})
+    empty = client.post(path, {"months_between_reviews": ""})
+    saved = client.post(path, {"months_between_reviews": "6"})
+    tier1 = signed_in(agent).post(path, {"months_between_reviews": "1"})
+
+    assert 'name="months_between_reviews"' in form
+    for refused, words_shown in (
+        (words, "Enter a whole number."),
+        (too_many, "must be from 1 to 24 months"),
+        (empty, EMPTY),
+    ):
+        assert refused.status_code == 422
+        html = refused.content.decode()
+        assert words_shown in html
+        assert 'aria-invalid="true"' in html
+    assert saved.status_code == 302
+    assert tier1.status_code == 403
+    schedule = ReviewSchedule.objects.get(institution=institution)
+    assert (schedule.months_between_reviews, schedule.set_by) == (6, manager)
+    assert "Every 6 months" in client.get(path).content.decode()
+
+
+def test_the_institution_admin_sets_the_months_on_the_portal(
+    reviewed: AccessReview, admin: User, institution: Institution
+) -> None:
+    client = signed_in(admin)
+    page = client.get("/portal/access-reviews/").content.decode()
+    refused = client.post("/portal/access-reviews/", {"months_between_reviews": "0"})
+    saved = client.post("/portal/access-reviews/", {"months_between_reviews": "12"})
+
+    assert 'name="months_between_reviews"' in page
+    assert 'value="3"' in page
+    assert refused.status_code == 422
+    assert "must be from 1 to 24 months" in refused.content.decode()
+    assert saved.status_code == 302
+    assert ReviewSchedule.objects.get(institution=institution).months_between_reviews == 12
+    assert "Every 12 months" in client.get("/portal/access-reviews/").content.decode()
+
+
+def test_the_desk_review_overview_costs_the_same_queries_for_few_and_many_institutions(
+    reviewed: AccessReview, agent: User, approver: User
+) -> None:
+    client = signed_in(agent)
+    few = _page_queries(client, "/desk/access-reviews/")
+    for n in range(3):
+        place = factories.institution(f"College {n}", slug=f"college-{n}")
+        requester = factories.requester(place, username=f"r{n}")
+        owner = builders.approval_owner(place, username=f"owner{n}")
+        builders.done(requester, agent, owner, person_name=f"Person {n}")
+        open_review(place, clock.now())
+        set_review_interval(
+            institution=place,
+            actor=factories.agent(Role.SUPPORT_MANAGER, username=f"m{n}"),
+            months=6,
+        )
+    assert _page_queries(client, "/desk/access-reviews/") == few

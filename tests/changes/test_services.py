@@ -343,8 +343,16 @@ def test_two_changes_to_one_module_in_overlapping_windows_collide(
 
 
 def test_a_change_in_a_release_appears_in_its_notes_for_its_institution_only(
-    change: ChangeRequest, agent: User, manager: User, requester: User, outsider: User
+    change: ChangeRequest,
+    agent: User,
+    finance_owner: User,
+    manager: User,
+    requester: User,
+    outsider: User,
 ) -> None:
+    change = _approved(change, agent, finance_owner)
+    record_evidence(change=change, actor=agent, note="Tested.")
+    record_implementation(change=change, actor=agent, outcome=Outcome.SUCCEEDED)
     release = create_release(actor=manager, version="2025.4")
     plan_change_release(change=change, actor=agent, release=release)
     compile_release_notes(release=release, actor=manager)

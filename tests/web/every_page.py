@@ -81,6 +81,7 @@ class World:
     access_ticket: int
     change: int
     change_file: int
+    institution: int
 
 
 def _access_world(people: dict[str, User], north: Institution) -> tuple[int, int, int, int]:
@@ -209,7 +210,7 @@ def build_world() -> World:
         (uid, default_token_generator.make_token(requester)), quarantined().pk,
         link.pk, answer.pk, incident.pk,
         release.pk, release.note_items.get().pk, problem.pk, correction.pk, *access,
-        change.pk, evidence.files.get().pk,
+        change.pk, evidence.files.get().pk, north.pk,
     )  # fmt: skip
 
 
@@ -255,6 +256,8 @@ def addresses(world: World) -> list[str]:
             "event_pk": [str(world.reply_event)],
             "incident_pk": [str(world.incident)],
             "line_pk": [str(world.review_line)],
+            "problem_pk": [str(world.problem)],
+            "institution_pk": [str(world.institution)],
         }
         found.extend(_fill(route, values))
     return found
@@ -283,7 +286,7 @@ def _pk_for(name: str, world: World) -> int:
         return world.access_ticket
     if name.startswith(("access-request", "portal-access-request")):
         return world.access_request
-    if name.startswith("portal-access-review"):
+    if name.startswith(("portal-access-review", "access-review")):
         return world.access_review
     if name == "change-file":
         return world.change_file

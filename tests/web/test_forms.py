@@ -21,7 +21,7 @@ from hypercare.access_requests.services.requests import (
     decide_access_request,
     open_access_request,
 )
-from hypercare.access_requests.services.reviews import answer_review_line
+from hypercare.access_requests.services.reviews import answer_review_line, set_review_interval
 from hypercare.accounts.choices import Role
 from hypercare.accounts.models import User
 from hypercare.changes.services.common import RiskAnswers
@@ -528,6 +528,15 @@ CASES = [
         },
     ),
     Case(
+        access_forms.ReviewIntervalForm,
+        lambda world: {"months_between_reviews": 6},
+        lambda world, data: set_review_interval(
+            institution=world.ticket.institution,
+            actor=_release_manager(),
+            months=data["months_between_reviews"],
+        ),
+    ),
+    Case(
         change_forms.ChangeForm,
         lambda world: {
             "title": "Refund approval step",
@@ -633,6 +642,11 @@ NOT_HELD_HERE = {
     "ImplementationForm",
     "CancelForm",
     "CalendarFilterForm",
+    # A ticket to link to a change is looked up by the view by its reference, a problem
+    # chosen among those listed (never empty): tests/changes/test_linking.py posts each
+    # empty and checks the field named.
+    "TicketLinkForm",
+    "ProblemLinkForm",
 }
 
 

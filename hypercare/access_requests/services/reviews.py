@@ -1,8 +1,7 @@
-"""The periodic access review: opened when due, answered line by line by the institution
-admin; a flagged line becomes an access request, and the review closes once every line
-is answered."""
+"""The periodic access review: how often (set per institution), opened when due,
+answered line by line by the institution admin; a flagged line becomes an access
+request, and the review closes once every line is answered."""
 
-import calendar
 from datetime import date, datetime
 
 from django.db import IntegrityError, transaction
@@ -11,7 +10,7 @@ from hypercare import access
 from hypercare.access_requests.choices import FLAG_ACTIONS, AccessAction, ReviewAnswer
 from hypercare.access_requests.models import (
     COMMENT_MAX,
-    DEFAULT_REVIEW_MONTHS,
+    REVIEW_MONTHS_RANGE,
     ROLE_MAX,
     AccessRequest,
     AccessReview,
@@ -19,39 +18,43 @@ from hypercare.access_requests.models import (
     ReviewLine,
     ReviewSchedule,
 )
-from hypercare.access_requests.selectors import current_roles
+from hypercare.access_requests.selectors import current_roles, review_due_on
 from hypercare.access_requests.services.requests import RequestDetails, create_request
 from hypercare.accounts.models import User
 from hypercare.errors import InvalidTransition, NotAllowed
 from hypercare.lib import clock
 from hypercare.lib.transactions import use_case
-from hypercare.lib.validation import FieldErrors, choose
+from hypercare.lib.validation import EMPTY, FieldErrors, choose
 from hypercare.orgs.models import Institution
 from hypercare.orgs.selectors import desk_day
 
 ANSWER_REFUSED = "Only the institution's admins answer its access review."
+INTERVAL_REFUSED = (
+    "Only the institution's admins and support managers set how often it reviews access."
+)
 
 
-def months_after(day: date, months: int) -> date:
-    """The same day ``months`` later, the month's last day when it has no such day."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def review_due_on(institution: Institution) -> date | None:
-    """When the institution's next review is due: ``months_between_reviews`` (quarterly
-    by default) after the last one opened, or after its first ledger line when it has
-    had none; never while one is open, nor before it has any ledger line."""
-    if AccessReview.objects.filter(institution=institution, closed_at__isnull=True).exists():
-        return None
-    schedule = ReviewSchedule.objects.filter(institution=institution).first()
-    months = schedule.months_between_reviews if schedule else DEFAULT_REVIEW_MONTHS
-    last = AccessReview.objects.filter(institution=institution).order_by("-opened_at").first()
-    if last is not None:
-        return months_after(desk_day(last.opened_at), months)
-    first = LedgerEntry.objects.filter(institution=institution).order_by("done_at").first()
-    return months_after(desk_day(first.done_at), months) if first else None
+def set_review_interval(
+    *, institution: Institution, actor: User, months: int | None
+) -> ReviewSchedule:
+    """How many months pass between the institution's access reviews (1 to 24): the next
+    one is due that long after the last opened (``selectors.next_review_due``); an open
+    review stays open. Who set it, and when, is kept."""
+    if not access.can_set_review_interval(actor, institution.pk):
+        raise NotAllowed(INTERVAL_REFUSED)
+    errors = FieldErrors()
+    low, high = REVIEW_MONTHS_RANGE
+    if months is None:
+        errors.add("months_between_reviews", EMPTY)
+    elif not low <= months <= high:
+        errors.add("months_between_reviews", f"must be from {low} to {high} months")
+    errors.check()
+    with use_case():
+        schedule, _ = ReviewSchedule.objects.update_or_create(
+            institution=institution,
+            defaults={"months_between_reviews": months, "set_by": actor, "set_at": clock.now()},
+        )
+    return schedule
 
 
 def open_due_reviews(*, now: datetime | None = None) -> dict[str, int]:

@@ -1,11 +1,19 @@
-"""What the change services share: the refusal, the row lock, the risk questionnaire."""
+"""What the change services share: the refusals, the row lock, the risk questionnaire."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from hypercare.changes.choices import RISK_ORDER, Risk
 from hypercare.changes.models import ChangeRequest
 
 WORK_REFUSED = "Only support staff work on change requests."
+
+
+def not_concerned(references: Sequence[str]) -> str:
+    """The refusal of linked records (tickets, problems) of an institution the change
+    does not concern: that institution's people could not read the change."""
+    verb = "is" if len(references) == 1 else "are"
+    return f"{', '.join(references)} {verb} of an institution this change does not concern"
 
 
 def lock(change: ChangeRequest) -> ChangeRequest:

@@ -23,6 +23,7 @@ from hypercare.changes.services.common import (
     assess_risk,
     is_below,
     lock,
+    not_concerned,
 )
 from hypercare.errors import InvalidTransition, ValidationFailed
 from hypercare.lib import clock
@@ -30,6 +31,7 @@ from hypercare.lib.transactions import use_case
 from hypercare.lib.validation import EMPTY, FieldErrors
 from hypercare.orgs.models import Institution, Module
 from hypercare.problems.models import Problem
+from hypercare.problems.selectors import problem_institutions
 from hypercare.tickets.models import Ticket
 from hypercare.tickets.services.common import require
 
@@ -73,9 +75,11 @@ class ChangeDetails:
         )
 
 
-def _checked(details: ChangeDetails) -> ChangeDetails:
-    """Every field's problem at once; the cleaned details otherwise."""
+def _checked(details: ChangeDetails, tickets: Sequence[Ticket] = ()) -> ChangeDetails:
+    """Every field's problem at once; the cleaned details otherwise. The tickets and
+    problems linked must be of institutions the change concerns."""
     errors = FieldErrors()
+    _check_links(errors, details, tickets)
     errors.choice("kind", details.kind, ChangeKind.values)
     start, end = details.window_start, details.window_end
     _check_window(errors, start, end)
@@ -99,6 +103,19 @@ def _checked(details: ChangeDetails) -> ChangeDetails:
     )
     errors.check()
     return cleaned
+
+
+def _check_links(errors: FieldErrors, details: ChangeDetails, tickets: Sequence[Ticket]) -> None:
+    """The tickets and problems of an institution the change does not concern, named."""
+    concerned = _concerned(details)
+    tickets_elsewhere = [t.reference for t in tickets if t.institution_id not in concerned]
+    if tickets_elsewhere:
+        errors.add("tickets", not_concerned(tickets_elsewhere))
+    problems_elsewhere = [
+        p.reference for p in details.problems if not problem_institutions(p) & concerned
+    ]
+    if problems_elsewhere:
+        errors.add("problems", not_concerned(problems_elsewhere))
 
 
 def _check_window(errors: FieldErrors, start: datetime | None, end: datetime | None) -> None:
@@ -127,12 +144,16 @@ def _write(change: ChangeRequest, details: ChangeDetails) -> None:
     change.risk = details.risk or change.assessed_risk
 
 
-def _relate(change: ChangeRequest, details: ChangeDetails) -> None:
-    """The affected modules, the institutions they and the details name, the problems."""
-    change.modules.set(details.modules)
+def _concerned(details: ChangeDetails) -> frozenset[int]:
+    """The institutions the change concerns: its modules' and those the details name."""
     institutions = {module.institution_id for module in details.modules}
-    institutions |= {institution.pk for institution in details.institutions}
-    change.institutions.set(institutions)
+    return frozenset(institutions | {institution.pk for institution in details.institutions})
+
+
+def _relate(change: ChangeRequest, details: ChangeDetails) -> None:
+    """The affected modules, the institutions it concerns, the problems."""
+    change.modules.set(details.modules)
+    change.institutions.set(_concerned(details))
     change.problems.set(details.problems)
 
 
@@ -140,12 +161,13 @@ def create_change(
     *, actor: User, details: ChangeDetails, tickets: Sequence[Ticket] = ()
 ) -> ChangeRequest:
     """A new change request in draft, linked to ``tickets`` (a configuration ticket, or
-    several asking for one change). With no module named it takes the tickets' modules."""
+    several asking for one change). With no module named it takes the tickets' modules;
+    a ticket of an institution it does not concern is refused."""
     require(access.can_work_changes(actor), WORK_REFUSED)
     if not details.modules:
-        modules = {ticket.module for ticket in tickets if ticket.module is not None}
+        modules = {ticket.module for ticket in tickets}
         details = replace(details, modules=sorted(modules, key=_pk))
-    details = _checked(details)
+    details = _checked(details, tickets)
     with use_case():
         at = clock.now()
         change = ChangeRequest(raised_by=actor, created_at=at, updated_at=at)

@@ -37,7 +37,8 @@ def record_evidence(
     files: Sequence[tuple[str, IO[bytes]]] = (),
 ) -> ChangeEvidence:
     """What testing the approved change showed: a note and its files (each checked like a
-    ticket's attachment). The change is then tested, ready to be implemented.
+    ticket's attachment). The change is then tested, ready to be implemented; its linked
+    tickets' timelines say so, without the note.
 
     The files reach disk before the transaction; if it fails they are removed, so no
     row points at a missing file and no file stays without its row.
@@ -100,6 +101,8 @@ def _record(
         value=f"{count} file{'' if count == 1 else 's'}",
         body=note,
     )
+    # The note stays with the change: the tickets read only that it was tested.
+    events.on_tickets(change, ChangeTicketEventKind.CHANGE_TESTED, actor, at)
     return evidence
 
 

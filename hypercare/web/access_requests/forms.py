@@ -1,5 +1,6 @@
 """The forms of access requests: the request, a decision, the ledger's filters, a review
-line's answer. The access-request services judge every answer."""
+line's answer, the months between reviews. The access-request services judge every
+answer."""
 
 from typing import Any
 
@@ -7,7 +8,12 @@ from django import forms
 from django.db.models import QuerySet
 
 from hypercare.access_requests.choices import FLAG_ACTIONS, AccessAction, ReviewAnswer
-from hypercare.access_requests.models import COMMENT_MAX, NAME_MAX, ROLE_MAX
+from hypercare.access_requests.models import (
+    COMMENT_MAX,
+    NAME_MAX,
+    REVIEW_MONTHS_RANGE,
+    ROLE_MAX,
+)
 from hypercare.access_requests.services.requests import RequestDetails
 from hypercare.accounts.models import User
 from hypercare.orgs.models import Institution
@@ -118,3 +124,18 @@ class ReviewAnswerForm(ServiceErrors, forms.Form):
     )
     new_role = forms.CharField(max_length=ROLE_MAX, required=False, label="Change it to")
     comment = forms.CharField(max_length=COMMENT_MAX, required=False, label="Comment")
+
+
+class ReviewIntervalForm(ServiceErrors, forms.Form):
+    """How many months pass between an institution's access reviews."""
+
+    months_between_reviews = forms.IntegerField(
+        label="Months between reviews",
+        help_text=(
+            f"From {REVIEW_MONTHS_RANGE[0]} to {REVIEW_MONTHS_RANGE[1]}; 3 is quarterly. The "
+            "next review is due that long after the last one opened."
+        ),
+        widget=forms.NumberInput(
+            attrs={"min": REVIEW_MONTHS_RANGE[0], "max": REVIEW_MONTHS_RANGE[1]}
+        ),
+    )

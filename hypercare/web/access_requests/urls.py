@@ -6,6 +6,13 @@ urlpatterns = [
     page("desk/access-requests/<int:pk>/", views.access_request_page, "access-request"),
     page("desk/access-requests/<int:pk>/done/", views.record_done, "access-request-done"),
     page("desk/tickets/<int:pk>/access-request/", views.new_from_ticket, "desk-ticket-access"),
+    page("desk/access-reviews/", views.desk_reviews, "access-reviews"),
+    page(
+        "desk/access-reviews/institutions/<int:institution_pk>/",
+        views.desk_institution_reviews,
+        "access-reviews-institution",
+    ),
+    page("desk/access-reviews/<int:pk>/", views.desk_review, "access-review"),
     page("desk/access-ledger/", views.desk_ledger, "access-ledger"),
     page("desk/access-ledger/export.csv", views.desk_ledger_csv, "access-ledger-csv"),
     page("desk/access-ledger/export.xlsx", views.desk_ledger_xlsx, "access-ledger-xlsx"),

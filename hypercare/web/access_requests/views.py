@@ -1,7 +1,11 @@
 """Access requests on both sides of the desk: the workspace records them from access
 tickets and records them done; the portal's approval owners decide them. The ledger has
 a page and two exports on each side (support staff: every institution; an institution's
-admins: their own), and the portal's admins answer the periodic reviews."""
+admins: their own). The periodic reviews too: the portal's admins answer them and set
+how often their institution reviews; the workspace lists every institution's (due, open,
+done), where support managers set how often."""
+
+from collections.abc import Mapping
 
 from django.contrib import messages
 from django.db.models import QuerySet
@@ -17,23 +21,29 @@ from hypercare.access_requests.selectors import (
     NO_REVIEW,
     LedgerFilters,
     RequestFilters,
+    ReviewPlan,
     access_request_list,
+    done_reviews,
     get_visible_access_request,
     get_visible_review,
     ledger,
     review_lines,
+    review_plan,
+    review_plans,
     visible_reviews,
 )
 from hypercare.access_requests.services import requests, reviews
 from hypercare.accounts.models import User
 from hypercare.errors import NotFound, ValidationFailed
-from hypercare.orgs.selectors import visible_institutions
+from hypercare.lib import clock
+from hypercare.orgs.selectors import desk_day, visible_institutions
 from hypercare.tickets.selectors import get_visible_ticket
 from hypercare.web.access_requests.forms import (
     AccessRequestForm,
     DecisionForm,
     LedgerFilterForm,
     ReviewAnswerForm,
+    ReviewIntervalForm,
 )
 from hypercare.web.forms import show_service_errors
 from hypercare.web.guards import portal_view, signed_in_user, workspace_view
@@ -204,10 +214,85 @@ def _reviewer(request: HttpRequest) -> User:
 
 @portal_view
 def portal_reviews(request: HttpRequest) -> HttpResponse:
-    """The institution's periodic access reviews, the open one first."""
+    """The institution's periodic access reviews, the open one first, and how often they
+    come; its admins set that here."""
     user = _reviewer(request)
+    plan = review_plan(user, user.institution_id or 0)
+    form = _interval_form(request, user, plan)
+    if form is not None and _interval_set(request, user, plan, form):
+        return redirect("web:portal-access-reviews")
     found = visible_reviews(user).order_by("closed_at", "-opened_at", "-pk")
-    return render(request, "web/access_requests/reviews.html", {"page": page_of(request, found)})
+    context = {"page": page_of(request, found), "plan": plan, "form": form}
+    return _interval_page(request, "web/access_requests/reviews.html", context)
+
+
+@workspace_view
+def desk_reviews(request: HttpRequest) -> HttpResponse:
+    """Every institution's periodic access review: how often, the one open, when the
+    next is due and how many are done."""
+    user = signed_in_user(request)
+    context = {"plans": review_plans(user), "today": desk_day(clock.now())}
+    return render(request, "web/access_requests/review_plans.html", context)
+
+
+@workspace_view
+def desk_institution_reviews(request: HttpRequest, institution_pk: int) -> HttpResponse:
+    """One institution's reviews: the one open, when the next is due, each one done; a
+    support manager sets how often here."""
+    user = signed_in_user(request)
+    plan = review_plan(user, institution_pk)
+    form = _interval_form(request, user, plan)
+    if form is not None and _interval_set(request, user, plan, form):
+        return redirect("web:access-reviews-institution", institution_pk)
+    context = {
+        "plan": plan,
+        "form": form,
+        "page": page_of(request, done_reviews(user, plan.institution)),
+        "today": desk_day(clock.now()),
+    }
+    return _interval_page(request, "web/access_requests/institution_reviews.html", context)
+
+
+@workspace_view
+def desk_review(request: HttpRequest, pk: int) -> HttpResponse:
+    """A review's lines and their answers, as the institution's admins gave them."""
+    user = signed_in_user(request)
+    return render(request, "web/access_requests/review.html", _review_context(user, pk))
+
+
+def _interval_form(request: HttpRequest, user: User, plan: ReviewPlan) -> ReviewIntervalForm | None:
+    """The months between reviews, for who may set them (else None); sent, or as set."""
+    if request.method == "POST":
+        return ReviewIntervalForm(request.POST)
+    if not access.can_set_review_interval(user, plan.institution.pk):
+        return None
+    return ReviewIntervalForm(initial={"months_between_reviews": plan.months})
+
+
+def _interval_set(
+    request: HttpRequest, user: User, plan: ReviewPlan, form: ReviewIntervalForm
+) -> bool:
+    """Whether a sent form set the months (the service refuses anyone else, 403)."""
+    if request.method != "POST" or not form.is_valid():
+        return False
+    months = form.cleaned_data["months_between_reviews"]
+    try:
+        reviews.set_review_interval(institution=plan.institution, actor=user, months=months)
+    except ValidationFailed as exc:
+        show_service_errors(exc, form)
+        return False
+    every = f"{months} month{'' if months == 1 else 's'}"
+    messages.success(request, f"{plan.institution} reviews access every {every}.")
+    return True
+
+
+def _interval_page(
+    request: HttpRequest, template: str, context: Mapping[str, object]
+) -> HttpResponse:
+    """A page with the months between reviews: 422 when they were refused."""
+    form = context["form"]
+    failed = isinstance(form, ReviewIntervalForm) and bool(form.errors)
+    return render(request, template, context, status=422 if failed else 200)
 
 
 def _review_context(

@@ -1,6 +1,7 @@
 """The forms of change requests: the record, a decision, test evidence, how the
-implementation went, and the calendar's filters; the release is chosen with
-``web.releases.forms.ReleaseForm``. The change services judge every answer."""
+implementation went, a ticket or problem to link, and the calendar's filters; the
+release is chosen with ``web.releases.forms.ReleaseForm``. The change services judge
+every answer."""
 
 from dataclasses import fields
 from typing import Any, ClassVar
@@ -170,6 +171,35 @@ class ImplementationForm(_OwnIds):
 class CancelForm(_OwnIds):
     id_prefix = "cancel"
     reason = forms.CharField(required=False, max_length=2000, label="Why")
+
+
+class TicketLinkForm(_OwnIds):
+    """A ticket to link, by the reference typed (``web.forms.named_ticket``)."""
+
+    id_prefix = "link-ticket"
+    ticket = forms.CharField(
+        max_length=20,
+        label="Ticket reference",
+        help_text="HC-000123, of an institution the change concerns.",
+    )
+
+
+class ProblemChoiceField(forms.ModelChoiceField[Problem]):
+    def label_from_instance(self, obj: Problem) -> str:
+        return f"{obj.reference} {obj.title}"
+
+
+class ProblemLinkForm(_OwnIds):
+    """A problem the change fixes, among those not linked yet."""
+
+    id_prefix = "link-problem"
+    problem = ProblemChoiceField(
+        queryset=Problem.objects.none(), label="Problem it fixes", empty_label=CHOOSE
+    )
+
+    def __init__(self, *args: Any, problems: QuerySet[Problem], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["problem"].queryset = problems  # type: ignore[attr-defined]
 
 
 class CalendarFilterForm(forms.Form):

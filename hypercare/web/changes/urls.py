@@ -14,4 +14,16 @@ urlpatterns = [
     page("changes/<int:pk>/implementation/", views.implementation, "change-implementation"),
     page("changes/<int:pk>/cancel/", views.cancel, "change-cancel"),
     page("changes/<int:pk>/release/", views.release, "change-release"),
+    page("changes/<int:pk>/tickets/", views.link_ticket, "change-link-ticket"),
+    page(
+        "changes/<int:pk>/tickets/<int:ticket_pk>/unlink/",
+        views.unlink_ticket,
+        "change-unlink-ticket",
+    ),
+    page("changes/<int:pk>/problems/", views.link_problem, "change-link-problem"),
+    page(
+        "changes/<int:pk>/problems/<int:problem_pk>/unlink/",
+        views.unlink_problem,
+        "change-unlink-problem",
+    ),
 ]

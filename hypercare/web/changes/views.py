@@ -19,16 +19,16 @@ from django.views.decorators.http import require_POST
 from hypercare import access
 from hypercare.accounts.models import User
 from hypercare.changes import selectors
-from hypercare.changes.choices import ChangeStatus
+from hypercare.changes.choices import CLOSED_WITHOUT_WORK, ChangeStatus
 from hypercare.changes.models import ChangeRequest
 from hypercare.changes.release import plan_change_release
-from hypercare.changes.services import approvals, records, testing
-from hypercare.errors import NotFound, ValidationFailed
+from hypercare.changes.services import approvals, linking, records, testing
+from hypercare.errors import InvalidTransition, NotFound, ValidationFailed
 from hypercare.orgs.models import Module
 from hypercare.orgs.selectors import visible_institutions, visible_modules
-from hypercare.problems.selectors import visible_problems
+from hypercare.problems.selectors import get_visible_problem, visible_problems
 from hypercare.releases.selectors import plannable_releases
-from hypercare.tickets.selectors import visible_tickets_among
+from hypercare.tickets.selectors import get_visible_ticket, visible_tickets_among
 from hypercare.tickets.services.attachments import attachment_path
 from hypercare.web.changes.forms import (
     CalendarFilterForm,
@@ -37,8 +37,10 @@ from hypercare.web.changes.forms import (
     DecisionForm,
     EvidenceForm,
     ImplementationForm,
+    ProblemLinkForm,
+    TicketLinkForm,
 )
-from hypercare.web.forms import show_service_errors
+from hypercare.web.forms import named_ticket, show_service_errors
 from hypercare.web.guards import signed_in_user, workspace_view
 from hypercare.web.pages import page_of
 from hypercare.web.releases.forms import ReleaseForm
@@ -118,7 +120,15 @@ def change_page(request: HttpRequest, pk: int) -> HttpResponse:
     return _page(request, user, change)
 
 
-def _page(request: HttpRequest, user: User, change: ChangeRequest, **forms: Any) -> HttpResponse:
+def _page(
+    request: HttpRequest,
+    user: User,
+    change: ChangeRequest,
+    status: int | None = None,
+    **forms: Any,
+) -> HttpResponse:
+    """The change's page; with a form that failed, that form with its errors (422, or
+    ``status`` when the step is refused)."""
     context = {
         "change": change,
         "modules": selectors.change_modules(user, change),
@@ -130,6 +140,7 @@ def _page(request: HttpRequest, user: User, change: ChangeRequest, **forms: Any)
         "history": selectors.change_history(user, change),
         "collisions": selectors.collisions(user, change),
         "can_work": access.can_work_changes(user),
+        "can_link": access.can_work_changes(user) and change.status not in CLOSED_WITHOUT_WORK,
         "can_decide": selectors.pending_change_approvals(user).filter(change=change).exists(),
         "form": _form(user, initial=ChangeForm.initial_of(change)),
         "decision_form": DecisionForm(),
@@ -139,10 +150,13 @@ def _page(request: HttpRequest, user: User, change: ChangeRequest, **forms: Any)
         "release_form": ReleaseForm(
             releases=plannable_releases(), initial={"release": change.release}
         ),
+        "ticket_link_form": TicketLinkForm(),
+        "problem_link_form": ProblemLinkForm(problems=selectors.linkable_problems(user, change)),
         **forms,
     }
     failed = any(form.errors for form in forms.values())
-    return render(request, "web/changes/change.html", context, status=422 if failed else 200)
+    status = status or (422 if failed else 200)
+    return render(request, "web/changes/change.html", context, status=status)
 
 
 @workspace_view
@@ -240,9 +254,73 @@ def release(request: HttpRequest, pk: int) -> HttpResponse:
     change = selectors.get_visible_change(user, pk)
     form = ReleaseForm(request.POST, releases=plannable_releases())
     if form.is_valid():
-        plan_change_release(change=change, actor=user, release=form.cleaned_data["release"])
+        try:
+            plan_change_release(change=change, actor=user, release=form.cleaned_data["release"])
+        except InvalidTransition as exc:
+            form.add_error("release", exc.message)
+            return _page(request, user, change, status=409, release_form=form)
         return redirect("web:change", pk)
     return _page(request, user, change, release_form=form)
+
+
+@workspace_view
+@require_POST
+def link_ticket(request: HttpRequest, pk: int) -> HttpResponse:
+    """Link a ticket by the reference typed."""
+    user = signed_in_user(request)
+    change = selectors.get_visible_change(user, pk)
+    form = TicketLinkForm(request.POST)
+    if form.is_valid():
+        try:
+            ticket = named_ticket(user, form, "ticket")
+            linking.link_ticket(change=change, ticket=ticket, actor=user)
+        except ValidationFailed as exc:
+            show_service_errors(exc, form)
+        else:
+            messages.success(request, f"{ticket.reference} linked; its timeline says so.")
+            return redirect("web:change", pk)
+    return _page(request, user, change, ticket_link_form=form)
+
+
+@workspace_view
+@require_POST
+def unlink_ticket(request: HttpRequest, pk: int, ticket_pk: int) -> HttpResponse:
+    user = signed_in_user(request)
+    change = selectors.get_visible_change(user, pk)
+    ticket = get_visible_ticket(user, ticket_pk)
+    linking.unlink_ticket(change=change, ticket=ticket, actor=user)
+    messages.success(request, f"{ticket.reference} unlinked.")
+    return redirect("web:change", pk)
+
+
+@workspace_view
+@require_POST
+def link_problem(request: HttpRequest, pk: int) -> HttpResponse:
+    """Name a problem the change fixes, among those not linked yet."""
+    user = signed_in_user(request)
+    change = selectors.get_visible_change(user, pk)
+    form = ProblemLinkForm(request.POST, problems=selectors.linkable_problems(user, change))
+    if form.is_valid():
+        problem = form.cleaned_data["problem"]
+        try:
+            linking.link_problem(change=change, problem=problem, actor=user)
+        except ValidationFailed as exc:
+            show_service_errors(exc, form)
+        else:
+            messages.success(request, f"{problem.reference} linked.")
+            return redirect("web:change", pk)
+    return _page(request, user, change, problem_link_form=form)
+
+
+@workspace_view
+@require_POST
+def unlink_problem(request: HttpRequest, pk: int, problem_pk: int) -> HttpResponse:
+    user = signed_in_user(request)
+    change = selectors.get_visible_change(user, pk)
+    problem = get_visible_problem(user, problem_pk)
+    linking.unlink_problem(change=change, problem=problem, actor=user)
+    messages.success(request, f"{problem.reference} unlinked.")
+    return redirect("web:change", pk)
 
 
 @login_required
