@@ -1,7 +1,7 @@
 """The demo's change requests at each step: a configuration ticket's change in draft,
-one waiting for its module owner, one implemented after its approval and test evidence,
-and a high-risk patch to the same module in an overlapping window (a collision on the
-change calendar) planned for the next release."""
+one waiting for its module owner, one implemented after its approval and test evidence
+and planned for the next release, and a high-risk patch to the same module in an
+overlapping window (a collision on the change calendar)."""
 
 from datetime import datetime, timedelta
 
@@ -64,7 +64,8 @@ def raise_changes(*, at: datetime, release: Release) -> list[ChangeRequest]:
         ),
     )
     submit_change(change=patch, actor=agent)
-    plan_change_release(change=patch, actor=agent, release=release)
+    # Only an implemented change ships: the one done goes into the planned release.
+    plan_change_release(change=done, actor=agent, release=release)
     return [draft, waiting, done, patch]
 
 

@@ -260,12 +260,12 @@ class LoadedDemoTests(TestCase):
     def test_change_requests_show_each_step_an_approval_waiting_and_a_collision(self) -> None:
         changes = ChangeRequest.objects.order_by("pk")
         statuses = [change.status for change in changes]
-        waiting, patch = changes[1], changes[3]
+        waiting, done, patch = changes[1], changes[2], changes[3]
 
         assert statuses == ["draft", "awaiting_approval", "implemented", "awaiting_approval"]
         assert [c.other for c in collisions(waiting.raised_by, waiting)] == [patch]
         assert patch.risk == "high"
-        assert patch.release is not None
+        assert (done.release is not None, patch.release) == (True, None)
         owners = User.objects.filter(owned_modules__in=waiting.modules.all())
         assert any(
             pending_change_approvals(owner).filter(change=waiting).exists() for owner in owners
