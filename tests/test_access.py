@@ -26,7 +26,7 @@ from hypercare.access_requests.selectors import (
 )
 from hypercare.access_requests.services.requests import decide_access_request, record_done_in_erp
 from hypercare.access_requests.services.reviews import answer_review_line, open_review
-from hypercare.accounts.choices import Role
+from hypercare.accounts.choices import Role, WorkArea
 from hypercare.accounts.models import RoleGrant, User
 from hypercare.changes.choices import ChangeKind, Risk
 from hypercare.changes.choices import Decision as ChangeDecision
@@ -70,9 +70,21 @@ from hypercare.incidents.services import (
 from hypercare.integrations.choices import IntegrationTicketEventKind
 from hypercare.integrations.models import TransactionTrace
 from hypercare.integrations.services import ask_contact, record_trace
-from hypercare.knowledge.choices import KnowledgeTicketEventKind
-from hypercare.knowledge.selectors import training_gaps
-from hypercare.knowledge.services import flag_training_gap
+from hypercare.knowledge.choices import (
+    ArticleStatus,
+    Audience,
+    KnowledgeTicketEventKind,
+    Visibility,
+)
+from hypercare.knowledge.models import Article
+from hypercare.knowledge.selectors import training_gaps, visible_articles
+from hypercare.knowledge.services import (
+    ArticleContent,
+    change_article_status,
+    create_article,
+    flag_training_gap,
+    set_related_articles,
+)
 from hypercare.lib import clock
 from hypercare.links.choices import LinkKind
 from hypercare.links.models import TicketLink
@@ -1713,3 +1725,150 @@ def test_a_collision_of_two_institutions_changes_names_only_the_readers_side(
     if not staff:
         detail = ApiClient(user).get(f"/changes/{shared[0].pk}").content.decode()
         assert other.name not in detail
+
+
+# Knowledge articles: support reads all; an institution reads what is published for it
+# and written for its people (the requester works in accounts; key users and admins read
+# every audience). Internal articles, drafts and retired ones never reach institutions.
+ARTICLES: dict[str, tuple[ArticleStatus, Visibility, str, Audience]] = {
+    # name: (status, visibility, chosen institution, audience)
+    "for_everyone": (ArticleStatus.PUBLISHED, Visibility.ALL_INSTITUTIONS, "", Audience.EVERYONE),
+    "for_accounts": (ArticleStatus.PUBLISHED, Visibility.ALL_INSTITUTIONS, "", Audience.ACCOUNTS),
+    "for_admins": (
+        ArticleStatus.PUBLISHED,
+        Visibility.ALL_INSTITUTIONS,
+        "",
+        Audience.INSTITUTION_ADMIN,
+    ),
+    "northfield_only": (
+        ArticleStatus.PUBLISHED,
+        Visibility.CHOSEN_INSTITUTIONS,
+        "northfield",
+        Audience.EVERYONE,
+    ),
+    "southbank_only": (
+        ArticleStatus.PUBLISHED,
+        Visibility.CHOSEN_INSTITUTIONS,
+        "southbank",
+        Audience.EVERYONE,
+    ),
+    "internal": (ArticleStatus.PUBLISHED, Visibility.INTERNAL, "", Audience.EVERYONE),
+    "draft": (ArticleStatus.DRAFT, Visibility.ALL_INSTITUTIONS, "", Audience.EVERYONE),
+    "retired": (ArticleStatus.RETIRED, Visibility.ALL_INSTITUTIONS, "", Audience.EVERYONE),
+}
+NORTHFIELD_READS = {"for_everyone", "northfield_only"}
+NORTHFIELD_WIDE_READS = NORTHFIELD_READS | {"for_accounts", "for_admins"}
+READS_ARTICLES: dict[str, set[str]] = {
+    "requester": NORTHFIELD_READS | {"for_accounts"},
+    "colleague": NORTHFIELD_READS,
+    "key_user": NORTHFIELD_WIDE_READS,
+    "institution_admin": NORTHFIELD_WIDE_READS,
+    "module_owner": NORTHFIELD_READS,
+    "data_owner": NORTHFIELD_READS,
+    "outsider": {"for_everyone", "for_accounts", "for_admins", "southbank_only"},
+    "southbank_requester": {"for_everyone", "southbank_only"},
+    "tier1": set(ARTICLES),
+    "tier2": set(ARTICLES),
+    "support_manager": set(ARTICLES),
+}
+
+
+@pytest.fixture
+def articles(world: World) -> dict[str, Article]:
+    writer, editor = world.users["tier1"], world.users["support_manager"]
+    User.objects.filter(pk=world.users["requester"].pk).update(work_area=WorkArea.ACCOUNTS)
+    world.users["requester"].refresh_from_db()
+    chosen = {"northfield": [world.northfield], "southbank": [world.southbank], "": []}
+    found = {}
+    for name, (status, visibility, institution, audience) in ARTICLES.items():
+        content = ArticleContent(
+            title=f"Article {name}",
+            body=f"How to {name}.",
+            module_code=ModuleCode.FEES,
+            audiences=[audience],
+            visibility=visibility,
+            institutions=chosen[institution],
+        )
+        article = create_article(actor=writer, content=content)
+        steps: list[ArticleStatus] = {
+            ArticleStatus.DRAFT: [],
+            ArticleStatus.PUBLISHED: [ArticleStatus.IN_REVIEW, ArticleStatus.PUBLISHED],
+            ArticleStatus.RETIRED: [
+                ArticleStatus.IN_REVIEW,
+                ArticleStatus.PUBLISHED,
+                ArticleStatus.RETIRED,
+            ],
+        }[status]
+        for step in steps:
+            change_article_status(article=article, actor=editor, status=step)
+        found[name] = article
+    return found
+
+
+@pytest.mark.parametrize("persona", SEES)
+def test_each_persona_reads_only_the_articles_published_for_them(
+    world: World, articles: dict[str, Article], persona: str
+) -> None:
+    user = world.users[persona]
+    api = ApiClient(user)
+    expected = {articles[name].pk for name in READS_ARTICLES[persona]}
+    assert {article.pk for article in visible_articles(user)} == expected
+    listed = api.get("/articles", {"page_size": 100}).json()
+    assert listed["count"] == len(expected)
+    assert {row["id"] for row in listed["results"]} == expected
+    for article in articles.values():
+        assert api.get(f"/articles/{article.pk}").status_code == (
+            200 if article.pk in expected else 404
+        )
+
+
+@pytest.mark.parametrize("persona", SEES)
+def test_filters_never_widen_the_articles_a_persona_reads(
+    world: World, articles: dict[str, Article], persona: str
+) -> None:
+    api = ApiClient(world.users[persona])
+    expected = {articles[name].pk for name in READS_ARTICLES[persona]}
+    for query in ({"status": "draft"}, {"audience": "everyone"}, {"module": "fees", "q": "How"}):
+        found = {row["id"] for row in api.get("/articles", query).json()["results"]}
+        assert found <= expected
+
+
+@pytest.mark.parametrize("persona", SEES)
+def test_a_related_article_shows_only_to_who_reads_it(
+    world: World, articles: dict[str, Article], persona: str
+) -> None:
+    shown = articles["for_everyone"]
+    set_related_articles(
+        article=shown,
+        actor=world.users["tier1"],
+        related=[articles["internal"], articles["northfield_only"], articles["draft"]],
+    )
+    answer = ApiClient(world.users[persona]).get(f"/articles/{shown.pk}").json()
+    shown_ids = {row["id"] for row in answer["related"]}
+    names = {name for name, article in articles.items() if article.pk in shown_ids}
+    assert names == {"internal", "northfield_only", "draft"} & READS_ARTICLES[persona]
+
+
+ARTICLE_WRITERS = {"tier1", "tier2", "support_manager"}
+
+
+@pytest.mark.parametrize("persona", sorted(set(SEES) - ARTICLE_WRITERS))
+def test_institution_users_write_no_article_and_read_no_history(
+    world: World, articles: dict[str, Article], persona: str
+) -> None:
+    api = ApiClient(world.users[persona])
+    shown = articles["for_everyone"]
+    body = {"title": "Mine", "body": "text", "module": "fees", "audiences": ["everyone"]}
+    assert api.post("/articles", body).status_code == 403
+    assert api.put(f"/articles/{shown.pk}", body).status_code == 403
+    assert api.post(f"/articles/{shown.pk}/retire").status_code == 403
+    assert api.get(f"/articles/{shown.pk}/versions").status_code == 403
+    assert api.get(f"/articles/{articles['internal'].pk}/versions").status_code == 404
+    assert api.get(f"/articles/{shown.pk}").json()["institutions"] == []
+
+
+def test_an_inactive_agent_reads_no_article(world: World, articles: dict[str, Article]) -> None:
+    agent = world.users["tier1"]
+    User.objects.filter(pk=agent.pk).update(is_active=False)
+    agent.refresh_from_db()
+    assert not visible_articles(agent).exists()
