@@ -1756,6 +1756,7 @@ ARTICLES: dict[str, tuple[ArticleStatus, Visibility, str, Audience]] = {
     "draft": (ArticleStatus.DRAFT, Visibility.ALL_INSTITUTIONS, "", Audience.EVERYONE),
     "retired": (ArticleStatus.RETIRED, Visibility.ALL_INSTITUTIONS, "", Audience.EVERYONE),
 }
+ARTICLE_WRITERS = {"tier1", "tier2", "support_manager"}
 NORTHFIELD_READS = {"for_everyone", "northfield_only"}
 NORTHFIELD_WIDE_READS = NORTHFIELD_READS | {"for_accounts", "for_admins"}
 READS_ARTICLES: dict[str, set[str]] = {
@@ -1816,10 +1817,14 @@ def test_each_persona_reads_only_the_articles_published_for_them(
     listed = api.get("/articles", {"page_size": 100}).json()
     assert listed["count"] == len(expected)
     assert {row["id"] for row in listed["results"]} == expected
-    for article in articles.values():
-        assert api.get(f"/articles/{article.pk}").status_code == (
-            200 if article.pk in expected else 404
-        )
+    web = signed_in(user)
+    side = "desk" if persona in ARTICLE_WRITERS else "portal"
+    listed = web.get(f"/{side}/knowledge/").content.decode()
+    for name, article in articles.items():
+        reads = article.pk in expected
+        assert api.get(f"/articles/{article.pk}").status_code == (200 if reads else 404)
+        assert web.get(f"/{side}/knowledge/{article.pk}/").status_code == (200 if reads else 404)
+        assert (f"Article {name}<" in listed) is reads
 
 
 @pytest.mark.parametrize("persona", SEES)
@@ -1847,9 +1852,6 @@ def test_a_related_article_shows_only_to_who_reads_it(
     shown_ids = {row["id"] for row in answer["related"]}
     names = {name for name, article in articles.items() if article.pk in shown_ids}
     assert names == {"internal", "northfield_only", "draft"} & READS_ARTICLES[persona]
-
-
-ARTICLE_WRITERS = {"tier1", "tier2", "support_manager"}
 
 
 @pytest.mark.parametrize("persona", sorted(set(SEES) - ARTICLE_WRITERS))

@@ -1,6 +1,7 @@
 """Knowledge articles: writing, revising with versions and diffs, the review life cycle,
 related articles, sanitised rendering; through the services and the API."""
 
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -249,3 +250,21 @@ def test_the_api_lists_with_filters_and_sets_related(agent: User) -> None:
 def test_every_work_area_is_an_audience() -> None:
     """A person's work area is the audience they read (``access.reader_audiences``)."""
     assert set(WorkArea.values) <= set(Audience.values)
+
+
+# Token authentication (the token with its user, then the roles), the count, the page,
+# then the page's audiences.
+LIST_QUERIES = 2 + 3
+
+
+def test_the_article_list_costs_the_same_queries_however_long(
+    agent: User, manager: User, requester: User, django_assert_num_queries: Any
+) -> None:
+    for count, reader in ((3, agent), (6, requester)):
+        api = ApiClient(reader)
+        api.get("/articles")  # stamps the token's first use
+        for n in range(3):
+            content = replace(RECEIPT, title=f"Receipts {count}-{n}", audiences=["everyone"])
+            _published(agent, manager, content)
+        with django_assert_num_queries(LIST_QUERIES):
+            assert api.get("/articles").json()["count"] == count
