@@ -381,6 +381,12 @@ def article_scope(user: User) -> Q:
     )
 
 
+def article_file_scope(user: User) -> Q:
+    """The article files ``user`` may download, as a filter on ArticleFile: those of the
+    articles they read, so an internal article's image never reaches an institution."""
+    return Q(article__in=Article.objects.filter(article_scope(user)).values("pk"))
+
+
 def reader_audiences(user: User) -> frozenset[str]:
     """The audiences an institution's person reads: everyone's, their work area's, and
     (for institution admins and key users, who train the others) every audience."""

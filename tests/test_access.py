@@ -80,6 +80,7 @@ from hypercare.knowledge.models import Article
 from hypercare.knowledge.selectors import training_gaps, visible_articles
 from hypercare.knowledge.services import (
     ArticleContent,
+    add_article_file,
     change_article_status,
     create_article,
     flag_training_gap,
@@ -1874,3 +1875,23 @@ def test_an_inactive_agent_reads_no_article(world: World, articles: dict[str, Ar
     User.objects.filter(pk=agent.pk).update(is_active=False)
     agent.refresh_from_db()
     assert not visible_articles(agent).exists()
+
+
+@pytest.mark.parametrize("persona", SEES)
+def test_an_articles_files_reach_only_who_reads_the_article(
+    world: World, articles: dict[str, Article], persona: str
+) -> None:
+    user = world.users[persona]
+    api, web = ApiClient(user), signed_in(user)
+    expected = READS_ARTICLES[persona]
+    for name, article in articles.items():
+        # Each file is added while its article is a draft (who adds files is tested in
+        # tests/knowledge); here only who reads them counts.
+        Article.objects.filter(pk=article.pk).update(status=ArticleStatus.DRAFT)
+        stored = add_article_file(
+            article=article, actor=world.users["tier1"], name=f"{name}.txt", content=BytesIO(b"ok")
+        )
+        Article.objects.filter(pk=article.pk).update(status=ARTICLES[name][0])
+        status = 200 if name in expected else 404
+        assert api.get(f"/articles/files/{stored.pk}/content").status_code == status
+        assert web.get(f"/knowledge/files/{stored.pk}/").status_code == status

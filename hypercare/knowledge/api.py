@@ -4,8 +4,8 @@ reading what ``access.article_scope`` lets them); thin adapters over the service
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from django.http import HttpRequest
-from ninja import Query, Router, Status
+from django.http import FileResponse, HttpRequest
+from ninja import File, Query, Router, Status, UploadedFile
 
 from hypercare import access
 from hypercare.api.common import (
@@ -15,15 +15,17 @@ from hypercare.api.common import (
     actor,
     errors,
     paginate,
+    refuse_unknown_form,
     refuse_unknown_query,
 )
 from hypercare.errors import NotAllowed, ValidationFailed
 from hypercare.knowledge import selectors, services
 from hypercare.knowledge.choices import ArticleStatus
-from hypercare.knowledge.models import Article, ArticleVersion, TrainingGap
+from hypercare.knowledge.models import Article, ArticleFile, ArticleVersion, TrainingGap
 from hypercare.knowledge.schemas import (
     ArticleDetailOut,
     ArticleDiffOut,
+    ArticleFileOut,
     ArticleIn,
     ArticleOut,
     ArticleQuery,
@@ -36,6 +38,7 @@ from hypercare.knowledge.schemas import (
 from hypercare.orgs.models import Institution
 from hypercare.tickets.api import NO_TICKET
 from hypercare.tickets.selectors import get_visible_ticket_by_ref
+from hypercare.tickets.services.attachments import attachment_path
 
 router = Router(tags=["knowledge"])
 LIST_PARAMETERS = {*TrainingGapQuery.model_fields, *PageQuery.model_fields}
@@ -282,3 +285,47 @@ def diff_versions(
     before = selectors.article_version(article, old)
     after = selectors.article_version(article, new)
     return {"old": old, "new": new, "lines": selectors.version_diff(before, after)}
+
+
+@router.post(
+    "/articles/{article_id}/files",
+    response={
+        201: ArticleFileOut,
+        **errors(
+            401,
+            422,
+            not_found=NO_ARTICLE,
+            forbidden=services.EDITOR_REFUSED,
+            conflict=services.RETIRED_UNCHANGED,
+        ),
+    },
+)
+def upload_file(
+    request: HttpRequest, article_id: DbId, file: File[UploadedFile]
+) -> Status[ArticleFile]:
+    """An image or file for the article (multipart ``file``), checked as a ticket's
+    attachment is; whoever may revise the article adds them."""
+    refuse_unknown_form(request, ("file",))
+    article = _article(request, article_id)
+    added = services.add_article_file(
+        article=article, actor=actor(request), name=file.name or "file", content=file
+    )
+    return Status(201, added)
+
+
+@router.get(
+    "/articles/files/{file_id}/content",
+    response={200: None, **errors(401, 422, not_found=selectors.NO_FILE)},
+)
+def download_file(request: HttpRequest, file_id: DbId) -> FileResponse:
+    """An article's file, for whoever reads the article; never run as a page."""
+    found = selectors.get_visible_article_file(actor(request), file_id)
+    response = FileResponse(
+        attachment_path(found.storage_name).open("rb"),
+        as_attachment=not found.is_image,
+        filename=found.original_name,
+        content_type=found.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response

@@ -60,3 +60,4 @@ class ArticleEventKind(models.TextChoices):
     EDITED = "edited", "Edited"
     STATUS_CHANGED = "status_changed", "Status changed"
     RELATED_CHANGED = "related_changed", "Related articles changed"
+    FILE_ADDED = "file_added", "File added"

@@ -133,3 +133,29 @@ class ArticleEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.article_id}: {self.get_kind_display()}"
+
+
+class ArticleFile(models.Model):
+    """An image or file of an article, stored like a ticket's attachment (outside the web
+    root, its type sniffed from its bytes) and served to whoever reads the article."""
+
+    article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="files")
+    original_name = models.CharField(max_length=255, validators=[validate_single_line])
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    storage_name = models.CharField(max_length=100, unique=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")

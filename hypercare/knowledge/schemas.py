@@ -17,9 +17,10 @@ from hypercare.knowledge.models import (
     ROLE_MAX,
     TOPIC_MAX,
     Article,
+    ArticleFile,
     TrainingGap,
 )
-from hypercare.knowledge.selectors import related_articles
+from hypercare.knowledge.selectors import article_files, related_articles
 from hypercare.knowledge.services import ARTICLE_BODY_MAX, NOTE_MAX
 from hypercare.lib.markdown import rendered_markdown
 from hypercare.lib.text import body_text, single_line
@@ -123,13 +124,33 @@ class ArticleOut(Schema):
         return [row.audience for row in article.audiences.all()]
 
 
+class ArticleFileOut(Schema):
+    id: int
+    name: str = Field(validation_alias="original_name")
+    content_type: str
+    size: int
+    url: str = Field(
+        description="Where the article's readers download it; in Markdown, an image is "
+        "shown by this page's address, `![what it shows](/knowledge/files/{id}/)`."
+    )
+
+    @staticmethod
+    def resolve_url(found: ArticleFile) -> str:
+        return f"/api/v1/articles/files/{found.pk}/content"
+
+
 class ArticleDetailOut(ArticleOut):
     body: str
+    files: list[ArticleFileOut]
     html: str = Field(description="The body rendered and sanitised.")
     institutions: list[InstitutionRef] = Field(
         description="Chosen institutions; support staff only (empty for anyone else)."
     )
     related: list[ArticleRef] = Field(description="Related articles you may read.")
+
+    @staticmethod
+    def resolve_files(article: Article) -> list[ArticleFile]:
+        return list(article_files(article))
 
     @staticmethod
     def resolve_html(article: Article) -> str:

@@ -13,6 +13,7 @@ from hypercare.knowledge.models import (
     Article,
     ArticleAudience,
     ArticleEvent,
+    ArticleFile,
     ArticleVersion,
     TrainingGap,
 )
@@ -20,6 +21,7 @@ from hypercare.tickets.models import Ticket
 
 NO_ARTICLE = "No such article, or you may not read it."
 NO_VERSION = "The article has no such version."
+NO_FILE = "No such file, or you may not read its article."
 
 
 def training_gaps(
@@ -112,3 +114,15 @@ def version_diff(old: ArticleVersion, new: ArticleVersion) -> list[str]:
             lineterm="",
         )
     )
+
+
+def article_files(article: Article) -> QuerySet[ArticleFile]:
+    """The files of an article the caller may read: its readers see them all."""
+    return article.files.all()
+
+
+def get_visible_article_file(user: User, pk: int) -> ArticleFile:
+    found = ArticleFile.objects.filter(access.article_file_scope(user), pk=pk).first()
+    if found is None:
+        raise NotFound(NO_FILE)
+    return found

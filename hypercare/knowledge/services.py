@@ -4,6 +4,10 @@ write an article, revise it, take it through review to publication and retiremen
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
+from typing import IO
+
+from django.conf import settings
 
 from hypercare import access
 from hypercare.accounts.models import User
@@ -24,16 +28,18 @@ from hypercare.knowledge.models import (
     TOPIC_MAX,
     Article,
     ArticleAudience,
+    ArticleFile,
     ArticleVersion,
     TrainingGap,
 )
 from hypercare.lib import clock
 from hypercare.lib.text import one_line
-from hypercare.lib.transactions import use_case
+from hypercare.lib.transactions import on_rollback, use_case
 from hypercare.lib.validation import FieldErrors
 from hypercare.orgs.choices import ModuleCode
 from hypercare.orgs.models import Institution
 from hypercare.tickets.models import Ticket
+from hypercare.tickets.services.attachments import StoredFile, attachment_path, store_file
 from hypercare.tickets.services.common import lock, require
 
 FLAG_REFUSED = "Only support staff flag training gaps."
@@ -138,6 +144,17 @@ def _lock(article: Article) -> Article:
     return Article.objects.select_for_update().get(pk=article.pk)
 
 
+def _lock_revisable(article: Article, actor: User) -> Article:
+    """The article locked, once ``actor`` may revise it in its status: any writer a draft
+    or one in review, a knowledge editor a published one, nobody a retired one."""
+    article = _lock(article)
+    if article.status == ArticleStatus.RETIRED:
+        raise InvalidTransition(RETIRED_UNCHANGED)
+    if article.status == ArticleStatus.PUBLISHED:
+        require(access.can_edit_knowledge(actor), EDITOR_REFUSED)
+    return article
+
+
 def _set_reach(article: Article, content: ArticleContent) -> None:
     """The article's audiences and institutions become ``content``'s."""
     article.audiences.exclude(audience__in=content.audiences).delete()
@@ -183,11 +200,7 @@ def revise_article(
     require(access.can_write_articles(actor), WRITE_REFUSED)
     content = _checked(content)
     with use_case():
-        article = _lock(article)
-        if article.status == ArticleStatus.RETIRED:
-            raise InvalidTransition(RETIRED_UNCHANGED)
-        if article.status == ArticleStatus.PUBLISHED:
-            require(access.can_edit_knowledge(actor), EDITOR_REFUSED)
+        article = _lock_revisable(article, actor)
         at = clock.now()
         text_changed = (article.title, article.body) != (content.title, content.body)
         article.title, article.body = content.title, content.body
@@ -261,3 +274,48 @@ def set_related_articles(*, article: Article, actor: User, related: Sequence[Art
             article, ArticleEventKind.RELATED_CHANGED, actor, clock.now(), new_value=names
         )
     return article
+
+
+def add_article_file(
+    *, article: Article, actor: User, name: str, content: IO[bytes]
+) -> ArticleFile:
+    """An image or file for the article, checked and stored as a ticket's attachment is
+    (real type from its bytes, the per-file size limit) within the article's share of the
+    ticket limit. Whoever may revise the article adds files; its readers download them.
+
+    The bytes reach disk before the transaction; if it fails they are removed again.
+    """
+    require(access.can_write_articles(actor), WRITE_REFUSED)
+    stored = store_file(name, content)
+    path = attachment_path(stored.storage_name)
+    try:
+        with use_case():
+            added = _record_file(article, actor, stored)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    on_rollback(partial(path.unlink, missing_ok=True))
+    return added
+
+
+def _record_file(article: Article, actor: User, stored: StoredFile) -> ArticleFile:
+    article = _lock_revisable(article, actor)
+    limit = settings.HYPERCARE_MAX_TICKET_ATTACHMENT_BYTES
+    used = sum(article.files.values_list("size", flat=True))
+    if used + stored.size > limit:
+        raise ValidationFailed(
+            {"file": f"would take this article past its {limit // 2**20} MB of files"}
+        )
+    at = clock.now()
+    added = ArticleFile.objects.create(
+        article=article,
+        original_name=stored.name,
+        content_type=stored.content_type,
+        size=stored.size,
+        sha256=stored.sha256,
+        storage_name=stored.storage_name,
+        uploaded_by=actor,
+        uploaded_at=at,
+    )
+    events.record_article(article, ArticleEventKind.FILE_ADDED, actor, at, new_value=stored.name)
+    return added

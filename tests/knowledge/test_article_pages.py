@@ -2,6 +2,7 @@
 portal (read), through the pages."""
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from hypercare.accounts.choices import Role
 from hypercare.accounts.models import User
@@ -15,7 +16,7 @@ from hypercare.knowledge.services import (
 )
 from hypercare.orgs.choices import ModuleCode
 from tests import factories
-from tests.web.conftest import signed_in
+from tests.web.conftest import PNG, signed_in
 
 FORM = {
     "title": "Fee receipt not generated",
@@ -118,3 +119,25 @@ def test_the_portal_lists_and_reads_what_is_published_for_the_reader(
     assert "Seat plans" not in page
     assert portal.get(f"/portal/knowledge/{draft.pk}/").status_code == 404
     assert portal.get("/desk/knowledge/").status_code == 302
+
+
+def test_files_are_uploaded_on_the_desk_and_read_in_the_portal(
+    agent: User, manager: User, requester: User
+) -> None:
+    article = _article(agent)
+    desk = signed_in(agent)
+    desk.post(
+        f"/desk/knowledge/{article.pk}/files/",
+        {"file": [SimpleUploadedFile("steps.png", PNG), SimpleUploadedFile("x.svg", b"<svg>")]},
+    )
+    stored = article.files.get()
+    page = desk.get(f"/desk/knowledge/{article.pk}/").content.decode()
+    assert f"![steps.png](/knowledge/files/{stored.pk}/)" in page
+    portal = signed_in(requester)
+    assert portal.get(f"/knowledge/files/{stored.pk}/").status_code == 404
+    change_article_status(article=article, actor=agent, status=ArticleStatus.IN_REVIEW)
+    change_article_status(article=article, actor=manager, status=ArticleStatus.PUBLISHED)
+    served = portal.get(f"/knowledge/files/{stored.pk}/")
+    assert served.status_code == 200
+    assert served["Content-Type"] == "image/png"
+    assert "sandbox" in served["Content-Security-Policy"]

@@ -2,6 +2,7 @@
 related articles, sanitised rendering; through the services and the API."""
 
 from dataclasses import replace
+from io import BytesIO
 from typing import Any
 
 import pytest
@@ -14,6 +15,7 @@ from hypercare.knowledge.models import Article
 from hypercare.knowledge.selectors import article_versions, version_diff
 from hypercare.knowledge.services import (
     ArticleContent,
+    add_article_file,
     change_article_status,
     create_article,
     revise_article,
@@ -24,6 +26,7 @@ from hypercare.orgs.choices import ModuleCode
 from hypercare.orgs.models import Institution
 from tests import factories
 from tests.api.conftest import ApiClient
+from tests.web.conftest import PNG
 
 RECEIPT = ArticleContent(
     title="Fee receipt not generated",
@@ -268,3 +271,49 @@ def test_the_article_list_costs_the_same_queries_however_long(
             _published(agent, manager, content)
         with django_assert_num_queries(LIST_QUERIES):
             assert api.get("/articles").json()["count"] == count
+
+
+# Images and files -------------------------------------------------------------------------
+
+
+def test_a_file_is_checked_like_a_ticket_attachment_and_recorded(agent: User) -> None:
+    article = create_article(actor=agent, content=RECEIPT)
+    added = add_article_file(article=article, actor=agent, name="steps.png", content=BytesIO(PNG))
+    assert (added.content_type, added.size, added.uploaded_by) == ("image/png", len(PNG), agent)
+    assert article.events.filter(kind=ArticleEventKind.FILE_ADDED, new_value="steps.png").exists()
+    with pytest.raises(ValidationFailed) as refused:
+        add_article_file(
+            article=article, actor=agent, name="x.html", content=BytesIO(b"<script>1</script>")
+        )
+    assert set(refused.value.errors) == {"file"}
+    assert article.files.count() == 1
+
+
+def test_files_follow_who_may_revise_the_article(
+    agent: User, manager: User, requester: User
+) -> None:
+    article = _published(agent, manager)
+    with pytest.raises(NotAllowed):
+        add_article_file(article=article, actor=agent, name="a.png", content=BytesIO(PNG))
+    with pytest.raises(NotAllowed):
+        add_article_file(article=article, actor=requester, name="a.png", content=BytesIO(PNG))
+    add_article_file(article=article, actor=manager, name="a.png", content=BytesIO(PNG))
+    change_article_status(article=article, actor=manager, status=ArticleStatus.RETIRED)
+    with pytest.raises(InvalidTransition):
+        add_article_file(article=article, actor=manager, name="b.png", content=BytesIO(PNG))
+    assert [found.original_name for found in article.files.all()] == ["a.png"]
+
+
+def test_the_api_uploads_a_file_and_serves_it_to_readers(agent: User) -> None:
+    writer = ApiClient(agent)
+    article = writer.post("/articles", BODY).json()
+    uploaded = writer.upload(f"/articles/{article['id']}/files", "steps.png", PNG)
+    assert uploaded.status_code == 201, uploaded.json()
+    found = uploaded.json()
+    assert writer.get(f"/articles/{article['id']}").json()["files"] == [found]
+    served = writer.get(f"/articles/files/{found['id']}/content")
+    assert served.status_code == 200
+    assert b"".join(served.streaming_content) == PNG
+    assert served["X-Content-Type-Options"] == "nosniff"
+    refused = writer.upload(f"/articles/{article['id']}/files", "page.svg", b"<svg onload=1>")
+    assert refused.status_code == 422

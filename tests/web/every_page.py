@@ -32,6 +32,7 @@ from hypercare.knowledge.choices import ArticleStatus, Audience, Visibility
 from hypercare.knowledge.models import Article
 from hypercare.knowledge.services import (
     ArticleContent,
+    add_article_file,
     change_article_status,
     create_article,
     revise_article,
@@ -90,6 +91,7 @@ class World:
     change: int
     change_file: int
     article: int
+    article_file: int
 
 
 def _access_world(people: dict[str, User], north: Institution) -> tuple[int, int, int, int]:
@@ -219,7 +221,7 @@ def build_world() -> World:
         (uid, default_token_generator.make_token(requester)), quarantined().pk,
         link.pk, answer.pk, incident.pk,
         release.pk, release.note_items.get().pk, problem.pk, correction.pk, *access,
-        change.pk, evidence.files.get().pk, article.pk,
+        change.pk, evidence.files.get().pk, article.pk, article.files.get().pk,
     )  # fmt: skip
 
 
@@ -233,6 +235,7 @@ def _published_article(writer: User, editor: User) -> Article:
         visibility=Visibility.ALL_INSTITUTIONS,
     )
     article = create_article(actor=writer, content=content)
+    add_article_file(article=article, actor=writer, name="receipt.png", content=io.BytesIO(PNG))
     revise_article(
         article=article, actor=writer, content=replace(content, body=content.body + "\n3. Print.")
     )
@@ -316,6 +319,8 @@ def _pk_for(name: str, world: World) -> int:
         return world.change_file
     if name.startswith("change"):
         return world.change
+    if name == "article-file":
+        return world.article_file
     if name.startswith(("article", "portal-article")):
         return world.article
     return world.ticket

@@ -2,11 +2,12 @@
 the portal (read what is published for the reader). The knowledge services judge every
 write and ``access.article_scope`` every read."""
 
-from typing import Any
+from typing import IO, Any, cast
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -18,6 +19,7 @@ from hypercare.knowledge.choices import ARTICLE_TRANSITIONS, EDITOR_STEPS, Artic
 from hypercare.knowledge.models import Article
 from hypercare.orgs.choices import ModuleCode
 from hypercare.orgs.selectors import visible_institutions
+from hypercare.tickets.services.attachments import attachment_path
 from hypercare.web.forms import show_service_errors
 from hypercare.web.guards import portal_view, signed_in_user, workspace_view
 from hypercare.web.knowledge.forms import ArticleForm, RelatedForm
@@ -134,6 +136,7 @@ def article_page(request: HttpRequest, pk: int) -> HttpResponse:
         "related_form": related_form,
         "steps": steps,
         "history": selectors.article_history(article),
+        "files": selectors.article_files(article),
     }
     return render(request, "web/knowledge/article.html", context)
 
@@ -196,5 +199,53 @@ def portal_articles(request: HttpRequest) -> HttpResponse:
 def portal_article(request: HttpRequest, pk: int) -> HttpResponse:
     user = signed_in_user(request)
     article = selectors.get_visible_article(user, pk)
-    context = {"article": article, "related": selectors.related_articles(user, article)}
+    context = {
+        "article": article,
+        "related": selectors.related_articles(user, article),
+        "files": selectors.article_files(article),
+    }
     return render(request, "web/knowledge/portal_article.html", context)
+
+
+@workspace_view
+@require_POST
+def add_files(request: HttpRequest, pk: int) -> HttpResponse:
+    """Each chosen file is added on its own; those refused are named with the reason."""
+    user = signed_in_user(request)
+    article = selectors.get_visible_article(user, pk)
+    uploads = request.FILES.getlist("file")
+    if not uploads:
+        raise ValidationFailed({"file": "choose a file"})
+    for upload in uploads:
+        try:
+            services.add_article_file(
+                article=article,
+                actor=user,
+                name=upload.name or "file",
+                content=cast(IO[bytes], upload),
+            )
+        except ValidationFailed as exc:
+            messages.error(request, f"{upload.name}: {exc.errors.get('file', exc.message)}")
+        else:
+            messages.success(request, f"{upload.name} added.")
+    return redirect("web:article", pk)
+
+
+@login_required
+def article_file(request: HttpRequest, pk: int) -> FileResponse:
+    """An article's file for whoever reads the article: images inline (an article shows
+    them by this address), anything else downloads; never run as a page."""
+    found = selectors.get_visible_article_file(signed_in_user(request), pk)
+    path = attachment_path(found.storage_name)
+    if not path.is_file():
+        raise NotFound("This file is no longer stored.")
+    response = FileResponse(
+        path.open("rb"),
+        as_attachment=not found.is_image,
+        filename=found.original_name,
+        content_type=found.content_type,
+    )
+    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response

@@ -11,6 +11,8 @@ urlpatterns = [
     page("desk/knowledge/<int:pk>/status/", articles.change_status, "article-status"),
     page("desk/knowledge/<int:pk>/related/", articles.set_related, "article-related"),
     page("desk/knowledge/<int:pk>/versions/", articles.versions, "article-versions"),
+    page("desk/knowledge/<int:pk>/files/", articles.add_files, "article-files"),
+    page("knowledge/files/<int:pk>/", articles.article_file, "article-file"),
     page("portal/knowledge/", articles.portal_articles, "portal-articles"),
     page("portal/knowledge/<int:pk>/", articles.portal_article, "portal-article"),
 ]
