@@ -1818,14 +1818,18 @@ def test_each_persona_reads_only_the_articles_published_for_them(
     listed = api.get("/articles", {"page_size": 100}).json()
     assert listed["count"] == len(expected)
     assert {row["id"] for row in listed["results"]} == expected
+    hits = api.get("/articles", {"q": "how", "page_size": 100}).json()
+    assert (hits["count"], {row["id"] for row in hits["results"]}) == (len(expected), expected)
     web = signed_in(user)
     side = "desk" if persona in ARTICLE_WRITERS else "portal"
     listed = web.get(f"/{side}/knowledge/").content.decode()
+    searched = web.get(f"/{side}/knowledge/", {"q": "how"}).content.decode()
     for name, article in articles.items():
         reads = article.pk in expected
         assert api.get(f"/articles/{article.pk}").status_code == (200 if reads else 404)
         assert web.get(f"/{side}/knowledge/{article.pk}/").status_code == (200 if reads else 404)
         assert (f"Article {name}<" in listed) is reads
+        assert (f"Article {name}<" in searched) is reads
 
 
 @pytest.mark.parametrize("persona", SEES)

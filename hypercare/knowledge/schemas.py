@@ -20,7 +20,7 @@ from hypercare.knowledge.models import (
     ArticleFile,
     TrainingGap,
 )
-from hypercare.knowledge.selectors import article_files, related_articles
+from hypercare.knowledge.selectors import article_files, highlighted, related_articles
 from hypercare.knowledge.services import ARTICLE_BODY_MAX, NOTE_MAX
 from hypercare.lib.markdown import rendered_markdown
 from hypercare.lib.text import body_text, single_line
@@ -100,7 +100,11 @@ class ArticleQuery(Schema):
     module: ModuleCode | None = None
     audience: Audience | None = None
     status: ArticleStatus | None = None
-    q: Annotated[str, single_line(max_length=200)] = Field("", description="Words to find.")
+    q: Annotated[str, single_line(max_length=200)] = Field(
+        "",
+        description="Words to find in the title and text (each also as the start of a "
+        "word); the results come best first, each with a snippet.",
+    )
 
 
 class ArticleRef(Schema):
@@ -119,9 +123,20 @@ class ArticleOut(Schema):
     updated_at: datetime
     published_at: datetime | None
 
+    snippet: str = Field(
+        "",
+        description="With `q`: the text around the words found, HTML-escaped, each word "
+        "in `<mark>`; empty otherwise.",
+    )
+
     @staticmethod
     def resolve_audiences(article: Article) -> list[str]:
         return [row.audience for row in article.audiences.all()]
+
+    @staticmethod
+    def resolve_snippet(article: Article) -> str:
+        found: str | None = getattr(article, "snippet", None)
+        return str(highlighted(found)) if found else ""
 
 
 class ArticleFileOut(Schema):

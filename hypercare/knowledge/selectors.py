@@ -2,9 +2,14 @@
 them); articles, scoped by ``access.article_scope``."""
 
 import difflib
+import re
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db import connection
+from django.db.models import Prefetch, QuerySet
+from django.db.models.expressions import RawSQL
+from django.utils.html import escape
+from django.utils.safestring import SafeString
 
 from hypercare import access
 from hypercare.accounts.models import User
@@ -17,10 +22,13 @@ from hypercare.knowledge.models import (
     ArticleVersion,
     TrainingGap,
 )
+from hypercare.knowledge.search_index import POSTGRES_DOCUMENT
 from hypercare.tickets.models import Ticket
 
 NO_ARTICLE = "No such article, or you may not read it."
 NO_VERSION = "The article has no such version."
+# What the index puts around each word found in a snippet: characters no text may hold.
+START, STOP = "\x02", "\x03"
 NO_FILE = "No such file, or you may not read its article."
 
 
@@ -59,8 +67,9 @@ def visible_articles(user: User) -> QuerySet[Article]:
 
 
 def article_list(user: User, filters: ArticleFilters) -> QuerySet[Article]:
-    """The articles ``user`` may read that match ``filters``, by title. Text matches every
-    word somewhere in the title or the text. Filters only narrow the scope."""
+    """The articles ``user`` may read that match ``filters``, by title; with words to
+    find, by rank (``_searched``). Filters only narrow the scope, so hits and counts
+    never include an article the user may not read."""
     articles = visible_articles(user)
     if filters.module_code:
         articles = articles.filter(module_code=filters.module_code)
@@ -69,9 +78,52 @@ def article_list(user: User, filters: ArticleFilters) -> QuerySet[Article]:
         articles = articles.filter(pk__in=written_for.values("article_id"))
     if filters.status:
         articles = articles.filter(status=filters.status)
-    for word in filters.text.split():
-        articles = articles.filter(Q(title__icontains=word) | Q(body__icontains=word))
+    words = re.findall(r"[^\W_]+", filters.text)[:12]  # letters and digits, as both indexes split
+    if words:
+        return _searched(articles, words)
     return articles
+
+
+def _searched(articles: QuerySet[Article], words: list[str]) -> QuerySet[Article]:
+    """The articles with every word (each also as a prefix), best first: ``rank`` (higher
+    is better; a title word counts most) and ``snippet``, a piece of the text around the
+    words, each word between START and STOP (see ``highlighted``)."""
+    if connection.vendor == "postgresql":
+        query = " & ".join(f"{word}:*" for word in words)
+        tsquery = "to_tsquery('simple', public.unaccent(%s))"
+        matches = RawSQL(  # noqa: S611 (the words are passed as a parameter)
+            f"SELECT id FROM knowledge_article WHERE {POSTGRES_DOCUMENT} @@ {tsquery}",  # noqa: S608
+            [query],
+        )
+        rank = RawSQL(f"ts_rank({POSTGRES_DOCUMENT}, {tsquery})", [query])  # noqa: S611
+        snippet = RawSQL(  # noqa: S611 (the words are passed as a parameter)
+            f"ts_headline('simple', body, {tsquery}, "
+            "'StartSel=' || chr(2) || ', StopSel=' || chr(3) || ', MaxWords=30, MinWords=12')",
+            [query],
+        )
+    else:
+        query = " ".join(f'"{word}"*' for word in words)
+        of_row = (
+            "FROM knowledge_article_fts WHERE knowledge_article_fts MATCH %s"
+            " AND rowid = knowledge_article.id"
+        )
+        rank = RawSQL(f"SELECT -bm25(knowledge_article_fts, 10.0, 1.0) {of_row}", [query])  # noqa: S611
+        snippet = RawSQL(  # noqa: S611 (the words are passed as a parameter)
+            f"SELECT snippet(knowledge_article_fts, 1, char(2), char(3), '…', 24) {of_row}",
+            [query],
+        )
+        matches = RawSQL(
+            "SELECT rowid FROM knowledge_article_fts WHERE knowledge_article_fts MATCH %s", [query]
+        )
+    found = articles.filter(pk__in=matches)
+    return found.annotate(rank=rank, snippet=snippet).order_by("-rank", "title", "pk")
+
+
+def highlighted(snippet: str) -> SafeString:
+    """A search snippet as HTML: the text escaped, the words found in ``<mark>``."""
+    marked = escape(snippet).replace(START, "<mark>").replace(STOP, "</mark>")
+    # Escaped above; the only tags are the marks put in here.
+    return SafeString(marked)
 
 
 def get_visible_article(user: User, pk: int) -> Article:

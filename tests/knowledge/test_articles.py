@@ -12,7 +12,13 @@ from hypercare.accounts.models import User
 from hypercare.errors import InvalidTransition, NotAllowed, ValidationFailed
 from hypercare.knowledge.choices import ArticleEventKind, ArticleStatus, Audience, Visibility
 from hypercare.knowledge.models import Article
-from hypercare.knowledge.selectors import article_versions, version_diff
+from hypercare.knowledge.selectors import (
+    ArticleFilters,
+    article_list,
+    article_versions,
+    highlighted,
+    version_diff,
+)
 from hypercare.knowledge.services import (
     ArticleContent,
     add_article_file,
@@ -317,3 +323,52 @@ def test_the_api_uploads_a_file_and_serves_it_to_readers(agent: User) -> None:
     assert served["X-Content-Type-Options"] == "nosniff"
     refused = writer.upload(f"/articles/{article['id']}/files", "page.svg", b"<svg onload=1>")
     assert refused.status_code == 422
+
+
+# Search -----------------------------------------------------------------------------------
+
+
+def test_search_ranks_a_title_word_first_and_highlights_the_words_found(agent: User) -> None:
+    in_text = create_article(
+        actor=agent,
+        content=replace(
+            RECEIPT, title="Month-end closing", body="Check that every receipt is posted <b>."
+        ),
+    )
+    in_title = create_article(actor=agent, content=RECEIPT)
+    create_article(actor=agent, content=replace(RECEIPT, title="Hall tickets", body="Print."))
+    found = list(article_list(agent, ArticleFilters(text="receipt")))
+    assert [article.pk for article in found] == [in_title.pk, in_text.pk]
+    html = str(highlighted(vars(found[1])["snippet"]))  # an annotation, unknown to mypy
+    assert html.startswith("Check that every <mark>receipt</mark> is posted")
+    assert "<b>" not in html  # escaped on SQLite; PostgreSQL's parser drops the tag
+
+
+def test_search_finds_word_starts_and_ignores_accents_and_case(agent: User) -> None:
+    article = create_article(
+        actor=agent, content=replace(RECEIPT, body="Ask José in the Fee Section to regenerate.")
+    )
+    for text in ("jose", "REGEN", "fee sect"):
+        assert [found.pk for found in article_list(agent, ArticleFilters(text=text))] == [
+            article.pk
+        ], text
+    assert not article_list(agent, ArticleFilters(text="payroll")).exists()
+
+
+def test_a_revised_text_is_searched_as_revised(agent: User) -> None:
+    article = create_article(actor=agent, content=RECEIPT)
+    revise_article(article=article, actor=agent, content=replace(RECEIPT, body="Use the kiosk."))
+    assert not article_list(agent, ArticleFilters(text="regenerate")).exists()
+    assert article_list(agent, ArticleFilters(text="kiosk")).get() == article
+
+
+def test_the_api_searches_with_filters_and_snippets(agent: User) -> None:
+    writer = ApiClient(agent)
+    fees = writer.post("/articles", BODY).json()
+    writer.post("/articles", {**BODY, "module": "exams", "audiences": ["exam_cell"]})
+    hits = writer.get("/articles", {"q": "fees receipts", "module": "fees"}).json()
+    assert [hit["id"] for hit in hits["results"]] == [fees["id"]]
+    assert "<mark>Fees</mark>" in hits["results"][0]["snippet"]
+    assert "<script>" not in hits["results"][0]["snippet"]
+    assert writer.get("/articles", {"q": "receipts", "audience": "exam_cell"}).json()["count"] == 1
+    assert writer.get("/articles").json()["results"][0]["snippet"] == ""
