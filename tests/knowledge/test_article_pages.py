@@ -3,6 +3,8 @@ portal (read), through the pages."""
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from hypercare.accounts.choices import Role
 from hypercare.accounts.models import User
@@ -141,3 +143,26 @@ def test_files_are_uploaded_on_the_desk_and_read_in_the_portal(
     assert served.status_code == 200
     assert served["Content-Type"] == "image/png"
     assert "sandbox" in served["Content-Security-Policy"]
+
+
+@pytest.mark.parametrize("side", ["desk", "portal"])
+def test_the_list_pages_cost_the_same_queries_for_few_and_many_articles(
+    agent: User, manager: User, requester: User, side: str
+) -> None:
+    client = signed_in(agent if side == "desk" else requester)
+
+    def publish(count: int) -> None:
+        for n in range(count):
+            article = _article(agent, title=f"Receipts {n}", audiences=["everyone", "accounts"])
+            change_article_status(article=article, actor=agent, status=ArticleStatus.IN_REVIEW)
+            change_article_status(article=article, actor=manager, status=ArticleStatus.PUBLISHED)
+
+    publish(2)
+    client.get(f"/{side}/knowledge/")  # the session's first read
+    with CaptureQueriesContext(connection) as few:
+        client.get(f"/{side}/knowledge/", {"q": "print"})
+    publish(12)
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(f"/{side}/knowledge/", {"q": "print"})
+    assert page.content.decode().count("<mark>Print</mark>") == 14
+    assert len(many.captured_queries) == len(few.captured_queries)

@@ -15,7 +15,13 @@ from hypercare import access
 from hypercare.accounts.models import User
 from hypercare.errors import NotFound, ValidationFailed
 from hypercare.knowledge import selectors, services
-from hypercare.knowledge.choices import ARTICLE_TRANSITIONS, EDITOR_STEPS, ArticleStatus, Audience
+from hypercare.knowledge.choices import (
+    ARTICLE_TRANSITIONS,
+    EDITOR_STEPS,
+    ArticleStatus,
+    Audience,
+    Visibility,
+)
 from hypercare.knowledge.models import Article
 from hypercare.orgs.choices import ModuleCode
 from hypercare.orgs.selectors import visible_institutions
@@ -75,7 +81,7 @@ def _form(user: User, *args: Any, **kwargs: Any) -> ArticleForm:
 @workspace_view
 def new_article(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
-    form = _form(user, request.POST or None)
+    form = _form(user, request.POST or None, initial={"visibility": Visibility.INTERNAL})
     if request.method == "POST" and form.is_valid():
         try:
             article = services.create_article(
