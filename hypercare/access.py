@@ -400,6 +400,15 @@ def can_write_articles(user: User) -> bool:
     return is_agent(user)
 
 
+def can_revise_article(user: User, article: Article) -> bool:
+    """Revise an article and add its files: any writer a draft or one in review; a
+    published one only a knowledge editor, since its readers see the change at once.
+    (A retired one is revised by nobody: a matter of its state, not of who asks.)"""
+    if article.status == ArticleStatus.PUBLISHED:
+        return can_edit_knowledge(user)
+    return can_write_articles(user)
+
+
 def can_edit_knowledge(user: User) -> bool:
     """Publish and retire articles, and revise a published one in place: the knowledge
     editors, who are support managers (and admins)."""

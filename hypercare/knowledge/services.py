@@ -150,8 +150,7 @@ def _lock_revisable(article: Article, actor: User) -> Article:
     article = _lock(article)
     if article.status == ArticleStatus.RETIRED:
         raise InvalidTransition(RETIRED_UNCHANGED)
-    if article.status == ArticleStatus.PUBLISHED:
-        require(access.can_edit_knowledge(actor), EDITOR_REFUSED)
+    require(access.can_revise_article(actor, article), EDITOR_REFUSED)
     return article
 
 

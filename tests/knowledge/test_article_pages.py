@@ -67,6 +67,9 @@ def test_an_agent_writes_a_draft_and_a_manager_publishes_it(agent: User, manager
     editor.post(f"/desk/knowledge/{article.pk}/status/", {"status": "published"})
     article.refresh_from_db()
     assert article.status == ArticleStatus.PUBLISHED
+    edit = f"/desk/knowledge/{article.pk}/edit/"
+    assert edit not in desk.get(f"/desk/knowledge/{article.pk}/").content.decode()
+    assert edit in editor.get(f"/desk/knowledge/{article.pk}/").content.decode()
     refused = editor.post(f"/desk/knowledge/{article.pk}/status/", {"status": "in_review"})
     assert refused.status_code == 409
 

@@ -143,6 +143,8 @@ def article_page(request: HttpRequest, pk: int) -> HttpResponse:
         "steps": steps,
         "history": selectors.article_history(article),
         "files": selectors.article_files(article),
+        "can_revise": article.status != ArticleStatus.RETIRED
+        and access.can_revise_article(user, article),
     }
     return render(request, "web/knowledge/article.html", context)
 
