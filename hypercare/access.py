@@ -13,6 +13,8 @@ from hypercare.accounts.choices import Role
 from hypercare.accounts.models import User
 from hypercare.changes.choices import ApproverRole
 from hypercare.changes.models import ChangeRequest
+from hypercare.knowledge.choices import ArticleStatus, Audience, Visibility
+from hypercare.knowledge.models import Article, ArticleAudience
 from hypercare.orgs.choices import Tier
 from hypercare.orgs.models import Institution, Module, Team
 from hypercare.tickets import workflows
@@ -348,6 +350,71 @@ def release_note_item_scope(user: User) -> Q:
 def can_flag_training_gaps(user: User) -> bool:
     """Flag a ticket as a training gap, and read the flags: support staff."""
     return is_agent(user)
+
+
+# Knowledge articles: support writes them; an institution reads only what is published
+# for it and written for its people.
+KNOWLEDGE_EDITOR_ROLES = MANAGER_ROLES
+
+
+def article_scope(user: User) -> Q:
+    """The articles ``user`` may read, as a filter on Article.
+
+    Support staff read every article in every state. An institution's person reads a
+    published article visible to all institutions or chosen for theirs, written for
+    ``reader_audiences(user)``; an internal article never reaches them. Subqueries, not
+    joins, so an article with several audiences or institutions is found once.
+    """
+    if not user.is_active:
+        return NOTHING
+    if is_agent(user):
+        return Q()
+    if user.institution_id is None:
+        return NOTHING
+    chosen = Article.institutions.through.objects.filter(institution_id=user.institution_id)
+    written_for = ArticleAudience.objects.filter(audience__in=reader_audiences(user))
+    return (
+        Q(status=ArticleStatus.PUBLISHED)
+        & (
+            Q(visibility=Visibility.ALL_INSTITUTIONS)
+            | Q(visibility=Visibility.CHOSEN_INSTITUTIONS, pk__in=chosen.values("article_id"))
+        )
+        & Q(pk__in=written_for.values("article_id"))
+    )
+
+
+def article_file_scope(user: User) -> Q:
+    """The article files ``user`` may download, as a filter on ArticleFile: those of the
+    articles they read, so an internal article's image never reaches an institution."""
+    return Q(article__in=Article.objects.filter(article_scope(user)).values("pk"))
+
+
+def reader_audiences(user: User) -> frozenset[str]:
+    """The audiences an institution's person reads: everyone's, their work area's, and
+    (for institution admins and key users, who train the others) every audience."""
+    if user.has_role(*INSTITUTION_WIDE_ROLES):
+        return frozenset(Audience.values)
+    return frozenset({Audience.EVERYONE, *([user.work_area] if user.work_area else [])})
+
+
+def can_write_articles(user: User) -> bool:
+    """Write and revise drafts, submit them for review, send them back: support staff."""
+    return is_agent(user)
+
+
+def can_revise_article(user: User, article: Article) -> bool:
+    """Revise an article and add its files: any writer a draft or one in review; a
+    published one only a knowledge editor, since its readers see the change at once.
+    (A retired one is revised by nobody: a matter of its state, not of who asks.)"""
+    if article.status == ArticleStatus.PUBLISHED:
+        return can_edit_knowledge(user)
+    return can_write_articles(user)
+
+
+def can_edit_knowledge(user: User) -> bool:
+    """Publish and retire articles, and revise a published one in place: the knowledge
+    editors, who are support managers (and admins)."""
+    return is_agent(user) and user.has_role(*KNOWLEDGE_EDITOR_ROLES)
 
 
 # Product feedback: ideas are written by the desk for every institution to read; which

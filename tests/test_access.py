@@ -30,7 +30,7 @@ from hypercare.access_requests.services.reviews import (
     open_review,
     set_review_interval,
 )
-from hypercare.accounts.choices import Role
+from hypercare.accounts.choices import Role, WorkArea
 from hypercare.accounts.models import RoleGrant, User
 from hypercare.approvals.selectors import waiting_for
 from hypercare.approvals.services import send_approval_digests
@@ -76,9 +76,22 @@ from hypercare.incidents.services import (
 from hypercare.integrations.choices import IntegrationTicketEventKind
 from hypercare.integrations.models import TransactionTrace
 from hypercare.integrations.services import ask_contact, record_trace
-from hypercare.knowledge.choices import KnowledgeTicketEventKind
-from hypercare.knowledge.selectors import training_gaps
-from hypercare.knowledge.services import flag_training_gap
+from hypercare.knowledge.choices import (
+    ArticleStatus,
+    Audience,
+    KnowledgeTicketEventKind,
+    Visibility,
+)
+from hypercare.knowledge.models import Article
+from hypercare.knowledge.selectors import training_gaps, visible_articles
+from hypercare.knowledge.services import (
+    ArticleContent,
+    add_article_file,
+    change_article_status,
+    create_article,
+    flag_training_gap,
+    set_related_articles,
+)
 from hypercare.lib import clock
 from hypercare.links.choices import LinkKind
 from hypercare.links.models import TicketLink
@@ -1893,3 +1906,176 @@ def test_only_support_staff_link_a_ticket_to_a_change_and_only_of_its_institutio
     assert page.status_code == 302  # the workspace sends them to their own side
     assert not north.tickets.exists()
     assert not TicketEvent.objects.filter(ticket=ours, kind="change_linked").exists()
+
+
+# Knowledge articles: support reads all; an institution reads what is published for it
+# and written for its people (the requester works in accounts; key users and admins read
+# every audience). Internal articles, drafts and retired ones never reach institutions.
+ARTICLES: dict[str, tuple[ArticleStatus, Visibility, str, Audience]] = {
+    # name: (status, visibility, chosen institution, audience)
+    "for_everyone": (ArticleStatus.PUBLISHED, Visibility.ALL_INSTITUTIONS, "", Audience.EVERYONE),
+    "for_accounts": (ArticleStatus.PUBLISHED, Visibility.ALL_INSTITUTIONS, "", Audience.ACCOUNTS),
+    "for_admins": (
+        ArticleStatus.PUBLISHED,
+        Visibility.ALL_INSTITUTIONS,
+        "",
+        Audience.INSTITUTION_ADMIN,
+    ),
+    "northfield_only": (
+        ArticleStatus.PUBLISHED,
+        Visibility.CHOSEN_INSTITUTIONS,
+        "northfield",
+        Audience.EVERYONE,
+    ),
+    "southbank_only": (
+        ArticleStatus.PUBLISHED,
+        Visibility.CHOSEN_INSTITUTIONS,
+        "southbank",
+        Audience.EVERYONE,
+    ),
+    "internal": (ArticleStatus.PUBLISHED, Visibility.INTERNAL, "", Audience.EVERYONE),
+    "draft": (ArticleStatus.DRAFT, Visibility.ALL_INSTITUTIONS, "", Audience.EVERYONE),
+    "retired": (ArticleStatus.RETIRED, Visibility.ALL_INSTITUTIONS, "", Audience.EVERYONE),
+}
+ARTICLE_WRITERS = {"tier1", "tier2", "support_manager"}
+NORTHFIELD_READS = {"for_everyone", "northfield_only"}
+NORTHFIELD_WIDE_READS = NORTHFIELD_READS | {"for_accounts", "for_admins"}
+READS_ARTICLES: dict[str, set[str]] = {
+    "requester": NORTHFIELD_READS | {"for_accounts"},
+    "colleague": NORTHFIELD_READS,
+    "key_user": NORTHFIELD_WIDE_READS,
+    "institution_admin": NORTHFIELD_WIDE_READS,
+    "module_owner": NORTHFIELD_READS,
+    "data_owner": NORTHFIELD_READS,
+    "outsider": {"for_everyone", "for_accounts", "for_admins", "southbank_only"},
+    "southbank_requester": {"for_everyone", "southbank_only"},
+    "tier1": set(ARTICLES),
+    "tier2": set(ARTICLES),
+    "support_manager": set(ARTICLES),
+}
+
+
+@pytest.fixture
+def articles(world: World) -> dict[str, Article]:
+    writer, editor = world.users["tier1"], world.users["support_manager"]
+    User.objects.filter(pk=world.users["requester"].pk).update(work_area=WorkArea.ACCOUNTS)
+    world.users["requester"].refresh_from_db()
+    chosen = {"northfield": [world.northfield], "southbank": [world.southbank], "": []}
+    found = {}
+    for name, (status, visibility, institution, audience) in ARTICLES.items():
+        content = ArticleContent(
+            title=f"Article {name}",
+            body=f"How to {name}.",
+            module_code=ModuleCode.FEES,
+            audiences=[audience],
+            visibility=visibility,
+            institutions=chosen[institution],
+        )
+        article = create_article(actor=writer, content=content)
+        steps: list[ArticleStatus] = {
+            ArticleStatus.DRAFT: [],
+            ArticleStatus.PUBLISHED: [ArticleStatus.IN_REVIEW, ArticleStatus.PUBLISHED],
+            ArticleStatus.RETIRED: [
+                ArticleStatus.IN_REVIEW,
+                ArticleStatus.PUBLISHED,
+                ArticleStatus.RETIRED,
+            ],
+        }[status]
+        for step in steps:
+            change_article_status(article=article, actor=editor, status=step)
+        found[name] = article
+    return found
+
+
+@pytest.mark.parametrize("persona", SEES)
+def test_each_persona_reads_only_the_articles_published_for_them(
+    world: World, articles: dict[str, Article], persona: str
+) -> None:
+    user = world.users[persona]
+    api = ApiClient(user)
+    expected = {articles[name].pk for name in READS_ARTICLES[persona]}
+    assert {article.pk for article in visible_articles(user)} == expected
+    listed = api.get("/articles", {"page_size": 100}).json()
+    assert listed["count"] == len(expected)
+    assert {row["id"] for row in listed["results"]} == expected
+    hits = api.get("/articles", {"q": "how", "page_size": 100}).json()
+    assert (hits["count"], {row["id"] for row in hits["results"]}) == (len(expected), expected)
+    web = signed_in(user)
+    side = "desk" if persona in ARTICLE_WRITERS else "portal"
+    listed = web.get(f"/{side}/knowledge/").content.decode()
+    searched = web.get(f"/{side}/knowledge/", {"q": "how"}).content.decode()
+    for name, article in articles.items():
+        reads = article.pk in expected
+        assert api.get(f"/articles/{article.pk}").status_code == (200 if reads else 404)
+        assert web.get(f"/{side}/knowledge/{article.pk}/").status_code == (200 if reads else 404)
+        assert (f"Article {name}<" in listed) is reads
+        assert (f"Article {name}<" in searched) is reads
+
+
+@pytest.mark.parametrize("persona", SEES)
+def test_filters_never_widen_the_articles_a_persona_reads(
+    world: World, articles: dict[str, Article], persona: str
+) -> None:
+    api = ApiClient(world.users[persona])
+    expected = {articles[name].pk for name in READS_ARTICLES[persona]}
+    for query in ({"status": "draft"}, {"audience": "everyone"}, {"module": "fees", "q": "How"}):
+        found = {row["id"] for row in api.get("/articles", query).json()["results"]}
+        assert found <= expected
+
+
+@pytest.mark.parametrize("persona", SEES)
+def test_a_related_article_shows_only_to_who_reads_it(
+    world: World, articles: dict[str, Article], persona: str
+) -> None:
+    shown = articles["for_everyone"]
+    set_related_articles(
+        article=shown,
+        actor=world.users["tier1"],
+        related=[articles["internal"], articles["northfield_only"], articles["draft"]],
+    )
+    answer = ApiClient(world.users[persona]).get(f"/articles/{shown.pk}").json()
+    shown_ids = {row["id"] for row in answer["related"]}
+    names = {name for name, article in articles.items() if article.pk in shown_ids}
+    assert names == {"internal", "northfield_only", "draft"} & READS_ARTICLES[persona]
+
+
+@pytest.mark.parametrize("persona", sorted(set(SEES) - ARTICLE_WRITERS))
+def test_institution_users_write_no_article_and_read_no_history(
+    world: World, articles: dict[str, Article], persona: str
+) -> None:
+    api = ApiClient(world.users[persona])
+    shown = articles["for_everyone"]
+    body = {"title": "Mine", "body": "text", "module": "fees", "audiences": ["everyone"]}
+    assert api.post("/articles", body).status_code == 403
+    assert api.put(f"/articles/{shown.pk}", body).status_code == 403
+    assert api.post(f"/articles/{shown.pk}/retire").status_code == 403
+    assert api.get(f"/articles/{shown.pk}/versions").status_code == 403
+    assert api.get(f"/articles/{articles['internal'].pk}/versions").status_code == 404
+    assert api.get(f"/articles/{shown.pk}").json()["institutions"] == []
+
+
+def test_an_inactive_agent_reads_no_article(world: World, articles: dict[str, Article]) -> None:
+    agent = world.users["tier1"]
+    User.objects.filter(pk=agent.pk).update(is_active=False)
+    agent.refresh_from_db()
+    assert not visible_articles(agent).exists()
+
+
+@pytest.mark.parametrize("persona", SEES)
+def test_an_articles_files_reach_only_who_reads_the_article(
+    world: World, articles: dict[str, Article], persona: str
+) -> None:
+    user = world.users[persona]
+    api, web = ApiClient(user), signed_in(user)
+    expected = READS_ARTICLES[persona]
+    for name, article in articles.items():
+        # Each file is added while its article is a draft (who adds files is tested in
+        # tests/knowledge); here only who reads them counts.
+        Article.objects.filter(pk=article.pk).update(status=ArticleStatus.DRAFT)
+        stored = add_article_file(
+            article=article, actor=world.users["tier1"], name=f"{name}.txt", content=BytesIO(b"ok")
+        )
+        Article.objects.filter(pk=article.pk).update(status=ARTICLES[name][0])
+        status = 200 if name in expected else 404
+        assert api.get(f"/articles/files/{stored.pk}/content").status_code == status
+        assert web.get(f"/knowledge/files/{stored.pk}/").status_code == status

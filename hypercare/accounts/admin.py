@@ -20,7 +20,7 @@ class UserAdmin(DjangoUserAdmin[User]):
     list_filter = ("institution", "role_grants__role", "is_active")
     fieldsets = (
         *(DjangoUserAdmin.fieldsets or ()),
-        ("Hypercare", {"fields": ("institution", "erp_role")}),
+        ("Hypercare", {"fields": ("institution", "erp_role", "work_area")}),
     )
     inlines = [RoleGrantInline]
 

@@ -33,3 +33,16 @@ INSTITUTION_ROLES = frozenset(
     }
 )
 SUPPORT_ROLES = frozenset(set(Role) - INSTITUTION_ROLES)
+
+
+class WorkArea(models.TextChoices):
+    """Where an institution's person works, in the words knowledge articles are written
+    for. Their ERP role is free text ("Fee clerk", "Exams administrator"); this is the
+    controlled set an article's audience names."""
+
+    ACCOUNTS = "accounts", "Accounts staff"
+    EXAM_CELL = "exam_cell", "Exam cell"
+    FACULTY = "faculty", "Faculty"
+    HR = "hr", "HR and payroll staff"
+    ADMISSIONS = "admissions", "Admissions office"
+    LIBRARY = "library", "Library staff"

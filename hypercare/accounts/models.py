@@ -5,7 +5,7 @@ from functools import cached_property
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
-from hypercare.accounts.choices import INSTITUTION_ROLES, SUPPORT_ROLES, Role
+from hypercare.accounts.choices import INSTITUTION_ROLES, SUPPORT_ROLES, Role, WorkArea
 from hypercare.lib.text import validate_single_line
 from hypercare.orgs.models import validate_time_zone
 
@@ -22,6 +22,12 @@ class User(AbstractUser):
     )
     erp_role = models.CharField(
         max_length=120, blank=True, help_text="The person's role in the ERP, e.g. Fee clerk."
+    )
+    work_area = models.CharField(
+        max_length=20,
+        choices=WorkArea.choices,
+        blank=True,
+        help_text="Which knowledge articles are written for them, besides everyone's.",
     )
     time_zone = models.CharField(
         max_length=64,

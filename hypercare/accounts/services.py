@@ -12,7 +12,7 @@ from django.contrib.auth import authenticate
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
-from hypercare.accounts.choices import INSTITUTION_ROLES, SUPPORT_ROLES, Role
+from hypercare.accounts.choices import INSTITUTION_ROLES, SUPPORT_ROLES, Role, WorkArea
 from hypercare.accounts.models import (
     ApiToken,
     PasswordResetRequest,
@@ -49,8 +49,10 @@ def create_user(
     first_name: str = "",
     last_name: str = "",
     erp_role: str = "",
+    work_area: str = "",
 ) -> User:
     """A person with their roles. Institution roles need an institution; support roles none.
+    ``work_area`` says which knowledge articles are written for them (none: everyone's).
 
     Usernames are unique regardless of case: ``Riya`` and ``riya`` would be the same
     person to everyone reading a ticket. Without a password (``None``) the account cannot
@@ -66,6 +68,8 @@ def create_user(
     }
     wanted = set(roles)
     _check_roles(errors, wanted, institution)
+    if work_area:
+        errors.choice("work_area", work_area, WorkArea.values)
     errors.check()
     with use_case():
         user = User.objects.create_user(
@@ -74,6 +78,7 @@ def create_user(
             password=password,
             institution=institution,
             **names,
+            work_area=work_area,
             is_staff=Role.ADMIN in wanted,
             is_superuser=Role.ADMIN in wanted,
         )

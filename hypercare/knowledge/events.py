@@ -1,12 +1,13 @@
-"""Training-gap flags on the ticket's timeline, written by the knowledge services."""
+"""Training-gap flags on the ticket's timeline, and each article's own history; written
+by the knowledge services, inside their transaction."""
 
 from datetime import datetime
 
 from hypercare.accounts.models import User
 from hypercare.knowledge.choices import KnowledgeTicketEventKind
-from hypercare.knowledge.models import TrainingGap
+from hypercare.knowledge.models import Article, ArticleEvent, TrainingGap
 from hypercare.tickets.event_kinds import Sentence
-from hypercare.tickets.events import append
+from hypercare.tickets.events import VALUE_LENGTH, append
 from hypercare.tickets.models import Ticket, TicketEvent
 
 
@@ -41,3 +42,23 @@ SENTENCES: dict[str, Sentence] = {
         f"{actor} cleared the training-gap flag ({event.old_value})"
     ),
 }
+
+
+def record_article(
+    article: Article,
+    kind: str,
+    actor: User,
+    at: datetime,
+    *,
+    old_value: str = "",
+    new_value: str = "",
+) -> ArticleEvent:
+    """One step of an article's history, in the transaction of the service that took it."""
+    return ArticleEvent.objects.create(
+        article=article,
+        kind=kind,
+        actor=actor,
+        created_at=at,
+        old_value=old_value[:VALUE_LENGTH],
+        new_value=new_value[:VALUE_LENGTH],
+    )

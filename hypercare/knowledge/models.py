@@ -1,15 +1,19 @@
-"""What the desk learns from its tickets. A training gap: a ticket whose answer shows
-that people in one ERP role need training on a topic of a module (the seeds: "common
-issues should become training notes")."""
+"""What the desk learns from its tickets and writes down. A training gap: a ticket whose
+answer shows that people in one ERP role need training on a topic of a module (the
+seeds: "common issues should become training notes"). A knowledge article: what support
+writes once so that nobody asks again."""
 
 from django.conf import settings
 from django.db import models
 
+from hypercare.knowledge.choices import ArticleEventKind, ArticleStatus, Audience, Visibility
 from hypercare.lib.text import validate_single_line
 from hypercare.orgs.choices import ModuleCode
 
 TOPIC_MAX = 200
 ROLE_MAX = 120
+ARTICLE_TITLE_MAX = 200
+NOTE_LINE_MAX = 200
 
 
 class TrainingGap(models.Model):
@@ -34,3 +38,124 @@ class TrainingGap(models.Model):
 
     def __str__(self) -> str:
         return f"{self.topic} ({self.erp_role})"
+
+
+class Article(models.Model):
+    """A knowledge article: Markdown written by support for one ERP module.
+
+    Articles are shared across institutions, so the module is its code (every
+    institution runs the same modules), not one institution's ``orgs.Module``. The
+    current text is kept here for reading and searching; every text ever saved is an
+    ``ArticleVersion``. Who reads it: ``access.article_scope``.
+    """
+
+    title = models.CharField(max_length=ARTICLE_TITLE_MAX, validators=[validate_single_line])
+    body = models.TextField()
+    module_code = models.CharField(max_length=30, choices=ModuleCode.choices)
+    visibility = models.CharField(
+        max_length=10, choices=Visibility.choices, default=Visibility.INTERNAL
+    )
+    status = models.CharField(
+        max_length=10, choices=ArticleStatus.choices, default=ArticleStatus.DRAFT
+    )
+    version = models.PositiveIntegerField(default=1)
+    institutions = models.ManyToManyField(
+        "orgs.Institution", blank=True, related_name="+", help_text="For chosen institutions."
+    )
+    related = models.ManyToManyField("self", blank=True, symmetrical=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["title", "pk"]
+        indexes = [models.Index(fields=["status", "module_code"], name="article_status_module")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ArticleAudience(models.Model):
+    """One audience an article is written for; an article has one or more."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="audiences")
+    audience = models.CharField(max_length=20, choices=Audience.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["article", "audience"], name="article_audience_unique")
+        ]
+        indexes = [models.Index(fields=["audience", "article"], name="audience_article")]
+
+    def __str__(self) -> str:
+        return self.get_audience_display()
+
+
+class ArticleVersion(models.Model):
+    """The title and text an article had from one save on: who wrote it, when, and why.
+    Versions are only ever added; number 1 is the first text."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    title = models.CharField(max_length=ARTICLE_TITLE_MAX)
+    body = models.TextField()
+    note = models.CharField(max_length=NOTE_LINE_MAX, blank=True)
+    edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    edited_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["article", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "number"], name="article_version_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.article_id} v{self.number}"
+
+
+class ArticleEvent(models.Model):
+    """One step in an article's history, oldest first. The services only ever add steps."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=20, choices=ArticleEventKind.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+    old_value = models.CharField(max_length=200, blank=True)
+    new_value = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.article_id}: {self.get_kind_display()}"
+
+
+class ArticleFile(models.Model):
+    """An image or file of an article, stored like a ticket's attachment (outside the web
+    root, its type sniffed from its bytes) and served to whoever reads the article."""
+
+    article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="files")
+    original_name = models.CharField(max_length=255, validators=[validate_single_line])
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    storage_name = models.CharField(max_length=100, unique=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")

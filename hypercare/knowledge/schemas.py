@@ -1,15 +1,32 @@
-"""API shapes of training gaps. Input schemas list exactly the fields an operation may set."""
+"""API shapes of training gaps and articles. Input schemas list exactly the fields an
+operation may set."""
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from ninja import Schema
 from pydantic import ConfigDict, Field
 
-from hypercare.knowledge.models import ROLE_MAX, TOPIC_MAX, TrainingGap
-from hypercare.knowledge.services import NOTE_MAX
+from hypercare import access
+from hypercare.accounts.schemas import UserRef
+from hypercare.api.common import DbId, actor
+from hypercare.knowledge.choices import ArticleStatus, Audience, Visibility
+from hypercare.knowledge.models import (
+    ARTICLE_TITLE_MAX,
+    NOTE_LINE_MAX,
+    ROLE_MAX,
+    TOPIC_MAX,
+    Article,
+    ArticleFile,
+    TrainingGap,
+)
+from hypercare.knowledge.selectors import article_files, highlighted, related_articles
+from hypercare.knowledge.services import ARTICLE_BODY_MAX, NOTE_MAX
+from hypercare.lib.markdown import rendered_markdown
 from hypercare.lib.text import body_text, single_line
 from hypercare.orgs.choices import ModuleCode
+from hypercare.orgs.models import Institution
+from hypercare.tickets.schemas import InstitutionRef
 
 
 class TrainingGapIn(Schema):
@@ -49,3 +66,132 @@ class TrainingGapOut(Schema):
     @staticmethod
     def resolve_flagged_by(gap: TrainingGap) -> str:
         return gap.flagged_by.display_name
+
+
+class _Input(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ArticleIn(_Input):
+    """An article's whole content, on creation and on every revision."""
+
+    title: Annotated[str, single_line(min_length=1, max_length=ARTICLE_TITLE_MAX)]
+    body: Annotated[str, body_text(min_length=1, max_length=ARTICLE_BODY_MAX)] = Field(
+        description="Markdown; raw HTML is shown as text, and the rendering is sanitised."
+    )
+    module: ModuleCode
+    audiences: Annotated[list[Audience], Field(min_length=1, max_length=len(Audience))]
+    visibility: Visibility = Visibility.INTERNAL
+    institution_ids: Annotated[list[DbId], Field(max_length=200)] = Field(
+        default_factory=list, description="The institutions that read it: chosen visibility only."
+    )
+    note: Annotated[str, single_line(max_length=NOTE_LINE_MAX)] = Field(
+        "", description="What changed, kept with the version."
+    )
+
+
+class RelatedIn(_Input):
+    article_ids: Annotated[list[DbId], Field(max_length=50)] = Field(
+        description="The whole list of related articles; the relation holds both ways."
+    )
+
+
+class ArticleQuery(Schema):
+    module: ModuleCode | None = None
+    audience: Audience | None = None
+    status: ArticleStatus | None = None
+    q: Annotated[str, single_line(max_length=200)] = Field(
+        "",
+        description="Words to find in the title and text (each also as the start of a "
+        "word); the results come best first, each with a snippet.",
+    )
+
+
+class ArticleRef(Schema):
+    id: int
+    title: str
+
+
+class ArticleOut(Schema):
+    id: int
+    title: str
+    module: str = Field(alias="module_code")
+    audiences: list[str]
+    visibility: str
+    status: str
+    version: int
+    updated_at: datetime
+    published_at: datetime | None
+
+    snippet: str = Field(
+        "",
+        description="With `q`: the text around the words found, HTML-escaped, each word "
+        "in `<mark>`; empty otherwise.",
+    )
+
+    @staticmethod
+    def resolve_audiences(article: Article) -> list[str]:
+        return [row.audience for row in article.audiences.all()]
+
+    @staticmethod
+    def resolve_snippet(article: Article) -> str:
+        found: str | None = getattr(article, "snippet", None)
+        return str(highlighted(found)) if found else ""
+
+
+class ArticleFileOut(Schema):
+    id: int
+    name: str = Field(validation_alias="original_name")
+    content_type: str
+    size: int
+    url: str = Field(
+        description="Where the article's readers download it; in Markdown, an image is "
+        "shown by this page's address, `![what it shows](/knowledge/files/{id}/)`."
+    )
+
+    @staticmethod
+    def resolve_url(found: ArticleFile) -> str:
+        return f"/api/v1/articles/files/{found.pk}/content"
+
+
+class ArticleDetailOut(ArticleOut):
+    body: str
+    files: list[ArticleFileOut]
+    html: str = Field(description="The body rendered and sanitised.")
+    institutions: list[InstitutionRef] = Field(
+        description="Chosen institutions; support staff only (empty for anyone else)."
+    )
+    related: list[ArticleRef] = Field(description="Related articles you may read.")
+
+    @staticmethod
+    def resolve_files(article: Article) -> list[ArticleFile]:
+        return list(article_files(article))
+
+    @staticmethod
+    def resolve_html(article: Article) -> str:
+        return rendered_markdown(article.body)
+
+    @staticmethod
+    def resolve_institutions(article: Article, context: dict[str, Any]) -> list[Institution]:
+        if not access.can_write_articles(actor(context["request"])):
+            return []
+        return list(article.institutions.order_by("name"))
+
+    @staticmethod
+    def resolve_related(article: Article, context: dict[str, Any]) -> list[Article]:
+        return list(related_articles(actor(context["request"]), article))
+
+
+class ArticleVersionOut(Schema):
+    number: int
+    title: str
+    body: str
+    note: str
+    edited_by: UserRef
+    edited_at: datetime
+
+
+class ArticleDiffOut(Schema):
+    old: int
+    new: int
+    lines: list[str] = Field(description="A unified diff, title first, then the text.")

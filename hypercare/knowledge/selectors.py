@@ -1,11 +1,35 @@
-"""Reads of training gaps, for support staff: institution users never see them."""
+"""Reads of the knowledge: training gaps, for support staff (institution users never see
+them); articles, scoped by ``access.article_scope``."""
 
-from django.db.models import QuerySet
+import difflib
+import re
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import Prefetch, QuerySet
+from django.db.models.expressions import RawSQL
+from django.utils.html import escape
+from django.utils.safestring import SafeString
 
 from hypercare import access
 from hypercare.accounts.models import User
-from hypercare.knowledge.models import TrainingGap
+from hypercare.errors import NotFound
+from hypercare.knowledge.models import (
+    Article,
+    ArticleAudience,
+    ArticleEvent,
+    ArticleFile,
+    ArticleVersion,
+    TrainingGap,
+)
+from hypercare.knowledge.search_index import POSTGRES_DOCUMENT
 from hypercare.tickets.models import Ticket
+
+NO_ARTICLE = "No such article, or you may not read it."
+NO_VERSION = "The article has no such version."
+# What the index puts around each word found in a snippet: characters no text may hold.
+START, STOP = "\x02", "\x03"
+NO_FILE = "No such file, or you may not read its article."
 
 
 def training_gaps(
@@ -25,3 +49,132 @@ def training_gap_of(ticket: Ticket) -> TrainingGap | None:
     """The ticket's flag, for the question workflow (which says only that it was
     flagged); the caller may see the ticket."""
     return TrainingGap.objects.filter(ticket_id=ticket.pk).first()
+
+
+@dataclass(frozen=True)
+class ArticleFilters:
+    module_code: str = ""
+    audience: str = ""
+    status: str = ""
+    text: str = ""
+
+
+def visible_articles(user: User) -> QuerySet[Article]:
+    """The articles ``user`` may read, with what every list shows of them loaded."""
+    return Article.objects.filter(access.article_scope(user)).prefetch_related(
+        Prefetch("audiences", queryset=ArticleAudience.objects.order_by("audience"))
+    )
+
+
+def article_list(user: User, filters: ArticleFilters) -> QuerySet[Article]:
+    """The articles ``user`` may read that match ``filters``, by title; with words to
+    find, by rank (``_searched``). Filters only narrow the scope, so hits and counts
+    never include an article the user may not read."""
+    articles = visible_articles(user)
+    if filters.module_code:
+        articles = articles.filter(module_code=filters.module_code)
+    if filters.audience:
+        written_for = ArticleAudience.objects.filter(audience=filters.audience)
+        articles = articles.filter(pk__in=written_for.values("article_id"))
+    if filters.status:
+        articles = articles.filter(status=filters.status)
+    words = re.findall(r"[^\W_]+", filters.text)[:12]  # letters and digits, as both indexes split
+    if words:
+        return _searched(articles, words)
+    return articles
+
+
+def _searched(articles: QuerySet[Article], words: list[str]) -> QuerySet[Article]:
+    """The articles with every word (each also as a prefix), best first: ``rank`` (higher
+    is better; a title word counts most) and ``snippet``, a piece of the text around the
+    words, each word between START and STOP (see ``highlighted``)."""
+    if connection.vendor == "postgresql":
+        query = " & ".join(f"{word}:*" for word in words)
+        tsquery = "to_tsquery('simple', public.unaccent(%s))"
+        matches = RawSQL(  # noqa: S611 (the words are passed as a parameter)
+            f"SELECT id FROM knowledge_article WHERE {POSTGRES_DOCUMENT} @@ {tsquery}",  # noqa: S608
+            [query],
+        )
+        rank = RawSQL(f"ts_rank({POSTGRES_DOCUMENT}, {tsquery})", [query])  # noqa: S611
+        snippet = RawSQL(  # noqa: S611 (the words are passed as a parameter)
+            f"ts_headline('simple', body, {tsquery}, "
+            "'StartSel=' || chr(2) || ', StopSel=' || chr(3) || ', MaxWords=30, MinWords=12')",
+            [query],
+        )
+    else:
+        query = " ".join(f'"{word}"*' for word in words)
+        of_row = (
+            "FROM knowledge_article_fts WHERE knowledge_article_fts MATCH %s"
+            " AND rowid = knowledge_article.id"
+        )
+        rank = RawSQL(f"SELECT -bm25(knowledge_article_fts, 10.0, 1.0) {of_row}", [query])  # noqa: S611
+        snippet = RawSQL(  # noqa: S611 (the words are passed as a parameter)
+            f"SELECT snippet(knowledge_article_fts, 1, char(2), char(3), '…', 24) {of_row}",
+            [query],
+        )
+        matches = RawSQL(
+            "SELECT rowid FROM knowledge_article_fts WHERE knowledge_article_fts MATCH %s", [query]
+        )
+    found = articles.filter(pk__in=matches)
+    return found.annotate(rank=rank, snippet=snippet).order_by("-rank", "title", "pk")
+
+
+def highlighted(snippet: str) -> SafeString:
+    """A search snippet as HTML: the text escaped, the words found in ``<mark>``."""
+    marked = escape(snippet).replace(START, "<mark>").replace(STOP, "</mark>")
+    # Escaped above; the only tags are the marks put in here.
+    return SafeString(marked)
+
+
+def get_visible_article(user: User, pk: int) -> Article:
+    article = visible_articles(user).filter(pk=pk).first()
+    if article is None:
+        raise NotFound(NO_ARTICLE)
+    return article
+
+
+def related_articles(user: User, article: Article) -> QuerySet[Article]:
+    """The articles related to ``article`` that ``user`` may read too: a published article
+    may name a draft or an internal one, which its institution readers never see."""
+    return visible_articles(user).filter(related=article)
+
+
+def article_versions(article: Article) -> QuerySet[ArticleVersion]:
+    """Every version of an article the caller may read, newest first."""
+    return article.versions.select_related("edited_by")
+
+
+def article_version(article: Article, number: int) -> ArticleVersion:
+    version = article_versions(article).filter(number=number).first()
+    if version is None:
+        raise NotFound(NO_VERSION)
+    return version
+
+
+def article_history(article: Article) -> QuerySet[ArticleEvent]:
+    return article.events.select_related("actor")
+
+
+def version_diff(old: ArticleVersion, new: ArticleVersion) -> list[str]:
+    """The unified diff from ``old`` to ``new``: title first, then the text, line by line."""
+    return list(
+        difflib.unified_diff(
+            [f"# {old.title}", "", *old.body.splitlines()],
+            [f"# {new.title}", "", *new.body.splitlines()],
+            fromfile=f"version {old.number}",
+            tofile=f"version {new.number}",
+            lineterm="",
+        )
+    )
+
+
+def article_files(article: Article) -> QuerySet[ArticleFile]:
+    """The files of an article the caller may read: its readers see them all."""
+    return article.files.all()
+
+
+def get_visible_article_file(user: User, pk: int) -> ArticleFile:
+    found = ArticleFile.objects.filter(access.article_file_scope(user), pk=pk).first()
+    if found is None:
+        raise NotFound(NO_FILE)
+    return found

@@ -14,11 +14,10 @@ finds again.
 from collections.abc import Sequence
 from email.utils import make_msgid, parseaddr
 
-import nh3
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from markdown_it import MarkdownIt
 
+from hypercare.lib.markdown import rendered_markdown
 from hypercare.mail.choices import InboundStatus
 from hypercare.mail.models import InboundMessage, Mailbox
 from hypercare.mail.parsing import LOOP_HEADER
@@ -30,7 +29,6 @@ from hypercare.notifications.models import OutboxMessage
 AUTO_REPLIED = frozenset({NotificationEvent.TICKET_RECEIVED})
 # A long thread names its first message and its latest ones, as RFC 5322 suggests.
 REFERENCES_KEPT = 10
-_markdown = MarkdownIt("commonmark", {"html": False})
 
 
 def mail_domain() -> str:
@@ -112,8 +110,7 @@ def reply_address(ticket_id: int | None, institution_id: int | None) -> str | No
 
 def html_body(text: str) -> str:
     """The text body as HTML: paragraphs and lists from its plain layout, nothing raw."""
-    rendered = _markdown.render(text)
-    return nh3.clean(rendered)
+    return rendered_markdown(text)
 
 
 def automatic_headers(*, replies: bool) -> dict[str, str]:

@@ -7,7 +7,7 @@ both walk this list, so a new URL pattern is checked as soon as it exists.
 
 import io
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from django.contrib.auth.tokens import default_token_generator
@@ -28,6 +28,15 @@ from hypercare.escalations.choices import EscalationReason, EscalationStep, Work
 from hypercare.escalations.services import handling
 from hypercare.escalations.services.intake import ReviewChecklist, request_escalation
 from hypercare.incidents.services import Declaration, declare_major_incident
+from hypercare.knowledge.choices import ArticleStatus, Audience, Visibility
+from hypercare.knowledge.models import Article
+from hypercare.knowledge.services import (
+    ArticleContent,
+    add_article_file,
+    change_article_status,
+    create_article,
+    revise_article,
+)
 from hypercare.lib import clock
 from hypercare.links.choices import LinkKind
 from hypercare.links.services import link_tickets
@@ -82,6 +91,8 @@ class World:
     change: int
     change_file: int
     institution: int
+    article: int
+    article_file: int
 
 
 def _access_world(people: dict[str, User], north: Institution) -> tuple[int, int, int, int]:
@@ -204,14 +215,33 @@ def build_world() -> World:
     evidence = record_evidence(
         change=change, actor=agent, note="Tested.", files=[("run.png", io.BytesIO(PNG))]
     )
+    article = _published_article(agent, people["support_manager"])
     uid = urlsafe_base64_encode(force_bytes(requester.pk))
     return World(
         people, ticket.pk, escalated.pk, attachment.pk, reply.pk,
         (uid, default_token_generator.make_token(requester)), quarantined().pk,
         link.pk, answer.pk, incident.pk,
         release.pk, release.note_items.get().pk, problem.pk, correction.pk, *access,
-        change.pk, evidence.files.get().pk, north.pk,
+        change.pk, evidence.files.get().pk, north.pk, article.pk, article.files.get().pk,
     )  # fmt: skip
+
+
+def _published_article(writer: User, editor: User) -> Article:
+    """An article every institution's people read, in its second version."""
+    content = ArticleContent(
+        title="Fee receipt not generated",
+        body="1. Open **Fees → Receipts**.\n2. Choose *Regenerate*.",
+        module_code=ModuleCode.FEES,
+        audiences=[Audience.EVERYONE],
+        visibility=Visibility.ALL_INSTITUTIONS,
+    )
+    article = create_article(actor=writer, content=content)
+    add_article_file(article=article, actor=writer, name="receipt.png", content=io.BytesIO(PNG))
+    revise_article(
+        article=article, actor=writer, content=replace(content, body=content.body + "\n3. Print.")
+    )
+    change_article_status(article=article, actor=writer, status=ArticleStatus.IN_REVIEW)
+    return change_article_status(article=article, actor=editor, status=ArticleStatus.PUBLISHED)
 
 
 def _correction(requester: User, agent: User, owner: User) -> Ticket:
@@ -292,6 +322,10 @@ def _pk_for(name: str, world: World) -> int:
         return world.change_file
     if name.startswith("change"):
         return world.change
+    if name == "article-file":
+        return world.article_file
+    if name.startswith(("article", "portal-article")):
+        return world.article
     return world.ticket
 
 

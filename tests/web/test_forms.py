@@ -47,6 +47,8 @@ from hypercare.incidents.services import (
     post_incident_update,
     resolve_major_incident,
 )
+from hypercare.knowledge.models import Article
+from hypercare.knowledge.services import ArticleContent, create_article, set_related_articles
 from hypercare.links.services import split_ticket
 from hypercare.orgs.choices import ModuleCode, Tier
 from hypercare.orgs.models import Institution, Integration, Module, Team
@@ -71,6 +73,7 @@ from hypercare.web.escalations import forms as escalation_forms
 from hypercare.web.feedback import forms as feedback_forms
 from hypercare.web.forms import ServiceErrors, named_ticket
 from hypercare.web.incidents import forms as incident_forms
+from hypercare.web.knowledge import forms as knowledge_forms
 from hypercare.web.links import forms as link_forms
 from hypercare.web.problems import forms as problem_forms
 from hypercare.web.releases import forms as release_forms
@@ -267,7 +270,41 @@ def _declare(world: World, data: dict[str, Any]) -> MajorIncident:
     return declare_major_incident(actor=_incident_manager(), declaration=Declaration(**data))
 
 
+def _article_content(data: dict[str, Any]) -> ArticleContent:
+    return ArticleContent(**{name: value for name, value in data.items() if name != "note"})
+
+
+ARTICLE_ANSWERS = {
+    "title": "Fee receipt not generated",
+    "body": "Open Fees, then Receipts.",
+    "module_code": "fees",
+    "audiences": ["accounts"],
+    "visibility": "all",
+    "institutions": [],
+    "note": "",
+}
+
+
 CASES = [
+    Case(
+        knowledge_forms.ArticleForm,
+        lambda world: dict(ARTICLE_ANSWERS),
+        lambda world, data: create_article(
+            actor=world.agent, content=_article_content(data), note=data["note"]
+        ),
+        lambda world: {"institutions": ({"visibility": "chosen"}, {})},
+    ),
+    Case(
+        knowledge_forms.RelatedForm,
+        lambda world: {"related": []},
+        lambda world, data: set_related_articles(
+            article=create_article(
+                actor=world.agent, content=_article_content(dict(ARTICLE_ANSWERS))
+            ),
+            actor=world.agent,
+            related=data["related"],
+        ),
+    ),
     Case(ticket_forms.ReportForm, _report_answers, _report),
     Case(incident_forms.DeclareForm, _declaration_answers, _declare),
     Case(
@@ -700,6 +737,8 @@ FORM_ARGUMENTS: dict[str, dict[str, Any]] = {
     "ReportForm": {"colleagues": User.objects},
     "DeclareForm": {"institutions": Institution.objects},
     "AccessRequestForm": {"people": User.objects},
+    "ArticleForm": {"institutions": Institution.objects},
+    "RelatedForm": {"articles": Article.objects},
     "ProblemForm": {
         "modules": Module.objects,
         "integrations": Integration.objects,

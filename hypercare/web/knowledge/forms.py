@@ -1,10 +1,23 @@
-"""The training-gap flag on a ticket's desk page; the knowledge services judge it."""
+"""The training-gap flag on a ticket's desk page, and an article's content and related
+articles; the knowledge services judge every answer."""
+
+from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 
-from hypercare.knowledge.models import ROLE_MAX, TOPIC_MAX
-from hypercare.knowledge.services import NOTE_MAX
-from hypercare.web.forms import TEXT, ServiceErrors
+from hypercare.knowledge.choices import Audience, Visibility
+from hypercare.knowledge.models import (
+    ARTICLE_TITLE_MAX,
+    NOTE_LINE_MAX,
+    ROLE_MAX,
+    TOPIC_MAX,
+    Article,
+)
+from hypercare.knowledge.services import ARTICLE_BODY_MAX, NOTE_MAX, ArticleContent
+from hypercare.orgs.choices import ModuleCode
+from hypercare.orgs.models import Institution
+from hypercare.web.forms import CHOOSE, TEXT, ServiceErrors
 
 
 class TrainingGapForm(ServiceErrors, forms.Form):
@@ -20,3 +33,75 @@ class TrainingGapForm(ServiceErrors, forms.Form):
         help_text="Who needs it; left empty, the requester's ERP role.",
     )
     note = forms.CharField(required=False, max_length=NOTE_MAX, widget=TEXT, label="Note")
+
+
+class ArticleForm(ServiceErrors, forms.Form):
+    """An article's whole content, as ``ArticleContent`` holds it."""
+
+    needed_when = {"institutions": "the article is for chosen institutions"}
+
+    title = forms.CharField(max_length=ARTICLE_TITLE_MAX, label="Title")
+    body = forms.CharField(
+        max_length=ARTICLE_BODY_MAX,
+        widget=forms.Textarea(attrs={"rows": 16}),
+        label="Text",
+        help_text="Markdown: **bold**, lists, headings, [links](https://…). HTML shows as text.",
+    )
+    module_code = forms.ChoiceField(choices=[("", CHOOSE), *ModuleCode.choices], label="Module")
+    audiences = forms.MultipleChoiceField(
+        choices=Audience.choices, widget=forms.CheckboxSelectMultiple, label="Written for"
+    )
+    visibility = forms.ChoiceField(
+        choices=Visibility.choices, widget=forms.RadioSelect, label="Who may read it"
+    )
+    institutions = forms.ModelMultipleChoiceField(
+        queryset=Institution.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Chosen institutions",
+    )
+    note = forms.CharField(
+        max_length=NOTE_LINE_MAX,
+        required=False,
+        label="What changed",
+        help_text="Kept with the version.",
+    )
+
+    def __init__(self, *args: Any, institutions: QuerySet[Institution], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["institutions"].queryset = institutions  # type: ignore[attr-defined]
+
+    @staticmethod
+    def initial_of(article: Article) -> dict[str, object]:
+        return {
+            "title": article.title,
+            "body": article.body,
+            "module_code": article.module_code,
+            "audiences": [row.audience for row in article.audiences.all()],
+            "visibility": article.visibility,
+            "institutions": list(article.institutions.all()),
+        }
+
+    def content(self) -> ArticleContent:
+        data = self.cleaned_data
+        return ArticleContent(
+            title=data["title"],
+            body=data["body"],
+            module_code=data["module_code"],
+            audiences=list(data["audiences"]),
+            visibility=data["visibility"],
+            institutions=list(data["institutions"]),
+        )
+
+
+class RelatedForm(ServiceErrors, forms.Form):
+    related = forms.ModelMultipleChoiceField(
+        queryset=Article.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Related articles",
+    )
+
+    def __init__(self, *args: Any, articles: QuerySet[Article], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["related"].queryset = articles  # type: ignore[attr-defined]

@@ -1,7 +1,18 @@
 from hypercare.web.errors import page
-from hypercare.web.knowledge import views
+from hypercare.web.knowledge import articles, views
 
 urlpatterns = [
     page("desk/tickets/<int:pk>/training-gap/", views.flag, "desk-training-gap"),
     page("desk/tickets/<int:pk>/training-gap/clear/", views.clear, "desk-training-gap-clear"),
+    page("desk/knowledge/", articles.articles, "articles"),
+    page("desk/knowledge/new/", articles.new_article, "article-new"),
+    page("desk/knowledge/<int:pk>/", articles.article_page, "article"),
+    page("desk/knowledge/<int:pk>/edit/", articles.edit_article, "article-edit"),
+    page("desk/knowledge/<int:pk>/status/", articles.change_status, "article-status"),
+    page("desk/knowledge/<int:pk>/related/", articles.set_related, "article-related"),
+    page("desk/knowledge/<int:pk>/versions/", articles.versions, "article-versions"),
+    page("desk/knowledge/<int:pk>/files/", articles.add_files, "article-files"),
+    page("knowledge/files/<int:pk>/", articles.article_file, "article-file"),
+    page("portal/knowledge/", articles.portal_articles, "portal-articles"),
+    page("portal/knowledge/<int:pk>/", articles.portal_article, "portal-article"),
 ]
