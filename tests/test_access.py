@@ -13,6 +13,7 @@ from datetime import timedelta
 from io import BytesIO
 
 import pytest
+from django.conf import settings
 from openpyxl import load_workbook
 
 from hypercare import access
@@ -1877,7 +1878,8 @@ def test_each_persona_is_asked_only_for_their_own_institutions_decisions(
     assert _waiting_in(pending_world, answer.content.decode()) == expected
     page = "/changes/approvals/" if access.is_agent(user) else "/portal/approvals/"
     assert _waiting_in(pending_world, signed_in(user).get(page).content.decode()) == expected
-    send_approval_digests()
+    # At the digest's hour of today, so the test does not depend on the hour it runs at.
+    send_approval_digests(now=clock.now().replace(hour=settings.HYPERCARE_APPROVAL_DIGEST_HOUR))
     digest = OutboxMessage.objects.filter(event=NotificationEvent.APPROVALS_DIGEST, recipient=user)
     assert _waiting_in(pending_world, " ".join(mail.body for mail in digest)) == expected
     assert digest.count() == (1 if expected else 0)
