@@ -22,6 +22,10 @@ class MeOut(Schema):
     email: str
     institution_id: int | None
     erp_role: str
+    work_area: str = Field(
+        description="Which knowledge articles are written for them besides everyone's; "
+        "empty: everyone's only."
+    )
     roles: list[str]
 
     @staticmethod

@@ -7,7 +7,7 @@ institution. All demo accounts share one password, printed by ``hypercare demo``
 import datetime as dt
 from dataclasses import dataclass
 
-from hypercare.accounts.choices import Role
+from hypercare.accounts.choices import Role, WorkArea
 from hypercare.orgs.choices import IntegrationKind, ModuleCode, Tier
 from hypercare.tickets.choices import Category
 
@@ -26,6 +26,10 @@ class Person:
     erp_role: str = ""
     persona: str = ""
     owns: tuple[ModuleCode, ...] = ()
+
+    @property
+    def work_area(self) -> str:
+        return PERSONA_WORK_AREAS.get(self.persona, "")
 
     @property
     def first_name(self) -> str:
@@ -191,6 +195,17 @@ PERSONAS: dict[str, tuple[tuple[Role, ...], tuple[ModuleCode, ...]]] = {
     "exams": ((Role.REQUESTER,), ()),
     "hr": ((Role.REQUESTER,), ()),
     "faculty": ((Role.REQUESTER,), ()),
+}
+
+# Which knowledge articles are written for each persona, besides everyone's.
+PERSONA_WORK_AREAS: dict[str, WorkArea] = {
+    "owner_finance": WorkArea.ACCOUNTS,
+    "fees": WorkArea.ACCOUNTS,
+    "owner_academic": WorkArea.EXAM_CELL,
+    "exams": WorkArea.EXAM_CELL,
+    "owner_people": WorkArea.HR,
+    "hr": WorkArea.HR,
+    "faculty": WorkArea.FACULTY,
 }
 
 

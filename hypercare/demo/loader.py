@@ -21,6 +21,7 @@ from hypercare.demo import (
     history,
     ideas,
     integration_work,
+    knowledge,
     outage,
     problems,
     service_levels,
@@ -102,6 +103,9 @@ def load_demo(*, now: datetime | None = None) -> bool:
         integration_work.trace_and_hand_off()
         ideas.gather_enhancements(manager=manager)
         training.flag_answered_questions()
+        knowledge.publish_articles(
+            institutions={site.spec.slug: site.institution for site in sites}
+        )
         correct_some_data(actor=manager)
         change_work.raise_changes(at=at, release=release)
     access.record_access_requests(sites=sites, at=at)
@@ -183,6 +187,7 @@ def _create_person(
         first_name=person.first_name,
         last_name=person.last_name,
         erp_role=person.erp_role,
+        work_area=person.work_area,
     )
 
 

@@ -9,7 +9,7 @@ from django.test import TestCase, override_settings
 
 from hypercare.access_requests.choices import RequestStatus
 from hypercare.access_requests.models import AccessRequest, AccessReview, LedgerEntry
-from hypercare.accounts.choices import INSTITUTION_ROLES, SUPPORT_ROLES, Role
+from hypercare.accounts.choices import INSTITUTION_ROLES, SUPPORT_ROLES, Role, WorkArea
 from hypercare.accounts.models import RoleGrant, User
 from hypercare.changes.models import ChangeRequest
 from hypercare.changes.selectors import collisions, pending_change_approvals
@@ -21,7 +21,9 @@ from hypercare.feedback.models import Idea
 from hypercare.incidents.choices import IncidentTicketEventKind
 from hypercare.incidents.models import MajorIncident
 from hypercare.integrations.models import ContactRequest
-from hypercare.knowledge.models import TrainingGap
+from hypercare.knowledge.choices import ArticleStatus, Visibility
+from hypercare.knowledge.models import Article, TrainingGap
+from hypercare.knowledge.selectors import ArticleFilters, article_list, visible_articles
 from hypercare.lib import clock
 from hypercare.links.choices import LinkKind
 from hypercare.links.models import TicketLink
@@ -233,6 +235,32 @@ class LoadedDemoTests(TestCase):
         assert gaps.count() == 3
         assert all(gap.ticket.category == Category.QUESTION for gap in gaps)
         assert all(gap.erp_role == gap.ticket.requester_erp_role for gap in gaps)
+
+    def test_articles_cover_the_modules_and_every_step_of_their_life_cycle(self) -> None:
+        articles = Article.objects.all()
+
+        assert articles.count() >= 40
+        published = articles.filter(status=ArticleStatus.PUBLISHED)
+        assert set(published.values_list("module_code", flat=True)) == set(ModuleCode.values)
+        assert set(articles.values_list("status", flat=True)) == set(ArticleStatus.values)
+        assert published.filter(visibility=Visibility.INTERNAL).count() >= 3
+        chosen = published.get(visibility=Visibility.CHOSEN_INSTITUTIONS)
+        assert [i.slug for i in chosen.institutions.all()] == ["sahyadri"]
+        assert published.filter(related__isnull=False).exists()
+
+    def test_a_fees_clerk_finds_the_receipt_article_an_exams_clerk_reads_their_own(self) -> None:
+        fees, exams = (
+            User.objects.get(username="ananya.iyer"),
+            User.objects.get(username="rohit.verma"),
+        )
+        assert (fees.work_area, exams.work_area) == (WorkArea.ACCOUNTS, WorkArea.EXAM_CELL)
+        wanted = "Fee receipt not generated after an online payment"
+
+        found = article_list(fees, ArticleFilters(text="fee receipt not generated"))
+        assert found.first().title == wanted  # type: ignore[union-attr]
+        grace_marks = Article.objects.get(title="Grace marks rules for the semester")
+        assert visible_articles(exams).filter(pk=grace_marks.pk).exists()
+        assert not visible_articles(fees).filter(pk=grace_marks.pk).exists()
 
     def test_data_corrections_wait_for_sign_off_are_signed_off_and_verified(self) -> None:
         steps = {

@@ -82,3 +82,17 @@ def test_the_user_menu_links_the_profile_and_strangers_are_sent_to_sign_in(
     answer = Client().get("/account/")
     assert answer.status_code == 302
     assert answer["Location"].startswith("/login/")
+
+
+def test_an_institution_user_reads_which_articles_are_chosen_for_them(
+    requester: User,
+) -> None:
+    """The work area decides which help articles they read; the page and ``/me`` say it."""
+    requester.erp_role, requester.work_area = "Exams administrator", "exam_cell"
+    requester.save(update_fields=["erp_role", "work_area"])
+
+    page = signed_in(requester).get("/account/").content.decode()
+
+    assert "you work as <strong>Exams administrator</strong>" in page
+    assert "chosen for <strong>Exam cell</strong>" in page
+    assert signed_in(requester).get("/api/v1/me").json()["work_area"] == "exam_cell"
