@@ -735,12 +735,15 @@ def reads_change_part(user: User, institution_id: int) -> bool:
     return user.is_active and (is_agent(user) or user.institution_id == institution_id)
 
 
+def changes_asked_for_by(user: User) -> Q:
+    """The changes ``user`` asked for, as a filter on ChangeRequest: raised them, or
+    requested (or reported) one of their linked tickets. They may not approve them."""
+    return Q(raised_by=user) | Q(tickets__requester=user) | Q(tickets__reported_by=user)
+
+
 def asked_for_change(user: User, change: ChangeRequest) -> bool:
-    """Whether ``user`` asked for the change: raised it, or requested (or reported) one
-    of its linked tickets. They may not approve it."""
-    if user.pk == change.raised_by_id:
-        return True
-    return change.tickets.filter(Q(requester_id=user.pk) | Q(reported_by_id=user.pk)).exists()
+    """``changes_asked_for_by``, asked of one change."""
+    return ChangeRequest.objects.filter(changes_asked_for_by(user), pk=change.pk).exists()
 
 
 def can_record_implementation(user: User, change: ChangeRequest) -> bool:

@@ -237,11 +237,7 @@ def _overlap(one: ChangeRequest, other: ChangeRequest) -> bool:
 def pending_change_approvals(user: User) -> QuerySet[ChangeApproval]:
     """The approvals waiting for ``user`` to decide: pending, of changes awaiting
     approval that they see and did not ask for, oldest window first."""
-    asked = Q(change__raised_by=user) | Q(
-        change__in=ChangeRequest.objects.filter(
-            Q(tickets__requester=user) | Q(tickets__reported_by=user)
-        ).values("pk")
-    )
+    asked = ChangeRequest.objects.filter(access.changes_asked_for_by(user)).values("pk")
     return (
         ChangeApproval.objects.filter(
             access.change_approval_scope(user),
@@ -249,7 +245,7 @@ def pending_change_approvals(user: User) -> QuerySet[ChangeApproval]:
             change__status=ChangeStatus.AWAITING_APPROVAL,
             change__in=visible_changes(user).values("pk"),
         )
-        .exclude(asked)
+        .exclude(change__in=asked)
         .select_related("change", "change__raised_by", "module__institution")
         .order_by("change__window_start", "change_id", "pk")
     )
