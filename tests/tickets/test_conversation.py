@@ -5,10 +5,13 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from hypercare.accounts.choices import Role
 from hypercare.accounts.models import User
 from hypercare.errors import InvalidTransition, NotAllowed, ValidationFailed
+from hypercare.sla.choices import ClockState
 from hypercare.tickets.choices import EventKind, Status
 from hypercare.tickets.models import Ticket
 from hypercare.tickets.selectors import timeline
@@ -378,3 +381,29 @@ def test_a_reply_that_names_the_current_status_keeps_it(ticket: Ticket, agent: U
     change_status(ticket=ticket, actor=agent, status=Status.TRIAGED)
     add_public_reply(ticket=ticket, actor=agent, body="We have it.", status=Status.TRIAGED)
     assert _status(ticket) == Status.TRIAGED
+
+
+def _timeline_replays(queries: list[dict[str, Any]]) -> int:
+    """Reads of the ticket's clock events: what re-planning its SLA clocks costs."""
+    return sum('FROM "tickets_ticketevent"' in query["sql"] for query in queries)
+
+
+def test_only_a_reply_that_moves_a_clock_replays_the_timeline(
+    ticket: Ticket, requester: User, agent: User, time_machine: Any
+) -> None:
+    """A requester adding detail to a new ticket stops or starts no clock, so its plan is
+    left as it was (the mail pipe's replies are mostly these); support's first answer
+    stops the first-response clock and is planned again."""
+    due = ticket.first_response_due_at
+    time_machine.move_to(T0 + timedelta(minutes=10), tick=False)
+
+    with CaptureQueriesContext(connection) as detail:
+        add_public_reply(ticket=ticket, actor=requester, body="It happens in Chrome too.")
+    ticket.refresh_from_db()
+    assert (_timeline_replays(detail.captured_queries), ticket.first_response_due_at) == (0, due)
+
+    with CaptureQueriesContext(connection) as answer:
+        add_public_reply(ticket=ticket, actor=agent, body="We are looking at it.")
+    ticket.refresh_from_db()
+    assert _timeline_replays(answer.captured_queries) == 1
+    assert ticket.first_response_state == ClockState.MET

@@ -58,6 +58,7 @@ def add_public_reply(
     with use_case():
         ticket = lock(ticket)
         at = clock.now()
+        clock_inputs = (ticket.status, ticket.first_responded_at)
         if ticket.status == Status.CLOSED:
             raise InvalidTransition("This ticket is closed; please open a new ticket.")
         if ticket.status == Status.RESOLVED and not from_support:
@@ -75,7 +76,10 @@ def add_public_reply(
         changed = _status_after_reply(ticket, actor, at, status) if from_support else None
         ticket.updated_at = at
         ticket.save()
-        replan_ticket(ticket, at=at)
+        # The clocks follow the status history and the first response only: a reply
+        # that moved neither (a requester adding detail) leaves the plan as it was.
+        if (ticket.status, ticket.first_responded_at) != clock_inputs:
+            replan_ticket(ticket, at=at)
         notices.public_reply(ticket, reply, actor, from_support=from_support)
         if changed is not None and status:
             notices.status_changed(ticket, changed, actor)
