@@ -77,13 +77,13 @@ from hypercare.incidents.services import (
 from hypercare.integrations.choices import IntegrationTicketEventKind
 from hypercare.integrations.models import TransactionTrace
 from hypercare.integrations.services import ask_contact, record_trace
+from hypercare.knowledge.answers import link_answer
 from hypercare.knowledge.choices import (
     ArticleStatus,
     Audience,
     KnowledgeTicketEventKind,
     Visibility,
 )
-from hypercare.knowledge.answers import link_answer
 from hypercare.knowledge.models import Article, TicketAnswer
 from hypercare.knowledge.selectors import (
     ticket_answers,
@@ -2098,10 +2098,10 @@ ANSWERING = ("for_everyone", "internal", "northfield_only", "southbank_only", "d
 def test_answering_articles_show_only_where_ticket_and_article_are_visible(
     world: World, articles: dict[str, Article], persona: str
 ) -> None:
-    for ticket in ("riya_finance", "southbank_finance"):
+    for answered in ("riya_finance", "southbank_finance"):
         for name in ANSWERING:
             link_answer(
-                ticket=world.tickets[ticket], article=articles[name], actor=world.users["tier1"]
+                ticket=world.tickets[answered], article=articles[name], actor=world.users["tier1"]
             )
     user = world.users[persona]
     api, web = ApiClient(user), signed_in(user)
@@ -2141,7 +2141,9 @@ def test_the_knowledge_report_is_read_by_support_managers_alone(
     world: World, articles: dict[str, Article], persona: str
 ) -> None:
     agent = world.users["tier1"]
-    link_answer(ticket=world.tickets["southbank_finance"], article=articles["internal"], actor=agent)
+    link_answer(
+        ticket=world.tickets["southbank_finance"], article=articles["internal"], actor=agent
+    )
     flag_training_gap(
         ticket=world.tickets["southbank_finance"], actor=agent, topic="Refunds", erp_role="Clerk"
     )
@@ -2170,9 +2172,9 @@ def sent_note(world: World) -> Article:
     for name in ("requester", "southbank_requester"):
         User.objects.filter(pk=world.users[name].pk).update(erp_role="Fee clerk")
         world.users[name].refresh_from_db()
-    for ticket in ("riya_finance", "southbank_finance"):
+    for flagged in ("riya_finance", "southbank_finance"):
         flag_training_gap(
-            ticket=world.tickets[ticket], actor=writer, topic="Receipts", erp_role="Fee clerk"
+            ticket=world.tickets[flagged], actor=writer, topic="Receipts", erp_role="Fee clerk"
         )
     note = write_training_note(actor=writer, module_code=ModuleCode.FINANCE, erp_role="Fee clerk")
     change_article_status(article=note, actor=writer, status=ArticleStatus.IN_REVIEW)

@@ -84,7 +84,7 @@ class NotificationEvent(models.TextChoices):
     CHANGE_DECIDED = "change_decided", "Change request approved or rejected (to who raised it)"
     TRAINING_NOTE = (
         "training_note",
-        "Training note (to an institution's people in the ERP role it is for)",
+        "Training note (to the people of an institution in the ERP role it is for)",
     )
 
 

@@ -97,7 +97,9 @@ def test_only_a_published_note_visible_to_the_institution_is_sent(
     User.objects.filter(pk=requester.pk).update(erp_role="Fee clerk")
     note = write_training_note(actor=agent, module_code=ModuleCode.FINANCE, erp_role="Fee clerk")
     with pytest.raises(InvalidTransition, match="Publish"):
-        send_training_note(article=note, institution=institution, erp_role="Fee clerk", actor=manager)
+        send_training_note(
+            article=note, institution=institution, erp_role="Fee clerk", actor=manager
+        )
     _published(note, agent, manager)
     stranger = factories.institution("Eastgate College", slug="eastgate")
     factories.requester(stranger, username="eve", erp_role="Fee clerk")
@@ -127,7 +129,10 @@ def test_the_api_writes_sends_and_lists_recipients(
     sent = api.post(f"/articles/{note.pk}/deliveries", body)
     assert sent.status_code == 200
     assert sent.json()["new"] == 1
-    assert api.post(f"/articles/{note.pk}/deliveries", {**body, "institution_id": 999}).status_code == 422
+    assert (
+        api.post(f"/articles/{note.pk}/deliveries", {**body, "institution_id": 999}).status_code
+        == 422
+    )
     assert len(api.get(f"/articles/{note.pk}/deliveries").json()) == 1
     mine = ApiClient(requester).get(f"/articles/{note.pk}/deliveries").json()
     assert [row["recipient"]["username"] for row in mine] == [requester.username]

@@ -28,8 +28,8 @@ from hypercare.escalations.choices import EscalationReason, EscalationStep, Work
 from hypercare.escalations.services import handling
 from hypercare.escalations.services.intake import ReviewChecklist, request_escalation
 from hypercare.incidents.services import Declaration, declare_major_incident
-from hypercare.knowledge.choices import ArticleStatus, Audience, Visibility
 from hypercare.knowledge.answers import link_answer
+from hypercare.knowledge.choices import ArticleStatus, Audience, Visibility
 from hypercare.knowledge.models import Article
 from hypercare.knowledge.services import (
     ArticleContent,
