@@ -7,7 +7,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count, Exists, F, OuterRef, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from hypercare import access
@@ -132,12 +133,24 @@ def unanswered_questions(user: User, period: Period, repeats: int) -> list[Unans
         .filter(count__gte=repeats)
         .order_by("-count", "module__code", "category")
     )
-    found = []
-    for row in groups:
-        same = tickets.filter(module__code=row["module__code"], category=row["category"])
-        examples = list(same.select_related("institution").order_by("-resolved_at")[:EXAMPLES])
-        found.append(Unanswered(row["module__code"], row["category"], row["count"], examples))
-    return found
+    examples: dict[tuple[str, str], list[Ticket]] = defaultdict(list)
+    latest = Window(
+        RowNumber(),
+        partition_by=[F("module__code"), F("category")],
+        order_by=[F("resolved_at").desc(), F("pk").desc()],
+    )
+    ranked = tickets.annotate(rank=latest).filter(rank__lte=EXAMPLES)
+    for ticket in ranked.select_related("institution", "module").order_by("-resolved_at", "-pk"):
+        examples[(ticket.module.code, ticket.category)].append(ticket)
+    return [
+        Unanswered(
+            row["module__code"],
+            row["category"],
+            row["count"],
+            examples[(row["module__code"], row["category"])],
+        )
+        for row in groups
+    ]
 
 
 def gap_groups(user: User, period: Period) -> list[GapGroup]:

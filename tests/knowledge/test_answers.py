@@ -2,6 +2,8 @@
 those they may read on their ticket; through the services, the API and both pages."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from hypercare.accounts.models import User
 from hypercare.errors import NotAllowed, NotFound
@@ -128,3 +130,24 @@ def test_the_desk_panel_links_and_unlinks(ticket: Ticket, agent: User) -> None:
     assert "No such article" in refused.content.decode()
     web.post(f"/desk/tickets/{ticket.pk}/answers/unlink/", {"article": article.pk})
     assert not TicketAnswer.objects.exists()
+
+
+def test_the_answers_list_costs_the_same_queries_however_many_it_lists(
+    ticket: Ticket, agent: User, requester: User
+) -> None:
+    api = ApiClient(requester)
+
+    def link(count: int) -> None:
+        for n in range(count):
+            article = _article(agent, f"Answer {n}", Visibility.ALL_INSTITUTIONS)
+            link_answer(ticket=ticket, article=article, actor=agent)
+
+    link(1)
+    api.get(f"/tickets/{ticket.reference}/answers")  # the token's first use
+    with CaptureQueriesContext(connection) as few:
+        api.get(f"/tickets/{ticket.reference}/answers")
+    link(4)
+    with CaptureQueriesContext(connection) as many:
+        listed = api.get(f"/tickets/{ticket.reference}/answers").json()
+    assert len(listed) == 5
+    assert len(many.captured_queries) == len(few.captured_queries)

@@ -5,6 +5,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from hypercare.accounts.choices import Role
 from hypercare.accounts.models import User
@@ -145,3 +147,34 @@ def test_only_support_managers_read_the_report(requester: User, agent: User, man
         "/desk/knowledge/report/", {"since": "2026-03-10", "until": "2026-03-01"}
     )
     assert bad.status_code == 422
+
+
+@time_machine.travel(NOON, tick=False)
+def test_the_report_costs_the_same_queries_however_much_it_lists(
+    requester: User, agent: User, manager: User
+) -> None:
+    api = ApiClient(manager)
+
+    def add(modules: list[str]) -> None:
+        for code in modules:
+            for _ in range(2):
+                ticket = _resolved(requester, module_code=code)
+                flag_training_gap(ticket=ticket, actor=agent, topic="T", erp_role=code)
+            link_answer(
+                ticket=factories.ticket(requester), article=_article(agent, code), actor=agent
+            )
+
+    add([ModuleCode.FINANCE])
+    api.get("/knowledge/report", {"repeats": 2})  # the token's first use
+    with CaptureQueriesContext(connection) as few:
+        api.get("/knowledge/report", {"repeats": 2})
+    add([ModuleCode.EXAMS, ModuleCode.HR, ModuleCode.FEES])
+    with CaptureQueriesContext(connection) as many:
+        found = api.get("/knowledge/report", {"repeats": 2}).json()
+    assert (len(found["most_used"]), len(found["write_this_one"]), len(found["training_gaps"])) == (
+        4,
+        4,
+        4,
+    )
+    assert all(len(row["examples"]) == 2 for row in found["write_this_one"])
+    assert len(many.captured_queries) == len(few.captured_queries)
