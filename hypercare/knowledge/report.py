@@ -16,7 +16,9 @@ from hypercare.accounts.models import User
 from hypercare.errors import NotAllowed, ValidationFailed
 from hypercare.knowledge.models import Article, TicketAnswer, TrainingGap
 from hypercare.lib import clock
-from hypercare.tickets.choices import Status
+from hypercare.orgs.choices import ModuleCode
+from hypercare.tickets.choices import Category, Status
+from hypercare.tickets.event_kinds import label_of
 from hypercare.tickets.models import Ticket
 
 REPORT_REFUSED = "Only support managers read the knowledge report."
@@ -70,6 +72,14 @@ class Unanswered:
     count: int
     examples: list[Ticket]
 
+    @property
+    def module_label(self) -> str:
+        return label_of(ModuleCode, self.module_code)
+
+    @property
+    def category_label(self) -> str:
+        return label_of(Category, self.category)
+
 
 @dataclass
 class GapGroup:
@@ -79,6 +89,10 @@ class GapGroup:
     erp_role: str
     count: int = 0
     institutions: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def module_label(self) -> str:
+        return label_of(ModuleCode, self.module_code)
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from hypercare.knowledge import events
 from hypercare.knowledge.choices import ArticleEventKind, ArticleStatus, Audience, Visibility
 from hypercare.knowledge.models import ARTICLE_TITLE_MAX, ROLE_MAX, Article, TrainingNoteDelivery
 from hypercare.knowledge.selectors import training_gaps
-from hypercare.knowledge.services import ArticleContent, create_article
+from hypercare.knowledge.services import WRITE_REFUSED, ArticleContent, create_article
 from hypercare.lib import clock
 from hypercare.lib.transactions import use_case
 from hypercare.lib.validation import FieldErrors
@@ -37,7 +37,7 @@ def write_training_note(*, actor: User, module_code: str, erp_role: str) -> Arti
     ``module_code``: a line per topic with how often it was flagged, for the training
     audience, visible to the institutions those gaps came from. Support writes the rest
     and takes it through review as any article."""
-    require(access.can_write_articles(actor), SEND_REFUSED)
+    require(access.can_write_articles(actor), WRITE_REFUSED)
     errors = FieldErrors()
     errors.choice("module_code", module_code, ModuleCode.values)
     role = errors.line("erp_role", erp_role, ROLE_MAX)
