@@ -14,7 +14,7 @@ from hypercare.accounts.models import User
 from hypercare.changes.choices import ApproverRole
 from hypercare.changes.models import ChangeRequest
 from hypercare.knowledge.choices import ArticleStatus, Audience, Visibility
-from hypercare.knowledge.models import Article, ArticleAudience
+from hypercare.knowledge.models import Article, ArticleAudience, TrainingNoteDelivery
 from hypercare.orgs.choices import Tier
 from hypercare.orgs.models import Institution, Module, Team
 from hypercare.tickets import workflows
@@ -362,7 +362,8 @@ def article_scope(user: User) -> Q:
 
     Support staff read every article in every state. An institution's person reads a
     published article visible to all institutions or chosen for theirs, written for
-    ``reader_audiences(user)``; an internal article never reaches them. Subqueries, not
+    ``reader_audiences(user)`` or a training note sent to them; an internal article never
+    reaches them. Subqueries, not
     joins, so an article with several audiences or institutions is found once.
     """
     if not user.is_active:
@@ -373,13 +374,14 @@ def article_scope(user: User) -> Q:
         return NOTHING
     chosen = Article.institutions.through.objects.filter(institution_id=user.institution_id)
     written_for = ArticleAudience.objects.filter(audience__in=reader_audiences(user))
+    sent_to = TrainingNoteDelivery.objects.filter(recipient_id=user.pk)
     return (
         Q(status=ArticleStatus.PUBLISHED)
         & (
             Q(visibility=Visibility.ALL_INSTITUTIONS)
             | Q(visibility=Visibility.CHOSEN_INSTITUTIONS, pk__in=chosen.values("article_id"))
         )
-        & Q(pk__in=written_for.values("article_id"))
+        & (Q(pk__in=written_for.values("article_id")) | Q(pk__in=sent_to.values("article_id")))
     )
 
 
@@ -415,6 +417,39 @@ def can_edit_knowledge(user: User) -> bool:
     """Publish and retire articles, and revise a published one in place: the knowledge
     editors, who are support managers (and admins)."""
     return is_agent(user) and user.has_role(*KNOWLEDGE_EDITOR_ROLES)
+
+
+def ticket_answer_scope(user: User) -> Q:
+    """The answered-by links ``user`` may see, as a filter on TicketAnswer: those between
+    a ticket they see and an article they read. A requester sees the published articles
+    answering their ticket, never an internal one or a draft."""
+    tickets = Ticket.objects.filter(ticket_scope(user)).values("pk")
+    articles = Article.objects.filter(article_scope(user)).values("pk")
+    return Q(ticket_id__in=tickets, article_id__in=articles)
+
+
+def can_link_answers(user: User) -> bool:
+    """Link a ticket to the articles that answer it, and unlink them: support staff."""
+    return is_agent(user)
+
+
+def can_read_knowledge_report(user: User) -> bool:
+    """The knowledge report (articles used, articles to write, training gaps by module
+    and role) and sending training notes: support managers. It spans every institution,
+    so no institution's people read it; team leads are agents and read the flags and
+    articles it counts, not the report."""
+    return is_agent(user) and user.has_role(*MANAGER_ROLES)
+
+
+def training_note_delivery_scope(user: User) -> Q:
+    """The training-note deliveries ``user`` may see, as a filter on
+    TrainingNoteDelivery: every one for support staff; for an institution's person, only
+    those sent to them (who else got a note is the desk's to know)."""
+    if not user.is_active:
+        return NOTHING
+    if is_agent(user):
+        return Q()
+    return Q(recipient_id=user.pk)
 
 
 # Product feedback: ideas are written by the desk for every institution to read; which

@@ -77,14 +77,20 @@ from hypercare.incidents.services import (
 from hypercare.integrations.choices import IntegrationTicketEventKind
 from hypercare.integrations.models import TransactionTrace
 from hypercare.integrations.services import ask_contact, record_trace
+from hypercare.knowledge.answers import link_answer
 from hypercare.knowledge.choices import (
     ArticleStatus,
     Audience,
     KnowledgeTicketEventKind,
     Visibility,
 )
-from hypercare.knowledge.models import Article
-from hypercare.knowledge.selectors import training_gaps, visible_articles
+from hypercare.knowledge.models import Article, TicketAnswer
+from hypercare.knowledge.selectors import (
+    ticket_answers,
+    training_gaps,
+    training_note_deliveries,
+    visible_articles,
+)
 from hypercare.knowledge.services import (
     ArticleContent,
     add_article_file,
@@ -93,6 +99,7 @@ from hypercare.knowledge.services import (
     flag_training_gap,
     set_related_articles,
 )
+from hypercare.knowledge.training_notes import send_training_note, write_training_note
 from hypercare.lib import clock
 from hypercare.links.choices import LinkKind
 from hypercare.links.models import TicketLink
@@ -2081,3 +2088,134 @@ def test_an_articles_files_reach_only_who_reads_the_article(
         status = 200 if name in expected else 404
         assert api.get(f"/articles/files/{stored.pk}/content").status_code == status
         assert web.get(f"/knowledge/files/{stored.pk}/").status_code == status
+
+
+# Answered by: a link shows only where its ticket is seen and its article read --------
+ANSWERING = ("for_everyone", "internal", "northfield_only", "southbank_only", "draft")
+
+
+@pytest.mark.parametrize("persona", SEES)
+def test_answering_articles_show_only_where_ticket_and_article_are_visible(
+    world: World, articles: dict[str, Article], persona: str
+) -> None:
+    for answered in ("riya_finance", "southbank_finance"):
+        for name in ANSWERING:
+            link_answer(
+                ticket=world.tickets[answered], article=articles[name], actor=world.users["tier1"]
+            )
+    user = world.users[persona]
+    api, web = ApiClient(user), signed_in(user)
+    side = "desk" if persona in ARTICLE_WRITERS else "portal"
+    for ticket_name in ("riya_finance", "southbank_finance"):
+        ticket = world.tickets[ticket_name]
+        listed = api.get(f"/tickets/{ticket.reference}/answers")
+        if ticket_name not in SEES[persona]:
+            assert listed.status_code == 404
+            continue
+        expected = set(ANSWERING) & READS_ARTICLES[persona]
+        names = {row["article"]["title"].removeprefix("Article ") for row in listed.json()}
+        assert names == expected
+        assert len(ticket_answers(user, ticket)) == len(expected)
+        page = web.get(f"/{side}/tickets/{ticket.pk}/").content.decode()
+        for name in ANSWERING:
+            assert (f"Article {name}<" in page) is (name in expected)
+    ours = world.tickets["riya_finance"]
+    linked = api.post(f"/tickets/{ours.reference}/answers", {"article_id": articles["draft"].pk})
+    unlinked = api.delete(f"/tickets/{ours.reference}/answers/{articles['draft'].pk}")
+    if persona in ARTICLE_WRITERS:
+        assert (linked.status_code, unlinked.status_code) == (201, 204)
+    else:
+        # An institution user reads no draft: the article does not exist for them.
+        assert (linked.status_code, unlinked.status_code) == (404, 404)
+        public = articles["for_everyone"].pk
+        refused = api.post(f"/tickets/{ours.reference}/answers", {"article_id": public})
+        assert refused.status_code == (403 if "riya_finance" in SEES[persona] else 404)
+        assert TicketAnswer.objects.filter(ticket=ours).count() == len(ANSWERING)
+
+
+# The knowledge report spans every institution: support managers only ----------------
+
+
+@pytest.mark.parametrize("persona", SEES)
+def test_the_knowledge_report_is_read_by_support_managers_alone(
+    world: World, articles: dict[str, Article], persona: str
+) -> None:
+    agent = world.users["tier1"]
+    link_answer(
+        ticket=world.tickets["southbank_finance"], article=articles["internal"], actor=agent
+    )
+    flag_training_gap(
+        ticket=world.tickets["southbank_finance"], actor=agent, topic="Refunds", erp_role="Clerk"
+    )
+    user = world.users[persona]
+    manager = persona == "support_manager"
+    assert access.can_read_knowledge_report(user) is manager
+    answer = ApiClient(user).get("/knowledge/report")
+    assert answer.status_code == (200 if manager else 403)
+    page = signed_in(user).get("/desk/knowledge/report/")
+    assert page.status_code == (200 if manager else 403 if persona in ARTICLE_WRITERS else 302)
+    if manager:
+        assert answer.json()["training_gaps"][0]["institutions"] == {world.southbank.name: 1}
+        assert answer.json()["most_used"][0]["uses"] == 1
+    else:
+        assert "Refunds" not in page.content.decode()
+
+
+# Training notes: each recipient knows only that they got one; institution-wide people
+# read the notes chosen for their institution (they train the others) ---------------
+NOTE_READERS = {"requester", "key_user", "institution_admin", "outsider", "southbank_requester"}
+
+
+@pytest.fixture
+def sent_note(world: World) -> Article:
+    writer, manager = world.users["tier1"], world.users["support_manager"]
+    for name in ("requester", "southbank_requester"):
+        User.objects.filter(pk=world.users[name].pk).update(erp_role="Fee clerk")
+        world.users[name].refresh_from_db()
+    for flagged in ("riya_finance", "southbank_finance"):
+        flag_training_gap(
+            ticket=world.tickets[flagged], actor=writer, topic="Receipts", erp_role="Fee clerk"
+        )
+    note = write_training_note(actor=writer, module_code=ModuleCode.FINANCE, erp_role="Fee clerk")
+    change_article_status(article=note, actor=writer, status=ArticleStatus.IN_REVIEW)
+    change_article_status(article=note, actor=manager, status=ArticleStatus.PUBLISHED)
+    for place in (world.northfield, world.southbank):
+        send_training_note(article=note, institution=place, erp_role="Fee clerk", actor=manager)
+    return note
+
+
+@pytest.mark.parametrize("persona", SEES)
+def test_a_training_notes_recipients_stay_with_the_desk_and_each_recipient(
+    world: World, sent_note: Article, persona: str
+) -> None:
+    user = world.users[persona]
+    api, web = ApiClient(user), signed_in(user)
+    staff = persona in ARTICLE_WRITERS
+    reads = staff or persona in NOTE_READERS
+    assert visible_articles(user).filter(pk=sent_note.pk).exists() is reads
+    deliveries = api.get(f"/articles/{sent_note.pk}/deliveries")
+    if not reads:
+        assert deliveries.status_code == 404
+    else:
+        got = {row["recipient"]["username"] for row in deliveries.json()}
+        everyone = {world.users["requester"].username, world.users["southbank_requester"].username}
+        assert got == (everyone if staff else everyone & {user.username})
+    assert {delivery.recipient_id for delivery in training_note_deliveries(user, sent_note)} <= (
+        {
+            world.users["requester"].pk,
+            world.users["southbank_requester"].pk,
+        }
+        if staff
+        else {user.pk}
+    )
+    recipients = web.get(f"/desk/knowledge/{sent_note.pk}/recipients/")
+    assert recipients.status_code == (200 if staff else 302)
+    mails = OutboxMessage.objects.filter(event=NotificationEvent.TRAINING_NOTE, recipient=user)
+    assert mails.count() == int(persona in {"requester", "southbank_requester"})
+    for mail in mails:
+        other = world.southbank if user.institution_id == world.northfield.pk else world.northfield
+        assert other.name not in mail.body
+    if not staff:
+        body = {"institution_id": world.northfield.pk, "erp_role": "Fee clerk"}
+        sent = api.post(f"/articles/{sent_note.pk}/deliveries", body)
+        assert sent.status_code == (403 if reads else 404)

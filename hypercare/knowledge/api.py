@@ -19,9 +19,16 @@ from hypercare.api.common import (
     refuse_unknown_query,
 )
 from hypercare.errors import NotAllowed, ValidationFailed
-from hypercare.knowledge import selectors, services
+from hypercare.knowledge import answers, report, selectors, services, training_notes
 from hypercare.knowledge.choices import ArticleStatus
-from hypercare.knowledge.models import Article, ArticleFile, ArticleVersion, TrainingGap
+from hypercare.knowledge.models import (
+    Article,
+    ArticleFile,
+    ArticleVersion,
+    TicketAnswer,
+    TrainingGap,
+    TrainingNoteDelivery,
+)
 from hypercare.knowledge.schemas import (
     ArticleDetailOut,
     ArticleDiffOut,
@@ -30,10 +37,18 @@ from hypercare.knowledge.schemas import (
     ArticleOut,
     ArticleQuery,
     ArticleVersionOut,
+    DeliveryOut,
+    KnowledgeReportOut,
+    KnowledgeReportQuery,
     RelatedIn,
+    SentOut,
+    TicketAnswerIn,
+    TicketAnswerOut,
     TrainingGapIn,
     TrainingGapOut,
     TrainingGapQuery,
+    TrainingNoteIn,
+    TrainingNoteSendIn,
 )
 from hypercare.orgs.models import Institution
 from hypercare.tickets.api import NO_TICKET
@@ -329,3 +344,148 @@ def download_file(request: HttpRequest, file_id: DbId) -> FileResponse:
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
+
+
+# Answered by: the articles that answer a ticket -------------------------------------
+NO_LINKABLE = "No such ticket or article, or you may not see it."
+
+
+@router.get(
+    "/tickets/{ticket_ref}/answers",
+    response={200: list[TicketAnswerOut], **errors(401, not_found=NO_TICKET)},
+)
+def list_answers(request: HttpRequest, ticket_ref: str) -> list[TicketAnswer]:
+    """The articles answering the ticket that you may read (a requester sees only the
+    published ones written for them, never an internal one)."""
+    user = actor(request)
+    return list(selectors.ticket_answers(user, get_visible_ticket_by_ref(user, ticket_ref)))
+
+
+@router.post(
+    "/tickets/{ticket_ref}/answers",
+    response={
+        201: TicketAnswerOut,
+        **errors(401, 422, not_found=NO_LINKABLE, forbidden=answers.LINK_REFUSED),
+    },
+)
+def link_answer(
+    request: HttpRequest, ticket_ref: str, payload: TicketAnswerIn
+) -> Status[TicketAnswer]:
+    """Link an article that answers the ticket (support staff); linking it again keeps
+    the one link."""
+    user = actor(request)
+    ticket = get_visible_ticket_by_ref(user, ticket_ref)
+    article = selectors.get_visible_article(user, payload.article_id)
+    return Status(201, answers.link_answer(ticket=ticket, article=article, actor=user))
+
+
+@router.delete(
+    "/tickets/{ticket_ref}/answers/{article_id}",
+    response={
+        204: None,
+        **errors(401, 422, not_found=NO_LINKABLE, forbidden=answers.LINK_REFUSED),
+    },
+)
+def unlink_answer(request: HttpRequest, ticket_ref: str, article_id: DbId) -> Status[None]:
+    """The article no longer answers the ticket (support staff)."""
+    user = actor(request)
+    ticket = get_visible_ticket_by_ref(user, ticket_ref)
+    article = selectors.get_visible_article(user, article_id)
+    answers.unlink_answer(ticket=ticket, article=article, actor=user)
+    return Status(204, None)
+
+
+# The knowledge report and training notes (support managers) ------------------------
+REPORT_PARAMETERS = set(KnowledgeReportQuery.model_fields)
+
+
+@router.get(
+    "/knowledge/report",
+    response={200: KnowledgeReportOut, **errors(401, 422, forbidden=report.REPORT_REFUSED)},
+)
+def knowledge_report(request: HttpRequest, query: Query[KnowledgeReportQuery]) -> dict[str, object]:
+    """Articles most used to answer tickets, repeated questions answered without one,
+    and training gaps by module and ERP role, in the period (support managers)."""
+    refuse_unknown_query(request, REPORT_PARAMETERS)
+    user = actor(request)
+    if not access.can_read_knowledge_report(user):
+        raise NotAllowed(report.REPORT_REFUSED)
+    found = report.knowledge_report(user, report.period_of(query.since, query.until), query.repeats)
+    return {
+        "since": found.period.since,
+        "until": found.period.until,
+        "repeats": found.repeats,
+        "most_used": [{"article": use.article, "uses": use.uses} for use in found.most_used],
+        "write_this_one": [
+            {
+                "module": row.module_code,
+                "category": row.category,
+                "count": row.count,
+                "examples": [ticket.reference for ticket in row.examples],
+            }
+            for row in found.write_this_one
+        ],
+        "training_gaps": [
+            {
+                "module": group.module_code,
+                "erp_role": group.erp_role,
+                "count": group.count,
+                "institutions": group.institutions,
+            }
+            for group in found.gaps
+        ],
+    }
+
+
+@router.post(
+    "/training-notes",
+    response={201: ArticleDetailOut, **errors(401, 422, forbidden=services.WRITE_REFUSED)},
+)
+def write_training_note(request: HttpRequest, payload: TrainingNoteIn) -> Status[Article]:
+    """A draft training note written from the training gaps of one module and ERP role,
+    for the institutions they came from (support staff); reviewed and published as any
+    article before it is sent."""
+    with _as_fields():
+        note = training_notes.write_training_note(
+            actor=actor(request), module_code=payload.module, erp_role=payload.erp_role
+        )
+    return Status(201, _article(request, note.pk))
+
+
+@router.get(
+    "/articles/{article_id}/deliveries",
+    response={200: list[DeliveryOut], **errors(401, 422, not_found=NO_ARTICLE)},
+)
+def list_deliveries(request: HttpRequest, article_id: DbId) -> list[TrainingNoteDelivery]:
+    """Who the training note was sent to: everyone for support staff; for an
+    institution's person, only themselves."""
+    user = actor(request)
+    return list(selectors.training_note_deliveries(user, _article(request, article_id)))
+
+
+@router.post(
+    "/articles/{article_id}/deliveries",
+    response={
+        200: SentOut,
+        **errors(
+            401,
+            422,
+            not_found=NO_ARTICLE,
+            forbidden=training_notes.SEND_REFUSED,
+            conflict="Not a published training note visible to that institution.",
+        ),
+    },
+)
+def send_training_note(
+    request: HttpRequest, article_id: DbId, payload: TrainingNoteSendIn
+) -> training_notes.Sent:
+    """Send the training note to the institution's active people of that ERP role, by
+    mail; each person once (support managers)."""
+    user = actor(request)
+    article = _article(request, article_id)
+    institution = Institution.objects.filter(pk=payload.institution_id).first()
+    if institution is None:
+        raise ValidationFailed({"institution_id": "no such institution"})
+    return training_notes.send_training_note(
+        article=article, institution=institution, erp_role=payload.erp_role, actor=user
+    )

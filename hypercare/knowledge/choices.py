@@ -2,11 +2,13 @@ from django.db import models
 
 
 class KnowledgeTicketEventKind(models.TextChoices):
-    """Training-gap flags on a ticket's timeline: internal, since they judge what the
-    institution's people know."""
+    """Training-gap flags and answered-by links on a ticket's timeline: internal, since
+    they judge what the institution's people know, or may name an internal article."""
 
     TRAINING_GAP_FLAGGED = "training_gap_flagged", "Flagged as a training gap"
     TRAINING_GAP_CLEARED = "training_gap_cleared", "Training-gap flag cleared"
+    ANSWER_LINKED = "answer_linked", "Answered by an article"
+    ANSWER_UNLINKED = "answer_unlinked", "Answered-by article unlinked"
 
 
 class ArticleStatus(models.TextChoices):
@@ -41,7 +43,9 @@ class Visibility(models.TextChoices):
 class Audience(models.TextChoices):
     """Who an article is written for: everyone at an institution, one work area
     (``accounts.choices.WorkArea``, the same values), or the institution-wide roles.
-    Support-internal articles are those of internal visibility, not an audience."""
+    A training note is written for the people it is sent to (``TrainingNoteDelivery``):
+    they read it whatever their work area. Support-internal articles are those of
+    internal visibility, not an audience."""
 
     EVERYONE = "everyone", "Everyone"
     ACCOUNTS = "accounts", "Accounts staff"
@@ -51,6 +55,7 @@ class Audience(models.TextChoices):
     ADMISSIONS = "admissions", "Admissions office"
     LIBRARY = "library", "Library staff"
     INSTITUTION_ADMIN = "institution_admin", "Institution admins and key users"
+    TRAINING = "training", "Training note (for whom it is sent to)"
 
 
 class ArticleEventKind(models.TextChoices):
@@ -61,3 +66,4 @@ class ArticleEventKind(models.TextChoices):
     STATUS_CHANGED = "status_changed", "Status changed"
     RELATED_CHANGED = "related_changed", "Related articles changed"
     FILE_ADDED = "file_added", "File added"
+    SENT = "sent", "Sent as a training note"

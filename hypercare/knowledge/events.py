@@ -1,5 +1,5 @@
-"""Training-gap flags on the ticket's timeline, and each article's own history; written
-by the knowledge services, inside their transaction."""
+"""Training-gap flags and answered-by links on the ticket's timeline, and each
+article's own history; written by the knowledge services, inside their transaction."""
 
 from datetime import datetime
 
@@ -34,12 +34,45 @@ def record_cleared(ticket: Ticket, actor: User, at: datetime, was: str) -> Ticke
     )
 
 
+def record_answer_linked(
+    ticket: Ticket, article: Article, actor: User, at: datetime
+) -> TicketEvent:
+    """Internal: the article may be internal or a draft, which the requester never reads."""
+    return append(
+        ticket,
+        KnowledgeTicketEventKind.ANSWER_LINKED,
+        actor,
+        at,
+        is_internal=True,
+        new_value=f"#{article.pk} {article.title}",
+    )
+
+
+def record_answer_unlinked(
+    ticket: Ticket, article: Article, actor: User, at: datetime
+) -> TicketEvent:
+    return append(
+        ticket,
+        KnowledgeTicketEventKind.ANSWER_UNLINKED,
+        actor,
+        at,
+        is_internal=True,
+        old_value=f"#{article.pk} {article.title}",
+    )
+
+
 SENTENCES: dict[str, Sentence] = {
     KnowledgeTicketEventKind.TRAINING_GAP_FLAGGED: lambda actor, event: (
         f"{actor} flagged a training gap: {event.new_value}"
     ),
     KnowledgeTicketEventKind.TRAINING_GAP_CLEARED: lambda actor, event: (
         f"{actor} cleared the training-gap flag ({event.old_value})"
+    ),
+    KnowledgeTicketEventKind.ANSWER_LINKED: lambda actor, event: (
+        f"{actor} linked the article that answers this ticket: {event.new_value}"
+    ),
+    KnowledgeTicketEventKind.ANSWER_UNLINKED: lambda actor, event: (
+        f"{actor} unlinked the answering article {event.old_value}"
     ),
 }
 

@@ -159,3 +159,55 @@ class ArticleFile(models.Model):
     @property
     def is_image(self) -> bool:
         return self.content_type.startswith("image/")
+
+
+class TicketAnswer(models.Model):
+    """An article that answers a ticket, linked by an agent: what the knowledge report
+    counts as an article's use, and what a requester finds on their ticket (when they
+    may read the article). A ticket may be answered by several articles, each once."""
+
+    ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE, related_name="answers")
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="answers")
+    linked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    linked_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["linked_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["ticket", "article"], name="ticket_answer_unique")
+        ]
+        indexes = [models.Index(fields=["linked_at", "article"], name="answer_linked_at")]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} answered by {self.article_id}"
+
+
+class TrainingNoteDelivery(models.Model):
+    """A training note sent to one person of an institution: who got it, when, from whom.
+    Once per person and note, so sending to a role again reaches only newcomers; it also
+    lets the recipient read the note (``access.article_scope``)."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="deliveries")
+    institution = models.ForeignKey("orgs.Institution", on_delete=models.CASCADE, related_name="+")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="training_notes"
+    )
+    erp_role = models.CharField(max_length=ROLE_MAX)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-sent_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "recipient"], name="training_note_delivery_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["recipient", "article"], name="delivery_recipient")]
+
+    def __str__(self) -> str:
+        return f"{self.article_id} to {self.recipient_id}"

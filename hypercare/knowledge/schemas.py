@@ -1,7 +1,7 @@
 """API shapes of training gaps and articles. Input schemas list exactly the fields an
 operation may set."""
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Any
 
 from ninja import Schema
@@ -19,7 +19,9 @@ from hypercare.knowledge.models import (
     Article,
     ArticleFile,
     TrainingGap,
+    TrainingNoteDelivery,
 )
+from hypercare.knowledge.report import DEFAULT_REPEATS
 from hypercare.knowledge.selectors import article_files, highlighted, related_articles
 from hypercare.knowledge.services import ARTICLE_BODY_MAX, NOTE_MAX
 from hypercare.lib.markdown import rendered_markdown
@@ -195,3 +197,79 @@ class ArticleDiffOut(Schema):
     old: int
     new: int
     lines: list[str] = Field(description="A unified diff, title first, then the text.")
+
+
+class TicketAnswerIn(_Input):
+    article_id: DbId = Field(description="An article you may read that answers the ticket.")
+
+
+class TicketAnswerOut(Schema):
+    article: ArticleRef
+    linked_by: UserRef
+    linked_at: datetime
+
+
+class KnowledgeReportQuery(Schema):
+    since: date | None = Field(None, description="First day, included; by default 30 days ago.")
+    until: date | None = Field(None, description="Last day, included; by default today.")
+    repeats: Annotated[int, Field(ge=1, le=1000)] = Field(
+        DEFAULT_REPEATS,
+        description="How many resolved tickets of one module and category, answered "
+        "without an article, make it worth writing one.",
+    )
+
+
+class ArticleUseOut(Schema):
+    article: ArticleRef
+    uses: int = Field(description="Tickets linked to it as their answer in the period.")
+
+
+class UnansweredOut(Schema):
+    module: str
+    category: str
+    count: int
+    examples: list[str] = Field(description="References of the latest such tickets.")
+
+
+class GapGroupOut(Schema):
+    module: str
+    erp_role: str
+    count: int
+    institutions: dict[str, int] = Field(description="Each institution's count of gaps.")
+
+
+class KnowledgeReportOut(Schema):
+    since: date
+    until: date
+    repeats: int
+    most_used: list[ArticleUseOut]
+    write_this_one: list[UnansweredOut]
+    training_gaps: list[GapGroupOut]
+
+
+class TrainingNoteIn(_Input):
+    module: ModuleCode
+    erp_role: Annotated[str, single_line(min_length=1, max_length=ROLE_MAX)]
+
+
+class TrainingNoteSendIn(_Input):
+    institution_id: DbId
+    erp_role: Annotated[str, single_line(min_length=1, max_length=ROLE_MAX)] = Field(
+        description="The ERP role of the people it goes to, as the training gaps name it."
+    )
+
+
+class DeliveryOut(Schema):
+    recipient: UserRef
+    institution: str
+    erp_role: str
+    sent_at: datetime
+
+    @staticmethod
+    def resolve_institution(delivery: TrainingNoteDelivery) -> str:
+        return delivery.institution.name
+
+
+class SentOut(Schema):
+    new: int = Field(description="How many people got the note now; the others had it.")
+    deliveries: list[DeliveryOut]

@@ -20,7 +20,9 @@ from hypercare.knowledge.models import (
     ArticleEvent,
     ArticleFile,
     ArticleVersion,
+    TicketAnswer,
     TrainingGap,
+    TrainingNoteDelivery,
 )
 from hypercare.knowledge.search_index import POSTGRES_DOCUMENT
 from hypercare.tickets.models import Ticket
@@ -178,3 +180,18 @@ def get_visible_article_file(user: User, pk: int) -> ArticleFile:
     if found is None:
         raise NotFound(NO_FILE)
     return found
+
+
+def ticket_answers(user: User, ticket: Ticket) -> QuerySet[TicketAnswer]:
+    """The articles answering ``ticket`` that ``user`` may read (a requester never sees an
+    internal one or a draft), first linked first."""
+    return TicketAnswer.objects.filter(
+        access.ticket_answer_scope(user), ticket_id=ticket.pk
+    ).select_related("article", "linked_by")
+
+
+def training_note_deliveries(user: User, article: Article) -> QuerySet[TrainingNoteDelivery]:
+    """Who a training note was sent to, newest first, as far as ``user`` may know."""
+    return TrainingNoteDelivery.objects.filter(
+        access.training_note_delivery_scope(user), article_id=article.pk
+    ).select_related("recipient", "institution", "sent_by")

@@ -82,6 +82,10 @@ class NotificationEvent(models.TextChoices):
         "Change request awaiting your approval (to its approvers)",
     )
     CHANGE_DECIDED = "change_decided", "Change request approved or rejected (to who raised it)"
+    TRAINING_NOTE = (
+        "training_note",
+        "Training note (to the people of an institution in the ERP role it is for)",
+    )
 
 
 class DeliveryStatus(models.TextChoices):
@@ -114,5 +118,6 @@ REQUESTER_EVENTS = frozenset(
         NotificationEvent.ACCESS_REQUEST_DECIDED,
         NotificationEvent.APPROVALS_DIGEST,
         NotificationEvent.CHANGE_APPROVAL_REQUESTED,
+        NotificationEvent.TRAINING_NOTE,
     }
 )

@@ -266,6 +266,12 @@ _WORDING: dict[str, tuple[str, str]] = {
         '"{{ change.title }}" is {{ change.get_status_display|lower }}. Its page shows who '
         "decided and their comments.",
     ),
+    NotificationEvent.TRAINING_NOTE: (
+        "Training note: {{ article.title }}",
+        "Hello {{ recipient.display_name }},\n\nThe support desk wrote a training note for "
+        '{{ erp_role }} staff at {{ institution.name }}: "{{ article.title }}". Read it '
+        "here: {{ address }}",
+    ),
 }
 DEFAULT_TEMPLATES: dict[str, tuple[str, str]] = {
     event: (subject, body + SIGNATURE) for event, (subject, body) in _WORDING.items()

@@ -28,6 +28,7 @@ from hypercare.escalations.choices import EscalationReason, EscalationStep, Work
 from hypercare.escalations.services import handling
 from hypercare.escalations.services.intake import ReviewChecklist, request_escalation
 from hypercare.incidents.services import Declaration, declare_major_incident
+from hypercare.knowledge.answers import link_answer
 from hypercare.knowledge.choices import ArticleStatus, Audience, Visibility
 from hypercare.knowledge.models import Article
 from hypercare.knowledge.services import (
@@ -35,8 +36,10 @@ from hypercare.knowledge.services import (
     add_article_file,
     change_article_status,
     create_article,
+    flag_training_gap,
     revise_article,
 )
+from hypercare.knowledge.training_notes import send_training_note
 from hypercare.lib import clock
 from hypercare.links.choices import LinkKind
 from hypercare.links.services import link_tickets
@@ -216,6 +219,7 @@ def build_world() -> World:
         change=change, actor=agent, note="Tested.", files=[("run.png", io.BytesIO(PNG))]
     )
     article = _published_article(agent, people["support_manager"])
+    _knowledge_use(people, ticket, article, north)
     uid = urlsafe_base64_encode(force_bytes(requester.pk))
     return World(
         people, ticket.pk, escalated.pk, attachment.pk, reply.pk,
@@ -232,7 +236,7 @@ def _published_article(writer: User, editor: User) -> Article:
         title="Fee receipt not generated",
         body="1. Open **Fees → Receipts**.\n2. Choose *Regenerate*.",
         module_code=ModuleCode.FEES,
-        audiences=[Audience.EVERYONE],
+        audiences=[Audience.EVERYONE, Audience.TRAINING],
         visibility=Visibility.ALL_INSTITUTIONS,
     )
     article = create_article(actor=writer, content=content)
@@ -242,6 +246,20 @@ def _published_article(writer: User, editor: User) -> Article:
     )
     change_article_status(article=article, actor=writer, status=ArticleStatus.IN_REVIEW)
     return change_article_status(article=article, actor=editor, status=ArticleStatus.PUBLISHED)
+
+
+def _knowledge_use(
+    people: dict[str, User], ticket: Ticket, article: Article, north: Institution
+) -> None:
+    """The article answers the ticket, which is flagged as a training gap of fee clerks;
+    the article, a training note too, is sent to Northfield's fee clerks."""
+    agent, requester = people["agent"], people["requester"]
+    link_answer(ticket=ticket, article=article, actor=agent)
+    flag_training_gap(ticket=ticket, actor=agent, topic="Reprinting receipts", erp_role="Fee clerk")
+    User.objects.filter(pk=requester.pk).update(erp_role="Fee clerk")
+    send_training_note(
+        article=article, institution=north, erp_role="Fee clerk", actor=people["support_manager"]
+    )
 
 
 def _correction(requester: User, agent: User, owner: User) -> Ticket:

@@ -70,7 +70,9 @@ def _list_context(request: HttpRequest, user: User) -> dict[str, object]:
 @workspace_view
 def articles(request: HttpRequest) -> HttpResponse:
     """Every article in every state, filtered by module, audience, status and words."""
-    context = _list_context(request, signed_in_user(request))
+    user = signed_in_user(request)
+    context = _list_context(request, user)
+    context["can_read_report"] = access.can_read_knowledge_report(user)
     return render(request, "web/knowledge/articles.html", context)
 
 

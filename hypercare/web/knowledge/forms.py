@@ -105,3 +105,51 @@ class RelatedForm(ServiceErrors, forms.Form):
     def __init__(self, *args: Any, articles: QuerySet[Article], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["related"].queryset = articles  # type: ignore[attr-defined]
+
+
+class TicketAnswerForm(forms.Form):
+    """The article that answers a ticket, by its number (shown on every article page)."""
+
+    article = forms.IntegerField(
+        min_value=1, label="Article number", help_text="The number on the article's page."
+    )
+
+
+class ReportForm(forms.Form):
+    """The knowledge report's period and how many repeats make a question worth writing."""
+
+    since = forms.DateField(required=False, label="From", widget=forms.DateInput({"type": "date"}))
+    until = forms.DateField(required=False, label="To", widget=forms.DateInput({"type": "date"}))
+    repeats = forms.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=1000,
+        label="Repeats",
+        help_text="Resolved tickets of one module and category without an article.",
+    )
+
+
+class TrainingNoteForm(forms.Form):
+    module_code = forms.ChoiceField(choices=ModuleCode.choices, widget=forms.HiddenInput)
+    erp_role = forms.CharField(max_length=ROLE_MAX, widget=forms.HiddenInput)
+
+
+class SendNoteForm(forms.Form):
+    """Which published training note goes to one institution's people of one ERP role."""
+
+    article = forms.ModelChoiceField(queryset=Article.objects.none(), label="Training note")
+    institution = forms.ModelChoiceField(
+        queryset=Institution.objects.none(), widget=forms.HiddenInput
+    )
+    erp_role = forms.CharField(max_length=ROLE_MAX, widget=forms.HiddenInput)
+
+    def __init__(
+        self,
+        *args: Any,
+        notes: QuerySet[Article],
+        institutions: QuerySet[Institution],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["article"].queryset = notes  # type: ignore[attr-defined]
+        self.fields["institution"].queryset = institutions  # type: ignore[attr-defined]

@@ -1,9 +1,15 @@
 from hypercare.web.errors import page
-from hypercare.web.knowledge import articles, views
+from hypercare.web.knowledge import answers, articles, report, views
 
 urlpatterns = [
     page("desk/tickets/<int:pk>/training-gap/", views.flag, "desk-training-gap"),
     page("desk/tickets/<int:pk>/training-gap/clear/", views.clear, "desk-training-gap-clear"),
+    page("desk/tickets/<int:pk>/answers/", answers.link, "desk-answer-link"),
+    page("desk/tickets/<int:pk>/answers/unlink/", answers.unlink, "desk-answer-unlink"),
+    page("desk/knowledge/report/", report.knowledge_report, "knowledge-report"),
+    page("desk/knowledge/training-notes/new/", report.write_training_note, "training-note-new"),
+    page("desk/knowledge/training-notes/send/", report.send_training_note, "training-note-send"),
+    page("desk/knowledge/<int:pk>/recipients/", report.recipients, "article-recipients"),
     page("desk/knowledge/", articles.articles, "articles"),
     page("desk/knowledge/new/", articles.new_article, "article-new"),
     page("desk/knowledge/<int:pk>/", articles.article_page, "article"),
