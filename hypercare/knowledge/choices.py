@@ -2,11 +2,12 @@ from django.db import models
 
 
 class KnowledgeTicketEventKind(models.TextChoices):
-    """Training-gap flags on a ticket's timeline: internal, since they judge what the
-    institution's people know."""
+    """Training-gap flags and articles drafted from the ticket on its timeline: internal,
+    since they judge what the institution's people know, and a draft is support's."""
 
     TRAINING_GAP_FLAGGED = "training_gap_flagged", "Flagged as a training gap"
     TRAINING_GAP_CLEARED = "training_gap_cleared", "Training-gap flag cleared"
+    ARTICLE_DRAFTED = "article_drafted", "Article drafted from the ticket"
 
 
 class ArticleStatus(models.TextChoices):
@@ -61,3 +62,4 @@ class ArticleEventKind(models.TextChoices):
     STATUS_CHANGED = "status_changed", "Status changed"
     RELATED_CHANGED = "related_changed", "Related articles changed"
     FILE_ADDED = "file_added", "File added"
+    WRITTEN_FROM_TICKET = "from_ticket", "Written from a ticket"

@@ -159,3 +159,19 @@ class ArticleFile(models.Model):
     @property
     def is_image(self) -> bool:
         return self.content_type.startswith("image/")
+
+
+class ArticleSource(models.Model):
+    """The resolved ticket an article was first drafted from. Kept so the desk can go
+    back to the case behind an article; shown only to whoever may see that ticket, since
+    the article itself carries none of its people or institution."""
+
+    article = models.OneToOneField(
+        Article, on_delete=models.CASCADE, primary_key=True, related_name="source"
+    )
+    ticket = models.OneToOneField(
+        "tickets.Ticket", on_delete=models.PROTECT, related_name="article_source"
+    )
+
+    def __str__(self) -> str:
+        return f"{self.article_id} from {self.ticket_id}"

@@ -1,9 +1,21 @@
 from hypercare.web.errors import page
-from hypercare.web.knowledge import articles, views
+from hypercare.web.knowledge import articles, ticket_articles, views
 
 urlpatterns = [
     page("desk/tickets/<int:pk>/training-gap/", views.flag, "desk-training-gap"),
     page("desk/tickets/<int:pk>/training-gap/clear/", views.clear, "desk-training-gap-clear"),
+    page("desk/tickets/<int:pk>/knowledge/", ticket_articles.search, "desk-knowledge"),
+    page(
+        "desk/tickets/<int:pk>/knowledge/<int:article_pk>/link/",
+        ticket_articles.insert_link,
+        "desk-knowledge-link",
+    ),
+    page(
+        "desk/tickets/<int:pk>/knowledge/<int:article_pk>/text/",
+        ticket_articles.insert_text,
+        "desk-knowledge-text",
+    ),
+    page("desk/tickets/<int:pk>/article-draft/", ticket_articles.draft, "desk-article-draft"),
     page("desk/knowledge/", articles.articles, "articles"),
     page("desk/knowledge/new/", articles.new_article, "article-new"),
     page("desk/knowledge/<int:pk>/", articles.article_page, "article"),
