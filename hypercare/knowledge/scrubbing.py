@@ -15,7 +15,8 @@ EMAIL = "[email]"
 PHONE = "[phone]"
 TICKET = "[ticket]"
 
-_EMAIL = r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+"
+# Every character RFC 5322 lets a local part hold unquoted.
+_EMAIL = r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+"
 # The desk's own references (HC-000123), as people quote them.
 _TICKET = r"(?<!\w)HC-?\d{3,}(?!\w)"
 # Eight to fifteen digits in groups, perhaps after a country code: a phone number, not a
