@@ -1,9 +1,10 @@
 """Taking people and institutions out of a ticket's text: examples, then properties."""
 
 import re
+import string
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from hypercare.knowledge.scrubbing import (
@@ -72,8 +73,10 @@ def test_one_letter_names_are_not_searched_for() -> None:
     assert scrubbed("a b c", person_names=["a", "b"]) == "a b c"
 
 
-_LETTERS = st.characters(min_codepoint=ord("A"), max_codepoint=ord("z"), categories=["Lu", "Ll"])
+_LETTERS = st.sampled_from([*string.ascii_letters, "é", "Ö", "ñ"])
 names = st.text(alphabet=_LETTERS, min_size=2, max_size=20)
+# The machine running the suite is shared: slow generation is not a failure of the code.
+patient = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 filler = st.text(alphabet=st.sampled_from(list("abc xyz.,;:!?-\n")), max_size=30)
 
 
@@ -87,6 +90,7 @@ def _named(name: str, text: str) -> bool:
     return re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text, re.IGNORECASE) is not None
 
 
+@patient
 @given(before=filler, name=names, after=filler, institution=names)
 def test_no_name_is_left_outside_a_placeholder(
     before: str, name: str, after: str, institution: str
@@ -99,12 +103,14 @@ def test_no_name_is_left_outside_a_placeholder(
     assert not _named(institution, result)
 
 
+@patient
 @given(before=filler, address=st.emails(), after=filler)
 def test_no_email_address_is_left(before: str, address: str, after: str) -> None:
     result = scrubbed(f"{before} {address} {after}")
     assert "@" not in result
 
 
+@patient
 @given(
     country=st.sampled_from(["", "+91 ", "+44 ", "(0)"]),
     groups=st.lists(st.integers(min_value=100, max_value=9999), min_size=3, max_size=4),
@@ -118,6 +124,7 @@ def test_no_phone_number_is_left(country: str, groups: list[int], separator: str
         assert result == f"call {PHONE} please"
 
 
+@patient
 @given(text=filler)
 def test_text_without_names_numbers_or_addresses_is_unchanged(text: str) -> None:
     assert scrubbed(text, person_names=["Riya"], institution_names=["Northfield"]) == text
