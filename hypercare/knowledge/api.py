@@ -98,7 +98,7 @@ def clear(request: HttpRequest, ticket_ref: str) -> Status[None]:
             401,
             not_found=NO_TICKET,
             forbidden=services.WRITE_REFUSED,
-            conflict=services.NOT_RESOLVED,
+            conflict="The ticket is not resolved or closed yet, or already has its article.",
         ),
     },
 )

@@ -12,6 +12,7 @@ from hypercare.tickets.models import Ticket, TicketEvent
 
 NO_CAUSE = "_What caused it: the ticket's resolution note said nothing._"
 NO_STEPS = "_The steps that fixed it: the desk sent no public reply._"
+CUT = "\n\n_(Cut here: the ticket said more than an article holds.)_\n"
 
 
 @dataclass(frozen=True)
@@ -20,8 +21,9 @@ class DraftText:
     body: str
 
 
-def draft_from(ticket: Ticket) -> DraftText:
-    """The article's title and Markdown, in three sections: Problem, Cause, Steps."""
+def draft_from(ticket: Ticket, *, body_max: int) -> DraftText:
+    """The article's title and Markdown, in three sections: Problem, Cause, Steps; cut
+    to ``body_max`` characters (a long conversation would not fit an article)."""
     events = list(
         TicketEvent.objects.filter(ticket_id=ticket.pk, is_internal=False)
         .select_related("actor")
@@ -45,6 +47,8 @@ def draft_from(ticket: Ticket) -> DraftText:
         cause=clean(_resolution_note(events)) or NO_CAUSE,
         steps=clean("\n\n".join(_desk_replies(events))) or NO_STEPS,
     )
+    if len(body) > body_max:
+        body = body[: body_max - len(CUT)].rstrip() + CUT
     return DraftText(title=clean(ticket.title)[:ARTICLE_TITLE_MAX], body=body)
 
 

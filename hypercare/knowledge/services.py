@@ -211,7 +211,7 @@ def draft_article_from_ticket(*, ticket: Ticket, actor: User) -> Article:
             raise InvalidTransition(NOT_RESOLVED)
         if ArticleSource.objects.filter(ticket=ticket).exists():
             raise InvalidTransition(ALREADY_DRAFTED)
-        text = draft_from(ticket)
+        text = draft_from(ticket, body_max=ARTICLE_BODY_MAX)
         content = ArticleContent(
             title=text.title,
             body=text.body,

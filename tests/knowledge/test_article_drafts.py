@@ -18,6 +18,7 @@ from hypercare.knowledge.choices import (
 from hypercare.knowledge.models import Article, ArticleSource
 from hypercare.knowledge.selectors import article_source_ticket, suggested_articles
 from hypercare.knowledge.services import (
+    ARTICLE_BODY_MAX,
     ArticleContent,
     change_article_status,
     create_article,
@@ -131,6 +132,16 @@ def test_a_ticket_with_no_resolution_note_nor_reply_says_what_is_missing(
     body = draft_article_from_ticket(ticket=ticket, actor=agent).body
     assert "## Cause\n\n_What caused it" in body
     assert "## Steps\n\n_The steps that fixed it" in body
+
+
+def test_a_long_conversation_is_cut_to_what_an_article_holds(requester: User, agent: User) -> None:
+    ticket = factories.ticket(requester)
+    for _ in range(3):
+        add_public_reply(ticket=ticket, actor=agent, body="Step. " * 8000)
+    change_status(ticket=ticket, actor=agent, status=Status.RESOLVED)
+    body = draft_article_from_ticket(ticket=ticket, actor=agent).body
+    assert ARTICLE_BODY_MAX - 10 < len(body) <= ARTICLE_BODY_MAX
+    assert body.endswith("the ticket said more than an article holds.)_")
 
 
 def test_the_api_drafts_and_answers_each_refusal(
