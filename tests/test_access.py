@@ -84,8 +84,9 @@ from hypercare.knowledge.choices import (
     KnowledgeTicketEventKind,
     Visibility,
 )
-from hypercare.knowledge.models import Article, TicketAnswer
+from hypercare.knowledge.models import Article, ArticleSource, TicketAnswer
 from hypercare.knowledge.selectors import (
+    article_source_ticket,
     ticket_answers,
     training_gaps,
     training_note_deliveries,
@@ -96,7 +97,9 @@ from hypercare.knowledge.services import (
     add_article_file,
     change_article_status,
     create_article,
+    draft_article_from_ticket,
     flag_training_gap,
+    revise_article,
     set_related_articles,
 )
 from hypercare.knowledge.training_notes import send_training_note, write_training_note
@@ -2219,3 +2222,90 @@ def test_a_training_notes_recipients_stay_with_the_desk_and_each_recipient(
         body = {"institution_id": world.northfield.pk, "erp_role": "Fee clerk"}
         sent = api.post(f"/articles/{sent_note.pk}/deliveries", body)
         assert sent.status_code == (403 if reads else 404)
+
+
+# An article drafted from Riya's resolved Finance ticket, then published for every
+# institution: everyone reads it, only who sees the ticket learns which ticket it was.
+@pytest.fixture
+def drafted(world: World) -> Article:
+    agent, manager = world.users["tier1"], world.users["support_manager"]
+    ticket = world.tickets["riya_finance"]
+    add_public_reply(ticket=ticket, actor=agent, body="Riya, regenerate it at Northfield.")
+    change_status(
+        ticket=ticket,
+        actor=agent,
+        status=Status.RESOLVED,
+        reason="Northfield University's template (northfield) was wrong.",
+    )
+    article = draft_article_from_ticket(ticket=ticket, actor=agent)
+    content = ArticleContent(
+        title=article.title,
+        body=article.body,
+        module_code=article.module_code,
+        audiences=[Audience.EVERYONE],
+        visibility=Visibility.ALL_INSTITUTIONS,
+    )
+    revise_article(article=article, actor=agent, content=content)
+    change_article_status(article=article, actor=agent, status=ArticleStatus.IN_REVIEW)
+    return change_article_status(article=article, actor=manager, status=ArticleStatus.PUBLISHED)
+
+
+def test_a_drafted_article_names_no_institution_nor_person(world: World, drafted: Article) -> None:
+    text = f"{drafted.title} {drafted.body}".lower()
+    for name in ("northfield", "southbank", "riya", world.users["tier1"].username):
+        assert name not in text
+
+
+@pytest.mark.parametrize("persona", SEES)
+def test_an_articles_source_ticket_shows_only_to_who_sees_the_ticket(
+    world: World, drafted: Article, persona: str
+) -> None:
+    user = world.users[persona]
+    ticket = world.tickets["riya_finance"]
+    sees = "riya_finance" in SEES[persona]
+    assert (article_source_ticket(user, drafted) == ticket) is sees
+    answer = ApiClient(user).get(f"/articles/{drafted.pk}").json()
+    assert answer["source_ticket"] == (ticket.reference if sees else None)
+    side = "desk" if persona in ARTICLE_WRITERS else "portal"
+    page = signed_in(user).get(f"/{side}/knowledge/{drafted.pk}/").content.decode()
+    assert ("Written from ticket" in page) is sees
+    assert (ticket.reference in page) is sees
+
+
+@pytest.mark.parametrize("persona", sorted(set(SEES) - ARTICLE_WRITERS))
+def test_institution_users_draft_no_article_nor_see_the_draft_event(
+    world: World, persona: str
+) -> None:
+    user = world.users[persona]
+    for name, ticket in world.tickets.items():
+        change_status(ticket=ticket, actor=world.users["tier1"], status=Status.RESOLVED)
+        answer = ApiClient(user).post(f"/tickets/{ticket.reference}/article-draft")
+        assert answer.status_code == (403 if name in SEES[persona] else 404)
+        page = signed_in(user).post(f"/desk/tickets/{ticket.pk}/article-draft/")
+        assert page.status_code == 302  # the workspace sends them to their own side
+        search = signed_in(user).get(f"/desk/tickets/{ticket.pk}/knowledge/", {"q": "how"})
+        assert search.status_code == 302
+    assert not ArticleSource.objects.exists()
+    ours = world.tickets["riya_finance"]
+    draft_article_from_ticket(ticket=ours, actor=world.users["tier1"])
+    if "riya_finance" in SEES[persona]:
+        kinds = {event.kind for event in timeline(user, ours)}
+        assert KnowledgeTicketEventKind.ARTICLE_DRAFTED not in kinds
+
+
+@pytest.mark.parametrize("persona", sorted(ARTICLE_WRITERS))
+def test_the_ticket_pages_article_search_finds_what_the_agent_reads(
+    world: World, articles: dict[str, Article], persona: str
+) -> None:
+    web = signed_in(world.users[persona])
+    ticket = world.tickets["southbank_finance"]
+    hits = web.get(f"/desk/tickets/{ticket.pk}/knowledge/", {"q": "how"}).content.decode()
+    for name in ARTICLES:
+        assert f"Article {name}</a>" in hits
+    # A public reply links only what Southbank's requester reads (everyone's, Southbank's).
+    linked = {
+        name
+        for name, article in articles.items()
+        if web.get(f"/desk/tickets/{ticket.pk}/knowledge/{article.pk}/link/").status_code == 200
+    }
+    assert linked == READS_ARTICLES["southbank_requester"]

@@ -105,6 +105,29 @@ def clear(request: HttpRequest, ticket_ref: str) -> Status[None]:
     return Status(204, None)
 
 
+@router.post(
+    "/tickets/{ticket_ref}/article-draft",
+    response={
+        201: ArticleDetailOut,
+        **errors(
+            401,
+            not_found=NO_TICKET,
+            forbidden=services.WRITE_REFUSED,
+            conflict="The ticket is not resolved or closed yet, or already has its article.",
+        ),
+    },
+)
+def draft_article(request: HttpRequest, ticket_ref: str) -> Status[Article]:
+    """Draft an article from a resolved or closed ticket (support staff): Problem, Cause
+    and Steps from its description, resolution note and the desk's public replies,
+    without its people, their addresses and numbers, or its institution. Internal and
+    for everyone until revised; 409 if the ticket is not resolved or already has one."""
+    user = actor(request)
+    ticket = get_visible_ticket_by_ref(user, ticket_ref)
+    article = services.draft_article_from_ticket(ticket=ticket, actor=user)
+    return Status(201, selectors.get_visible_article(user, article.pk))
+
+
 ARTICLE_PARAMETERS = {*ArticleQuery.model_fields, *PageQuery.model_fields}
 NO_ARTICLE = selectors.NO_ARTICLE
 STEP_REFUSED = "The article's status does not allow that step (see the transition table)."

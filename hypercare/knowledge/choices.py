@@ -2,13 +2,15 @@ from django.db import models
 
 
 class KnowledgeTicketEventKind(models.TextChoices):
-    """Training-gap flags and answered-by links on a ticket's timeline: internal, since
-    they judge what the institution's people know, or may name an internal article."""
+    """Training-gap flags, answered-by links and articles drafted from the ticket on its
+    timeline: internal, since they judge what the institution's people know, may name an
+    internal article, and a draft is support's."""
 
     TRAINING_GAP_FLAGGED = "training_gap_flagged", "Flagged as a training gap"
     TRAINING_GAP_CLEARED = "training_gap_cleared", "Training-gap flag cleared"
     ANSWER_LINKED = "answer_linked", "Answered by an article"
     ANSWER_UNLINKED = "answer_unlinked", "Answered-by article unlinked"
+    ARTICLE_DRAFTED = "article_drafted", "Article drafted from the ticket"
 
 
 class ArticleStatus(models.TextChoices):
@@ -67,3 +69,4 @@ class ArticleEventKind(models.TextChoices):
     RELATED_CHANGED = "related_changed", "Related articles changed"
     FILE_ADDED = "file_added", "File added"
     SENT = "sent", "Sent as a training note"
+    WRITTEN_FROM_TICKET = "from_ticket", "Written from a ticket"

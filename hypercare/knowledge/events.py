@@ -61,6 +61,18 @@ def record_answer_unlinked(
     )
 
 
+def record_drafted(ticket: Ticket, article: Article, actor: User, at: datetime) -> TicketEvent:
+    """Internal: the draft is support's until it is published, and may never be."""
+    return append(
+        ticket,
+        KnowledgeTicketEventKind.ARTICLE_DRAFTED,
+        actor,
+        at,
+        is_internal=True,
+        new_value=article.title[:VALUE_LENGTH],
+    )
+
+
 SENTENCES: dict[str, Sentence] = {
     KnowledgeTicketEventKind.TRAINING_GAP_FLAGGED: lambda actor, event: (
         f"{actor} flagged a training gap: {event.new_value}"
@@ -73,6 +85,9 @@ SENTENCES: dict[str, Sentence] = {
     ),
     KnowledgeTicketEventKind.ANSWER_UNLINKED: lambda actor, event: (
         f"{actor} unlinked the answering article {event.old_value}"
+    ),
+    KnowledgeTicketEventKind.ARTICLE_DRAFTED: lambda actor, event: (
+        f"{actor} drafted an article from this ticket: {event.new_value}"
     ),
 }
 

@@ -211,3 +211,19 @@ class TrainingNoteDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.article_id} to {self.recipient_id}"
+
+
+class ArticleSource(models.Model):
+    """The resolved ticket an article was first drafted from. Kept so the desk can go
+    back to the case behind an article; shown only to whoever may see that ticket, since
+    the article itself carries none of its people or institution."""
+
+    article = models.OneToOneField(
+        Article, on_delete=models.CASCADE, primary_key=True, related_name="source"
+    )
+    ticket = models.OneToOneField(
+        "tickets.Ticket", on_delete=models.PROTECT, related_name="article_source"
+    )
+
+    def __str__(self) -> str:
+        return f"{self.article_id} from {self.ticket_id}"

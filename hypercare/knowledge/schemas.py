@@ -22,7 +22,12 @@ from hypercare.knowledge.models import (
     TrainingNoteDelivery,
 )
 from hypercare.knowledge.report import DEFAULT_REPEATS
-from hypercare.knowledge.selectors import article_files, highlighted, related_articles
+from hypercare.knowledge.selectors import (
+    article_files,
+    article_source_ticket,
+    highlighted,
+    related_articles,
+)
 from hypercare.knowledge.services import ARTICLE_BODY_MAX, NOTE_MAX
 from hypercare.lib.markdown import rendered_markdown
 from hypercare.lib.text import body_text, single_line
@@ -164,6 +169,9 @@ class ArticleDetailOut(ArticleOut):
         description="Chosen institutions; support staff only (empty for anyone else)."
     )
     related: list[ArticleRef] = Field(description="Related articles you may read.")
+    source_ticket: str | None = Field(
+        description="The reference of the ticket it was drafted from, if you may see it."
+    )
 
     @staticmethod
     def resolve_files(article: Article) -> list[ArticleFile]:
@@ -182,6 +190,11 @@ class ArticleDetailOut(ArticleOut):
     @staticmethod
     def resolve_related(article: Article, context: dict[str, Any]) -> list[Article]:
         return list(related_articles(actor(context["request"]), article))
+
+    @staticmethod
+    def resolve_source_ticket(article: Article, context: dict[str, Any]) -> str | None:
+        ticket = article_source_ticket(actor(context["request"]), article)
+        return ticket.reference if ticket is not None else None
 
 
 class ArticleVersionOut(Schema):

@@ -195,3 +195,79 @@ def training_note_deliveries(user: User, article: Article) -> QuerySet[TrainingN
     return TrainingNoteDelivery.objects.filter(
         access.training_note_delivery_scope(user), article_id=article.pk
     ).select_related("recipient", "institution", "sent_by")
+
+
+def article_source_ticket(user: User, article: Article) -> Ticket | None:
+    """The ticket ``article`` was drafted from, if ``user`` may see that ticket: the
+    article says nothing of its people, the link would say whose case it was."""
+    return (
+        Ticket.objects.filter(access.ticket_scope(user), article_source__article_id=article.pk)
+        .select_related("institution")
+        .first()
+    )
+
+
+def articles_from_ticket(user: User, ticket: Ticket) -> QuerySet[Article]:
+    """The article drafted from ``ticket`` (the caller may see the ticket), if ``user``
+    may read it."""
+    return visible_articles(user).filter(source__ticket_id=ticket.pk)
+
+
+SUGGESTION_WORDS = 4
+SHOWN_HITS = 8
+_COMMON = frozenset(
+    [
+        "able",
+        "after",
+        "again",
+        "also",
+        "and",
+        "are",
+        "but",
+        "can",
+        "cannot",
+        "does",
+        "error",
+        "for",
+        "from",
+        "have",
+        "how",
+        "into",
+        "not",
+        "the",
+        "this",
+        "when",
+        "while",
+        "with",
+        "without",
+    ]
+)
+
+
+def suggested_search(ticket: Ticket) -> list[str]:
+    """The words of the ticket's title most likely to find its article: the longest,
+    leaving out the common ones, at most four."""
+    words = {word.lower() for word in re.findall(r"[^\W_]{3,}", ticket.title)} - _COMMON
+    return sorted(words, key=lambda word: (-len(word), word))[:SUGGESTION_WORDS]
+
+
+def ticket_page_search(user: User, ticket: Ticket) -> tuple[str, list[Article]]:
+    """The search the ticket page starts with, and its hits: the suggested words of the
+    title in the ticket's module; since every word must be found, the shorter words are
+    dropped one by one until something is (at most four searches)."""
+    words = suggested_search(ticket)
+    module = ticket.module.code
+    for size in range(len(words), 0, -1):
+        text = " ".join(words[:size])
+        hits = list(article_list(user, ArticleFilters(module_code=module, text=text))[:SHOWN_HITS])
+        if hits:
+            return text, hits
+    return " ".join(words), []
+
+
+def requester_reads(ticket: Ticket, articles: list[Article]) -> set[int]:
+    """Which of ``articles`` the ticket's requester may open, so that a public reply
+    only links to what they can read."""
+    pks = [article.pk for article in articles]
+    readable = Article.objects.filter(access.article_scope(ticket.requester), pk__in=pks)
+    return set(readable.values_list("pk", flat=True))

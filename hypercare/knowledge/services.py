@@ -1,5 +1,6 @@
 """Write use cases of the knowledge the desk gathers: flag a training gap, clear it;
-write an article, revise it, take it through review to publication and retirement."""
+write an article (or draft one from a resolved ticket), revise it, take it through review
+to publication and retirement."""
 
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from hypercare.knowledge.choices import (
     Audience,
     Visibility,
 )
+from hypercare.knowledge.drafting import draft_from
 from hypercare.knowledge.models import (
     ARTICLE_TITLE_MAX,
     NOTE_LINE_MAX,
@@ -29,6 +31,7 @@ from hypercare.knowledge.models import (
     Article,
     ArticleAudience,
     ArticleFile,
+    ArticleSource,
     ArticleVersion,
     TrainingGap,
 )
@@ -38,6 +41,7 @@ from hypercare.lib.transactions import on_rollback, use_case
 from hypercare.lib.validation import FieldErrors
 from hypercare.orgs.choices import ModuleCode
 from hypercare.orgs.models import Institution
+from hypercare.tickets.choices import Status
 from hypercare.tickets.models import Ticket
 from hypercare.tickets.services.attachments import StoredFile, attachment_path, store_file
 from hypercare.tickets.services.common import lock, require
@@ -51,6 +55,11 @@ EDITOR_REFUSED = (
 )
 RETIRED_UNCHANGED = "A retired article is not revised: return it to draft first."
 NOT_SELF = "an article is not related to itself"
+NOT_RESOLVED = (
+    "Only a resolved or closed ticket becomes an article: until then its answer is not known."
+)
+ALREADY_DRAFTED = "An article was already written from this ticket: revise that one."
+DRAFTABLE = frozenset({Status.RESOLVED, Status.CLOSED})
 
 
 def flag_training_gap(
@@ -171,19 +180,51 @@ def create_article(*, actor: User, content: ArticleContent, note: str = "") -> A
     require(access.can_write_articles(actor), WRITE_REFUSED)
     content = _checked(content)
     with use_case():
-        at = clock.now()
-        article = Article.objects.create(
-            title=content.title,
-            body=content.body,
-            module_code=content.module_code,
-            visibility=content.visibility,
-            created_by=actor,
-            created_at=at,
-            updated_at=at,
+        return _new_article(content, actor, clock.now(), note)
+
+
+def _new_article(content: ArticleContent, actor: User, at: datetime, note: str) -> Article:
+    article = Article.objects.create(
+        title=content.title,
+        body=content.body,
+        module_code=content.module_code,
+        visibility=content.visibility,
+        created_by=actor,
+        created_at=at,
+        updated_at=at,
+    )
+    _set_reach(article, content)
+    _add_version(article, actor, at, note)
+    events.record_article(article, ArticleEventKind.CREATED, actor, at, new_value=article.title)
+    return article
+
+
+def draft_article_from_ticket(*, ticket: Ticket, actor: User) -> Article:
+    """A draft article from a resolved (or closed) ticket: its problem, cause and steps,
+    without its people or institution (``drafting``), internal and for everyone until a
+    writer says otherwise. The article keeps which ticket it came from; both histories
+    say so. One article per ticket: a second is a revision of the first."""
+    require(access.can_write_articles(actor), WRITE_REFUSED)
+    with use_case():
+        ticket = lock(ticket)
+        if ticket.status not in DRAFTABLE:
+            raise InvalidTransition(NOT_RESOLVED)
+        if ArticleSource.objects.filter(ticket=ticket).exists():
+            raise InvalidTransition(ALREADY_DRAFTED)
+        text = draft_from(ticket, body_max=ARTICLE_BODY_MAX)
+        content = ArticleContent(
+            title=text.title,
+            body=text.body,
+            module_code=ticket.module.code,
+            audiences=[Audience.EVERYONE],
         )
-        _set_reach(article, content)
-        _add_version(article, actor, at, note)
-        events.record_article(article, ArticleEventKind.CREATED, actor, at, new_value=article.title)
+        at = clock.now()
+        article = _new_article(_checked(content), actor, at, "Drafted from a ticket")
+        ArticleSource.objects.create(article=article, ticket=ticket)
+        events.record_article(
+            article, ArticleEventKind.WRITTEN_FROM_TICKET, actor, at, new_value=ticket.reference
+        )
+        events.record_drafted(ticket, article, actor, at)
     return article
 
 

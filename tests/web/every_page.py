@@ -294,6 +294,7 @@ def addresses(world: World) -> list[str]:
         values = {
             "pk": [str(pk)],
             "reply_pk": [str(world.saved_reply)],
+            "article_pk": [str(world.article)],
             "ticket_pk": [str(world.ticket)],
             "step": [str(step) for step in EscalationStep.values],
             "field": ["priority"],

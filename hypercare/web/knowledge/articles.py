@@ -145,6 +145,7 @@ def article_page(request: HttpRequest, pk: int) -> HttpResponse:
         "steps": steps,
         "history": selectors.article_history(article),
         "files": selectors.article_files(article),
+        "source_ticket": selectors.article_source_ticket(user, article),
         "can_revise": article.status != ArticleStatus.RETIRED
         and access.can_revise_article(user, article),
     }
@@ -213,6 +214,7 @@ def portal_article(request: HttpRequest, pk: int) -> HttpResponse:
         "article": article,
         "related": selectors.related_articles(user, article),
         "files": selectors.article_files(article),
+        "source_ticket": selectors.article_source_ticket(user, article),
     }
     return render(request, "web/knowledge/portal_article.html", context)
 

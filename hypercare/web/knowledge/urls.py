@@ -1,5 +1,5 @@
 from hypercare.web.errors import page
-from hypercare.web.knowledge import answers, articles, report, views
+from hypercare.web.knowledge import answers, articles, report, ticket_articles, views
 
 urlpatterns = [
     page("desk/tickets/<int:pk>/training-gap/", views.flag, "desk-training-gap"),
@@ -10,6 +10,18 @@ urlpatterns = [
     page("desk/knowledge/training-notes/new/", report.write_training_note, "training-note-new"),
     page("desk/knowledge/training-notes/send/", report.send_training_note, "training-note-send"),
     page("desk/knowledge/<int:pk>/recipients/", report.recipients, "article-recipients"),
+    page("desk/tickets/<int:pk>/knowledge/", ticket_articles.search, "desk-knowledge"),
+    page(
+        "desk/tickets/<int:pk>/knowledge/<int:article_pk>/link/",
+        ticket_articles.insert_link,
+        "desk-knowledge-link",
+    ),
+    page(
+        "desk/tickets/<int:pk>/knowledge/<int:article_pk>/text/",
+        ticket_articles.insert_text,
+        "desk-knowledge-text",
+    ),
+    page("desk/tickets/<int:pk>/article-draft/", ticket_articles.draft, "desk-article-draft"),
     page("desk/knowledge/", articles.articles, "articles"),
     page("desk/knowledge/new/", articles.new_article, "article-new"),
     page("desk/knowledge/<int:pk>/", articles.article_page, "article"),

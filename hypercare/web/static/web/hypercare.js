@@ -108,13 +108,43 @@
       fetch(option.dataset.url, { credentials: "same-origin" })
         .then(function (response) { return response.ok ? response.text() : ""; })
         .then(function (text) {
-          var start = target.selectionStart || 0;
-          var end = target.selectionEnd || 0;
-          target.value = target.value.slice(0, start) + text + target.value.slice(end);
-          target.focus();
-          target.selectionStart = target.selectionEnd = start + text.length;
-          target.dispatchEvent(new Event("input", { bubbles: true }));
+          insertAtCursor(target, text);
           select.selectedIndex = 0;
+        });
+    });
+  }
+
+  /* Text from the server put where the cursor is in a composer (the draft keeps it). */
+  function insertAtCursor(target, text) {
+    var start = target.selectionStart || 0;
+    var end = target.selectionEnd || 0;
+    target.value = target.value.slice(0, start) + text + target.value.slice(end);
+    target.focus();
+    target.selectionStart = target.selectionEnd = start + text.length;
+    target.dispatchEvent(new Event("input", { bubbles: true }));
+  }
+
+  /* A knowledge article's link or text into the reply: the server says what to insert,
+     or why not (its refusal is shown as the page's alerts show every other). */
+  function setUpInsertButton(button) {
+    button.addEventListener("click", function () {
+      var target = document.getElementById(button.dataset.target);
+      if (!target) return;
+      /* As an htmx request, a refusal comes as the alert fragment the page shows. */
+      var headers = { "HX-Request": "true" };
+      fetch(button.dataset.insertUrl, { credentials: "same-origin", headers: headers })
+        .then(function (response) {
+          return response.text().then(function (text) { return { ok: response.ok, text: text }; });
+        })
+        .then(function (answer) {
+          if (answer.ok) {
+            var tab = document.getElementById("tab-reply");
+            if (tab && tab.getAttribute("aria-selected") !== "true") tab.click();
+            insertAtCursor(target, answer.text);
+          } else {
+            var alerts = document.getElementById("alerts");
+            if (alerts) alerts.innerHTML = answer.text;
+          }
         });
     });
   }
@@ -355,6 +385,7 @@
   function enhance(root) {
     once(root, "[data-dropzone]", setUpDropzone);
     once(root, "[data-saved-reply]", setUpSavedReplies);
+    once(root, "[data-insert-url]", setUpInsertButton);
     once(root, "[data-tabs]", setUpTabs);
     once(root, "[data-bulk]", setUpBulk);
     once(root, "[data-fold-narrow]", setUpFold);
