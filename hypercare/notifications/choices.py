@@ -82,6 +82,8 @@ class NotificationEvent(models.TextChoices):
         "Change request awaiting your approval (to its approvers)",
     )
     CHANGE_DECIDED = "change_decided", "Change request approved or rejected (to who raised it)"
+    SURVEY_REQUEST = "survey_request", "Satisfaction survey after a resolution (to the requester)"
+    SURVEY_LOW_RATING = "survey_low_rating", "Low satisfaction rating (to the team's lead)"
 
 
 class DeliveryStatus(models.TextChoices):
@@ -114,5 +116,6 @@ REQUESTER_EVENTS = frozenset(
         NotificationEvent.ACCESS_REQUEST_DECIDED,
         NotificationEvent.APPROVALS_DIGEST,
         NotificationEvent.CHANGE_APPROVAL_REQUESTED,
+        NotificationEvent.SURVEY_REQUEST,
     }
 )
