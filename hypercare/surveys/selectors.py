@@ -10,8 +10,9 @@ from django.utils import timezone
 
 from hypercare import access
 from hypercare.accounts.models import User
-from hypercare.errors import NotAllowed
+from hypercare.errors import NotAllowed, NotFound
 from hypercare.orgs.choices import ModuleCode
+from hypercare.surveys import links
 from hypercare.surveys.models import Survey
 from hypercare.tickets.choices import Category
 from hypercare.tickets.models import Ticket
@@ -58,6 +59,20 @@ def survey_of_ticket(user: User, ticket: Ticket) -> Survey | None:
         .select_related("requester")
         .first()
     )
+
+
+def survey_for_link(token: str) -> Survey:
+    """The survey a mailed link names, read without signing in: the link is the
+    credential. A token naming a survey with another ticket is no link of ours."""
+    target = links.read_token(token)
+    survey = (
+        Survey.objects.select_related("ticket", "requester")
+        .filter(pk=target.survey_id, ticket_id=target.ticket_id)
+        .first()
+    )
+    if survey is None:
+        raise NotFound(links.NOT_VALID)
+    return survey
 
 
 def survey_results(user: User, period: Period = Period()) -> Results:

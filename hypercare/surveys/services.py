@@ -16,6 +16,7 @@ from hypercare.lib.validation import FieldErrors
 from hypercare.notifications.choices import NotificationEvent
 from hypercare.notifications.services import notify
 from hypercare.surveys import events, links
+from hypercare.surveys.selectors import survey_for_link
 from hypercare.surveys.choices import RATING_MAX, RATING_MIN, Channel
 from hypercare.surveys.models import Survey
 from hypercare.tickets.models import Ticket, TicketEvent
@@ -65,14 +66,7 @@ def ask_for_rating(ticket: Ticket, event: TicketEvent) -> Survey | None:
 def answer_by_link(*, token: str, rating: int, comment: str = "") -> Survey:
     """Answer through the mailed link, without signing in: the link names the survey
     and its ticket, and answers once."""
-    target = links.read_token(token)
-    survey = (
-        Survey.objects.select_related("requester")
-        .filter(pk=target.survey_id, ticket_id=target.ticket_id)
-        .first()
-    )
-    if survey is None:
-        raise NotFound(links.NOT_VALID)
+    survey = survey_for_link(token)
     return _answer(survey, survey.requester, rating, comment, Channel.LINK)
 
 
