@@ -7,9 +7,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from hypercare.errors import NotFound
 from hypercare.surveys import services
 from hypercare.surveys.selectors import DIMENSIONS, Period, survey_for_link, survey_results
 from hypercare.tickets.selectors import get_visible_ticket
+from hypercare.web.errors import refusal
 from hypercare.web.guards import signed_in_user, workspace_view
 from hypercare.web.surveys.forms import AnswerForm, PeriodForm, checked
 
@@ -19,7 +21,11 @@ THANKS = "Thank you for your answer."
 def answer_by_link(request: HttpRequest, survey_token: str) -> HttpResponse:
     """The link's page: the question until answered, then the answer given. A link not
     ours answers 404, an expired one 422, a second answer 409."""
-    survey = survey_for_link(survey_token)
+    try:
+        survey = survey_for_link(survey_token)
+    except NotFound as exc:
+        # The shell's 404 page says nothing of why; someone holding a mailed link is told.
+        return refusal(request, 404, exc.message)
     form = AnswerForm(request.POST or None, auto_id="id_survey-%s")
     if request.method == "POST":
         values = checked(form)
