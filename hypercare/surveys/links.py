@@ -33,9 +33,7 @@ def read_token(token: str) -> LinkTarget:
     """What a token names; NotFound when it was not signed by us (tampered, truncated),
     ValidationFailed on ``token`` once it has expired."""
     try:
-        value = signing.loads(
-            token, salt=SALT, max_age=settings.HYPERCARE_SURVEY_LINK_DAYS * 86400
-        )
+        value = signing.loads(token, salt=SALT, max_age=settings.HYPERCARE_SURVEY_LINK_DAYS * 86400)
     except signing.SignatureExpired:
         raise ValidationFailed({"token": EXPIRED}) from None
     except signing.BadSignature:

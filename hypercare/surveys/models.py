@@ -13,9 +13,7 @@ from hypercare.surveys.choices import RATING_MAX, RATING_MIN, Channel
 
 
 class Survey(models.Model):
-    ticket = models.OneToOneField(
-        "tickets.Ticket", on_delete=models.CASCADE, related_name="survey"
-    )
+    ticket = models.OneToOneField("tickets.Ticket", on_delete=models.CASCADE, related_name="survey")
     requester = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="surveys"
     )

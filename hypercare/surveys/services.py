@@ -16,9 +16,9 @@ from hypercare.lib.validation import FieldErrors
 from hypercare.notifications.choices import NotificationEvent
 from hypercare.notifications.services import notify
 from hypercare.surveys import events, links
-from hypercare.surveys.selectors import survey_for_link
 from hypercare.surveys.choices import RATING_MAX, RATING_MIN, Channel
 from hypercare.surveys.models import Survey
+from hypercare.surveys.selectors import survey_for_link
 from hypercare.tickets.models import Ticket, TicketEvent
 from hypercare.tickets.services.common import require
 
@@ -86,8 +86,8 @@ def _answer(survey: Survey, actor: User, rating: int, comment: str, channel: str
     said = errors.text("comment", comment, COMMENT_MAX, required=False)
     errors.check()
     with use_case():
-        survey = Survey.objects.select_for_update().select_related("ticket", "team").get(
-            pk=survey.pk
+        survey = (
+            Survey.objects.select_for_update().select_related("ticket", "team").get(pk=survey.pk)
         )
         if survey.answered_at is not None:
             raise InvalidTransition(ALREADY_ANSWERED)

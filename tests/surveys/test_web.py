@@ -58,10 +58,10 @@ def test_the_requester_answers_on_the_portal_and_the_desk_shows_it(
     assert "Slow." in desk
 
 
-def test_another_institution_cannot_answer_from_the_portal(
-    survey: Survey, outsider: User
-) -> None:
-    answer = signed_in(outsider).post(f"/portal/tickets/{survey.ticket_id}/survey/", {"rating": "1"})
+def test_another_institution_cannot_answer_from_the_portal(survey: Survey, outsider: User) -> None:
+    answer = signed_in(outsider).post(
+        f"/portal/tickets/{survey.ticket_id}/survey/", {"rating": "1"}
+    )
     assert answer.status_code == 404
     assert Survey.objects.get(pk=survey.pk).answered_at is None
 

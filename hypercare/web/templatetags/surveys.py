@@ -19,9 +19,7 @@ def survey_panel(user: User, ticket: Ticket) -> dict[str, Any]:
     """The rating and comment once answered; the question for its requester until then."""
     survey = survey_of_ticket(user, ticket)
     can_answer = (
-        survey is not None
-        and survey.answered_at is None
-        and access.can_answer_survey(user, survey)
+        survey is not None and survey.answered_at is None and access.can_answer_survey(user, survey)
     )
     return {
         "survey": survey,
