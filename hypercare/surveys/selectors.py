@@ -146,7 +146,7 @@ def _label(dimension: str, value: object, agents: dict[object, str]) -> str:
     if dimension == "agent":
         return agents.get(value, NOBODY)
     if dimension == "module":
-        return str(ModuleCode(value).label)
+        return str(ModuleCode(str(value)).label)
     if dimension == "category":
-        return str(Category(value).label)
+        return str(Category(str(value)).label)
     return str(value)

@@ -28,7 +28,7 @@ ALREADY_ANSWERED = "This survey was already answered; thank you."
 NO_SURVEY = "This ticket has no satisfaction survey."
 
 
-def ask_for_rating(ticket: Ticket, event: TicketEvent) -> Survey | None:
+def ask_for_rating(ticket: Ticket, event: TicketEvent) -> None:
     """The resolution step: create the ticket's survey and mail its link to the requester.
 
     Nobody is asked when the institution switched surveys off, when the ticket was
@@ -37,11 +37,11 @@ def ask_for_rating(ticket: Ticket, event: TicketEvent) -> Survey | None:
     about one ticket, not every one.
     """
     if not ticket.institution.surveys_enabled or Survey.objects.filter(ticket=ticket).exists():
-        return None
+        return
     at = event.created_at
     since = at - timedelta(days=settings.HYPERCARE_SURVEY_EVERY_DAYS)
     if Survey.objects.filter(requester_id=ticket.requester_id, sent_at__gt=since).exists():
-        return None
+        return
     survey = Survey.objects.create(
         ticket=ticket,
         requester_id=ticket.requester_id,
@@ -60,7 +60,6 @@ def ask_for_rating(ticket: Ticket, event: TicketEvent) -> Survey | None:
             "link_days": settings.HYPERCARE_SURVEY_LINK_DAYS,
         },
     )
-    return survey
 
 
 def answer_by_link(*, token: str, rating: int, comment: str = "") -> Survey:

@@ -2,6 +2,8 @@
 ticket's survey for whoever sees the ticket, the results for managers and team leads."""
 
 from django.core import signing
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from hypercare.accounts.models import User
 from hypercare.orgs.models import Team
@@ -72,7 +74,7 @@ def test_results_per_team_agent_module_category_and_institution(
     assert [row["label"] for row in results["by_agent"]] == [agent.display_name]
     assert [row["label"] for row in results["by_module"]] == ["Finance/Accounts"]
     assert [row["label"] for row in results["by_category"]] == ["Question"]
-    assert [row["label"] for row in results["by_institution"]] == [requester.institution.name]
+    assert [row["label"] for row in results["by_institution"]] == [survey.ticket.institution.name]
     assert results["comments"] == []
 
 
@@ -91,3 +93,21 @@ def test_a_team_lead_reads_only_their_teams_results(
     assert ApiClient(other_lead).get("/surveys/results").json()["total"]["sent"] == 0
     assert ApiClient(agent).get("/surveys/results").status_code == 403
     assert ApiClient(requester).get("/surveys/results").status_code == 403
+
+
+def test_results_take_the_same_queries_however_many_surveys(
+    survey: Survey, colleague: User, key_user: User, agent: User, manager: User
+) -> None:
+    client = ApiClient(manager)
+    client.get("/surveys/results")
+    with CaptureQueriesContext(connection) as few:
+        client.get("/surveys/results")
+    for person in (colleague, key_user):
+        ticket = resolve(factories.ticket(person, title="More"), agent)
+        ApiClient(person).post(
+            f"/tickets/{ticket.reference}/survey", {"rating": 3, "comment": "ok"}
+        )
+    with CaptureQueriesContext(connection) as many:
+        results = client.get("/surveys/results").json()
+    assert results["total"]["answered"] == 2
+    assert len(many) == len(few)

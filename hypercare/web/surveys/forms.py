@@ -39,6 +39,9 @@ def checked(form: forms.Form) -> dict[str, Any]:
     """The form's values, or a 422 naming each field that is wrong."""
     if not form.is_valid():
         raise ValidationFailed(
-            {field: " ".join(problems) for field, problems in form.errors.items()}
+            {
+                field: " ".join(str(problem) for problem in problems)
+                for field, problems in form.errors.items()
+            }
         )
     return form.cleaned_data
