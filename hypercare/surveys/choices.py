@@ -4,10 +4,9 @@ RATING_MIN, RATING_MAX = 1, 5
 
 
 class SurveyTicketEventKind(models.TextChoices):
-    """A survey's steps on its ticket's timeline: internal, since a rating is the
+    """The survey's answer on its ticket's timeline: internal, since a rating is the
     requester's word about the support and is read by support staff."""
 
-    SURVEY_SENT = "survey_sent", "Satisfaction survey sent"
     SURVEY_ANSWERED = "survey_answered", "Satisfaction survey answered"
 
 

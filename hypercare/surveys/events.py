@@ -1,5 +1,7 @@
-"""A survey's steps on its ticket's timeline, written by the survey services. Internal:
-the rating is for support staff; the requester sees their own answer on the survey."""
+"""The survey's answer on its ticket's timeline, written by the survey services. Internal:
+the rating is for support staff; the requester sees their own answer on the survey.
+Asking leaves no entry: the survey row records when, and a resolution's timeline stays
+the lifecycle's own."""
 
 from datetime import datetime
 
@@ -9,10 +11,6 @@ from hypercare.surveys.models import Survey
 from hypercare.tickets.event_kinds import Sentence
 from hypercare.tickets.events import append
 from hypercare.tickets.models import TicketEvent
-
-
-def record_sent(survey: Survey, at: datetime) -> TicketEvent:
-    return append(survey.ticket, SurveyTicketEventKind.SURVEY_SENT, None, at, is_internal=True)
 
 
 def record_answered(survey: Survey, actor: User, at: datetime) -> TicketEvent:
@@ -28,9 +26,6 @@ def record_answered(survey: Survey, actor: User, at: datetime) -> TicketEvent:
 
 
 SENTENCES: dict[str, Sentence] = {
-    SurveyTicketEventKind.SURVEY_SENT: lambda actor, event: (
-        "The requester was asked to rate the support"
-    ),
     SurveyTicketEventKind.SURVEY_ANSWERED: lambda actor, event: (
         f"{actor} rated the support {event.new_value} out of 5"
     ),

@@ -31,12 +31,15 @@ NO_SURVEY = "This ticket has no satisfaction survey."
 def ask_for_rating(ticket: Ticket, event: TicketEvent) -> None:
     """The resolution step: create the ticket's survey and mail its link to the requester.
 
-    Nobody is asked when the institution switched surveys off, when the ticket was
-    surveyed before (reopened and resolved again), or when the requester was asked
+    Nobody is asked when the institution switched surveys off, when the requester's
+    account is closed, when the ticket was surveyed before (reopened and resolved
+    again), or when the requester was asked
     within the last ``HYPERCARE_SURVEY_EVERY_DAYS`` days: a busy requester is asked
     about one ticket, not every one.
     """
-    if not ticket.institution.surveys_enabled or Survey.objects.filter(ticket=ticket).exists():
+    if not ticket.institution.surveys_enabled or not ticket.requester.is_active:
+        return
+    if Survey.objects.filter(ticket=ticket).exists():
         return
     at = event.created_at
     since = at - timedelta(days=settings.HYPERCARE_SURVEY_EVERY_DAYS)
@@ -49,7 +52,6 @@ def ask_for_rating(ticket: Ticket, event: TicketEvent) -> None:
         agent_id=ticket.assignee_id,
         sent_at=at,
     )
-    events.record_sent(survey, at)
     notify(
         event=NotificationEvent.SURVEY_REQUEST,
         ticket=ticket,

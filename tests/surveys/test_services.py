@@ -31,9 +31,6 @@ def test_resolving_a_ticket_asks_its_requester_by_mail_with_a_signed_link(
     mail = OutboxMessage.objects.get(event=NotificationEvent.SURVEY_REQUEST)
     assert mail.recipient == requester
     assert links.survey_url(survey) in mail.body
-    assert survey.ticket.events.filter(
-        kind=SurveyTicketEventKind.SURVEY_SENT, is_internal=True
-    ).exists()
 
 
 def test_a_ticket_resolved_again_is_not_asked_twice(survey: Survey, agent: User) -> None:
@@ -67,6 +64,7 @@ def test_the_link_answers_once(survey: Survey) -> None:
     token = links.token_for(survey)
     answered = answer_by_link(token=token, rating=4, comment="Quick and clear.")
     assert (answered.rating, answered.comment, answered.channel) == (4, "Quick and clear.", "link")
+    assert survey.ticket.events.get(kind=SurveyTicketEventKind.SURVEY_ANSWERED).is_internal
     with pytest.raises(InvalidTransition):
         answer_by_link(token=token, rating=1)
     survey.refresh_from_db()
@@ -133,3 +131,11 @@ def test_a_low_rating_without_a_team_lead_goes_to_the_support_managers(
     answer_by_link(token=links.token_for(Survey.objects.get(ticket=ticket)), rating=1)
     mail = OutboxMessage.objects.get(event=NotificationEvent.SURVEY_LOW_RATING)
     assert mail.recipient == manager
+
+
+def test_a_requester_whose_account_is_closed_is_not_asked(requester: User, agent: User) -> None:
+    ticket = factories.ticket(requester)
+    User.objects.filter(pk=requester.pk).update(is_active=False)
+    ticket.refresh_from_db()
+    resolve(ticket, agent)
+    assert not Survey.objects.exists()
