@@ -2,8 +2,11 @@
 a clear 404 page; the requester answers from the portal; the desk shows the answer;
 the results page is for managers and team leads."""
 
+from datetime import timedelta
+from typing import Any
+
 from django.core import signing
-from django.test import Client
+from django.test import Client, override_settings
 
 from hypercare.accounts.models import User
 from hypercare.surveys import links
@@ -76,3 +79,14 @@ def test_the_results_page_shows_managers_the_ratings_and_comments(
     assert "Service desk" in html
     assert "Clear." in html
     assert signed_in(agent).get("/desk/surveys/").status_code == 403
+
+
+@override_settings(HYPERCARE_SURVEY_LINK_DAYS=14)
+def test_an_expired_link_says_so_and_points_to_the_portal(
+    survey: Survey, time_machine: Any
+) -> None:
+    url = f"/surveys/{links.token_for(survey)}/"
+    time_machine.move_to(survey.sent_at + timedelta(days=15), tick=False)
+    page = Client().get(url)
+    assert page.status_code == 422
+    assert "expired" in page.content.decode()
