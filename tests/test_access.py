@@ -2115,12 +2115,16 @@ def test_a_survey_is_read_only_by_who_sees_its_ticket(
     world: World, surveys: dict[str, Survey], persona: str
 ) -> None:
     user = world.users[persona]
-    api = ApiClient(user)
+    api, web = ApiClient(user), signed_in(user)
+    for name, survey in surveys.items():
+        answer_by_link(token=token_for(survey), rating=4, comment=f"Said of {name}")
     for name, survey in surveys.items():
         sees = name in SEES[persona]
         assert (survey_of_ticket(user, survey.ticket) is not None) == sees
         answer = api.get(f"/tickets/{survey.ticket.reference}/survey")
         assert answer.status_code == (200 if sees else 404)
+        page = web.get(f"/tickets/{survey.ticket_id}/", follow=True).content.decode()
+        assert (f"Said of {name}" in page) == sees
 
 
 @pytest.mark.parametrize("persona", SEES)
