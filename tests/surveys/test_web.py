@@ -8,7 +8,9 @@ from typing import Any
 from django.core import signing
 from django.test import Client, override_settings
 
+from hypercare.accounts.choices import Role
 from hypercare.accounts.models import User
+from hypercare.orgs.models import Institution
 from hypercare.surveys import links
 from hypercare.surveys.models import Survey
 from tests import factories
@@ -90,3 +92,13 @@ def test_an_expired_link_says_so_and_points_to_the_portal(
     page = Client().get(url)
     assert page.status_code == 422
     assert "expired" in page.content.decode()
+
+
+def test_surveys_are_switched_off_per_institution_in_the_admin(
+    survey: Survey, institution: Institution
+) -> None:
+    client = Client()
+    client.force_login(factories.user(Role.ADMIN, username="sysadmin"))
+    url = f"/admin/orgs/institution/{institution.pk}/change/"
+    assert 'name="surveys_enabled"' in client.get(url).content.decode()
+    assert client.get("/admin/surveys/survey/").status_code == 200
