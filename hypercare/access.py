@@ -17,6 +17,7 @@ from hypercare.knowledge.choices import ArticleStatus, Audience, Visibility
 from hypercare.knowledge.models import Article, ArticleAudience, TrainingNoteDelivery
 from hypercare.orgs.choices import Tier
 from hypercare.orgs.models import Institution, Module, Team
+from hypercare.surveys.models import Survey
 from hypercare.tickets import workflows
 from hypercare.tickets.choices import Category, Status
 from hypercare.tickets.models import Participant, Ticket
@@ -786,3 +787,35 @@ def can_record_implementation(user: User, change: ChangeRequest) -> bool:
     if not is_agent(user):
         return False
     return not change.tickets.filter(Q(requester_id=user.pk) | Q(reported_by_id=user.pk)).exists()
+
+
+# Satisfaction surveys. A rating is read with its ticket: whoever sees the ticket sees its
+# survey. The results across tickets are the desk's: support managers read every team's,
+# a team lead only their own teams' (the team at resolution), institutions none.
+
+
+def survey_scope(user: User) -> Q:
+    """The surveys ``user`` may read, as a filter on Survey: those of the tickets they see."""
+    if not user.is_active:
+        return NOTHING
+    if is_agent(user):
+        return Q()
+    return Q(ticket_id__in=Ticket.objects.filter(ticket_scope(user)).values("pk"))
+
+
+def can_answer_survey(user: User, survey: Survey) -> bool:
+    """Only the requester asked answers, signed in or through the mailed link."""
+    return user.is_active and user.pk == survey.requester_id
+
+
+def survey_results_scope(user: User) -> Q:
+    """The surveys counted in ``user``'s results, as a filter on Survey."""
+    if can_manage_desk(user):
+        return Q()
+    if is_agent(user):
+        return Q(team__lead=user)
+    return NOTHING
+
+
+def can_read_survey_results(user: User) -> bool:
+    return can_manage_desk(user) or (is_agent(user) and Team.objects.filter(lead=user).exists())

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "hypercare.access_requests",
     "hypercare.changes",
     "hypercare.approvals",
+    "hypercare.surveys",
     "hypercare.web",
     # Form widgets render through TEMPLATES, so a widget template of ours can replace Django's.
     "django.forms",
@@ -225,6 +226,11 @@ HYPERCARE_MAX_TICKET_ATTACHMENT_BYTES = (
     env_int("HYPERCARE_MAX_TICKET_ATTACHMENTS_MB", 50, minimum=1) * 2**20
 )
 HYPERCARE_REOPEN_WINDOW_DAYS = env_int("HYPERCARE_REOPEN_WINDOW_DAYS", 7, minimum=0)
+# Satisfaction surveys: how long a survey link works, how often one requester is asked,
+# and the rating (and below) that tells the team lead.
+HYPERCARE_SURVEY_LINK_DAYS = env_int("HYPERCARE_SURVEY_LINK_DAYS", 14, minimum=1)
+HYPERCARE_SURVEY_EVERY_DAYS = env_int("HYPERCARE_SURVEY_EVERY_DAYS", 7, minimum=0)
+HYPERCARE_SURVEY_LOW_RATING = env_int("HYPERCARE_SURVEY_LOW_RATING", 2, minimum=1)
 # Escalations: the manager's first update is due this long after the request, before a
 # communication plan agrees a frequency; the daily review mail goes out at this hour.
 HYPERCARE_ESCALATION_FIRST_UPDATE_HOURS = env_int(

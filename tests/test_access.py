@@ -145,6 +145,10 @@ from hypercare.releases.services import (
     plan_for_release,
     ship_release,
 )
+from hypercare.surveys.links import token_for
+from hypercare.surveys.models import Survey
+from hypercare.surveys.selectors import survey_of_ticket
+from hypercare.surveys.services import answer_by_link
 from hypercare.tickets.choices import Category, EventKind, Status
 from hypercare.tickets.models import Attachment, Participant, PendingUpload, Ticket, TicketEvent
 from hypercare.tickets.selectors import (
@@ -2309,3 +2313,73 @@ def test_the_ticket_pages_article_search_finds_what_the_agent_reads(
         if web.get(f"/desk/tickets/{ticket.pk}/knowledge/{article.pk}/link/").status_code == 200
     }
     assert linked == READS_ARTICLES["southbank_requester"]
+
+
+# Satisfaction surveys: a ticket's survey goes with the ticket (whoever sees the ticket
+# reads its rating); the results across tickets are support managers' (every team) and
+# a team lead's (only the teams they lead: a lead of another team counts none of them);
+# institutions read no results, not even their own.
+READS_SURVEY_RESULTS = {"support_manager": 2, "tier2": 1}
+
+
+@pytest.fixture
+def surveys(world: World) -> dict[str, Survey]:
+    """Riya's ticket resolved by the service desk (led by Tier 2), Southbank's by no team."""
+    agent = world.users["tier1"]
+    desk = factories.team("Service desk", lead=world.users["tier2"])
+    found = {}
+    for name in ("riya_finance", "southbank_finance"):
+        ticket = world.tickets[name]
+        if name == "riya_finance":
+            Ticket.objects.filter(pk=ticket.pk).update(team=desk)
+            ticket.refresh_from_db()
+        change_status(ticket=ticket, actor=agent, status=Status.RESOLVED)
+        found[name] = Survey.objects.get(ticket=ticket)
+    return found
+
+
+@pytest.mark.parametrize("persona", SEES)
+def test_a_survey_is_read_only_by_who_sees_its_ticket(
+    world: World, surveys: dict[str, Survey], persona: str
+) -> None:
+    user = world.users[persona]
+    api, web = ApiClient(user), signed_in(user)
+    for name, survey in surveys.items():
+        answer_by_link(token=token_for(survey), rating=4, comment=f"Said of {name}")
+    for name, survey in surveys.items():
+        sees = name in SEES[persona]
+        assert (survey_of_ticket(user, survey.ticket) is not None) == sees
+        answer = api.get(f"/tickets/{survey.ticket.reference}/survey")
+        assert answer.status_code == (200 if sees else 404)
+        page = web.get(f"/tickets/{survey.ticket_id}/", follow=True).content.decode()
+        assert (f"Said of {name}" in page) == sees
+
+
+@pytest.mark.parametrize("persona", SEES)
+def test_survey_results_are_for_managers_and_their_own_teams_leads(
+    world: World, surveys: dict[str, Survey], persona: str
+) -> None:
+    user = world.users[persona]
+    api_answer = ApiClient(user).get("/surveys/results")
+    page = signed_in(user).get("/desk/surveys/")
+    if persona in READS_SURVEY_RESULTS:
+        assert api_answer.json()["total"]["sent"] == READS_SURVEY_RESULTS[persona]
+        assert page.status_code == 200
+    else:
+        assert api_answer.status_code == 403
+        assert page.status_code in (302, 403)
+        assert "Southbank" not in page.content.decode()
+
+
+def test_survey_mails_reach_only_the_requester_and_the_teams_lead(
+    world: World, surveys: dict[str, Survey]
+) -> None:
+    asked = OutboxMessage.objects.filter(event=NotificationEvent.SURVEY_REQUEST)
+    assert {mail.recipient for mail in asked} == {
+        world.users["requester"],
+        world.users["southbank_requester"],
+    }
+    answer_by_link(token=token_for(surveys["riya_finance"]), rating=1, comment="Slow")
+    low = OutboxMessage.objects.filter(event=NotificationEvent.SURVEY_LOW_RATING)
+    assert {mail.recipient for mail in low} == {world.users["tier2"]}
+    assert "Southbank" not in low.get().body

@@ -86,6 +86,8 @@ class NotificationEvent(models.TextChoices):
         "training_note",
         "Training note (to the people of an institution in the ERP role it is for)",
     )
+    SURVEY_REQUEST = "survey_request", "Satisfaction survey after a resolution (to the requester)"
+    SURVEY_LOW_RATING = "survey_low_rating", "Low satisfaction rating (to the team's lead)"
 
 
 class DeliveryStatus(models.TextChoices):
@@ -119,5 +121,6 @@ REQUESTER_EVENTS = frozenset(
         NotificationEvent.APPROVALS_DIGEST,
         NotificationEvent.CHANGE_APPROVAL_REQUESTED,
         NotificationEvent.TRAINING_NOTE,
+        NotificationEvent.SURVEY_REQUEST,
     }
 )

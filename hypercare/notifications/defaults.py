@@ -272,6 +272,20 @@ _WORDING: dict[str, tuple[str, str]] = {
         '{{ erp_role }} staff at {{ institution.name }}: "{{ article.title }}". Read it '
         "here: {{ address }}",
     ),
+    NotificationEvent.SURVEY_REQUEST: (
+        "[{{ ticket.reference }}] How did we do?",
+        "Hello {{ recipient.display_name }},\n\nYour ticket {{ ticket.reference }} "
+        '"{{ ticket.title }}" is resolved. Please rate our support from 1 to 5, with a '
+        "comment if you wish; it takes a minute and needs no sign-in:\n\n{{ survey_link }}"
+        "\n\nThe link works once, for {{ link_days }} days.",
+    ),
+    NotificationEvent.SURVEY_LOW_RATING: (
+        "[{{ ticket.reference }}] Rated {{ survey.rating }} out of 5: {{ ticket.title }}",
+        "Hello {{ recipient.display_name }},\n\nThe requester of {{ ticket.reference }} "
+        '"{{ ticket.title }}" rated the support {{ survey.rating }} out of 5.'
+        "{% if survey.comment %}\n\nTheir comment:\n{{ survey.comment }}{% endif %}"
+        "\n\nPlease look at the ticket and follow up with them.",
+    ),
 }
 DEFAULT_TEMPLATES: dict[str, tuple[str, str]] = {
     event: (subject, body + SIGNATURE) for event, (subject, body) in _WORDING.items()

@@ -32,8 +32,16 @@ class ModuleInline(EligiblePeopleInline[Module]):
 
 @admin.register(Institution)
 class InstitutionAdmin(admin.ModelAdmin[Institution]):
-    list_display = ("name", "slug", "time_zone", "go_live_date", "phase", "unknown_senders")
-    list_filter = ("phase", "unknown_senders")
+    list_display = (
+        "name",
+        "slug",
+        "time_zone",
+        "go_live_date",
+        "phase",
+        "unknown_senders",
+        "surveys_enabled",
+    )
+    list_filter = ("phase", "unknown_senders", "surveys_enabled")
     search_fields = ("name", "slug")
     prepopulated_fields = {"slug": ("name",)}
     inlines = [ModuleInline]

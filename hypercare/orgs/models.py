@@ -36,6 +36,11 @@ class Institution(models.Model):
         default=UnknownSenders.HOLD,
         help_text="Mail from an unknown address of one of the institution's mail domains.",
     )
+    surveys_enabled = models.BooleanField(
+        "satisfaction surveys",
+        default=True,
+        help_text="Ask the requester to rate the support once their ticket is resolved.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -22,6 +22,7 @@ from hypercare.web.orgs import urls as orgs
 from hypercare.web.problems import urls as problems
 from hypercare.web.releases import urls as releases
 from hypercare.web.sla import urls as sla
+from hypercare.web.surveys import urls as surveys
 from hypercare.web.tickets import urls as tickets
 
 app_name = "web"
@@ -53,5 +54,6 @@ urlpatterns = [
     *access_requests.urlpatterns,
     *approvals.urlpatterns,
     *changes.urlpatterns,
+    *surveys.urlpatterns,
     *tickets.urlpatterns,
 ]

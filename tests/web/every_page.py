@@ -47,11 +47,14 @@ from hypercare.orgs.choices import ModuleCode, Tier
 from hypercare.orgs.models import Institution
 from hypercare.problems.services.records import ProblemDetails, create_problem
 from hypercare.releases.services import compile_release_notes, create_release, plan_for_release
+from hypercare.surveys.links import token_for
+from hypercare.surveys.models import Survey
+from hypercare.tickets.choices import Status
 from hypercare.tickets.models import Ticket
 from hypercare.tickets.services.attachments import add_attachment
 from hypercare.tickets.services.conversation import add_public_reply
 from hypercare.tickets.services.saved_replies import create_saved_reply
-from hypercare.tickets.services.workflow import assign_ticket
+from hypercare.tickets.services.workflow import assign_ticket, change_status
 from hypercare.web import urls as web_urls
 from hypercare.web.mail.views import ACTIONS as MAIL_ACTIONS
 from tests import factories
@@ -96,6 +99,7 @@ class World:
     institution: int
     article: int
     article_file: int
+    survey_token: str
 
 
 def _access_world(people: dict[str, User], north: Institution) -> tuple[int, int, int, int]:
@@ -220,6 +224,7 @@ def build_world() -> World:
     )
     article = _published_article(agent, people["support_manager"])
     _knowledge_use(people, ticket, article, north)
+    survey = _surveyed(requester, agent)
     uid = urlsafe_base64_encode(force_bytes(requester.pk))
     return World(
         people, ticket.pk, escalated.pk, attachment.pk, reply.pk,
@@ -227,6 +232,7 @@ def build_world() -> World:
         link.pk, answer.pk, incident.pk,
         release.pk, release.note_items.get().pk, problem.pk, correction.pk, *access,
         change.pk, evidence.files.get().pk, north.pk, article.pk, article.files.get().pk,
+        token_for(survey),
     )  # fmt: skip
 
 
@@ -260,6 +266,14 @@ def _knowledge_use(
     send_training_note(
         article=article, institution=north, erp_role="Fee clerk", actor=people["support_manager"]
     )
+
+
+def _surveyed(requester: User, agent: User) -> Survey:
+    """A resolved ticket whose requester is asked to rate the support: the link's page and
+    the portal's ticket page show the question."""
+    ticket = factories.ticket(requester, title="Timetable export is empty")
+    change_status(ticket=ticket, actor=agent, status=Status.RESOLVED, reason="Re-ran it.")
+    return Survey.objects.get(ticket=ticket)
 
 
 def _correction(requester: User, agent: User, owner: User) -> Ticket:
@@ -307,6 +321,7 @@ def addresses(world: World) -> list[str]:
             "line_pk": [str(world.review_line)],
             "problem_pk": [str(world.problem)],
             "institution_pk": [str(world.institution)],
+            "survey_token": [world.survey_token],
         }
         found.extend(_fill(route, values))
     return found

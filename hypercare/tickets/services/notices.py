@@ -3,6 +3,7 @@
 from hypercare.accounts.models import User
 from hypercare.notifications.choices import NotificationEvent
 from hypercare.notifications.services import notify
+from hypercare.tickets import resolution
 from hypercare.tickets.category_details import readable_answers
 from hypercare.tickets.choices import Status
 from hypercare.tickets.models import Ticket, TicketEvent
@@ -41,7 +42,8 @@ def public_reply(ticket: Ticket, event: TicketEvent, actor: User, *, from_suppor
 
 def status_changed(ticket: Ticket, event: TicketEvent, actor: User) -> None:
     """The requester side hears of a new status; a resolution says how, with the note
-    that is also on their timeline (a major incident's resolution, say)."""
+    that is also on their timeline (a major incident's resolution, say), and runs the
+    other domains' resolution steps (``resolution``)."""
     resolved = ticket.status == Status.RESOLVED
     notify(
         event=NotificationEvent.TICKET_RESOLVED if resolved else NotificationEvent.STATUS_CHANGED,
@@ -50,6 +52,8 @@ def status_changed(ticket: Ticket, event: TicketEvent, actor: User) -> None:
         cause=f"event:{event.pk}",
         context={"note": event.reason if resolved else ""},
     )
+    if resolved:
+        resolution.resolved(ticket, event)
 
 
 def assigned(ticket: Ticket, event: TicketEvent, actor: User | None) -> None:
