@@ -19,9 +19,16 @@ from hypercare.api.common import (
     refuse_unknown_query,
 )
 from hypercare.errors import NotAllowed, ValidationFailed
-from hypercare.knowledge import selectors, services
+from hypercare.knowledge import reading, selectors, services
 from hypercare.knowledge.choices import ArticleStatus
-from hypercare.knowledge.models import Article, ArticleFile, ArticleVersion, TrainingGap
+from hypercare.knowledge.models import (
+    Article,
+    ArticleFile,
+    ArticleVersion,
+    ArticleVote,
+    Deflection,
+    TrainingGap,
+)
 from hypercare.knowledge.schemas import (
     ArticleDetailOut,
     ArticleDiffOut,
@@ -30,10 +37,16 @@ from hypercare.knowledge.schemas import (
     ArticleOut,
     ArticleQuery,
     ArticleVersionOut,
+    DeflectionIn,
+    DeflectionOut,
     RelatedIn,
+    SuggestionOut,
+    SuggestionQuery,
     TrainingGapIn,
     TrainingGapOut,
     TrainingGapQuery,
+    VoteIn,
+    VoteOut,
 )
 from hypercare.orgs.models import Institution
 from hypercare.tickets.api import NO_TICKET
@@ -142,6 +155,47 @@ def list_articles(
         text=query.q,
     )
     return paginate(selectors.article_list(actor(request), filters), paging)
+
+
+SUGGESTION_PARAMETERS = set(SuggestionQuery.model_fields)
+
+
+@router.get("/articles/suggestions", response={200: list[SuggestionOut], **errors(401, 422)})
+def suggestions(request: HttpRequest, query: Query[SuggestionQuery]) -> list[Article]:
+    """Published articles you may read that may answer what you are reporting (`text`)
+    about `module`, best first: what the portal's report form suggests as you type."""
+    refuse_unknown_query(request, SUGGESTION_PARAMETERS)
+    return selectors.suggested_articles(actor(request), query.module or "", query.text, query.limit)
+
+
+@router.post(
+    "/articles/{article_id}/deflections",
+    response={201: DeflectionOut, **errors(401, 422, not_found=NO_ARTICLE)},
+)
+def deflect(request: HttpRequest, article_id: DbId, payload: DeflectionIn) -> Status[Deflection]:
+    """The article solved your problem: the report you were writing is not filed."""
+    recorded = reading.record_deflection(
+        article=_article(request, article_id),
+        actor=actor(request),
+        module_code=payload.module or "",
+        query=payload.query,
+    )
+    return Status(201, recorded)
+
+
+@router.post(
+    "/articles/{article_id}/votes",
+    response={200: VoteOut, **errors(401, 422, not_found=NO_ARTICLE)},
+)
+def vote(request: HttpRequest, article_id: DbId, payload: VoteIn) -> ArticleVote:
+    """Say whether the article helped you, with a comment if you like; voting again
+    changes your vote."""
+    return reading.vote_on_article(
+        article=_article(request, article_id),
+        actor=actor(request),
+        helpful=payload.helpful,
+        comment=payload.comment,
+    )
 
 
 @router.get(
