@@ -12,6 +12,7 @@ from hypercare.knowledge.models import (
     NOTE_LINE_MAX,
     ROLE_MAX,
     TOPIC_MAX,
+    VOTE_COMMENT_MAX,
     Article,
 )
 from hypercare.knowledge.services import ARTICLE_BODY_MAX, NOTE_MAX, ArticleContent
@@ -105,3 +106,20 @@ class RelatedForm(ServiceErrors, forms.Form):
     def __init__(self, *args: Any, articles: QuerySet[Article], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["related"].queryset = articles  # type: ignore[attr-defined]
+
+
+class VoteForm(ServiceErrors, forms.Form):
+    """Whether an article helped its reader, as ``knowledge.reading.vote_on_article`` takes it."""
+
+    helpful = forms.TypedChoiceField(
+        choices=[("yes", "Yes"), ("no", "No")],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        label="Did this article help?",
+    )
+    comment = forms.CharField(
+        required=False,
+        max_length=VOTE_COMMENT_MAX,
+        widget=TEXT,
+        label="What was missing or unclear?",
+    )
