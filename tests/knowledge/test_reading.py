@@ -1,10 +1,12 @@
 """Suggestions while a report is written, and what readers do with an article: it solved
 their problem (a deflection), they read it, they vote; through the services and the API."""
 
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
 import time_machine
+from django.conf import settings
 
 from hypercare.accounts.choices import Role
 from hypercare.accounts.models import User
@@ -19,6 +21,8 @@ from hypercare.knowledge.reading import (
 )
 from hypercare.knowledge.selectors import article_counts, suggested_articles, vote_of
 from hypercare.knowledge.services import ArticleContent, change_article_status, create_article
+from hypercare.notifications.choices import NotificationEvent
+from hypercare.notifications.models import OutboxMessage
 from hypercare.orgs.choices import ModuleCode
 from hypercare.orgs.models import Institution
 from tests import factories
@@ -169,3 +173,39 @@ def test_the_api_suggests_deflects_and_votes(manager: User, requester: User) -> 
     assert reader.get(f"/articles/{article.pk}").json()["counts"] is None
     counts = ApiClient(manager).get(f"/articles/{article.pk}").json()["counts"]
     assert counts == {"views": 0, "helpful": 0, "not_helpful": 1, "deflections": 1}
+
+
+def test_the_ticket_received_mail_suggests_what_the_requester_would_see(
+    manager: User, requester: User, other_institution: Institution
+) -> None:
+    receipts = published(manager)
+    published(
+        manager, replace(RECEIPTS, title="Fee receipt internal fix", visibility=Visibility.INTERNAL)
+    )
+    published(
+        manager,
+        replace(
+            RECEIPTS,
+            title="Fee receipt at Southbank",
+            visibility=Visibility.CHOSEN_INSTITUTIONS,
+            institutions=[other_institution],
+        ),
+    )
+    ticket = factories.ticket(
+        requester, module_code=ModuleCode.FEES, title="Fee receipt not generated"
+    )
+    mail = OutboxMessage.objects.get(event=NotificationEvent.TICKET_RECEIVED, ticket=ticket)
+    assert (
+        "These help articles may already answer it:\n"
+        f"{receipts.title}\n  http://testserver/portal/knowledge/{receipts.pk}/\n"
+    ) in mail.body.replace(settings.SITE_URL, "http://testserver")
+    assert "internal fix" not in mail.body
+    assert "Southbank" not in mail.body
+
+
+def test_the_ticket_received_mail_says_nothing_of_articles_when_none_match(
+    requester: User,
+) -> None:
+    ticket = factories.ticket(requester, module_code=ModuleCode.FEES)
+    mail = OutboxMessage.objects.get(event=NotificationEvent.TICKET_RECEIVED, ticket=ticket)
+    assert "help articles" not in mail.body
