@@ -34,9 +34,12 @@ VIEW_WINDOW = timedelta(minutes=30)
 NOT_PUBLISHED = "only a published article solves a problem"
 
 
-def _readable(actor: User, article: Article) -> None:
-    if not Article.objects.filter(access.article_scope(actor), pk=article.pk).exists():
+def _readable(actor: User, article: Article) -> Article:
+    """The article as it is now, if ``actor`` may read it."""
+    current = Article.objects.filter(access.article_scope(actor), pk=article.pk).first()
+    if current is None:
         raise NotFound(NO_ARTICLE)
+    return current
 
 
 def record_deflection(
@@ -46,7 +49,7 @@ def record_deflection(
     (``query``, about ``module_code``), solved their problem: the report is not filed.
     What they typed is kept as one line, cut to length rather than refused: they are
     leaving, not writing."""
-    _readable(actor, article)
+    article = _readable(actor, article)
     errors = FieldErrors()
     if article.status != ArticleStatus.PUBLISHED:
         errors.add("article", NOT_PUBLISHED)
