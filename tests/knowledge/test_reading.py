@@ -62,7 +62,7 @@ def test_a_requester_typing_fee_receipt_not_generated_is_shown_the_article(
     published(manager, HALL_TICKETS)
     [found] = suggested_articles(requester, ModuleCode.FEES, "fee receipt not generated", 3)
     assert found == receipts
-    assert "\x02receipt\x03" in found.snippet.lower()
+    assert "\x02receipt\x03" in vars(found)["snippet"].lower()  # an annotation
 
 
 def test_any_word_suggests_and_the_rarer_words_rank_first(manager: User, requester: User) -> None:

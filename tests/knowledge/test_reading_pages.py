@@ -42,7 +42,7 @@ def test_typing_fee_receipt_not_generated_suggests_the_article_with_highlights(
     module = factories.module(institution, ModuleCode.FEES)
     found = signed_in(requester).get(
         "/portal/knowledge/suggestions/",
-        {"module": module.pk, "title": "fee receipt not generated", "description": ""},
+        {"module": str(module.pk), "title": "fee receipt not generated", "description": ""},
     )
     text = found.content.decode()
     assert f"/portal/knowledge/{receipts.pk}/" in text

@@ -82,12 +82,11 @@ def portal_article_page(
 ) -> HttpResponse:
     """An article as its institution readers see it, with their vote to give or change."""
     mine = selectors.vote_of(user, article)
-    if form is None and mine is None:
-        form = VoteForm()
-    elif form is None:
-        form = VoteForm(
-            initial={"helpful": "yes" if mine.helpful else "no", "comment": mine.comment}
+    if form is None:
+        given = (
+            {"helpful": "yes" if mine.helpful else "no", "comment": mine.comment} if mine else {}
         )
+        form = VoteForm(initial=given)
     context = {
         "article": article,
         "related": selectors.related_articles(user, article),
