@@ -414,6 +414,12 @@ def can_revise_article(user: User, article: Article) -> bool:
     return can_write_articles(user)
 
 
+def can_see_article_counts(user: User) -> bool:
+    """How often an article was read, voted on and solved a problem: support staff. The
+    counts sum every institution's readers, so no institution's person sees them."""
+    return is_agent(user)
+
+
 def can_edit_knowledge(user: User) -> bool:
     """Publish and retire articles, and revise a published one in place: the knowledge
     editors, who are support managers (and admins)."""

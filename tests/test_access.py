@@ -84,9 +84,18 @@ from hypercare.knowledge.choices import (
     KnowledgeTicketEventKind,
     Visibility,
 )
-from hypercare.knowledge.models import Article, ArticleSource, TicketAnswer
+from hypercare.knowledge.models import (
+    Article,
+    ArticleSource,
+    ArticleView,
+    ArticleVote,
+    Deflection,
+    TicketAnswer,
+)
+from hypercare.knowledge.reading import record_deflection
 from hypercare.knowledge.selectors import (
     article_source_ticket,
+    suggested_articles,
     ticket_answers,
     training_gaps,
     training_note_deliveries,
@@ -2383,3 +2392,71 @@ def test_survey_mails_reach_only_the_requester_and_the_teams_lead(
     low = OutboxMessage.objects.filter(event=NotificationEvent.SURVEY_LOW_RATING)
     assert {mail.recipient for mail in low} == {world.users["tier2"]}
     assert "Southbank" not in low.get().body
+
+
+# What readers do with articles (deflections, views, votes) and the suggestions made as a
+# report is written: only published, non-internal articles the persona reads are
+# suggested; counting needs an article the persona reads; counts are support's alone.
+SUGGESTED = {"for_everyone", "for_accounts", "for_admins", "northfield_only", "southbank_only"}
+
+
+@pytest.mark.parametrize("persona", SEES)
+def test_suggestions_offer_only_published_articles_a_persona_reads(
+    world: World, articles: dict[str, Article], persona: str
+) -> None:
+    user = world.users[persona]
+    expected = {articles[name].pk for name in READS_ARTICLES[persona] & SUGGESTED}
+    found = suggested_articles(user, ModuleCode.FEES, "how article", 10)
+    assert {article.pk for article in found} == expected
+    answer = ApiClient(user).get("/articles/suggestions", {"text": "how article", "limit": 10})
+    assert {row["id"] for row in answer.json()} == expected
+    if persona in ARTICLE_WRITERS:
+        return
+    page = signed_in(user).get("/portal/knowledge/suggestions/", {"title": "how article"})
+    text = page.content.decode()
+    shown = {article.pk for article in articles.values() if f"/knowledge/{article.pk}/" in text}
+    assert shown <= expected
+    assert len(shown) == min(len(expected), 3)  # the form shows the best three
+
+
+@pytest.mark.parametrize("persona", SEES)
+def test_deflections_votes_and_views_count_only_articles_a_persona_reads(
+    world: World, articles: dict[str, Article], persona: str
+) -> None:
+    user = world.users[persona]
+    api, web = ApiClient(user), signed_in(user)
+    for name, article in articles.items():
+        reads = name in READS_ARTICLES[persona]
+        deflected = api.post(f"/articles/{article.pk}/deflections", {"query": "how"})
+        published = ARTICLES[name][0] == ArticleStatus.PUBLISHED
+        assert deflected.status_code == (404 if not reads else 201 if published else 422)
+        voted = api.post(f"/articles/{article.pk}/votes", {"helpful": True})
+        assert voted.status_code == (200 if reads else 404)
+        if persona not in ARTICLE_WRITERS:
+            solved = web.post(f"/portal/knowledge/{article.pk}/solved/", {"title": "how"})
+            assert solved.status_code == (302 if reads else 404)
+            voted_page = web.post(f"/portal/knowledge/{article.pk}/vote/", {"helpful": "no"})
+            assert voted_page.status_code == (302 if reads else 404)
+            web.get(f"/portal/knowledge/{article.pk}/")
+    read = {articles[name].pk for name in READS_ARTICLES[persona]}
+    assert set(Deflection.objects.values_list("article_id", flat=True)) <= read
+    assert set(ArticleVote.objects.values_list("article_id", flat=True)) == read
+    assert set(ArticleView.objects.values_list("article_id", flat=True)) <= read
+
+
+@pytest.mark.parametrize("persona", SEES)
+def test_only_support_sees_how_often_an_article_was_read_voted_on_and_deflected(
+    world: World, articles: dict[str, Article], persona: str
+) -> None:
+    shown = articles["for_everyone"]
+    record_deflection(article=shown, actor=world.users["southbank_requester"])
+    user = world.users[persona]
+    counts = ApiClient(user).get(f"/articles/{shown.pk}").json()["counts"]
+    if persona in ARTICLE_WRITERS:
+        assert counts == {"views": 0, "helpful": 0, "not_helpful": 0, "deflections": 1}
+        page = signed_in(user).get(f"/desk/knowledge/{shown.pk}/").content.decode()
+        assert "<dt>Deflections</dt><dd>1</dd>" in page
+    else:
+        assert counts is None
+        page = signed_in(user).get(f"/portal/knowledge/{shown.pk}/").content.decode()
+        assert "Deflections" not in page

@@ -19,12 +19,14 @@ from hypercare.api.common import (
     refuse_unknown_query,
 )
 from hypercare.errors import NotAllowed, ValidationFailed
-from hypercare.knowledge import answers, report, selectors, services, training_notes
+from hypercare.knowledge import answers, reading, report, selectors, services, training_notes
 from hypercare.knowledge.choices import ArticleStatus
 from hypercare.knowledge.models import (
     Article,
     ArticleFile,
     ArticleVersion,
+    ArticleVote,
+    Deflection,
     TicketAnswer,
     TrainingGap,
     TrainingNoteDelivery,
@@ -37,11 +39,15 @@ from hypercare.knowledge.schemas import (
     ArticleOut,
     ArticleQuery,
     ArticleVersionOut,
+    DeflectionIn,
+    DeflectionOut,
     DeliveryOut,
     KnowledgeReportOut,
     KnowledgeReportQuery,
     RelatedIn,
     SentOut,
+    SuggestionOut,
+    SuggestionQuery,
     TicketAnswerIn,
     TicketAnswerOut,
     TrainingGapIn,
@@ -49,6 +55,8 @@ from hypercare.knowledge.schemas import (
     TrainingGapQuery,
     TrainingNoteIn,
     TrainingNoteSendIn,
+    VoteIn,
+    VoteOut,
 )
 from hypercare.orgs.models import Institution
 from hypercare.tickets.api import NO_TICKET
@@ -180,6 +188,47 @@ def list_articles(
         text=query.q,
     )
     return paginate(selectors.article_list(actor(request), filters), paging)
+
+
+SUGGESTION_PARAMETERS = set(SuggestionQuery.model_fields)
+
+
+@router.get("/articles/suggestions", response={200: list[SuggestionOut], **errors(401, 422)})
+def suggestions(request: HttpRequest, query: Query[SuggestionQuery]) -> list[Article]:
+    """Published articles you may read that may answer what you are reporting (`text`)
+    about `module`, best first: what the portal's report form suggests as you type."""
+    refuse_unknown_query(request, SUGGESTION_PARAMETERS)
+    return selectors.suggested_articles(actor(request), query.module or "", query.text, query.limit)
+
+
+@router.post(
+    "/articles/{article_id}/deflections",
+    response={201: DeflectionOut, **errors(401, 422, not_found=NO_ARTICLE)},
+)
+def deflect(request: HttpRequest, article_id: DbId, payload: DeflectionIn) -> Status[Deflection]:
+    """The article solved your problem: the report you were writing is not filed."""
+    recorded = reading.record_deflection(
+        article=_article(request, article_id),
+        actor=actor(request),
+        module_code=payload.module or "",
+        query=payload.query,
+    )
+    return Status(201, recorded)
+
+
+@router.post(
+    "/articles/{article_id}/votes",
+    response={200: VoteOut, **errors(401, 422, not_found=NO_ARTICLE)},
+)
+def vote(request: HttpRequest, article_id: DbId, payload: VoteIn) -> ArticleVote:
+    """Say whether the article helped you, with a comment if you like; voting again
+    changes your vote."""
+    return reading.vote_on_article(
+        article=_article(request, article_id),
+        actor=actor(request),
+        helpful=payload.helpful,
+        comment=payload.comment,
+    )
 
 
 @router.get(

@@ -227,3 +227,66 @@ class ArticleSource(models.Model):
 
     def __str__(self) -> str:
         return f"{self.article_id} from {self.ticket_id}"
+
+
+QUERY_MAX = 500
+VOTE_COMMENT_MAX = 2000
+
+
+class Deflection(models.Model):
+    """A report never filed: the reader said a suggested article solved their problem.
+    What they had typed and the module they chose are kept, so the desk sees which
+    questions the article answers."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="deflections")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    institution = models.ForeignKey(
+        "orgs.Institution", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    module_code = models.CharField(max_length=30, choices=ModuleCode.choices, blank=True)
+    query = models.CharField(max_length=QUERY_MAX, blank=True)
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["article", "at"], name="deflection_article_at")]
+
+    def __str__(self) -> str:
+        return f"{self.article_id} solved for {self.user_id}"
+
+
+class ArticleView(models.Model):
+    """One reading of an article by one person; a reload soon after is not another."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="views")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    viewed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-viewed_at", "-pk"]
+        indexes = [
+            models.Index(fields=["article", "user", "viewed_at"], name="article_view_recent")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.article_id} read by {self.user_id}"
+
+
+class ArticleVote(models.Model):
+    """Whether an article helped one reader, with what they said; one per reader and
+    article, changed when they vote again."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="votes")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    helpful = models.BooleanField()
+    comment = models.TextField(blank=True)
+    voted_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-voted_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "user"], name="article_vote_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.article_id}: {'helpful' if self.helpful else 'not helpful'}"

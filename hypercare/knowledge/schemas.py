@@ -14,8 +14,10 @@ from hypercare.knowledge.choices import ArticleStatus, Audience, Visibility
 from hypercare.knowledge.models import (
     ARTICLE_TITLE_MAX,
     NOTE_LINE_MAX,
+    QUERY_MAX,
     ROLE_MAX,
     TOPIC_MAX,
+    VOTE_COMMENT_MAX,
     Article,
     ArticleFile,
     TrainingGap,
@@ -23,6 +25,9 @@ from hypercare.knowledge.models import (
 )
 from hypercare.knowledge.report import DEFAULT_REPEATS
 from hypercare.knowledge.selectors import (
+    SUGGESTIONS_MAX,
+    ArticleCounts,
+    article_counts,
     article_files,
     article_source_ticket,
     highlighted,
@@ -161,6 +166,13 @@ class ArticleFileOut(Schema):
         return f"/api/v1/articles/files/{found.pk}/content"
 
 
+class ArticleCountsOut(Schema):
+    views: int = Field(description="Readings on the portal; a reload soon after is not one.")
+    helpful: int
+    not_helpful: int
+    deflections: int = Field(description="Reports not filed: the article solved the problem.")
+
+
 class ArticleDetailOut(ArticleOut):
     body: str
     files: list[ArticleFileOut]
@@ -171,6 +183,9 @@ class ArticleDetailOut(ArticleOut):
     related: list[ArticleRef] = Field(description="Related articles you may read.")
     source_ticket: str | None = Field(
         description="The reference of the ticket it was drafted from, if you may see it."
+    )
+    counts: ArticleCountsOut | None = Field(
+        description="Views, votes and deflections; support staff only (null for anyone else)."
     )
 
     @staticmethod
@@ -195,6 +210,57 @@ class ArticleDetailOut(ArticleOut):
     def resolve_source_ticket(article: Article, context: dict[str, Any]) -> str | None:
         ticket = article_source_ticket(actor(context["request"]), article)
         return ticket.reference if ticket is not None else None
+
+    @staticmethod
+    def resolve_counts(article: Article, context: dict[str, Any]) -> ArticleCounts | None:
+        return article_counts(actor(context["request"]), article)
+
+
+class SuggestionQuery(Schema):
+    module: ModuleCode | None = Field(None, description="The module the report is about.")
+    text: Annotated[str, body_text(max_length=QUERY_MAX * 10)] = Field(
+        "", description="What the reader has typed so far: title and description."
+    )
+    limit: Annotated[int, Field(ge=1, le=SUGGESTIONS_MAX)] = 5
+
+
+class SuggestionOut(Schema):
+    id: int
+    title: str
+    module: str = Field(alias="module_code")
+    snippet: str = Field(description="The text around the words found, HTML-escaped, in `<mark>`.")
+
+    @staticmethod
+    def resolve_snippet(article: Article) -> str:
+        found: str | None = getattr(article, "snippet", None)
+        return str(highlighted(found)) if found else ""
+
+
+class DeflectionIn(_Input):
+    module: ModuleCode | None = Field(None, description="The module the report was about.")
+    query: Annotated[str, body_text(max_length=QUERY_MAX * 10)] = Field(
+        "", description="What the reader had typed; kept as one line, cut to 500 characters."
+    )
+
+
+class DeflectionOut(Schema):
+    id: int
+    article_id: int
+    module: str = Field(alias="module_code")
+    query: str
+    at: datetime
+
+
+class VoteIn(_Input):
+    helpful: bool
+    comment: Annotated[str, body_text(max_length=VOTE_COMMENT_MAX)] = ""
+
+
+class VoteOut(Schema):
+    article_id: int
+    helpful: bool
+    comment: str
+    voted_at: datetime
 
 
 class ArticleVersionOut(Schema):

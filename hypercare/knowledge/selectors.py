@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils.html import escape
 from django.utils.safestring import SafeString
@@ -14,12 +14,14 @@ from django.utils.safestring import SafeString
 from hypercare import access
 from hypercare.accounts.models import User
 from hypercare.errors import NotFound
+from hypercare.knowledge.choices import ArticleStatus, Visibility
 from hypercare.knowledge.models import (
     Article,
     ArticleAudience,
     ArticleEvent,
     ArticleFile,
     ArticleVersion,
+    ArticleVote,
     TicketAnswer,
     TrainingGap,
     TrainingNoteDelivery,
@@ -31,6 +33,7 @@ NO_ARTICLE = "No such article, or you may not read it."
 NO_VERSION = "The article has no such version."
 # What the index puts around each word found in a snippet: characters no text may hold.
 START, STOP = "\x02", "\x03"
+TSQUERY = "to_tsquery('simple', public.unaccent(%s))"
 NO_FILE = "No such file, or you may not read its article."
 
 
@@ -87,38 +90,104 @@ def article_list(user: User, filters: ArticleFilters) -> QuerySet[Article]:
 
 
 def _searched(articles: QuerySet[Article], words: list[str]) -> QuerySet[Article]:
-    """The articles with every word (each also as a prefix), best first: ``rank`` (higher
-    is better; a title word counts most) and ``snippet``, a piece of the text around the
-    words, each word between START and STOP (see ``highlighted``)."""
+    """The articles with every word (each also as a prefix), best first (``_ranked``)."""
     if connection.vendor == "postgresql":
         query = " & ".join(f"{word}:*" for word in words)
-        tsquery = "to_tsquery('simple', public.unaccent(%s))"
         matches = RawSQL(  # noqa: S611 (the words are passed as a parameter)
-            f"SELECT id FROM knowledge_article WHERE {POSTGRES_DOCUMENT} @@ {tsquery}",  # noqa: S608
+            f"SELECT id FROM knowledge_article WHERE {POSTGRES_DOCUMENT} @@ {TSQUERY}",  # noqa: S608
             [query],
         )
-        rank = RawSQL(f"ts_rank({POSTGRES_DOCUMENT}, {tsquery})", [query])  # noqa: S611
+        return _ranked(articles.filter(pk__in=matches), query)
+    return _ranked(articles, " ".join(f'"{word}"*' for word in words))
+
+
+FTS = "knowledge_article_fts"
+
+
+def _ranked(found: QuerySet[Article], query: str) -> QuerySet[Article]:
+    """``found`` that match the index's ``query``, best first: ``rank`` (higher is better;
+    a title word counts most) and ``snippet``, a piece of the text around the words, each
+    word between START and STOP (see ``highlighted``).
+
+    On SQLite the index is joined, so it matches and ranks every row in one pass (a rank
+    or snippet as a subquery per row would search the index once per article found:
+    ten times slower at 10 000 articles, bench/knowledge_search.py)."""
+    if connection.vendor == "postgresql":
+        rank = RawSQL(f"ts_rank({POSTGRES_DOCUMENT}, {TSQUERY})", [query])  # noqa: S611
         snippet = RawSQL(  # noqa: S611 (the words are passed as a parameter)
-            f"ts_headline('simple', body, {tsquery}, "
+            f"ts_headline('simple', body, {TSQUERY}, "
             "'StartSel=' || chr(2) || ', StopSel=' || chr(3) || ', MaxWords=30, MinWords=12')",
             [query],
         )
-    else:
-        query = " ".join(f'"{word}"*' for word in words)
-        of_row = (
-            "FROM knowledge_article_fts WHERE knowledge_article_fts MATCH %s"
-            " AND rowid = knowledge_article.id"
+        return found.annotate(rank=rank, snippet=snippet).order_by("-rank", "title", "pk")
+    joined = found.extra(  # noqa: S610 (constants; the words are passed as a parameter)
+        tables=[FTS],
+        where=[f"{FTS}.rowid = knowledge_article.id", f"{FTS} MATCH %s"],
+        params=[query],
+        select={
+            "rank": f"-bm25({FTS}, 10.0, 1.0)",
+            "snippet": f"snippet({FTS}, 1, char(2), char(3), '…', 24)",
+        },
+    )
+    return joined.order_by("-rank", "title", "pk")
+
+
+# Words too common to tell one article from another; a requester types them in every
+# description ("the receipt is not generated for my student").
+COMMON_WORDS = frozenset(
+    re.findall(
+        r"\w+",
+        "a an and are as at be but by can cannot do does for from has have i in is it its my "
+        "no not of on or our the this to was we were when where while why will with you your",
+    )
+)
+SUGGESTIONS_MAX = 10
+# The best hits of the index that suggestions choose among; the few that a reader may not
+# read or that are of another module are passed over without ranking every match.
+SUGGESTION_CANDIDATES = 200
+
+
+def suggested_articles(user: User, module_code: str, text: str, limit: int = 5) -> list[Article]:
+    """Published articles ``user`` may read that may answer ``text`` (what they are
+    reporting) for the module ``module_code`` (any module when empty), best first, each
+    with a ``snippet``. Any word may match, rarer words weigh more; internal articles are
+    never suggested, not even to support staff filing for someone. The portal's report
+    form, the API and the "we have your request" mail all ask this one function."""
+    words = [
+        word
+        for word in dict.fromkeys(re.findall(r"[^\W_]+", text.lower()))
+        if len(word) > 1 and word not in COMMON_WORDS
+    ][:12]
+    if not words:
+        return []
+    articles = (
+        visible_articles(user)
+        .filter(status=ArticleStatus.PUBLISHED)
+        .exclude(visibility=Visibility.INTERNAL)
+    )
+    if module_code:
+        articles = articles.filter(module_code=module_code)
+    return list(_best_of(articles, words)[: min(max(limit, 0), SUGGESTIONS_MAX)])
+
+
+def _best_of(articles: QuerySet[Article], words: list[str]) -> QuerySet[Article]:
+    """``articles`` with any of ``words``, best first, with ``rank`` and ``snippet``."""
+    if connection.vendor == "postgresql":
+        query = " | ".join(f"{word}:*" for word in words)
+        best = RawSQL(  # noqa: S611 (the words are passed as a parameter)
+            f"SELECT id FROM knowledge_article WHERE {POSTGRES_DOCUMENT} @@ {TSQUERY}"  # noqa: S608
+            f" AND status = 'published' ORDER BY ts_rank({POSTGRES_DOCUMENT}, {TSQUERY}) DESC"
+            f" LIMIT {SUGGESTION_CANDIDATES}",
+            [query, query],
         )
-        rank = RawSQL(f"SELECT -bm25(knowledge_article_fts, 10.0, 1.0) {of_row}", [query])  # noqa: S611
-        snippet = RawSQL(  # noqa: S611 (the words are passed as a parameter)
-            f"SELECT snippet(knowledge_article_fts, 1, char(2), char(3), '…', 24) {of_row}",
-            [query],
-        )
-        matches = RawSQL(
-            "SELECT rowid FROM knowledge_article_fts WHERE knowledge_article_fts MATCH %s", [query]
-        )
-    found = articles.filter(pk__in=matches)
-    return found.annotate(rank=rank, snippet=snippet).order_by("-rank", "title", "pk")
+        return _ranked(articles.filter(pk__in=best), query)
+    query = " OR ".join(f'"{word}"*' for word in words)
+    best = RawSQL(  # noqa: S611 (the words are passed as a parameter)
+        "SELECT rowid FROM knowledge_article_fts WHERE knowledge_article_fts MATCH %s"  # noqa: S608
+        f" ORDER BY bm25(knowledge_article_fts, 10.0, 1.0) LIMIT {SUGGESTION_CANDIDATES}",
+        [query],
+    )
+    return _ranked(articles.filter(pk__in=best), query)
 
 
 def highlighted(snippet: str) -> SafeString:
@@ -126,6 +195,36 @@ def highlighted(snippet: str) -> SafeString:
     marked = escape(snippet).replace(START, "<mark>").replace(STOP, "</mark>")
     # Escaped above; the only tags are the marks put in here.
     return SafeString(marked)
+
+
+@dataclass(frozen=True)
+class ArticleCounts:
+    views: int
+    helpful: int
+    not_helpful: int
+    deflections: int
+
+
+def article_counts(user: User, article: Article) -> ArticleCounts | None:
+    """How often ``article`` was read, found helpful or not, and solved a problem before
+    it was reported; ``None`` for whoever may not see counts (``access``)."""
+    if not access.can_see_article_counts(user):
+        return None
+    votes = article.votes.aggregate(
+        found_helpful=Count("pk", filter=Q(helpful=True)),
+        not_found_helpful=Count("pk", filter=Q(helpful=False)),
+    )
+    return ArticleCounts(
+        views=article.views.count(),
+        helpful=votes["found_helpful"],
+        not_helpful=votes["not_found_helpful"],
+        deflections=article.deflections.count(),
+    )
+
+
+def vote_of(user: User, article: Article) -> ArticleVote | None:
+    """The reader's own vote on an article they read, to show and to change."""
+    return article.votes.filter(user_id=user.pk).first()
 
 
 def get_visible_article(user: User, pk: int) -> Article:

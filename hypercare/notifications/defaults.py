@@ -17,7 +17,10 @@ _WORDING: dict[str, tuple[str, str]] = {
         '"{{ ticket.title }}". Its reference is {{ ticket.reference }}; quote it in any '
         "message about this issue.\n\nPriority: {{ ticket.get_priority_display }}."
         "{% if answers %}\n\nWhat you told us:\n{% for label, value in answers %}"
-        "{{ label }}\n  {{ value }}\n{% endfor %}{% endif %}",
+        "{{ label }}\n  {{ value }}\n{% endfor %}{% endif %}"
+        "{% if articles %}\n\nThese help articles may already answer it:\n"
+        "{% for article in articles %}{{ article.title }}\n  {{ article.url }}\n{% endfor %}"
+        "{% endif %}",
     ),
     NotificationEvent.PUBLIC_REPLY: (
         "[{{ ticket.reference }}] New reply: {{ ticket.title }}",

@@ -1,12 +1,17 @@
 """Which notifications a ticket change queues, and for whom. Called inside services."""
 
+from django.conf import settings
+
 from hypercare.accounts.models import User
+from hypercare.knowledge.selectors import suggested_articles
 from hypercare.notifications.choices import NotificationEvent
 from hypercare.notifications.services import notify
 from hypercare.tickets import resolution
 from hypercare.tickets.category_details import readable_answers
 from hypercare.tickets.choices import Status
 from hypercare.tickets.models import Ticket, TicketEvent
+
+MAILED_SUGGESTIONS = 3
 
 
 def requester_side(ticket: Ticket, actor: User | None) -> list[User | None]:
@@ -19,14 +24,29 @@ def requester_side(ticket: Ticket, actor: User | None) -> list[User | None]:
 
 def ticket_received(ticket: Ticket, event: TicketEvent) -> None:
     """The reference at once, with what was reported: the category's answers, labelled
-    as the form asked them, times in the requester's zone."""
+    as the form asked them, times in the requester's zone; and the help articles that
+    may already answer it, as the report form would have suggested them to the requester
+    (so only articles they may read)."""
     notify(
         event=NotificationEvent.TICKET_RECEIVED,
         ticket=ticket,
         recipients=[ticket.requester],
         cause=f"event:{event.pk}",
-        context={"answers": readable_answers(ticket)},
+        context={"answers": readable_answers(ticket), "articles": _suggested(ticket)},
     )
+
+
+def _suggested(ticket: Ticket) -> list[dict[str, str]]:
+    found = suggested_articles(
+        ticket.requester,
+        ticket.module.code,
+        f"{ticket.title}\n{ticket.description}",
+        MAILED_SUGGESTIONS,
+    )
+    return [
+        {"title": article.title, "url": f"{settings.SITE_URL}/portal/knowledge/{article.pk}/"}
+        for article in found
+    ]
 
 
 def public_reply(ticket: Ticket, event: TicketEvent, actor: User, *, from_support: bool) -> None:

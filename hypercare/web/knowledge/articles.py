@@ -23,12 +23,14 @@ from hypercare.knowledge.choices import (
     Visibility,
 )
 from hypercare.knowledge.models import Article
+from hypercare.knowledge.reading import record_article_view
 from hypercare.orgs.choices import ModuleCode
 from hypercare.orgs.selectors import visible_institutions
 from hypercare.tickets.services.attachments import attachment_path
 from hypercare.web.forms import show_service_errors
 from hypercare.web.guards import portal_view, signed_in_user, workspace_view
 from hypercare.web.knowledge.forms import ArticleForm, RelatedForm
+from hypercare.web.knowledge.reading import portal_article_page
 from hypercare.web.pages import page_of
 
 # The steps a button on the article's page takes, by the status it leads to.
@@ -144,6 +146,7 @@ def article_page(request: HttpRequest, pk: int) -> HttpResponse:
         "related_form": related_form,
         "steps": steps,
         "history": selectors.article_history(article),
+        "counts": selectors.article_counts(user, article),
         "files": selectors.article_files(article),
         "source_ticket": selectors.article_source_ticket(user, article),
         "can_revise": article.status != ArticleStatus.RETIRED
@@ -208,15 +211,11 @@ def portal_articles(request: HttpRequest) -> HttpResponse:
 
 @portal_view
 def portal_article(request: HttpRequest, pk: int) -> HttpResponse:
+    """The article for its reader; reading it counts as a view (``knowledge.reading``)."""
     user = signed_in_user(request)
     article = selectors.get_visible_article(user, pk)
-    context = {
-        "article": article,
-        "related": selectors.related_articles(user, article),
-        "files": selectors.article_files(article),
-        "source_ticket": selectors.article_source_ticket(user, article),
-    }
-    return render(request, "web/knowledge/portal_article.html", context)
+    record_article_view(article=article, actor=user)
+    return portal_article_page(request, user, article)
 
 
 @workspace_view

@@ -12,6 +12,7 @@ from hypercare.knowledge.models import (
     NOTE_LINE_MAX,
     ROLE_MAX,
     TOPIC_MAX,
+    VOTE_COMMENT_MAX,
     Article,
 )
 from hypercare.knowledge.services import ARTICLE_BODY_MAX, NOTE_MAX, ArticleContent
@@ -153,3 +154,20 @@ class SendNoteForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["article"].queryset = notes  # type: ignore[attr-defined]
         self.fields["institution"].queryset = institutions  # type: ignore[attr-defined]
+
+
+class VoteForm(ServiceErrors, forms.Form):
+    """Whether an article helped its reader, as ``knowledge.reading.vote_on_article`` takes it."""
+
+    helpful = forms.TypedChoiceField(
+        choices=[("yes", "Yes"), ("no", "No")],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        label="Did this article help?",
+    )
+    comment = forms.CharField(
+        required=False,
+        max_length=VOTE_COMMENT_MAX,
+        widget=TEXT,
+        label="What was missing or unclear?",
+    )

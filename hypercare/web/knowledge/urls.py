@@ -1,5 +1,5 @@
 from hypercare.web.errors import page
-from hypercare.web.knowledge import answers, articles, report, ticket_articles, views
+from hypercare.web.knowledge import answers, articles, reading, report, ticket_articles, views
 
 urlpatterns = [
     page("desk/tickets/<int:pk>/training-gap/", views.flag, "desk-training-gap"),
@@ -32,5 +32,8 @@ urlpatterns = [
     page("desk/knowledge/<int:pk>/files/", articles.add_files, "article-files"),
     page("knowledge/files/<int:pk>/", articles.article_file, "article-file"),
     page("portal/knowledge/", articles.portal_articles, "portal-articles"),
+    page("portal/knowledge/suggestions/", reading.suggestions, "portal-suggestions"),
     page("portal/knowledge/<int:pk>/", articles.portal_article, "portal-article"),
+    page("portal/knowledge/<int:pk>/solved/", reading.solved, "portal-article-solved"),
+    page("portal/knowledge/<int:pk>/vote/", reading.vote, "portal-article-vote"),
 ]

@@ -41,6 +41,7 @@ from hypercare.tickets.services.workflow import change_status
 from hypercare.web.escalations.panel import portal_escalation
 from hypercare.web.forms import show_service_errors
 from hypercare.web.guards import portal_view, signed_in_user
+from hypercare.web.knowledge.reading import suggest_as_typed
 from hypercare.web.links.panel import links_panel
 from hypercare.web.pages import page_of
 from hypercare.web.tickets.attachments import kept_uploads
@@ -124,6 +125,8 @@ def report(request: HttpRequest) -> HttpResponse:
         institution=_institution(user),
         viewer=user,
     )
+    suggest_as_typed(form.fields["title"])
+    suggest_as_typed(form.fields["description"])
     kept, refused = kept_uploads(request, user, "screenshots") if posted else ([], [])
     if posted and all([form.is_valid(), details.is_valid()]):
         try:
