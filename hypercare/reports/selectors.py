@@ -30,7 +30,7 @@ from hypercare.tickets.choices import (
     Status,
 )
 from hypercare.tickets.models import Ticket
-from hypercare.tickets.selectors import TicketFilters, clock_q
+from hypercare.tickets.selectors import TicketFilters, clock_q, ticket_list
 
 # The periods a dashboard covers: label, how many buckets, and the bucket's length.
 PERIODS: dict[str, tuple[str, int, str]] = {
@@ -464,3 +464,11 @@ def _narrowed(period: TicketFilters, name: str, value: Any) -> TicketFilters | N
     if name in ("institution", "team"):
         return replace(period, **{name: value})
     return replace(period, **{name: (value,)})
+
+
+def report_tickets(user: User, filters: TicketFilters) -> QuerySet[Ticket]:
+    """The tickets behind a figure, for a reader without the desk's queue: the ones the
+    reports count for them, newest first."""
+    if not access.can_read_reports(user):
+        raise NotAllowed("The dashboards are for support managers and institution admins.")
+    return ticket_list(user, filters, "-created_at").filter(access.report_scope(user))
