@@ -40,6 +40,7 @@ PERIODS: dict[str, tuple[str, int, str]] = {
     "52w": ("Last 52 weeks", 52, "week"),
 }
 DEFAULT_PERIOD = "30d"
+READERS_ONLY = "The dashboards are for support managers and institution admins."
 
 # How old open tickets are, in days: from (included) and to (left out; None: no end).
 AGE_BUCKETS: tuple[tuple[str, int, int | None], ...] = (
@@ -211,7 +212,7 @@ class Dashboard:
 def dashboard(user: User, filters: ReportFilters) -> Dashboard:
     """Every figure of the dashboard ``user`` may read, over ``filters``."""
     if not access.can_read_reports(user):
-        raise NotAllowed("The dashboards are for support managers and institution admins.")
+        raise NotAllowed(READERS_ONLY)
     span = window(filters.period)
     tickets = Ticket.objects.filter(access.report_scope(user)).filter(_filters_q(filters))
     base = _base_filters(filters)
@@ -470,5 +471,5 @@ def report_tickets(user: User, filters: TicketFilters) -> QuerySet[Ticket]:
     """The tickets behind a figure, for a reader without the desk's queue: the ones the
     reports count for them, newest first."""
     if not access.can_read_reports(user):
-        raise NotAllowed("The dashboards are for support managers and institution admins.")
+        raise NotAllowed(READERS_ONLY)
     return ticket_list(user, filters, "-created_at").filter(access.report_scope(user))
