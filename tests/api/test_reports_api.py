@@ -62,9 +62,7 @@ def test_an_institution_admin_reads_only_their_own(
     other = admin.get("/reports/dashboard", {"institution": str(other_institution.pk)})
 
     assert sum(row["opened"] for row in own["flow"]) == 1
-    assert [row["label"] for row in own["breakdowns"]["institution"]] == [
-        "Northfield University"
-    ]
+    assert [row["label"] for row in own["breakdowns"]["institution"]] == ["Northfield University"]
     assert other.status_code == 422
     assert [error["field"] for error in other.json()["errors"]] == ["institution"]
 

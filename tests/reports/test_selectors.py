@@ -198,9 +198,7 @@ def test_an_institution_admin_counts_only_their_institution(
     board = _board(admin)
 
     assert sum(bucket.opened.value for bucket in board.flow) == 1
-    assert [figure.label for figure in board.breakdowns["institution"]] == [
-        "Northfield University"
-    ]
+    assert [figure.label for figure in board.breakdowns["institution"]] == ["Northfield University"]
     with pytest.raises(ValidationFailed) as refused:
         report_filters(admin, institution=str(other_institution.pk))
     assert set(refused.value.errors) == {"institution"}
