@@ -329,16 +329,17 @@ def _between(field: str, after: datetime | None, before: datetime | None) -> Q:
 def times(tickets: QuerySet[Ticket], span: Window, base: TicketFilters) -> list[Durations]:
     """First-response times of the tickets first answered in the period, and resolution
     times of those resolved in it: their median and 90th percentile, in minutes."""
+    answered = replace(base, responded_after=span.start, responded_before=span.end)
+    resolved = replace(base, resolved_after=span.start, resolved_before=span.end)
     moments = (
-        ("First response", "first_responded_at", "responded"),
-        ("Resolution", "resolved_at", "resolved"),
+        ("First response", "first_responded_at", answered),
+        ("Resolution", "resolved_at", resolved),
     )
     rows = []
-    for label, field, moment in moments:
+    for label, field, behind in moments:
         reached = tickets.filter(**{f"{field}__gte": span.start, f"{field}__lt": span.end})
         count, median, p90 = _percentiles(reached, field)
-        bounds = {f"{moment}_after": span.start, f"{moment}_before": span.end}
-        rows.append(Durations(label, count, median, p90, replace(base, **bounds)))
+        rows.append(Durations(label, count, median, p90, behind))
     return rows
 
 
@@ -462,9 +463,17 @@ def _labels(name: str, values: Sequence[Any]) -> dict[Any, str]:
 def _narrowed(period: TicketFilters, name: str, value: Any) -> TicketFilters | None:
     if value is None:
         return None
-    if name in ("institution", "team"):
-        return replace(period, **{name: value})
-    return replace(period, **{name: (value,)})
+    if name == "institution":
+        return replace(period, institution=value)
+    if name == "team":
+        return replace(period, team=value)
+    if name == "module":
+        return replace(period, module=(value,))
+    if name == "category":
+        return replace(period, category=(value,))
+    if name == "tier":
+        return replace(period, tier=(value,))
+    return replace(period, channel=(value,))
 
 
 def report_tickets(user: User, filters: TicketFilters) -> QuerySet[Ticket]:

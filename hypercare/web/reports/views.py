@@ -18,6 +18,7 @@ from django.utils.http import urlencode
 from hypercare import access
 from hypercare.accounts.models import User
 from hypercare.orgs.choices import ModuleCode
+from hypercare.orgs.models import Institution, Team
 from hypercare.orgs.selectors import teams
 from hypercare.reports.selectors import (
     BREAKDOWNS,
@@ -44,10 +45,12 @@ class DashboardFilterForm(forms.Form):
     """The dashboard's filters as the page shows them; ``report_filters`` checks them."""
 
     period = forms.ChoiceField(choices=[(key, label) for key, (label, _, _) in PERIODS.items()])
-    institution = forms.ModelChoiceField(queryset=None, required=False, empty_label="All")
+    institution = forms.ModelChoiceField(
+        queryset=Institution.objects.none(), required=False, empty_label="All"
+    )
     module = forms.ChoiceField(choices=[("", "All"), *ModuleCode.choices], required=False)
     category = forms.ChoiceField(choices=[("", "All"), *Category.choices], required=False)
-    team = forms.ModelChoiceField(queryset=None, required=False, empty_label="All")
+    team = forms.ModelChoiceField(queryset=Team.objects.none(), required=False, empty_label="All")
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

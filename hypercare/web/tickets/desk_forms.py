@@ -14,7 +14,6 @@ from hypercare.tickets.selectors import (
     ASSIGNEE_ME,
     ASSIGNEE_NONE,
     DEFAULT_SORT,
-    MOMENTS,
     TicketFilters,
 )
 from hypercare.tickets.services.conversation import usual_status_after_reply
@@ -287,11 +286,6 @@ class QueueFilterForm(forms.Form):
         tier: int | None = data.get("tier")
         sla: str = data.get("sla") or ""
         status: str = data.get("status") or ""
-        moments = {
-            f"{moment}_{bound}": data.get(f"{moment}_{bound}")
-            for moment in MOMENTS
-            for bound in ("after", "before")
-        }
         return TicketFilters(
             text=data.get("q") or "",
             institution=institution.pk if institution else None,
@@ -306,7 +300,12 @@ class QueueFilterForm(forms.Form):
             sla="" if sla == "due_1h" else sla,
             sla_clock=data.get("sla_clock") or "",
             due_within=DUE_SOON_MINUTES if sla == "due_1h" else None,
-            **moments,
+            created_after=data.get("created_after"),
+            created_before=data.get("created_before"),
+            responded_after=data.get("responded_after"),
+            responded_before=data.get("responded_before"),
+            resolved_after=data.get("resolved_after"),
+            resolved_before=data.get("resolved_before"),
         )
 
     def ordering(self) -> str:
