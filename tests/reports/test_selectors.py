@@ -5,6 +5,8 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from hypercare.accounts.choices import Role
 from hypercare.accounts.models import User
@@ -216,3 +218,20 @@ def test_bad_filters_are_refused_by_field(manager: User) -> None:
         report_filters(manager, period="3y", module="nope", category="x", team="abc")
 
     assert set(refused.value.errors) == {"period", "module", "category", "team"}
+
+
+def test_the_dashboard_costs_the_same_queries_however_many_tickets(
+    manager: User, requester: User, other_institution: Institution
+) -> None:
+    _ticket(requester, created_at=_ago(days=1))
+    _board(manager)  # the reader's roles are read once and kept on the user
+    with CaptureQueriesContext(connection) as few:
+        _board(manager)
+    outsider = factories.requester(other_institution)
+    for days in range(6):
+        _ticket(outsider, created_at=_ago(days=days), first_responded_at=_ago(days=days))
+
+    with CaptureQueriesContext(connection) as many:
+        _board(manager)
+
+    assert len(many) == len(few) <= 16
