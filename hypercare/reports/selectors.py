@@ -10,7 +10,6 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncDay, TruncWeek
 from django.utils import timezone
@@ -22,6 +21,7 @@ from hypercare.lib import clock
 from hypercare.lib.validation import FieldErrors, choose
 from hypercare.orgs.choices import ModuleCode, Tier
 from hypercare.orgs.models import Institution, Team
+from hypercare.reports.percentiles import minutes_percentiles
 from hypercare.tickets.choices import (
     OPEN_STATUSES,
     PRIORITY_ORDER,
@@ -30,7 +30,7 @@ from hypercare.tickets.choices import (
     Status,
 )
 from hypercare.tickets.models import Ticket
-from hypercare.tickets.selectors import TicketFilters, clock_q, ticket_list
+from hypercare.tickets.selectors import ID_PATTERN, TicketFilters, clock_q, ticket_list
 
 # The periods a dashboard covers: label, how many buckets, and the bucket's length.
 PERIODS: dict[str, tuple[str, int, str]] = {
@@ -116,7 +116,7 @@ def report_filters(
 def _known_id(problems: FieldErrors, field: str, value: str, among: QuerySet[Any]) -> int | None:
     if not value:
         return None
-    if not value.isdigit() or not among.filter(pk=int(value)).exists():
+    if not ID_PATTERN.fullmatch(value) or not among.filter(pk=int(value)).exists():
         problems.add(field, choose(field))
         return None
     return int(value)
@@ -338,53 +338,9 @@ def times(tickets: QuerySet[Ticket], span: Window, base: TicketFilters) -> list[
     rows = []
     for label, field, behind in moments:
         reached = tickets.filter(**{f"{field}__gte": span.start, f"{field}__lt": span.end})
-        count, median, p90 = _percentiles(reached, field)
+        count, median, p90 = minutes_percentiles(reached, field)
         rows.append(Durations(label, count, median, p90, behind))
     return rows
-
-
-def _percentiles(tickets: QuerySet[Ticket], field: str) -> tuple[int, float | None, float | None]:
-    """How many tickets, and the median and 90th percentile of their minutes from creation
-    to ``field``, interpolated between ranks as PostgreSQL's percentile_cont does. SQLite
-    has no percentile: each value is ranked in a window, and the two ranks around each
-    fraction are read and blended, still in the database."""
-    keys, params = tickets.order_by().values("pk").query.sql_with_params()
-    table = Ticket._meta.db_table
-    if connection.vendor == "postgresql":
-        minutes = f"EXTRACT(EPOCH FROM ({field} - created_at)) / 60"
-        sql = (
-            f"SELECT COUNT(*), "  # noqa: S608 (names are constants, values parameters)
-            f"percentile_cont(0.5) WITHIN GROUP (ORDER BY {minutes}), "
-            f"percentile_cont(0.9) WITHIN GROUP (ORDER BY {minutes}) "
-            f"FROM {table} WHERE id IN ({keys})"
-        )
-    else:
-        minutes = f"(julianday({field}) - julianday(created_at)) * 1440"
-        sql = (
-            f"WITH ranked AS (SELECT {minutes} AS m, "  # noqa: S608 (as above)
-            f"ROW_NUMBER() OVER (ORDER BY {minutes}) - 1 AS i, COUNT(*) OVER () AS n "
-            f"FROM {table} WHERE id IN ({keys})) "
-            f"SELECT COALESCE(MAX(n), 0), {_blend(0.5)}, {_blend(0.9)} FROM ranked"
-        )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        count, median, p90 = cursor.fetchone()
-    return int(count), _minutes(median), _minutes(p90)
-
-
-def _blend(fraction: float) -> str:
-    """The value at ``fraction`` of the ranks 0..n-1: the rank below, blended with the
-    next by how far between them the fraction falls (NULL when there are no rows)."""
-    at = f"({fraction} * (n - 1))"
-    below = f"CAST({at} AS INTEGER)"
-    return (
-        f"SUM(CASE WHEN i = {below} THEN m * (1 - ({at} - {below})) "
-        f"WHEN i = {below} + 1 THEN m * ({at} - {below}) ELSE 0 END)"
-    )
-
-
-def _minutes(value: Any) -> float | None:
-    return None if value is None else round(float(value), 1)
 
 
 def attainment(tickets: QuerySet[Ticket], span: Window, base: TicketFilters) -> list[Attainment]:

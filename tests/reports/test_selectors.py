@@ -216,8 +216,11 @@ def test_other_people_may_not_read_dashboards(requester: User) -> None:
 def test_bad_filters_are_refused_by_field(manager: User) -> None:
     with pytest.raises(ValidationFailed) as refused:
         report_filters(manager, period="3y", module="nope", category="x", team="abc")
+    with pytest.raises(ValidationFailed) as too_large:
+        report_filters(manager, institution="9" * 25)
 
     assert set(refused.value.errors) == {"period", "module", "category", "team"}
+    assert set(too_large.value.errors) == {"institution"}
 
 
 def test_the_dashboard_costs_the_same_queries_however_many_tickets(
