@@ -33,7 +33,7 @@ def _ticket(requester: User, title: str, **fields: object) -> Ticket:
 
 def _bar_link(page: str, title: str) -> str:
     """The address a chart's bar links to, found by the bar's title."""
-    match = re.search(r'<a href="([^"]+)"><rect [^>]*><title>' + re.escape(title), page)
+    match = re.search(r'<a href="([^"]+)" aria-label="' + re.escape(title), page)
     assert match, f"no bar titled {title!r}"
     return html.unescape(match.group(1))
 
@@ -64,7 +64,7 @@ def test_a_manager_sees_svg_charts_with_tables_and_no_inline_script(
     page = response.content.decode()
     assert response.status_code == 200
     assert page.count('<svg class="chart"') == 10
-    assert 'aria-labelledby="flow-title flow-desc"' in page
+    assert 'role="group" aria-labelledby="flow-title" aria-describedby="flow-desc"' in page
     assert page.count("<details>") == 10
     assert "<script>" not in page
     assert "style=" not in page
