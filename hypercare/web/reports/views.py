@@ -194,7 +194,7 @@ def _backlog_chart(board: Dashboard, link: _Linker) -> charts.Bars:
 def _times(board: Dashboard, link: _Linker) -> dict[str, Any]:
     rows = []
     for durations in board.times:
-        for name, value in (("median", durations.median), ("90th percentile", durations.p90)):
+        for name, value in (("median", durations.median), ("p90", durations.p90)):
             href = link(Figure(durations.label, durations.count, durations.tickets))
             rows.append(
                 charts.Row(f"{durations.label}, {name}", value or 0, charts.duration(value), href)
