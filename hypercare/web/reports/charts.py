@@ -109,7 +109,11 @@ def columns(
             bars.append(Bar(x, baseline - height, bar_width, height, name, title, href))
         if index % every == 0:
             buckets.append(Tick(start + slot / 2, label))
-    axis = [Tick(baseline - plot_height * part / 4, _number(top * part / 4)) for part in range(5)]
+    parts = _parts(top)
+    axis = [
+        Tick(baseline - plot_height * part / parts, _number(top * part / parts))
+        for part in range(parts + 1)
+    ]
     return Columns(WIDTH, HEIGHT, bars, axis, buckets, baseline)
 
 
@@ -127,6 +131,11 @@ def bars(rows: list[Row], *, series: str = "total", top: float | None = None) ->
         drawn.append(HorizontalBar(bar, row.label, row.text, middle, LABEL_WIDTH + length + 6))
     height = TOP * 2 + max(len(rows), 1) * ROW_HEIGHT
     return Bars(BAR_WIDTH, height, drawn, LABEL_WIDTH)
+
+
+def _parts(top: float) -> int:
+    """How many steps the value axis takes to ``top``: whole numbers, since it counts."""
+    return next((parts for parts in (4, 5, 2) if (top / parts).is_integer()), 1)
 
 
 def _number(value: float) -> str:
