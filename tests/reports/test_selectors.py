@@ -2,11 +2,13 @@
 
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from hypercare.accounts.choices import Role
 from hypercare.accounts.models import User
@@ -238,3 +240,15 @@ def test_the_dashboard_costs_the_same_queries_however_many_tickets(
         _board(manager)
 
     assert len(many) == len(few) <= 16
+
+
+def test_days_are_the_readers_days(manager: User, requester: User) -> None:
+    # 19 Nov 20:00 in UTC is already 20 Nov, 01:30 in Kolkata.
+    late = _ticket(requester, created_at=datetime(2026, 11, 19, 20, 0, tzinfo=UTC))
+
+    with timezone.override(ZoneInfo("Asia/Kolkata")):
+        board = _board(manager, period="7d")
+
+    assert board.flow[-1].start == datetime(2026, 11, 20, tzinfo=ZoneInfo("Asia/Kolkata"))
+    assert [bucket.opened.value for bucket in board.flow[-2:]] == [0, 1]
+    assert _pks(manager, board.flow[-1].opened.tickets) == {late.pk}
