@@ -56,7 +56,9 @@ def test_the_value_axis_counts_in_whole_steps(largest: int, labels: list[str]) -
 
 
 def test_bucket_labels_are_thinned_to_stay_readable() -> None:
-    groups = [(f"wk {n}", [("opened", n, "", None)]) for n in range(52)]
+    groups: list[tuple[str, list[charts.Column]]] = [
+        (f"wk {n}", [("opened", n, "", None)]) for n in range(52)
+    ]
 
     chart = charts.columns(groups)
 

@@ -89,10 +89,12 @@ def nice_top(value: float) -> float:
     return step * 10
 
 
-def columns(
-    groups: list[tuple[str, list[tuple[str, int, str, str | None]]]], *, max_labels: int = 12
-) -> Columns:
-    """``groups`` are (label, [(series, value, title, href), ...]) in axis order."""
+# One bar of a group: its series, value, title and the address of its tickets.
+Column = tuple[str, int, str, str | None]
+
+
+def columns(groups: list[tuple[str, list[Column]]], *, max_labels: int = 12) -> Columns:
+    """``groups`` are (label, [column, ...]) in axis order."""
     top = nice_top(max((value for _, bars in groups for _, value, _, _ in bars), default=0))
     plot_height = HEIGHT - TOP - BOTTOM
     baseline = HEIGHT - BOTTOM
