@@ -242,6 +242,31 @@ def can_manage_desk(user: User) -> bool:
     return user.is_active and (user.is_superuser or user.has_role(*MANAGER_ROLES))
 
 
+def report_scope(user: User) -> Q:
+    """The tickets the reports count for ``user``, as a filter on Ticket: every ticket for
+    desk managers; their own institution's for an institution's admin, so no figure, total
+    or chart axis they see holds another institution's tickets; nothing for anyone else."""
+    if can_manage_desk(user):
+        return Q()
+    if user.is_active and user.institution_id is not None and user.has_role(Role.INSTITUTION_ADMIN):
+        return Q(institution_id=user.institution_id)
+    return NOTHING
+
+
+def can_read_reports(user: User) -> bool:
+    """The dashboards are for support managers and for institutions' admins (their own)."""
+    return report_scope(user) != NOTHING
+
+
+def report_institution_scope(user: User) -> Q:
+    """The institutions a dashboard may be narrowed to, as a filter on Institution."""
+    if can_manage_desk(user):
+        return Q()
+    if can_read_reports(user):
+        return Q(pk=user.institution_id)
+    return NOTHING
+
+
 def own_teams(user: User) -> Q:
     """The support teams ``user`` belongs to or leads, as a filter on Team."""
     return Q(members=user) | Q(lead=user)

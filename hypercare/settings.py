@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "hypercare.changes",
     "hypercare.approvals",
     "hypercare.surveys",
+    "hypercare.reports",
     "hypercare.web",
     # Form widgets render through TEMPLATES, so a widget template of ours can replace Django's.
     "django.forms",

@@ -57,7 +57,7 @@ from hypercare.corrections.services import (
     request_sign_off,
     write_correction_record,
 )
-from hypercare.errors import NotAllowed, NotFound
+from hypercare.errors import NotAllowed, NotFound, ValidationFailed
 from hypercare.feedback.models import Idea
 from hypercare.feedback.selectors import idea_list, idea_tickets, idea_votes
 from hypercare.feedback.services import create_idea
@@ -154,6 +154,7 @@ from hypercare.releases.services import (
     plan_for_release,
     ship_release,
 )
+from hypercare.reports.selectors import dashboard, report_filters
 from hypercare.surveys.links import token_for
 from hypercare.surveys.models import Survey
 from hypercare.surveys.selectors import survey_of_ticket
@@ -2460,3 +2461,54 @@ def test_only_support_sees_how_often_an_article_was_read_voted_on_and_deflected(
         assert counts is None
         page = signed_in(user).get(f"/portal/knowledge/{shown.pk}/").content.decode()
         assert "Deflections" not in page
+
+
+# Dashboards: support managers count every ticket, an institution's admin their own ------
+
+REPORT_READERS: dict[str, set[str]] = {
+    "support_manager": EVERYTHING,
+    "institution_admin": NORTHFIELD,
+    # Southbank's admin (and key user): their own institution's alone.
+    "outsider": {"southbank_finance"},
+}
+
+
+@pytest.mark.parametrize("persona", SEES)
+def test_dashboards_count_only_the_tickets_the_persona_may_report_on(
+    world: World, persona: str
+) -> None:
+    user = world.users[persona]
+    api, web = ApiClient(user), signed_in(user)
+    page = web.get("/reports/")
+    answer = api.get("/reports/dashboard")
+    listed = web.get("/reports/tickets/", {"status": "all"})
+    if persona not in REPORT_READERS:
+        with pytest.raises(NotAllowed):
+            dashboard(user, report_filters(user))
+        assert (page.status_code, answer.status_code, listed.status_code) == (403, 403, 403)
+        return
+    counted = REPORT_READERS[persona]
+    board = dashboard(user, report_filters(user))
+    institutions = {world.tickets[name].institution.name for name in counted}
+    assert sum(bucket.opened.value for bucket in board.flow) == len(counted)
+    assert {figure.label for figure in board.breakdowns["institution"]} == institutions
+    body = answer.json()
+    assert sum(row["opened"] for row in body["flow"]) == len(counted)
+    assert {row["label"] for row in body["breakdowns"]["institution"]} == institutions
+    assert sum(row["value"] for row in body["backlog"]) == len(counted)
+    assert ("Southbank" in page.content.decode()) == ("southbank_finance" in counted)
+    assert listed.content.decode().count('class="ticketcard"') == len(counted)
+
+
+def test_an_institution_admin_never_narrows_a_dashboard_to_another_institution(
+    world: World,
+) -> None:
+    admin = world.users["institution_admin"]
+    southbank = str(world.southbank.pk)
+
+    with pytest.raises(ValidationFailed):
+        report_filters(admin, institution=southbank)
+    assert ApiClient(admin).get("/reports/dashboard", {"institution": southbank}).status_code == 422
+    assert signed_in(admin).get("/reports/", {"institution": southbank}).status_code == 422
+    listed = signed_in(admin).get("/reports/tickets/", {"institution": southbank, "status": "all"})
+    assert "Southbank" not in listed.content.decode()

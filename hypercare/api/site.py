@@ -161,3 +161,4 @@ api.add_router("/", "hypercare.changes.api.router")
 
 api.add_router("/", "hypercare.approvals.api.router")
 api.add_router("/", "hypercare.surveys.api.router")
+api.add_router("/", "hypercare.reports.api.router")

@@ -111,6 +111,21 @@ class TicketFilters:
     sla: str = ""
     due_within: int | None = None
     release: int | None = None
+    # Which clock ``sla`` reads: "first_response" or "resolution"; either when empty.
+    sla_clock: str = ""
+    channel: tuple[str, ...] = ()
+    # Moments a ticket was created, first responded to or resolved: from ``*_after``
+    # (included) to ``*_before`` (left out), as the reports count them.
+    created_after: datetime | None = None
+    created_before: datetime | None = None
+    responded_after: datetime | None = None
+    responded_before: datetime | None = None
+    resolved_after: datetime | None = None
+    resolved_before: datetime | None = None
+
+
+# The moments the filters above can bound, by the ticket field that holds them.
+MOMENTS = {"created": "created_at", "responded": "first_responded_at", "resolved": "resolved_at"}
 
 
 def visible_tickets(user: User) -> QuerySet[Ticket]:
@@ -185,7 +200,7 @@ def ticket_page(tickets: QuerySet[Ticket], start: int, stop: int) -> QuerySet[Ti
 
 def _filter_q(user: User, filters: TicketFilters) -> Q:
     q = Q()
-    for field in ("status", "priority", "category", "tier"):
+    for field in ("status", "priority", "category", "tier", "channel"):
         values = getattr(filters, field)
         if values:
             q &= Q(**{f"{field}__in": values})
@@ -214,6 +229,18 @@ def _filter_q(user: User, filters: TicketFilters) -> Q:
         q &= Q(assignee_id=filters.assignee)
     if filters.sla or filters.due_within is not None:
         q &= _sla_q(filters)
+    return q & _moments_q(filters)
+
+
+def _moments_q(filters: TicketFilters) -> Q:
+    q = Q()
+    for moment, field in MOMENTS.items():
+        after = getattr(filters, f"{moment}_after")
+        before = getattr(filters, f"{moment}_before")
+        if after is not None:
+            q &= Q(**{f"{field}__gte": after})
+        if before is not None:
+            q &= Q(**{f"{field}__lt": before})
     return q
 
 
@@ -221,19 +248,24 @@ def _sla_q(filters: TicketFilters) -> Q:
     """Either clock in the asked-for standing, judged against the one clock's now."""
     at = clock.now()
     q = Q()
+    clocks = (filters.sla_clock,) if filters.sla_clock else ("first_response", "resolution")
     if filters.sla:
-        q &= _clock_q("first_response", filters.sla, at) | _clock_q("resolution", filters.sla, at)
+        for name in clocks:
+            q |= clock_q(name, filters.sla, at)
     if filters.due_within is not None:
         until = at + timedelta(minutes=filters.due_within)
-        q &= _clock_q("first_response", "due", until) | _clock_q("resolution", "due", until)
+        q &= clock_q("first_response", "due", until) | clock_q("resolution", "due", until)
     return q
 
 
-def _clock_q(name: str, standing: str, at: datetime) -> Q:
-    """One clock ``breached``, ``warned``, ``running``, or ``due`` (running, due by ``at``)."""
+def clock_q(name: str, standing: str, at: datetime) -> Q:
+    """One clock ``breached``, ``met``, ``warned``, ``running``, or ``due`` (running, due by
+    ``at``)."""
     running = Q(**{f"{name}_state": ClockState.RUNNING})
+    if standing == "met":
+        return Q(**{f"{name}_state": ClockState.MET})
     if standing == "breached":
-        return Q(**{f"{name}_state": ClockState.BREACHED}) | _clock_q(name, "due", at)
+        return Q(**{f"{name}_state": ClockState.BREACHED}) | clock_q(name, "due", at)
     if standing == "warned":
         return running & Q(**{f"{name}_warn_at__lte": at, f"{name}_due_at__gt": at})
     if standing == "due":
@@ -366,7 +398,7 @@ def team_counts(user: User) -> list[TeamCount]:
     """Each team whose queue is ``user``'s, by name, with its open tickets ``user`` may see:
     how many, how many wait for an owner, how many are past an SLA target."""
     at = clock.now()
-    breached = _clock_q("first_response", "breached", at) | _clock_q("resolution", "breached", at)
+    breached = clock_q("first_response", "breached", at) | clock_q("resolution", "breached", at)
     worked = Team.objects.filter(access.worked_teams(user)).distinct().order_by("name")
     rows = (
         visible_tickets(user)

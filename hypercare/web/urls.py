@@ -21,6 +21,7 @@ from hypercare.web.mail import urls as mail
 from hypercare.web.orgs import urls as orgs
 from hypercare.web.problems import urls as problems
 from hypercare.web.releases import urls as releases
+from hypercare.web.reports import urls as reports
 from hypercare.web.sla import urls as sla
 from hypercare.web.surveys import urls as surveys
 from hypercare.web.tickets import urls as tickets
@@ -55,5 +56,6 @@ urlpatterns = [
     *approvals.urlpatterns,
     *changes.urlpatterns,
     *surveys.urlpatterns,
+    *reports.urlpatterns,
     *tickets.urlpatterns,
 ]

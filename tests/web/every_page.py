@@ -324,7 +324,12 @@ def addresses(world: World) -> list[str]:
             "survey_token": [world.survey_token],
         }
         found.extend(_fill(route, values))
-    return found
+    return found + WITH_QUERIES
+
+
+# Pages whose query changes what they draw: the dashboards by week, and the tickets behind
+# a figure, closed ones too.
+WITH_QUERIES = ["/reports/?period=12w", "/reports/tickets/?status=all&created_after=2000-01-01"]
 
 
 def _pk_for(name: str, world: World) -> int:

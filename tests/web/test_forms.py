@@ -631,6 +631,7 @@ NOT_HELD_HERE = {
     "ReplyForm",  # a message, files or both: tests/web/test_portal.py, test_desk_ticket_work.py
     "ReplyFilesForm",  # the files of ReplyForm
     "QuarantineFilterForm",  # a filter of the quarantine list
+    "DashboardFilterForm",  # only draws the filters; report_filters checks them
     # The quarantine's actions take records the view looks up (a ticket by reference, an
     # institution and a requester) or a required reason: tests/web/test_mail_quarantine.py
     # posts each empty and checks the field named in the refusal.

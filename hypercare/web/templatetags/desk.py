@@ -32,6 +32,12 @@ def priority_badge(value: str) -> SafeString:
 
 
 @register.filter
+def reads_reports(user: User) -> bool:
+    """Whether the navigation offers the dashboards."""
+    return access.can_read_reports(user)
+
+
+@register.filter
 def tier_label(value: int) -> str:
     return str(Tier(value).label)
 

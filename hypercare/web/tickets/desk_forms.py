@@ -9,8 +9,13 @@ from django.db.models import QuerySet
 from hypercare.accounts.models import User
 from hypercare.orgs.choices import ModuleCode, Tier
 from hypercare.orgs.models import Institution, Module, Team
-from hypercare.tickets.choices import ALLOWED_TRANSITIONS, Category, Priority, Status
-from hypercare.tickets.selectors import ASSIGNEE_ME, ASSIGNEE_NONE, DEFAULT_SORT, TicketFilters
+from hypercare.tickets.choices import ALLOWED_TRANSITIONS, Category, Channel, Priority, Status
+from hypercare.tickets.selectors import (
+    ASSIGNEE_ME,
+    ASSIGNEE_NONE,
+    DEFAULT_SORT,
+    TicketFilters,
+)
 from hypercare.tickets.services.conversation import usual_status_after_reply
 from hypercare.web.forms import LONG_TEXT, TEXT, ServiceErrors
 from hypercare.web.tickets.forms import MessageForm
@@ -201,8 +206,21 @@ SORT_CHOICES = [
 
 
 # The SLA filter's choices; "due_1h" asks for a running clock due within the hour.
-SLA_CHOICES = [("breached", "Breached"), ("warned", "Warning"), ("due_1h", "Due within 1 h")]
+SLA_CHOICES = [
+    ("breached", "Breached"),
+    ("met", "Met"),
+    ("warned", "Warning"),
+    ("due_1h", "Due within 1 h"),
+]
 DUE_SOON_MINUTES = 60
+SLA_CLOCK_CHOICES = [("first_response", "First response"), ("resolution", "Resolution")]
+# The status filter's value for every status, closed ones too (the reports' drill-downs).
+ALL_STATUSES = "all"
+
+
+def _moment(label: str) -> forms.DateTimeField:
+    """A bound of ``MOMENTS``, written as ISO 8601 (the reports link with their offset)."""
+    return forms.DateTimeField(required=False, label=label)
 
 
 def _any(choices: list[tuple[Any, Any]], label: str = "Any") -> list[tuple[Any, Any]]:
@@ -220,12 +238,25 @@ class QueueFilterForm(forms.Form):
     module = forms.ChoiceField(choices=_any(ModuleCode.choices), required=False)
     category = forms.ChoiceField(choices=_any(Category.choices), required=False)
     priority = forms.ChoiceField(choices=_any(Priority.choices), required=False)
-    status = forms.ChoiceField(choices=_any(Status.choices, "Any open"), required=False)
+    status = forms.ChoiceField(
+        choices=[*_any(Status.choices, "Any open"), (ALL_STATUSES, "Any, closed too")],
+        required=False,
+    )
     tier = forms.TypedChoiceField(
         choices=_any(Tier.choices), coerce=int, empty_value=None, required=False
     )
+    channel = forms.ChoiceField(choices=_any(Channel.choices), required=False)
     assignee = forms.ChoiceField(required=False, label="Owner")
     sla = forms.ChoiceField(choices=_any(SLA_CHOICES), required=False, label="SLA")
+    sla_clock = forms.ChoiceField(
+        choices=_any(SLA_CLOCK_CHOICES, "Either"), required=False, label="SLA clock"
+    )
+    created_after = _moment("Created from")
+    created_before = _moment("Created before")
+    responded_after = _moment("First response from")
+    responded_before = _moment("First response before")
+    resolved_after = _moment("Resolved from")
+    resolved_before = _moment("Resolved before")
     sort = forms.ChoiceField(choices=SORT_CHOICES, required=False, initial=DEFAULT_SORT)
 
     def __init__(
@@ -254,6 +285,7 @@ class QueueFilterForm(forms.Form):
         team: Team | None = data.get("team")
         tier: int | None = data.get("tier")
         sla: str = data.get("sla") or ""
+        status: str = data.get("status") or ""
         return TicketFilters(
             text=data.get("q") or "",
             institution=institution.pk if institution else None,
@@ -261,11 +293,19 @@ class QueueFilterForm(forms.Form):
             module=_one(data.get("module")),
             category=_one(data.get("category")),
             priority=_one(data.get("priority")),
-            status=_one(data.get("status")),
+            status=tuple(Status) if status == ALL_STATUSES else _one(status),
             tier=() if tier is None else (tier,),
+            channel=_one(data.get("channel")),
             assignee=int(assignee) if assignee.isdigit() else assignee or None,
             sla="" if sla == "due_1h" else sla,
+            sla_clock=data.get("sla_clock") or "",
             due_within=DUE_SOON_MINUTES if sla == "due_1h" else None,
+            created_after=data.get("created_after"),
+            created_before=data.get("created_before"),
+            responded_after=data.get("responded_after"),
+            responded_before=data.get("responded_before"),
+            resolved_after=data.get("resolved_after"),
+            resolved_before=data.get("resolved_before"),
         )
 
     def ordering(self) -> str:

@@ -1,0 +1,122 @@
+"""Dashboard endpoint: the same figures as the dashboards page, as JSON."""
+
+from datetime import datetime
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Query, Router, Schema
+from pydantic import Field
+
+from hypercare.api.common import actor, errors, refuse_unknown_query
+from hypercare.reports.selectors import (
+    READERS_ONLY,
+    Dashboard,
+    Figure,
+    dashboard,
+    report_filters,
+)
+
+router = Router(tags=["reports"])
+
+
+class DashboardQuery(Schema):
+    period: str = Field("", description="`7d`, `30d` (the default), `12w` or `52w`.")
+    institution: str = Field("", description="An institution's id; an admin's own only.")
+    module: str = Field("", description="A module code.")
+    category: str = Field("", description="A ticket category.")
+    team: str = Field("", description="A team's id.")
+
+
+class FigureOut(Schema):
+    label: str
+    value: int
+
+
+class FlowOut(Schema):
+    start: datetime = Field(description="The bucket's first moment, in the reader's zone.")
+    opened: int
+    resolved: int
+
+
+class DurationsOut(Schema):
+    label: str
+    count: int = Field(description="Tickets that reached the moment in the period.")
+    median_minutes: float | None
+    p90_minutes: float | None
+
+
+class AttainmentOut(Schema):
+    priority: str
+    clock: str = Field(description="`first_response` or `resolution`.")
+    met: int
+    breached: int
+    percent: float | None = Field(description="Share met of the judged clocks; none judged: null.")
+
+
+class DashboardOut(Schema):
+    period: str
+    start: datetime
+    end: datetime
+    unit: str = Field(description="`day` or `week`: the length of a flow bucket.")
+    flow: list[FlowOut]
+    backlog: list[FigureOut] = Field(description="Open tickets now, by age.")
+    times: list[DurationsOut]
+    attainment: list[AttainmentOut]
+    breakdowns: dict[str, list[FigureOut]] = Field(
+        description="Tickets opened in the period, by institution, module, category, team, "
+        "tier and channel; only groups the reader may count."
+    )
+
+
+@router.get(
+    "/reports/dashboard",
+    response={200: DashboardOut, **errors(401, 422, forbidden=READERS_ONLY)},
+)
+def read_dashboard(request: HttpRequest, query: Query[DashboardQuery]) -> dict[str, Any]:
+    """The dashboard's figures over the filters: every institution for support managers,
+    their own for an institution's admin."""
+    refuse_unknown_query(request, DashboardQuery.model_fields)
+    user = actor(request)
+    board = dashboard(user, report_filters(user, **query.dict()))
+    return _out(board)
+
+
+def _out(board: Dashboard) -> dict[str, Any]:
+    return {
+        "period": board.filters.period,
+        "start": board.window.start,
+        "end": board.window.end,
+        "unit": board.window.unit,
+        "flow": [
+            {"start": row.start, "opened": row.opened.value, "resolved": row.resolved.value}
+            for row in board.flow
+        ],
+        "backlog": [_figure(figure) for figure in board.backlog],
+        "times": [
+            {
+                "label": row.label,
+                "count": row.count,
+                "median_minutes": row.median,
+                "p90_minutes": row.p90,
+            }
+            for row in board.times
+        ],
+        "attainment": [
+            {
+                "priority": row.priority,
+                "clock": row.clock,
+                "met": row.met.value,
+                "breached": row.breached.value,
+                "percent": row.percent,
+            }
+            for row in board.attainment
+        ],
+        "breakdowns": {
+            name: [_figure(figure) for figure in figures]
+            for name, figures in board.breakdowns.items()
+        },
+    }
+
+
+def _figure(figure: Figure) -> dict[str, Any]:
+    return {"label": figure.label, "value": figure.value}

@@ -1,0 +1,7 @@
+from hypercare.web.errors import page
+from hypercare.web.reports import views
+
+urlpatterns = [
+    page("reports/", views.dashboard_page, "reports"),
+    page("reports/tickets/", views.tickets_page, "report-tickets"),
+]
