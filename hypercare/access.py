@@ -751,3 +751,43 @@ def can_record_implementation(user: User, change: ChangeRequest) -> bool:
     if not is_agent(user):
         return False
     return not change.tickets.filter(Q(requester_id=user.pk) | Q(reported_by_id=user.pk)).exists()
+
+
+# Handover and hypercare exit ---------------------------------------------------------
+
+
+def handover_scope(user: User) -> Q:
+    """The institutions whose handover record and exit scorecard ``user`` reads, as a filter
+    on Institution: support staff every one; an institution's admins and key users their
+    own (key users are who colleagues ask whom to call); nobody else, since the record
+    lists people, contracts and risks a requester has no need of."""
+    if not user.is_active:
+        return NOTHING
+    if is_agent(user):
+        return Q()
+    if user.institution_id is None or not user.has_role(*INSTITUTION_WIDE_ROLES):
+        return NOTHING
+    return Q(pk=user.institution_id)
+
+
+def _admin_of(user: User, institution_id: int) -> bool:
+    return (
+        user.is_active
+        and user.institution_id == institution_id
+        and user.has_role(Role.INSTITUTION_ADMIN)
+    )
+
+
+def can_edit_handover(user: User, institution_id: int) -> bool:
+    """Support staff and the institution's own admins write the record's free text."""
+    return is_agent(user) or _admin_of(user, institution_id)
+
+
+def can_sign_handover_for_institution(user: User, institution_id: int) -> bool:
+    """Only an admin of the institution itself signs for it."""
+    return _admin_of(user, institution_id)
+
+
+def can_sign_handover_for_desk(user: User) -> bool:
+    """A support manager signs for the desk."""
+    return is_agent(user) and user.has_role(*MANAGER_ROLES)

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "hypercare.access_requests",
     "hypercare.changes",
     "hypercare.approvals",
+    "hypercare.handover",
     "hypercare.web",
     # Form widgets render through TEMPLATES, so a widget template of ours can replace Django's.
     "django.forms",

@@ -160,3 +160,4 @@ api.add_router("/", "hypercare.access_requests.api.router")
 api.add_router("/", "hypercare.changes.api.router")
 
 api.add_router("/", "hypercare.approvals.api.router")
+api.add_router("/", "hypercare.handover.api.router")

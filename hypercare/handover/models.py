@@ -1,0 +1,74 @@
+"""The handover record of an institution leaving hypercare: who is who on both sides, what
+was agreed, and the sign-offs of the institution's admin and the desk's support manager."""
+
+from django.conf import settings
+from django.db import models
+
+from hypercare.handover.choices import HandoverEventKind
+
+
+class HandoverRecord(models.Model):
+    """One institution's handover. Its content lives in its versions; the newest is the
+    current one, and only the current one can be signed."""
+
+    institution = models.OneToOneField(
+        "orgs.Institution", on_delete=models.CASCADE, related_name="handover"
+    )
+    current_version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"Handover of {self.institution}"
+
+
+class HandoverVersion(models.Model):
+    """What one save of the record held: the desk's records as they were then (people,
+    integrations, owners, SLA) and the free text written on the page, as one JSON snapshot,
+    with the sign-offs given to exactly that content. A save after a sign-off is a new
+    version without sign-offs: nobody signs what they have not seen."""
+
+    record = models.ForeignKey(HandoverRecord, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    content = models.JSONField()
+    saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    saved_at = models.DateTimeField()
+    institution_signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    institution_signed_at = models.DateTimeField(null=True)
+    desk_signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    desk_signed_at = models.DateTimeField(null=True)
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["record", "number"], name="handover_version_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.record} · version {self.number}"
+
+    @property
+    def is_signed(self) -> bool:
+        """Signed by both sides: the handover is agreed."""
+        return self.institution_signed_at is not None and self.desk_signed_at is not None
+
+
+class HandoverEvent(models.Model):
+    """One step in a handover record's history, oldest first; only ever added."""
+
+    record = models.ForeignKey(HandoverRecord, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=20, choices=HandoverEventKind.choices)
+    version = models.PositiveIntegerField()
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.record_id}: {self.get_kind_display()}"
