@@ -13,7 +13,7 @@ from hypercare.accounts.selectors import PEOPLE_ORDER, support_staff
 from hypercare.errors import NotFound
 from hypercare.escalations.models import EscalationRule
 from hypercare.handover.content import Content, HandoverText, Person
-from hypercare.handover.models import HandoverEvent, HandoverRecord, HandoverVersion
+from hypercare.handover.models import HandoverEvent, HandoverVersion
 from hypercare.orgs.models import Institution, Integration, Module
 from hypercare.sla.models import SlaPolicy
 from hypercare.sla.selectors import governing_policy
