@@ -4,7 +4,7 @@ content, the record and its versions, each institution scoped by
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from hypercare import access
 from hypercare.accounts.choices import Role
@@ -24,6 +24,20 @@ NO_VERSION = "The handover record has no such version."
 
 def handover_institutions(user: User) -> QuerySet[Institution]:
     return Institution.objects.filter(access.handover_scope(user))
+
+
+def handover_overview(user: User) -> QuerySet[Institution]:
+    """The institutions ``user`` reads the handover of, each with its current version's
+    number and sign-off times (``version``, ``institution_signed_at``, ``desk_signed_at``),
+    in one query."""
+    current = HandoverVersion.objects.filter(record__institution=OuterRef("pk")).order_by(
+        "-number"
+    )
+    return handover_institutions(user).annotate(
+        version=Subquery(current.values("number")[:1]),
+        institution_signed_at=Subquery(current.values("institution_signed_at")[:1]),
+        desk_signed_at=Subquery(current.values("desk_signed_at")[:1]),
+    )
 
 
 def get_handover_institution(user: User, pk: int) -> Institution:

@@ -1,0 +1,28 @@
+"""How a handover record shows its people and its SLA targets."""
+
+from django import template
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+
+from hypercare.lib.durations import format_duration
+
+register = template.Library()
+
+
+@register.simple_tag
+def people(found: list[dict[str, str]]) -> SafeString:
+    """Each person by name, with their address; "Nobody named" when the list is empty."""
+    if not found:
+        return format_html('<span class="muted">{}</span>', "Nobody named")
+    return format_html_join(
+        ", ", "{}{}", ((person["name"], _address(person["email"])) for person in found)
+    )
+
+
+def _address(email: str) -> str:
+    return f" ({email})" if email else ""
+
+
+@register.filter
+def minutes(value: int) -> str:
+    return format_duration(value)
