@@ -30,9 +30,7 @@ def handover_overview(user: User) -> QuerySet[Institution]:
     """The institutions ``user`` reads the handover of, each with its current version's
     number and sign-off times (``version``, ``institution_signed_at``, ``desk_signed_at``),
     in one query."""
-    current = HandoverVersion.objects.filter(record__institution=OuterRef("pk")).order_by(
-        "-number"
-    )
+    current = HandoverVersion.objects.filter(record__institution=OuterRef("pk")).order_by("-number")
     return handover_institutions(user).annotate(
         version=Subquery(current.values("number")[:1]),
         institution_signed_at=Subquery(current.values("institution_signed_at")[:1]),

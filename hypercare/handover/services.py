@@ -3,7 +3,7 @@ desk's records as they are then) and sign it off, for the institution or for the
 
 from hypercare import access
 from hypercare.accounts.models import User
-from hypercare.errors import InvalidTransition
+from hypercare.errors import InvalidTransition, ValidationFailed
 from hypercare.handover import events
 from hypercare.handover.choices import HandoverEventKind, Side
 from hypercare.handover.content import HandoverText
@@ -56,6 +56,8 @@ def save_handover(
     read (0 before the first save): a save over someone else's is refused, not lost.
     """
     require(access.can_edit_handover(actor, institution.pk), EDIT_REFUSED)
+    if read_version < 0:
+        raise ValidationFailed({"read_version": "name the version you read (0 before any)"})
     text = _checked(text)
     content = desk_records(institution) | text.as_content()
     with use_case():

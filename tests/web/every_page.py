@@ -27,6 +27,9 @@ from hypercare.corrections.services import ExtractFile, request_sign_off, write_
 from hypercare.escalations.choices import EscalationReason, EscalationStep, Workaround
 from hypercare.escalations.services import handling
 from hypercare.escalations.services.intake import ReviewChecklist, request_escalation
+from hypercare.handover.choices import Side
+from hypercare.handover.content import HandoverText
+from hypercare.handover.services import save_handover, sign_handover
 from hypercare.incidents.services import Declaration, declare_major_incident
 from hypercare.knowledge.choices import ArticleStatus, Audience, Visibility
 from hypercare.knowledge.models import Article
@@ -216,6 +219,7 @@ def build_world() -> World:
         change=change, actor=agent, note="Tested.", files=[("run.png", io.BytesIO(PNG))]
     )
     article = _published_article(agent, people["support_manager"])
+    _signed_handover(north, people["institution_admin"], people["support_manager"])
     uid = urlsafe_base64_encode(force_bytes(requester.pk))
     return World(
         people, ticket.pk, escalated.pk, attachment.pk, reply.pk,
@@ -242,6 +246,14 @@ def _published_article(writer: User, editor: User) -> Article:
     )
     change_article_status(article=article, actor=writer, status=ArticleStatus.IN_REVIEW)
     return change_article_status(article=article, actor=editor, status=ArticleStatus.PUBLISHED)
+
+
+def _signed_handover(institution: Institution, admin: User, manager: User) -> None:
+    """Northfield's handover in its second version, the first signed by the institution."""
+    text = HandoverText(backup_what="The ERP database", open_risks=["Payroll cut-over"])
+    save_handover(institution=institution, actor=manager, text=text, read_version=0)
+    sign_handover(institution=institution, actor=admin, side=Side.INSTITUTION, version=1)
+    save_handover(institution=institution, actor=admin, text=text, read_version=1)
 
 
 def _correction(requester: User, agent: User, owner: User) -> Ticket:

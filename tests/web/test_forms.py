@@ -48,6 +48,7 @@ from hypercare.incidents.services import (
     resolve_major_incident,
 )
 from hypercare.knowledge.models import Article
+from hypercare.handover.services import save_handover
 from hypercare.knowledge.services import ArticleContent, create_article, set_related_articles
 from hypercare.links.services import split_ticket
 from hypercare.orgs.choices import ModuleCode, Tier
@@ -71,6 +72,7 @@ from hypercare.web.access_requests import forms as access_forms
 from hypercare.web.changes import forms as change_forms
 from hypercare.web.escalations import forms as escalation_forms
 from hypercare.web.feedback import forms as feedback_forms
+from hypercare.web.handover.forms import HandoverForm
 from hypercare.web.forms import ServiceErrors, named_ticket
 from hypercare.web.incidents import forms as incident_forms
 from hypercare.web.knowledge import forms as knowledge_forms
@@ -286,6 +288,23 @@ ARTICLE_ANSWERS = {
 
 
 CASES = [
+    Case(
+        HandoverForm,
+        lambda world: {
+            "read_version": 0,
+            "backup_what": "Database",
+            "backup_frequency": "Nightly",
+            "restore_time": "4 hours",
+            "open_risks": "Payroll",
+            "notes": "",
+        },
+        lambda world, data: save_handover(
+            institution=factories.institution(),
+            actor=world.agent,
+            text=HandoverForm.text_of(data),
+            read_version=data["read_version"],
+        ),
+    ),  # fmt: skip
     Case(
         knowledge_forms.ArticleForm,
         lambda world: dict(ARTICLE_ANSWERS),

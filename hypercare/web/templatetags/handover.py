@@ -11,16 +11,17 @@ register = template.Library()
 
 @register.simple_tag
 def people(found: list[dict[str, str]]) -> SafeString:
-    """Each person by name, with their address; "Nobody named" when the list is empty."""
+    """Each person by name, linked to their address; "Nobody named" when the list is
+    empty."""
     if not found:
         return format_html('<span class="muted">{}</span>', "Nobody named")
-    return format_html_join(
-        ", ", "{}{}", ((person["name"], _address(person["email"])) for person in found)
-    )
+    return format_html_join(", ", "{}", ((_named(person),) for person in found))
 
 
-def _address(email: str) -> str:
-    return f" ({email})" if email else ""
+def _named(person: dict[str, str]) -> SafeString:
+    if not person["email"]:
+        return format_html("{}", person["name"])
+    return format_html('<a href="mailto:{}">{}</a>', person["email"], person["name"])
 
 
 @register.filter
