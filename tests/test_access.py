@@ -59,13 +59,13 @@ from hypercare.corrections.services import (
 )
 from hypercare.errors import NotAllowed, NotFound
 from hypercare.feedback.models import Idea
+from hypercare.feedback.selectors import idea_list, idea_tickets, idea_votes
+from hypercare.feedback.services import create_idea
+from hypercare.feedback.services import link_ticket as link_idea_ticket
 from hypercare.handover.choices import Side
 from hypercare.handover.content import HandoverText
 from hypercare.handover.selectors import handover_overview
 from hypercare.handover.services import save_handover
-from hypercare.feedback.selectors import idea_list, idea_tickets, idea_votes
-from hypercare.feedback.services import create_idea
-from hypercare.feedback.services import link_ticket as link_idea_ticket
 from hypercare.incidents.models import MajorIncident
 from hypercare.incidents.selectors import (
     affected_institutions,

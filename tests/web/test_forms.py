@@ -39,6 +39,7 @@ from hypercare.escalations.services.handling import DeEscalationChecklist
 from hypercare.escalations.services.intake import ReviewChecklist, request_escalation
 from hypercare.feedback.choices import IdeaStatus
 from hypercare.feedback.services import change_idea_status, create_idea
+from hypercare.handover.services import save_handover
 from hypercare.incidents.models import MajorIncident
 from hypercare.incidents.services import (
     Declaration,
@@ -48,7 +49,6 @@ from hypercare.incidents.services import (
     resolve_major_incident,
 )
 from hypercare.knowledge.models import Article
-from hypercare.handover.services import save_handover
 from hypercare.knowledge.services import ArticleContent, create_article, set_related_articles
 from hypercare.links.services import split_ticket
 from hypercare.orgs.choices import ModuleCode, Tier
@@ -72,8 +72,8 @@ from hypercare.web.access_requests import forms as access_forms
 from hypercare.web.changes import forms as change_forms
 from hypercare.web.escalations import forms as escalation_forms
 from hypercare.web.feedback import forms as feedback_forms
-from hypercare.web.handover.forms import HandoverForm
 from hypercare.web.forms import ServiceErrors, named_ticket
+from hypercare.web.handover.forms import HandoverForm
 from hypercare.web.incidents import forms as incident_forms
 from hypercare.web.knowledge import forms as knowledge_forms
 from hypercare.web.links import forms as link_forms
