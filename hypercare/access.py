@@ -791,3 +791,8 @@ def can_sign_handover_for_institution(user: User, institution_id: int) -> bool:
 def can_sign_handover_for_desk(user: User) -> bool:
     """A support manager signs for the desk."""
     return is_agent(user) and user.has_role(*MANAGER_ROLES)
+
+
+def can_move_institution_phase(user: User) -> bool:
+    """A support manager takes an institution out of hypercare."""
+    return can_sign_handover_for_desk(user)

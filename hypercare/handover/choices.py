@@ -14,3 +14,14 @@ class Side(models.TextChoices):
 
     INSTITUTION = "institution", "Institution"
     DESK = "desk", "Support desk"
+
+
+class GateKind(models.TextChoices):
+    """One criterion for leaving hypercare; its threshold reads as the label says."""
+
+    NO_CRITICAL_TICKETS = "no_critical", "No critical ticket opened in the last N days"
+    SLA_ATTAINMENT = "sla_attainment", "SLA clocks met over 30 days, at least N %"
+    BACKLOG = "backlog", "Open tickets, at most N"
+    NO_OPEN_ESCALATION = "no_escalation", "Open customer escalations, at most N"
+    HANDOVER_SIGNED = "handover_signed", "Handover record signed by both sides"
+    ACTIVE_USERS = "active_users", "Users signed in within 30 days, at least N %"

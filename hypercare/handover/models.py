@@ -3,8 +3,10 @@ was agreed, and the sign-offs of the institution's admin and the desk's support 
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 
-from hypercare.handover.choices import HandoverEventKind
+from hypercare.handover.choices import GateKind, HandoverEventKind
+from hypercare.orgs.choices import Phase
 
 
 class HandoverRecord(models.Model):
@@ -72,3 +74,71 @@ class HandoverEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.record_id}: {self.get_kind_display()}"
+
+
+class ExitGate(models.Model):
+    """One criterion an institution must meet to leave hypercare. Rows without an
+    institution are the default set; an institution with rows of its own is held to
+    those instead."""
+
+    institution = models.ForeignKey(
+        "orgs.Institution", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(max_length=20, choices=GateKind.choices)
+    threshold = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["institution", "kind"], name="exit_gate_unique_kind"),
+            models.UniqueConstraint(
+                fields=["kind"], condition=Q(institution__isnull=True), name="exit_gate_one_default"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.institution or 'Default'} · {self.get_kind_display()} ({self.threshold})"
+
+
+class Scorecard(models.Model):
+    """The exit gates of one institution as they stood on one day. The unique day is the
+    daily job's claim: a second run, or a second worker, finds it taken."""
+
+    institution = models.ForeignKey(
+        "orgs.Institution", on_delete=models.CASCADE, related_name="scorecards"
+    )
+    day = models.DateField()
+    computed_at = models.DateTimeField()
+    all_met = models.BooleanField()
+    lines = models.JSONField(help_text="Each gate: kind, threshold, figure, met.")
+
+    class Meta:
+        ordering = ["-day"]
+        constraints = [
+            models.UniqueConstraint(fields=["institution", "day"], name="scorecard_one_a_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.institution} · {self.day}"
+
+
+class PhaseChange(models.Model):
+    """An institution moved out of hypercare, with the gates as they stood at that moment
+    and, when not all were met, the reason the manager gave for moving it anyway."""
+
+    institution = models.ForeignKey(
+        "orgs.Institution", on_delete=models.CASCADE, related_name="phase_changes"
+    )
+    from_phase = models.CharField(max_length=20, choices=Phase.choices)
+    to_phase = models.CharField(max_length=20, choices=Phase.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    changed_at = models.DateTimeField()
+    lines = models.JSONField()
+    all_met = models.BooleanField()
+    override_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-changed_at"]
+
+    def __str__(self) -> str:
+        return f"{self.institution} → {self.get_to_phase_display()}"
