@@ -13,7 +13,7 @@ from hypercare.access_requests.services.reviews import open_due_reviews
 from hypercare.access_requests.services.temporary import handle_temporary_access
 from hypercare.approvals.services import send_approval_digests
 from hypercare.escalations.services.review import flag_missed_updates, send_daily_digest
-from hypercare.handover.exit import record_scorecards
+from hypercare.handover.steady_state import record_scorecards
 from hypercare.incidents.services import flag_missed_resolutions
 from hypercare.incidents.services import flag_missed_updates as flag_missed_incident_updates
 from hypercare.mail.imap import poll_all

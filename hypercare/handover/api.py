@@ -1,21 +1,45 @@
 """Handover endpoints: read an institution's record and its versions, save it, sign it
 off; thin adapters over the services, every institution read through the scope."""
 
+from collections.abc import Iterable
+from typing import Any
+from urllib.parse import urlencode
+
 from django.http import HttpRequest
+from django.urls import reverse
 from ninja import Router
 
 from hypercare.api.common import DbId, actor, errors
-from hypercare.handover import selectors, services
+from hypercare.handover import selectors, services, steady_state
+from hypercare.handover.choices import GateKind
 from hypercare.handover.content import HandoverText, gaps
-from hypercare.handover.models import HandoverVersion
-from hypercare.handover.schemas import HandoverIn, HandoverOut, SignOffIn
+from hypercare.handover.gates import QUEUE_FILTERS
+from hypercare.handover.models import HandoverVersion, PhaseChange, Scorecard
+from hypercare.handover.schemas import (
+    ExitScorecardOut,
+    HandoverIn,
+    HandoverOut,
+    PhaseChangeOut,
+    PhaseIn,
+    SignOffIn,
+)
 from hypercare.handover.selectors import Handover
+from hypercare.lib import clock
 from hypercare.orgs.models import Institution
 
 router = Router(tags=["handover"])
 NO_INSTITUTION = selectors.NO_INSTITUTION
 SIGN_REFUSED = " ".join(services.SIGN_REFUSED.values())
 SIGN_CONFLICT = f"{services.NOTHING_TO_SIGN} {services.STALE} Or: {services.ALREADY_SIGNED.lower()}"
+
+
+def tickets_behind(kind: str, institution_id: int) -> str | None:
+    """The desk queue's address listing the tickets behind a gate's figure, if any."""
+    filters = QUEUE_FILTERS.get(kind)
+    if filters is None:
+        return None
+    query = {"queue": "all", "institution": str(institution_id), **filters}
+    return f"{reverse('web:desk')}?{urlencode(query)}"
 
 
 def _institution(request: HttpRequest, institution_id: int) -> Institution:
@@ -121,3 +145,82 @@ def list_versions(request: HttpRequest, institution_id: DbId) -> list[dict[str, 
     """Every saved version, newest first, each with the sign-offs it was given."""
     institution = _institution(request, institution_id)
     return [_version_out(institution, found) for found in selectors.handover_versions(institution)]
+
+
+def _gates(institution: Institution, lines: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [
+        {
+            **line,
+            "label": GateKind(line["kind"]).label,
+            "tickets_url": tickets_behind(line["kind"], institution.pk),
+        }
+        for line in lines
+    ]
+
+
+def _day(institution: Institution, card: Scorecard) -> dict[str, Any]:
+    return {
+        "day": card.day,
+        "computed_at": card.computed_at,
+        "all_met": card.all_met,
+        "gates": _gates(institution, card.lines),
+    }
+
+
+def _change(institution: Institution, change: PhaseChange) -> dict[str, Any]:
+    return {
+        "from_phase": change.from_phase,
+        "to_phase": change.to_phase,
+        "actor": change.actor,
+        "changed_at": change.changed_at,
+        "all_met": change.all_met,
+        "override_reason": change.override_reason,
+        "gates": _gates(institution, change.lines),
+    }
+
+
+@router.get(
+    "/institutions/{institution_id}/exit-scorecard",
+    response={200: ExitScorecardOut, **errors(401, 422, not_found=NO_INSTITUTION)},
+)
+def get_exit_scorecard(request: HttpRequest, institution_id: DbId) -> dict[str, Any]:
+    """The exit gates now, the daily scorecards and the moves out of hypercare."""
+    institution = _institution(request, institution_id)
+    now = selectors.live_scorecard(institution)
+    return {
+        "institution_id": institution.pk,
+        "phase": institution.phase,
+        "now": {
+            "day": clock.now().date(),
+            "computed_at": clock.now(),
+            "all_met": all(result.met for result in now),
+            "gates": _gates(institution, [result.as_line() for result in now]),
+        },
+        "history": [_day(institution, card) for card in selectors.scorecard_history(institution)],
+        "phase_changes": [
+            _change(institution, change) for change in selectors.phase_changes(institution)
+        ],
+    }
+
+
+@router.post(
+    "/institutions/{institution_id}/phase",
+    response={
+        200: PhaseChangeOut,
+        **errors(
+            401,
+            422,
+            not_found=NO_INSTITUTION,
+            forbidden=steady_state.MOVE_REFUSED,
+            conflict=f"{steady_state.ALREADY_STEADY} Or: not every exit gate is met and no "
+            "override reason was given.",
+        ),
+    },
+)
+def move_phase(request: HttpRequest, institution_id: DbId, payload: PhaseIn) -> dict[str, Any]:
+    """Move the institution to steady state, with its gates as they stand now."""
+    institution = _institution(request, institution_id)
+    change = steady_state.move_to_steady_state(
+        institution=institution, actor=actor(request), override_reason=payload.override_reason
+    )
+    return _change(institution, change)

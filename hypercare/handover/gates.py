@@ -128,3 +128,11 @@ def evaluate(institution: Institution, at: datetime) -> list[GateResult]:
         figure = FIGURES[kind](institution, threshold, at)
         results.append(GateResult(kind, threshold, figure, _met(kind, threshold, figure)))
     return results
+
+
+# The tickets behind a gate, as the desk queue's filters (every queue, the institution's).
+QUEUE_FILTERS: dict[str, dict[str, str]] = {
+    GateKind.NO_CRITICAL_TICKETS: {"priority": Priority.CRITICAL},
+    GateKind.SLA_ATTAINMENT: {"sla": "breached"},
+    GateKind.BACKLOG: {},
+}

@@ -1,16 +1,18 @@
 """API shapes of the handover record. The content is the stored snapshot; the gaps are
 read from it (``content.gaps``)."""
 
-from datetime import datetime
-from typing import Annotated, Any
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
 
 from ninja import Schema
 from pydantic import ConfigDict, Field
 
 from hypercare.accounts.schemas import UserRef
-from hypercare.handover.choices import Side
+from hypercare.handover.choices import GateKind, Side
 from hypercare.handover.services import LINE_MAX, NOTES_MAX, RISKS_MAX
+from hypercare.handover.steady_state import REASON_MAX
 from hypercare.lib.text import body_text, single_line
+from hypercare.orgs.choices import Phase
 
 
 class PersonOut(Schema):
@@ -101,3 +103,48 @@ class SignOffIn(Schema):
 
     side: Side
     version: int = Field(ge=1, le=2**31 - 1, description="The version you read and sign.")
+
+
+class GateOut(Schema):
+    kind: GateKind
+    label: str
+    threshold: int
+    figure: int
+    met: bool
+    tickets_url: str | None = Field(
+        description="The tickets behind the figure in the desk's queue, where there are any."
+    )
+
+
+class DayScorecardOut(Schema):
+    day: date
+    computed_at: datetime
+    all_met: bool
+    gates: list[GateOut]
+
+
+class PhaseChangeOut(Schema):
+    from_phase: Phase
+    to_phase: Phase
+    actor: UserRef
+    changed_at: datetime
+    all_met: bool
+    override_reason: str
+    gates: list[GateOut]
+
+
+class ExitScorecardOut(Schema):
+    institution_id: int
+    phase: Phase
+    now: DayScorecardOut = Field(description="The gates as they stand now (not stored).")
+    history: list[DayScorecardOut] = Field(description="The daily scorecards, newest first.")
+    phase_changes: list[PhaseChangeOut]
+
+
+class PhaseIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    phase: Literal[Phase.STEADY_STATE]
+    override_reason: Annotated[str, body_text(max_length=REASON_MAX)] = Field(
+        "", description="Needed when not every gate is met: why move the institution anyway."
+    )

@@ -13,7 +13,14 @@ from hypercare.accounts.selectors import PEOPLE_ORDER, support_staff
 from hypercare.errors import NotFound
 from hypercare.escalations.models import EscalationRule
 from hypercare.handover.content import Content, HandoverText, Person
-from hypercare.handover.models import HandoverEvent, HandoverVersion
+from hypercare.handover.gates import GateResult, evaluate
+from hypercare.handover.models import (
+    HandoverEvent,
+    HandoverVersion,
+    PhaseChange,
+    Scorecard,
+)
+from hypercare.lib import clock
 from hypercare.orgs.models import Institution, Integration, Module
 from hypercare.sla.models import SlaPolicy
 from hypercare.sla.selectors import governing_policy
@@ -189,3 +196,17 @@ def _sla(policy: SlaPolicy | None) -> dict[str, object] | None:
             "working_hours": calendar.working_hours,
         },
     }
+
+
+def scorecard_history(institution: Institution) -> QuerySet[Scorecard]:
+    """The institution's daily scorecards, newest first."""
+    return Scorecard.objects.filter(institution=institution)
+
+
+def phase_changes(institution: Institution) -> QuerySet[PhaseChange]:
+    return PhaseChange.objects.filter(institution=institution).select_related("actor")
+
+
+def live_scorecard(institution: Institution) -> list[GateResult]:
+    """The gates as they stand now, computed for the reader, not stored."""
+    return evaluate(institution, clock.now())

@@ -8,10 +8,10 @@ from hypercare.accounts.models import User
 from hypercare.errors import InvalidTransition, NotAllowed
 from hypercare.handover.choices import GateKind, Side
 from hypercare.handover.content import HandoverText
-from hypercare.handover.exit import move_to_steady_state, record_scorecards
 from hypercare.handover.gates import evaluate
 from hypercare.handover.models import ExitGate, PhaseChange, Scorecard
 from hypercare.handover.services import save_handover, sign_handover
+from hypercare.handover.steady_state import move_to_steady_state, record_scorecards
 from hypercare.orgs.choices import Phase
 from hypercare.orgs.models import Institution
 from hypercare.sla.choices import ClockState
