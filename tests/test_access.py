@@ -2161,3 +2161,21 @@ def test_only_the_institutions_admin_and_a_support_manager_sign_its_handover(
     answer = api.put(base, {"read_version": 1, "notes": "Mine"})
     reads = "northfield" in READS_HANDOVER[persona]
     assert answer.status_code == (200 if writes else 403 if reads else 404)
+
+
+@pytest.mark.parametrize("persona", SEES)
+def test_each_persona_reads_only_their_institutions_exit_scorecard(
+    world: World, persona: str
+) -> None:
+    user = world.users[persona]
+    api, web = ApiClient(user), signed_in(user)
+    side = "desk" if persona in {"tier1", "tier2", "support_manager"} else "portal"
+    reads = READS_HANDOVER[persona]
+    for name, institution in {"northfield": world.northfield, "southbank": world.southbank}.items():
+        status = 200 if name in reads else 404
+        path = f"/institutions/{institution.pk}"
+        assert api.get(f"{path}/exit-scorecard").status_code == status
+        assert web.get(f"/{side}{path}/exit/").status_code == status
+        moved = api.post(f"{path}/phase", {"phase": "steady_state", "override_reason": "x"})
+        allowed = persona == "support_manager"
+        assert moved.status_code == (200 if allowed else 403 if name in reads else 404)

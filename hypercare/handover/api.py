@@ -3,17 +3,14 @@ off; thin adapters over the services, every institution read through the scope."
 
 from collections.abc import Iterable
 from typing import Any
-from urllib.parse import urlencode
 
 from django.http import HttpRequest
-from django.urls import reverse
 from ninja import Router
 
 from hypercare.api.common import DbId, actor, errors
 from hypercare.handover import selectors, services, steady_state
 from hypercare.handover.choices import GateKind
 from hypercare.handover.content import HandoverText, gaps
-from hypercare.handover.gates import QUEUE_FILTERS
 from hypercare.handover.models import HandoverVersion, PhaseChange, Scorecard
 from hypercare.handover.schemas import (
     ExitScorecardOut,
@@ -31,15 +28,6 @@ router = Router(tags=["handover"])
 NO_INSTITUTION = selectors.NO_INSTITUTION
 SIGN_REFUSED = " ".join(services.SIGN_REFUSED.values())
 SIGN_CONFLICT = f"{services.NOTHING_TO_SIGN} {services.STALE} Or: {services.ALREADY_SIGNED.lower()}"
-
-
-def tickets_behind(kind: str, institution_id: int) -> str | None:
-    """The desk queue's address listing the tickets behind a gate's figure, if any."""
-    filters = QUEUE_FILTERS.get(kind)
-    if filters is None:
-        return None
-    query = {"queue": "all", "institution": str(institution_id), **filters}
-    return f"{reverse('web:desk')}?{urlencode(query)}"
 
 
 def _institution(request: HttpRequest, institution_id: int) -> Institution:
@@ -152,7 +140,7 @@ def _gates(institution: Institution, lines: Iterable[dict[str, Any]]) -> list[di
         {
             **line,
             "label": GateKind(line["kind"]).label,
-            "tickets_url": tickets_behind(line["kind"], institution.pk),
+            "tickets_url": selectors.tickets_behind(line["kind"], institution.pk),
         }
         for line in lines
     ]

@@ -3,8 +3,10 @@ content, the record and its versions, each institution scoped by
 ``access.handover_scope``."""
 
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.urls import reverse
 
 from hypercare import access
 from hypercare.accounts.choices import Role
@@ -13,7 +15,7 @@ from hypercare.accounts.selectors import PEOPLE_ORDER, support_staff
 from hypercare.errors import NotFound
 from hypercare.escalations.models import EscalationRule
 from hypercare.handover.content import Content, HandoverText, Person
-from hypercare.handover.gates import GateResult, evaluate
+from hypercare.handover.gates import QUEUE_FILTERS, GateResult, evaluate
 from hypercare.handover.models import (
     HandoverEvent,
     HandoverVersion,
@@ -210,3 +212,12 @@ def phase_changes(institution: Institution) -> QuerySet[PhaseChange]:
 def live_scorecard(institution: Institution) -> list[GateResult]:
     """The gates as they stand now, computed for the reader, not stored."""
     return evaluate(institution, clock.now())
+
+
+def tickets_behind(kind: str, institution_id: int) -> str | None:
+    """The desk queue's address listing the tickets behind a gate's figure, if any."""
+    filters = QUEUE_FILTERS.get(kind)
+    if filters is None:
+        return None
+    query = {"queue": "all", "institution": str(institution_id), **filters}
+    return f"{reverse('web:desk')}?{urlencode(query)}"

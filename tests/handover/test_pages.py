@@ -112,3 +112,36 @@ def test_the_desk_lists_every_institutions_handover(
     assert institution.name in text
     assert other_institution.name in text
     assert "Not saved yet" in text
+
+
+def test_the_scorecard_page_asks_for_a_reason_while_a_gate_is_unmet(
+    institution: Institution, manager: User
+) -> None:
+    desk = signed_in(manager)
+    page = desk.get(f"/desk/institutions/{institution.pk}/exit/").content.decode()
+    assert "Not every gate is met." in page
+    assert "Handover record signed by both sides" in page
+    refused = desk.post(f"/desk/institutions/{institution.pk}/exit/move/", {"override_reason": ""})
+    assert refused.status_code == 409
+    assert "give a reason to move the institution anyway" in refused.content.decode()
+    moved = desk.post(
+        f"/desk/institutions/{institution.pk}/exit/move/", {"override_reason": "Contract ends."}
+    )
+    assert moved.status_code == 302
+    institution.refresh_from_db()
+    assert institution.phase == "steady_state"
+    after = desk.get(f"/desk/institutions/{institution.pk}/exit/").content.decode()
+    assert "overridden: Contract ends." in after
+    assert "Move to steady state</button>" not in after
+
+
+def test_the_institution_admin_reads_the_scorecard_in_the_portal_without_moving_it(
+    institution: Institution, admin: User
+) -> None:
+    page = signed_in(admin).get(f"/portal/institutions/{institution.pk}/exit/")
+    assert page.status_code == 200
+    assert "Move to steady state</button>" not in page.content.decode()
+    assert (
+        f"/portal/institutions/{institution.pk}/handover/"
+        in signed_in(admin).get("/portal/").content.decode()
+    )

@@ -7,6 +7,7 @@ from django import forms
 
 from hypercare.handover.content import HandoverText
 from hypercare.handover.services import LINE_MAX, NOTES_MAX
+from hypercare.handover.steady_state import REASON_MAX
 from hypercare.web.forms import TEXT, ServiceErrors
 
 
@@ -56,3 +57,18 @@ class HandoverForm(ServiceErrors, forms.Form):
             open_risks=data["open_risks"].splitlines(),
             notes=data["notes"],
         )
+
+
+class SteadyStateForm(ServiceErrors, forms.Form):
+    """Move the institution to steady state; the reason is needed only when a gate is
+    not met."""
+
+    needed_when = {"override_reason": "a gate is not met"}
+
+    override_reason = forms.CharField(
+        required=False,
+        max_length=REASON_MAX,
+        widget=TEXT,
+        label="Reason to move it anyway",
+        help_text="Why the institution leaves hypercare although a gate is not met.",
+    )

@@ -1,5 +1,5 @@
 from hypercare.web.errors import page
-from hypercare.web.handover import views
+from hypercare.web.handover import scorecards, views
 
 HANDOVER = "institutions/<int:institution_pk>/handover/"
 
@@ -10,4 +10,13 @@ urlpatterns = [
     page(f"{HANDOVER}save/", views.save, "handover-save"),
     page(f"{HANDOVER}sign/", views.sign, "handover-sign"),
     page(f"{HANDOVER}versions/", views.versions, "handover-versions"),
+]
+urlpatterns += [
+    page("desk/institutions/<int:institution_pk>/exit/", scorecards.scorecard, "exit-scorecard"),
+    page(
+        "portal/institutions/<int:institution_pk>/exit/",
+        scorecards.portal_scorecard,
+        "portal-exit-scorecard",
+    ),
+    page("desk/institutions/<int:institution_pk>/exit/move/", scorecards.move, "exit-move"),
 ]

@@ -4,7 +4,10 @@ from django import template
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
+from hypercare import access
+from hypercare.accounts.models import User
 from hypercare.lib.durations import format_duration
+from hypercare.orgs.models import Institution
 
 register = template.Library()
 
@@ -27,3 +30,12 @@ def _named(person: dict[str, str]) -> SafeString:
 @register.filter
 def minutes(value: int) -> str:
     return format_duration(value)
+
+
+@register.filter
+def reads_own_handover(user: User) -> bool:
+    """Whether the portal shows the reader their institution's handover and exit."""
+    return (
+        user.institution_id is not None
+        and Institution.objects.filter(access.handover_scope(user), pk=user.institution_id).exists()
+    )
