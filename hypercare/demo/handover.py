@@ -1,13 +1,14 @@
 """The demo's handover records: one for each institution, written by the support manager
 from the desk's records with the backups and risks agreed; the first institution's is
 signed by its admin and by the desk, so the demo shows a finished handover and others
-still open."""
+still open. Each institution's exit scorecard is recorded for the day."""
 
 from hypercare.accounts.models import User
 from hypercare.demo.history import Site
 from hypercare.handover.choices import Side
 from hypercare.handover.content import HandoverText
 from hypercare.handover.services import save_handover, sign_handover
+from hypercare.handover.steady_state import record_scorecards
 
 MANAGER = "meera.nair"
 ADMIN_PERSONA = "admin"
@@ -39,3 +40,4 @@ def write_handover_records(*, sites: list[Site]) -> None:
                 institution=site.institution, actor=admin, side=Side.INSTITUTION, version=1
             )
             sign_handover(institution=site.institution, actor=manager, side=Side.DESK, version=1)
+    record_scorecards()
