@@ -1,10 +1,19 @@
+from datetime import UTC, datetime, timedelta
+
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from hypercare.accounts.choices import Role
 from hypercare.accounts.models import User
+from hypercare.handover.content import HandoverText
+from hypercare.handover.services import save_handover
+from hypercare.handover.steady_state import record_scorecards
 from hypercare.orgs.models import Institution
 from tests import factories
 from tests.api.conftest import ApiClient
+
+NOW = datetime(2026, 11, 16, 10, 0, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -64,3 +73,27 @@ def test_conflicts_and_bad_input_are_answered_by_name(
     wrong_side = api.post(f"{base}/sign-off", {"side": "both", "version": 1})
     assert wrong_side.status_code == 422
     assert api.get("/institutions/999999/handover").status_code == 404
+
+
+def _queries(api: ApiClient, path: str) -> int:
+    api.get(path)
+    with CaptureQueriesContext(connection) as captured:
+        assert api.get(path).status_code == 200
+    return len(captured)
+
+
+def test_versions_and_scorecards_cost_the_same_queries_however_many(
+    institution: Institution, admin: User, manager: User
+) -> None:
+    api = ApiClient(manager)
+    versions = f"/institutions/{institution.pk}/handover/versions"
+    scorecard = f"/institutions/{institution.pk}/exit-scorecard"
+    save_handover(institution=institution, actor=manager, text=HandoverText(), read_version=0)
+    record_scorecards(now=NOW)
+    few = (_queries(api, versions), _queries(api, scorecard))
+    for number in range(1, 5):
+        save_handover(
+            institution=institution, actor=admin, text=HandoverText(), read_version=number
+        )
+        record_scorecards(now=NOW + timedelta(days=number))
+    assert (_queries(api, versions), _queries(api, scorecard)) == few
