@@ -796,3 +796,14 @@ def can_sign_handover_for_desk(user: User) -> bool:
 def can_move_institution_phase(user: User) -> bool:
     """A support manager takes an institution out of hypercare."""
     return can_sign_handover_for_desk(user)
+
+
+def reads_handover_of(user: User, institution_id: int) -> bool:
+    """The same rule as ``handover_scope``, asked of one institution without a query."""
+    if is_agent(user):
+        return True
+    return (
+        user.is_active
+        and user.institution_id == institution_id
+        and user.has_role(*INSTITUTION_WIDE_ROLES)
+    )

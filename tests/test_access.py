@@ -2179,3 +2179,10 @@ def test_each_persona_reads_only_their_institutions_exit_scorecard(
         moved = api.post(f"{path}/phase", {"phase": "steady_state", "override_reason": "x"})
         allowed = persona == "support_manager"
         assert moved.status_code == (200 if allowed else 403 if name in reads else 404)
+
+
+@pytest.mark.parametrize("persona", SEES)
+def test_reading_one_institutions_handover_is_the_scopes_rule(world: World, persona: str) -> None:
+    user = world.users[persona]
+    for name, institution in {"northfield": world.northfield, "southbank": world.southbank}.items():
+        assert access.reads_handover_of(user, institution.pk) is (name in READS_HANDOVER[persona])

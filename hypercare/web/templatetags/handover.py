@@ -7,7 +7,6 @@ from django.utils.safestring import SafeString
 from hypercare import access
 from hypercare.accounts.models import User
 from hypercare.lib.durations import format_duration
-from hypercare.orgs.models import Institution
 
 register = template.Library()
 
@@ -35,7 +34,4 @@ def minutes(value: int) -> str:
 @register.filter
 def reads_own_handover(user: User) -> bool:
     """Whether the portal shows the reader their institution's handover and exit."""
-    return (
-        user.institution_id is not None
-        and Institution.objects.filter(access.handover_scope(user), pk=user.institution_id).exists()
-    )
+    return user.institution_id is not None and access.reads_handover_of(user, user.institution_id)
