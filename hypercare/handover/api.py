@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from ninja import Router
 
 from hypercare.api.common import DbId, actor, errors
+from hypercare.errors import ValidationFailed
 from hypercare.handover import selectors, services, steady_state
 from hypercare.handover.choices import GateKind
 from hypercare.handover.content import HandoverText, gaps
@@ -23,6 +24,7 @@ from hypercare.handover.schemas import (
 from hypercare.handover.selectors import Handover
 from hypercare.lib import clock
 from hypercare.orgs.models import Institution
+from hypercare.sla.models import SlaPolicy
 
 router = Router(tags=["handover"])
 NO_INSTITUTION = selectors.NO_INSTITUTION
@@ -163,6 +165,7 @@ def _change(institution: Institution, change: PhaseChange) -> dict[str, Any]:
         "changed_at": change.changed_at,
         "all_met": change.all_met,
         "override_reason": change.override_reason,
+        "sla_policy_taken": change.sla_policy_taken,
         "gates": _gates(institution, change.lines),
     }
 
@@ -208,7 +211,15 @@ def get_exit_scorecard(request: HttpRequest, institution_id: DbId) -> dict[str, 
 def move_phase(request: HttpRequest, institution_id: DbId, payload: PhaseIn) -> dict[str, Any]:
     """Move the institution to steady state, with its gates as they stand now."""
     institution = _institution(request, institution_id)
+    policy = None
+    if payload.sla_policy_id is not None:
+        policy = SlaPolicy.objects.filter(pk=payload.sla_policy_id).first()
+        if policy is None:
+            raise ValidationFailed({"sla_policy_id": "no such SLA policy"})
     change = steady_state.move_to_steady_state(
-        institution=institution, actor=actor(request), override_reason=payload.override_reason
+        institution=institution,
+        actor=actor(request),
+        override_reason=payload.override_reason,
+        sla_policy=policy,
     )
     return _change(institution, change)

@@ -136,6 +136,11 @@ class PhaseChange(models.Model):
     lines = models.JSONField()
     all_met = models.BooleanField()
     override_reason = models.TextField(blank=True)
+    sla_policy_taken = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="The policy whose targets and calendar the institution's own took.",
+    )
 
     class Meta:
         ordering = ["-changed_at"]

@@ -8,6 +8,7 @@ from ninja import Schema
 from pydantic import ConfigDict, Field
 
 from hypercare.accounts.schemas import UserRef
+from hypercare.api.common import DbId
 from hypercare.handover.choices import GateKind, Side
 from hypercare.handover.services import LINE_MAX, NOTES_MAX, RISKS_MAX
 from hypercare.handover.steady_state import REASON_MAX
@@ -130,6 +131,7 @@ class PhaseChangeOut(Schema):
     changed_at: datetime
     all_met: bool
     override_reason: str
+    sla_policy_taken: str
     gates: list[GateOut]
 
 
@@ -147,4 +149,7 @@ class PhaseIn(Schema):
     phase: Literal[Phase.STEADY_STATE]
     override_reason: Annotated[str, body_text(max_length=REASON_MAX)] = Field(
         "", description="Needed when not every gate is met: why move the institution anyway."
+    )
+    sla_policy_id: DbId | None = Field(
+        None, description="The institution's own SLA policy takes this policy's targets."
     )

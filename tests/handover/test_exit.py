@@ -15,7 +15,10 @@ from hypercare.handover.steady_state import move_to_steady_state, record_scoreca
 from hypercare.orgs.choices import Phase
 from hypercare.orgs.models import Institution
 from hypercare.sla.choices import ClockState
-from hypercare.tickets.choices import Level
+from hypercare.sla.clocks import Target
+from hypercare.sla.models import SlaPolicy
+from hypercare.sla.policies import PolicySettings, create_policy
+from hypercare.tickets.choices import Level, Priority
 from hypercare.tickets.models import Ticket
 from tests import factories
 
@@ -113,3 +116,35 @@ def test_only_a_support_manager_moves_an_institution(
     for person in (agent, key_user):
         with pytest.raises(NotAllowed):
             move_to_steady_state(institution=institution, actor=person, override_reason="x")
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_move_can_give_the_institution_another_policys_targets(
+    institution: Institution, manager: User
+) -> None:
+    chosen = create_policy(
+        actor=manager,
+        settings=PolicySettings(
+            name="Steady state",
+            institution=factories.institution(),
+            targets={Priority.CRITICAL: Target(60, 480, business_hours=False)},
+        ),
+    )
+    change = move_to_steady_state(
+        institution=institution, actor=manager, override_reason="Agreed.", sla_policy=chosen
+    )
+    assert change.sla_policy_taken == "Steady state"
+    own = SlaPolicy.objects.get(institution=institution)
+    targets = list(own.targets.values_list("priority", "first_response_minutes"))
+    assert targets == [(Priority.CRITICAL, 60)]
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_refused_move_changes_no_policy(institution: Institution, manager: User) -> None:
+    chosen = create_policy(
+        actor=manager,
+        settings=PolicySettings(name="Steady state", institution=factories.institution()),
+    )
+    with pytest.raises(InvalidTransition):
+        move_to_steady_state(institution=institution, actor=manager, sla_policy=chosen)
+    assert not SlaPolicy.objects.filter(institution=institution).exists()

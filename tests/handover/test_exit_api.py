@@ -62,3 +62,12 @@ def test_only_a_support_manager_moves_it(
     body = {"phase": "steady_state", "override_reason": "x"}
     assert ApiClient(agent).post(path, body).status_code == 403
     assert ApiClient(requester).post(path, body).status_code == 404
+
+
+def test_an_unknown_policy_is_refused_by_name(institution: Institution, manager: User) -> None:
+    answer = ApiClient(manager).post(
+        f"/institutions/{institution.pk}/phase",
+        {"phase": "steady_state", "override_reason": "x", "sla_policy_id": 999999},
+    )
+    assert answer.status_code == 422
+    assert answer.json()["errors"][0]["field"] == "sla_policy_id"

@@ -8,6 +8,7 @@ from django import forms
 from hypercare.handover.content import HandoverText
 from hypercare.handover.services import LINE_MAX, NOTES_MAX
 from hypercare.handover.steady_state import REASON_MAX
+from hypercare.sla.models import SlaPolicy
 from hypercare.web.forms import TEXT, ServiceErrors
 
 
@@ -71,4 +72,11 @@ class SteadyStateForm(ServiceErrors, forms.Form):
         widget=TEXT,
         label="Reason to move it anyway",
         help_text="Why the institution leaves hypercare although a gate is not met.",
+    )
+    sla_policy = forms.ModelChoiceField[SlaPolicy](
+        queryset=SlaPolicy.objects.order_by("name"),
+        required=False,
+        empty_label="Keep the current policy",
+        label="SLA policy from now on",
+        help_text="The institution's own policy takes this policy's targets and calendar.",
     )

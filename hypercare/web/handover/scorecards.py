@@ -79,6 +79,7 @@ def move(request: HttpRequest, institution_pk: int) -> HttpResponse:
                 institution=institution,
                 actor=user,
                 override_reason=form.cleaned_data["override_reason"],
+                sla_policy=form.cleaned_data["sla_policy"],
             )
         except InvalidTransition as exc:
             if institution.phase != Phase.HYPERCARE:
