@@ -7,6 +7,8 @@ from hypercare.handover.content import HandoverText
 from hypercare.handover.models import HandoverVersion
 from hypercare.handover.services import save_handover, sign_handover
 from hypercare.orgs.models import Institution
+from hypercare.sla.models import SlaPolicy
+from hypercare.sla.policies import PolicySettings, create_policy
 from tests import factories
 from tests.web.conftest import signed_in
 
@@ -145,3 +147,20 @@ def test_the_institution_admin_reads_the_scorecard_in_the_portal_without_moving_
         f"/portal/institutions/{institution.pk}/handover/"
         in signed_in(admin).get("/portal/").content.decode()
     )
+
+
+def test_the_move_on_the_page_can_choose_the_sla_policy(
+    institution: Institution, manager: User
+) -> None:
+    chosen = create_policy(
+        actor=manager,
+        settings=PolicySettings(name="Steady state", institution=factories.institution()),
+    )
+    moved = signed_in(manager).post(
+        f"/desk/institutions/{institution.pk}/exit/move/",
+        {"override_reason": "Agreed.", "sla_policy": str(chosen.pk)},
+    )
+    assert moved.status_code == 302
+    assert SlaPolicy.objects.filter(institution=institution).exists()
+    page = signed_in(manager).get(f"/desk/institutions/{institution.pk}/exit/")
+    assert "SLA as Steady state" in page.content.decode()
