@@ -850,3 +850,59 @@ def survey_results_scope(user: User) -> Q:
 
 def can_read_survey_results(user: User) -> bool:
     return can_manage_desk(user) or (is_agent(user) and Team.objects.filter(lead=user).exists())
+
+
+# Handover and hypercare exit ---------------------------------------------------------
+
+
+def handover_scope(user: User) -> Q:
+    """The institutions whose handover record and exit scorecard ``user`` reads, as a filter
+    on Institution: support staff every one; an institution's admins and key users their
+    own (key users are who colleagues ask whom to call); nobody else, since the record
+    lists people, contracts and risks a requester has no need of."""
+    if not user.is_active:
+        return NOTHING
+    if is_agent(user):
+        return Q()
+    if user.institution_id is None or not user.has_role(*INSTITUTION_WIDE_ROLES):
+        return NOTHING
+    return Q(pk=user.institution_id)
+
+
+def _admin_of(user: User, institution_id: int) -> bool:
+    return (
+        user.is_active
+        and user.institution_id == institution_id
+        and user.has_role(Role.INSTITUTION_ADMIN)
+    )
+
+
+def can_edit_handover(user: User, institution_id: int) -> bool:
+    """Support staff and the institution's own admins write the record's free text."""
+    return is_agent(user) or _admin_of(user, institution_id)
+
+
+def can_sign_handover_for_institution(user: User, institution_id: int) -> bool:
+    """Only an admin of the institution itself signs for it."""
+    return _admin_of(user, institution_id)
+
+
+def can_sign_handover_for_desk(user: User) -> bool:
+    """A support manager signs for the desk."""
+    return is_agent(user) and user.has_role(*MANAGER_ROLES)
+
+
+def can_move_institution_phase(user: User) -> bool:
+    """A support manager takes an institution out of hypercare."""
+    return can_sign_handover_for_desk(user)
+
+
+def reads_handover_of(user: User, institution_id: int) -> bool:
+    """The same rule as ``handover_scope``, asked of one institution without a query."""
+    if is_agent(user):
+        return True
+    return (
+        user.is_active
+        and user.institution_id == institution_id
+        and user.has_role(*INSTITUTION_WIDE_ROLES)
+    )

@@ -13,6 +13,7 @@ from hypercare.access_requests.services.reviews import open_due_reviews
 from hypercare.access_requests.services.temporary import handle_temporary_access
 from hypercare.approvals.services import send_approval_digests
 from hypercare.escalations.services.review import flag_missed_updates, send_daily_digest
+from hypercare.handover.steady_state import record_scorecards
 from hypercare.incidents.services import flag_missed_resolutions
 from hypercare.incidents.services import flag_missed_updates as flag_missed_incident_updates
 from hypercare.mail.imap import poll_all
@@ -89,6 +90,11 @@ def approval_digest() -> dict[str, int]:
     return send_approval_digests()
 
 
+def exit_scorecards() -> dict[str, int]:
+    """Record each institution in hypercare's exit scorecard, once a day."""
+    return record_scorecards()
+
+
 JOBS = {
     "sla_sweep": Job(sla_sweep, interval_seconds=30),
     "outbox_delivery": Job(outbox_delivery, interval_seconds=10),
@@ -102,4 +108,5 @@ JOBS = {
     "temporary_access": Job(temporary_access, interval_seconds=900),
     "access_reviews": Job(access_reviews, interval_seconds=3600),
     "approval_digest": Job(approval_digest, interval_seconds=300),
+    "exit_scorecards": Job(exit_scorecards, interval_seconds=3600),
 }

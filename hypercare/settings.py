@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "hypercare.approvals",
     "hypercare.surveys",
     "hypercare.reports",
+    "hypercare.handover",
     "hypercare.web",
     # Form widgets render through TEMPLATES, so a widget template of ours can replace Django's.
     "django.forms",

@@ -62,6 +62,10 @@ from hypercare.feedback.models import Idea
 from hypercare.feedback.selectors import idea_list, idea_tickets, idea_votes
 from hypercare.feedback.services import create_idea
 from hypercare.feedback.services import link_ticket as link_idea_ticket
+from hypercare.handover.choices import Side
+from hypercare.handover.content import HandoverText
+from hypercare.handover.selectors import handover_overview
+from hypercare.handover.services import save_handover
 from hypercare.incidents.models import MajorIncident
 from hypercare.incidents.selectors import (
     affected_institutions,
@@ -2512,3 +2516,104 @@ def test_an_institution_admin_never_narrows_a_dashboard_to_another_institution(
     assert signed_in(admin).get("/reports/", {"institution": southbank}).status_code == 422
     listed = signed_in(admin).get("/reports/tickets/", {"institution": southbank, "status": "all"})
     assert "Southbank" not in listed.content.decode()
+
+
+# Handover records ---------------------------------------------------------------------
+
+READS_HANDOVER: dict[str, set[str]] = {
+    "requester": set(),
+    "colleague": set(),
+    "key_user": {"northfield"},
+    "institution_admin": {"northfield"},
+    "module_owner": set(),
+    "data_owner": set(),
+    "outsider": {"southbank"},
+    "southbank_requester": set(),
+    "tier1": {"northfield", "southbank"},
+    "tier2": {"northfield", "southbank"},
+    "support_manager": {"northfield", "southbank"},
+}
+
+
+@pytest.mark.parametrize("persona", SEES)
+def test_each_persona_reads_only_their_institutions_handover(world: World, persona: str) -> None:
+    user = world.users[persona]
+    api, web = ApiClient(user), signed_in(user)
+    institutions = {"northfield": world.northfield, "southbank": world.southbank}
+    for institution in institutions.values():
+        save_handover(
+            institution=institution,
+            actor=world.users["support_manager"],
+            text=HandoverText(notes="Confidential risk"),
+            read_version=0,
+        )
+    reads = READS_HANDOVER[persona]
+    assert set(handover_overview(user).values_list("slug", flat=True)) == reads
+    side = "desk" if persona in {"tier1", "tier2", "support_manager"} else "portal"
+    for name, institution in institutions.items():
+        status = 200 if name in reads else 404
+        base = f"/institutions/{institution.pk}/handover"
+        assert api.get(base).status_code == status
+        assert api.get(f"{base}/versions").status_code == status
+        assert web.get(f"/{side}{base}/").status_code == status
+        assert web.get(f"{base}/versions/", {"version": "1"}).status_code == status
+        if name not in reads:
+            signing = {"side": "institution", "version": 1}
+            assert api.post(f"{base}/sign-off", signing).status_code == 404
+            assert api.put(f"{base}", {"read_version": 1}).status_code == 404
+            assert web.post(f"{base}/sign/", signing).status_code == 404
+            assert web.post(f"{base}/save/", {"read_version": "1"}).status_code == 404
+    if side == "desk":
+        listed = web.get("/desk/handover/").content.decode()
+        assert (world.southbank.name in listed) is ("southbank" in reads)
+
+
+@pytest.mark.parametrize("persona", SEES)
+def test_only_the_institutions_admin_and_a_support_manager_sign_its_handover(
+    world: World, persona: str
+) -> None:
+    save_handover(
+        institution=world.northfield,
+        actor=world.users["support_manager"],
+        text=HandoverText(),
+        read_version=0,
+    )
+    api = ApiClient(world.users[persona])
+    base = f"/institutions/{world.northfield.pk}/handover"
+    signs = {
+        Side.INSTITUTION: persona == "institution_admin",
+        Side.DESK: persona == "support_manager",
+    }
+    for side, allowed in signs.items():
+        answer = api.post(f"{base}/sign-off", {"side": side.value, "version": 1})
+        reads = "northfield" in READS_HANDOVER[persona]
+        assert answer.status_code == (200 if allowed else 403 if reads else 404)
+    writes = persona in {"institution_admin", "tier1", "tier2", "support_manager"}
+    answer = api.put(base, {"read_version": 1, "notes": "Mine"})
+    reads = "northfield" in READS_HANDOVER[persona]
+    assert answer.status_code == (200 if writes else 403 if reads else 404)
+
+
+@pytest.mark.parametrize("persona", SEES)
+def test_each_persona_reads_only_their_institutions_exit_scorecard(
+    world: World, persona: str
+) -> None:
+    user = world.users[persona]
+    api, web = ApiClient(user), signed_in(user)
+    side = "desk" if persona in {"tier1", "tier2", "support_manager"} else "portal"
+    reads = READS_HANDOVER[persona]
+    for name, institution in {"northfield": world.northfield, "southbank": world.southbank}.items():
+        status = 200 if name in reads else 404
+        path = f"/institutions/{institution.pk}"
+        assert api.get(f"{path}/exit-scorecard").status_code == status
+        assert web.get(f"/{side}{path}/exit/").status_code == status
+        moved = api.post(f"{path}/phase", {"phase": "steady_state", "override_reason": "x"})
+        allowed = persona == "support_manager"
+        assert moved.status_code == (200 if allowed else 403 if name in reads else 404)
+
+
+@pytest.mark.parametrize("persona", SEES)
+def test_reading_one_institutions_handover_is_the_scopes_rule(world: World, persona: str) -> None:
+    user = world.users[persona]
+    for name, institution in {"northfield": world.northfield, "southbank": world.southbank}.items():
+        assert access.reads_handover_of(user, institution.pk) is (name in READS_HANDOVER[persona])

@@ -18,6 +18,7 @@ from hypercare.demo import (
     access,
     cast,
     change_work,
+    handover,
     history,
     ideas,
     integration_work,
@@ -109,6 +110,8 @@ def load_demo(*, now: datetime | None = None) -> bool:
         correct_some_data(actor=manager)
         change_work.raise_changes(at=at, release=release)
     access.record_access_requests(sites=sites, at=at)
+    with clock.frozen_at(at):
+        handover.write_handover_records(sites=sites)
     _set_demo_password()
     # The history is back-dated: its notifications were "sent" long ago, not now.
     OutboxMessage.objects.all().delete()

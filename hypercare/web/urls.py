@@ -13,6 +13,7 @@ from hypercare.web.corrections import urls as corrections
 from hypercare.web.errors import page
 from hypercare.web.escalations import urls as escalations
 from hypercare.web.feedback import urls as feedback
+from hypercare.web.handover import urls as handover
 from hypercare.web.incidents import urls as incidents
 from hypercare.web.integrations import urls as integrations
 from hypercare.web.knowledge import urls as knowledge
@@ -57,5 +58,6 @@ urlpatterns = [
     *changes.urlpatterns,
     *surveys.urlpatterns,
     *reports.urlpatterns,
+    *handover.urlpatterns,
     *tickets.urlpatterns,
 ]

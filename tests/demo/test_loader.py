@@ -18,6 +18,7 @@ from hypercare.demo import cast
 from hypercare.demo.loader import DemoRefused, load_demo
 from hypercare.feedback.choices import IdeaStatus
 from hypercare.feedback.models import Idea
+from hypercare.handover.models import HandoverVersion, Scorecard
 from hypercare.incidents.choices import IncidentTicketEventKind
 from hypercare.incidents.models import MajorIncident
 from hypercare.integrations.models import ContactRequest
@@ -300,6 +301,17 @@ class LoadedDemoTests(TestCase):
         )
         ticket = waiting.tickets.get()
         assert workflows.progress(ticket).waiting_for.startswith("Waiting for approval from ")
+
+    def test_each_institution_has_a_handover_record_and_one_is_signed(self) -> None:
+        versions = HandoverVersion.objects.select_related("record__institution")
+        assert versions.count() == Institution.objects.count()
+        signed = [version.record.institution.slug for version in versions if version.is_signed]
+        assert signed == ["sahyadri"]
+        assert all(version.content["backup"]["restore_time"] for version in versions)
+        cards = Scorecard.objects.all()
+        assert cards.count() == Institution.objects.count()
+        signed_gate = {"kind": "handover_signed", "threshold": 1, "figure": 1, "met": True}
+        assert signed_gate in cards.get(institution__slug="sahyadri").lines
 
     def test_each_institution_counts_in_its_own_office_hours_and_holidays(self) -> None:
         # A public holiday of each country (and, for Lakeshore, of its state) in 2026.

@@ -27,6 +27,9 @@ from hypercare.corrections.services import ExtractFile, request_sign_off, write_
 from hypercare.escalations.choices import EscalationReason, EscalationStep, Workaround
 from hypercare.escalations.services import handling
 from hypercare.escalations.services.intake import ReviewChecklist, request_escalation
+from hypercare.handover.choices import Side
+from hypercare.handover.content import HandoverText
+from hypercare.handover.services import save_handover, sign_handover
 from hypercare.incidents.services import Declaration, declare_major_incident
 from hypercare.knowledge.answers import link_answer
 from hypercare.knowledge.choices import ArticleStatus, Audience, Visibility
@@ -225,6 +228,7 @@ def build_world() -> World:
     article = _published_article(agent, people["support_manager"])
     _knowledge_use(people, ticket, article, north)
     survey = _surveyed(requester, agent)
+    _signed_handover(north, people["institution_admin"], people["support_manager"])
     uid = urlsafe_base64_encode(force_bytes(requester.pk))
     return World(
         people, ticket.pk, escalated.pk, attachment.pk, reply.pk,
@@ -274,6 +278,14 @@ def _surveyed(requester: User, agent: User) -> Survey:
     ticket = factories.ticket(requester, title="Timetable export is empty")
     change_status(ticket=ticket, actor=agent, status=Status.RESOLVED, reason="Re-ran it.")
     return Survey.objects.get(ticket=ticket)
+
+
+def _signed_handover(institution: Institution, admin: User, manager: User) -> None:
+    """Northfield's handover in its second version, the first signed by the institution."""
+    text = HandoverText(backup_what="The ERP database", open_risks=["Payroll cut-over"])
+    save_handover(institution=institution, actor=manager, text=text, read_version=0)
+    sign_handover(institution=institution, actor=admin, side=Side.INSTITUTION, version=1)
+    save_handover(institution=institution, actor=admin, text=text, read_version=1)
 
 
 def _correction(requester: User, agent: User, owner: User) -> Ticket:

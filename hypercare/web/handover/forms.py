@@ -1,0 +1,82 @@
+"""The handover record's free text, as ``HandoverText`` holds it; the handover services
+judge every answer."""
+
+from typing import Any
+
+from django import forms
+
+from hypercare.handover.content import HandoverText
+from hypercare.handover.services import LINE_MAX, NOTES_MAX
+from hypercare.handover.steady_state import REASON_MAX
+from hypercare.sla.models import SlaPolicy
+from hypercare.web.forms import TEXT, ServiceErrors
+
+
+class HandoverForm(ServiceErrors, forms.Form):
+    """Backup expectations, open risks (one a line) and notes; ``read_version`` is the
+    version the page showed, so a save over a newer one is refused."""
+
+    read_version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+    backup_what = forms.CharField(
+        required=False,
+        max_length=LINE_MAX * 4,
+        widget=TEXT,
+        label="What is backed up",
+        help_text="The databases, files and systems the backups cover.",
+    )
+    backup_frequency = forms.CharField(
+        required=False, max_length=LINE_MAX, label="How often", help_text="For example: nightly."
+    )
+    restore_time = forms.CharField(
+        required=False,
+        max_length=LINE_MAX,
+        label="Restore time",
+        help_text="How long a restore from backup takes.",
+    )
+    open_risks = forms.CharField(
+        required=False, widget=TEXT, label="Open risks", help_text="One risk a line."
+    )
+    notes = forms.CharField(required=False, max_length=NOTES_MAX, widget=TEXT, label="Notes")
+
+    @staticmethod
+    def initial_of(text: HandoverText, version: int) -> dict[str, Any]:
+        return {
+            "read_version": version,
+            "backup_what": text.backup_what,
+            "backup_frequency": text.backup_frequency,
+            "restore_time": text.restore_time,
+            "open_risks": "\n".join(text.open_risks),
+            "notes": text.notes,
+        }
+
+    @staticmethod
+    def text_of(data: dict[str, Any]) -> HandoverText:
+        return HandoverText(
+            backup_what=data["backup_what"],
+            backup_frequency=data["backup_frequency"],
+            restore_time=data["restore_time"],
+            open_risks=data["open_risks"].splitlines(),
+            notes=data["notes"],
+        )
+
+
+class SteadyStateForm(ServiceErrors, forms.Form):
+    """Move the institution to steady state; the reason is needed only when a gate is
+    not met."""
+
+    needed_when = {"override_reason": "a gate is not met"}
+
+    override_reason = forms.CharField(
+        required=False,
+        max_length=REASON_MAX,
+        widget=TEXT,
+        label="Reason to move it anyway",
+        help_text="Why the institution leaves hypercare although a gate is not met.",
+    )
+    sla_policy = forms.ModelChoiceField[SlaPolicy](
+        queryset=SlaPolicy.objects.order_by("name"),
+        required=False,
+        empty_label="Keep the current policy",
+        label="SLA policy from now on",
+        help_text="The institution's own policy takes this policy's targets and calendar.",
+    )
