@@ -8,16 +8,24 @@ are still drafts, in review, or retired, so every step of the life cycle has an 
 from dataclasses import dataclass
 
 from hypercare.accounts.models import User
+from hypercare.demo.history import Site
+from hypercare.knowledge.answers import link_answer
 from hypercare.knowledge.choices import ArticleStatus, Audience, Visibility
-from hypercare.knowledge.models import Article
+from hypercare.knowledge.models import Article, TrainingGap
+from hypercare.knowledge.reading import record_article_view, record_deflection, vote_on_article
 from hypercare.knowledge.services import (
     ArticleContent,
     change_article_status,
     create_article,
     set_related_articles,
 )
+from hypercare.knowledge.training_notes import send_training_note, write_training_note
 from hypercare.orgs.choices import ModuleCode
 from hypercare.orgs.models import Institution
+from hypercare.surveys.models import Survey
+from hypercare.surveys.services import answer_survey
+from hypercare.tickets.choices import Status
+from hypercare.tickets.models import Ticket
 
 EDITOR = "meera.nair"
 # Who writes each module's articles: the functional team that answers its questions.
@@ -490,3 +498,94 @@ def _take_through_review(article: Article, status: str, *, writer: User, editor:
     change_article_status(article=article, actor=editor, status=ArticleStatus.PUBLISHED)
     if status == ArticleStatus.RETIRED:
         change_article_status(article=article, actor=editor, status=ArticleStatus.RETIRED)
+
+
+# What readers did with the articles: each institution's fee clerk found the receipt
+# article while reporting and filed nothing; readers voted, one saying what was missing.
+DEFLECTED_BY = "fees"
+DEFLECTING_ARTICLE = "Fee receipt not generated after an online payment"
+DEFLECTED_QUERY = "fee receipt not generated after paying online"
+VOTES = (
+    ("fees", DEFLECTING_ARTICLE, True, ""),
+    ("owner_finance", DEFLECTING_ARTICLE, True, "Step 3 was exactly it."),
+    ("exams", "Hall tickets not generated for some students", True, ""),
+    ("hr", "Payroll run skipped some employees", False, "Does not say where the summary is."),
+)
+# Survey answers, in turn, for the surveys the history's resolutions sent: mostly
+# content, one low rating that reached its team's lead.
+RATINGS = (
+    (5, "Quick and clear, thank you."),
+    (4, ""),
+    (5, ""),
+    (3, "Solved, but it took two follow-ups."),
+    (4, "Good explanation of the cause."),
+    (2, "The first answer did not fit our setup."),
+)
+ANSWERED_SURVEYS = 24
+ANSWERED_BY = 2  # resolved tickets linked to the published article of their module
+
+
+def use_articles(*, sites: list[Site]) -> None:
+    """Deflections, views and votes by each institution's people, surveys answered,
+    resolved tickets linked to the articles that answered them, and a training note
+    written from the flagged gaps, published and sent."""
+    articles = {article.title: article for article in Article.objects.all()}
+    for site in sites:
+        for persona, title, helpful, comment in VOTES:
+            reader = site.people[persona]
+            record_article_view(article=articles[title], actor=reader)
+            vote_on_article(article=articles[title], actor=reader, helpful=helpful, comment=comment)
+        record_deflection(
+            article=articles[DEFLECTING_ARTICLE],
+            actor=site.people[DEFLECTED_BY],
+            module_code=ModuleCode.FEES,
+            query=DEFLECTED_QUERY,
+        )
+    _answer_surveys()
+    _link_answers()
+    _send_training_note()
+
+
+def _answer_surveys() -> None:
+    asked = Survey.objects.select_related("ticket", "requester").order_by("pk")
+    for n, survey in enumerate(asked[:ANSWERED_SURVEYS]):
+        rating, comment = RATINGS[n % len(RATINGS)]
+        answer_survey(ticket=survey.ticket, actor=survey.requester, rating=rating, comment=comment)
+
+
+def _link_answers() -> None:
+    published = Article.objects.filter(status=ArticleStatus.PUBLISHED).exclude(
+        visibility=Visibility.INTERNAL
+    )
+    by_module = {article.module_code: article for article in published.order_by("-pk")}
+    resolved = Ticket.objects.filter(
+        status__in=(Status.RESOLVED, Status.CLOSED), assignee__isnull=False
+    ).select_related("module", "assignee")
+    linked: dict[str, int] = {}
+    for ticket in resolved.order_by("pk"):
+        article = by_module.get(ticket.module.code)
+        if (
+            article is None
+            or ticket.assignee is None
+            or linked.get(article.module_code, 0) >= ANSWERED_BY
+        ):
+            continue
+        link_answer(ticket=ticket, article=article, actor=ticket.assignee)
+        linked[article.module_code] = linked.get(article.module_code, 0) + 1
+
+
+def _send_training_note() -> None:
+    """The first flagged gap's role and module become a note, sent to its institution."""
+    gap = TrainingGap.objects.select_related("institution").order_by("pk").first()
+    if gap is None:
+        return
+    people = {
+        user.username: user
+        for user in User.objects.filter(username__in=[EDITOR, WRITERS[ModuleCode(gap.module_code)]])
+    }
+    writer, editor = people[WRITERS[ModuleCode(gap.module_code)]], people[EDITOR]
+    note = write_training_note(actor=writer, module_code=gap.module_code, erp_role=gap.erp_role)
+    _take_through_review(note, ArticleStatus.PUBLISHED, writer=writer, editor=editor)
+    send_training_note(
+        article=note, institution=gap.institution, erp_role=gap.erp_role, actor=editor
+    )

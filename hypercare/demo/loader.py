@@ -107,6 +107,7 @@ def load_demo(*, now: datetime | None = None) -> bool:
         knowledge.publish_articles(
             institutions={site.spec.slug: site.institution for site in sites}
         )
+        knowledge.use_articles(sites=sites)
         correct_some_data(actor=manager)
         change_work.raise_changes(at=at, release=release)
     access.record_access_requests(sites=sites, at=at)

@@ -22,8 +22,16 @@ from hypercare.handover.models import HandoverVersion, Scorecard
 from hypercare.incidents.choices import IncidentTicketEventKind
 from hypercare.incidents.models import MajorIncident
 from hypercare.integrations.models import ContactRequest
-from hypercare.knowledge.choices import ArticleStatus, Visibility
-from hypercare.knowledge.models import Article, TrainingGap
+from hypercare.knowledge.choices import ArticleStatus, Audience, Visibility
+from hypercare.knowledge.models import (
+    Article,
+    ArticleView,
+    ArticleVote,
+    Deflection,
+    TicketAnswer,
+    TrainingGap,
+    TrainingNoteDelivery,
+)
 from hypercare.knowledge.selectors import ArticleFilters, article_list, visible_articles
 from hypercare.lib import clock
 from hypercare.links.choices import LinkKind
@@ -39,6 +47,7 @@ from hypercare.releases.models import Release, ReleaseNoteItem
 from hypercare.sla.choices import ClockState
 from hypercare.sla.models import SlaPolicy
 from hypercare.sla.selectors import business_calendar, clock_explanation
+from hypercare.surveys.models import Survey
 from hypercare.tickets import workflows
 from hypercare.tickets.category_details import validate_category_details
 from hypercare.tickets.choices import Category, EventKind, Priority, Status
@@ -245,9 +254,26 @@ class LoadedDemoTests(TestCase):
         assert set(published.values_list("module_code", flat=True)) == set(ModuleCode.values)
         assert set(articles.values_list("status", flat=True)) == set(ArticleStatus.values)
         assert published.filter(visibility=Visibility.INTERNAL).count() >= 3
-        chosen = published.get(visibility=Visibility.CHOSEN_INSTITUTIONS)
+        chosen = published.exclude(audiences__audience=Audience.TRAINING).get(
+            visibility=Visibility.CHOSEN_INSTITUTIONS
+        )
         assert [i.slug for i in chosen.institutions.all()] == ["sahyadri"]
         assert published.filter(related__isnull=False).exists()
+
+    def test_readers_deflect_vote_and_rate_and_a_training_note_is_sent(self) -> None:
+        institutions = Institution.objects.count()
+        assert Deflection.objects.count() == institutions
+        assert ArticleVote.objects.filter(helpful=False).exclude(comment="").exists()
+        assert ArticleView.objects.count() >= institutions
+        answered = Survey.objects.filter(answered_at__isnull=False)
+        assert answered.count() >= 10
+        assert answered.filter(rating__lte=2).exists()
+        assert answered.filter(rating=5).exists()
+        assert Survey.objects.filter(answered_at__isnull=True).exists()
+        assert TicketAnswer.objects.values("article").distinct().count() >= 5
+        delivery = TrainingNoteDelivery.objects.select_related("article").first()
+        assert delivery is not None
+        assert delivery.article.status == ArticleStatus.PUBLISHED
 
     def test_a_fees_clerk_finds_the_receipt_article_an_exams_clerk_reads_their_own(self) -> None:
         fees, exams = (
