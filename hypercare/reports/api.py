@@ -1,13 +1,14 @@
 """Dashboard endpoint: the same figures as the dashboards page, as JSON."""
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from pydantic import Field
 
 from hypercare.api.common import actor, errors, refuse_unknown_query
+from hypercare.lib.text import single_line
 from hypercare.reports.selectors import (
     READERS_ONLY,
     Dashboard,
@@ -19,12 +20,17 @@ from hypercare.reports.selectors import (
 router = Router(tags=["reports"])
 
 
+# Every filter is checked by ``report_filters``, which names the field it refuses; the
+# schema only bounds what may be sent.
+FilterText = Annotated[str, single_line(max_length=40)]
+
+
 class DashboardQuery(Schema):
-    period: str = Field("", description="`7d`, `30d` (the default), `12w` or `52w`.")
-    institution: str = Field("", description="An institution's id; an admin's own only.")
-    module: str = Field("", description="A module code.")
-    category: str = Field("", description="A ticket category.")
-    team: str = Field("", description="A team's id.")
+    period: FilterText = Field("", description="`7d`, `30d` (the default), `12w` or `52w`.")
+    institution: FilterText = Field("", description="An institution's id; an admin's own only.")
+    module: FilterText = Field("", description="A module code.")
+    category: FilterText = Field("", description="A ticket category.")
+    team: FilterText = Field("", description="A team's id.")
 
 
 class FigureOut(Schema):

@@ -1,6 +1,7 @@
 """Every signed-in person's profile: their name, their time zone, the mail they want."""
 
 from django.test import Client
+from django.utils.html import escape
 
 from hypercare.accounts.models import User
 from hypercare.notifications.choices import REQUESTER_EVENTS, NotificationEvent
@@ -71,7 +72,8 @@ def test_notification_choices_are_saved_through_the_apis_service(requester: User
 def test_staff_are_offered_every_notification(agent: User) -> None:
     page = signed_in(agent).get("/account/").content.decode()
 
-    assert all(event.label in page for event in NotificationEvent)
+    # As HTML: a label's apostrophe ("the team's lead") is escaped on the page.
+    assert all(escape(event.label) in page for event in NotificationEvent)
 
 
 def test_the_user_menu_links_the_profile_and_strangers_are_sent_to_sign_in(
