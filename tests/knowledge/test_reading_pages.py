@@ -108,6 +108,24 @@ def test_another_institutions_reader_cannot_deflect_or_vote_with_a_chosen_articl
     assert other.post(f"/portal/knowledge/{chosen.pk}/solved/", {}).status_code == 404
     assert other.post(f"/portal/knowledge/{chosen.pk}/vote/", {"helpful": "yes"}).status_code == 404
     found = other.get("/portal/knowledge/suggestions/", {"title": "fee receipt"})
-    assert "/portal/knowledge/" not in found.content.decode()
+    assert f"/portal/knowledge/{chosen.pk}/" not in found.content.decode()
     assert not Deflection.objects.exists()
     assert not ArticleVote.objects.exists()
+
+
+def test_the_suggestions_are_a_page_when_opened_on_their_own(
+    manager: User, requester: User, institution: Institution
+) -> None:
+    """The report form swaps the list in; a reader opening its address gets a whole page
+    whose "This solved my problem" still posts what they typed."""
+    receipts = published(manager)
+    query = {"title": "fee receipt not generated"}
+    client = signed_in(requester)
+
+    swapped = client.get("/portal/knowledge/suggestions/", query, HTTP_HX_REQUEST="true")
+    opened = client.get("/portal/knowledge/suggestions/", query).content.decode()
+
+    assert "<html" not in swapped.content.decode()
+    assert "<h1>Suggested help articles</h1>" in opened
+    assert 'name="title" value="fee receipt not generated"' in opened
+    assert f'formaction="/portal/knowledge/{receipts.pk}/solved/"' in opened

@@ -14,6 +14,7 @@ from hypercare.errors import ValidationFailed
 from hypercare.knowledge import reading, selectors
 from hypercare.knowledge.models import Article
 from hypercare.orgs.selectors import visible_modules
+from hypercare.web.errors import is_htmx
 from hypercare.web.forms import show_service_errors
 from hypercare.web.guards import portal_view, signed_in_user
 from hypercare.web.knowledge.forms import VoteForm
@@ -57,7 +58,11 @@ def suggestions(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     module_code = _module_code(user, request.GET.get("module", ""))
     found = selectors.suggested_articles(user, module_code, _typed(request), SHOWN)
-    return render(request, "web/knowledge/_suggestions.html", {"suggestions": found})
+    context = {"suggestions": found, "typed": {name: request.GET.get(name, "") for name in TYPED}}
+    context["module"] = request.GET.get("module", "")
+    # The report form swaps the list in; opened on its own, the list is a page.
+    template = "_suggestions.html" if is_htmx(request) else "suggestions.html"
+    return render(request, f"web/knowledge/{template}", context)
 
 
 @portal_view
