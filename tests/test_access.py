@@ -2553,7 +2553,9 @@ def test_an_institution_admin_never_narrows_recurring_issues_to_another_institut
 
     answer = ApiClient(admin).get("/reports/recurring", {"institution": southbank})
     assert answer.status_code == 422
-    assert signed_in(admin).get("/reports/recurring/", {"institution": southbank}).status_code == 422
+    assert (
+        signed_in(admin).get("/reports/recurring/", {"institution": southbank}).status_code == 422
+    )
 
 
 # Handover records ---------------------------------------------------------------------

@@ -169,7 +169,9 @@ class RecurringOut(Schema):
     )
     training_gaps: list[TrainingGapOut]
     adoption_blockers: list[BlockerOut]
-    access_changes: dict[str, int] = Field(description="Ledger lines done in the period.")
+    access_changes: dict[str, int] = Field(
+        description="Ledger lines done in the period, by action: `add`, `change`, `remove`."
+    )
     escalations: EscalationsOut
     satisfaction: SatisfactionOut
     deflections: int

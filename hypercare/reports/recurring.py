@@ -184,9 +184,7 @@ def recurring(user: User, filters: ReportFilters) -> Recurring:
         access_changes=access_changes(institutions, span),
         escalations=escalations(opened),
         satisfaction=satisfaction(tickets, span),
-        deflections=deflections(
-            institutions, filters, span, everyone=access.can_manage_desk(user)
-        ),
+        deflections=deflections(institutions, filters, span, everyone=access.can_manage_desk(user)),
     )
 
 
@@ -353,7 +351,7 @@ def access_changes(institutions: QuerySet[Institution], span: Window) -> dict[st
         .order_by()
     )
     counted = {row["action"]: row["count"] for row in rows}
-    return {str(action.label): counted.get(action, 0) for action in AccessAction}
+    return {str(action.value): counted.get(action, 0) for action in AccessAction}
 
 
 def escalations(opened: QuerySet[Ticket]) -> Escalations:

@@ -16,6 +16,7 @@ from django.utils import formats
 from django.utils.http import urlencode
 
 from hypercare import access
+from hypercare.access_requests.choices import AccessAction
 from hypercare.accounts.models import User
 from hypercare.orgs.choices import ModuleCode
 from hypercare.orgs.models import Institution, Team
@@ -108,9 +109,7 @@ def recurring_page(request: HttpRequest) -> HttpResponse:
         "found": found,
         "period_label": PERIODS[found.filters.period][0],
         "groups": _groups(found, link),
-        "blockers": [
-            {"row": row, "href": link(row.questions)} for row in found.blockers
-        ],
+        "blockers": [{"row": row, "href": link(row.questions)} for row in found.blockers],
         "access": _access_changes(found),
         "escalated_median": charts.duration(found.escalations.median_minutes),
         "rating_max": RATING_MAX,
@@ -141,7 +140,8 @@ def _groups(found: Recurring, link: "_Linker") -> dict[str, Any]:
 
 def _access_changes(found: Recurring) -> dict[str, Any]:
     rows = [
-        charts.Row(label, count, str(count), None) for label, count in found.access_changes.items()
+        charts.Row(str(AccessAction(action).label), count, str(count), None)
+        for action, count in found.access_changes.items()
     ]
     return {"chart": charts.bars(rows, series="backlog"), "rows": rows}
 
