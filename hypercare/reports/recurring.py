@@ -12,7 +12,7 @@ admin sees their own institution's tickets alone, in groups and totals alike.
 
 import re
 import statistics
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
@@ -31,7 +31,6 @@ from hypercare.links.models import TicketLink
 from hypercare.orgs.choices import ModuleCode
 from hypercare.orgs.models import Institution
 from hypercare.problems.models import ProblemLink
-from hypercare.surveys.models import Survey
 from hypercare.reports.selectors import (
     READERS_ONLY,
     Figure,
@@ -41,6 +40,7 @@ from hypercare.reports.selectors import (
     filters_q,
     window,
 )
+from hypercare.surveys.models import Survey
 from hypercare.tickets.choices import Category
 from hypercare.tickets.models import Ticket
 from hypercare.tickets.selectors import TicketFilters
@@ -57,10 +57,43 @@ ADOPTION_THRESHOLD = 3
 ESCALATIONS_MAX = 5000
 # Significant words of a title that make its key.
 TITLE_WORDS = 4
+# Words of two letters or fewer are left out as well.
 STOP_WORDS = frozenset(
-    "a an and are as at be but by can cannot could do does error for from has have how i in "
-    "is it its me my no not of on or our please the there this to was we what when where "
-    "which why will with when you your issue problem help".split()
+    {
+        "and",
+        "are",
+        "but",
+        "can",
+        "cannot",
+        "could",
+        "does",
+        "error",
+        "for",
+        "from",
+        "has",
+        "have",
+        "how",
+        "its",
+        "not",
+        "our",
+        "please",
+        "the",
+        "there",
+        "this",
+        "was",
+        "what",
+        "when",
+        "where",
+        "which",
+        "why",
+        "will",
+        "with",
+        "you",
+        "your",
+        "issue",
+        "problem",
+        "help",
+    }
 )
 _NOT_A_LETTER = re.compile(r"[^a-z]+")
 

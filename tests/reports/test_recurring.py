@@ -6,6 +6,8 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from hypercare.access_requests.services.requests import decide_access_request, record_done_in_erp
 from hypercare.accounts.choices import Role
@@ -287,3 +289,22 @@ def test_the_page_and_the_api_answer_both_readers_and_refuse_others(
     assert signed_in(requester).get("/reports/recurring/").status_code == 403
     with pytest.raises(NotAllowed):
         _found(requester)
+
+
+def test_the_figures_take_as_many_queries_however_many_issues_recur(
+    manager: User, requester: User
+) -> None:
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            _found(manager)
+        return len(captured.captured_queries)
+
+    for title in ("Ledger locked", "Ledger locked"):
+        _ticket(requester, title)
+    _found(manager)  # the reader's roles, read once
+    few = queries()
+    for title in ("Fees stuck", "Fees stuck", "Payroll late", "Payroll late"):
+        _ticket(requester, title)
+
+    assert len(_found(manager).groups) == 3
+    assert queries() == few
