@@ -396,7 +396,7 @@ def escalations(opened: QuerySet[Ticket]) -> Escalations:
         .order_by("-requested_at")
         .values_list("requested_at", "de_escalated_at")[:ESCALATIONS_MAX]
     )
-    minutes = [_minutes(start, end) for start, end in closed]
+    minutes = [_minutes(start, end) for start, end in closed if end is not None]
     return Escalations(
         count=escalated.count(),
         de_escalated=len(minutes),

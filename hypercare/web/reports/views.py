@@ -124,18 +124,20 @@ def _groups(found: Recurring, link: "_Linker") -> dict[str, Any]:
     """Each recurring issue as a bar and a table row; both link to its tickets, closed
     ones too."""
     base = TicketFilters(status=tuple(Status))
-    rows = []
-    for group in found.groups:
-        figure = group.figure(base)
-        rows.append(
-            {
-                "group": group,
-                "module": ModuleCode(group.module).label,
-                "category": Category(group.category).label,
-                "bar": charts.Row(group.label, group.count, str(group.count), link(figure)),
-            }
-        )
-    return {"chart": charts.bars([row["bar"] for row in rows]), "rows": rows}
+    bars = [
+        charts.Row(group.label, group.count, str(group.count), link(group.figure(base)))
+        for group in found.groups
+    ]
+    rows = [
+        {
+            "group": group,
+            "module": ModuleCode(group.module).label,
+            "category": Category(group.category).label,
+            "bar": bar,
+        }
+        for group, bar in zip(found.groups, bars, strict=True)
+    ]
+    return {"chart": charts.bars(bars), "rows": rows}
 
 
 def _access_changes(found: Recurring) -> dict[str, Any]:
