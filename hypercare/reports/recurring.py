@@ -233,19 +233,20 @@ def recurring_groups(opened: QuerySet[Ticket]) -> tuple[list[Group], bool]:
     read_all = len(rows) <= RECURRING_ROWS_MAX
     rows = rows[:RECURRING_ROWS_MAX]
     keys = [row[0] for row in rows]
-    problems = dict(
-        ProblemLink.objects.filter(ticket_id__in=keys).values_list("ticket_id", "problem_id")
+    problems = _first_links(
+        ProblemLink.objects.filter(ticket_id__in=keys).order_by("linked_at", "pk"),
+        "problem_id",
+        "problem__title",
     )
-    problem_titles = dict(
-        ProblemLink.objects.filter(ticket_id__in=keys).values_list("problem_id", "problem__title")
+    answers = _first_links(
+        TicketAnswer.objects.filter(ticket_id__in=keys).order_by("linked_at", "pk"),
+        "article_id",
+        "article__title",
     )
-    answers = _first_answers(keys)
     duplicates = _duplicate_roots(keys)
     groups: dict[tuple[str, Any], Group] = {}
     for pk, title, institution, module, category in rows:
         key, label = _group_of(pk, title, module, category, problems, answers, duplicates)
-        if key[0] == "problem":
-            label = f"Problem: {problem_titles[key[1]]}"
         group = groups.setdefault(key, Group(kind=key[0], label=label))
         group.tickets.append(pk)
         group.modules[module] += 1
@@ -266,12 +267,13 @@ def _group_of(
     title: str,
     module: str,
     category: str,
-    problems: dict[int, int],
+    problems: dict[int, tuple[int, str]],
     answers: dict[int, tuple[int, str]],
     duplicates: dict[int, int],
 ) -> tuple[tuple[str, Any], str]:
     if pk in problems:
-        return ("problem", problems[pk]), ""
+        problem, problem_title = problems[pk]
+        return ("problem", problem), f"Problem: {problem_title}"
     if pk in answers:
         article, article_title = answers[pk]
         return ("article", article), f"Article: {article_title}"
@@ -281,17 +283,12 @@ def _group_of(
     return ("title", (module, category, words)), f"Titles like “{words}”"
 
 
-def _first_answers(keys: list[int]) -> dict[int, tuple[int, str]]:
-    """Each ticket's first answering article, with its title."""
-    answers: dict[int, tuple[int, str]] = {}
-    rows = (
-        TicketAnswer.objects.filter(ticket_id__in=keys)
-        .order_by("linked_at", "pk")
-        .values_list("ticket_id", "article_id", "article__title")
-    )
-    for ticket, article, title in rows:
-        answers.setdefault(ticket, (article, title))
-    return answers
+def _first_links(links: QuerySet[Any], target: str, title: str) -> dict[int, tuple[int, str]]:
+    """Each ticket's first linked problem or article, with its title."""
+    first: dict[int, tuple[int, str]] = {}
+    for ticket, pk, name in links.values_list("ticket_id", target, title):
+        first.setdefault(ticket, (pk, name))
+    return first
 
 
 def _duplicate_roots(keys: list[int]) -> dict[int, int]:
