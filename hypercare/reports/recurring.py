@@ -25,7 +25,12 @@ from hypercare.access_requests.models import LedgerEntry
 from hypercare.accounts.models import User
 from hypercare.errors import NotAllowed
 from hypercare.escalations.models import Escalation
-from hypercare.knowledge.models import Deflection, TicketAnswer, TrainingGap
+from hypercare.knowledge.models import (
+    Deflection,
+    TicketAnswer,
+    TrainingGap,
+    TrainingNoteDelivery,
+)
 from hypercare.links.choices import LinkKind
 from hypercare.links.models import TicketLink
 from hypercare.orgs.choices import ModuleCode
@@ -314,12 +319,17 @@ def _duplicate_roots(keys: list[int]) -> dict[int, int]:
 
 
 def _describe(groups: list[Group]) -> None:
-    """Names the groups' institutions and tells which have training for their module."""
+    """Names the groups' institutions and tells which have training for their module: a
+    training gap flagged, or a training note sent, for one of their institutions."""
     wanted = {pk for group in groups for pk in group.institutions}
     names = dict(Institution.objects.filter(pk__in=wanted).values_list("pk", "name"))
     trained = set(
         TrainingGap.objects.filter(institution_id__in=wanted).values_list(
             "institution_id", "module_code"
+        )
+    ) | set(
+        TrainingNoteDelivery.objects.filter(institution_id__in=wanted).values_list(
+            "institution_id", "article__module_code"
         )
     )
     for group in groups:

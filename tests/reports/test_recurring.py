@@ -23,6 +23,7 @@ from hypercare.knowledge.services import (
     create_article,
     flag_training_gap,
 )
+from hypercare.knowledge.training_notes import send_training_note
 from hypercare.links.choices import LinkKind
 from hypercare.links.services import link_tickets
 from hypercare.orgs.choices import ModuleCode
@@ -92,7 +93,7 @@ def _article(writer: User, editor: User) -> Article:
         title="Reprint a receipt",
         body="Choose Regenerate.",
         module_code=ModuleCode.FINANCE,
-        audiences=[Audience.EVERYONE],
+        audiences=[Audience.EVERYONE, Audience.TRAINING],
         visibility=Visibility.ALL_INSTITUTIONS,
     )
     article = create_article(actor=writer, content=content)
@@ -171,6 +172,20 @@ def test_a_training_gap_for_the_module_counts_as_training_and_is_counted_by_role
     assert [(row.module, row.erp_role, row.count) for row in found.training_gaps] == [
         (ModuleCode.FINANCE, "Accountant", 1)
     ]
+
+
+def test_a_training_note_sent_on_the_module_counts_as_training(
+    manager: User, requester: User, agent: User, institution: Institution
+) -> None:
+    for _ in range(2):
+        _ticket(requester, "Bank reconciliation confusing")
+    User.objects.filter(pk=requester.pk).update(erp_role="Accountant")
+    article = _article(agent, manager)
+    send_training_note(
+        article=article, institution=institution, erp_role="Accountant", actor=manager
+    )
+
+    assert _found(manager).groups[0].statuses == ["has training"]
 
 
 def test_a_groups_drill_down_lists_its_tickets_closed_ones_too(
