@@ -158,6 +158,7 @@ from hypercare.releases.services import (
     plan_for_release,
     ship_release,
 )
+from hypercare.reports.recurring import recurring
 from hypercare.reports.selectors import dashboard, report_filters
 from hypercare.surveys.links import token_for
 from hypercare.surveys.models import Survey
@@ -2516,6 +2517,45 @@ def test_an_institution_admin_never_narrows_a_dashboard_to_another_institution(
     assert signed_in(admin).get("/reports/", {"institution": southbank}).status_code == 422
     listed = signed_in(admin).get("/reports/tickets/", {"institution": southbank, "status": "all"})
     assert "Southbank" not in listed.content.decode()
+
+
+@pytest.mark.parametrize("persona", SEES)
+def test_recurring_issues_group_only_the_tickets_the_persona_may_report_on(
+    world: World, persona: str
+) -> None:
+    user = world.users[persona]
+    page = signed_in(user).get("/reports/recurring/")
+    answer = ApiClient(user).get("/reports/recurring")
+    if persona not in REPORT_READERS:
+        with pytest.raises(NotAllowed):
+            recurring(user, report_filters(user))
+        assert (page.status_code, answer.status_code) == (403, 403)
+        return
+    counted = REPORT_READERS[persona]
+    found = recurring(user, report_filters(user))
+    institutions = {world.tickets[name].institution.name for name in counted}
+    grouped = {pk for group in found.groups for pk in group.tickets}
+    assert grouped <= {world.tickets[name].pk for name in counted}
+    assert {name for group in found.groups for name in group.institution_names} <= institutions
+    body = answer.json()
+    assert {name for row in body["groups"] for name in row["institutions"]} <= institutions
+    assert sum(row["count"] for row in body["groups"]) == len(grouped)
+    # The world's tickets share one title: those of one module and institution recur.
+    assert bool(grouped) == (len(counted) > 1)
+    assert ("Southbank" in page.content.decode()) == ("southbank_finance" in counted)
+
+
+def test_an_institution_admin_never_narrows_recurring_issues_to_another_institution(
+    world: World,
+) -> None:
+    admin = world.users["institution_admin"]
+    southbank = str(world.southbank.pk)
+
+    answer = ApiClient(admin).get("/reports/recurring", {"institution": southbank})
+    assert answer.status_code == 422
+    assert (
+        signed_in(admin).get("/reports/recurring/", {"institution": southbank}).status_code == 422
+    )
 
 
 # Handover records ---------------------------------------------------------------------

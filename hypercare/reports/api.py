@@ -9,6 +9,7 @@ from pydantic import Field
 
 from hypercare.api.common import actor, errors, refuse_unknown_query
 from hypercare.lib.text import single_line
+from hypercare.reports.recurring import Recurring, recurring
 from hypercare.reports.selectors import (
     READERS_ONLY,
     Dashboard,
@@ -126,3 +127,99 @@ def _out(board: Dashboard) -> dict[str, Any]:
 
 def _figure(figure: Figure) -> dict[str, Any]:
     return {"label": figure.label, "value": figure.value}
+
+
+class GroupOut(Schema):
+    kind: str = Field(description="`problem`, `article`, `duplicates` or `title`.")
+    label: str
+    count: int = Field(description="Tickets opened in the period in the group.")
+    module: str = Field(description="The module most of its tickets are about.")
+    category: str = Field(description="The category most of its tickets have.")
+    institutions: list[str]
+    statuses: list[str] = Field(
+        description="`has a problem`, `has an article`, `has training`, or `nothing yet`."
+    )
+    tickets: list[int] = Field(description="Its newest tickets' numbers (100 at most).")
+
+
+class TrainingGapOut(Schema):
+    module: str
+    erp_role: str
+    count: int
+
+
+class BlockerOut(Schema):
+    institution: str
+    module: str
+    questions: int
+
+
+class EscalationsOut(Schema):
+    count: int = Field(description="Escalations of the tickets opened in the period.")
+    de_escalated: int
+    median_minutes: float | None = Field(description="How long de-escalated ones stayed open.")
+
+
+class SatisfactionOut(Schema):
+    responses: int
+    average: float | None
+
+
+class RecurringOut(Schema):
+    period: str
+    start: datetime
+    end: datetime
+    groups: list[GroupOut] = Field(description="The largest recurring issues, largest first.")
+    read_all: bool = Field(
+        description="False when the period held more tickets than are grouped (the newest)."
+    )
+    training_gaps: list[TrainingGapOut]
+    adoption_blockers: list[BlockerOut]
+    access_changes: dict[str, int] = Field(
+        description="Ledger lines done in the period, by action: `add`, `change`, `remove`."
+    )
+    escalations: EscalationsOut
+    satisfaction: SatisfactionOut
+    deflections: int
+
+
+@router.get(
+    "/reports/recurring",
+    response={200: RecurringOut, **errors(401, 422, forbidden=READERS_ONLY)},
+)
+def read_recurring(request: HttpRequest, query: Query[DashboardQuery]) -> dict[str, Any]:
+    """Recurring issues and the improvement loop's figures over the dashboard's filters."""
+    refuse_unknown_query(request, DashboardQuery.model_fields)
+    user = actor(request)
+    return _recurring_out(recurring(user, report_filters(user, **query.dict())))
+
+
+def _recurring_out(found: Recurring) -> dict[str, Any]:
+    return {
+        "period": found.filters.period,
+        "start": found.window.start,
+        "end": found.window.end,
+        "groups": [
+            {
+                "kind": group.kind,
+                "label": group.label,
+                "count": group.count,
+                "module": group.module,
+                "category": group.category,
+                "institutions": group.institution_names,
+                "statuses": group.statuses,
+                "tickets": group.tickets,
+            }
+            for group in found.groups
+        ],
+        "read_all": found.read_all,
+        "training_gaps": [vars(row) for row in found.training_gaps],
+        "adoption_blockers": [
+            {"institution": row.institution, "module": row.module, "questions": row.questions.value}
+            for row in found.blockers
+        ],
+        "access_changes": found.access_changes,
+        "escalations": vars(found.escalations),
+        "satisfaction": vars(found.satisfaction),
+        "deflections": found.deflections,
+    }

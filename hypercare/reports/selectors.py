@@ -214,8 +214,8 @@ def dashboard(user: User, filters: ReportFilters) -> Dashboard:
     if not access.can_read_reports(user):
         raise NotAllowed(READERS_ONLY)
     span = window(filters.period)
-    tickets = Ticket.objects.filter(access.report_scope(user)).filter(_filters_q(filters))
-    base = _base_filters(filters)
+    tickets = Ticket.objects.filter(access.report_scope(user)).filter(filters_q(filters))
+    base = base_filters(filters)
     return Dashboard(
         filters=filters,
         window=span,
@@ -227,7 +227,7 @@ def dashboard(user: User, filters: ReportFilters) -> Dashboard:
     )
 
 
-def _filters_q(filters: ReportFilters) -> Q:
+def filters_q(filters: ReportFilters) -> Q:
     q = Q()
     if filters.institution is not None:
         q &= Q(institution_id=filters.institution)
@@ -240,7 +240,7 @@ def _filters_q(filters: ReportFilters) -> Q:
     return q
 
 
-def _base_filters(filters: ReportFilters) -> TicketFilters:
+def base_filters(filters: ReportFilters) -> TicketFilters:
     """The queue's filters for the dashboard's own: every status, closed ones too."""
     return TicketFilters(
         status=tuple(Status),

@@ -122,6 +122,8 @@ class TicketFilters:
     responded_before: datetime | None = None
     resolved_after: datetime | None = None
     resolved_before: datetime | None = None
+    # Named tickets only: the tickets of a recurring issue, as the reports link to them.
+    ids: tuple[int, ...] = ()
 
 
 # The moments the filters above can bound, by the ticket field that holds them.
@@ -212,6 +214,8 @@ def _filter_q(user: User, filters: TicketFilters) -> Q:
         q &= Q(team_id=filters.team)
     if filters.release is not None:
         q &= Q(release_id=filters.release)
+    if filters.ids:
+        q &= Q(pk__in=filters.ids)
     if filters.requested_by_me:
         # "Mine" holds the tickets the user follows too (merged into from theirs), and the
         # data corrections they are named to sign off.

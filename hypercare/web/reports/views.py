@@ -16,10 +16,12 @@ from django.utils import formats
 from django.utils.http import urlencode
 
 from hypercare import access
+from hypercare.access_requests.choices import AccessAction
 from hypercare.accounts.models import User
 from hypercare.orgs.choices import ModuleCode
 from hypercare.orgs.models import Institution, Team
 from hypercare.orgs.selectors import teams
+from hypercare.reports.recurring import ADOPTION_THRESHOLD, RECURRING_ROWS_MAX, Recurring, recurring
 from hypercare.reports.selectors import (
     BREAKDOWNS,
     CLOCKS,
@@ -31,6 +33,7 @@ from hypercare.reports.selectors import (
     report_filters,
     report_tickets,
 )
+from hypercare.surveys.choices import RATING_MAX
 from hypercare.tickets.choices import OPEN_STATUSES, Category, Priority, Status
 from hypercare.tickets.selectors import MOMENTS, TicketFilters
 from hypercare.web.guards import signed_in_user
@@ -93,6 +96,59 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+def recurring_page(request: HttpRequest) -> HttpResponse:
+    """Recurring issues and what the desk has done about them, with the improvement loop's
+    other figures, over the dashboards' filters."""
+    user = signed_in_user(request)
+    wanted = {name: request.GET.get(name, "") for name in FILTERS}
+    found = recurring(user, report_filters(user, **wanted))
+    link = _linker(user)
+    form = DashboardFilterForm(initial={**wanted, "period": found.filters.period}, user=user)
+    context = {
+        "form": form,
+        "found": found,
+        "period_label": PERIODS[found.filters.period][0],
+        "groups": _groups(found, link),
+        "blockers": [{"row": row, "href": link(row.questions)} for row in found.blockers],
+        "access": _access_changes(found),
+        "escalated_median": charts.duration(found.escalations.median_minutes),
+        "rating_max": RATING_MAX,
+        "rows_max": RECURRING_ROWS_MAX,
+        "adoption_threshold": ADOPTION_THRESHOLD,
+        "drill_in_desk": access.can_manage_desk(user),
+    }
+    return render(request, "web/reports/recurring.html", context)
+
+
+def _groups(found: Recurring, link: "_Linker") -> dict[str, Any]:
+    """Each recurring issue as a bar and a table row; both link to its tickets, closed
+    ones too."""
+    base = TicketFilters(status=tuple(Status))
+    bars = [
+        charts.Row(group.label, group.count, str(group.count), link(group.figure(base)))
+        for group in found.groups
+    ]
+    rows = [
+        {
+            "group": group,
+            "module": ModuleCode(group.module).label,
+            "category": Category(group.category).label,
+            "bar": bar,
+        }
+        for group, bar in zip(found.groups, bars, strict=True)
+    ]
+    return {"chart": charts.bars(bars), "rows": rows}
+
+
+def _access_changes(found: Recurring) -> dict[str, Any]:
+    rows = [
+        charts.Row(str(AccessAction(action).label), count, str(count), None)
+        for action, count in found.access_changes.items()
+    ]
+    return {"chart": charts.bars(rows, series="backlog"), "rows": rows}
+
+
+@login_required
 def tickets_page(request: HttpRequest) -> HttpResponse:
     """The tickets behind a figure, for readers without the desk's queue."""
     user = signed_in_user(request)
@@ -144,6 +200,8 @@ def queue_query(filters: TicketFilters) -> dict[str, str]:
         value = getattr(filters, name)
         if value is not None:
             query[name] = str(value)
+    if filters.ids:
+        query["ids"] = ",".join(str(pk) for pk in filters.ids)
     if filters.sla:
         query["sla"] = filters.sla
     if filters.sla_clock:

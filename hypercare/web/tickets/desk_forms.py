@@ -257,6 +257,12 @@ class QueueFilterForm(forms.Form):
     responded_before = _moment("First response before")
     resolved_after = _moment("Resolved from")
     resolved_before = _moment("Resolved before")
+    ids = forms.RegexField(
+        regex=r"^[1-9][0-9]{0,17}(,[1-9][0-9]{0,17}){0,199}$",
+        required=False,
+        label="Ticket numbers",
+        help_text="Comma-separated, as a recurring issue links to its tickets.",
+    )
     sort = forms.ChoiceField(choices=SORT_CHOICES, required=False, initial=DEFAULT_SORT)
 
     def __init__(
@@ -306,6 +312,7 @@ class QueueFilterForm(forms.Form):
             responded_before=data.get("responded_before"),
             resolved_after=data.get("resolved_after"),
             resolved_before=data.get("resolved_before"),
+            ids=tuple(int(pk) for pk in (data.get("ids") or "").split(",") if pk),
         )
 
     def ordering(self) -> str:
