@@ -87,8 +87,12 @@ def _answer(survey: Survey, actor: User, rating: int, comment: str, channel: str
     said = errors.text("comment", comment, COMMENT_MAX, required=False)
     errors.check()
     with use_case():
+        # Only the survey row is locked: its team is nullable, and PostgreSQL refuses
+        # FOR UPDATE on the nullable side of the outer join select_related makes.
         survey = (
-            Survey.objects.select_for_update().select_related("ticket", "team").get(pk=survey.pk)
+            Survey.objects.select_for_update(of=("self",))
+            .select_related("ticket", "team")
+            .get(pk=survey.pk)
         )
         if survey.answered_at is not None:
             raise InvalidTransition(ALREADY_ANSWERED)
