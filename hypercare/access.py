@@ -267,6 +267,30 @@ def report_institution_scope(user: User) -> Q:
     return NOTHING
 
 
+def module_usage_scope(user: User) -> Q:
+    """The ERP usage figures ``user`` reads, as a filter on ModuleUsage: support staff
+    every one (they feed them); an institution's admin their own institution's."""
+    if is_agent(user):
+        return Q()
+    if can_read_reports(user):
+        return Q(module__institution_id=user.institution_id)
+    return NOTHING
+
+
+def module_usage_institutions(user: User) -> Q:
+    """The institutions whose usage ``user`` may send or read, as a filter on Institution:
+    support staff every one (they feed it); a dashboard reader their own."""
+    if is_agent(user):
+        return Q()
+    return report_institution_scope(user)
+
+
+def can_record_module_usage(user: User) -> bool:
+    """Support staff send the ERP's usage figures: by the desk's upload page, or an ERP
+    feed signing in with a support account's API token."""
+    return is_agent(user)
+
+
 def own_teams(user: User) -> Q:
     """The support teams ``user`` belongs to or leads, as a filter on Team."""
     return Q(members=user) | Q(lead=user)

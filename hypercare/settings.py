@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "hypercare.surveys",
     "hypercare.reports",
     "hypercare.handover",
+    "hypercare.adoption",
     "hypercare.web",
     # Form widgets render through TEMPLATES, so a widget template of ours can replace Django's.
     "django.forms",
@@ -233,6 +234,10 @@ HYPERCARE_REOPEN_WINDOW_DAYS = env_int("HYPERCARE_REOPEN_WINDOW_DAYS", 7, minimu
 HYPERCARE_SURVEY_LINK_DAYS = env_int("HYPERCARE_SURVEY_LINK_DAYS", 14, minimum=1)
 HYPERCARE_SURVEY_EVERY_DAYS = env_int("HYPERCARE_SURVEY_EVERY_DAYS", 7, minimum=0)
 HYPERCARE_SURVEY_LOW_RATING = env_int("HYPERCARE_SURVEY_LOW_RATING", 2, minimum=1)
+# Adoption blockers: a live module whose busiest day of the last this many days had fewer
+# active ERP users than the minimum (or that sent no usage at all) blocks adoption.
+HYPERCARE_ADOPTION_DAYS = env_int("HYPERCARE_ADOPTION_DAYS", 14, minimum=1)
+HYPERCARE_ADOPTION_MIN_ACTIVE_USERS = env_int("HYPERCARE_ADOPTION_MIN_ACTIVE_USERS", 3, minimum=1)
 # Escalations: the manager's first update is due this long after the request, before a
 # communication plan agrees a frequency; the daily review mail goes out at this hour.
 HYPERCARE_ESCALATION_FIRST_UPDATE_HOURS = env_int(

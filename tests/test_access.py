@@ -33,6 +33,8 @@ from hypercare.access_requests.services.reviews import (
 )
 from hypercare.accounts.choices import Role, WorkArea
 from hypercare.accounts.models import RoleGrant, User
+from hypercare.adoption.models import ModuleUsage
+from hypercare.adoption.services import UsageRow, record_module_usage
 from hypercare.approvals.selectors import waiting_for
 from hypercare.approvals.services import send_approval_digests
 from hypercare.changes.choices import ChangeKind, Risk
@@ -130,8 +132,9 @@ from hypercare.mail.services import store_raw
 from hypercare.notifications.choices import NotificationEvent
 from hypercare.notifications.models import OutboxMessage
 from hypercare.orgs.choices import ModuleCode
-from hypercare.orgs.models import Institution, Integration, IntegrationContact
+from hypercare.orgs.models import Institution, Integration, IntegrationContact, Module
 from hypercare.orgs.selectors import (
+    desk_day,
     get_visible_institution,
     visible_institutions,
     visible_integrations,
@@ -2657,3 +2660,57 @@ def test_reading_one_institutions_handover_is_the_scopes_rule(world: World, pers
     user = world.users[persona]
     for name, institution in {"northfield": world.northfield, "southbank": world.southbank}.items():
         assert access.reads_handover_of(user, institution.pk) is (name in READS_HANDOVER[persona])
+
+
+# Module usage and adoption blockers -------------------------------------------------------
+
+READS_USAGE: dict[str, set[str]] = {
+    **{persona: set() for persona in SEES},
+    "institution_admin": {"northfield"},
+    "outsider": {"southbank"},
+    "tier1": {"northfield", "southbank"},
+    "tier2": {"northfield", "southbank"},
+    "support_manager": {"northfield", "southbank"},
+}
+READS_ADOPTION = {
+    **READS_USAGE,
+    "tier1": set(),
+    "tier2": set(),
+}
+SENDS_USAGE = {"tier1", "tier2", "support_manager"}
+
+
+@pytest.mark.parametrize("persona", SEES)
+def test_each_persona_reads_and_sends_only_their_institutions_module_usage(
+    world: World, persona: str
+) -> None:
+    user = world.users[persona]
+    api, web = ApiClient(user), signed_in(user)
+    institutions = {"northfield": world.northfield, "southbank": world.southbank}
+    day = desk_day(clock.now())
+    for institution in institutions.values():
+        Module.objects.filter(institution=institution).update(went_live_on=day)
+        record_module_usage(
+            institution=institution,
+            rows=[UsageRow("finance", day, 1)],
+            actor=world.users["tier1"],
+        )
+    scoped = ModuleUsage.objects.filter(access.module_usage_scope(user))
+    assert set(scoped.values_list("module__institution__slug", flat=True)) == READS_USAGE[persona]
+    reads = READS_ADOPTION[persona]
+    answer = api.get("/reports/adoption")
+    page = web.get("/reports/adoption/")
+    assert answer.status_code == page.status_code == (200 if reads else 403)
+    if reads:
+        assert {row["institution"] for row in answer.json()["modules"]} == {
+            institutions[name].name for name in reads
+        }
+        assert (world.southbank.name in page.content.decode()) is ("southbank" in reads)
+    row = [{"module": "finance", "day": day.isoformat(), "active_users": 2}]
+    for name, institution in institutions.items():
+        sent = api.post(f"/institutions/{institution.pk}/module-usage", row)
+        visible = name in READS_USAGE[persona]
+        allowed = persona in SENDS_USAGE
+        assert sent.status_code == (200 if allowed else 403 if visible else 404)
+        upload = web.get(f"/desk/institutions/{institution.pk}/module-usage/")
+        assert upload.status_code == (200 if allowed else 302)

@@ -26,7 +26,7 @@ class ModuleInline(EligiblePeopleInline[Module]):
     model = Module
     formset = LabelledRowsFormSet
     extra = 0
-    fields = ("code", "name", "is_active", "owners")
+    fields = ("code", "name", "is_active", "went_live_on", "owners")
     eligible_people = {"owners": module_owners}
 
 
@@ -69,7 +69,7 @@ class IntegrationAdmin(admin.ModelAdmin[Integration]):
 
 @admin.register(Module)
 class ModuleAdmin(EligiblePeopleAdmin[Module]):
-    list_display = ("name", "institution", "code", "is_active")
+    list_display = ("name", "institution", "code", "is_active", "went_live_on")
     list_filter = ("code", "institution")
     search_fields = ("name",)
     eligible_people = {"owners": module_owners}

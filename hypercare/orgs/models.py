@@ -57,6 +57,12 @@ class Module(models.Model):
     code = models.CharField(max_length=30, choices=ModuleCode.choices)
     name = models.CharField(max_length=100, validators=[validate_single_line])
     is_active = models.BooleanField(default=True)
+    went_live_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The day the institution started using the module in production; empty "
+        "while it is not live on it. Adoption blockers judge live modules only.",
+    )
     owners = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="owned_modules"
     )

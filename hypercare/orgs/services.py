@@ -27,7 +27,8 @@ def create_institution(
     go_live_date: dt.date | None = None,
     phase: str = Phase.HYPERCARE,
 ) -> Institution:
-    """A new institution with every standard ERP module seeded (renamable afterwards).
+    """A new institution with every standard ERP module seeded (renamable afterwards),
+    each live from the institution's go-live date (a module it does not run is cleared).
 
     Names and slugs are unique: names whatever their case, slugs (in addresses) as
     lower-case letters, digits and hyphens.
@@ -51,7 +52,9 @@ def create_institution(
             name=clean_name, slug=slug, time_zone=time_zone, go_live_date=go_live_date, phase=phase
         )
         institution.modules.bulk_create(
-            institution.modules.model(institution=institution, code=code, name=label)
+            institution.modules.model(
+                institution=institution, code=code, name=label, went_live_on=go_live_date
+            )
             for code, label in ModuleCode.choices
         )
     return institution

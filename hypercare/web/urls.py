@@ -7,6 +7,7 @@ of its properties. Every view answers domain refusals the same way (``web.errors
 from hypercare.web import auth
 from hypercare.web.access_requests import urls as access_requests
 from hypercare.web.accounts import urls as accounts
+from hypercare.web.adoption import urls as adoption
 from hypercare.web.approvals import urls as approvals
 from hypercare.web.changes import urls as changes
 from hypercare.web.corrections import urls as corrections
@@ -58,6 +59,7 @@ urlpatterns = [
     *changes.urlpatterns,
     *surveys.urlpatterns,
     *reports.urlpatterns,
+    *adoption.urlpatterns,
     *handover.urlpatterns,
     *tickets.urlpatterns,
 ]
