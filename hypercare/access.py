@@ -921,6 +921,16 @@ def can_move_institution_phase(user: User) -> bool:
     return can_sign_handover_for_desk(user)
 
 
+def can_change_exit_gates(user: User) -> bool:
+    """A support manager sets the default exit gates and an institution's own."""
+    return can_sign_handover_for_desk(user)
+
+
+def can_read_default_exit_gates(user: User) -> bool:
+    """The default set is the desk's configuration: support staff read it."""
+    return is_agent(user)
+
+
 def reads_handover_of(user: User, institution_id: int) -> bool:
     """The same rule as ``handover_scope``, asked of one institution without a query."""
     if is_agent(user):

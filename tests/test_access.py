@@ -66,6 +66,7 @@ from hypercare.feedback.services import create_idea
 from hypercare.feedback.services import link_ticket as link_idea_ticket
 from hypercare.handover.choices import Side
 from hypercare.handover.content import HandoverText
+from hypercare.handover.models import ExitGateEvent
 from hypercare.handover.selectors import handover_overview
 from hypercare.handover.services import save_handover
 from hypercare.incidents.models import MajorIncident
@@ -2714,3 +2715,28 @@ def test_each_persona_reads_and_sends_only_their_institutions_module_usage(
         assert sent.status_code == (200 if allowed else 403 if visible else 404)
         upload = web.get(f"/desk/institutions/{institution.pk}/module-usage/")
         assert upload.status_code == (200 if allowed else 302)
+
+
+@pytest.mark.parametrize("persona", SEES)
+def test_each_persona_reads_only_their_institutions_gates_and_only_managers_change_them(
+    world: World, persona: str
+) -> None:
+    user = world.users[persona]
+    api, web = ApiClient(user), signed_in(user)
+    reads = READS_HANDOVER[persona]
+    desk = persona in {"tier1", "tier2", "support_manager"}
+    changes = persona == "support_manager"
+    for name, institution in {"northfield": world.northfield, "southbank": world.southbank}.items():
+        path = f"/institutions/{institution.pk}/exit-gates"
+        assert api.get(path).status_code == (200 if name in reads else 404)
+        put = api.put(path, {"gates": {"backlog": 3}})
+        assert put.status_code == (200 if changes else 403 if name in reads else 404)
+        page = web.get(f"/desk{path.replace('exit-gates', 'exit/gates')}/")
+        assert page.status_code == (200 if desk else 302)
+        posted = web.post(f"/desk{path.replace('exit-gates', 'exit/gates')}/defaults/")
+        assert posted.status_code == (302 if changes else 403 if desk else 302)
+        if not changes:
+            assert not ExitGateEvent.objects.filter(institution=institution).exists()
+    assert api.get("/exit-gates/default").status_code == (200 if desk else 403)
+    default_put = api.put("/exit-gates/default", {"gates": {"backlog": 3}})
+    assert default_put.status_code == (200 if changes else 403)

@@ -1,6 +1,6 @@
-"""The exit gates in the admin, where the desk sets the default set and an institution's
-own thresholds; handover records, scorecards and moves are read only, since they are
-written by the handover services (the desk's pages, the API, the daily job)."""
+"""The handover records, exit gates, scorecards and moves in the admin, read only: they
+are written by the handover services (the desk's pages, the API, the daily job), so
+every change of a gate's threshold is in the gates' history."""
 
 from django.contrib import admin
 
@@ -9,7 +9,7 @@ from hypercare.tickets.admin import ReadOnlyAdmin
 
 
 @admin.register(ExitGate)
-class ExitGateAdmin(admin.ModelAdmin[ExitGate]):
+class ExitGateAdmin(ReadOnlyAdmin):
     list_display = ("kind", "institution", "threshold")
     list_filter = ("kind", "institution")
     list_select_related = ("institution",)

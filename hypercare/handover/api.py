@@ -9,11 +9,15 @@ from ninja import Router
 
 from hypercare.api.common import DbId, actor, errors
 from hypercare.errors import ValidationFailed
-from hypercare.handover import selectors, services, steady_state
+from hypercare.handover import gate_settings, selectors, services, steady_state
 from hypercare.handover.choices import GateKind
 from hypercare.handover.content import HandoverText, gaps
-from hypercare.handover.models import HandoverVersion, PhaseChange, Scorecard
+from hypercare.handover.models import ExitGateEvent, HandoverVersion, PhaseChange, Scorecard
 from hypercare.handover.schemas import (
+    DefaultExitGatesIn,
+    DefaultExitGatesOut,
+    ExitGatesIn,
+    ExitGatesOut,
     ExitScorecardOut,
     HandoverIn,
     HandoverOut,
@@ -223,3 +227,96 @@ def move_phase(request: HttpRequest, institution_id: DbId, payload: PhaseIn) -> 
         sla_policy=policy,
     )
     return _change(institution, change)
+
+
+def _thresholds(gates: dict[str, int]) -> list[dict[str, Any]]:
+    return [
+        {
+            "kind": kind,
+            "label": GateKind(kind).label,
+            "threshold": threshold,
+            "minimum": gate_settings.THRESHOLD_RANGES[kind][0],
+            "maximum": gate_settings.THRESHOLD_RANGES[kind][1],
+        }
+        for kind, threshold in sorted(gates.items())
+    ]
+
+
+def _history(events: Iterable[ExitGateEvent]) -> list[dict[str, Any]]:
+    return [
+        {
+            "kind": event.kind,
+            "actor": event.actor,
+            "at": event.created_at,
+            "before": event.before,
+            "after": event.after,
+        }
+        for event in events
+    ]
+
+
+def _exit_gates(institution: Institution) -> dict[str, Any]:
+    held = gate_settings.gate_set(institution)
+    return {
+        "institution_id": institution.pk,
+        "own": held.own,
+        "gates": _thresholds(held.gates),
+        "defaults": _thresholds(held.defaults),
+        "history": _history(gate_settings.gate_history(institution)),
+    }
+
+
+@router.get(
+    "/institutions/{institution_id}/exit-gates",
+    response={200: ExitGatesOut, **errors(401, 422, not_found=NO_INSTITUTION)},
+)
+def get_exit_gates(request: HttpRequest, institution_id: DbId) -> dict[str, Any]:
+    """The gates the institution is held to (its own, else the defaults), with the
+    changes to its own set."""
+    return _exit_gates(_institution(request, institution_id))
+
+
+@router.put(
+    "/institutions/{institution_id}/exit-gates",
+    response={
+        200: ExitGatesOut,
+        **errors(401, 422, not_found=NO_INSTITUTION, forbidden=gate_settings.CHANGE_REFUSED),
+    },
+)
+def put_exit_gates(
+    request: HttpRequest, institution_id: DbId, payload: ExitGatesIn
+) -> dict[str, Any]:
+    """Hold the institution to exactly these gates, or (null) to the default set. A
+    threshold outside its kind's range is refused on `gates.<kind>`."""
+    institution = _institution(request, institution_id)
+    gate_settings.set_exit_gates(institution=institution, gates=payload.gates, actor=actor(request))
+    return _exit_gates(institution)
+
+
+def _default_gates(request: HttpRequest) -> dict[str, Any]:
+    return {
+        "gates": _thresholds(gate_settings.default_gates(actor(request))),
+        "history": _history(gate_settings.gate_history(None)),
+    }
+
+
+@router.get(
+    "/exit-gates/default",
+    response={200: DefaultExitGatesOut, **errors(401, forbidden=gate_settings.DEFAULTS_REFUSED)},
+)
+def get_default_exit_gates(request: HttpRequest) -> dict[str, Any]:
+    """The default set: the gates of every institution without gates of its own."""
+    return _default_gates(request)
+
+
+@router.put(
+    "/exit-gates/default",
+    response={
+        200: DefaultExitGatesOut,
+        **errors(401, 422, forbidden=gate_settings.CHANGE_REFUSED),
+    },
+)
+def put_default_exit_gates(request: HttpRequest, payload: DefaultExitGatesIn) -> dict[str, Any]:
+    """Replace the default set; a kind left out is dropped from it."""
+    gate_settings.set_exit_gates(institution=None, gates=payload.gates, actor=actor(request))
+    return _default_gates(request)

@@ -25,3 +25,14 @@ class GateKind(models.TextChoices):
     NO_OPEN_ESCALATION = "no_escalation", "Open customer escalations, at most N"
     HANDOVER_SIGNED = "handover_signed", "Handover record signed by both sides"
     ACTIVE_USERS = "active_users", "Users signed in within 30 days, at least N %"
+    RECURRING_COVERED = (
+        "recurring_covered",
+        "The top N recurring issues of 30 days each have an article or a problem",
+    )
+
+
+class GateEventKind(models.TextChoices):
+    """Changes to a set of exit gates."""
+
+    CHANGED = "changed", "Changed the gates"
+    BACK_TO_DEFAULTS = "back_to_defaults", "Went back to the default set"

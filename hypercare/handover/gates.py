@@ -15,12 +15,14 @@ from hypercare.escalations.models import Escalation
 from hypercare.handover.choices import GateKind
 from hypercare.handover.models import ExitGate, HandoverVersion
 from hypercare.orgs.models import Institution
+from hypercare.reports.recurring import recurring_groups
 from hypercare.sla.choices import ClockState
 from hypercare.tickets.choices import OPEN_STATUSES, Priority
 from hypercare.tickets.models import Ticket
 
 SLA_WINDOW = timedelta(days=30)
 ACTIVE_WINDOW = timedelta(days=30)
+RECURRING_WINDOW = timedelta(days=30)
 
 
 @dataclass(frozen=True)
@@ -99,6 +101,14 @@ def _active_users(institution: Institution, at: datetime) -> int:
     return 0 if counts["invited"] == 0 else counts["active"] * 100 // counts["invited"]
 
 
+def _recurring_uncovered(institution: Institution, top: int, at: datetime) -> int:
+    """Of the institution's ``top`` largest recurring issues over the window (as the
+    recurring issues report groups them), how many have neither an article nor a problem."""
+    opened = Ticket.objects.filter(institution=institution, created_at__gt=at - RECURRING_WINDOW)
+    groups, _ = recurring_groups(opened)
+    return sum(1 for group in groups[:top] if not (group.has_article or group.has_problem))
+
+
 Figure = Callable[[Institution, int, datetime], int]
 FIGURES: dict[str, Figure] = {
     GateKind.NO_CRITICAL_TICKETS: lambda i, days, at: _critical_opened(i, days, at),
@@ -107,10 +117,11 @@ FIGURES: dict[str, Figure] = {
     GateKind.NO_OPEN_ESCALATION: lambda i, _, __: _open_escalations(i),
     GateKind.HANDOVER_SIGNED: lambda i, _, __: _handover_signed(i),
     GateKind.ACTIVE_USERS: lambda i, _, at: _active_users(i, at),
+    GateKind.RECURRING_COVERED: _recurring_uncovered,
 }
 # Whether a figure meets its threshold: at most, or at least, or none at all.
 AT_LEAST = {GateKind.SLA_ATTAINMENT, GateKind.ACTIVE_USERS, GateKind.HANDOVER_SIGNED}
-NONE_ALLOWED = {GateKind.NO_CRITICAL_TICKETS}
+NONE_ALLOWED = {GateKind.NO_CRITICAL_TICKETS, GateKind.RECURRING_COVERED}
 
 
 def _met(kind: str, threshold: int, figure: int) -> bool:

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from hypercare.handover.choices import GateKind, HandoverEventKind
+from hypercare.handover.choices import GateEventKind, GateKind, HandoverEventKind
 from hypercare.orgs.choices import Phase
 
 
@@ -98,6 +98,27 @@ class ExitGate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.institution or 'Default'} · {self.get_kind_display()} ({self.threshold})"
+
+
+class ExitGateEvent(models.Model):
+    """A change to a set of exit gates, the default set (no institution) or an
+    institution's own, with the set before and after; only ever added, so the page shows
+    who moved which threshold when."""
+
+    institution = models.ForeignKey(
+        "orgs.Institution", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(max_length=20, choices=GateEventKind.choices)
+    before = models.JSONField(help_text="Gate kind → threshold, before the change.")
+    after = models.JSONField(help_text="Gate kind → threshold, after it; empty: the defaults.")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.institution or 'Default'} · {self.get_kind_display()}"
 
 
 class Scorecard(models.Model):

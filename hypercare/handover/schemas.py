@@ -9,7 +9,7 @@ from pydantic import ConfigDict, Field
 
 from hypercare.accounts.schemas import UserRef
 from hypercare.api.common import DbId
-from hypercare.handover.choices import GateKind, Side
+from hypercare.handover.choices import GateEventKind, GateKind, Side
 from hypercare.handover.services import LINE_MAX, NOTES_MAX, RISKS_MAX
 from hypercare.handover.steady_state import REASON_MAX
 from hypercare.lib.text import body_text, single_line
@@ -152,4 +152,54 @@ class PhaseIn(Schema):
     )
     sla_policy_id: DbId | None = Field(
         None, description="The institution's own SLA policy takes this policy's targets."
+    )
+
+
+class GateThresholdOut(Schema):
+    kind: GateKind
+    label: str
+    threshold: int
+    minimum: int = Field(description="The lowest threshold this kind of gate takes.")
+    maximum: int
+
+
+class GateChangeOut(Schema):
+    kind: GateEventKind
+    actor: UserRef
+    at: datetime
+    before: dict[str, int] = Field(description="Gate kind → threshold, before the change.")
+    after: dict[str, int] = Field(description="After it; empty: back to the default set.")
+
+
+class ExitGatesOut(Schema):
+    institution_id: int
+    own: bool = Field(description="Held to gates of its own; false: to the default set.")
+    gates: list[GateThresholdOut] = Field(description="The gates it is held to.")
+    defaults: list[GateThresholdOut]
+    history: list[GateChangeOut] = Field(description="Changes to its own set, newest first.")
+
+
+class DefaultExitGatesOut(Schema):
+    gates: list[GateThresholdOut]
+    history: list[GateChangeOut] = Field(description="Changes to the default set, newest first.")
+
+
+GateKindText = Annotated[str, single_line(max_length=40)]
+Threshold = Annotated[int, Field(ge=-(2**31), le=2**31 - 1)]
+
+
+class ExitGatesIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    gates: dict[GateKindText, Threshold] | None = Field(
+        description="Every gate to hold, kind → threshold: a kind left out is dropped. "
+        "Null takes an institution back to the default set."
+    )
+
+
+class DefaultExitGatesIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    gates: dict[GateKindText, Threshold] = Field(
+        description="Every gate of the default set, kind → threshold."
     )

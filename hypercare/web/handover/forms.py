@@ -5,7 +5,9 @@ from typing import Any
 
 from django import forms
 
+from hypercare.handover.choices import GateKind
 from hypercare.handover.content import HandoverText
+from hypercare.handover.gate_settings import THRESHOLD_RANGES
 from hypercare.handover.services import LINE_MAX, NOTES_MAX
 from hypercare.handover.steady_state import REASON_MAX
 from hypercare.sla.models import SlaPolicy
@@ -79,4 +81,42 @@ class SteadyStateForm(ServiceErrors, forms.Form):
         empty_label="Keep the current policy",
         label="SLA policy from now on",
         help_text="The institution's own policy takes this policy's targets and calendar.",
+    )
+
+
+class ExitGatesForm(ServiceErrors, forms.Form):
+    """A set of exit gates: each kind held or not, with its threshold; the gates service
+    judges each threshold against its kind's range. Its fields are added per gate kind
+    below the class."""
+
+    def field_for(self, key: str) -> str | None:
+        """``gates.backlog`` is the backlog's threshold; ``gates`` the set as a whole."""
+        _, _, kind = key.partition(".")
+        name = f"threshold_{kind}"
+        return name if name in self.fields else None
+
+    @staticmethod
+    def initial_of(gates: dict[str, int]) -> dict[str, Any]:
+        initial: dict[str, Any] = {f"held_{kind}": True for kind in gates}
+        initial.update({f"threshold_{kind}": threshold for kind, threshold in gates.items()})
+        return initial
+
+    def gates(self) -> dict[str, int | None]:
+        data = self.cleaned_data
+        return {kind: data[f"threshold_{kind}"] for kind in GateKind if data[f"held_{kind}"]}
+
+    def rows(self) -> list[tuple[forms.BoundField, forms.BoundField]]:
+        return [(self[f"held_{kind}"], self[f"threshold_{kind}"]) for kind in GateKind]
+
+
+for _kind in GateKind:
+    _low, _high = THRESHOLD_RANGES[_kind]
+    ExitGatesForm.base_fields[f"held_{_kind}"] = forms.BooleanField(
+        required=False, label=str(_kind.label)
+    )
+    ExitGatesForm.base_fields[f"threshold_{_kind}"] = forms.IntegerField(
+        required=False,
+        label="Threshold",
+        help_text=f"From {_low} to {_high}.",
+        widget=forms.NumberInput(attrs={"min": _low, "max": _high}),
     )

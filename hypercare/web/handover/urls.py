@@ -1,5 +1,5 @@
 from hypercare.web.errors import page
-from hypercare.web.handover import scorecards, views
+from hypercare.web.handover import gates, scorecards, views
 
 HANDOVER = "institutions/<int:institution_pk>/handover/"
 
@@ -19,4 +19,15 @@ urlpatterns += [
         "portal-exit-scorecard",
     ),
     page("desk/institutions/<int:institution_pk>/exit/move/", scorecards.move, "exit-move"),
+]
+urlpatterns += [
+    page("desk/exit-gates/", gates.default_gates, "exit-gates-default"),
+    page(
+        "desk/institutions/<int:institution_pk>/exit/gates/", gates.institution_gates, "exit-gates"
+    ),
+    page(
+        "desk/institutions/<int:institution_pk>/exit/gates/defaults/",
+        gates.back_to_defaults,
+        "exit-gates-back",
+    ),
 ]
