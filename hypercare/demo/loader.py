@@ -16,6 +16,7 @@ from hypercare.accounts.models import User
 from hypercare.accounts.services import create_user
 from hypercare.demo import (
     access,
+    adoption,
     cast,
     change_work,
     handover,
@@ -112,6 +113,8 @@ def load_demo(*, now: datetime | None = None) -> bool:
         change_work.raise_changes(at=at, release=release)
     access.record_access_requests(sites=sites, at=at)
     with clock.frozen_at(at):
+        adoption.feed_module_usage(sites=sites, at=at)
+        adoption.set_own_exit_gates(sites=sites)
         handover.write_handover_records(sites=sites)
     _set_demo_password()
     # The history is back-dated: its notifications were "sent" long ago, not now.

@@ -11,6 +11,7 @@ from hypercare.access_requests.choices import RequestStatus
 from hypercare.access_requests.models import AccessRequest, AccessReview, LedgerEntry
 from hypercare.accounts.choices import INSTITUTION_ROLES, SUPPORT_ROLES, Role, WorkArea
 from hypercare.accounts.models import RoleGrant, User
+from hypercare.adoption.selectors import adoption
 from hypercare.changes.models import ChangeRequest
 from hypercare.changes.selectors import collisions, pending_change_approvals
 from hypercare.corrections.models import CorrectionRecord, SignOff
@@ -18,6 +19,7 @@ from hypercare.demo import cast
 from hypercare.demo.loader import DemoRefused, load_demo
 from hypercare.feedback.choices import IdeaStatus
 from hypercare.feedback.models import Idea
+from hypercare.handover.gate_settings import gate_history, gate_set
 from hypercare.handover.models import HandoverVersion, Scorecard
 from hypercare.incidents.choices import IncidentTicketEventKind
 from hypercare.incidents.models import MajorIncident
@@ -44,6 +46,7 @@ from hypercare.problems.choices import ProblemStatus, ProblemTicketEventKind
 from hypercare.problems.models import Problem
 from hypercare.releases.choices import ReleaseEventKind
 from hypercare.releases.models import Release, ReleaseNoteItem
+from hypercare.reports.selectors import ReportFilters
 from hypercare.sla.choices import ClockState
 from hypercare.sla.models import SlaPolicy
 from hypercare.sla.selectors import business_calendar, clock_explanation
@@ -338,6 +341,22 @@ class LoadedDemoTests(TestCase):
         assert cards.count() == Institution.objects.count()
         signed_gate = {"kind": "handover_signed", "threshold": 1, "figure": 1, "met": True}
         assert signed_gate in cards.get(institution__slug="sahyadri").lines
+
+    def test_module_usage_is_fed_and_kingsbridge_payroll_blocks_adoption(self) -> None:
+        manager = User.objects.get(username="meera.nair")
+        with clock.frozen_at(self.loaded_at):
+            found = adoption(manager, ReportFilters())
+        assert len(found.modules) == Institution.objects.count() * len(ModuleCode)
+        assert [(row.institution, row.code) for row in found.usage_blockers] == [
+            ("Kingsbridge College", ModuleCode.PAYROLL)
+        ]
+
+    def test_kingsbridge_is_held_to_exit_gates_of_its_own(self) -> None:
+        kingsbridge = Institution.objects.get(slug="kingsbridge")
+        held = gate_set(kingsbridge)
+        assert held.own
+        assert (held.gates["backlog"], held.defaults["backlog"]) == (20, 10)
+        assert gate_history(kingsbridge).count() == 1
 
     def test_each_institution_counts_in_its_own_office_hours_and_holidays(self) -> None:
         # A public holiday of each country (and, for Lakeshore, of its state) in 2026.
