@@ -2,6 +2,8 @@ from datetime import UTC, date, datetime
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from hypercare.accounts.choices import Role
 from hypercare.accounts.models import User
@@ -82,3 +84,27 @@ def test_the_adoption_report_lists_live_modules_blockers_first(
     assert body["usage_until"] == "2026-11-16"
     assert ApiClient(manager).get("/reports/adoption", {"colour": "red"}).status_code == 422
     assert ApiClient(agent).get("/reports/adoption").status_code == 403
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_adoption_reports_queries_do_not_grow_with_institutions(
+    institution: Institution, agent: User
+) -> None:
+    manager = factories.agent(Role.SUPPORT_MANAGER)
+    api = ApiClient(manager)
+
+    def queries() -> int:
+        Module.objects.update(went_live_on=date(2026, 10, 1))
+        with CaptureQueriesContext(connection) as captured:
+            assert api.get("/reports/adoption").status_code == 200
+        return len(captured)
+
+    queries()  # the token's first use is recorded once
+    few = queries()
+    for _ in range(3):
+        other = factories.institution()
+        ApiClient(agent).post(
+            f"/institutions/{other.pk}/module-usage",
+            [{"module": "fees", "day": "2026-11-15", "active_users": 9}],
+        )
+    assert queries() == few
