@@ -50,7 +50,8 @@ class LiveModule:
         if not self.peak_active_users:
             return "nobody used it"
         if self.blocker:
-            return f"at most {self.peak_active_users} active users a day"
+            users = "user" if self.peak_active_users == 1 else "users"
+            return f"at most {self.peak_active_users} active {users} a day"
         return "in use"
 
 

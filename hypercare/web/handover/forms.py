@@ -89,6 +89,8 @@ class ExitGatesForm(ServiceErrors, forms.Form):
     judges each threshold against its kind's range. Its fields are added per gate kind
     below the class."""
 
+    needed_when = {f"threshold_{kind}": "when the gate is ticked" for kind in GateKind}
+
     def field_for(self, key: str) -> str | None:
         """``gates.backlog`` is the backlog's threshold; ``gates`` the set as a whole."""
         _, _, kind = key.partition(".")
