@@ -173,8 +173,11 @@ class Ticket(models.Model):
                 fields=["resolved_at", "created_at", *REPORT_COLUMNS, "id"],
                 name="ticket_report_resolved",
             ),
+            # The open tickets by age, and the desk's queue tabs (mine, my teams',
+            # unassigned, all) counted over them.
             models.Index(
-                fields=["status", "created_at", *REPORT_COLUMNS, "id"], name="ticket_report_backlog"
+                fields=["status", "created_at", *REPORT_COLUMNS, "assignee", "id"],
+                name="ticket_report_backlog",
             ),
             models.Index(
                 fields=["first_response_due_at"],
