@@ -17,7 +17,7 @@ so does asking for another ``--tickets`` count. The database is named by
 environment is ignored.
 
 The desk (12 institutions, 8 teams and their people, from ``bench.seed``) is made through
-the services. The tickets and their timelines are made by the database itself, a
+the services. The tickets and their timelines are made by the database itself, an
 ``INSERT ... SELECT`` over ``generate_series`` per 100 000 tickets: spread over the last
 365 days, across institutions of different sizes, every module, category, channel and
 priority, routed to the module's team (integrations and incidents often to the engineers)
@@ -302,6 +302,7 @@ def _ticket_parameters(first: int, last: int, count: int) -> dict[str, Any]:
         "engineer_tier": engineer_tier,
         "policy": policy,
         "seed": first / (count + 1),
+        "texts": TEXTS_PER_MODULE,
     }
 
 
@@ -426,7 +427,7 @@ JOIN bench_text x ON x.code_no = s.code_no AND x.n = s.text_no
 JOIN bench_requester q ON q.inst_no = s.inst_no AND q.n = s.requester_no
 LEFT JOIN bench_agent a ON a.team_id = s.team_id AND a.n = floor(s.r_wait * 3)::int
 ORDER BY s.g
-""".replace("%(texts)s", str(TEXTS_PER_MODULE))
+"""
 
 # The timeline of the same chunk: created, the first public reply with the status it
 # moved to, resolved, closed, and each recorded breach (internal, as the sweep writes it).
