@@ -13,6 +13,7 @@ from django.utils import timezone
 from hypercare.accounts.choices import Role
 from hypercare.accounts.models import User
 from hypercare.errors import NotAllowed, ValidationFailed
+from hypercare.orgs.choices import ModuleCode
 from hypercare.orgs.models import Institution
 from hypercare.reports.selectors import Dashboard, dashboard, report_filters
 from hypercare.sla.choices import ClockState
@@ -126,6 +127,22 @@ def test_response_and_resolution_times_median_and_90th_percentile(
     assert (resolution.count, resolution.median, resolution.p90) == (1, 2880.0, 2880.0)
     assert _pks(manager, resolution.tickets) == {resolved.pk}
     assert len(_pks(manager, first_response.tickets)) == 6
+
+
+def test_times_narrowed_to_a_module_count_that_module_alone(manager: User, requester: User) -> None:
+    for minutes, module_code in (
+        (10, ModuleCode.FEES),
+        (30, ModuleCode.FEES),
+        (90, ModuleCode.EXAMS),
+    ):
+        ticket = factories.ticket(requester, module_code=module_code)
+        Ticket.objects.filter(pk=ticket.pk).update(
+            created_at=_ago(days=1, minutes=minutes), first_responded_at=_ago(days=1)
+        )
+
+    first_response, _ = _board(manager, period="7d", module=ModuleCode.FEES).times
+
+    assert (first_response.count, first_response.median, first_response.p90) == (2, 20.0, 28.0)
 
 
 def test_times_are_empty_without_tickets(manager: User) -> None:
