@@ -9,10 +9,11 @@ from ninja import Query, Router, Schema
 from ninja.responses import Status
 from pydantic import ConfigDict, Field
 
+from hypercare import access
 from hypercare.accounts.models import User
 from hypercare.accounts.schemas import UserRef
 from hypercare.api.common import DbId, Page, PageQuery, actor, errors, paginate
-from hypercare.errors import NotFound, ValidationFailed
+from hypercare.errors import NotAllowed, NotFound, ValidationFailed
 from hypercare.lib.text import body_text
 from hypercare.orgs.models import Institution
 from hypercare.reports import packs, services
@@ -197,6 +198,8 @@ def schedule_packs(request: HttpRequest, payload: ScheduleIn) -> Status[dict[str
     institution is refused by name (422), unless support staff."""
     user = actor(request)
     institution = _institution(user, payload.institution_id)
+    if not access.can_build_pack(user, payload.institution_id):
+        raise NotAllowed(BUILD_REFUSED)
     people = list(packs.pack_recipients(user).filter(pk__in=payload.recipients))
     unknown = set(payload.recipients) - {person.pk for person in people}
     if unknown:
