@@ -1,6 +1,8 @@
 """Review packs: the dashboards' figures of one period frozen into HTML, PDF and XLSX
 files, with a support manager's post-live review notes, and the schedules that mail them."""
 
+from datetime import datetime, timedelta
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -102,6 +104,11 @@ class ReviewPack(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.institution or 'All institutions'}"
+
+    @property
+    def last_day(self) -> datetime | None:
+        """The period's last day (its end is the midnight after it, left out)."""
+        return None if self.period_end is None else self.period_end - timedelta(days=1)
 
     @property
     def scope_label(self) -> str:

@@ -118,3 +118,15 @@ def test_a_requester_has_no_pack_forms(requester: User) -> None:
     assert "Build the pack" not in client.get("/reports/packs/").content.decode()
     assert client.post("/reports/packs/build/", {"kind": "weekly"}).status_code == 403
     assert ReviewPack.objects.count() == 0
+
+
+def test_the_shared_chart_templates_leave_no_comment_or_pack_style_on_the_dashboard(
+    manager: User, requester: User
+) -> None:
+    factories.ticket(requester)
+
+    page = signed_in(manager).get("/reports/").content.decode()
+
+    assert '<svg class="chart"' in page
+    assert "svg_style" not in page
+    assert "<style>" not in page
