@@ -89,21 +89,28 @@ def write_pack_notes(*, pack: ReviewPack, actor: User, notes: str) -> ReviewPack
     problems = FieldErrors()
     cleaned = problems.text("notes", notes, NOTES_MAX, required=False)
     problems.check()
-    with use_case():
-        locked = (
-            ReviewPack.objects.select_for_update(of=("self",))
-            .select_related("institution", "built_by")
-            .get(pk=pack.pk)
-        )
-        locked.notes, locked.notes_by, locked.notes_at = cleaned, actor, clock.now()
-        fields = ["notes", "notes_by", "notes_at"]
-        if locked.status == PackStatus.READY:
-            old = _file_names(locked)
-            with timezone.override(ZoneInfo(locked.time_zone)):
-                _store_files(locked)
-            fields += ["html_name", "pdf_name", "xlsx_name"]
-            transaction.on_commit(lambda: _remove(old))
-        locked.save(update_fields=fields)
+    drawn: list[str] = []
+    try:
+        with use_case():
+            locked = (
+                ReviewPack.objects.select_for_update(of=("self",))
+                .select_related("institution", "built_by")
+                .get(pk=pack.pk)
+            )
+            locked.notes, locked.notes_by, locked.notes_at = cleaned, actor, clock.now()
+            fields = ["notes", "notes_by", "notes_at"]
+            if locked.status == PackStatus.READY:
+                old = _file_names(locked)
+                with timezone.override(ZoneInfo(locked.time_zone)):
+                    _store_files(locked)
+                drawn = _file_names(locked)
+                fields += ["html_name", "pdf_name", "xlsx_name"]
+                transaction.on_commit(lambda: _remove(old))
+            locked.save(update_fields=fields)
+    except BaseException:
+        # The files drawn for a write that did not commit belong to nothing.
+        _remove(drawn)
+        raise
     return locked
 
 

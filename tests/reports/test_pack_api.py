@@ -1,14 +1,17 @@
 """The review pack endpoints, every answer held to the OpenAPI document."""
 
-from datetime import UTC, datetime
+from collections.abc import Callable
+from datetime import UTC, datetime, time
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from hypercare.accounts.choices import Role
 from hypercare.accounts.models import User
 from hypercare.orgs.models import Institution
-from hypercare.reports.services import build_queued_packs
+from hypercare.reports.services import build_queued_packs, create_pack_schedule, request_pack
 from tests import factories
 from tests.api.conftest import ApiClient
 
@@ -101,3 +104,32 @@ def test_schedules_refuse_outsiders_by_name_and_stop_once(
     stop = f"/reports/pack-schedules/{schedule['id']}/stop"
     assert api.post(stop).status_code == 200
     assert api.post(stop).status_code == 409
+
+
+def _count_queries(run: Callable[[], object]) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        run()
+    return len(captured.captured_queries)
+
+
+def test_the_pack_and_schedule_lists_take_as_many_queries_for_many(
+    manager: User, institution: Institution, requester: User
+) -> None:
+    api = ApiClient(manager)
+
+    def add(count: int) -> None:
+        for _ in range(count):
+            request_pack(actor=manager, kind="weekly", institution=institution)
+            create_pack_schedule(
+                actor=manager, kind="weekly", institution=institution, weekday=0,
+                at=time(8), recipients=[requester],
+            )  # fmt: skip
+
+    add(2)
+    api.get("/reports/packs")  # the token's first use is recorded once
+    few = _count_queries(lambda: api.get("/reports/packs"))
+    few_schedules = _count_queries(lambda: api.get("/reports/pack-schedules"))
+    add(4)
+
+    assert _count_queries(lambda: api.get("/reports/packs")) == few
+    assert _count_queries(lambda: api.get("/reports/pack-schedules")) == few_schedules

@@ -4,6 +4,8 @@ from datetime import UTC, datetime
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from hypercare.accounts.choices import Role
 from hypercare.accounts.models import User
@@ -130,3 +132,17 @@ def test_the_shared_chart_templates_leave_no_comment_or_pack_style_on_the_dashbo
     assert '<svg class="chart"' in page
     assert "svg_style" not in page
     assert "<style>" not in page
+
+
+def test_the_pack_list_page_takes_as_many_queries_for_many(manager: User) -> None:
+    client = signed_in(manager)
+    for _ in range(2):
+        request_pack(actor=manager, kind="weekly", institution=None)
+    with CaptureQueriesContext(connection) as few:
+        client.get("/reports/packs/")
+    for _ in range(4):
+        request_pack(actor=manager, kind="weekly", institution=None)
+    with CaptureQueriesContext(connection) as many:
+        client.get("/reports/packs/")
+
+    assert len(many.captured_queries) == len(few.captured_queries)
