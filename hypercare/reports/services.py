@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from hypercare import access
 from hypercare.accounts.models import User
-from hypercare.errors import InvalidTransition
+from hypercare.errors import DomainError, InvalidTransition
 from hypercare.lib import clock
 from hypercare.lib.transactions import use_case
 from hypercare.lib.validation import FieldErrors
@@ -157,12 +157,12 @@ def _build(pk: int, token: str) -> bool:
             # Notes written while the figures were counted are the ones drawn.
             pack.notes = ReviewPack.objects.values_list("notes", flat=True).get(pk=pk)
             _store_files(pack, progress)
+    except DomainError as refused:
+        # The person it is built for may no longer read the figures (a role taken away).
+        return _fail(pk, token, str(refused))
     except Exception:
         logger.exception("Review pack %s could not be built", pk)
-        ReviewPack.objects.filter(pk=pk, claim=token).update(
-            status=PackStatus.FAILED, error=FAILED, finished_at=clock.now(), lease_until=None
-        )
-        return False
+        return _fail(pk, token, FAILED)
     with use_case():
         done = ReviewPack.objects.filter(pk=pk, claim=token, status=PackStatus.BUILDING).update(
             status=PackStatus.READY,
@@ -182,6 +182,13 @@ def _build(pk: int, token: str) -> bool:
     if not done:
         _remove(_file_names(pack))
     return bool(done)
+
+
+def _fail(pk: int, token: str, error: str) -> bool:
+    ReviewPack.objects.filter(pk=pk, claim=token).update(
+        status=PackStatus.FAILED, error=error, finished_at=clock.now(), lease_until=None
+    )
+    return False
 
 
 def _store_files(pack: ReviewPack, progress: Progress | None = None) -> None:

@@ -19,6 +19,7 @@ from hypercare.orgs.models import Institution
 from hypercare.reports.choices import PackKind, PackStatus, Weekday
 from hypercare.reports.models import PackSchedule, ReviewPack
 from hypercare.reports.services import (
+    BUILD_REFUSED,
     build_queued_packs,
     create_pack_schedule,
     next_run,
@@ -145,7 +146,7 @@ def test_a_pack_whose_builder_lost_the_right_fails_plainly(manager: User) -> Non
     assert build_queued_packs() == {"built": 0, "failed": 1}
     failed = ReviewPack.objects.get(pk=pack.pk)
     assert failed.status == PackStatus.FAILED
-    assert failed.error.startswith("The pack could not be built")
+    assert failed.error == BUILD_REFUSED
 
 
 def test_institution_admins_build_their_own_institutions_packs_only(
@@ -281,3 +282,18 @@ def test_a_due_schedule_builds_and_mails_once_even_with_two_workers(
     schedule.refresh_from_db()
     assert schedule.next_run_at > pack.requested_at
     assert PackSchedule.objects.count() == 1
+
+
+def test_a_pack_left_building_is_taken_again_once_its_lease_has_run_out(manager: User) -> None:
+    stale = request_pack(actor=manager, kind=PackKind.WEEKLY, institution=None)
+    busy = request_pack(actor=manager, kind=PackKind.WEEKLY, institution=None)
+    ReviewPack.objects.filter(pk=stale.pk).update(
+        status=PackStatus.BUILDING, claim="gone", lease_until=NOW - timedelta(minutes=1)
+    )
+    ReviewPack.objects.filter(pk=busy.pk).update(
+        status=PackStatus.BUILDING, claim="working", lease_until=NOW + timedelta(minutes=5)
+    )
+
+    assert build_queued_packs() == {"built": 1, "failed": 0}
+    assert ReviewPack.objects.get(pk=stale.pk).status == PackStatus.READY
+    assert ReviewPack.objects.get(pk=busy.pk).status == PackStatus.BUILDING
