@@ -49,9 +49,12 @@ def test_a_manager_builds_a_pack_watches_it_and_downloads_it(manager: User) -> N
 
     build_queued_packs()
 
-    status = client.get(f"/reports/packs/{pack.pk}/status/").content.decode()
+    polled = client.get(f"/reports/packs/{pack.pk}/status/", HTTP_HX_REQUEST="true")
+    status = polled.content.decode()
     assert 'data-pack-status="ready"' in status
     assert "hx-trigger" not in status
+    alone = client.get(f"/reports/packs/{pack.pk}/status/")
+    assert alone["Location"] == f"/reports/packs/{pack.pk}/"
     pdf = client.get(f"/reports/packs/{pack.pk}/pdf/")
     assert pdf["Content-Type"] == "application/pdf"
     assert b"".join(pdf.streaming_content).startswith(b"%PDF")  # type: ignore[attr-defined]

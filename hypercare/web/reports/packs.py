@@ -16,6 +16,7 @@ from hypercare.reports import packs, services
 from hypercare.reports.choices import PackStatus
 from hypercare.reports.models import ReviewPack
 from hypercare.reports.selectors import readable_institutions
+from hypercare.web.errors import is_htmx
 from hypercare.web.forms import show_service_errors
 from hypercare.web.guards import signed_in_user
 from hypercare.web.pages import page_of
@@ -91,9 +92,12 @@ def pack_page(request: HttpRequest, pack_pk: int) -> HttpResponse:
 
 @login_required
 def pack_status(request: HttpRequest, pack_pk: int) -> HttpResponse:
-    """The status part alone, which the page reloads while the pack builds."""
+    """The status part alone, which the page reloads while the pack builds; opened on its
+    own (a reload, a shared link), the whole pack page."""
     user = signed_in_user(request)
     pack = packs.get_pack(user, pack_pk)
+    if not is_htmx(request):
+        return redirect("web:report-pack", pack.pk)
     return render(request, "web/reports/_pack_status.html", _pack_context(user, pack, None))
 
 
