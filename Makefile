@@ -17,7 +17,11 @@ $(UV):
 	$(UV) sync --locked --compile-bytecode --python "$$($(PYTHON) -c 'import sys; print(sys.executable)')"
 	touch $@
 
+# WeasyPrint draws review packs' PDFs with pango: installed once if missing (as root).
 install: .venv/.synced
+	@ldconfig -p | grep -q libpango-1.0 || { [ "$$(id -u)" = 0 ] \
+		&& apt-get update -qq && apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0; } \
+		|| echo "WeasyPrint needs pango: apt-get install libpango-1.0-0 libpangoft2-1.0-0" >&2
 
 run: install
 	$(BIN)/hypercare demo

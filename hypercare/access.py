@@ -17,6 +17,7 @@ from hypercare.knowledge.choices import ArticleStatus, Audience, Visibility
 from hypercare.knowledge.models import Article, ArticleAudience, TrainingNoteDelivery
 from hypercare.orgs.choices import Tier
 from hypercare.orgs.models import Institution, Module, Team
+from hypercare.reports.models import ReviewPack
 from hypercare.surveys.models import Survey
 from hypercare.tickets import workflows
 from hypercare.tickets.choices import Category, Status
@@ -940,3 +941,56 @@ def reads_handover_of(user: User, institution_id: int) -> bool:
         and user.institution_id == institution_id
         and user.has_role(*INSTITUTION_WIDE_ROLES)
     )
+
+
+# Review packs ------------------------------------------------------------------------
+
+
+def review_pack_scope(user: User) -> Q:
+    """The review packs ``user`` reads (their page, files and mails' links), as a filter on
+    ReviewPack: every one for desk managers; an institution admin's own institution's
+    (never "all institutions", whose totals hold other institutions' tickets); and the
+    packs mailed to them, which a schedule only sends to the institution's people or to
+    support staff."""
+    if not user.is_active:
+        return NOTHING
+    if can_manage_desk(user):
+        return Q()
+    sent = Q(
+        pk__in=ReviewPack.sent_to.through.objects.filter(user_id=user.pk).values("reviewpack_id")
+    )
+    if user.institution_id is not None and user.has_role(Role.INSTITUTION_ADMIN):
+        return Q(institution_id=user.institution_id) | sent
+    return sent
+
+
+def can_build_pack(user: User, institution_id: int | None) -> bool:
+    """Support managers build and schedule packs of any institution or of all; an
+    institution's admin of their own institution only."""
+    if can_manage_desk(user):
+        return True
+    return institution_id is not None and _admin_of(user, institution_id)
+
+
+def pack_schedule_scope(user: User) -> Q:
+    """The pack schedules ``user`` reads and changes, as a filter on PackSchedule."""
+    if can_manage_desk(user):
+        return Q()
+    if user.is_active and user.institution_id is not None and user.has_role(Role.INSTITUTION_ADMIN):
+        return Q(institution_id=user.institution_id)
+    return NOTHING
+
+
+def can_write_pack_notes(user: User) -> bool:
+    """The post-live review notes are the support manager's."""
+    return can_manage_desk(user)
+
+
+def can_receive_pack(user: User, institution_id: int | None) -> bool:
+    """Who a schedule may mail a pack to: support staff, or the institution's own
+    (active) people; nobody outside the desk for all institutions."""
+    if not user.is_active:
+        return False
+    if user.is_support_staff:
+        return True
+    return institution_id is not None and user.institution_id == institution_id

@@ -19,6 +19,7 @@ from hypercare.incidents.services import flag_missed_updates as flag_missed_inci
 from hypercare.mail.imap import poll_all
 from hypercare.mail.intake import process_received
 from hypercare.notifications.delivery import deliver_due
+from hypercare.reports.services import build_queued_packs, run_due_schedules
 from hypercare.sla.services import sweep_sla
 from hypercare.tickets.services.attachments import remove_expired_uploads
 
@@ -95,6 +96,16 @@ def exit_scorecards() -> dict[str, int]:
     return record_scorecards()
 
 
+def review_pack_builds() -> dict[str, int]:
+    """Build the review packs asked for, each by one worker, mailing scheduled ones."""
+    return build_queued_packs()
+
+
+def review_pack_schedules() -> dict[str, int]:
+    """Queue a review pack for each schedule that has come due, once per run."""
+    return run_due_schedules()
+
+
 JOBS = {
     "sla_sweep": Job(sla_sweep, interval_seconds=30),
     "outbox_delivery": Job(outbox_delivery, interval_seconds=10),
@@ -109,4 +120,6 @@ JOBS = {
     "access_reviews": Job(access_reviews, interval_seconds=3600),
     "approval_digest": Job(approval_digest, interval_seconds=300),
     "exit_scorecards": Job(exit_scorecards, interval_seconds=3600),
+    "review_pack_builds": Job(review_pack_builds, interval_seconds=5),
+    "review_pack_schedules": Job(review_pack_schedules, interval_seconds=60),
 }

@@ -9,10 +9,12 @@ import base64
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import time, timedelta
 from io import BytesIO
+from typing import Any
 
 import pytest
+import time_machine
 from django.conf import settings
 from openpyxl import load_workbook
 
@@ -162,8 +164,17 @@ from hypercare.releases.services import (
     plan_for_release,
     ship_release,
 )
+from hypercare.reports.choices import PackKind, PackStatus
+from hypercare.reports.models import ReviewPack
+from hypercare.reports.packs import visible_packs
 from hypercare.reports.recurring import recurring
 from hypercare.reports.selectors import dashboard, report_filters
+from hypercare.reports.services import (
+    build_queued_packs,
+    create_pack_schedule,
+    request_pack,
+    run_due_schedules,
+)
 from hypercare.surveys.links import token_for
 from hypercare.surveys.models import Survey
 from hypercare.surveys.selectors import survey_of_ticket
@@ -180,7 +191,7 @@ from hypercare.tickets.selectors import (
     timeline,
     visible_tickets,
 )
-from hypercare.tickets.services.attachments import add_attachment, keep_upload
+from hypercare.tickets.services.attachments import add_attachment, attachment_path, keep_upload
 from hypercare.tickets.services.conversation import add_internal_note, add_public_reply
 from hypercare.tickets.services.intake import open_ticket
 from hypercare.tickets.services.workflow import change_status
@@ -2740,3 +2751,131 @@ def test_each_persona_reads_only_their_institutions_gates_and_only_managers_chan
     assert api.get("/exit-gates/default").status_code == (200 if desk else 403)
     default_put = api.put("/exit-gates/default", {"gates": {"backlog": 3}})
     assert default_put.status_code == (200 if changes else 403)
+
+
+# Review packs -------------------------------------------------------------------------
+
+READS_PACKS: dict[str, set[str]] = {
+    "requester": {"mailed"},
+    "colleague": set(),
+    "key_user": set(),
+    "institution_admin": {"northfield", "mailed"},
+    "module_owner": set(),
+    "data_owner": set(),
+    "outsider": {"southbank"},
+    "southbank_requester": set(),
+    "tier1": set(),
+    "tier2": set(),
+    "support_manager": {"northfield", "southbank", "all", "mailed"},
+}
+# The institutions each persona builds and schedules packs for ("all": every one).
+BUILDS_PACKS: dict[str, set[str]] = {
+    "institution_admin": {"northfield"},
+    "outsider": {"southbank"},
+    "support_manager": {"northfield", "southbank", "all"},
+}
+
+
+def _ready_pack(world: World, institution: Institution | None) -> ReviewPack:
+    """A pack as the build leaves it, with small files: the access rules are the point."""
+    pack = request_pack(
+        actor=world.users["support_manager"], kind=PackKind.WEEKLY, institution=institution
+    )
+    names = {"html_name": "a1" * 8 + ".html", "pdf_name": "b2" * 8 + ".pdf"}
+    names["xlsx_name"] = "c3" * 8 + ".xlsx"
+    for field, name in names.items():
+        unique = f"{pack.pk}{name}"
+        path = attachment_path(unique)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"%PDF-1.7 pack")
+        setattr(pack, field, unique)
+    pack.status = PackStatus.READY
+    pack.save()
+    return pack
+
+
+@pytest.fixture
+def packs_world(world: World) -> dict[str, ReviewPack]:
+    found = {
+        "northfield": _ready_pack(world, world.northfield),
+        "southbank": _ready_pack(world, world.southbank),
+        "all": _ready_pack(world, None),
+        "mailed": _ready_pack(world, world.northfield),
+    }
+    found["mailed"].sent_to.add(world.users["requester"])
+    return found
+
+
+@pytest.mark.parametrize("persona", SEES)
+def test_each_persona_reads_only_the_review_packs_and_files_of_their_scope(
+    world: World, packs_world: dict[str, ReviewPack], persona: str
+) -> None:
+    user = world.users[persona]
+    api, web = ApiClient(user), signed_in(user)
+    reads = READS_PACKS[persona]
+    visible = set(visible_packs(user).values_list("pk", flat=True))
+    assert visible == {packs_world[name].pk for name in reads}
+    listed = {row["id"] for row in api.get("/reports/packs").json()["results"]}
+    assert listed == visible
+    for name, pack in packs_world.items():
+        status = 200 if name in reads else 404
+        assert api.get(f"/reports/packs/{pack.pk}").status_code == status
+        assert api.get(f"/reports/packs/{pack.pk}/files/pdf").status_code == status
+        assert web.get(f"/reports/packs/{pack.pk}/").status_code == status
+        assert web.get(f"/reports/packs/{pack.pk}/status/").status_code == status
+        assert web.get(f"/reports/packs/{pack.pk}/xlsx/").status_code == status
+        notes = api.put(f"/reports/packs/{pack.pk}/notes", {"notes": "Theirs"})
+        writes = persona == "support_manager"
+        assert notes.status_code == (200 if writes else 403 if name in reads else 404)
+
+
+@pytest.mark.parametrize("persona", SEES)
+def test_only_managers_and_an_institutions_admin_build_and_schedule_its_packs(
+    world: World, persona: str
+) -> None:
+    api = ApiClient(world.users[persona])
+    builds = BUILDS_PACKS.get(persona, set())
+    staff = world.users["tier1"].pk
+    for name, institution in {
+        "northfield": world.northfield,
+        "southbank": world.southbank,
+        "all": None,
+    }.items():
+        scope = {"institution_id": institution.pk} if institution else {}
+        expected = 201 if name in builds else 403 if institution is None else 404
+        asked = api.post("/reports/packs", {"kind": "weekly", **scope})
+        assert asked.status_code == expected, name
+        body = {"kind": "weekly", "weekday": 0, "at": "08:00", "recipients": [staff], **scope}
+        assert api.post("/reports/pack-schedules", body).status_code == expected, name
+    schedules = {row["institution_id"] for row in api.get("/reports/pack-schedules").json()}
+    named = {world.northfield.pk: "northfield", world.southbank.pk: "southbank", None: "all"}
+    assert {named[pk] for pk in schedules} == builds
+
+
+@pytest.mark.parametrize("persona", SEES)
+def test_a_pack_mail_goes_only_to_the_institutions_people_or_support_staff(
+    world: World, persona: str
+) -> None:
+    person = world.users[persona]
+    allowed = persona not in {"outsider", "southbank_requester"}
+    arguments: dict[str, Any] = {
+        "actor": world.users["support_manager"],
+        "kind": PackKind.WEEKLY,
+        "institution": world.northfield,
+        "weekday": 0,
+        "at": time(8),
+        "recipients": [person],
+    }
+    if not allowed:
+        with pytest.raises(ValidationFailed) as refused:
+            create_pack_schedule(**arguments)
+        assert set(refused.value.errors) == {"recipients"}
+        return
+    schedule = create_pack_schedule(**arguments)
+    with time_machine.travel(schedule.next_run_at + timedelta(minutes=1), tick=False):
+        run_due_schedules()
+        build_queued_packs()
+    pack = ReviewPack.objects.get(schedule=schedule)
+    mails = OutboxMessage.objects.filter(event=NotificationEvent.REVIEW_PACK)
+    assert list(mails.values_list("to_email", flat=True)) == [person.email]
+    assert visible_packs(person).filter(pk=pack.pk).exists()

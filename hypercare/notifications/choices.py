@@ -88,6 +88,7 @@ class NotificationEvent(models.TextChoices):
     )
     SURVEY_REQUEST = "survey_request", "Satisfaction survey after a resolution (to the requester)"
     SURVEY_LOW_RATING = "survey_low_rating", "Low satisfaction rating (to the team's lead)"
+    REVIEW_PACK = "review_pack", "Scheduled review pack (to the schedule's recipients)"
 
 
 class DeliveryStatus(models.TextChoices):
@@ -122,5 +123,6 @@ REQUESTER_EVENTS = frozenset(
         NotificationEvent.CHANGE_APPROVAL_REQUESTED,
         NotificationEvent.TRAINING_NOTE,
         NotificationEvent.SURVEY_REQUEST,
+        NotificationEvent.REVIEW_PACK,
     }
 )

@@ -289,6 +289,12 @@ _WORDING: dict[str, tuple[str, str]] = {
         "{% if survey.comment %}\n\nTheir comment:\n{{ survey.comment }}{% endif %}"
         "\n\nPlease look at the ticket and follow up with them.",
     ),
+    NotificationEvent.REVIEW_PACK: (
+        "{{ pack.get_kind_display }}: {{ pack.scope_label }}",
+        "Hello {{ recipient.display_name }},\n\nThe {{ pack.get_kind_display|lower }} of "
+        "{{ pack.scope_label }} is ready. Read it on the desk, with its HTML page and "
+        "spreadsheet:\n\n{{ pack_link }}\n\nThe PDF: {{ pdf_link }}",
+    ),
 }
 DEFAULT_TEMPLATES: dict[str, tuple[str, str]] = {
     event: (subject, body + SIGNATURE) for event, (subject, body) in _WORDING.items()

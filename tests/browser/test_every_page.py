@@ -16,11 +16,11 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
-# Files (a ticket's, a change's test evidence), raw messages, release notes as text and the
-# access ledger's exports are downloads, not pages; signing out ends the persona's visit,
-# so it goes last.
+# Files (a ticket's, a change's test evidence, a review pack's), raw messages, release
+# notes as text and the access ledger's exports are downloads, not pages; signing out ends
+# the persona's visit, so it goes last.
 NOT_PAGES = ("/attachments/", "/changes/files/")
-DOWNLOADS = ("/raw/", "/notes.txt", "/export.csv", "/export.xlsx")
+DOWNLOADS = ("/raw/", "/notes.txt", "/export.csv", "/export.xlsx", "/html/", "/pdf/", "/xlsx/")
 LAST = "/logout/"
 
 

@@ -8,7 +8,7 @@ both walk this list, so a new URL pattern is checked as soon as it exists.
 import io
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import time, timedelta
 
 from django.contrib.auth.tokens import default_token_generator
 from django.urls import URLPattern, URLResolver
@@ -50,6 +50,8 @@ from hypercare.orgs.choices import ModuleCode, Tier
 from hypercare.orgs.models import Institution
 from hypercare.problems.services.records import ProblemDetails, create_problem
 from hypercare.releases.services import compile_release_notes, create_release, plan_for_release
+from hypercare.reports.choices import PackKind, Weekday
+from hypercare.reports.services import build_queued_packs, create_pack_schedule, request_pack
 from hypercare.surveys.links import token_for
 from hypercare.surveys.models import Survey
 from hypercare.tickets.choices import Status
@@ -103,6 +105,8 @@ class World:
     article: int
     article_file: int
     survey_token: str
+    pack: int
+    pack_schedule: int
 
 
 def _access_world(people: dict[str, User], north: Institution) -> tuple[int, int, int, int]:
@@ -236,7 +240,7 @@ def build_world() -> World:
         link.pk, answer.pk, incident.pk,
         release.pk, release.note_items.get().pk, problem.pk, correction.pk, *access,
         change.pk, evidence.files.get().pk, north.pk, article.pk, article.files.get().pk,
-        token_for(survey),
+        token_for(survey), *_review_pack(people, north),
     )  # fmt: skip
 
 
@@ -288,6 +292,23 @@ def _signed_handover(institution: Institution, admin: User, manager: User) -> No
     save_handover(institution=institution, actor=admin, text=text, read_version=1)
 
 
+def _review_pack(people: dict[str, User], north: Institution) -> tuple[int, int]:
+    """Northfield's monthly review, built, with notes; and its weekly check mailed to its
+    admin each Monday."""
+    manager = people["support_manager"]
+    pack = request_pack(actor=manager, kind=PackKind.MONTHLY, institution=north, notes="Calm.")
+    build_queued_packs()
+    schedule = create_pack_schedule(
+        actor=manager,
+        kind=PackKind.WEEKLY,
+        institution=north,
+        weekday=Weekday.MONDAY,
+        at=time(8),
+        recipients=[people["institution_admin"]],
+    )
+    return pack.pk, schedule.pk
+
+
 def _correction(requester: User, agent: User, owner: User) -> Ticket:
     """A data correction whose record (with a CSV extract) waits for its owner's sign-off."""
     ticket = factories.data_correction(requester, owner)
@@ -334,6 +355,9 @@ def addresses(world: World) -> list[str]:
             "problem_pk": [str(world.problem)],
             "institution_pk": [str(world.institution)],
             "survey_token": [world.survey_token],
+            "pack_pk": [str(world.pack)],
+            "schedule_pk": [str(world.pack_schedule)],
+            "kind": ["html", "pdf", "xlsx"],
         }
         found.extend(_fill(route, values))
     return found + WITH_QUERIES

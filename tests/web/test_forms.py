@@ -7,7 +7,7 @@ import dataclasses
 import importlib
 import pkgutil
 from collections.abc import Callable
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import pytest
@@ -63,6 +63,7 @@ from hypercare.releases.services import (
     edit_release_notes,
     plan_for_release,
 )
+from hypercare.reports.services import create_pack_schedule, request_pack, write_pack_notes
 from hypercare.tickets.choices import AffectedWorkflow, Category, Channel, Level, Priority, Status
 from hypercare.tickets.models import Ticket
 from hypercare.tickets.services import conversation, saved_replies, workflow
@@ -79,6 +80,7 @@ from hypercare.web.knowledge import forms as knowledge_forms
 from hypercare.web.links import forms as link_forms
 from hypercare.web.problems import forms as problem_forms
 from hypercare.web.releases import forms as release_forms
+from hypercare.web.reports import pack_forms
 from hypercare.web.tickets import desk_forms
 from hypercare.web.tickets import forms as ticket_forms
 from tests import factories
@@ -287,7 +289,38 @@ ARTICLE_ANSWERS = {
 }
 
 
+def _pack_manager() -> User:
+    """One support manager for every call (review packs and their notes are theirs)."""
+    found = User.objects.filter(username="pack-manager").first()
+    return found or factories.agent(Role.SUPPORT_MANAGER, username="pack-manager")
+
+
 CASES = [
+    Case(
+        pack_forms.PackForm,
+        lambda world: {"kind": "weekly", "institution": None, "notes": ""},
+        lambda world, data: request_pack(actor=_pack_manager(), **data),
+    ),
+    Case(
+        pack_forms.NotesForm,
+        lambda world: {"notes": "Calm month."},
+        lambda world, data: write_pack_notes(
+            pack=request_pack(actor=_pack_manager(), kind="weekly", institution=None),
+            actor=_pack_manager(),
+            notes=data["notes"],
+        ),
+    ),
+    Case(
+        pack_forms.ScheduleForm,
+        lambda world: {
+            "kind": "weekly",
+            "institution": None,
+            "weekday": 0,
+            "at": time(8),
+            "recipients": [world.agent],
+        },
+        lambda world, data: create_pack_schedule(actor=_pack_manager(), **data),
+    ),  # fmt: skip
     Case(
         HandoverForm,
         lambda world: {
@@ -772,6 +805,8 @@ def _refused(case: Case, world: World, field: str, given: dict[str, Any]) -> boo
 
 
 FORM_ARGUMENTS: dict[str, dict[str, Any]] = {
+    "PackForm": {"institutions": Institution.objects},
+    "ScheduleForm": {"institutions": Institution.objects, "people": User.objects},
     "ManagerForm": {"managers": User.objects},
     "IdeaStatusForm": {"releases": Release.objects},
     "AssigneeForm": {"agents": User.objects},

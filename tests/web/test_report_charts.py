@@ -2,7 +2,7 @@
 
 import pytest
 
-from hypercare.web.reports import charts
+from hypercare.reports import charts
 
 
 @pytest.mark.parametrize(

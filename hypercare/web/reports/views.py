@@ -21,6 +21,7 @@ from hypercare.accounts.models import User
 from hypercare.orgs.choices import ModuleCode
 from hypercare.orgs.models import Institution, Team
 from hypercare.orgs.selectors import teams
+from hypercare.reports import charts
 from hypercare.reports.recurring import ADOPTION_THRESHOLD, RECURRING_ROWS_MAX, Recurring, recurring
 from hypercare.reports.selectors import (
     BREAKDOWNS,
@@ -38,7 +39,6 @@ from hypercare.tickets.choices import OPEN_STATUSES, Category, Priority, Status
 from hypercare.tickets.selectors import MOMENTS, TicketFilters
 from hypercare.web.guards import signed_in_user
 from hypercare.web.pages import page_of
-from hypercare.web.reports import charts
 from hypercare.web.tickets.desk_forms import ALL_STATUSES, QueueFilterForm
 
 FILTERS = ("period", "institution", "module", "category", "team")
