@@ -13,6 +13,7 @@ from typing import Any
 from django.utils import formats
 
 from hypercare.accounts.models import User
+from hypercare.adoption.selectors import Adoption, adoption
 from hypercare.handover.choices import GateKind
 from hypercare.handover.selectors import current_handover, live_scorecard
 from hypercare.orgs.choices import ModuleCode
@@ -46,6 +47,7 @@ SECTIONS: dict[str, tuple[str, ...]] = {
         *BREAKDOWN_SECTIONS,
         *LOOP,
         "adoption_blockers",
+        "unused_modules",
         "deflections",
         "handover",
         "scorecard",
@@ -72,11 +74,15 @@ def pack_content(
     progress("Counting the dashboard's figures", 5)
     board = dashboard(user, filters)
     found: Recurring | None = None
-    if set(keys) & {*LOOP, "adoption_blockers", "deflections"}:
+    if set(keys) & {*LOOP, "deflections"}:
         progress("Reading recurring issues and the improvement loop", 25)
         found = recurring(user, filters)
+    adopted: Adoption | None = None
+    if set(keys) & set(ADOPTION_SECTIONS):
+        progress("Reading adoption", 35)
+        adopted = adoption(user, filters)
     progress("Gathering the sections", 45)
-    sections = [_section(key, board, found, institution) for key in keys]
+    sections = [_section(key, board, found, adopted, institution) for key in keys]
     return {
         "period": PERIODS[filters.period][0],
         "start": board.window.start.isoformat(),
@@ -87,7 +93,11 @@ def pack_content(
 
 
 def _section(
-    key: str, board: Dashboard, found: Recurring | None, institution: Institution | None
+    key: str,
+    board: Dashboard,
+    found: Recurring | None,
+    adopted: Adoption | None,
+    institution: Institution | None,
 ) -> Section:
     if key.startswith("by_"):
         return _breakdown(board, key.removeprefix("by_"))
@@ -95,6 +105,9 @@ def _section(
         return DASHBOARD_SECTIONS[key](board)
     if institution is not None and key in INSTITUTION_ONLY:
         return INSTITUTION_SECTIONS[key](institution)
+    if key in ADOPTION_SECTIONS:
+        assert adopted is not None  # noqa: S101 (read above whenever an adoption section is wanted)
+        return ADOPTION_SECTIONS[key](adopted)
     assert found is not None  # noqa: S101 (read above whenever a loop section is wanted)
     return LOOP_SECTIONS[key](found)
 
@@ -221,12 +234,31 @@ def _training_gaps(found: Recurring) -> Section:
     }
 
 
-def _adoption_blockers(found: Recurring) -> Section:
+def _adoption_blockers(adopted: Adoption) -> Section:
     return {
         "key": "adoption_blockers",
         "title": "Adoption blockers",
         "columns": ["Institution", "Module", "“How do I” questions"],
-        "rows": [[row.institution, row.module, row.questions.value] for row in found.blockers],
+        "rows": [[row.institution, row.module, row.questions.value] for row in adopted.questions],
+        "chart": None,
+    }
+
+
+def _unused_modules(adopted: Adoption) -> Section:
+    return {
+        "key": "unused_modules",
+        "title": "Live modules not in use",
+        "columns": ["Institution", "Module", "Live since", "Busiest day's active users", "Why"],
+        "rows": [
+            [
+                module.institution,
+                module.name,
+                formats.date_format(module.went_live_on, "j M Y"),
+                module.peak_active_users,
+                module.reason,
+            ]
+            for module in adopted.usage_blockers
+        ],
         "chart": None,
     }
 
@@ -325,11 +357,14 @@ DASHBOARD_SECTIONS: dict[str, Callable[[Dashboard], Section]] = {
 LOOP_SECTIONS: dict[str, Callable[[Recurring], Section]] = {
     "recurring": _recurring,
     "training_gaps": _training_gaps,
-    "adoption_blockers": _adoption_blockers,
     "escalations": _escalations,
     "access_changes": _access_changes,
     "satisfaction": _satisfaction,
     "deflections": _deflections,
+}
+ADOPTION_SECTIONS: dict[str, Callable[[Adoption], Section]] = {
+    "adoption_blockers": _adoption_blockers,
+    "unused_modules": _unused_modules,
 }
 INSTITUTION_SECTIONS: dict[str, Callable[[Institution], Section]] = {
     "handover": _handover,

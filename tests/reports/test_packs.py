@@ -12,10 +12,12 @@ from openpyxl import load_workbook
 
 from hypercare.accounts.choices import Role
 from hypercare.accounts.models import User
+from hypercare.adoption.services import UsageRow, record_module_usage
 from hypercare.errors import NotAllowed, ValidationFailed
 from hypercare.jobs import JOBS
 from hypercare.notifications.models import OutboxMessage
-from hypercare.orgs.models import Institution
+from hypercare.orgs.choices import ModuleCode
+from hypercare.orgs.models import Institution, Module
 from hypercare.reports.choices import PackKind, PackStatus, Weekday
 from hypercare.reports.models import PackSchedule, ReviewPack
 from hypercare.reports.services import (
@@ -30,6 +32,7 @@ from hypercare.reports.services import (
 from hypercare.tickets.models import Ticket
 from hypercare.tickets.services.attachments import attachment_path
 from tests import factories
+from tests.factories import module
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)  # a Friday
 
@@ -297,3 +300,32 @@ def test_a_pack_left_building_is_taken_again_once_its_lease_has_run_out(manager:
     assert build_queued_packs() == {"built": 1, "failed": 0}
     assert ReviewPack.objects.get(pk=stale.pk).status == PackStatus.READY
     assert ReviewPack.objects.get(pk=busy.pk).status == PackStatus.BUILDING
+
+
+def test_a_business_review_lists_the_live_modules_nobody_uses(
+    manager: User, institution: Institution
+) -> None:
+    Module.objects.filter(institution=institution).update(went_live_on=None)
+    Module.objects.filter(institution=institution, code=ModuleCode.FINANCE).update(
+        went_live_on=NOW.date() - timedelta(days=60)
+    )
+    Module.objects.filter(institution=institution, code=ModuleCode.PAYROLL).update(
+        went_live_on=NOW.date() - timedelta(days=60)
+    )
+    record_module_usage(
+        actor=manager,
+        institution=institution,
+        rows=[UsageRow(ModuleCode.FINANCE, NOW.date() - timedelta(days=1), 40)],
+    )
+
+    pack = _built(request_pack(actor=manager, kind=PackKind.QUARTERLY, institution=institution))
+
+    book = load_workbook(BytesIO(attachment_path(pack.xlsx_name).read_bytes()))
+    rows = list(book["Live modules not in use"].values)
+    assert rows[0] == ("Institution", "Module", "Live since", "Busiest day's active users", "Why")
+    assert [(row[1], row[4]) for row in rows[1:]] == [
+        (module(institution, ModuleCode.PAYROLL).name, "no usage data received")
+    ]
+    monthly = _built(request_pack(actor=manager, kind=PackKind.MONTHLY, institution=institution))
+    monthly_book = load_workbook(BytesIO(attachment_path(monthly.xlsx_name).read_bytes()))
+    assert "Live modules not in use" not in monthly_book.sheetnames
