@@ -23,6 +23,8 @@ from hypercare.tickets.models import Ticket
 SLA_WINDOW = timedelta(days=30)
 ACTIVE_WINDOW = timedelta(days=30)
 RECURRING_WINDOW = timedelta(days=30)
+# The recurring issues page's period that covers the gate's window.
+RECURRING_PERIOD = "30d"
 
 
 @dataclass(frozen=True)

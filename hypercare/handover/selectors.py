@@ -14,8 +14,9 @@ from hypercare.accounts.models import User
 from hypercare.accounts.selectors import PEOPLE_ORDER, support_staff
 from hypercare.errors import NotFound
 from hypercare.escalations.models import EscalationRule
+from hypercare.handover.choices import GateKind
 from hypercare.handover.content import Content, HandoverText, Person
-from hypercare.handover.gates import QUEUE_FILTERS, GateResult, evaluate
+from hypercare.handover.gates import QUEUE_FILTERS, RECURRING_PERIOD, GateResult, evaluate
 from hypercare.handover.models import (
     HandoverEvent,
     HandoverVersion,
@@ -215,7 +216,11 @@ def live_scorecard(institution: Institution) -> list[GateResult]:
 
 
 def tickets_behind(kind: str, institution_id: int) -> str | None:
-    """The desk queue's address listing the tickets behind a gate's figure, if any."""
+    """The desk queue's address listing the tickets behind a gate's figure, if any; the
+    recurring issues gate's are the recurring issues page over the gate's window."""
+    if kind == GateKind.RECURRING_COVERED:
+        over = {"institution": str(institution_id), "period": RECURRING_PERIOD}
+        return f"{reverse('web:report-recurring')}?{urlencode(over)}"
     filters = QUEUE_FILTERS.get(kind)
     if filters is None:
         return None

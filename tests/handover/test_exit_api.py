@@ -33,6 +33,10 @@ def test_the_scorecard_shows_now_the_history_and_links_to_the_tickets(
     assert backlog["tickets_url"] == f"/desk/?queue=all&institution={institution.pk}"
     signed = next(gate for gate in body["now"]["gates"] if gate["kind"] == "handover_signed")
     assert signed["tickets_url"] is None
+    recurring = next(gate for gate in body["now"]["gates"] if gate["kind"] == "recurring_covered")
+    assert recurring["tickets_url"] == (
+        f"/reports/recurring/?institution={institution.pk}&period=30d"
+    )
 
 
 @time_machine.travel(NOW, tick=False)
