@@ -82,3 +82,18 @@ def test_the_adoption_page_shows_blockers_to_managers_and_the_own_institution_to
         signed_in(admin).get(f"/reports/adoption/?institution={other_institution.pk}").status_code
         == 422
     )
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_adoption_and_recurring_pages_list_repeated_questions_with_their_tickets(
+    institution: Institution, requester: User
+) -> None:
+    for title in ("How do I print a fee receipt", "How do I void a receipt", "How do I refund"):
+        factories.ticket(requester, title=title)
+    manager = factories.agent(Role.SUPPORT_MANAGER)
+    for path in ("/reports/adoption/", "/reports/recurring/"):
+        page = signed_in(manager).get(path).content.decode()
+        row = page.split(f'<th scope="row">{institution.name}</th>')[1].split("</tr>")[0]
+        assert "Finance" in row
+        assert ">3</a>" in row
+        assert "category=question" in row
