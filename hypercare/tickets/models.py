@@ -149,6 +149,8 @@ class Ticket(models.Model):
             # period, and the open ones, narrowed and grouped by the columns below: with
             # every column such a count reads in its index, PostgreSQL counts from the
             # index alone instead of reading a million tickets' rows (bench.reports).
+            # Created on PostgreSQL only (migration 0015): on SQLite they cost every
+            # ticket write more than they save a small desk's dashboards.
             models.Index(
                 fields=[
                     "created_at",
