@@ -254,6 +254,16 @@ def report_scope(user: User) -> Q:
     return NOTHING
 
 
+def report_counts_scope(user: User) -> Q:
+    """The days counted ahead (reports ``DayCounts``) the reports add up for ``user``: the
+    same institutions' as ``report_scope``, so counted days and live ones agree."""
+    if can_manage_desk(user):
+        return Q()
+    if can_read_reports(user):
+        return Q(institution_id=user.institution_id)
+    return NOTHING
+
+
 def can_read_reports(user: User) -> bool:
     """The dashboards are for support managers and for institutions' admins (their own)."""
     return report_scope(user) != NOTHING

@@ -19,6 +19,7 @@ from hypercare.incidents.services import flag_missed_updates as flag_missed_inci
 from hypercare.mail.imap import poll_all
 from hypercare.mail.intake import process_received
 from hypercare.notifications.delivery import deliver_due
+from hypercare.reports.daycounts import count_days
 from hypercare.reports.services import build_queued_packs, run_due_schedules
 from hypercare.sla.services import sweep_sla
 from hypercare.tickets.services.attachments import remove_expired_uploads
@@ -106,6 +107,11 @@ def review_pack_schedules() -> dict[str, int]:
     return run_due_schedules()
 
 
+def day_counts() -> dict[str, int]:
+    """Count the dashboards' complete days ahead, and again those changed tickets touch."""
+    return count_days()
+
+
 JOBS = {
     "sla_sweep": Job(sla_sweep, interval_seconds=30),
     "outbox_delivery": Job(outbox_delivery, interval_seconds=10),
@@ -122,4 +128,5 @@ JOBS = {
     "exit_scorecards": Job(exit_scorecards, interval_seconds=3600),
     "review_pack_builds": Job(review_pack_builds, interval_seconds=5),
     "review_pack_schedules": Job(review_pack_schedules, interval_seconds=60),
+    "day_counts": Job(day_counts, interval_seconds=300),
 }

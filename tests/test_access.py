@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 import time_machine
 from django.conf import settings
+from django.db.models import F, Sum
 from openpyxl import load_workbook
 
 from hypercare import access
@@ -86,6 +87,7 @@ from hypercare.incidents.services import (
 from hypercare.integrations.choices import IntegrationTicketEventKind
 from hypercare.integrations.models import TransactionTrace
 from hypercare.integrations.services import ask_contact, record_trace
+from hypercare.jobs import JOBS
 from hypercare.knowledge.answers import link_answer
 from hypercare.knowledge.choices import (
     ArticleStatus,
@@ -165,7 +167,7 @@ from hypercare.releases.services import (
     ship_release,
 )
 from hypercare.reports.choices import PackKind, PackStatus
-from hypercare.reports.models import ReviewPack
+from hypercare.reports.models import DayCounts, ReviewPack
 from hypercare.reports.packs import visible_packs
 from hypercare.reports.recurring import recurring
 from hypercare.reports.selectors import dashboard, report_filters
@@ -2518,6 +2520,30 @@ def test_dashboards_count_only_the_tickets_the_persona_may_report_on(
     assert sum(row["value"] for row in body["backlog"]) == len(counted)
     assert ("Southbank" in page.content.decode()) == ("southbank_finance" in counted)
     assert listed.content.decode().count('class="ticketcard"') == len(counted)
+
+
+@pytest.mark.parametrize("persona", REPORT_READERS)
+def test_days_counted_ahead_add_up_only_what_the_persona_may_report_on(
+    world: World, persona: str
+) -> None:
+    # The tickets were opened two days ago, so their days are counted ahead by the job.
+    two_days = timedelta(days=2)
+    Ticket.objects.update(
+        created_at=F("created_at") - two_days, updated_at=F("updated_at") - two_days
+    )
+    assert JOBS["day_counts"].function()["days"] >= 2
+    assert DayCounts.objects.exists()
+    user = world.users[persona]
+    counted = REPORT_READERS[persona]
+
+    board = dashboard(user, report_filters(user))
+
+    institutions = {world.tickets[name].institution.name for name in counted}
+    assert sum(bucket.opened.value for bucket in board.flow) == len(counted)
+    assert {figure.label for figure in board.breakdowns["institution"]} == institutions
+    assert DayCounts.objects.filter(access.report_counts_scope(user)).aggregate(
+        opened=Sum("opened")
+    )["opened"] == len(counted)
 
 
 def test_an_institution_admin_never_narrows_a_dashboard_to_another_institution(

@@ -7,7 +7,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from hypercare.orgs.choices import Tier
 from hypercare.reports.choices import PackKind, PackStatus, Weekday
+from hypercare.tickets.choices import PRIORITY_ORDER, Category, Channel
 
 
 class PackSchedule(models.Model):
@@ -113,3 +115,78 @@ class ReviewPack(models.Model):
     @property
     def scope_label(self) -> str:
         return self.institution.name if self.institution else "All institutions"
+
+
+class DayCounts(models.Model):
+    """The dashboards' counts of one complete local day, in one time zone, of the tickets
+    of one institution, module, category and team: a period's figures are these rows
+    added up, so a year's dashboard reads a few hundred thousand rows, not a million
+    tickets' index entries twice over. ``reports.daycounts`` writes them from the tickets
+    and keeps them true; the count columns (``COUNT_COLUMNS``) are added below.
+
+    A day is counted by when each moment fell: ``opened`` and the columns that split the
+    opened tickets (per priority and SLA clock, tier, channel) on the day the ticket was
+    opened; ``resolved`` on the day of the resolution (the times' percentiles are read
+    from the tickets: a median cannot be added up). A clock is counted met or breached
+    as recorded; a clock still running past its due time is breached only as of the
+    reading, so the dashboard counts those live.
+
+    Each day has its rows twice: per category, and (``category`` empty) added up over
+    the categories, with the tickets opened per category in columns. A dashboard not
+    narrowed to one category adds up the latter, about a third as many rows."""
+
+    time_zone = models.CharField(max_length=64)
+    day = models.DateField()
+    institution = models.ForeignKey(
+        "orgs.Institution", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    module = models.ForeignKey(
+        "orgs.Module", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    # Empty: the row adds up every category (see the class's docstring).
+    category = models.CharField(max_length=20, choices=Category.choices, blank=True)
+    team = models.ForeignKey(
+        "orgs.Team", null=True, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["time_zone", "day", "institution"], name="day_counts_period"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.time_zone} {self.day}"
+
+
+# The counts of a DayCounts row: the tickets opened and resolved that day;
+# of those opened, each priority's clocks met and recorded breached, and each tier,
+# channel and category. Declared as a list so the counting SQL and the sums name the same columns.
+CLOCK_NAMES = ("first_response", "resolution")
+COUNT_COLUMNS: tuple[str, ...] = (
+    "opened",
+    "resolved",
+    *(
+        f"{priority}_{clock}_{standing}"
+        for priority in PRIORITY_ORDER
+        for clock in CLOCK_NAMES
+        for standing in ("met", "breached")
+    ),
+    *(f"tier_{tier}" for tier in Tier.values),
+    *(f"channel_{channel}" for channel in Channel.values),
+    *(f"category_{category}" for category in Category.values),
+)
+for _column in COUNT_COLUMNS:
+    DayCounts.add_to_class(_column, models.PositiveIntegerField(default=0))
+
+
+class DayCountsZone(models.Model):
+    """How far one time zone's ``DayCounts`` reach: every local day up to
+    ``counted_through`` is counted (none yet when empty), from the tickets as they were
+    at ``checked_at``."""
+
+    time_zone = models.CharField(max_length=64, unique=True)
+    counted_through = models.DateField(null=True, blank=True)
+    checked_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.time_zone} through {self.counted_through}"

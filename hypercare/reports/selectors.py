@@ -9,9 +9,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import TruncDay, TruncWeek
+from django.db import connection
+from django.db.models import Choices, Count, Q, QuerySet
 from django.utils import timezone
 
 from hypercare import access
@@ -20,7 +21,9 @@ from hypercare.errors import NotAllowed
 from hypercare.lib import clock
 from hypercare.lib.validation import FieldErrors, choose
 from hypercare.orgs.choices import ModuleCode, Tier
-from hypercare.orgs.models import Institution, Team
+from hypercare.orgs.models import Institution, Module, Team
+from hypercare.reports import daycounts
+from hypercare.reports.models import COUNT_COLUMNS, DayCounts
 from hypercare.reports.percentiles import minutes_percentiles
 from hypercare.tickets.choices import (
     OPEN_STATUSES,
@@ -61,14 +64,6 @@ BREAKDOWNS = {
     "team": "Team",
     "tier": "Tier",
     "channel": "Channel",
-}
-_GROUP_FIELD = {
-    "institution": "institution_id",
-    "module": "module__code",
-    "category": "category",
-    "team": "team_id",
-    "tier": "tier",
-    "channel": "channel",
 }
 
 
@@ -216,15 +211,80 @@ def dashboard(user: User, filters: ReportFilters) -> Dashboard:
     span = window(filters.period)
     tickets = Ticket.objects.filter(access.report_scope(user)).filter(filters_q(filters))
     base = base_filters(filters)
+    counts = period_counts(user, filters, tickets, span)
     return Dashboard(
         filters=filters,
         window=span,
-        flow=flow(tickets, span, base),
+        flow=flow(counts, span, base),
         backlog=backlog(tickets, base),
         times=times(tickets, span, base),
-        attainment=attainment(tickets, span, base),
-        breakdowns={name: breakdown(tickets, span, base, name) for name in BREAKDOWNS},
+        attainment=attainment(counts, tickets, span, base),
+        breakdowns={name: breakdown(counts, span, base, name) for name in BREAKDOWNS},
     )
+
+
+# Counts per group of one grouping of ``period_counts``: the group's key (as text) to
+# each of ``COUNT_COLUMNS`` it sums.
+Groups = dict[str | None, dict[str, int]]
+# The groupings the dashboard reads: the key each groups on, a join the key needs, and
+# the columns it sums (the others are left at 0 rather than added up for nothing).
+_OPENED = ("opened",)
+_GROUPINGS: dict[str, tuple[str, str, tuple[str, ...]]] = {
+    "day": ("CAST(facts.day AS TEXT)", "", ("opened", "resolved")),
+    "institution": ("CAST(facts.institution_id AS TEXT)", "", _OPENED),
+    "module": (
+        "module.code",
+        f"JOIN {Module._meta.db_table} AS module ON module.id = facts.module_id",
+        _OPENED,
+    ),
+    "team": ("CAST(facts.team_id AS TEXT)", "", _OPENED),
+    "all": ("''", "", tuple(c for c in COUNT_COLUMNS if c not in ("opened", "resolved"))),
+}
+
+
+def period_counts(
+    user: User, filters: ReportFilters, tickets: QuerySet[Ticket], span: Window
+) -> dict[str, Groups]:
+    """The period's counts (``daycounts``), grouped by day, by each of the breakdowns but
+    category, tier and channel (which are columns), and in all, in one query: the counted days of
+    the reader's zone added to the tickets of the days not counted yet."""
+    zone = timezone.get_current_timezone()
+    assert isinstance(zone, ZoneInfo)  # noqa: S101 (Django's zones are ZoneInfo)
+    parts = []
+    live_from = span.start
+    state = daycounts.counted_zone(zone)
+    first_day = timezone.localdate(span.start)
+    if state is not None and state.counted_through is not None:
+        last_day = min(state.counted_through, timezone.localdate(span.end) - timedelta(days=1))
+        if last_day >= first_day:
+            rows = DayCounts.objects.filter(
+                access.report_counts_scope(user),
+                filters_q(filters),
+                # Narrowed to a category, that category's rows; else those of all.
+                category=filters.category,
+                time_zone=str(zone),
+                day__gte=first_day,
+                day__lte=last_day,
+            )
+            parts.append(daycounts.counted_part(rows))
+            live_from = _midnight(last_day + timedelta(days=1))
+    parts += daycounts.live_parts(tickets, live_from, span.end, zone)
+    facts, params = daycounts.union(parts)
+    selects = []
+    for name, (key, join, summed) in _GROUPINGS.items():
+        sums = ", ".join(f"SUM(facts.{c})" if c in summed else "0" for c in COUNT_COLUMNS)
+        group = "" if name == "all" else f" GROUP BY {key}"
+        selects.append(f"SELECT '{name}', {key}, {sums} FROM facts {join}{group}")  # noqa: S608 (constants)
+    # Each grouping reads the rows again rather than from a copy of all their columns.
+    sql = f"WITH facts AS NOT MATERIALIZED ({facts}) " + " UNION ALL ".join(selects)
+    found: dict[str, Groups] = {name: {} for name in _GROUPINGS}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for name, key, *values in cursor.fetchall():
+            found[name][key] = {
+                column: int(value or 0) for column, value in zip(COUNT_COLUMNS, values, strict=True)
+            }
+    return found
 
 
 def filters_q(filters: ReportFilters) -> Q:
@@ -251,10 +311,18 @@ def base_filters(filters: ReportFilters) -> TicketFilters:
     )
 
 
-def flow(tickets: QuerySet[Ticket], span: Window, base: TicketFilters) -> list[FlowBucket]:
+def flow(counts: dict[str, Groups], span: Window, base: TicketFilters) -> list[FlowBucket]:
     """Tickets opened and tickets resolved in each bucket of the period."""
-    opened = _per_bucket(tickets, "created_at", span)
-    resolved = _per_bucket(tickets, "resolved_at", span)
+    opened: dict[datetime, int] = {}
+    resolved: dict[datetime, int] = {}
+    for key, row in counts["day"].items():
+        assert key is not None  # noqa: S101 (every counted row has a day)
+        day = date.fromisoformat(key)
+        if span.unit == "week":
+            day -= timedelta(days=day.weekday())
+        start = _midnight(day)
+        opened[start] = opened.get(start, 0) + row["opened"]
+        resolved[start] = resolved.get(start, 0) + row["resolved"]
     rows = []
     for index, start in enumerate(span.buckets):
         end = span.bucket_end(index)
@@ -274,19 +342,6 @@ def flow(tickets: QuerySet[Ticket], span: Window, base: TicketFilters) -> list[F
             )
         )
     return rows
-
-
-def _per_bucket(tickets: QuerySet[Ticket], field: str, span: Window) -> dict[datetime, int]:
-    trunc = TruncDay if span.unit == "day" else TruncWeek
-    zone = timezone.get_current_timezone()
-    rows = (
-        tickets.filter(**{f"{field}__gte": span.start, f"{field}__lt": span.end})
-        .annotate(bucket=trunc(field, tzinfo=zone))
-        .values("bucket")
-        .annotate(count=Count("pk"))
-        .order_by("bucket")
-    )
-    return {row["bucket"]: row["count"] for row in rows}
 
 
 def backlog(tickets: QuerySet[Ticket], base: TicketFilters) -> list[Figure]:
@@ -343,62 +398,82 @@ def times(tickets: QuerySet[Ticket], span: Window, base: TicketFilters) -> list[
     return rows
 
 
-def attainment(tickets: QuerySet[Ticket], span: Window, base: TicketFilters) -> list[Attainment]:
+def attainment(
+    counts: dict[str, Groups], tickets: QuerySet[Ticket], span: Window, base: TicketFilters
+) -> list[Attainment]:
     """Per priority and clock, of the tickets opened in the period: clocks met, and clocks
     breached (recorded, or running past due and not yet recorded by the sweep), as the
-    queue's SLA filter reads them."""
+    queue's SLA filter reads them. Those running past due are counted now, live: a day's
+    counts were made before they came due."""
     now = clock.now()
-    opened = tickets.filter(created_at__gte=span.start, created_at__lt=span.end)
-    counts = opened.values("priority").annotate(
-        **{
-            f"{name}_{standing}": Count("pk", filter=clock_q(name, standing, now))
-            for name in CLOCKS
-            for standing in ("met", "breached")
-        }
+    overdue = (
+        tickets.filter(created_at__gte=span.start, created_at__lt=span.end)
+        .filter(clock_q("first_response", "due", now) | clock_q("resolution", "due", now))
+        .values("priority")
+        .annotate(**{name: Count("pk", filter=clock_q(name, "due", now)) for name in CLOCKS})
+        .order_by()
     )
-    by_priority = {row["priority"]: row for row in counts.order_by()}
+    late = {row["priority"]: row for row in overdue}
+    total = counts["all"].get("", {})
     period = replace(base, created_after=span.start, created_before=span.end)
     rows = []
     for priority in PRIORITY_ORDER:
-        row = by_priority.get(priority, {})
         for name in CLOCKS:
+            met = total.get(f"{priority}_{name}_met", 0)
+            breached = total.get(f"{priority}_{name}_breached", 0)
+            breached += late.get(priority, {}).get(name, 0)
             rows.append(
                 Attainment(
                     priority=priority,
                     clock=name,
-                    met=_standing(row, period, priority, name, "met"),
-                    breached=_standing(row, period, priority, name, "breached"),
+                    met=_standing(met, period, priority, name, "met"),
+                    breached=_standing(breached, period, priority, name, "breached"),
                 )
             )
     return rows
 
 
-def _standing(
-    row: dict[str, Any], period: TicketFilters, priority: str, name: str, standing: str
-) -> Figure:
+def _standing(value: int, period: TicketFilters, priority: str, name: str, standing: str) -> Figure:
     tickets = replace(period, priority=(priority,), sla=standing, sla_clock=name)
-    return Figure(standing.capitalize(), row.get(f"{name}_{standing}", 0), tickets)
+    return Figure(standing.capitalize(), value, tickets)
 
 
 def breakdown(
-    tickets: QuerySet[Ticket], span: Window, base: TicketFilters, name: str
+    counts: dict[str, Groups], span: Window, base: TicketFilters, name: str
 ) -> list[Figure]:
     """The tickets opened in the period, counted by one of ``BREAKDOWNS``, largest first.
     Only groups with tickets the reader may count appear, so a reader limited to one
     institution sees that institution alone."""
-    field = _GROUP_FIELD[name]
     period = replace(base, created_after=span.start, created_before=span.end)
-    rows = (
-        tickets.filter(created_at__gte=span.start, created_at__lt=span.end)
-        .values(field)
-        .annotate(count=Count("pk"))
-        .order_by("-count", field)
+    if name in _COLUMN_BREAKDOWNS:
+        total = counts["all"].get("", {})
+        values: list[Any] = list(_COLUMN_BREAKDOWNS[name].values)
+        found = [(value, total.get(f"{name}_{value}", 0)) for value in values]
+    else:
+        found = [(_group_value(name, key), row["opened"]) for key, row in counts[name].items()]
+    # Smallest value first among equal counts, the tickets of no team last.
+    counted = sorted(
+        ((value, count) for value, count in found if count),
+        key=lambda pair: (-pair[1], pair[0] is None, pair[0] if pair[0] is not None else 0),
     )
-    counted = [(row[field], row["count"]) for row in rows]
     labels = _labels(name, [value for value, _ in counted])
     return [
         Figure(labels[value], count, _narrowed(period, name, value)) for value, count in counted
     ]
+
+
+_COLUMN_BREAKDOWNS: dict[str, type[Choices]] = {
+    "category": Category,
+    "tier": Tier,
+    "channel": Channel,
+}
+
+
+def _group_value(name: str, key: str | None) -> Any:
+    """A group's key as the ticket's field holds it: ids are counted as text."""
+    if key is None or name not in ("institution", "team"):
+        return key
+    return int(key)
 
 
 def _labels(name: str, values: Sequence[Any]) -> dict[Any, str]:
