@@ -238,3 +238,19 @@ def test_each_new_day_is_counted_once(
     assert _count() == {"zones": 1, "days": 1}
     assert DayCountsZone.objects.get().counted_through == NOW.date()
     assert _board(manager) == _live(manager)
+
+
+def test_days_the_job_stopped_checking_are_counted_live(
+    manager: User, desk: dict[str, Ticket], clock: time_machine.TimeMachineFixture
+) -> None:
+    _count()
+    clock.move_to(NOW + timedelta(hours=2), tick=False)
+    Ticket.objects.filter(pk=desk["fees"].pk).update(
+        category=Category.ACCESS, updated_at=NOW + timedelta(hours=2)
+    )
+
+    board = _board(manager, period="52w")
+
+    assert board == _live(manager, period="52w")
+    categories = {figure.label: figure.value for figure in board.breakdowns["category"]}
+    assert categories["Access"] == 1
