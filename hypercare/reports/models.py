@@ -151,7 +151,8 @@ class DayCounts(models.Model):
 
     class Meta:
         indexes = [
-            models.Index(fields=["time_zone", "day", "institution"], name="day_counts_period"),
+            # A period's rows of one kind (one category's, or all categories').
+            models.Index(fields=["time_zone", "category", "day"], name="day_counts_period"),
         ]
 
     def __str__(self) -> str:
