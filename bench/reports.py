@@ -35,7 +35,8 @@ sample succeeds if the pack ended ready. ``time_callable`` times it the way the 
 are timed, with fewer samples (``--pack-samples``, 3 by default, after one warm-up). Its
 breakdown times the same work in two halves, the figures (``pack_content``) and the
 files drawn from them. The packs the case builds are deleted again. ``--only pack`` (or
-``--only dashboards``) runs one half of the benchmark: the dashboard cases take minutes.
+``--only dashboards``) runs one half of the benchmark: the dashboard cases take minutes;
+``--case recurring`` times only the dashboard cases whose name holds "recurring".
 """
 
 import argparse
@@ -75,6 +76,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--pack-samples", type=int, default=PACK_SAMPLES, help="review packs built")
     parser.add_argument(
         "--only", choices=PARTS, help="time the dashboards or the review pack alone"
+    )
+    parser.add_argument(
+        "--case",
+        default="",
+        metavar="TEXT",
+        help="time only the dashboard cases whose name holds TEXT (e.g. 'recurring')",
     )
     parser.add_argument("--reseed", action="store_true", help="seed the tickets again")
     parser.add_argument(
@@ -137,6 +144,8 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
     if args.only in (None, "dashboards"):
         for persona, user in readers.items():
             for case in cases(persona, user):
+                if args.case not in case.name:
+                    continue
                 results[f"{persona}: {case.name}"] = time_case(user, case, args.samples)
                 print(f"bench: {persona}: {case.name} {results[f'{persona}: {case.name}']}",
                       file=sys.stderr)  # fmt: skip

@@ -187,13 +187,16 @@ class Ticket(models.Model):
             ),
             # The recurring issues report groups a period's tickets by module, category
             # and title key from this index alone (PostgreSQL only, migration 0016, as
-            # the dashboards' own above), and reads the largest groups' tickets back
-            # by their key (ticket_title_key, everywhere).
+            # the dashboards' own above), then reads the largest groups' tickets back by
+            # their key from the next, again from the index alone.
             models.Index(
                 fields=["created_at", *REPORT_COLUMNS, "title_key", "id"],
                 name="ticket_report_recurring",
             ),
-            models.Index(fields=["title_key", "created_at"], name="ticket_title_key"),
+            models.Index(
+                fields=["title_key", "created_at", *REPORT_COLUMNS, "id"],
+                name="ticket_title_key",
+            ),
             models.Index(
                 fields=["first_response_due_at"],
                 condition=Q(first_response_state=ClockState.RUNNING),

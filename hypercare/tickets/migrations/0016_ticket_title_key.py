@@ -70,7 +70,18 @@ class Migration(migrations.Migration):
         migrations.RunPython(fill_title_keys, migrations.RunPython.noop),
         migrations.AddIndex(
             model_name="ticket",
-            index=models.Index(fields=["title_key", "created_at"], name="ticket_title_key"),
+            index=models.Index(
+                fields=[
+                    "title_key",
+                    "created_at",
+                    "institution",
+                    "module",
+                    "category",
+                    "team",
+                    "id",
+                ],
+                name="ticket_title_key",
+            ),
         ),
         migrations.SeparateDatabaseAndState(
             state_operations=[migrations.AddIndex(model_name="ticket", index=RECURRING_INDEX)],
