@@ -3,8 +3,9 @@
 Existing tickets get theirs in batches of ``BATCH`` read by key order: the key is
 computed in Python by the one function that writes it (``tickets.titles.title_key``;
 the migration keeps no copy of it, since a copy would drift from the tickets written
-later). On PostgreSQL each batch is one ``UPDATE ... FROM unnest(...)``, about half a
-minute for a million tickets; elsewhere (SQLite, a small desk) ``bulk_update``.
+later). On PostgreSQL each batch is one ``UPDATE ... FROM unnest(...)``: a million
+tickets took about 7 minutes on a shared 2-core machine (bench.reports' database);
+elsewhere (SQLite, a small desk) ``bulk_update``.
 The report's covering index is created on PostgreSQL only, as the dashboards' are
 (migration 0015); the key's own index everywhere.
 """
