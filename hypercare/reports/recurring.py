@@ -349,8 +349,8 @@ def _members(groups: dict[GroupKey, Group], opened: QuerySet[Ticket]) -> QuerySe
 def _describe(groups: dict[GroupKey, Group], opened: QuerySet[Ticket]) -> None:
     """Reads what the largest groups hold (a bounded number of queries, whatever their
     size): their modules, categories and institutions counted, their newest tickets,
-    their labels, and which have training for their module: a training gap flagged, or a
-    training note sent, for one of their institutions."""
+    their labels, and which have training for their module (``_train``): a training gap
+    flagged, or a training note sent, for one of their institutions."""
     among = _members(groups, opened)
     counted = _fetch(
         f"SELECT {_group_of('c')}, c.module_code, c.category, c.institution_id, "  # noqa: S608
@@ -414,6 +414,7 @@ def _label(groups: dict[GroupKey, Group]) -> None:
 
 
 def _train(groups: list[Group]) -> None:
+    """Names the groups' institutions and tells which have training for their module."""
     wanted = {pk for group in groups for pk in group.institutions}
     names = dict(Institution.objects.filter(pk__in=wanted).values_list("pk", "name"))
     trained = set(
