@@ -39,7 +39,8 @@ sample succeeds if the pack ended ready. ``time_callable`` times it the way the 
 are timed, with fewer samples (``--pack-samples``, 3 by default, after one warm-up). Its
 breakdown times the same work in two halves, the figures (``pack_content``) and the
 files drawn from them. The packs the case builds are deleted again. ``--only pack`` (or
-``--only dashboards``) runs one half of the benchmark: the dashboard cases take minutes.
+``--only dashboards``) runs one half of the benchmark: the dashboard cases take minutes;
+``--case recurring`` times only the dashboard cases whose name holds "recurring".
 """
 
 import argparse
@@ -79,6 +80,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--pack-samples", type=int, default=PACK_SAMPLES, help="review packs built")
     parser.add_argument(
         "--only", choices=PARTS, help="time the dashboards or the review pack alone"
+    )
+    parser.add_argument(
+        "--case",
+        default="",
+        metavar="TEXT",
+        help="time only the dashboard cases whose name holds TEXT (e.g. 'recurring')",
     )
     parser.add_argument("--reseed", action="store_true", help="seed the tickets again")
     parser.add_argument(
@@ -142,6 +149,8 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
     if args.only in (None, "dashboards"):
         for persona, user in readers.items():
             for case in cases(persona, user):
+                if args.case not in case.name:
+                    continue
                 results[f"{persona}: {case.name}"] = time_case(user, case, args.samples)
                 print(f"bench: {persona}: {case.name} {results[f'{persona}: {case.name}']}",
                       file=sys.stderr)  # fmt: skip
@@ -249,6 +258,7 @@ def _desk_tables(cursor: Any) -> None:
     from hypercare.accounts.models import User
     from hypercare.orgs.choices import ModuleCode
     from hypercare.orgs.models import Institution, Module, Team
+    from hypercare.tickets.titles import title_key
 
     institutions = list(Institution.objects.filter(slug__startswith="bench-").order_by("pk"))
     teams = {team.name: team for team in Team.objects.filter(slug__startswith="bench-team-")}
@@ -290,8 +300,8 @@ def _desk_tables(cursor: Any) -> None:
         ],
     )
     cursor.execute(
-        "CREATE TEMPORARY TABLE bench_text (code_no int, n int, title text, description text, "
-        "action_attempted text, error_seen text, operational_impact text)"
+        "CREATE TEMPORARY TABLE bench_text (code_no int, n int, title text, title_key text, "
+        "description text, action_attempted text, error_seen text, operational_impact text)"
     )
     rng = random.Random(15)
     texts = []
@@ -303,13 +313,14 @@ def _desk_tables(cursor: Any) -> None:
                     code_no,
                     n,
                     text.title[:200],
+                    title_key(text.title[:200]),
                     text.description,
                     text.action_attempted,
                     text.error_seen,
                     text.operational_impact,
                 )
             )
-    cursor.executemany("INSERT INTO bench_text VALUES (%s, %s, %s, %s, %s, %s, %s)", texts)
+    cursor.executemany("INSERT INTO bench_text VALUES (%s, %s, %s, %s, %s, %s, %s, %s)", texts)
     cursor.execute("ANALYZE bench_module, bench_requester, bench_agent, bench_text")
 
 
@@ -418,7 +429,7 @@ stated AS (
     FROM judged j
 )
 INSERT INTO tickets_ticket (
-    requester_erp_role, category, title, description, action_attempted, error_seen,
+    requester_erp_role, category, title, title_key, description, action_attempted, error_seen,
     affected_workflow, operational_impact, urgency, impact, priority, priority_overridden,
     channel, category_details, status, tier, created_at, updated_at, first_responded_at,
     resolved_at, closed_at, assignee_id, institution_id, module_id, reported_by_id,
@@ -428,7 +439,7 @@ INSERT INTO tickets_ticket (
     resolution_warned_at, sla_paused_minutes, sla_policy_id, release_id
 )
 SELECT
-    '', s.category, x.title, x.description, x.action_attempted, x.error_seen,
+    '', s.category, x.title, x.title_key, x.description, x.action_attempted, x.error_seen,
     'other', x.operational_impact,
     CASE s.priority WHEN 'critical' THEN 'high' WHEN 'high' THEN 'medium'
          WHEN 'medium' THEN 'medium' ELSE 'low' END,

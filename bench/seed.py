@@ -42,6 +42,7 @@ from hypercare.tickets.choices import (
     priority_for,
 )
 from hypercare.tickets.models import RoutingRule, Ticket, TicketEvent
+from hypercare.tickets.titles import title_key
 
 INSTITUTIONS = 12
 REQUESTERS_PER_INSTITUTION = 25
@@ -228,6 +229,8 @@ def _draft_ticket(
         category=category,
         category_details=_details(rng, category, staff, text.record_reference),
         title=text.title,
+        # bulk_create skips Ticket.save(), which writes the key elsewhere.
+        title_key=title_key(text.title),
         description=text.description,
         action_attempted=text.action_attempted,
         error_seen=text.error_seen,

@@ -142,10 +142,25 @@ def refused_intake_fields(user: User, fields: set[str]) -> set[str]:
 
 
 def can_see_ticket(user: User, ticket: Ticket) -> bool:
-    """The same rule as ``ticket_scope``, asked of one ticket a service was handed."""
+    """The same rule as ``ticket_scope``, asked of one ticket a service was handed.
+
+    A person's own ticket (they asked for it or reported it, in their institution) is in
+    every scope ``ticket_scope`` gives an institution's people, so it is answered without
+    asking the database: most replies, by mail above all, come from the requester."""
     if is_agent(user):
         return True
+    if _own_ticket(user, ticket):
+        return True
     return Ticket.objects.filter(ticket_scope(user), pk=ticket.pk).exists()
+
+
+def _own_ticket(user: User, ticket: Ticket) -> bool:
+    return (
+        user.is_active
+        and user.institution_id is not None
+        and ticket.institution_id == user.institution_id
+        and user.pk in (ticket.requester_id, ticket.reported_by_id)
+    )
 
 
 def can_report_for_colleagues(user: User) -> bool:

@@ -235,9 +235,11 @@ HYPERCARE_SURVEY_LINK_DAYS = env_int("HYPERCARE_SURVEY_LINK_DAYS", 14, minimum=1
 HYPERCARE_SURVEY_EVERY_DAYS = env_int("HYPERCARE_SURVEY_EVERY_DAYS", 7, minimum=0)
 HYPERCARE_SURVEY_LOW_RATING = env_int("HYPERCARE_SURVEY_LOW_RATING", 2, minimum=1)
 # Adoption blockers: a live module whose busiest day of the last this many days had fewer
-# active ERP users than the minimum (or that sent no usage at all) blocks adoption.
+# active ERP users than the minimum (or that sent no usage at all) blocks adoption, and so
+# do this many "how do I" questions from one institution about one module in a period.
 HYPERCARE_ADOPTION_DAYS = env_int("HYPERCARE_ADOPTION_DAYS", 14, minimum=1)
 HYPERCARE_ADOPTION_MIN_ACTIVE_USERS = env_int("HYPERCARE_ADOPTION_MIN_ACTIVE_USERS", 3, minimum=1)
+HYPERCARE_ADOPTION_QUESTIONS = env_int("HYPERCARE_ADOPTION_QUESTIONS", 3, minimum=1)
 # Escalations: the manager's first update is due this long after the request, before a
 # communication plan agrees a frequency; the daily review mail goes out at this hour.
 HYPERCARE_ESCALATION_FIRST_UPDATE_HOURS = env_int(

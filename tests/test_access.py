@@ -348,6 +348,20 @@ def test_inactive_user_sees_nothing(world: World, persona: str) -> None:
         get_visible_ticket(user, world.tickets["riya_finance"].pk)
 
 
+def test_a_requester_may_reply_to_their_own_ticket_only_while_active_and_of_its_institution(
+    world: World,
+) -> None:
+    """``can_see_ticket`` answers a person's own ticket without the database: it must still
+    refuse them once they are deactivated or belong to another institution."""
+    requester, own = world.users["requester"], world.tickets["riya_finance"]
+    assert access.can_reply(requester, own)
+    requester.institution = world.southbank
+    assert not access.can_reply(requester, own)
+    requester.institution = world.northfield
+    requester.is_active = False
+    assert not access.can_reply(requester, own)
+
+
 def test_module_ownership_elsewhere_grants_nothing_at_northfield(world: World) -> None:
     """A misconfigured owner from another institution still sees only their own."""
     stranger = factories.user(Role.MODULE_OWNER, institution=world.southbank)

@@ -6,6 +6,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.http import HttpRequest
 
 from hypercare.accounts.models import User
+from hypercare.accounts.selectors import with_email
 
 
 class UsernameOrEmailBackend(ModelBackend):
@@ -40,5 +41,5 @@ def _account_for(login: str) -> User | None:
         return by_username[0]
     if "@" not in login:
         return None
-    by_email = list(User.objects.filter(email__iexact=login)[:2])
+    by_email = list(with_email(login)[:2])
     return by_email[0] if len(by_email) == 1 else None

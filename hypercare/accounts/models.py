@@ -4,6 +4,7 @@ from functools import cached_property
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models.functions import Lower
 
 from hypercare.accounts.choices import INSTITUTION_ROLES, SUPPORT_ROLES, Role, WorkArea
 from hypercare.lib.text import validate_single_line
@@ -35,6 +36,9 @@ class User(AbstractUser):
         validators=[validate_time_zone],
         help_text="Times are shown in this zone; empty means the institution's.",
     )
+
+    class Meta:
+        indexes = [models.Index(Lower("email"), name="user_email_lower")]
 
     @cached_property
     def roles(self) -> frozenset[str]:

@@ -4,6 +4,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db.models import QuerySet
+from django.db.models.functions import Lower
 
 from hypercare import access
 from hypercare.accounts.choices import Role
@@ -17,6 +18,13 @@ PEOPLE_ORDER = ("first_name", "last_name", "username")
 
 def user_tokens(user: User) -> QuerySet[ApiToken]:
     return ApiToken.objects.filter(user=user).order_by("-created_at")
+
+
+def with_email(address: str) -> QuerySet[User]:
+    """The people whose address is ``address`` in any case. Addresses are compared lower
+    cased, as the index ``user_email_lower`` holds them, so finding the sender of a mail or
+    the account of a sign-in by email reads no other person's row."""
+    return User.objects.alias(email_lower=Lower("email")).filter(email_lower=address.lower())
 
 
 def with_roles(users: QuerySet[User]) -> QuerySet[User]:

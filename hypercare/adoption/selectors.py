@@ -15,7 +15,7 @@ from hypercare.errors import NotAllowed, NotFound
 from hypercare.lib import clock
 from hypercare.orgs.models import Institution, Module
 from hypercare.orgs.selectors import desk_day
-from hypercare.reports.recurring import ADOPTION_THRESHOLD, Blocker, adoption_blockers
+from hypercare.reports.recurring import Blocker, adoption_blockers
 from hypercare.reports.selectors import (
     READERS_ONLY,
     ReportFilters,
@@ -89,7 +89,7 @@ def adoption(user: User, filters: ReportFilters) -> Adoption:
     return Adoption(
         filters=filters,
         window=span,
-        question_threshold=ADOPTION_THRESHOLD,
+        question_threshold=settings.HYPERCARE_ADOPTION_QUESTIONS,
         questions=adoption_blockers(opened, base),
         usage_since=since,
         usage_until=until,

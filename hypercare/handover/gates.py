@@ -107,7 +107,7 @@ def _recurring_uncovered(institution: Institution, top: int, at: datetime) -> in
     """Of the institution's ``top`` largest recurring issues over the window (as the
     recurring issues report groups them), how many have neither an article nor a problem."""
     opened = Ticket.objects.filter(institution=institution, created_at__gt=at - RECURRING_WINDOW)
-    groups, _ = recurring_groups(opened)
+    groups = recurring_groups(opened)
     return sum(1 for group in groups[:top] if not (group.has_article or group.has_problem))
 
 

@@ -25,6 +25,7 @@ from django.db import InterfaceError, OperationalError
 from hypercare import access
 from hypercare.accounts.choices import Role
 from hypercare.accounts.models import User
+from hypercare.accounts.selectors import with_email
 from hypercare.accounts.services import create_user
 from hypercare.errors import InvalidTransition, NotAllowed, ValidationFailed
 from hypercare.lib import clock
@@ -221,9 +222,7 @@ def known_sender(address: str) -> User | None:
     """The active user whose address is the From address (any case); Reply-To never counts."""
     if not address:
         return None
-    people = User.objects.select_related("institution").filter(
-        email__iexact=address, is_active=True
-    )
+    people = with_email(address).select_related("institution").filter(is_active=True)
     return people.order_by("pk").first()
 
 

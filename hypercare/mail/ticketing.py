@@ -18,7 +18,7 @@ from hypercare import access
 from hypercare.accounts.models import User
 from hypercare.errors import InvalidTransition, NotAllowed, ValidationFailed
 from hypercare.lib import clock
-from hypercare.links.selectors import destination_id
+from hypercare.links.selectors import reply_destination_of
 from hypercare.links.services import link_follow_up
 from hypercare.mail import events
 from hypercare.mail.models import InboundMessage
@@ -52,7 +52,7 @@ def thread_of(parsed: ParsedMessage) -> Ticket | None:
         ticket_id = int(reference.removeprefix(REFERENCE_PREFIX)) if reference else None
     if ticket_id is None:
         return None
-    return Ticket.objects.select_related("institution").filter(pk=destination_id(ticket_id)).first()
+    return reply_destination_of(ticket_id)
 
 
 def title_of(subject: str, sender: str) -> str:

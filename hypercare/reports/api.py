@@ -170,9 +170,6 @@ class RecurringOut(Schema):
     start: datetime
     end: datetime
     groups: list[GroupOut] = Field(description="The largest recurring issues, largest first.")
-    read_all: bool = Field(
-        description="False when the period held more tickets than are grouped (the newest)."
-    )
     training_gaps: list[TrainingGapOut]
     adoption_blockers: list[BlockerOut]
     access_changes: dict[str, int] = Field(
@@ -212,7 +209,6 @@ def _recurring_out(found: Recurring) -> dict[str, Any]:
             }
             for group in found.groups
         ],
-        "read_all": found.read_all,
         "training_gaps": [vars(row) for row in found.training_gaps],
         "adoption_blockers": [
             {"institution": row.institution, "module": row.module, "questions": row.questions.value}

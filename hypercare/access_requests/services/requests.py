@@ -16,6 +16,7 @@ from hypercare.access_requests.models import (
 )
 from hypercare.access_requests.selectors import approval_owners
 from hypercare.accounts.models import User
+from hypercare.accounts.selectors import with_email
 from hypercare.errors import InvalidTransition, NotAllowed
 from hypercare.lib import clock
 from hypercare.lib.transactions import use_case
@@ -76,7 +77,7 @@ def _matching_user(institution_id: int, who: str) -> User | None:
     if not who:
         return None
     people = User.objects.filter(institution_id=institution_id, is_active=True)
-    for person in people.filter(username__iexact=who) or people.filter(email__iexact=who):
+    for person in people.filter(username__iexact=who) or people & with_email(who):
         return person
     named = [person for person in people if person.get_full_name().lower() == who.lower()]
     return named[0] if len(named) == 1 else None

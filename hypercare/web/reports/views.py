@@ -8,6 +8,7 @@ from dataclasses import replace
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -22,7 +23,7 @@ from hypercare.orgs.choices import ModuleCode
 from hypercare.orgs.models import Institution, Team
 from hypercare.orgs.selectors import teams
 from hypercare.reports import charts
-from hypercare.reports.recurring import ADOPTION_THRESHOLD, RECURRING_ROWS_MAX, Recurring, recurring
+from hypercare.reports.recurring import Recurring, recurring
 from hypercare.reports.selectors import (
     BREAKDOWNS,
     CLOCKS,
@@ -113,8 +114,7 @@ def recurring_page(request: HttpRequest) -> HttpResponse:
         "access": _access_changes(found),
         "escalated_median": charts.duration(found.escalations.median_minutes),
         "rating_max": RATING_MAX,
-        "rows_max": RECURRING_ROWS_MAX,
-        "adoption_threshold": ADOPTION_THRESHOLD,
+        "adoption_threshold": settings.HYPERCARE_ADOPTION_QUESTIONS,
         "drill_in_desk": access.can_manage_desk(user),
     }
     return render(request, "web/reports/recurring.html", context)
