@@ -15,7 +15,9 @@ def _fails() -> dict[str, int]:
     raise RuntimeError("mail server down")
 
 
-@pytest.mark.django_db
+# A transactional test: the worker closes its connection around each run, which would end
+# a test's enclosing transaction on PostgreSQL.
+@pytest.mark.django_db(transaction=True)
 def test_the_worker_records_each_run_and_whether_it_succeeded() -> None:
     run_job("counting", Job(lambda: {"done": 1}, interval_seconds=10))
     run_job("failing", Job(_fails, interval_seconds=10))
