@@ -80,6 +80,8 @@ def test_metrics_open_to_listed_addresses_only(settings: LazySettings) -> None:
     assert Client(REMOTE_ADDR="10.1.2.3").get("/metrics").status_code == 200
     assert Client(REMOTE_ADDR="::1").get("/metrics").status_code == 200
     assert Client(REMOTE_ADDR="192.168.1.5").get("/metrics").status_code == 403
+    # Behind a Unix socket the client has no address at all.
+    assert Client(REMOTE_ADDR="").get("/metrics").status_code == 403
 
 
 @pytest.mark.django_db
