@@ -93,7 +93,7 @@ def _describe_database() -> str:
 def check_storage() -> Result:
     """Attachments can be written where the settings say."""
     folder = Path(settings.HYPERCARE_ATTACHMENT_DIR)
-    problem = _writable_problem(folder)
+    problem = writable_problem(folder)
     if problem:
         return Result("storage", False, f"attachment folder {folder}: {problem}")
     return Result("storage", True, f"attachments in {folder}")
@@ -108,7 +108,7 @@ def check_mail() -> Result:
         return Result("mail", False, f"EMAIL_BACKEND {backend!r} cannot be loaded: {exc}")
     if backend == FILE_BACKEND:
         folder = Path(settings.EMAIL_FILE_PATH)
-        problem = _writable_problem(folder)
+        problem = writable_problem(folder)
         if problem:
             return Result("mail", False, f"mail folder {folder}: {problem}")
         return Result("mail", True, f"written to files in {folder} (set EMAIL_BACKEND to send)")
@@ -128,7 +128,7 @@ def _check_smtp() -> Result:
     return Result("mail", True, f"SMTP server {server} answers")
 
 
-def _writable_problem(folder: Path) -> str:
+def writable_problem(folder: Path) -> str:
     """Why a file cannot be created in ``folder`` (created if missing), or ''."""
     try:
         folder.mkdir(parents=True, exist_ok=True)

@@ -8,6 +8,7 @@ Distributed mode is the same code with ``DATABASE_URL`` pointing at PostgreSQL a
 
 import os
 import secrets
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 from typing import Any
 
@@ -80,6 +81,7 @@ INSTALLED_APPS = [
     "hypercare.reports",
     "hypercare.handover",
     "hypercare.adoption",
+    "hypercare.ops",
     "hypercare.web",
     # Form widgets render through TEMPLATES, so a widget template of ours can replace Django's.
     "django.forms",
@@ -87,6 +89,8 @@ INSTALLED_APPS = [
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 MIDDLEWARE = [
+    # First, so the latency it measures includes every other middleware.
+    "hypercare.ops.metrics.RequestDurationMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "hypercare.web.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -221,6 +225,24 @@ HYPERCARE_MAIL_HARD_BOUNCES = env_int("HYPERCARE_MAIL_HARD_BOUNCES", 3, minimum=
 HYPERCARE_EMBEDDED_WORKER = env_bool("HYPERCARE_EMBEDDED_WORKER", True)
 HYPERCARE_REDIS_URL = env_str("HYPERCARE_REDIS_URL", "redis://127.0.0.1:6379/0")
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", HYPERCARE_REDIS_URL)
+
+# Health and metrics (hypercare.ops): /readyz fails once the newest job run, the oldest
+# notification still waiting, or a polling mailbox's last read is older than these.
+HYPERCARE_READY_HEARTBEAT_SECONDS = env_int("HYPERCARE_READY_HEARTBEAT_SECONDS", 300, minimum=1)
+HYPERCARE_READY_OUTBOX_SECONDS = env_int("HYPERCARE_READY_OUTBOX_SECONDS", 900, minimum=1)
+HYPERCARE_READY_MAILBOX_SECONDS = env_int("HYPERCARE_READY_MAILBOX_SECONDS", 600, minimum=1)
+# /metrics answers a bearer token or the listed addresses and networks; neither set, it is off.
+HYPERCARE_METRICS_TOKEN = env_str("HYPERCARE_METRICS_TOKEN", "")
+
+
+def _networks(name: str) -> tuple[IPv4Network | IPv6Network, ...]:
+    try:
+        return tuple(ip_network(item, strict=False) for item in env_list(name, []))
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must list addresses or networks: {exc}") from exc
+
+
+HYPERCARE_METRICS_ALLOW = _networks("HYPERCARE_METRICS_ALLOW")
 
 # Hypercare's own knobs.
 HYPERCARE_ATTACHMENT_DIR = DATA_DIR / "attachments"

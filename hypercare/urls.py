@@ -6,6 +6,7 @@ from hypercare.api.site import api
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("", include("hypercare.ops.urls")),
     path("", include("hypercare.web.urls")),
 ]
 

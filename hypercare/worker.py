@@ -7,7 +7,8 @@ one beside gunicorn (see ``hypercare.gunicorn_conf``) and names itself as ``pare
 the worker also stops if the server is killed without a chance to stop it.
 
 Running two workers (or a worker beside Celery) is safe, only wasteful: every job claims
-its rows with conditional UPDATEs.
+its rows with conditional UPDATEs. Each run is recorded (``hypercare.ops``): its duration
+for ``/metrics``, its end as the heartbeat ``/readyz`` checks.
 """
 
 import logging
@@ -16,11 +17,13 @@ import signal
 import threading
 import time
 from collections.abc import Mapping
+from datetime import timedelta
 from types import FrameType
 
 from django.db import close_old_connections
 
 from hypercare.jobs import JOBS, Job
+from hypercare.ops.services import record_job_run
 
 logger = logging.getLogger("hypercare.worker")
 # How long the worker may take to notice a stop request or its parent's death.
@@ -59,19 +62,32 @@ def run(jobs: Mapping[str, Job], stop: threading.Event, *, parent: int | None = 
 
 
 def run_job(name: str, job: Job) -> None:
-    """One run of one job; a failure is logged, never raised."""
+    """One run of one job, recorded as its last run; a failure is logged, never raised."""
     # A long-lived process sees no requests, so it drops stale or broken connections itself.
     close_old_connections()
+    started = time.monotonic()
+    succeeded = False
     try:
         counts = job.function()
     except Exception:
         logger.exception("Job %s failed; it runs again in %s s", name, job.interval_seconds)
     else:
+        succeeded = True
         done = {key: value for key, value in counts.items() if value}
         if done:
             logger.info("Job %s: %s", name, ", ".join(f"{k} {v}" for k, v in done.items()))
     finally:
+        _record(name, timedelta(seconds=time.monotonic() - started), succeeded)
         close_old_connections()
+
+
+def _record(name: str, duration: timedelta, succeeded: bool) -> None:
+    """The run's record is the heartbeat ``/readyz`` reads; failing to write it (the
+    database is down) must not stop the worker either."""
+    try:
+        record_job_run(job=name, duration=duration, succeeded=succeeded)
+    except Exception:
+        logger.exception("Job %s: its run could not be recorded", name)
 
 
 def _describe(jobs: Mapping[str, Job]) -> str:

@@ -17,6 +17,7 @@ import pytest
 import time_machine
 from django.conf import settings
 from django.db.models import F, Sum
+from django.test import Client, override_settings
 from openpyxl import load_workbook
 
 from hypercare import access
@@ -2920,3 +2921,14 @@ def test_a_pack_mail_goes_only_to_the_institutions_people_or_support_staff(
     mails = OutboxMessage.objects.filter(event=NotificationEvent.REVIEW_PACK)
     assert list(mails.values_list("to_email", flat=True)) == [person.email]
     assert visible_packs(person).filter(pk=pack.pk).exists()
+
+
+@pytest.mark.parametrize("persona", SEES)
+def test_no_personas_session_opens_the_metrics(world: World, persona: str) -> None:
+    """Metrics count every institution's tickets: only the operator's token opens them."""
+    client = Client()
+    client.force_login(world.users[persona])
+    with override_settings(HYPERCARE_METRICS_TOKEN="operator-token"):
+        answer = client.get("/metrics")
+    assert answer.status_code == 401
+    assert b"hypercare_" not in answer.content
