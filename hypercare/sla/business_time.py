@@ -30,6 +30,7 @@ Conventions, chosen so the laws tested in ``tests/sla/test_calendar.py`` hold ex
   exact: ``add(add(s, a), b) == add(s, a + b)`` and ``between(s, add(s, m)) == m``.
 """
 
+import functools
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -102,9 +103,10 @@ class BusinessCalendar:
         return cls(time_zone, weekly, frozenset(closed_dates))
 
     @classmethod
-    def always_open(cls, time_zone: str = "UTC") -> Self:
-        """24x7: every instant counts, so business time is plain elapsed time."""
-        return cls(time_zone, (((MIDNIGHT, MIDNIGHT),),) * 7)
+    def always_open(cls, time_zone: str = "UTC") -> "BusinessCalendar":
+        """24x7: every instant counts, so business time is plain elapsed time. One per
+        zone, made once: every new ticket's plan asks for one (a calendar is a value)."""
+        return _always_open(time_zone)
 
     def _periods(self, ordinal: int) -> Periods:
         """Open periods of the local date with this proleptic ordinal, earliest first."""
@@ -330,3 +332,8 @@ def closure_days(first: date, last: date) -> frozenset[date]:
     if last < first:
         raise ValueError(f"last: the closure ends ({last}) before it starts ({first})")
     return frozenset(first + timedelta(days=offset) for offset in range((last - first).days + 1))
+
+
+@functools.cache
+def _always_open(time_zone: str) -> BusinessCalendar:
+    return BusinessCalendar(time_zone, (((MIDNIGHT, MIDNIGHT),),) * 7)

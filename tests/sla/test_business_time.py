@@ -453,3 +453,11 @@ def test_a_24x7_calendar_counts_plain_elapsed_time(
     # In UTC: adding a timedelta to a London datetime would add wall-clock time instead.
     assert due == start.astimezone(UTC) + timedelta(minutes=minutes)
     assert business_minutes_between(calendar, start, due) == minutes
+
+
+def test_a_zones_around_the_clock_calendar_is_made_once_and_is_that_zones() -> None:
+    """Every new ticket's plan asks for one: it is kept per zone, not rebuilt."""
+    kolkata = BusinessCalendar.always_open("Asia/Kolkata")
+    assert BusinessCalendar.always_open("Asia/Kolkata") is kolkata
+    assert kolkata.time_zone == "Asia/Kolkata"
+    assert BusinessCalendar.always_open("Europe/Oslo").time_zone == "Europe/Oslo"
