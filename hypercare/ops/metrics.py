@@ -68,7 +68,8 @@ class DeskCollector:
     def _sla_clocks(self) -> Metric:
         family = GaugeMetricFamily(
             "hypercare_sla_clocks",
-            "Open tickets' SLA clocks past their warning point (due_soon) or target (breached).",
+            "Open tickets' SLA clocks past their warning point and not yet due (due_soon), "
+            "or past their target (breached).",
             labels=["clock", "state"],
         )
         for (clock, state), count in selectors.sla_clocks().items():

@@ -19,12 +19,14 @@ from hypercare.mail.models import Mailbox
 from hypercare.notifications.choices import DeliveryStatus
 from hypercare.notifications.models import OutboxMessage
 from hypercare.ops.models import JobRun
-from hypercare.sla.choices import ClockState
 from hypercare.tickets.choices import OPEN_STATUSES
 from hypercare.tickets.models import Ticket
+from hypercare.tickets.selectors import clock_q
 
 SLA_CLOCKS = ("first_response", "resolution")
 SLA_STATES = ("due_soon", "breached")
+# The queue's name (``tickets.selectors.clock_q``) of each state the metrics show.
+CLOCK_STANDINGS = {"due_soon": "warned", "breached": "breached"}
 
 
 @dataclass(frozen=True)
@@ -112,21 +114,16 @@ def open_tickets_by_status() -> dict[str, int]:
 
 def sla_clocks() -> dict[tuple[str, str], int]:
     """Open tickets' clocks per (clock, state): ``due_soon`` once past the policy's warning
-    point and still running, ``breached`` once past the target."""
+    point and not yet due, ``breached`` once past the target (recorded, or running past it
+    and not yet recorded by the sweep), as the queue's SLA filter reads them."""
     now = clock.now()
     figures = {
-        f"{name}_{state}": Count("pk", filter=_clock_in(name, state, now))
+        f"{name}_{state}": Count("pk", filter=clock_q(name, CLOCK_STANDINGS[state], now))
         for name in SLA_CLOCKS
         for state in SLA_STATES
     }
     counts = Ticket.objects.filter(status__in=OPEN_STATUSES).aggregate(**figures)
     return {(name, state): counts[f"{name}_{state}"] for name in SLA_CLOCKS for state in SLA_STATES}
-
-
-def _clock_in(name: str, state: str, now: datetime) -> Q:
-    if state == "breached":
-        return Q(**{f"{name}_state": ClockState.BREACHED})
-    return Q(**{f"{name}_state": ClockState.RUNNING, f"{name}_warn_at__lte": now})
 
 
 def outbox_backlog() -> dict[str, int]:

@@ -106,7 +106,7 @@ def test_a_signed_in_session_does_not_open_the_metrics(requester: User, agent: U
 
 @pytest.mark.usefixtures("token")
 def test_metrics_show_the_desks_counts(requester: User) -> None:
-    tickets = [factories.ticket(requester) for _ in range(3)]
+    tickets = [factories.ticket(requester) for _ in range(4)]
     Ticket.objects.filter(pk=tickets[0].pk).update(status=Status.CLOSED)
     now = clock.now()
     Ticket.objects.filter(pk=tickets[1].pk).update(
@@ -116,6 +116,12 @@ def test_metrics_show_the_desks_counts(requester: User) -> None:
         first_response_state=ClockState.RUNNING,
         first_response_warn_at=now + timedelta(hours=1),
         resolution_state=ClockState.BREACHED,
+    )
+    # Past its target and not yet recorded by the sweep: breached, no longer due soon.
+    Ticket.objects.filter(pk=tickets[3].pk).update(
+        first_response_state=ClockState.RUNNING,
+        first_response_warn_at=now - timedelta(hours=1),
+        first_response_due_at=now - timedelta(minutes=1),
     )
     # A closed ticket's breached clock is history, not a queue to work on.
     Ticket.objects.filter(pk=tickets[0].pk).update(resolution_state=ClockState.BREACHED)
@@ -136,11 +142,13 @@ def test_metrics_show_the_desks_counts(requester: User) -> None:
     figures = _samples(answer.content.decode())
     assert figures[("hypercare_outbox_messages", (("status", "pending"),))] == queued + 4
     assert figures[("hypercare_outbox_messages", (("status", "dead"),))] == 1
-    assert figures[("hypercare_open_tickets", (("status", open_status),))] == 2
+    assert figures[("hypercare_open_tickets", (("status", open_status),))] == 3
     assert figures[("hypercare_open_tickets", (("status", Status.WAITING_ON_REQUESTER),))] == 0
     assert ("hypercare_open_tickets", (("status", Status.CLOSED),)) not in figures
     clocks = (("clock", "first_response"), ("state", "due_soon"))
     assert figures[("hypercare_sla_clocks", clocks)] == 1
+    breached = (("clock", "first_response"), ("state", "breached"))
+    assert figures[("hypercare_sla_clocks", breached)] == 1
     assert figures[("hypercare_sla_clocks", (("clock", "resolution"), ("state", "breached")))] == 1
     assert figures[("hypercare_job_last_duration_seconds", (("job", "outbox_delivery"),))] == 1.5
     assert figures[("hypercare_job_last_succeeded", (("job", "outbox_delivery"),))] == 1
