@@ -110,9 +110,16 @@ def _worker(args: list[str]) -> int:
 
 
 def _check(args: list[str]) -> int:
-    argparse.ArgumentParser(prog="hypercare check", description=COMMANDS["check"]).parse_args(args)
+    parser = argparse.ArgumentParser(prog="hypercare check", description=COMMANDS["check"])
+    parser.add_argument(
+        "--deploy",
+        action="store_true",
+        help="also check what a desk reached from other machines needs: HTTPS, secure "
+        "cookies, HSTS, private data, a database for more than one host",
+    )
+    options = parser.parse_args(args)
     _setup_django()
-    results = health.run_checks()
+    results = health.run_deploy_checks() if options.deploy else health.run_checks()
     for result in results:
         print(f"{'ok' if result.ok else 'FAIL':<4}  {result.name:<13}  {result.detail}")
     return 0 if all(result.ok for result in results) else 1

@@ -11,6 +11,7 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core import checks
@@ -21,6 +22,7 @@ from django.utils.module_loading import import_string
 
 SMTP_TIMEOUT_SECONDS = 5
 MIN_SECRET_KEY_LENGTH = 50
+MIN_HSTS_SECONDS = 86_400
 FILE_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
 SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 
@@ -42,6 +44,12 @@ def _run(check: Callable[[], Result]) -> Result:
         return check()
     except Exception as exc:
         return Result(check.__name__.removeprefix("check_"), False, f"{type(exc).__name__}: {exc}")
+
+
+def run_deploy_checks() -> list[Result]:
+    """``hypercare check --deploy``: the checks, and what an installation reached from
+    other machines must not leave as it is."""
+    return [*run_checks(), _run(check_deployment)]
 
 
 def check_configuration() -> Result:
@@ -126,6 +134,59 @@ def _check_smtp() -> Result:
         return Result("mail", False, f"SMTP server {server} does not answer: {exc}")
     mail.close()
     return Result("mail", True, f"SMTP server {server} answers")
+
+
+def check_deployment() -> Result:
+    """HTTPS with secure cookies and HSTS, data no other user of the machine can read, and
+    a database that suits more than one host."""
+    problems = [*_transport_problems(), *_readable_data(), *_database_problems()]
+    if problems:
+        return Result("deployment", False, "; ".join(problems))
+    return Result("deployment", True, f"{settings.SITE_URL} over HTTPS, data private")
+
+
+def _transport_problems() -> list[str]:
+    if urlsplit(settings.SITE_URL).scheme != "https":
+        return [
+            f"HYPERCARE_SITE_URL {settings.SITE_URL} is not https://; serve the desk over "
+            "HTTPS (a reverse proxy ending TLS, see deploy/)"
+        ]
+    problems = []
+    if not (settings.SESSION_COOKIE_SECURE and settings.CSRF_COOKIE_SECURE):
+        problems.append("cookies are sent over plain HTTP too; set HYPERCARE_SECURE_COOKIES=true")
+    if settings.SECURE_HSTS_SECONDS < MIN_HSTS_SECONDS:
+        problems.append(
+            "browsers are not told to keep to HTTPS; set HYPERCARE_HSTS_SECONDS "
+            f"(at least {MIN_HSTS_SECONDS}, a day)"
+        )
+    return problems
+
+
+def _readable_data() -> list[str]:
+    """The data directory, the attachments, the database file and the kept secret key,
+    where other users of the machine may read or enter them."""
+    paths = [
+        settings.DATA_DIR,
+        Path(settings.HYPERCARE_ATTACHMENT_DIR),
+        settings.DATA_DIR / "secret_key",
+    ]
+    if connection.vendor == "sqlite":
+        paths.append(Path(str(connection.settings_dict["NAME"])))
+    return [
+        f"{path} is open to other users of the machine (mode {mode:o}); chmod o-rwx"
+        for path in dict.fromkeys(paths)
+        if path.exists() and (mode := path.stat().st_mode & 0o777) & 0o007
+    ]
+
+
+def _database_problems() -> list[str]:
+    """SQLite is a file on one host: jobs run by Celery (on other hosts) need PostgreSQL."""
+    if connection.vendor == "sqlite" and not settings.HYPERCARE_EMBEDDED_WORKER:
+        return [
+            "SQLite with Celery workers (HYPERCARE_EMBEDDED_WORKER=false): SQLite serves one "
+            "host; set DATABASE_URL to PostgreSQL"
+        ]
+    return []
 
 
 def writable_problem(folder: Path) -> str:

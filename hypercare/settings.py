@@ -193,6 +193,11 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("HYPERCARE_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Browsers keep to HTTPS for this long once told (Strict-Transport-Security); 0: not told.
+SECURE_HSTS_SECONDS = env_int("HYPERCARE_HSTS_SECONDS", 0, minimum=0)
+# Behind a reverse proxy that ends TLS, its X-Forwarded-Proto says the request was HTTPS.
+if env_bool("HYPERCARE_BEHIND_HTTPS_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 X_FRAME_OPTIONS = "DENY"
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
