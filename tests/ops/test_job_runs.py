@@ -16,8 +16,9 @@ def _fails() -> dict[str, int]:
 
 
 # A transactional test: the worker closes its connection around each run, which would end
-# a test's enclosing transaction on PostgreSQL.
-@pytest.mark.django_db(transaction=True)
+# a test's enclosing transaction on PostgreSQL. Its data is put back afterwards, as every
+# transactional test here does: a flush alone leaves the next such test's restore to fail.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_worker_records_each_run_and_whether_it_succeeded() -> None:
     run_job("counting", Job(lambda: {"done": 1}, interval_seconds=10))
     run_job("failing", Job(_fails, interval_seconds=10))
