@@ -159,6 +159,14 @@ def _transport_problems() -> list[str]:
             "browsers are not told to keep to HTTPS; set HYPERCARE_HSTS_SECONDS "
             f"(at least {MIN_HSTS_SECONDS}, a day)"
         )
+    if (
+        getattr(settings, "SECURE_PROXY_SSL_HEADER", None)
+        and not settings.HYPERCARE_TRUSTED_PROXIES
+    ):
+        problems.append(
+            "behind a proxy, every client has the proxy's address, so one person's failed "
+            "sign-ins lock everyone out; set HYPERCARE_TRUSTED_PROXIES to the proxy's address"
+        )
     return problems
 
 

@@ -91,6 +91,8 @@ FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 MIDDLEWARE = [
     # First, so the latency it measures includes every other middleware.
     "hypercare.ops.metrics.RequestDurationMiddleware",
+    # Before anything that reads the client's address (sign-in lockouts, the metrics list).
+    "hypercare.web.middleware.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "hypercare.web.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -248,6 +250,8 @@ def _networks(name: str) -> tuple[IPv4Network | IPv6Network, ...]:
 
 
 HYPERCARE_METRICS_ALLOW = _networks("HYPERCARE_METRICS_ALLOW")
+# Reverse proxies whose X-Forwarded-For names the client (see web.middleware).
+HYPERCARE_TRUSTED_PROXIES = _networks("HYPERCARE_TRUSTED_PROXIES")
 
 # Hypercare's own knobs.
 HYPERCARE_ATTACHMENT_DIR = DATA_DIR / "attachments"

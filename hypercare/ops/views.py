@@ -6,7 +6,6 @@ an allow-listed address, never a session.
 """
 
 import hmac
-from ipaddress import IPv4Network, IPv6Network, ip_address
 
 from django.conf import settings
 from django.db import DatabaseError
@@ -15,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
+from hypercare.lib.addresses import is_listed
 from hypercare.ops.metrics import REGISTRY
 from hypercare.ops.selectors import readiness
 
@@ -58,7 +58,7 @@ def _metrics_refusal(request: HttpRequest) -> HttpResponse | None:
     allowed = settings.HYPERCARE_METRICS_ALLOW
     if not token and not allowed:
         raise Http404
-    if _listed(request.META.get("REMOTE_ADDR", ""), allowed):
+    if is_listed(request.META.get("REMOTE_ADDR", ""), allowed):
         return None
     if not token:
         return HttpResponse("forbidden\n", content_type=TEXT, status=403)
@@ -70,13 +70,3 @@ def _metrics_refusal(request: HttpRequest) -> HttpResponse | None:
     if not hmac.compare_digest(given.strip().encode(), token.encode()):
         return HttpResponse("forbidden\n", content_type=TEXT, status=403)
     return None
-
-
-def _listed(client: str, allowed: tuple[IPv4Network | IPv6Network, ...]) -> bool:
-    """Whether the client's address is allowed; a server bound to a Unix socket gets no
-    address, which no list includes."""
-    try:
-        address = ip_address(client)
-    except ValueError:
-        return False
-    return any(address in network for network in allowed)

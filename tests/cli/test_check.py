@@ -3,6 +3,7 @@ import socket
 import subprocess
 import sys
 from collections.abc import Iterator
+from ipaddress import ip_network
 from pathlib import Path
 
 import pytest
@@ -127,6 +128,8 @@ def good_deployment(good_setup: None, settings: LazySettings, tmp_path: Path) ->
     settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = True
     settings.SECURE_HSTS_SECONDS = 31_536_000
     settings.HYPERCARE_EMBEDDED_WORKER = True
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.HYPERCARE_TRUSTED_PROXIES = (ip_network("127.0.0.1/32"),)
     return data
 
 
@@ -160,6 +163,7 @@ def test_plain_check_leaves_the_deployment_out(
         ("SECURE_HSTS_SECONDS", 0, "HYPERCARE_HSTS_SECONDS"),
         ("SECURE_HSTS_SECONDS", 300, "HYPERCARE_HSTS_SECONDS"),
         ("HYPERCARE_EMBEDDED_WORKER", False, "SQLite with Celery workers"),
+        ("HYPERCARE_TRUSTED_PROXIES", (), "HYPERCARE_TRUSTED_PROXIES"),
     ],
 )
 def test_check_deploy_flags_each_unsafe_setting(
@@ -203,12 +207,14 @@ def test_the_deployment_settings_come_from_the_environment(tmp_path: Path) -> No
         "HYPERCARE_SECURE_COOKIES": "true",
         "HYPERCARE_HSTS_SECONDS": "31536000",
         "HYPERCARE_BEHIND_HTTPS_PROXY": "true",
+        "HYPERCARE_TRUSTED_PROXIES": "127.0.0.1,::1",
     }
     env.pop("DATABASE_URL", None)
     asked = (
         "from django.test import Client; from django.conf import settings; "
         "answer = Client().get('/healthz', headers={'x-forwarded-proto': 'https'}); "
-        "print(settings.SECURE_HSTS_SECONDS, answer['Strict-Transport-Security'])"
+        "print(settings.SECURE_HSTS_SECONDS, answer['Strict-Transport-Security'], "
+        "*settings.HYPERCARE_TRUSTED_PROXIES)"
     )
     shell = subprocess.run(  # noqa: S603 (our own console script)
         [str(HYPERCARE), "manage", "shell", "--verbosity", "0", "--command", asked],
@@ -217,4 +223,4 @@ def test_the_deployment_settings_come_from_the_environment(tmp_path: Path) -> No
         text=True,
         check=True,
     )
-    assert shell.stdout.split() == ["31536000", "max-age=31536000"]
+    assert shell.stdout.split() == ["31536000", "max-age=31536000", "127.0.0.1/32", "::1/128"]

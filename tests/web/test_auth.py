@@ -1,5 +1,6 @@
 import re
 from datetime import timedelta
+from ipaddress import ip_network
 from typing import Any
 
 import pytest
@@ -76,6 +77,47 @@ def test_lockout_is_per_address(requester: User) -> None:
         sign_in(Client(REMOTE_ADDR="10.0.0.1"), "riya", "wrong")
     response = sign_in(Client(REMOTE_ADDR="10.0.0.2"), "riya")
     assert response.status_code == 302
+
+
+def test_behind_a_trusted_proxy_the_lockout_counts_each_client_not_the_proxy(
+    requester: User, settings: LazySettings
+) -> None:
+    settings.HYPERCARE_TRUSTED_PROXIES = (ip_network("10.9.0.0/24"),)
+
+    def through_proxy(client_address: str) -> Client:
+        return Client(REMOTE_ADDR="10.9.0.5", HTTP_X_FORWARDED_FOR=client_address)
+
+    for _ in range(5):
+        sign_in(through_proxy("203.0.113.7"), "riya", "wrong")
+    locked_out = sign_in(through_proxy("203.0.113.7"), "riya")
+    another_client = sign_in(through_proxy("198.51.100.2"), "riya")
+    assert "Too many failed attempts" in locked_out.content.decode()
+    assert another_client.status_code == 302
+
+
+def test_a_client_cannot_escape_its_lockout_by_writing_its_own_forwarded_for(
+    requester: User, settings: LazySettings
+) -> None:
+    settings.HYPERCARE_TRUSTED_PROXIES = (ip_network("10.9.0.0/24"),)
+    for n in range(5):
+        # The proxy appends the address it saw to whatever the client sent.
+        forged = f"192.0.2.{n}, 203.0.113.7"
+        sign_in(Client(REMOTE_ADDR="10.9.0.5", HTTP_X_FORWARDED_FOR=forged), "riya", "wrong")
+    response = sign_in(
+        Client(REMOTE_ADDR="10.9.0.5", HTTP_X_FORWARDED_FOR="192.0.2.99, 203.0.113.7"), "riya"
+    )
+    assert "Too many failed attempts" in response.content.decode()
+
+
+def test_forwarded_for_is_ignored_unless_the_connecting_address_is_a_trusted_proxy(
+    requester: User, settings: LazySettings
+) -> None:
+    settings.HYPERCARE_TRUSTED_PROXIES = (ip_network("10.9.0.0/24"),)
+    for n in range(5):
+        direct = Client(REMOTE_ADDR="203.0.113.7", HTTP_X_FORWARDED_FOR=f"192.0.2.{n}")
+        sign_in(direct, "riya", "wrong")
+    response = sign_in(Client(REMOTE_ADDR="203.0.113.7"), "riya")
+    assert "Too many failed attempts" in response.content.decode()
 
 
 def test_success_clears_earlier_failures(requester: User) -> None:
