@@ -7,9 +7,13 @@ directly, and it stops its workers cleanly. Gunicorn's own settings are in
 """
 
 import os
+import re
+import shutil
 import sys
+from pathlib import Path
 from typing import NoReturn
 
+from django.conf import settings
 from django.core.management import call_command
 from django.db import connections
 
@@ -43,10 +47,24 @@ def gunicorn_command(bind: str) -> list[str]:
     return [sys.executable, "-m", "gunicorn", "--config", GUNICORN_CONFIG, "--bind", bind]
 
 
+def shared_metrics_directory(bind: str) -> Path:
+    """An empty folder where this server's gunicorn processes keep their metrics files.
+
+    One per bind address, so two servers sharing a data folder do not count each other's
+    requests; emptied at start, as prometheus-client requires, so a server reports the
+    requests since it started.
+    """
+    folder = settings.DATA_DIR / "metrics" / re.sub(r"[^0-9A-Za-z.]+", "_", bind)
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    return folder
+
+
 def serve(bind: str) -> NoReturn:
     prepare()
     # The forked workers must not inherit the database connections used to migrate.
     connections.close_all()
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(shared_metrics_directory(bind))
     print(f"Hypercare is serving on http://{bind}/ (Ctrl+C stops it)", flush=True)
     command = gunicorn_command(bind)
     os.execv(command[0], command)  # noqa: S606 (our own interpreter, fixed arguments)

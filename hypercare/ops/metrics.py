@@ -1,16 +1,20 @@
 """The Prometheus figures: request latencies measured here, the desk's counts read at scrape.
 
-The latency histogram lives in each process's memory, so each web process answers for
-itself (see the README on scraping several). The database-derived gauges are computed by
-``DeskCollector`` when ``/metrics`` is read, with a few aggregate queries, so they are the
-same whichever process answers and cost nothing between scrapes.
+Under ``hypercare serve`` the latency histogram is kept in files shared by the server's
+gunicorn processes (prometheus-client's multiprocess mode, ``PROMETHEUS_MULTIPROC_DIR``
+set by ``hypercare.server``), so whichever process answers a scrape reports the requests of
+all of them; elsewhere (tests, ``manage runserver``) it lives in the process's memory. The
+database-derived gauges are computed by ``DeskCollector`` when ``/metrics`` is read, with a
+few aggregate queries, so they are the same whichever process answers and cost nothing
+between scrapes.
 """
 
+import os
 import time
 from collections.abc import Callable, Iterator
 
 from django.http import HttpRequest, HttpResponse
-from prometheus_client import CollectorRegistry, Histogram
+from prometheus_client import CollectorRegistry, Histogram, multiprocess
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.metrics_core import Metric
 
@@ -19,6 +23,8 @@ from hypercare.ops import selectors
 # The desk's own registry, not the library's global one: nothing else registers in it,
 # and registering the collector does not run its queries (no auto-describe).
 REGISTRY = CollectorRegistry()
+# Where the server's processes keep their shared figures; read once, as the library does.
+SHARED_DIRECTORY = os.environ.get("PROMETHEUS_MULTIPROC_DIR", "")
 
 # A method outside these becomes "other", so a client cannot add label values at will.
 KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
@@ -110,3 +116,16 @@ class DeskCollector:
 
 
 REGISTRY.register(DeskCollector())
+
+
+def scrape_registry() -> CollectorRegistry:
+    """What a scrape reports: the figures of every process of this server when they share
+    a directory (the in-process histogram would be this process's alone), else this
+    process's registry."""
+    if not SHARED_DIRECTORY:
+        return REGISTRY
+    registry = CollectorRegistry()
+    # The library's collector is not annotated; it registers itself in ``registry``.
+    multiprocess.MultiProcessCollector(registry, path=SHARED_DIRECTORY)  # type: ignore[no-untyped-call]
+    registry.register(DeskCollector())
+    return registry

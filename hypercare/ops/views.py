@@ -15,7 +15,7 @@ from django.views.decorators.http import require_safe
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from hypercare.lib.addresses import is_listed
-from hypercare.ops.metrics import REGISTRY
+from hypercare.ops.metrics import scrape_registry
 from hypercare.ops.selectors import readiness
 
 TEXT = "text/plain; charset=utf-8"
@@ -45,7 +45,7 @@ def metrics(request: HttpRequest) -> HttpResponse:
     if refusal:
         return refusal
     try:
-        figures = generate_latest(REGISTRY)
+        figures = generate_latest(scrape_registry())
     except DatabaseError:
         return HttpResponse("database: failing\n", content_type=TEXT, status=503)
     return HttpResponse(figures, content_type=CONTENT_TYPE_LATEST)

@@ -69,3 +69,47 @@ def test_serve_answers_on_its_bind_address_and_stops_on_sigterm(tmp_path: Path) 
     assert f"serving on http://127.0.0.1:{port}/" in output
     assert "GET /admin/login/" in output
     assert (tmp_path / "data" / "hypercare.sqlite3").exists()
+
+
+def test_metrics_count_the_requests_of_every_web_process_whichever_answers(
+    tmp_path: Path,
+) -> None:
+    port = _free_port()
+    env = {
+        **os.environ,
+        "HYPERCARE_DATA_DIR": str(tmp_path / "data"),
+        "HYPERCARE_WEB_WORKERS": "3",
+        "HYPERCARE_EMBEDDED_WORKER": "false",
+        "HYPERCARE_METRICS_ALLOW": "127.0.0.1",
+    }
+    env.pop("DATABASE_URL", None)
+    base = f"http://127.0.0.1:{port}"
+    with (tmp_path / "out.log").open("wb") as out:
+        process = subprocess.Popen(  # noqa: S603 (our own console script)
+            [str(HYPERCARE), "serve", "--bind", f"127.0.0.1:{port}"],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env=env,
+        )
+        try:
+            assert _wait_for(f"{base}/healthz", process) == 200
+            for _ in range(29):
+                assert _status(f"{base}/healthz") == 200
+            scrapes = [_healthz_count(f"{base}/metrics") for _ in range(6)]
+        finally:
+            process.send_signal(signal.SIGTERM)
+            process.wait(timeout=25)
+    answered_by = {
+        line.split()[-1]
+        for line in (tmp_path / "out.log").read_text().splitlines()
+        if "GET /healthz" in line
+    }
+    assert scrapes == [30.0] * 6, answered_by
+
+
+def _healthz_count(url: str) -> float:
+    with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 (loopback)
+        text = response.read().decode()
+    prefix = 'hypercare_request_duration_seconds_count{method="GET",view="ops:healthz"}'
+    [count] = [float(line.split()[-1]) for line in text.splitlines() if line.startswith(prefix)]
+    return count
