@@ -23,6 +23,7 @@ from hypercare.reports.daycounts import count_days
 from hypercare.reports.services import build_queued_packs, run_due_schedules
 from hypercare.sla.services import sweep_sla
 from hypercare.tickets.services.attachments import remove_expired_uploads
+from hypercare.tickets.services.autoclose import close_quiet_resolved_tickets
 
 
 @dataclass(frozen=True)
@@ -112,6 +113,11 @@ def day_counts() -> dict[str, int]:
     return count_days()
 
 
+def auto_close() -> dict[str, int]:
+    """Tell requesters the day before a resolved ticket closes, then close it."""
+    return close_quiet_resolved_tickets()
+
+
 JOBS = {
     "sla_sweep": Job(sla_sweep, interval_seconds=30),
     "outbox_delivery": Job(outbox_delivery, interval_seconds=10),
@@ -129,4 +135,5 @@ JOBS = {
     "review_pack_builds": Job(review_pack_builds, interval_seconds=5),
     "review_pack_schedules": Job(review_pack_schedules, interval_seconds=60),
     "day_counts": Job(day_counts, interval_seconds=300),
+    "auto_close": Job(auto_close, interval_seconds=900),
 }

@@ -259,7 +259,6 @@ HYPERCARE_MAX_ATTACHMENT_BYTES = env_int("HYPERCARE_MAX_ATTACHMENT_MB", 10, mini
 HYPERCARE_MAX_TICKET_ATTACHMENT_BYTES = (
     env_int("HYPERCARE_MAX_TICKET_ATTACHMENTS_MB", 50, minimum=1) * 2**20
 )
-HYPERCARE_REOPEN_WINDOW_DAYS = env_int("HYPERCARE_REOPEN_WINDOW_DAYS", 7, minimum=0)
 # Satisfaction surveys: how long a survey link works, how often one requester is asked,
 # and the rating (and below) that tells the team lead.
 HYPERCARE_SURVEY_LINK_DAYS = env_int("HYPERCARE_SURVEY_LINK_DAYS", 14, minimum=1)

@@ -8,6 +8,7 @@ class NotificationEvent(models.TextChoices):
     PUBLIC_REPLY = "public_reply", "Public reply (to the requester)"
     STATUS_CHANGED = "status_changed", "Status changed (to the requester)"
     TICKET_RESOLVED = "ticket_resolved", "Ticket resolved (to the requester)"
+    TICKET_CLOSING = "ticket_closing", "Resolved ticket closing tomorrow (to the requester)"
     TICKET_ASSIGNED = "ticket_assigned", "Ticket assigned (to the agent)"
     SLA_WARNING = "sla_warning", "SLA warning (to assignee and team lead)"
     SLA_BREACH = "sla_breach", "SLA breach (to assignee, team lead, escalation managers)"
@@ -106,6 +107,7 @@ REQUESTER_EVENTS = frozenset(
         NotificationEvent.PUBLIC_REPLY,
         NotificationEvent.STATUS_CHANGED,
         NotificationEvent.TICKET_RESOLVED,
+        NotificationEvent.TICKET_CLOSING,
         NotificationEvent.ESCALATION_ACKNOWLEDGED,
         NotificationEvent.ESCALATION_UPDATE,
         NotificationEvent.DE_ESCALATED,

@@ -37,6 +37,12 @@ _WORDING: dict[str, tuple[str, str]] = {
         "If it is not fixed, reply or open the ticket and say so: it will be reopened."
         "{% if note %}\n\nHow it was resolved: {{ note }}{% endif %}",
     ),
+    NotificationEvent.TICKET_CLOSING: (
+        "[{{ ticket.reference }}] Closing on {{ closes_at }}: {{ ticket.title }}",
+        "Hello {{ recipient.display_name }},\n\n{{ ticket.reference }} was resolved and will "
+        "close on {{ closes_at }}. If it is not fixed, reply before then or open the ticket and "
+        "say so: it will be reopened. After that, a new ticket is needed.",
+    ),
     NotificationEvent.TICKET_ASSIGNED: (
         "[{{ ticket.reference }}] Assigned to you: {{ ticket.title }}",
         "Hello {{ recipient.display_name }},\n\n{{ ticket.reference }} "

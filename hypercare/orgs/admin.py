@@ -40,6 +40,7 @@ class InstitutionAdmin(admin.ModelAdmin[Institution]):
         "phase",
         "unknown_senders",
         "surveys_enabled",
+        "auto_close_days",
     )
     list_filter = ("phase", "unknown_senders", "surveys_enabled")
     search_fields = ("name", "slug")

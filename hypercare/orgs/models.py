@@ -4,6 +4,7 @@ import zoneinfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from hypercare.lib.text import validate_single_line
@@ -40,6 +41,13 @@ class Institution(models.Model):
         "satisfaction surveys",
         default=True,
         help_text="Ask the requester to rate the support once their ticket is resolved.",
+    )
+    auto_close_days = models.PositiveSmallIntegerField(
+        "close resolved tickets after (days)",
+        default=7,
+        validators=[MinValueValidator(1), MaxValueValidator(90)],
+        help_text="A resolved ticket the requester has not answered closes after this many "
+        "days; until then a reply from them reopens it. They are told the day before.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -61,7 +61,7 @@ def record_status_change(
     )
 
 
-def record_reopened(ticket: Ticket, actor: User, at: datetime, old: str) -> TicketEvent:
+def record_reopened(ticket: Ticket, actor: User | None, at: datetime, old: str) -> TicketEvent:
     return append(ticket, EventKind.REOPENED, actor, at, old_value=old, new_value=ticket.status)
 
 

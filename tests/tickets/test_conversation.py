@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from hypercare.accounts.choices import Role
 from hypercare.accounts.models import User
 from hypercare.errors import InvalidTransition, NotAllowed, ValidationFailed
+from hypercare.orgs.models import Institution
 from hypercare.sla.choices import ClockState
 from hypercare.tickets.choices import EventKind, Status
 from hypercare.tickets.models import Ticket
@@ -106,9 +107,9 @@ def test_requester_reply_does_not_resume_a_ticket_waiting_on_a_third_party(
 
 
 def test_requester_reply_within_the_window_reopens_a_resolved_ticket(
-    ticket: Ticket, agent: User, requester: User, settings: Any
+    ticket: Ticket, agent: User, requester: User
 ) -> None:
-    settings.HYPERCARE_REOPEN_WINDOW_DAYS = 7
+    _close_after(ticket, days=7)
     _resolve(ticket, agent, T0)
     with time_machine.travel(T0 + timedelta(days=6, hours=23), tick=False):
         add_public_reply(ticket=ticket, actor=requester, body="Still blank.")
@@ -122,9 +123,9 @@ def test_requester_reply_within_the_window_reopens_a_resolved_ticket(
 
 
 def test_requester_reply_after_the_window_is_refused(
-    ticket: Ticket, agent: User, requester: User, settings: Any
+    ticket: Ticket, agent: User, requester: User
 ) -> None:
-    settings.HYPERCARE_REOPEN_WINDOW_DAYS = 7
+    _close_after(ticket, days=7)
     _resolve(ticket, agent, T0)
     events_before = ticket.events.count()
     with (
@@ -137,17 +138,17 @@ def test_requester_reply_after_the_window_is_refused(
     assert ticket.events.count() == events_before
 
 
-def test_reopen_window_follows_the_setting(
-    ticket: Ticket, agent: User, requester: User, settings: Any
+def test_reopen_window_follows_the_institutions_auto_close_days(
+    ticket: Ticket, agent: User, requester: User
 ) -> None:
-    settings.HYPERCARE_REOPEN_WINDOW_DAYS = 1
+    _close_after(ticket, days=1)
     _resolve(ticket, agent, T0)
     with (
         time_machine.travel(T0 + timedelta(days=2), tick=False),
         pytest.raises(InvalidTransition),
     ):
         add_public_reply(ticket=ticket, actor=requester, body="Not fixed.")
-    settings.HYPERCARE_REOPEN_WINDOW_DAYS = 3
+    _close_after(ticket, days=3)
     with time_machine.travel(T0 + timedelta(days=2), tick=False):
         add_public_reply(ticket=ticket, actor=requester, body="Not fixed.")
     assert _status(ticket) == Status.IN_PROGRESS
@@ -270,9 +271,9 @@ def test_not_fixed_without_a_message_only_reopens(
 
 
 def test_not_fixed_after_the_window_is_refused_and_changes_nothing(
-    ticket: Ticket, agent: User, requester: User, settings: Any
+    ticket: Ticket, agent: User, requester: User
 ) -> None:
-    settings.HYPERCARE_REOPEN_WINDOW_DAYS = 7
+    _close_after(ticket, days=7)
     _resolve(ticket, agent, T0)
     events_before = ticket.events.count()
     with (
@@ -407,3 +408,7 @@ def test_only_a_reply_that_moves_a_clock_replays_the_timeline(
     ticket.refresh_from_db()
     assert _timeline_replays(answer.captured_queries) == 1
     assert ticket.first_response_state == ClockState.MET
+
+
+def _close_after(ticket: Ticket, *, days: int) -> None:
+    Institution.objects.filter(pk=ticket.institution_id).update(auto_close_days=days)

@@ -177,9 +177,9 @@ def test_requester_confirms_the_fix_by_closing(
 
 
 def test_requester_reopens_within_the_window_but_not_after(
-    ticket: Ticket, agent: User, requester: User, settings: Any
+    ticket: Ticket, agent: User, requester: User
 ) -> None:
-    settings.HYPERCARE_REOPEN_WINDOW_DAYS = 7
+    _close_after(ticket, days=7)
     with time_machine.travel(T0, tick=False):
         change_status(ticket=ticket, actor=agent, status=Status.RESOLVED)
     with (
@@ -614,3 +614,7 @@ def test_timeline_grows_in_order_of_the_changes(
         (SlaEventKind.SLA_BREACHED, None, T0 + timedelta(hours=3)),
         (EventKind.STATUS_CHANGED, "riya", T0 + timedelta(hours=4)),
     ]
+
+
+def _close_after(ticket: Ticket, *, days: int) -> None:
+    Institution.objects.filter(pk=ticket.institution_id).update(auto_close_days=days)

@@ -3,8 +3,6 @@
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from django.conf import settings
-
 from hypercare import access
 from hypercare.accounts.models import User
 from hypercare.errors import InvalidTransition
@@ -23,11 +21,18 @@ from hypercare.tickets.services.lifecycle import set_status
 MAX_BODY = 50_000
 
 
-def can_still_reopen(ticket: Ticket) -> bool:
+def closes_at(ticket: Ticket) -> datetime | None:
+    """When a resolved ticket closes by itself (its institution's ``auto_close_days`` after
+    it was resolved); None for a ticket that is not resolved."""
     if ticket.status != Status.RESOLVED or ticket.resolved_at is None:
-        return False
-    window = timedelta(days=settings.HYPERCARE_REOPEN_WINDOW_DAYS)
-    return clock.now() <= ticket.resolved_at + window
+        return None
+    return ticket.resolved_at + timedelta(days=ticket.institution.auto_close_days)
+
+
+def can_still_reopen(ticket: Ticket) -> bool:
+    """The requester side may reopen a resolved ticket until it closes by itself."""
+    closing = closes_at(ticket)
+    return closing is not None and clock.now() <= closing
 
 
 def add_public_reply(
@@ -161,7 +166,7 @@ def _require_reopen_window(ticket: Ticket) -> None:
     if not can_still_reopen(ticket):
         raise InvalidTransition(
             "This ticket can only be reopened within "
-            f"{settings.HYPERCARE_REOPEN_WINDOW_DAYS} days of being resolved; "
+            f"{ticket.institution.auto_close_days} days of being resolved; "
             "please open a new ticket."
         )
 

@@ -12,11 +12,12 @@ from hypercare.tickets.models import Ticket, TicketEvent
 
 
 def set_status(
-    ticket: Ticket, *, actor: User, at: datetime, status: str, reason: str
+    ticket: Ticket, *, actor: User | None, at: datetime, status: str, reason: str
 ) -> TicketEvent | None:
     """Move the locked ``ticket`` to ``status`` if the lifecycle allows it, on the timeline.
 
-    A ticket leaving New gets a named owner: the acting agent when nobody owns it yet.
+    ``actor`` None is the desk itself (closing a quiet resolved ticket). A ticket leaving
+    New gets a named owner: the acting agent when nobody owns it yet.
     Back from Resolved to In progress is a reopening. Returns the status-change event
     (None for a reopening); the caller saves the ticket and replans its SLA.
     """
@@ -30,7 +31,7 @@ def set_status(
         ticket.resolved_at = None
         events.record_reopened(ticket, actor, at, old)
         return None
-    if ticket.assignee_id is None and access.can_be_assigned(actor):
+    if ticket.assignee_id is None and actor is not None and access.can_be_assigned(actor):
         ticket.assignee = actor
         events.record_assignment(ticket, actor, at, "", actor.username, "Took it while triaging.")
     ticket.status = status

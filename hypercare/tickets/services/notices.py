@@ -60,7 +60,7 @@ def public_reply(ticket: Ticket, event: TicketEvent, actor: User, *, from_suppor
     )
 
 
-def status_changed(ticket: Ticket, event: TicketEvent, actor: User) -> None:
+def status_changed(ticket: Ticket, event: TicketEvent, actor: User | None) -> None:
     """The requester side hears of a new status; a resolution says how, with the note
     that is also on their timeline (a major incident's resolution, say), and runs the
     other domains' resolution steps (``resolution``)."""
