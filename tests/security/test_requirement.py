@@ -121,3 +121,18 @@ def test_people_who_set_no_rule_get_no_rule_page(requester: User) -> None:
     client = Client()
     client.force_login(requester)
     assert client.get("/account/security/policies/").status_code == 403
+
+
+@pytest.mark.usefixtures("staff_required")
+def test_turning_off_a_required_second_factor_signs_out_to_set_it_up_again(agent: User) -> None:
+    enrolled(agent)
+    client = Client()
+    client.force_login(agent)
+    off = client.post("/account/security/two-factor/off/", {"proof": factories.PASSWORD})
+    assert off["Location"].startswith("/login/")
+    assert "_auth_user_id" not in client.session
+    assert password_step(client, "tara") == "/login/set-up-two-factor/"
+
+
+def test_the_enrolment_step_without_a_password_first_goes_to_sign_in(db: None) -> None:
+    assert Client().get("/login/set-up-two-factor/")["Location"] == "/login/"
