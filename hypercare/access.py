@@ -1019,3 +1019,32 @@ def can_receive_pack(user: User, institution_id: int | None) -> bool:
     if user.is_support_staff:
         return True
     return institution_id is not None and user.institution_id == institution_id
+
+
+def signed_in_session_scope(user: User) -> Q:
+    """The browser sessions ``user`` may see and end, as a filter on SignedInSession:
+    their own. Support managers end someone else's through ``can_end_sessions_of``."""
+    if not user.is_active:
+        return NOTHING
+    return Q(user_id=user.pk)
+
+
+def can_end_sessions_of(user: User, person: User) -> bool:
+    """Everyone ends their own sessions; support managers and system admins anyone's,
+    to shut out a lost laptop or a departed colleague at once."""
+    if not user.is_active:
+        return False
+    return user.pk == person.pk or (user.is_support_staff and user.has_role(*MANAGER_ROLES))
+
+
+def two_factor_policy_scope(user: User) -> Q:
+    """The institutions whose two-factor requirement ``user`` may set, as a filter on
+    Institution: every one for support managers and system admins, their own for an
+    institution admin, none for anyone else."""
+    if not user.is_active:
+        return NOTHING
+    if user.is_support_staff and user.has_role(*MANAGER_ROLES):
+        return Q()
+    if user.institution_id is not None and user.has_role(Role.INSTITUTION_ADMIN):
+        return Q(pk=user.institution_id)
+    return NOTHING

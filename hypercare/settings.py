@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "hypercare.handover",
     "hypercare.adoption",
     "hypercare.ops",
+    "hypercare.security",
     "hypercare.web",
     # Form widgets render through TEMPLATES, so a widget template of ours can replace Django's.
     "django.forms",
@@ -100,6 +101,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "hypercare.security.middleware.SessionSeenMiddleware",
     "hypercare.web.middleware.ViewerTimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -182,6 +184,12 @@ SESSION_COOKIE_AGE = env_int("HYPERCARE_SESSION_HOURS", 8, minimum=1) * 3600
 # Password guessing: this many failures for one login from one address locks it for a while.
 HYPERCARE_SIGN_IN_MAX_FAILURES = env_int("HYPERCARE_SIGN_IN_MAX_FAILURES", 5, minimum=1)
 HYPERCARE_SIGN_IN_LOCKOUT_MINUTES = env_int("HYPERCARE_SIGN_IN_LOCKOUT_MINUTES", 15, minimum=1)
+# Two-factor authentication: required of support staff and system admins when on (an
+# institution's admin requires it of their own people from the portal). The same failure
+# limit and lockout as passwords count wrong codes.
+HYPERCARE_REQUIRE_2FA_FOR_STAFF = env_bool("HYPERCARE_REQUIRE_2FA_FOR_STAFF", False)
+# How often a signed-in session's "last seen" moves on: at most once per this many seconds.
+HYPERCARE_SESSION_SEEN_SECONDS = env_int("HYPERCARE_SESSION_SEEN_SECONDS", 300, minimum=1)
 # Password reset links: at most this many an hour to one account's email, and this many
 # requests an hour from one client address.
 HYPERCARE_PASSWORD_RESET_PER_ACCOUNT_HOURLY = env_int(

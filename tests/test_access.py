@@ -13,6 +13,7 @@ from datetime import time, timedelta
 from io import BytesIO
 from typing import Any
 
+import pyotp
 import pytest
 import time_machine
 from django.conf import settings
@@ -178,6 +179,9 @@ from hypercare.reports.services import (
     request_pack,
     run_due_schedules,
 )
+from hypercare.security.models import SignedInSession, TwoFactorPolicy
+from hypercare.security.selectors import open_sessions, policy_institutions
+from hypercare.security.services.two_factor import begin_enrolment, confirm_enrolment
 from hypercare.surveys.links import token_for
 from hypercare.surveys.models import Survey
 from hypercare.surveys.selectors import survey_of_ticket
@@ -2932,3 +2936,73 @@ def test_no_personas_session_opens_the_metrics(world: World, persona: str) -> No
         answer = client.get("/metrics")
     assert answer.status_code == 401
     assert b"hypercare_" not in answer.content
+
+
+def _signed_in_everyone(world: World) -> dict[str, Client]:
+    browsers = {}
+    for name, person in world.users.items():
+        browsers[name] = Client()
+        browsers[name].force_login(person)
+    return browsers
+
+
+ENDS_ANYONES_SESSIONS = {"support_manager"}
+
+
+@pytest.mark.parametrize("persona", SEES)
+def test_a_person_sees_and_ends_only_their_own_sessions(world: World, persona: str) -> None:
+    """Support managers may end anyone's session (a lost laptop) but list only their own."""
+    browsers = _signed_in_everyone(world)
+    person = world.users[persona]
+    sessions = {s.user_id: s for s in SignedInSession.objects.all()}
+    assert [s.user_id for s in open_sessions(person)] == [person.pk]
+    api = ApiClient(person)
+    assert [row["id"] for row in api.get("/security/sessions").json()] == [sessions[person.pk].id]
+    victim = "southbank_requester" if persona != "southbank_requester" else "requester"
+    theirs = sessions[world.users[victim].pk]
+    expected = 200 if persona in ENDS_ANYONES_SESSIONS else 404
+    assert api.delete(f"/security/sessions/{theirs.pk}").status_code == expected
+    colleagues = sessions[world.users["colleague"].pk]
+    page = browsers[persona].post(f"/account/security/sessions/{colleagues.pk}/end/")
+    if persona in ENDS_ANYONES_SESSIONS or persona == "colleague":
+        assert page.status_code == 302
+    else:
+        assert page.status_code == 404
+    still_in = browsers[victim].get("/account/security/").status_code == 200
+    assert still_in is (persona not in ENDS_ANYONES_SESSIONS)
+
+
+SETS_TWO_FACTOR_RULE = {
+    "institution_admin": {"northfield"},
+    "outsider": {"southbank"},
+    "support_manager": {"northfield", "southbank"},
+}
+
+
+@pytest.mark.parametrize("persona", SEES)
+def test_an_institutions_two_factor_rule_is_set_only_by_its_admin_or_a_manager(
+    world: World, persona: str
+) -> None:
+    person = world.users[persona]
+    places = {"northfield": world.northfield, "southbank": world.southbank}
+    allowed = SETS_TWO_FACTOR_RULE.get(persona, set())
+    assert {i.name for i in policy_institutions(person)} == {places[n].name for n in allowed}
+    browser = Client()
+    browser.force_login(person)
+    for name, place in places.items():
+        answer = browser.post(
+            f"/account/security/policies/{place.pk}/", {f"i{place.pk}-required": "on"}
+        )
+        sees = Institution.objects.filter(access.institution_scope(person), pk=place.pk).exists()
+        assert answer.status_code == (302 if name in allowed else 403 if sees else 404), name
+    required = TwoFactorPolicy.objects.filter(required=True).values_list("institution", flat=True)
+    assert set(required) == {places[n].pk for n in allowed}
+
+
+@pytest.mark.parametrize("persona", SEES)
+def test_nobody_reads_another_persons_two_factor_state(world: World, persona: str) -> None:
+    other = world.users["requester" if persona != "requester" else "colleague"]
+    device = begin_enrolment(user=other)
+    confirm_enrolment(user=other, code=pyotp.TOTP(device.secret).now())
+    state = ApiClient(world.users[persona]).get("/security/two-factor").json()
+    assert state == {"enabled": False, "required": False, "recovery_codes_left": 0}

@@ -3,7 +3,6 @@
 import logging
 from typing import Any
 
-from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
@@ -23,6 +22,7 @@ from hypercare.mail.outgoing import automatic_headers, html_body
 from hypercare.web.forms import SignInForm
 from hypercare.web.guards import is_portal_user, signed_in_user
 from hypercare.web.pages import client_ip, safe_next
+from hypercare.web.security.sign_in import begin_session
 
 logger = logging.getLogger(__name__)
 
@@ -45,8 +45,7 @@ def sign_in_page(request: HttpRequest) -> HttpResponse:
         except NotAllowed as exc:
             form.add_error(None, exc.message)
         else:
-            login(request, user)
-            return redirect(next_url or "web:home")
+            return begin_session(request, user, next_url=next_url)
     return render(request, "web/auth/sign_in.html", {"form": form, "next": next_url or ""})
 
 

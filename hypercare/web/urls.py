@@ -24,6 +24,7 @@ from hypercare.web.orgs import urls as orgs
 from hypercare.web.problems import urls as problems
 from hypercare.web.releases import urls as releases
 from hypercare.web.reports import urls as reports
+from hypercare.web.security import urls as security
 from hypercare.web.sla import urls as sla
 from hypercare.web.surveys import urls as surveys
 from hypercare.web.tickets import urls as tickets
@@ -42,6 +43,7 @@ urlpatterns = [
     page("password-reset/complete/", auth.password_reset_complete, "password-reset-complete"),
     page("tickets/<int:pk>/", auth.ticket_link, "ticket-link"),
     *accounts.urlpatterns,
+    *security.urlpatterns,
     *orgs.urlpatterns,
     *escalations.urlpatterns,
     *incidents.urlpatterns,
