@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "hypercare.reports",
     "hypercare.handover",
     "hypercare.adoption",
+    "hypercare.audit",
     "hypercare.ops",
     "hypercare.web",
     # Form widgets render through TEMPLATES, so a widget template of ours can replace Django's.
@@ -98,6 +99,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "hypercare.audit.middleware.AuditContextMiddleware",
     "hypercare.web.middleware.ViewerTimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
