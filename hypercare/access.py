@@ -258,6 +258,21 @@ def can_manage_desk(user: User) -> bool:
     return user.is_active and (user.is_superuser or user.has_role(*MANAGER_ROLES))
 
 
+def can_read_audit(user: User) -> bool:
+    """The configuration audit: system admins of the desk only. It names every person
+    whose roles changed and every mailbox and rule, across institutions."""
+    return (
+        user.is_active
+        and user.institution_id is None
+        and (user.is_superuser or user.has_role(Role.ADMIN))
+    )
+
+
+def audit_scope(user: User) -> Q:
+    """The audit entries ``user`` may read, as a filter on AuditEntry: all or none."""
+    return Q() if can_read_audit(user) else NOTHING
+
+
 def report_scope(user: User) -> Q:
     """The tickets the reports count for ``user``, as a filter on Ticket: every ticket for
     desk managers; their own institution's for an institution's admin, so no figure, total

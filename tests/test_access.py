@@ -42,6 +42,8 @@ from hypercare.adoption.models import ModuleUsage
 from hypercare.adoption.services import UsageRow, record_module_usage
 from hypercare.approvals.selectors import waiting_for
 from hypercare.approvals.services import send_approval_digests
+from hypercare.audit import selectors as audit_selectors
+from hypercare.audit.models import AuditEntry
 from hypercare.changes.choices import ChangeKind, Risk
 from hypercare.changes.choices import Decision as ChangeDecision
 from hypercare.changes.models import ChangeRequest, EvidenceFile
@@ -669,6 +671,34 @@ def test_a_support_manager_sees_the_quarantine(world: World) -> None:
     assert ApiClient(manager).get(f"/mail/messages/{message.pk}").status_code == 200
     assert signed_in(manager).get(f"/desk/mail/messages/{message.pk}/").status_code == 200
     assert selectors.quarantine_count(manager) == 1
+
+
+# The configuration audit names people and every institution's setup: system admins only.
+@pytest.mark.parametrize("persona", SEES)
+def test_the_configuration_audit_is_not_found_by_anyone_but_system_admins(
+    world: World, persona: str
+) -> None:
+    user = world.users[persona]
+    assert AuditEntry.objects.exists()
+    api = ApiClient(user)
+    listed = api.get("/audit")
+    assert listed.status_code == 404
+    assert "count" not in listed.json()
+    assert api.get(f"/audit/people/{user.pk}/roles").status_code == 404
+    web = signed_in(user)
+    assert web.get("/desk/audit/").status_code == 404
+    assert "/desk/audit/" not in web.get("/", follow=True).content.decode()
+    assert not AuditEntry.objects.filter(access.audit_scope(user)).exists()
+    assert not audit_selectors.audit_actors(user).exists()
+
+
+def test_a_system_admin_reads_the_configuration_audit(world: World) -> None:
+    sysadmin = factories.user(Role.ADMIN, username="sysadmin")
+    assert ApiClient(sysadmin).get("/audit").json()["count"] == AuditEntry.objects.count()
+    assert signed_in(sysadmin).get("/desk/audit/").status_code == 200
+    role_of_another_institution = world.users["southbank_requester"].pk
+    spells = ApiClient(sysadmin).get(f"/audit/people/{role_of_another_institution}/roles")
+    assert [spell["role"] for spell in spells.json()] == [Role.REQUESTER]
 
 
 RAW_MAIL_READERS = {"tier1", "tier2", "support_manager"}

@@ -127,4 +127,6 @@ def _replace(
         if kind not in before:
             ExitGate.objects.create(institution=institution, kind=kind, threshold=threshold)
         elif before[kind] != threshold:
-            rows.filter(kind=kind).update(threshold=threshold)
+            gate = rows.get(kind=kind)  # saved, not updated: the configuration audit sees it
+            gate.threshold = threshold
+            gate.save(update_fields=["threshold"])

@@ -201,9 +201,7 @@ def restore_missing_templates() -> list[str]:
     with use_case():
         present = set(NotificationTemplate.objects.values_list("event", flat=True))
         missing = [event for event in NotificationEvent.values if event not in present]
-        templates = []
-        for event in missing:
+        for event in missing:  # one by one: the configuration audit records each
             subject, body = DEFAULT_TEMPLATES[event]
-            templates.append(NotificationTemplate(event=event, subject=subject, body=body))
-        NotificationTemplate.objects.bulk_create(templates)
+            NotificationTemplate.objects.create(event=event, subject=subject, body=body)
     return missing

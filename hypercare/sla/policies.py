@@ -6,13 +6,14 @@ timeline is replayed under the new configuration, one short transaction per tick
 ``hypercare.sla.services``). Closed and resolved tickets keep the verdicts they had.
 """
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
+from django.db.models import Model, QuerySet
 
 from hypercare import access
 from hypercare.accounts.models import User
@@ -100,10 +101,10 @@ def add_closure_days(
     with use_case():
         calendar = Calendar.objects.select_for_update().get(pk=calendar.pk)
         existing = set(calendar.closures.filter(date__in=days).values_list("date", flat=True))
-        added = ClosureDay.objects.bulk_create(
-            ClosureDay(calendar=calendar, date=day, reason=reason.strip())
+        added = [  # one by one: the configuration audit records each closure
+            ClosureDay.objects.create(calendar=calendar, date=day, reason=reason.strip())
             for day in sorted(days - existing)
-        )
+        ]
         _touch(calendar)
     replan_calendar_tickets(calendar)
     return added
@@ -219,10 +220,7 @@ def _save_calendar(calendar: Calendar, settings: CalendarSettings) -> None:
     before = calendar.updated_at
     calendar.save()
     if settings.closures is not None:
-        calendar.closures.all().delete()
-        for closure in closures:
-            closure.calendar = calendar
-        ClosureDay.objects.bulk_create(closures)
+        _hold_to(calendar.closures.all(), "date", closures, calendar=calendar)
     _touch(calendar, before)
 
 
@@ -260,10 +258,22 @@ def _save_policy(policy: SlaPolicy, settings: PolicySettings) -> None:
         _model_errors(errors, target, prefix=f"targets.{target.priority}.", exclude=["policy"])
     errors.check()
     policy.save()
-    policy.targets.all().delete()
-    for target in targets:
-        target.policy = policy
-    SlaTarget.objects.bulk_create(targets)
+    _hold_to(policy.targets.all(), "priority", targets, policy=policy)
+
+
+def _hold_to(stored: QuerySet[Any], key: str, wanted: Sequence[Model], **parent: Model) -> None:
+    """Hold a policy's targets or a calendar's closures to exactly ``wanted``, matched by
+    ``key``: rows no longer wanted deleted, the others saved over the stored row or
+    created. Row by row rather than replaced in bulk, so the configuration audit records
+    what really changed (and nothing for a row sent unchanged)."""
+    existing = {getattr(row, key): row.pk for row in stored}
+    stored.exclude(**{f"{key}__in": [getattr(row, key) for row in wanted]}).delete()
+    for row in wanted:
+        for name, value in parent.items():
+            setattr(row, name, value)
+        row.pk = existing.get(getattr(row, key))
+        row._state.adding = row.pk is None
+        row.save()
 
 
 def _model_errors(

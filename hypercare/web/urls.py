@@ -9,6 +9,7 @@ from hypercare.web.access_requests import urls as access_requests
 from hypercare.web.accounts import urls as accounts
 from hypercare.web.adoption import urls as adoption
 from hypercare.web.approvals import urls as approvals
+from hypercare.web.audit import urls as audit
 from hypercare.web.changes import urls as changes
 from hypercare.web.corrections import urls as corrections
 from hypercare.web.errors import page
@@ -45,6 +46,7 @@ urlpatterns = [
     *accounts.urlpatterns,
     *security.urlpatterns,
     *orgs.urlpatterns,
+    *audit.urlpatterns,
     *escalations.urlpatterns,
     *incidents.urlpatterns,
     *sla.urlpatterns,

@@ -684,6 +684,7 @@ NOT_HELD_HERE = {
     "ReplyFilesForm",  # the files of ReplyForm
     "QuarantineFilterForm",  # a filter of the quarantine list
     "DashboardFilterForm",  # only draws the filters; report_filters checks them
+    "AuditFilterForm",  # a filter of the audit list; audit_entries checks it
     # The quarantine's actions take records the view looks up (a ticket by reference, an
     # institution and a requester) or a required reason: tests/web/test_mail_quarantine.py
     # posts each empty and checks the field named in the refusal.

@@ -38,6 +38,12 @@ def reads_reports(user: User) -> bool:
 
 
 @register.filter
+def reads_audit(user: User) -> bool:
+    """Whether the navigation offers the configuration audit."""
+    return access.can_read_audit(user)
+
+
+@register.filter
 def tier_label(value: int) -> str:
     return str(Tier(value).label)
 
