@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "hypercare.reports",
     "hypercare.handover",
     "hypercare.adoption",
+    "hypercare.privacy",
     "hypercare.ops",
     "hypercare.web",
     # Form widgets render through TEMPLATES, so a widget template of ours can replace Django's.
