@@ -1059,3 +1059,11 @@ def retention_institution_scope(user: User) -> Q:
 def can_read_privacy_register(user: User) -> bool:
     """The data-protection register names people of every institution: system admins."""
     return user.is_active and (user.is_superuser or user.has_role(Role.ADMIN))
+
+
+def handles_personal_data(user: User) -> bool:
+    """Whether ``user`` may handle anyone's personal data at all: the data-protection
+    pages' door (``personal_data_scope`` decides whose)."""
+    return can_manage_desk(user) or (
+        user.institution_id is not None and _admin_of(user, user.institution_id)
+    )
