@@ -11,8 +11,10 @@ from hypercare.notifications.models import OutboxMessage
 from hypercare.privacy.choices import RegisterAction
 from hypercare.privacy.models import RegisterEntry
 from hypercare.privacy.services.anonymise import anonymise_person
+from hypercare.tickets.choices import Category
 from hypercare.tickets.models import Ticket, TicketEvent
 from hypercare.tickets.selectors import TicketFilters, ticket_list
+from tests import factories
 from tests.factories import PASSWORD
 from tests.privacy.conftest import Subject
 
@@ -123,3 +125,17 @@ def test_only_an_admin_of_the_persons_institution_or_a_manager_anonymises(
     with pytest.raises(NotAllowed):
         anonymise_person(subject=institution_admin, actor=institution_admin, confirmation="ines")
     assert _anonymise(subject, institution_admin).username.startswith("former-user-")
+
+
+def test_the_answers_of_a_ticket_naming_the_person_are_replaced(
+    subject: Subject, manager: User, colleague: User
+) -> None:
+    access = factories.ticket(
+        colleague,
+        category=Category.ACCESS,
+        category_details={"action": "add", "user": "Riya Sharma", "role": "Fee clerk"},
+    )
+    _anonymise(subject, manager)
+    access.refresh_from_db()
+    assert access.category_details["user"] == f"Former user {subject.person.pk}"
+    assert access.category_details["role"] == "Fee clerk"

@@ -1,8 +1,13 @@
 import io
 import zipfile
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
 from hypercare.accounts.models import User
 from hypercare.orgs.models import Institution
+from hypercare.privacy.services.retention import set_retention
+from tests import factories
 from tests.api.conftest import ApiClient
 from tests.privacy.conftest import Subject
 
@@ -47,3 +52,24 @@ def test_the_register_lists_entries_for_system_admins_only(
         ("export", subject.person.pk)
     ]
     assert entries["results"][0]["actor"]["username"] == "meera"
+
+
+def _queries(api: ApiClient, path: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert api.get(path).status_code == 200
+    return len(captured)
+
+
+def test_the_people_and_register_lists_cost_the_same_queries_for_few_and_many_rows(
+    institution: Institution, manager: User, system_admin: User
+) -> None:
+    api, admin_api = ApiClient(manager), ApiClient(system_admin)
+    api.get("/privacy/people")
+    admin_api.get("/privacy/register")
+    set_retention(institution=institution, months=1, actor=manager)
+    few = (_queries(api, "/privacy/people"), _queries(admin_api, "/privacy/register"))
+    for n in range(10):
+        factories.requester(institution, username=f"many{n}")
+        set_retention(institution=institution, months=n + 2, actor=manager)
+    many = (_queries(api, "/privacy/people"), _queries(admin_api, "/privacy/register"))
+    assert few == many

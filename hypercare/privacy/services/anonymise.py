@@ -5,10 +5,10 @@ name, username and email to a placeholder unique to the person ("Former user 12"
 former-user-12@invalid: the reserved .invalid domain never delivers), its roles, tokens,
 sessions and password, and is deactivated. Mentions of the person in free text are
 replaced by the same placeholder wherever the desk stores text people wrote: tickets
-(the search index follows: SQLite's triggers, PostgreSQL's expression index), the
-timeline, hand-over notes, mails received and sent, survey comments, escalations,
-access requests. The timeline is otherwise append-only; this is the one rewrite of it,
-which the law asks for.
+and the answers to their category's questions (the search index follows: SQLite's
+triggers, PostgreSQL's expression index), the timeline, hand-over notes, mails
+received and sent, survey comments, escalations, access requests. The timeline is
+otherwise append-only; this is the one rewrite of it, which the law asks for.
 
 What counts as a mention: the full name, the email address and the username, in any
 case; the first and the last name alone as whole words with their capital (so "Long"
@@ -20,10 +20,12 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
+from typing import Any
 
 from django.contrib.sessions.models import Session
 from django.db import models, transaction
 from django.db.models import Q
+from django.db.models.functions import Cast
 
 from hypercare import access
 from hypercare.access_requests.models import AccessRequest, LedgerEntry, ReviewLine
@@ -167,7 +169,33 @@ def _replace_mentions(person: User, replace: Callable[[str], str]) -> int:
                 model._base_manager.filter(pk=row["pk"]).update(**new)
                 changed += 1
     changed += _replace_in_raw_mail(person, replace)
+    return changed + _replace_in_ticket_answers(person, replace)
+
+
+def _replace_in_ticket_answers(person: User, replace: Callable[[str], str]) -> int:
+    """The answers to a category's questions (an access ticket names the person it is
+    for): every string in them, wherever it sits in the structure."""
+    texts = Ticket.objects.annotate(details_text=Cast("category_details", models.TextField()))
+    contains = Q()
+    for term in _terms(person):
+        contains |= Q(details_text__icontains=term)
+    changed = 0
+    for pk, details in texts.filter(contains).values_list("pk", "category_details"):
+        new = _replace_strings(details, replace)
+        if new != details:
+            Ticket.objects.filter(pk=pk).update(category_details=new)
+            changed += 1
     return changed
+
+
+def _replace_strings(value: Any, replace: Callable[[str], str]) -> Any:
+    if isinstance(value, str):
+        return replace(value)
+    if isinstance(value, list):
+        return [_replace_strings(item, replace) for item in value]
+    if isinstance(value, dict):
+        return {key: _replace_strings(item, replace) for key, item in value.items()}
+    return value
 
 
 def _replace_in_raw_mail(person: User, replace: Callable[[str], str]) -> int:
