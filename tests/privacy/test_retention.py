@@ -19,6 +19,7 @@ from hypercare.tickets.choices import Status
 from hypercare.tickets.models import Attachment, Ticket
 from hypercare.tickets.services.attachments import add_attachment, attachment_path
 from tests import factories
+from tests.api.conftest import ApiClient
 from tests.lib import samples
 from tests.web.conftest import signed_in
 
@@ -117,6 +118,10 @@ def test_a_removed_file_stays_on_the_timeline_as_a_tombstone_and_no_longer_downl
     page = browser.get(f"/desk/tickets/{old.ticket_id}/").content.decode()
     assert "log.png — removed by retention on 2026-09-15" in page
     assert browser.get(f"/attachments/{old.pk}/").status_code == 404
+    api = ApiClient(agent)
+    assert api.get(f"/attachments/{old.pk}").json()["removed_at"] is not None
+    assert api.get(f"/attachments/{old.pk}/content").status_code == 404
+    assert api.get(f"/attachments/{files['recent'].pk}/content").status_code == 200
 
 
 def test_retention_is_set_by_managers_and_the_institutions_own_admin(
