@@ -42,7 +42,7 @@ class PeopleQuery(PageQuery):
 class AnonymiseIn(Schema):
     model_config = ConfigDict(extra="forbid")
     confirmation: Annotated[str, single_line(max_length=150)] = Field(
-        description="The person's username, typed: anonymising cannot be undone."
+        description="The person's name as shown (`name`), typed: anonymising cannot be undone."
     )
 
 

@@ -26,7 +26,7 @@ def _figures() -> Counter[tuple[int, str, str]]:
 
 
 def _anonymise(subject: Subject, actor: User) -> User:
-    return anonymise_person(subject=subject.person, actor=actor, confirmation="rsharma")
+    return anonymise_person(subject=subject.person, actor=actor, confirmation="riya  SHARMA")
 
 
 def test_the_account_takes_a_placeholder_unique_to_the_person(
@@ -93,9 +93,9 @@ def test_the_person_cannot_sign_in_by_password_session_or_token(
     assert browser.get("/portal/").status_code == 302
 
 
-def test_the_operator_types_the_username_to_confirm(subject: Subject, manager: User) -> None:
+def test_the_operator_types_the_persons_name_to_confirm(subject: Subject, manager: User) -> None:
     with pytest.raises(ValidationFailed) as refused:
-        anonymise_person(subject=subject.person, actor=manager, confirmation="Riya")
+        anonymise_person(subject=subject.person, actor=manager, confirmation="rsharma")
     assert set(refused.value.errors) == {"confirmation"}
     subject.person.refresh_from_db()
     assert subject.person.username == "rsharma"
@@ -105,7 +105,7 @@ def test_the_operator_types_the_username_to_confirm(subject: Subject, manager: U
 def test_a_person_is_anonymised_once_and_recorded(subject: Subject, manager: User) -> None:
     person = _anonymise(subject, manager)
     with pytest.raises(InvalidTransition):
-        anonymise_person(subject=person, actor=manager, confirmation=person.username)
+        anonymise_person(subject=person, actor=manager, confirmation=person.display_name)
     entry = RegisterEntry.objects.get()
     assert (entry.action, entry.actor, entry.subject) == (
         RegisterAction.ANONYMISE,

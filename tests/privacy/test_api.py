@@ -23,14 +23,14 @@ def test_the_api_exports_a_zip_and_anonymises_with_the_typed_username(
     assert answer.status_code == 200
     archive = zipfile.ZipFile(io.BytesIO(b"".join(answer.streaming_content)))
     assert archive.read(f"files/{subject.own.reference}/{subject.attachment.pk}-receipt.png")
-    refused = api.post(f"/privacy/people/{pk}/anonymise", {"confirmation": "riya"})
+    refused = api.post(f"/privacy/people/{pk}/anonymise", {"confirmation": "rsharma"})
     assert refused.status_code == 422
     assert refused.json()["errors"] == [
         {"field": "confirmation", "message": refused.json()["errors"][0]["message"]}
     ]
-    done = api.post(f"/privacy/people/{pk}/anonymise", {"confirmation": "rsharma"})
+    done = api.post(f"/privacy/people/{pk}/anonymise", {"confirmation": "Riya Sharma"})
     assert done.json()["email"] == f"former-user-{pk}@invalid"
-    again = api.post(f"/privacy/people/{pk}/anonymise", {"confirmation": f"former-user-{pk}"})
+    again = api.post(f"/privacy/people/{pk}/anonymise", {"confirmation": f"Former user {pk}"})
     assert again.status_code == 409
 
 

@@ -22,13 +22,13 @@ def test_a_manager_finds_the_person_and_downloads_their_export(
     assert RegisterEntry.objects.filter(subject=subject.person).count() == 1
 
 
-def test_anonymising_asks_for_the_typed_username(subject: Subject, manager: User) -> None:
+def test_anonymising_asks_for_the_typed_name(subject: Subject, manager: User) -> None:
     browser = signed_in(manager)
     url = f"/privacy/people/{subject.person.pk}/anonymise/"
-    wrong = browser.post(url, {"confirmation": "Riya Sharma"})
+    wrong = browser.post(url, {"confirmation": "rsharma"})
     assert wrong.status_code == 422
-    assert "Type the person&#x27;s username exactly" in wrong.content.decode()
-    done = browser.post(url, {"confirmation": "rsharma"}, follow=True)
+    assert "Type the person&#x27;s name as shown" in wrong.content.decode()
+    done = browser.post(url, {"confirmation": "Riya Sharma"}, follow=True)
     assert "This person is anonymised." in done.content.decode()
     subject.person.refresh_from_db()
     assert subject.person.email == f"former-user-{subject.person.pk}@invalid"

@@ -86,16 +86,17 @@ def is_anonymised(person: User) -> bool:
 
 def anonymise_person(*, subject: User, actor: User, confirmation: str) -> User:
     """Replace ``subject`` everywhere by a placeholder, for good. ``confirmation`` is the
-    subject's username typed by the operator: the step cannot be undone."""
+    subject's name as the desk shows it, typed by the operator (any case): the step
+    cannot be undone."""
     if not access.can_handle_personal_data(actor, subject):
         raise NotAllowed(ANONYMISE_REFUSED)
     if subject.pk == actor.pk:
         raise NotAllowed("You may not anonymise yourself.")
     if is_anonymised(subject):
         raise InvalidTransition("This person is already anonymised.")
-    if confirmation.strip() != subject.username:
+    if " ".join(confirmation.split()).casefold() != subject.display_name.casefold():
         raise ValidationFailed(
-            {"confirmation": "Type the person's username exactly to confirm; this is final."}
+            {"confirmation": "Type the person's name as shown to confirm; this is final."}
         )
     with use_case():
         subject = User.objects.select_for_update().get(pk=subject.pk)

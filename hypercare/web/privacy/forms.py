@@ -7,7 +7,7 @@ from hypercare.privacy.services.retention import MONTHS_MAX
 class AnonymiseForm(forms.Form):
     confirmation = forms.CharField(
         max_length=150,
-        label="Type the person's username to confirm",
+        label="Type the person's name to confirm",
         help_text="Anonymising cannot be undone.",
     )
 
