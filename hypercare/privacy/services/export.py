@@ -19,6 +19,7 @@ import tempfile
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from typing import IO, Any
 
 from django.apps import apps
@@ -84,7 +85,7 @@ class _ExportWriter:
         self.subject = subject
         self.manifest: list[dict[str, Any]] = []
 
-    def write_all(self, *, actor_name: str, at: Any) -> dict[str, int]:
+    def write_all(self, *, actor_name: str, at: datetime) -> dict[str, int]:
         tickets = _their_tickets(self.subject)
         counts = {
             "tickets": self._json("tickets.json", [_ticket(t) for t in tickets]),
@@ -104,6 +105,8 @@ class _ExportWriter:
         return counts
 
     def _json(self, name: str, rows: list[dict[str, Any]]) -> int:
+        """Write ``rows`` as one JSON file; the top-level files are always there (an empty
+        list says "none"), records/ only holds the kinds that name the person."""
         if rows or "/" not in name:
             self._text(name, json.dumps(rows, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False))
         return len(rows)
@@ -255,7 +258,7 @@ def _row(instance: models.Model) -> dict[str, Any]:
     }
 
 
-def _readme(subject: User, actor_name: str, at: Any, counts: dict[str, int]) -> str:
+def _readme(subject: User, actor_name: str, at: datetime, counts: dict[str, int]) -> str:
     lines = [
         f"Personal data held by the support desk about person #{subject.pk}",
         f"Exported {at:%Y-%m-%d %H:%M} UTC by {actor_name}.",
