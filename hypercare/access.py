@@ -1063,3 +1063,51 @@ def two_factor_policy_scope(user: User) -> Q:
     if user.institution_id is not None and user.has_role(Role.INSTITUTION_ADMIN):
         return Q(pk=user.institution_id)
     return NOTHING
+
+
+# Data protection ----------------------------------------------------------------------
+
+
+def personal_data_scope(user: User) -> Q:
+    """The people whose data ``user`` may export or anonymise, as a filter on User: anyone
+    for support managers and system admins; an institution admin their own institution's
+    people (never support staff, who belong to no institution)."""
+    if not user.is_active:
+        return NOTHING
+    if can_manage_desk(user):
+        return Q()
+    if user.institution_id is not None and user.has_role(Role.INSTITUTION_ADMIN):
+        return Q(institution_id=user.institution_id)
+    return NOTHING
+
+
+def can_handle_personal_data(user: User, subject: User) -> bool:
+    """The same rule as ``personal_data_scope``, asked of one person without a query."""
+    if can_manage_desk(user):
+        return True
+    return subject.institution_id is not None and _admin_of(user, subject.institution_id)
+
+
+def retention_institution_scope(user: User) -> Q:
+    """The institutions whose retention ``user`` reads and sets, as a filter on
+    Institution: every one for desk managers, their own for an institution admin."""
+    if not user.is_active:
+        return NOTHING
+    if can_manage_desk(user):
+        return Q()
+    if user.institution_id is not None and user.has_role(Role.INSTITUTION_ADMIN):
+        return Q(pk=user.institution_id)
+    return NOTHING
+
+
+def can_read_privacy_register(user: User) -> bool:
+    """The data-protection register names people of every institution: system admins."""
+    return user.is_active and (user.is_superuser or user.has_role(Role.ADMIN))
+
+
+def handles_personal_data(user: User) -> bool:
+    """Whether ``user`` may handle anyone's personal data at all: the data-protection
+    pages' door (``personal_data_scope`` decides whose)."""
+    return can_manage_desk(user) or (
+        user.institution_id is not None and _admin_of(user, user.institution_id)
+    )

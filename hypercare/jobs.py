@@ -19,6 +19,7 @@ from hypercare.incidents.services import flag_missed_updates as flag_missed_inci
 from hypercare.mail.imap import poll_all
 from hypercare.mail.intake import process_received
 from hypercare.notifications.delivery import deliver_due
+from hypercare.privacy.services.retention import purge_expired_attachments
 from hypercare.reports.daycounts import count_days
 from hypercare.reports.services import build_queued_packs, run_due_schedules
 from hypercare.sla.services import sweep_sla
@@ -118,6 +119,11 @@ def auto_close() -> dict[str, int]:
     return close_quiet_resolved_tickets()
 
 
+def attachment_retention() -> dict[str, int]:
+    """Remove closed tickets' files once their institution's retention has run out."""
+    return purge_expired_attachments()
+
+
 JOBS = {
     "sla_sweep": Job(sla_sweep, interval_seconds=30),
     "outbox_delivery": Job(outbox_delivery, interval_seconds=10),
@@ -136,4 +142,5 @@ JOBS = {
     "review_pack_schedules": Job(review_pack_schedules, interval_seconds=60),
     "day_counts": Job(day_counts, interval_seconds=300),
     "auto_close": Job(auto_close, interval_seconds=900),
+    "attachment_retention": Job(attachment_retention, interval_seconds=3600),
 }

@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "hypercare.handover",
     "hypercare.adoption",
     "hypercare.audit",
+    "hypercare.privacy",
     "hypercare.ops",
     "hypercare.security",
     "hypercare.web",

@@ -3036,3 +3036,50 @@ def test_nobody_reads_another_persons_two_factor_state(world: World, persona: st
     confirm_enrolment(user=other, code=pyotp.TOTP(device.secret).now())
     state = ApiClient(world.users[persona]).get("/security/two-factor").json()
     assert state == {"enabled": False, "required": False, "recovery_codes_left": 0}
+
+
+# Data protection -----------------------------------------------------------------------
+
+# Whose data each persona exports and anonymises, and whose retention they set: managers
+# everyone's, an institution's admin (the outsider is Southbank's) their own people's.
+HANDLES_DATA_OF: dict[str, set[str]] = {
+    "institution_admin": {"northfield"},
+    "outsider": {"southbank"},
+    "support_manager": {"northfield", "southbank"},
+}
+
+
+@pytest.mark.parametrize("persona", SEES)
+def test_each_persona_exports_and_anonymises_only_the_people_of_their_scope(
+    world: World, persona: str
+) -> None:
+    user = world.users[persona]
+    api, web = ApiClient(user), signed_in(user)
+    handles = HANDLES_DATA_OF.get(persona, set())
+    subjects = {
+        "northfield": world.users["colleague"],
+        "southbank": world.users["southbank_requester"],
+    }
+    for name, subject in subjects.items():
+        allowed = name in handles
+        exported = api.post(f"/privacy/people/{subject.pk}/export")
+        assert exported.status_code == (200 if allowed else 404), name
+        # A wrong confirmation: allowed personas reach the check (422), nothing changes.
+        anonymised = api.post(f"/privacy/people/{subject.pk}/anonymise", {"confirmation": "x"})
+        assert anonymised.status_code == (422 if allowed else 404), name
+        assert web.get(f"/privacy/people/{subject.pk}/").status_code == (200 if allowed else 404)
+        posted = web.post(f"/privacy/people/{subject.pk}/export/")
+        assert posted.status_code == (200 if allowed else 404), name
+        institution = subject.institution
+        assert institution is not None
+        retention = api.get(f"/privacy/retention/{institution.pk}")
+        assert retention.status_code == (200 if allowed else 404), name
+        put = api.put(f"/privacy/retention/{institution.pk}", {"months": 12})
+        assert put.status_code == (200 if allowed else 404), name
+    listed = {row["institution_id"] for row in api.get("/privacy/people").json()["results"]}
+    named = {world.northfield.pk: "northfield", world.southbank.pk: "southbank"}
+    assert {named[pk] for pk in listed if pk is not None} == handles
+    assert web.get("/privacy/").status_code == (200 if handles else 403)
+    assert api.get("/privacy/register").status_code == 403
+    assert web.get("/privacy/register/").status_code == 403
+    assert subjects["northfield"].username == "colleague"

@@ -438,8 +438,9 @@ def get_attachment(request: HttpRequest, attachment_id: DbId) -> Attachment:
     response={200: None, **errors(401, 422, not_found=NO_ATTACHMENT)},
 )
 def download_attachment(request: HttpRequest, attachment_id: DbId) -> FileResponse:
-    """The file itself, as a download, with its sniffed type (never rendered inline as HTML)."""
-    attachment = selectors.get_visible_attachment(actor(request), attachment_id)
+    """The file itself, as a download, with its sniffed type (never rendered inline as HTML).
+    A file removed by retention answers 404."""
+    attachment = selectors.get_attachment_file(actor(request), attachment_id)
     response = FileResponse(
         attachments.attachment_path(attachment.storage_name).open("rb"),
         as_attachment=True,

@@ -351,6 +351,12 @@ class Attachment(models.Model):
     storage_name = models.CharField(max_length=100, unique=True)
     is_internal = models.BooleanField(default=False)
     created_at = models.DateTimeField()
+    removed_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When an institution's retention removed the file; the row stays as a "
+        "tombstone so the timeline still says a file was there.",
+    )
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -360,7 +366,7 @@ class Attachment(models.Model):
 
     @property
     def is_image(self) -> bool:
-        return self.content_type.startswith("image/")
+        return self.content_type.startswith("image/") and self.removed_at is None
 
 
 class PendingUpload(models.Model):

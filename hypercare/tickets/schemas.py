@@ -226,6 +226,10 @@ class AttachmentOut(Schema):
     is_internal: bool
     uploaded_by: UserRef
     created_at: datetime
+    removed_at: datetime | None = Field(
+        description="When the institution's retention removed the file (it no longer "
+        "downloads); null while it is kept."
+    )
     download_url: str
 
     @staticmethod

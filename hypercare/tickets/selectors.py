@@ -345,6 +345,15 @@ def get_visible_attachment(user: User, pk: int) -> Attachment:
     return attachment
 
 
+def get_attachment_file(user: User, pk: int) -> Attachment:
+    """The attachment whose file ``user`` downloads: as ``get_visible_attachment``, and
+    NotFound once retention removed the file (the row stays, a tombstone on the timeline)."""
+    attachment = get_visible_attachment(user, pk)
+    if attachment.removed_at is not None:
+        raise NotFound(f"This file was removed by retention on {attachment.removed_at:%Y-%m-%d}.")
+    return attachment
+
+
 # The support side's work queues, each a standing narrowing of what the agent may see.
 QUEUES: dict[str, str] = {
     "mine": "Mine",

@@ -22,6 +22,7 @@ from hypercare.web.knowledge import urls as knowledge
 from hypercare.web.links import urls as links
 from hypercare.web.mail import urls as mail
 from hypercare.web.orgs import urls as orgs
+from hypercare.web.privacy import urls as privacy
 from hypercare.web.problems import urls as problems
 from hypercare.web.releases import urls as releases
 from hypercare.web.reports import urls as reports
@@ -65,5 +66,6 @@ urlpatterns = [
     *reports.urlpatterns,
     *adoption.urlpatterns,
     *handover.urlpatterns,
+    *privacy.urlpatterns,
     *tickets.urlpatterns,
 ]

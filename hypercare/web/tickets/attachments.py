@@ -11,7 +11,7 @@ from django.http import FileResponse, HttpRequest
 from hypercare.accounts.models import User
 from hypercare.errors import NotFound, ValidationFailed
 from hypercare.tickets.models import PendingUpload, Ticket
-from hypercare.tickets.selectors import get_visible_attachment, pending_uploads
+from hypercare.tickets.selectors import get_attachment_file, pending_uploads
 from hypercare.tickets.services.attachments import add_attachment, attachment_path, keep_upload
 from hypercare.web.guards import signed_in_user
 
@@ -71,7 +71,7 @@ def attachment(request: HttpRequest, pk: int) -> FileResponse:
     The answer may not run anything: a sandboxing policy and nosniff keep an uploaded file
     from acting as a page of the desk, and it is cached only privately.
     """
-    found = get_visible_attachment(signed_in_user(request), pk)
+    found = get_attachment_file(signed_in_user(request), pk)
     path = attachment_path(found.storage_name)
     if not path.is_file():
         raise NotFound("This file is no longer stored.")
