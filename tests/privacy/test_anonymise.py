@@ -11,12 +11,14 @@ from hypercare.notifications.models import OutboxMessage
 from hypercare.privacy.choices import RegisterAction
 from hypercare.privacy.models import RegisterEntry
 from hypercare.privacy.services.anonymise import anonymise_person
+from hypercare.security.models import RecoveryCode, SignedInSession, TwoFactorDevice
 from hypercare.tickets.choices import Category
 from hypercare.tickets.models import Ticket, TicketEvent
 from hypercare.tickets.selectors import TicketFilters, ticket_list
 from tests import factories
 from tests.factories import PASSWORD
 from tests.privacy.conftest import Subject
+from tests.security.helpers import enrolled
 
 
 def _figures() -> Counter[tuple[int, str, str]]:
@@ -91,6 +93,18 @@ def test_the_person_cannot_sign_in_by_password_session_or_token(
     api = Client().get("/api/v1/tickets", headers={"Authorization": f"Bearer {token}"})
     assert api.status_code == 401
     assert browser.get("/portal/").status_code == 302
+
+
+def test_the_persons_second_factor_and_session_records_go_with_the_account(
+    subject: Subject, manager: User
+) -> None:
+    enrolled(subject.person)
+    Client().force_login(subject.person)
+    assert SignedInSession.objects.filter(user=subject.person).exists()
+    _anonymise(subject, manager)
+    assert not SignedInSession.objects.filter(user=subject.person).exists()
+    assert not TwoFactorDevice.objects.filter(user=subject.person).exists()
+    assert not RecoveryCode.objects.filter(user=subject.person).exists()
 
 
 def test_the_operator_types_the_persons_name_to_confirm(subject: Subject, manager: User) -> None:

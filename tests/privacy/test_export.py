@@ -3,6 +3,7 @@ import zipfile
 from typing import Any
 
 import pytest
+from django.test import Client
 
 from hypercare.accounts.models import User
 from hypercare.errors import NotAllowed
@@ -10,8 +11,10 @@ from hypercare.lib import clock
 from hypercare.privacy.choices import RegisterAction
 from hypercare.privacy.models import RegisterEntry
 from hypercare.privacy.services.export import export_personal_data
+from hypercare.security.models import RecoveryCode, TwoFactorDevice
 from hypercare.tickets.models import Participant
 from tests.privacy.conftest import Subject
+from tests.security.helpers import enrolled
 
 
 def _unzip(subject: User, actor: User) -> zipfile.ZipFile:
@@ -61,6 +64,28 @@ def test_other_records_naming_the_person_are_exported_as_stored(
     archive = _unzip(subject.person, manager)
     rows = _json(archive, "records/tickets.participant.json")
     assert [row["ticket_id"] for row in rows] == [subject.colleagues.pk]
+
+
+def test_no_secret_that_signs_the_person_in_leaves_in_the_export(
+    subject: Subject, manager: User
+) -> None:
+    """Whoever downloads the export must not be able to become the person: no
+    authenticator key, recovery code digest, session key or token digest."""
+    enrolled(subject.person)
+    browser = Client()
+    browser.force_login(subject.person)
+    session_key = browser.session.session_key
+    device = TwoFactorDevice.objects.get(user=subject.person)
+    archive = _unzip(subject.person, manager)
+    everything = b"".join(archive.read(name) for name in archive.namelist())
+    assert session_key
+    assert session_key.encode() not in everything
+    assert device.secret.encode() not in everything
+    for digest in RecoveryCode.objects.filter(user=subject.person).values_list("digest", flat=True):
+        assert digest.encode() not in everything
+    [session] = _json(archive, "records/security.signedinsession.json")
+    assert "session_key" not in session
+    assert session["user_agent"] == ""
 
 
 def test_the_register_records_who_exported_whom_and_how_much(

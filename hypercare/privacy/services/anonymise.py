@@ -40,6 +40,7 @@ from hypercare.mail.models import InboundMessage, ShownMessage
 from hypercare.notifications.models import NotificationPreference, OutboxMessage
 from hypercare.privacy import register
 from hypercare.privacy.choices import RegisterAction
+from hypercare.security.models import RecoveryCode, SignedInSession, TwoFactorDevice
 from hypercare.surveys.models import Survey
 from hypercare.tickets.models import HandOver, PendingUpload, Ticket, TicketEvent
 from hypercare.tickets.services.attachments import attachment_path
@@ -230,6 +231,10 @@ def _strip_account(person: User, placeholder: Placeholder) -> dict[str, int]:
     roles, _ = person.role_grants.all().delete()
     tokens, _ = person.api_tokens.all().delete()
     NotificationPreference.objects.filter(user=person).delete()
+    # The authenticator's secret and recovery codes, and the sessions' devices and addresses.
+    TwoFactorDevice.objects.filter(user=person).delete()
+    RecoveryCode.objects.filter(user=person).delete()
+    SignedInSession.objects.filter(user=person).delete()
     uploads = PendingUpload.objects.filter(owner=person)
     for name in uploads.values_list("storage_name", flat=True):
         transaction.on_commit(partial(attachment_path(name).unlink, missing_ok=True))

@@ -46,8 +46,12 @@ EXPORT_REFUSED = "You may not export this person's data."
 # Covered by their own files in the export; every other record naming the person goes to
 # records/ as it is stored.
 OWN_FILES = (User, Ticket, TicketEvent, Attachment, Survey, AccessRequest, ApiToken, RoleGrant)
-# Never exported: secrets and the raw bytes of stored mail (the mail/ folder has those).
-SECRET_FIELDS = {"password", "digest", "token", "raw"}
+# Never exported: anything that signs someone in or opens a door (passwords, token and
+# recovery code digests, authenticator and client secrets, session keys), by a word in the
+# field's name so a new app's secret is caught too; and the raw bytes of stored mail (the
+# mail/ folder has those).
+SECRET_WORDS = ("password", "digest", "token", "secret", "session_key")
+RAW_MAIL = "raw"
 
 
 @dataclass
@@ -254,8 +258,12 @@ def _row(instance: models.Model) -> dict[str, Any]:
     return {
         field.attname: getattr(instance, field.attname)
         for field in instance._meta.concrete_fields
-        if field.name not in SECRET_FIELDS and not isinstance(field, models.BinaryField)
+        if not _is_secret(field.name) and not isinstance(field, models.BinaryField)
     }
+
+
+def _is_secret(name: str) -> bool:
+    return name == RAW_MAIL or any(word in name for word in SECRET_WORDS)
 
 
 def _readme(subject: User, actor_name: str, at: datetime, counts: dict[str, int]) -> str:
