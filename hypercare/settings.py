@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "hypercare.handover",
     "hypercare.adoption",
     "hypercare.ops",
+    "hypercare.sso",
     "hypercare.web",
     # Form widgets render through TEMPLATES, so a widget template of ours can replace Django's.
     "django.forms",

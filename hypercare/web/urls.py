@@ -25,6 +25,7 @@ from hypercare.web.problems import urls as problems
 from hypercare.web.releases import urls as releases
 from hypercare.web.reports import urls as reports
 from hypercare.web.sla import urls as sla
+from hypercare.web.sso import urls as sso
 from hypercare.web.surveys import urls as surveys
 from hypercare.web.tickets import urls as tickets
 
@@ -61,5 +62,6 @@ urlpatterns = [
     *reports.urlpatterns,
     *adoption.urlpatterns,
     *handover.urlpatterns,
+    *sso.urlpatterns,
     *tickets.urlpatterns,
 ]
