@@ -7,6 +7,11 @@ from hypercare.sso.models import IdentityProvider
 
 
 class IdentityProviderForm(forms.ModelForm[IdentityProvider]):
+    issuer = forms.URLField(
+        max_length=300,
+        assume_scheme="https",
+        help_text=IdentityProvider._meta.get_field("issuer").help_text,
+    )
     client_secret = forms.CharField(
         required=False,
         strip=True,

@@ -5,4 +5,5 @@ urlpatterns = [
     page("sso/", views.discover, "sso-discover"),
     page("sso/<slug:slug>/login/", views.login, "sso-login"),
     page("sso/<slug:slug>/callback/", views.callback, "sso-callback"),
+    page("institutions/<int:institution_pk>/sso/", views.settings_page, "sso-settings"),
 ]

@@ -1,19 +1,26 @@
 """Single sign-on with an institution's identity provider: finding it by the address the
-person types, sending them there, and signing them in when they come back."""
+person types, sending them there, signing them in when they come back; and the page of
+its settings."""
 
 import logging
 from urllib.parse import urlencode
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from hypercare.errors import NotAllowed, NotFound
+from hypercare import access
+from hypercare.errors import NotAllowed, NotFound, ValidationFailed
+from hypercare.orgs.selectors import get_visible_institution
 from hypercare.sso import oidc, selectors, services
 from hypercare.sso.models import IdentityProvider
-from hypercare.web.forms import SignInForm
+from hypercare.web.forms import SignInForm, show_service_errors
+from hypercare.web.guards import signed_in_user
 from hypercare.web.pages import safe_next
+from hypercare.web.sso.forms import ProviderForm
 
 logger = logging.getLogger(__name__)
 NEXT = "sso_next"
@@ -77,3 +84,33 @@ def _refused(request: HttpRequest, provider: IdentityProvider, exc: NotAllowed) 
     logger.info("Single sign-on with %s refused: %s", provider.institution.slug, exc.message)
     context = {"provider": provider, "message": exc.message}
     return render(request, "web/sso/refused.html", context, status=403)
+
+
+@login_required
+def settings_page(request: HttpRequest, institution_pk: int) -> HttpResponse:
+    """An institution's single sign-on settings: desk managers change them, the
+    institution's admins read them; the secret is shown to nobody."""
+    user = signed_in_user(request)
+    institution = get_visible_institution(user, institution_pk)
+    provider = selectors.visible_providers(user).filter(institution=institution).first()
+    if not access.can_configure_sso(user):
+        if provider is None:
+            raise NotFound("No single sign-on is set up for this institution.")
+        if request.method == "POST":
+            raise NotAllowed("Only support managers and system admins set up single sign-on.")
+        return render(
+            request, "web/sso/settings.html", {"institution": institution, "provider": provider}
+        )
+    form = ProviderForm(request.POST or None, initial=ProviderForm.initial_of(provider))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.configure_provider(
+                actor=user, institution=institution, settings=form.settings()
+            )
+        except ValidationFailed as exc:
+            show_service_errors(exc, form)
+        else:
+            messages.success(request, f"Single sign-on of {institution} is saved.")
+            return redirect("web:sso-settings", institution_pk=institution.pk)
+    context: dict[str, object] = {"institution": institution, "provider": provider, "form": form}
+    return render(request, "web/sso/settings.html", context, status=422 if form.errors else 200)
