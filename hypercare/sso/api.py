@@ -2,7 +2,7 @@
 admins, changed by desk managers. The client secret is written, never read back."""
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from django.urls import reverse
@@ -10,6 +10,7 @@ from ninja import Router, Schema
 from pydantic import ConfigDict, Field
 
 from hypercare.api.common import DbId, actor, errors
+from hypercare.lib.text import single_line
 from hypercare.orgs.selectors import get_visible_institution
 from hypercare.sso import selectors, services
 from hypercare.sso.models import DEFAULT_SCOPES, IdentityProvider
@@ -43,19 +44,30 @@ class ProviderOut(Schema):
         return str(context["request"].build_absolute_uri(path))
 
 
+# The columns' own limits, as each field's schema says.
+Name = Annotated[str, single_line(max_length=100)]
+Url = Annotated[str, single_line(max_length=300)]
+Client = Annotated[str, single_line(max_length=255)]
+Secret = Annotated[str, single_line(max_length=500)]
+Scopes = Annotated[str, single_line(max_length=200)]
+Domain = Annotated[str, single_line(max_length=253)]
+ClaimValue = Annotated[str, single_line(max_length=200)]
+RoleName = Annotated[str, single_line(max_length=30)]
+
+
 class ProviderIn(Schema):
     model_config = ConfigDict(extra="forbid")
-    name: str = Field(description='Shown on the sign-in button: "Sign in with <name>".')
-    issuer: str = Field(description="The issuer URL; discovery is read from it.")
-    client_id: str
-    client_secret: str | None = Field(
+    name: Name = Field(description='Shown on the sign-in button: "Sign in with <name>".')
+    issuer: Url = Field(description="The issuer URL; discovery is read from it.")
+    client_id: Client
+    client_secret: Secret | None = Field(
         None, description="Required the first time; leave out to keep the stored one."
     )
-    scopes: str = DEFAULT_SCOPES
+    scopes: Scopes = DEFAULT_SCOPES
     enabled: bool = False
-    email_domains: list[str] = Field(default_factory=list)
-    role_claim: str = Field("", description="The claim whose values map to roles, e.g. groups.")
-    role_mapping: dict[str, str] = Field(
+    email_domains: list[Domain] = Field(default_factory=list)
+    role_claim: Name = Field("", description="The claim mapped to roles, e.g. groups.")
+    role_mapping: dict[ClaimValue, RoleName] = Field(
         default_factory=dict, description="Claim value to institution role; no support role."
     )
     provision_users: bool = False
