@@ -201,3 +201,34 @@ def test_an_institutions_admin_reads_its_sign_in_but_cannot_change_it(
     assert CLIENT_SECRET not in page.content.decode()
     assert browser.post(url, {"name": "Mine"}).status_code == 403
     assert IdentityProvider.objects.get().name == "Northfield Login"
+
+
+def test_managers_find_every_institutions_sign_in_from_the_menu(
+    institution: Institution, other_institution: Institution, support_manager: User
+) -> None:
+    configure_provider(
+        actor=support_manager, institution=institution, settings=northfield_settings(ISSUER)
+    )
+    browser = Client()
+    browser.force_login(support_manager)
+    page = browser.get("/desk/sso/").content.decode()
+    assert 'href="/desk/sso/"' in page
+    assert f'href="/institutions/{other_institution.pk}/sso/"' in page
+    assert "Northfield Login" in page
+    tier1 = Client()
+    tier1.force_login(factories.agent(Role.TIER1, username="tia"))
+    assert tier1.get("/desk/sso/").status_code == 403
+    assert 'href="/desk/sso/"' not in tier1.get("/desk/").content.decode()
+
+
+def test_an_institutions_admin_finds_its_sign_in_in_the_portal_menu_once_set_up(
+    institution: Institution, support_manager: User, admin_of_northfield: User
+) -> None:
+    browser = Client()
+    browser.force_login(admin_of_northfield)
+    link = f'href="/institutions/{institution.pk}/sso/"'
+    assert link not in browser.get("/portal/").content.decode()
+    configure_provider(
+        actor=support_manager, institution=institution, settings=northfield_settings(ISSUER)
+    )
+    assert link in browser.get("/portal/").content.decode()

@@ -14,11 +14,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from hypercare import access
 from hypercare.errors import NotAllowed, NotFound, ValidationFailed
-from hypercare.orgs.selectors import get_visible_institution
+from hypercare.orgs.selectors import get_visible_institution, visible_institutions
 from hypercare.sso import oidc, selectors, services
 from hypercare.sso.models import IdentityProvider
 from hypercare.web.forms import SignInForm, show_service_errors
-from hypercare.web.guards import signed_in_user
+from hypercare.web.guards import signed_in_user, workspace_view
 from hypercare.web.pages import safe_next
 from hypercare.web.sso.forms import ProviderForm
 
@@ -114,3 +114,14 @@ def settings_page(request: HttpRequest, institution_pk: int) -> HttpResponse:
             return redirect("web:sso-settings", institution_pk=institution.pk)
     context: dict[str, object] = {"institution": institution, "provider": provider, "form": form}
     return render(request, "web/sso/settings.html", context, status=422 if form.errors else 200)
+
+
+@workspace_view
+def providers_page(request: HttpRequest) -> HttpResponse:
+    """Every institution with whether it signs in through its own provider (managers)."""
+    user = signed_in_user(request)
+    if not access.can_configure_sso(user):
+        raise NotAllowed("Only support managers and system admins set up single sign-on.")
+    providers = {p.institution_id: p for p in selectors.visible_providers(user)}
+    rows = [(i, providers.get(i.pk)) for i in visible_institutions(user)]
+    return render(request, "web/sso/providers.html", {"rows": rows})
