@@ -1111,3 +1111,22 @@ def handles_personal_data(user: User) -> bool:
     return can_manage_desk(user) or (
         user.institution_id is not None and _admin_of(user, user.institution_id)
     )
+
+
+# Single sign-on ----------------------------------------------------------------------
+
+
+def can_configure_sso(user: User) -> bool:
+    """Support managers and system admins set up an institution's identity provider: its
+    client secret is the desk's to hold, and a wrong mapping could hand out roles."""
+    return can_manage_desk(user)
+
+
+def identity_provider_scope(user: User) -> Q:
+    """The identity provider settings ``user`` reads, as a filter on IdentityProvider: all
+    for desk managers; an institution admin their own institution's (never its secret)."""
+    if can_configure_sso(user):
+        return Q()
+    if user.is_active and user.institution_id is not None and user.has_role(Role.INSTITUTION_ADMIN):
+        return Q(institution_id=user.institution_id)
+    return NOTHING

@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "hypercare.privacy",
     "hypercare.ops",
     "hypercare.security",
+    "hypercare.sso",
     "hypercare.web",
     # Form widgets render through TEMPLATES, so a widget template of ours can replace Django's.
     "django.forms",

@@ -184,6 +184,9 @@ from hypercare.reports.services import (
 from hypercare.security.models import SignedInSession, TwoFactorPolicy
 from hypercare.security.selectors import open_sessions, policy_institutions
 from hypercare.security.services.two_factor import begin_enrolment, confirm_enrolment
+from hypercare.sso.models import IdentityProvider
+from hypercare.sso.selectors import visible_providers
+from hypercare.sso.services import ProviderSettings, configure_provider
 from hypercare.surveys.links import token_for
 from hypercare.surveys.models import Survey
 from hypercare.surveys.selectors import survey_of_ticket
@@ -3083,3 +3086,63 @@ def test_each_persona_exports_and_anonymises_only_the_people_of_their_scope(
     assert api.get("/privacy/register").status_code == 403
     assert web.get("/privacy/register/").status_code == 403
     assert subjects["northfield"].username == "colleague"
+
+
+# Single sign-on ----------------------------------------------------------------------
+
+READS_SSO: dict[str, set[str]] = {
+    "requester": set(),
+    "colleague": set(),
+    "key_user": set(),
+    "institution_admin": {"northfield"},
+    "module_owner": set(),
+    "data_owner": set(),
+    "outsider": {"southbank"},
+    "southbank_requester": set(),
+    "tier1": set(),
+    "tier2": set(),
+    "support_manager": {"northfield", "southbank"},
+}
+SSO_SECRET = "the-client-secret-nobody-reads"  # noqa: S105 (a test's stored secret)
+
+
+@pytest.mark.parametrize("persona", SEES)
+def test_each_persona_reads_only_their_institutions_sign_in_settings_and_never_the_secret(
+    world: World, persona: str
+) -> None:
+    institutions = {"northfield": world.northfield, "southbank": world.southbank}
+    for name, institution in institutions.items():
+        settings = ProviderSettings(
+            name=f"{name} login",
+            issuer=f"https://login.{name}.example",
+            client_id="desk",
+            client_secret=SSO_SECRET,
+            email_domains=(f"{name}.example",),
+        )
+        configure_provider(
+            actor=world.users["support_manager"], institution=institution, settings=settings
+        )
+    user = world.users[persona]
+    reads = READS_SSO[persona]
+    assert {p.institution.slug for p in visible_providers(user)} == reads
+    api, web = ApiClient(user), signed_in(user)
+    for name, institution in institutions.items():
+        status = 200 if name in reads else 404
+        base = f"/institutions/{institution.pk}/sso"
+        answers = [api.get(base), web.get(f"{base}/")]
+        assert [answer.status_code for answer in answers] == [status, status]
+        assert all(SSO_SECRET not in answer.content.decode() for answer in answers)
+        change = {
+            "name": "Taken over",
+            "issuer": "https://evil.example",
+            "client_id": "x",
+            "scopes": "openid",
+        }
+        sees = access.is_agent(user) or user.institution_id == institution.pk
+        expected = 200 if persona == "support_manager" else 403 if sees else 404
+        assert api.put(base, change).status_code == expected
+        assert web.post(f"{base}/", change).status_code == (
+            302 if persona == "support_manager" else 403 if name in reads else 404
+        )
+    if persona != "support_manager":
+        assert not IdentityProvider.objects.filter(name="Taken over").exists()

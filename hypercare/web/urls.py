@@ -28,6 +28,7 @@ from hypercare.web.releases import urls as releases
 from hypercare.web.reports import urls as reports
 from hypercare.web.security import urls as security
 from hypercare.web.sla import urls as sla
+from hypercare.web.sso import urls as sso
 from hypercare.web.surveys import urls as surveys
 from hypercare.web.tickets import urls as tickets
 
@@ -67,5 +68,6 @@ urlpatterns = [
     *adoption.urlpatterns,
     *handover.urlpatterns,
     *privacy.urlpatterns,
+    *sso.urlpatterns,
     *tickets.urlpatterns,
 ]

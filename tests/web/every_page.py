@@ -358,6 +358,7 @@ def addresses(world: World) -> list[str]:
             "pack_pk": [str(world.pack)],
             "schedule_pk": [str(world.pack_schedule)],
             "kind": ["html", "pdf", "xlsx"],
+            "slug": ["northfield"],
         }
         found.extend(_fill(route, values))
     return found + WITH_QUERIES

@@ -21,22 +21,29 @@ PENDING_FOR = timedelta(minutes=10)
 
 
 def begin_session(
-    request: HttpRequest, user: User, *, next_url: str | None, via_identity_provider: bool = False
+    request: HttpRequest,
+    user: User,
+    *,
+    next_url: str | None,
+    via_identity_provider: bool = False,
+    backend: str | None = None,
 ) -> HttpResponse:
     """Sign ``user`` in after their first factor, or send them to their second.
 
     Every way of signing in calls this once the person is known: the password page, and
     single sign-on with ``via_identity_provider=True`` when the institution relies on
-    its identity provider's own second factor (the one hook for that).
+    its identity provider's own second factor (the one hook for that). ``backend`` names
+    the authentication backend when the person was not found by ``authenticate()``.
     """
+    backend = backend or getattr(user, "backend", None)
     step = second_factor_step(user, via_identity_provider=via_identity_provider)
     if step is SecondFactorStep.NONE:
-        login(request, user, backend=getattr(user, "backend", None))
+        login(request, user, backend=backend)
         return redirect(next_url or "web:home")
     request.session.cycle_key()
     request.session[PENDING] = {
         "user": user.pk,
-        "backend": getattr(user, "backend", None),
+        "backend": backend,
         "step": str(step),
         "at": clock.now().isoformat(),
         "next": next_url or "",
