@@ -32,6 +32,7 @@ from hypercare.lib import clock
 from hypercare.lib.transactions import use_case
 from hypercare.orgs.choices import Tier
 from hypercare.orgs.models import Institution
+from hypercare.reports import timebins
 from hypercare.reports.models import CLOCK_NAMES, COUNT_COLUMNS, DayCounts, DayCountsZone
 from hypercare.sla.choices import ClockState
 from hypercare.tickets.choices import PRIORITY_ORDER, Category, Channel
@@ -167,6 +168,7 @@ def count_zone(zone: ZoneInfo) -> int:
             start = min(start, timezone.localdate(first, zone))
         if start <= yesterday:
             _recount(zone, start, yesterday)
+            timebins.recount(zone, start, yesterday)
         state.counted_through = yesterday
         state.checked_at = now
         state.save(update_fields=["counted_through", "checked_at"])
