@@ -133,9 +133,15 @@ class DayCounts(models.Model):
 
     Each day has its rows twice: per category, and (``category`` empty) added up over
     the categories, with the tickets opened per category in columns. A dashboard not
-    narrowed to one category adds up the latter, about a third as many rows."""
+    narrowed to one category adds up the latter, about a third as many rows.
+
+    Each complete local week (Monday to Sunday) has its rows a third time, ``span``
+    "week" and ``day`` its Monday: its days' rows added up, about a sixth as many, which
+    a dashboard of weeks reads instead of the days'."""
 
     time_zone = models.CharField(max_length=64)
+    # "week": the row adds up the seven days from its Monday (see the class's docstring).
+    span = models.CharField(max_length=4, default="day", db_default="day")
     day = models.DateField()
     institution = models.ForeignKey(
         "orgs.Institution", on_delete=models.CASCADE, related_name="+", db_index=False
@@ -151,8 +157,10 @@ class DayCounts(models.Model):
 
     class Meta:
         indexes = [
-            # A period's rows of one kind (one category's, or all categories').
-            models.Index(fields=["time_zone", "category", "day"], name="day_counts_period"),
+            # A period's rows of one kind (days or weeks; one category's, or all categories').
+            models.Index(
+                fields=["time_zone", "span", "category", "day"], name="day_counts_span_period"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -257,14 +257,21 @@ def period_counts(
     if state is not None and state.counted_through is not None:
         last_day = min(state.counted_through, timezone.localdate(span.end) - timedelta(days=1))
         if last_day >= first_day:
+            counted = Q(span="day", day__gte=first_day, day__lte=last_day)
+            if span.unit == "week":
+                # The complete weeks' rows (a week period starts on a Monday), then the
+                # days counted of the week after them.
+                weeks_end = first_day + timedelta(days=((last_day - first_day).days + 1) // 7 * 7)
+                counted = Q(span="week", day__gte=first_day, day__lt=weeks_end) | Q(
+                    span="day", day__gte=weeks_end, day__lte=last_day
+                )
             rows = DayCounts.objects.filter(
+                counted,
                 access.report_counts_scope(user),
                 filters_q(filters),
                 # Narrowed to a category, that category's rows; else those of all.
                 category=filters.category,
                 time_zone=str(zone),
-                day__gte=first_day,
-                day__lte=last_day,
             )
             parts.append(daycounts.counted_part(rows))
             live_from = _midnight(last_day + timedelta(days=1))

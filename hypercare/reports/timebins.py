@@ -116,47 +116,54 @@ def _binned(
 
 
 def recount(zone: ZoneInfo, first: date, last: date) -> None:
-    """Replace ``zone``'s bins from ``first`` to ``last`` (yesterday) by the tickets':
-    day rows from the Monday of ``first``'s week, then week rows for each week complete
-    by ``last``, then drop the day rows of weeks before ``last``'s next day's."""
+    """Replace ``zone``'s bins from the Monday of ``first``'s week to ``last`` (yesterday)
+    by the tickets': week rows for the weeks complete by ``last``, day rows for the days
+    of the week after them (the current week), in one statement."""
     table = TimeBins._meta.db_table
     monday = first - timedelta(days=first.weekday())
+    cutoff = last + timedelta(days=1)
+    cutoff -= timedelta(days=cutoff.weekday())
+    # The rows replaced, and the day rows of weeks now complete.
     TimeBins.objects.filter(
-        time_zone=str(zone), span="day", day__gte=monday, day__lte=last
+        time_zone=str(zone), span="week", day__gte=monday, day__lt=cutoff
     ).delete()
+    TimeBins.objects.filter(time_zone=str(zone), span="day", day__lte=last).delete()
     binned, params = _binned(
         Ticket.objects.all(), _midnight(monday, zone), _midnight(last, zone, 1), zone
     )
-    selects = []
-    for name, (value, institution) in SLICES.items():
-        selects.append(
-            f"SELECT %s, 'day', times.day, '{name}', {value}, {institution}, times.measure, "  # noqa: S608 (constants)
-            f"times.bin, COUNT(*) FROM times "
-            f"GROUP BY times.day, {value}, {institution}, times.measure, times.bin"
-        )
+    week = week_of("times.day")
+    selects: list[str] = []
+    select_params: list[Any] = []
+    for span, key, kept in (
+        ("week", week, "times.day < %s"),
+        ("day", "times.day", "times.day >= %s"),
+    ):
+        for name, (value, institution) in SLICES.items():
+            # PostgreSQL refuses a constant in GROUP BY: the slice's own column alone.
+            keys = "".join(
+                f", {column}" for column in (value, institution) if column.startswith("times.")
+            )
+            selects.append(
+                f"SELECT %s, '{span}', {key}, '{name}', {value}, {institution}, times.measure, "  # noqa: S608 (constants)
+                f"times.bin, COUNT(*) FROM times WHERE {kept} "
+                f"GROUP BY {key}{keys}, times.measure, times.bin"
+            )
+            select_params += [str(zone), cutoff]
     columns = "time_zone, span, day, slice, value, institution_id, measure, bin, count"
     with connection.cursor() as cursor:
         cursor.execute(
             f"WITH times AS ({binned}) INSERT INTO {table} ({columns}) "  # noqa: S608 (constants)
             + " UNION ALL ".join(selects),
-            [*params, *([str(zone)] * len(SLICES))],
+            [*params, *select_params],
         )
-        week = monday
-        while week + timedelta(days=6) <= last:
-            TimeBins.objects.filter(time_zone=str(zone), span="week", day=week).delete()
-            cursor.execute(
-                f"INSERT INTO {table} ({columns}) "  # noqa: S608 (constants)
-                f"SELECT time_zone, 'week', %s, slice, value, institution_id, measure, bin, "
-                f"SUM(count) FROM {table} WHERE time_zone = %s AND span = 'day' "
-                f"AND day >= %s AND day <= %s "
-                f"GROUP BY time_zone, slice, value, institution_id, measure, bin",
-                [week, str(zone), week, week + timedelta(days=6)],
-            )
-            week += timedelta(days=7)
-    current = last + timedelta(days=1)
-    TimeBins.objects.filter(
-        time_zone=str(zone), span="day", day__lt=current - timedelta(days=current.weekday())
-    ).delete()
+
+
+def week_of(column: str) -> str:
+    """SQL of the Monday of the week of ``column``, a date."""
+    if connection.vendor == "postgresql":
+        return f"CAST(date_trunc('week', {column}) AS date)"
+    weekday = f"((CAST(strftime('%w', {column}) AS INTEGER) + 6) % 7)"
+    return f"date({column}, '-' || {weekday} || ' days')"
 
 
 def week_times(
