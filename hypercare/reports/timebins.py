@@ -18,7 +18,8 @@ does not move when the job catches up.
 
 The bins counted ahead are sliced as the dashboards narrow most: all tickets, one
 institution's, one module's across institutions. A dashboard of weeks narrowed
-otherwise (a category, a team, or an institution and a module) bins its tickets live.
+otherwise (a category, a team, or an institution and a module) reads the exact
+percentiles from its tickets, as a dashboard of days does: binning them live cost more.
 """
 
 import math
@@ -168,7 +169,7 @@ def week_of(column: str) -> str:
 
 def week_times(
     user: User,
-    slice_of: tuple[str, str, int | None] | None,
+    slice_of: tuple[str, str, int | None],
     tickets: QuerySet[Ticket],
     start: datetime,
     end: datetime,
@@ -178,11 +179,11 @@ def week_times(
     """Per measure, how many times and their median and 90th percentile in minutes, of
     the period ``start`` to ``end`` (whole weeks from Monday): bins counted ahead for
     ``slice_of`` (slice, value, institution) up to ``counted_through``, ``tickets``
-    binned live for the rest; every ticket binned live without a slice or counted days."""
+    binned live for the rest (every one, when no day is counted)."""
     parts: list[tuple[str, list[Any]]] = []
     live_from = start
     first_day = start.astimezone(zone).date()
-    if slice_of is not None and counted_through is not None and counted_through >= first_day:
+    if counted_through is not None and counted_through >= first_day:
         name, value, institution = slice_of
         last = min(counted_through, end.astimezone(zone).date() - timedelta(days=1))
         # Whole weeks counted, then the days counted of the week after them.
