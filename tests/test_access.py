@@ -171,7 +171,7 @@ from hypercare.releases.services import (
     ship_release,
 )
 from hypercare.reports.choices import PackKind, PackStatus
-from hypercare.reports.models import DayCounts, ReviewPack
+from hypercare.reports.models import DayCounts, ReviewPack, TimeBins
 from hypercare.reports.packs import visible_packs
 from hypercare.reports.recurring import recurring
 from hypercare.reports.selectors import dashboard, report_filters
@@ -2580,8 +2580,11 @@ def test_days_counted_ahead_add_up_only_what_the_persona_may_report_on(
 ) -> None:
     # The tickets were opened two days ago, so their days are counted ahead by the job.
     two_days = timedelta(days=2)
+    # Each first answered five minutes after its opening.
     Ticket.objects.update(
-        created_at=F("created_at") - two_days, updated_at=F("updated_at") - two_days
+        created_at=F("created_at") - two_days,
+        updated_at=F("updated_at") - two_days,
+        first_responded_at=F("created_at") - two_days + timedelta(minutes=5),
     )
     assert JOBS["day_counts"].function()["days"] >= 2
     assert DayCounts.objects.exists()
@@ -2596,6 +2599,13 @@ def test_days_counted_ahead_add_up_only_what_the_persona_may_report_on(
     assert DayCounts.objects.filter(access.report_counts_scope(user), category="").aggregate(
         opened=Sum("opened")
     )["opened"] == len(counted)
+    # The times' bins: a reader adds up their institutions' alone, and their times count
+    # their tickets alone, however the bins of all institutions were counted.
+    bins = TimeBins.objects.filter(access.report_counts_scope(user), slice__in=["", "institution"])
+    institutions_counted = {world.tickets[name].institution_id for name in counted}
+    assert set(bins.values_list("institution_id", flat=True)) - {None} == institutions_counted
+    answered, _ = dashboard(user, report_filters(user, period="52w")).times
+    assert (answered.count, answered.median) == (len(counted), 5.0)
 
 
 def test_an_institution_admin_never_narrows_a_dashboard_to_another_institution(

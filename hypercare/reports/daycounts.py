@@ -32,6 +32,7 @@ from hypercare.lib import clock
 from hypercare.lib.transactions import use_case
 from hypercare.orgs.choices import Tier
 from hypercare.orgs.models import Institution
+from hypercare.reports import timebins
 from hypercare.reports.models import CLOCK_NAMES, COUNT_COLUMNS, DayCounts, DayCountsZone
 from hypercare.sla.choices import ClockState
 from hypercare.tickets.choices import PRIORITY_ORDER, Category, Channel
@@ -167,6 +168,7 @@ def count_zone(zone: ZoneInfo) -> int:
             start = min(start, timezone.localdate(first, zone))
         if start <= yesterday:
             _recount(zone, start, yesterday)
+            timebins.recount(zone, start, yesterday)
         state.counted_through = yesterday
         state.checked_at = now
         state.save(update_fields=["counted_through", "checked_at"])
@@ -176,12 +178,14 @@ def count_zone(zone: ZoneInfo) -> int:
 def _recount(zone: ZoneInfo, first: date, last: date) -> None:
     """Replace ``zone``'s rows of the days ``first`` to ``last`` by the tickets' counts:
     per category, then those added up over the categories."""
-    DayCounts.objects.filter(time_zone=str(zone), day__gte=first, day__lte=last).delete()
+    DayCounts.objects.filter(
+        time_zone=str(zone), span="day", day__gte=first, day__lte=last
+    ).delete()
     facts, params = union(
         live_parts(Ticket.objects.all(), _midnight(first, zone), _midnight(last, zone, 1), zone)
     )
     table = DayCounts._meta.db_table
-    columns = ", ".join(("time_zone", "day", *DIMENSIONS, *COUNT_COLUMNS))
+    columns = ", ".join(("time_zone", "span", "day", *DIMENSIONS, *COUNT_COLUMNS))
     sums = ", ".join(f"SUM({column})" for column in COUNT_COLUMNS)
     keys = ", ".join(("day", *DIMENSIONS))
     every = ", ".join("''" if name == "category" else name for name in ("day", *DIMENSIONS))
@@ -189,15 +193,42 @@ def _recount(zone: ZoneInfo, first: date, last: date) -> None:
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {table} ({columns}) "  # noqa: S608 (constants)
-            f"SELECT %s, {keys}, {sums} FROM ({facts}) AS facts GROUP BY {keys}",
+            f"SELECT %s, 'day', {keys}, {sums} FROM ({facts}) AS facts GROUP BY {keys}",
             [str(zone), *params],
         )
         cursor.execute(
             f"INSERT INTO {table} ({columns}) "  # noqa: S608 (constants)
-            f"SELECT time_zone, {every}, {sums} FROM {table} WHERE time_zone = %s "
-            f"AND day >= %s AND day <= %s AND category <> '' GROUP BY time_zone, {others}",
+            f"SELECT time_zone, 'day', {every}, {sums} FROM {table} WHERE time_zone = %s "
+            f"AND span = 'day' AND day >= %s AND day <= %s AND category <> '' "
+            f"GROUP BY time_zone, {others}",
             [str(zone), first, last],
         )
+        _count_weeks(cursor, zone, first, last)
+
+
+def _count_weeks(cursor: Any, zone: ZoneInfo, first: date, last: date) -> None:
+    """Replace the week rows of each week of ``first`` to ``last`` complete by ``last``
+    by its days' rows added up, in one statement."""
+    monday = first - timedelta(days=first.weekday())
+    cutoff = last + timedelta(days=1)
+    cutoff -= timedelta(days=cutoff.weekday())
+    if cutoff <= monday:
+        return
+    DayCounts.objects.filter(
+        time_zone=str(zone), span="week", day__gte=monday, day__lt=cutoff
+    ).delete()
+    table = DayCounts._meta.db_table
+    columns = ", ".join(("time_zone", "span", "day", *DIMENSIONS, *COUNT_COLUMNS))
+    sums = ", ".join(f"SUM({column})" for column in COUNT_COLUMNS)
+    dimensions = ", ".join(DIMENSIONS)
+    week = timebins.week_of("day")
+    cursor.execute(
+        f"INSERT INTO {table} ({columns}) "  # noqa: S608 (constants)
+        f"SELECT time_zone, 'week', {week}, {dimensions}, {sums} FROM {table} "
+        f"WHERE time_zone = %s AND span = 'day' AND day >= %s AND day < %s "
+        f"GROUP BY time_zone, {week}, {dimensions}",
+        [str(zone), monday, cutoff],
+    )
 
 
 def _midnight(day: date, zone: ZoneInfo, days: int = 0) -> datetime:

@@ -254,3 +254,18 @@ def test_days_the_job_stopped_checking_are_counted_live(
     assert board == _live(manager, period="52w")
     categories = {figure.label: figure.value for figure in board.breakdowns["category"]}
     assert categories["Access"] == 1
+
+
+def test_each_complete_week_is_counted_again_as_its_days_added_up(
+    manager: User, desk: dict[str, Ticket]
+) -> None:
+    _count()
+
+    monday = NOW.date() - timedelta(days=NOW.weekday())
+    weeks = DayCounts.objects.filter(time_zone="UTC", span="week", category="")
+    assert {row.day.weekday() for row in weeks} == {0}
+    assert max(row.day for row in weeks) == monday - timedelta(days=7)
+    opened_before = [t for t in desk.values() if t.created_at.date() < monday]
+    assert sum(weeks.values_list("opened", flat=True)) == len(opened_before)
+    # A dashboard of weeks reads them: the same figures as counting the tickets.
+    assert _board(manager, period="12w") == _live(manager, period="12w")
