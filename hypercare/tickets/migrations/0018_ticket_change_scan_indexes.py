@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
         ('orgs', '0007_modules_live_from_go_live'),
         ('releases', '0002_release_note_items'),
         ('sla', '0004_sla_event_due_times_as_values'),
-        ('tickets', '0016_ticket_title_key'),
+        ('tickets', '0017_attachment_removed_at'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
