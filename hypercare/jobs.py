@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from hypercare.access_requests.services.reviews import open_due_reviews
 from hypercare.access_requests.services.temporary import handle_temporary_access
 from hypercare.approvals.services import send_approval_digests
+from hypercare.backups.schedule import take_scheduled_backup
 from hypercare.escalations.services.review import flag_missed_updates, send_daily_digest
 from hypercare.handover.steady_state import record_scorecards
 from hypercare.incidents.services import flag_missed_resolutions
@@ -112,6 +113,11 @@ def day_counts() -> dict[str, int]:
     return count_days()
 
 
+def backup() -> dict[str, int]:
+    """Take the day's backup once, and remove archives past the retention."""
+    return take_scheduled_backup()
+
+
 JOBS = {
     "sla_sweep": Job(sla_sweep, interval_seconds=30),
     "outbox_delivery": Job(outbox_delivery, interval_seconds=10),
@@ -129,4 +135,5 @@ JOBS = {
     "review_pack_builds": Job(review_pack_builds, interval_seconds=5),
     "review_pack_schedules": Job(review_pack_schedules, interval_seconds=60),
     "day_counts": Job(day_counts, interval_seconds=300),
+    "backup": Job(backup, interval_seconds=3600),
 }
