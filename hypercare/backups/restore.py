@@ -16,6 +16,7 @@ The order keeps a failure harmless or visible:
    pending migrations run (an archive from an older version), and the marker goes.
 """
 
+import gzip
 import json
 import shutil
 import tarfile
@@ -42,7 +43,6 @@ class Restored:
     tables: int
     rows: int
     files: int
-    vendor_changed: bool
 
 
 def restore_backup(*, path: Path, force: bool = False, report: Report = print) -> Restored:
@@ -71,7 +71,7 @@ def unpack(path: Path, content: Path) -> dict[str, Any]:
             tar.extractall(content, filter="data")
     except FileNotFoundError:
         raise CorruptArchive(f"{path}: no such file") from None
-    except (tarfile.TarError, EOFError, zlib.error, OSError) as exc:
+    except (tarfile.TarError, EOFError, zlib.error, gzip.BadGzipFile) as exc:
         raise CorruptArchive(f"{path.name} is damaged or not a backup archive: {exc}") from None
     manifest = _read_manifest(content, path.name)
     problems = _member_problems(content, manifest["members"])
@@ -148,7 +148,6 @@ def _restore(manifest: dict[str, Any], content: Path, work: Path, report: Report
         tables=len(tables),
         rows=sum(table["rows"] for table in tables.values()),
         files=files,
-        vendor_changed=source_vendor != connection.vendor,
     )
 
 

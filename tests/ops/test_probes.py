@@ -182,6 +182,7 @@ def test_the_probes_reveal_no_desk_data(requester: User) -> None:
             "failing",
             "database",
             "storage",
+            "restore",
             "jobs",
             "outbox",
             "mailboxes",
