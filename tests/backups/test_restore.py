@@ -167,12 +167,16 @@ def test_readyz_fails_while_a_restore_is_unfinished(settings: LazySettings, tmp_
 
 
 def test_the_secret_key_is_in_the_archive_only_when_asked(
-    settings: LazySettings, tmp_path: Path
+    settings: LazySettings, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     settings.DATA_DIR = tmp_path / "data"
     plain = create_backup(destination=tmp_path / "plain")
-    with_secrets = create_backup(destination=tmp_path / "secret", include_secrets=True)
+    status = cli.main(["backup", "--to", str(tmp_path / "secret"), "--include-secrets"])
+    with_secrets = Path(capsys.readouterr().out.strip())
 
+    assert status == 0
+    assert with_secrets.parent == tmp_path / "secret"
+    assert with_secrets.stat().st_mode & 0o077 == 0
     assert "secret_key" not in manifest(plain)["members"]
     assert "secret_key" in manifest(with_secrets)["members"]
     with tarfile.open(with_secrets) as tar:
