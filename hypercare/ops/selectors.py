@@ -44,7 +44,7 @@ def readiness() -> list[Check]:
     checks = [
         Check("database", database),
         Check("storage", _passes(_storage_writable)),
-        Check("restore", not marker.current()),
+        Check("restore", _passes(lambda: not marker.current())),
     ]
     for name, check in DATABASE_CHECKS:
         checks.append(Check(name, database and _passes(check)))
