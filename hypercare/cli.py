@@ -1,14 +1,15 @@
 """The ``hypercare`` console script.
 
-``serve``, ``worker`` and ``check`` concern the installation as a whole
-(``hypercare.server``, ``hypercare.worker``, ``hypercare.health``); ``demo``, ``token`` and
-``mail`` are Django management commands, so ``manage.py demo`` works too; ``manage`` runs any
-Django management command.
+``serve``, ``worker``, ``check``, ``backup`` and ``restore`` concern the installation as a
+whole (``hypercare.server``, ``hypercare.worker``, ``hypercare.health``,
+``hypercare.backups``); ``demo``, ``token`` and ``mail`` are Django management commands, so
+``manage.py demo`` works too; ``manage`` runs any Django management command.
 """
 
 import argparse
 import os
 import sys
+from pathlib import Path
 
 import django
 from django.apps import apps
@@ -23,6 +24,8 @@ COMMANDS = {
     "token": "create, list or revoke a person's personal API tokens",
     "mail": "store a message from an MTA (mail deliver) or read the mailboxes now (mail poll)",
     "check": "check the configuration, database, attachment storage and mail",
+    "backup": "write one archive of the database, attachments and mail store",
+    "restore": "restore an archive into this installation, checking it first",
     "manage": "run a Django management command, as manage.py does",
 }
 EPILOG = (
@@ -43,6 +46,10 @@ def main(argv: list[str] | None = None) -> int:
         return _worker(rest)
     if command == "check":
         return _check(rest)
+    if command == "backup":
+        return _backup(rest)
+    if command == "restore":
+        return _restore(rest)
     if command == "manage":
         execute_from_command_line(["hypercare manage", *rest])
     else:
@@ -123,3 +130,60 @@ def _check(args: list[str]) -> int:
     for result in results:
         print(f"{'ok' if result.ok else 'FAIL':<4}  {result.name:<13}  {result.detail}")
     return 0 if all(result.ok for result in results) else 1
+
+
+def _backup(args: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="hypercare backup", description=COMMANDS["backup"])
+    parser.add_argument(
+        "--to",
+        type=Path,
+        metavar="DIR",
+        help="the folder to write the archive into (default: HYPERCARE_BACKUP_DIR)",
+    )
+    parser.add_argument(
+        "--include-secrets",
+        action="store_true",
+        help="also store the secret key (keep such an archive as safe as the key itself)",
+    )
+    options = parser.parse_args(args)
+    _setup_django()
+    from django.conf import settings
+
+    from hypercare.backups.archive import create_backup
+    from hypercare.backups.errors import BackupError
+
+    try:
+        path = create_backup(
+            destination=options.to or Path(settings.HYPERCARE_BACKUP_DIR),
+            include_secrets=options.include_secrets,
+        )
+    except (BackupError, OSError) as exc:
+        print(f"hypercare backup: {exc}", file=sys.stderr)
+        return 1
+    print(path)
+    return 0
+
+
+def _restore(args: list[str]) -> int:
+    parser = argparse.ArgumentParser(
+        prog="hypercare restore",
+        description=f"{COMMANDS['restore']}. Stop the desk (serve, workers) first.",
+    )
+    parser.add_argument("archive", type=Path, help="a hypercare-backup-*.tar.gz file")
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="replace the data of an installation that is not empty",
+    )
+    options = parser.parse_args(args)
+    _setup_django()
+    from hypercare.backups.errors import BackupError
+    from hypercare.backups.restore import restore_backup
+
+    try:
+        restored = restore_backup(path=options.archive, force=options.force)
+    except (BackupError, OSError) as exc:
+        print(f"hypercare restore: {exc}", file=sys.stderr)
+        return 1
+    print(f"restored {restored.rows} rows in {restored.tables} tables and {restored.files} files")
+    return 0

@@ -20,6 +20,10 @@ from django.db import DatabaseError, connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils.module_loading import import_string
 
+from hypercare.backups import marker
+from hypercare.backups.schedule import last_backup
+from hypercare.lib import clock
+
 SMTP_TIMEOUT_SECONDS = 5
 MIN_SECRET_KEY_LENGTH = 50
 MIN_HSTS_SECONDS = 86_400
@@ -136,6 +140,33 @@ def _check_smtp() -> Result:
     return Result("mail", True, f"SMTP server {server} answers")
 
 
+def check_restore() -> Result:
+    """No restore stopped half-way: its data would be part old, part restored."""
+    unfinished = marker.current()
+    if unfinished:
+        return Result(
+            "restore",
+            False,
+            f"{unfinished} and did not finish; run it again with --force before serving",
+        )
+    return Result("restore", True, "no restore under way")
+
+
+def check_backup() -> Result:
+    """The newest backup in the backup folder is recent enough (none yet is not a fault:
+    the job takes the first within the hour)."""
+    folder = Path(settings.HYPERCARE_BACKUP_DIR)
+    last = last_backup(folder)
+    schedule = "daily" if settings.HYPERCARE_BACKUP_SCHEDULE else "not scheduled"
+    if last is None:
+        return Result("backup", True, f"no backup yet in {folder} ({schedule})")
+    age_hours = (clock.now() - last).total_seconds() / 3600
+    detail = f"last backup {last:%Y-%m-%d %H:%M} UTC in {folder} ({schedule})"
+    if age_hours > settings.HYPERCARE_BACKUP_MAX_AGE_HOURS:
+        return Result("backup", False, f"{detail}, {age_hours:.0f} hours ago; is a worker running?")
+    return Result("backup", True, detail)
+
+
 def check_deployment() -> Result:
     """HTTPS with secure cookies and HSTS, data no other user of the machine can read, and
     a database that suits more than one host."""
@@ -213,4 +244,6 @@ CHECKS: tuple[Callable[[], Result], ...] = (
     check_database,
     check_storage,
     check_mail,
+    check_restore,
+    check_backup,
 )

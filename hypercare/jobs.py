@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from hypercare.access_requests.services.reviews import open_due_reviews
 from hypercare.access_requests.services.temporary import handle_temporary_access
 from hypercare.approvals.services import send_approval_digests
+from hypercare.backups.schedule import take_scheduled_backup
 from hypercare.escalations.services.review import flag_missed_updates, send_daily_digest
 from hypercare.handover.steady_state import record_scorecards
 from hypercare.incidents.services import flag_missed_resolutions
@@ -124,6 +125,11 @@ def attachment_retention() -> dict[str, int]:
     return purge_expired_attachments()
 
 
+def backup() -> dict[str, int]:
+    """Take the day's backup once, and remove archives past the retention."""
+    return take_scheduled_backup()
+
+
 JOBS = {
     "sla_sweep": Job(sla_sweep, interval_seconds=30),
     "outbox_delivery": Job(outbox_delivery, interval_seconds=10),
@@ -143,4 +149,5 @@ JOBS = {
     "day_counts": Job(day_counts, interval_seconds=300),
     "auto_close": Job(auto_close, interval_seconds=900),
     "attachment_retention": Job(attachment_retention, interval_seconds=3600),
+    "backup": Job(backup, interval_seconds=3600),
 }

@@ -267,6 +267,15 @@ HYPERCARE_TRUSTED_PROXIES = _networks("HYPERCARE_TRUSTED_PROXIES")
 
 # Hypercare's own knobs.
 HYPERCARE_ATTACHMENT_DIR = DATA_DIR / "attachments"
+
+# Scheduled backups (hypercare.backups.schedule): one a day, the newest of each of the
+# last KEEP_DAILY days and KEEP_WEEKLY weeks kept.
+HYPERCARE_BACKUP_DIR = Path(env_str("HYPERCARE_BACKUP_DIR", str(DATA_DIR / "backups"))).resolve()
+HYPERCARE_BACKUP_SCHEDULE = env_bool("HYPERCARE_BACKUP_SCHEDULE", True)
+HYPERCARE_BACKUP_KEEP_DAILY = env_int("HYPERCARE_BACKUP_KEEP_DAILY", 7, minimum=1)
+HYPERCARE_BACKUP_KEEP_WEEKLY = env_int("HYPERCARE_BACKUP_KEEP_WEEKLY", 4, minimum=0)
+# `hypercare check` fails when the newest backup is older than this.
+HYPERCARE_BACKUP_MAX_AGE_HOURS = env_int("HYPERCARE_BACKUP_MAX_AGE_HOURS", 48, minimum=1)
 HYPERCARE_MAX_ATTACHMENT_BYTES = env_int("HYPERCARE_MAX_ATTACHMENT_MB", 10, minimum=1) * 2**20
 HYPERCARE_MAX_TICKET_ATTACHMENT_BYTES = (
     env_int("HYPERCARE_MAX_TICKET_ATTACHMENTS_MB", 50, minimum=1) * 2**20

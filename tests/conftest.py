@@ -24,6 +24,14 @@ def attachment_dir(settings: LazySettings, tmp_path: Path) -> Path:
 
 
 @pytest.fixture(autouse=True)
+def backup_dir(settings: LazySettings, tmp_path: Path) -> Path:
+    """Scheduled backups (a job like any other) go to the test's own folder."""
+    folder = tmp_path / "backups"
+    settings.HYPERCARE_BACKUP_DIR = folder
+    return folder
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings: LazySettings) -> None:
     """Every persona gets a password; the production hasher would spend ~0.2 s on each."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -62,6 +62,7 @@ class DeskCollector:
         yield self._sla_clocks()
         yield self._outbox()
         yield from self._jobs()
+        yield self._backup()
 
     def _open_tickets(self) -> Metric:
         family = GaugeMetricFamily(
@@ -113,6 +114,15 @@ class DeskCollector:
             finished.add_metric([run.job], run.finished_at.timestamp())
             succeeded.add_metric([run.job], int(run.succeeded))
         yield from (duration, finished, succeeded)
+
+    def _backup(self) -> Metric:
+        family = GaugeMetricFamily(
+            "hypercare_backup_last_success_timestamp_seconds",
+            "When the newest complete backup archive was taken, in Unix time (0: none yet).",
+        )
+        last = selectors.last_backup_at()
+        family.add_metric([], last.timestamp() if last else 0)
+        return family
 
 
 REGISTRY.register(DeskCollector())

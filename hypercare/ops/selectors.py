@@ -13,6 +13,8 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import Count, Max, Q
 
+from hypercare.backups import marker
+from hypercare.backups.schedule import last_backup
 from hypercare.health import writable_problem
 from hypercare.lib import clock
 from hypercare.mail.models import Mailbox
@@ -39,7 +41,11 @@ def readiness() -> list[Check]:
     """Each readiness check; once the database fails, the checks that need it fail too
     without waiting on it again."""
     database = _passes(_database_answers)
-    checks = [Check("database", database), Check("storage", _passes(_storage_writable))]
+    checks = [
+        Check("database", database),
+        Check("storage", _passes(_storage_writable)),
+        Check("restore", _passes(lambda: not marker.current())),
+    ]
     for name, check in DATABASE_CHECKS:
         checks.append(Check(name, database and _passes(check)))
     return checks
@@ -137,6 +143,11 @@ def outbox_backlog() -> dict[str, int]:
     )
     counts.update(dict(rows))
     return counts
+
+
+def last_backup_at() -> datetime | None:
+    """When the newest archive in the backup folder was taken."""
+    return last_backup(Path(settings.HYPERCARE_BACKUP_DIR))
 
 
 def job_runs() -> list[JobRun]:

@@ -55,6 +55,8 @@ def test_check_passes_on_a_good_setup(
         "database": "ok",
         "storage": "ok",
         "mail": "ok",
+        "restore": "ok",
+        "backup": "ok",
     }
 
 

@@ -19,7 +19,7 @@ from hypercare.ops.models import JobRun
 from hypercare.ops.services import record_job_run
 from tests import factories
 
-HEALTHY = "database: ok\nstorage: ok\njobs: ok\noutbox: ok\nmailboxes: ok\n"
+HEALTHY = "database: ok\nstorage: ok\nrestore: ok\njobs: ok\noutbox: ok\nmailboxes: ok\n"
 
 
 @pytest.fixture
@@ -182,6 +182,7 @@ def test_the_probes_reveal_no_desk_data(requester: User) -> None:
             "failing",
             "database",
             "storage",
+            "restore",
             "jobs",
             "outbox",
             "mailboxes",
