@@ -1111,3 +1111,30 @@ def handles_personal_data(user: User) -> bool:
     return can_manage_desk(user) or (
         user.institution_id is not None and _admin_of(user, user.institution_id)
     )
+
+
+# Institution self-administration -----------------------------------------------------
+
+
+def can_administer_people(user: User) -> bool:
+    """An institution's admins invite its people, set their institution roles and
+    deactivate them, from the portal; the desk's staff do it in the Django admin."""
+    return (
+        user.is_active and user.institution_id is not None and user.has_role(Role.INSTITUTION_ADMIN)
+    )
+
+
+def people_scope(user: User) -> Q:
+    """The people ``user`` administers, as a filter on User: an institution admin's own
+    institution's, active or not; nobody for anyone else."""
+    if not can_administer_people(user):
+        return NOTHING
+    return Q(institution_id=user.institution_id)
+
+
+def invitation_scope(user: User) -> Q:
+    """The invitations ``user`` sees, re-sends and revokes, as a filter on Invitation:
+    an institution admin's own institution's, whoever of its admins sent them."""
+    if not can_administer_people(user):
+        return NOTHING
+    return Q(institution_id=user.institution_id)
