@@ -36,7 +36,8 @@ def test_an_admin_never_grants_a_support_role(admin: User, requester: User, role
     assert "support roles belong to the desk" in refused.value.errors["roles"]
     assert _roles(requester) == {Role.REQUESTER}
     requester.refresh_from_db()
-    assert not requester.is_staff and not requester.is_superuser
+    assert not requester.is_staff
+    assert not requester.is_superuser
 
 
 def test_an_admin_cannot_touch_another_institutions_people(

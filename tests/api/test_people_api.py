@@ -68,7 +68,8 @@ def test_a_support_role_is_refused_on_the_roles_field(admin: User, requester: Us
         assert answer.status_code == 422
         assert [error["field"] for error in answer.json()["errors"]] == ["roles"]
     requester.refresh_from_db()
-    assert requester.roles == {"requester"} and not Invitation.objects.exists()
+    assert requester.roles == {"requester"}
+    assert not Invitation.objects.exists()
 
 
 def test_an_admin_changes_roles_and_deactivates_through_the_api(
@@ -87,7 +88,8 @@ def test_the_last_admin_and_self_deactivation_are_refused(admin: User) -> None:
     assert api.put(f"/people/{admin.pk}/roles", {"roles": ["requester"]}).status_code == 409
     assert api.post(f"/people/{admin.pk}/deactivate").status_code == 403
     admin.refresh_from_db()
-    assert admin.is_active and admin.roles == {"institution_admin"}
+    assert admin.is_active
+    assert admin.roles == {"institution_admin"}
 
 
 def test_another_institutions_admin_gets_404_for_northfields_people_and_invitations(
@@ -110,7 +112,8 @@ def test_another_institutions_admin_gets_404_for_northfields_people_and_invitati
     assert api.get("/invitations").json()["results"] == []
     assert "riya" not in str(api.get("/people").json())
     requester.refresh_from_db()
-    assert requester.is_active and requester.roles == {"requester"}
+    assert requester.is_active
+    assert requester.roles == {"requester"}
 
 
 def test_revoking_twice_is_a_conflict(admin: User) -> None:
