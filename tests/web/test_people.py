@@ -2,6 +2,7 @@
 bulk invite from a CSV file."""
 
 import re
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -9,7 +10,9 @@ import pytest
 import time_machine
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from hypercare.accounts.choices import Role
 from hypercare.accounts.invitations import InvitationDetails, invite_person
@@ -17,6 +20,7 @@ from hypercare.accounts.models import Invitation, User
 from hypercare.lib import clock
 from hypercare.orgs.models import Institution
 from tests import factories
+from tests.api.conftest import ApiClient
 from tests.web.conftest import signed_in
 
 PASSWORD = "a-long enough passphrase 7"
@@ -237,3 +241,28 @@ def test_a_file_without_the_columns_is_refused_on_the_page(admin: User) -> None:
     answer = signed_in(admin).post("/portal/people/bulk/", {"file": upload})
     assert answer.status_code == 422
     assert "missing: email, roles" in answer.content.decode()
+
+
+def _queries(read: Callable[[], Any]) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert read().status_code == 200
+    return len(queries)
+
+
+@time_machine.travel("2026-03-02 09:00", tick=False)
+def test_the_people_lists_cost_the_same_queries_however_many_people(
+    admin: User, institution: Institution
+) -> None:
+    page, api = signed_in(admin), ApiClient(admin)
+    reads = [
+        lambda: page.get("/portal/people/"),
+        lambda: api.get("/people"),
+        lambda: api.get("/invitations"),
+    ]
+    api.get("/me")  # the token's first use is stamped, then not again while time stands
+    few = [_queries(read) for read in reads]
+    for n in range(6):
+        factories.requester(institution, username=f"extra{n}")
+        details = InvitationDetails(email=f"x{n}@northfield.edu", roles=["key_user"])
+        invite_person(actor=admin, details=details)
+    assert [_queries(read) for read in reads] == few
