@@ -95,9 +95,14 @@ def set_role_grants(*, user: User, roles: Iterable[str], actor: User | None) -> 
     is the roles held before.
     """
     wanted = set(roles)
-    held = set(user.role_grants.values_list("role", flat=True))
-    user.role_grants.filter(role__in=held - wanted).delete()
-    RoleGrant.objects.bulk_create(RoleGrant(user=user, role=role) for role in sorted(wanted - held))
+    grants = {grant.role: grant for grant in RoleGrant.objects.filter(user=user)}
+    # One row at a time, never in bulk: each grant's save and delete is what a record of
+    # configuration changes sees.
+    for role in sorted(set(grants) - wanted):
+        grants[role].delete()
+    for role in sorted(wanted - set(grants)):
+        RoleGrant.objects.create(user=user, role=role)
+    held = set(grants)
     # The cached roles and any prefetched grants are read again.
     user.__dict__.pop("roles", None)
     getattr(user, "_prefetched_objects_cache", {}).pop("role_grants", None)
