@@ -17,6 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from hypercare.accounts.choices import Role
 from hypercare.accounts.invitations import InvitationDetails, invite_person
 from hypercare.accounts.models import Invitation, User
+from hypercare.audit.models import AuditEntry
 from hypercare.lib import clock
 from hypercare.orgs.models import Institution
 from tests import factories
@@ -266,3 +267,18 @@ def test_the_people_lists_cost_the_same_queries_however_many_people(
         details = InvitationDetails(email=f"x{n}@northfield.edu", roles=["key_user"])
         invite_person(actor=admin, details=details)
     assert [_queries(read) for read in reads] == few
+
+
+def test_role_changes_from_the_portal_and_the_api_are_in_the_configuration_audit(
+    admin: User, requester: User
+) -> None:
+    signed_in(admin).post(f"/portal/people/{requester.pk}/", {"roles": ["key_user"]})
+    ApiClient(admin).put(f"/people/{requester.pk}/roles", {"roles": ["key_user", "data_owner"]})
+    recorded = AuditEntry.objects.filter(
+        person=requester, action__in=["granted", "revoked"]
+    ).exclude(channel="shell")  # the account's own creation
+    assert sorted(recorded.values_list("channel", "action", "actor_id")) == [
+        ("api", "granted", admin.pk),
+        ("web", "granted", admin.pk),
+        ("web", "revoked", admin.pk),
+    ]
