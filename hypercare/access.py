@@ -1130,3 +1130,30 @@ def identity_provider_scope(user: User) -> Q:
     if user.is_active and user.institution_id is not None and user.has_role(Role.INSTITUTION_ADMIN):
         return Q(institution_id=user.institution_id)
     return NOTHING
+
+
+# Institution self-administration -----------------------------------------------------
+
+
+def can_administer_people(user: User) -> bool:
+    """An institution's admins invite its people, set their institution roles and
+    deactivate them, from the portal; the desk's staff do it in the Django admin."""
+    return (
+        user.is_active and user.institution_id is not None and user.has_role(Role.INSTITUTION_ADMIN)
+    )
+
+
+def people_scope(user: User) -> Q:
+    """The people ``user`` administers, as a filter on User: an institution admin's own
+    institution's, active or not; nobody for anyone else."""
+    if not can_administer_people(user):
+        return NOTHING
+    return Q(institution_id=user.institution_id)
+
+
+def invitation_scope(user: User) -> Q:
+    """The invitations ``user`` sees, re-sends and revokes, as a filter on Invitation:
+    an institution admin's own institution's, whoever of its admins sent them."""
+    if not can_administer_people(user):
+        return NOTHING
+    return Q(institution_id=user.institution_id)

@@ -7,9 +7,10 @@ requester; the desk with Tier 1 and Tier 2 agents and a support manager.
 
 import base64
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import time, timedelta
+from functools import partial
 from io import BytesIO
 from typing import Any
 
@@ -37,7 +38,16 @@ from hypercare.access_requests.services.reviews import (
     set_review_interval,
 )
 from hypercare.accounts.choices import Role, WorkArea
-from hypercare.accounts.models import RoleGrant, User
+from hypercare.accounts.invitations import (
+    InvitationDetails,
+    invitation_for_token,
+    invite_person,
+    resend_invitation,
+    revoke_invitation,
+)
+from hypercare.accounts.models import Invitation, RoleGrant, User
+from hypercare.accounts.people import set_institution_roles, set_person_active
+from hypercare.accounts.selectors import administered_people, pending_invitations
 from hypercare.adoption.models import ModuleUsage
 from hypercare.adoption.services import UsageRow, record_module_usage
 from hypercare.approvals.selectors import waiting_for
@@ -3156,3 +3166,117 @@ def test_each_persona_reads_only_their_institutions_sign_in_settings_and_never_t
         )
     if persona != "support_manager":
         assert not IdentityProvider.objects.filter(name="Taken over").exists()
+
+
+# Institution self-administration: an institution's admin manages its people and
+# invitations; nobody else, and no admin another institution's.
+
+
+@pytest.fixture
+def northfield_invitation(world: World) -> Invitation:
+    details = InvitationDetails(email="nia@northfield.edu", roles=[Role.REQUESTER])
+    return invite_person(actor=world.users["institution_admin"], details=details)
+
+
+def _refusals(user: User, invitation: Invitation, person: User) -> list[type[Exception] | None]:
+    """What each people and invitation service answers ``user`` about Northfield's."""
+    attempts: list[Callable[[], object]] = [
+        partial(resend_invitation, invitation_id=invitation.pk, actor=user),
+        partial(set_institution_roles, person_id=person.pk, roles=[Role.KEY_USER], actor=user),
+        partial(set_person_active, person_id=person.pk, active=False, actor=user),
+        partial(set_person_active, person_id=person.pk, active=True, actor=user),
+        partial(revoke_invitation, invitation_id=invitation.pk, actor=user),
+    ]
+    answers: list[type[Exception] | None] = []
+    for attempt in attempts:
+        try:
+            attempt()
+        except (NotAllowed, NotFound) as refused:
+            answers.append(type(refused))
+        else:
+            answers.append(None)
+    return answers
+
+
+@pytest.mark.parametrize("persona", SEES)
+def test_only_an_institutions_admin_sees_and_changes_its_people_and_invitations(
+    world: World, northfield_invitation: Invitation, persona: str
+) -> None:
+    user = world.users[persona]
+    people = set(administered_people(user).values_list("username", flat=True))
+    invitations = set(pending_invitations(user).values_list("email", flat=True))
+    northfield = set(
+        User.objects.filter(institution=world.northfield).values_list("username", flat=True)
+    )
+    requester = world.users["requester"]
+    if persona == "institution_admin":
+        assert (people, invitations) == (northfield, {"nia@northfield.edu"})
+        assert _refusals(user, northfield_invitation, requester) == [None] * 5
+    else:
+        expected = {"outsider", "sam"} if persona == "outsider" else set()
+        assert (people, invitations) == (expected, set())
+        refusal = NotFound if persona == "outsider" else NotAllowed
+        assert _refusals(user, northfield_invitation, requester) == [refusal] * 5
+        northfield_invitation.refresh_from_db()
+        requester.refresh_from_db()
+        assert northfield_invitation.is_open
+        assert northfield_invitation.sent_at == (northfield_invitation.created_at)
+        assert requester.is_active
+        assert requester.roles == {Role.REQUESTER}
+
+
+@pytest.mark.parametrize("persona", SEES)
+def test_the_people_pages_and_endpoints_show_northfields_people_to_its_admin_alone(
+    world: World, northfield_invitation: Invitation, persona: str
+) -> None:
+    user = world.users[persona]
+    requester = world.users["requester"]
+    client = signed_in(user)
+    pages = [
+        client.get("/portal/people/"),
+        client.get(f"/portal/people/{requester.pk}/"),
+        client.post(f"/portal/people/{requester.pk}/active/", {"active": "no"}),
+        client.post(f"/portal/invitations/{northfield_invitation.pk}/revoke/"),
+    ]
+    api = ApiClient(user)
+    endpoints = [
+        api.get("/people"),
+        api.get("/invitations"),
+        api.put(f"/people/{requester.pk}/roles", {"roles": ["key_user"]}),
+        api.delete(f"/invitations/{northfield_invitation.pk}"),
+    ]
+    codes = ([page.status_code for page in pages], [answer.status_code for answer in endpoints])
+    if persona == "institution_admin":
+        # The page revoked the invitation already: revoking it again is a conflict.
+        assert codes == ([200, 200, 302, 302], [200, 200, 200, 409])
+        return
+    if persona == "outsider":
+        assert codes == ([200, 404, 404, 404], [200, 200, 404, 404])
+        shown = pages[0].content.decode() + str(endpoints[0].json()) + str(endpoints[1].json())
+        assert "riya" not in shown
+        assert "nia@northfield.edu" not in shown
+    elif persona in {"tier1", "tier2", "support_manager"}:
+        assert codes == ([302, 302, 302, 302], [403, 403, 403, 403])
+    else:
+        assert codes == ([404, 404, 404, 404], [403, 403, 403, 403])
+    requester.refresh_from_db()
+    northfield_invitation.refresh_from_db()
+    assert requester.is_active
+    assert requester.roles == {Role.REQUESTER}
+    assert northfield_invitation.is_open
+
+
+def test_an_invitation_link_is_held_by_its_mail_alone(
+    world: World, northfield_invitation: Invitation
+) -> None:
+    """No page, endpoint or stored row hands anyone the link: it is used only by who
+    reads the mail, and it always makes an account of the inviting institution."""
+    outsider = world.users["outsider"]
+    stored = str(list(Invitation.objects.values()))
+    listed = signed_in(world.users["institution_admin"]).get("/portal/people/").content.decode()
+    answered = str(ApiClient(world.users["institution_admin"]).get("/invitations").json())
+    for shown in (stored, listed, answered):
+        assert "/invitations/" not in shown.replace("/portal/invitations/", "")
+    assert invitation_for_token(northfield_invitation.digest) is None
+    refused = signed_in(outsider).get(f"/invitations/{northfield_invitation.prefix}_x/")
+    assert "not valid" in refused.content.decode()

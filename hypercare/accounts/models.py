@@ -151,3 +151,62 @@ class PasswordResetRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email} from {self.ip_address} @ {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class Invitation(models.Model):
+    """An institution admin's invitation for someone to join their institution on the desk.
+
+    The link mailed holds a secret token; only its SHA-256 digest is stored, as for API
+    tokens, so a copy of the database (a backup) opens no account. The link works once,
+    until ``expires_at``; re-sending issues a new token and the old link stops working.
+    The roles are the institution roles the account gets when the link is used.
+    """
+
+    institution = models.ForeignKey(
+        "orgs.Institution", on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField(max_length=254)
+    first_name = models.CharField(max_length=150, blank=True, validators=[validate_single_line])
+    last_name = models.CharField(max_length=150, blank=True, validators=[validate_single_line])
+    roles = models.JSONField(default=list, help_text="The institution roles to grant.")
+    invited_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    prefix = models.CharField(max_length=16, unique=True)
+    digest = models.CharField(max_length=64)
+    created_at = models.DateTimeField()
+    sent_at = models.DateTimeField(help_text="When the current link was issued.")
+    mailed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the current link's mail went out; empty: not yet."
+    )
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    user = models.ForeignKey(
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The account the invitation created.",
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            # One open invitation per address and institution: re-send it, do not repeat it.
+            models.UniqueConstraint(
+                Lower("email"),
+                "institution",
+                condition=models.Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="invitation_one_open_per_email",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.institution_id}"
+
+    @property
+    def is_open(self) -> bool:
+        """Neither used nor revoked; an open invitation past its expiry can be re-sent."""
+        return self.accepted_at is None and self.revoked_at is None

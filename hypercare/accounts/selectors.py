@@ -8,7 +8,7 @@ from django.db.models.functions import Lower
 
 from hypercare import access
 from hypercare.accounts.choices import Role
-from hypercare.accounts.models import ApiToken, RoleGrant, SignInFailure, User
+from hypercare.accounts.models import ApiToken, Invitation, RoleGrant, SignInFailure, User
 from hypercare.lib import clock
 from hypercare.orgs.models import Institution
 from hypercare.orgs.selectors import available_on, desk_day
@@ -79,3 +79,22 @@ def support_staff(*roles: str, available_at: datetime | None = None) -> QuerySet
 def support_agents() -> QuerySet[User]:
     """Active support staff who may own tickets, by name; every agent may know their names."""
     return support_staff(*access.AGENT_ROLES).order_by(*PEOPLE_ORDER)
+
+
+def administered_people(user: User) -> QuerySet[User]:
+    """The people an institution admin manages, active ones first, by name, with their
+    roles; nobody for anyone else."""
+    people = User.objects.filter(access.people_scope(user))
+    return with_roles(people).order_by("-is_active", *PEOPLE_ORDER)
+
+
+def pending_invitations(user: User) -> QuerySet[Invitation]:
+    """The open invitations of an institution admin's institution (expired ones too, to
+    re-send or revoke), the latest first."""
+    return (
+        Invitation.objects.filter(
+            access.invitation_scope(user), accepted_at__isnull=True, revoked_at__isnull=True
+        )
+        .select_related("invited_by")
+        .order_by("-sent_at", "-pk")
+    )

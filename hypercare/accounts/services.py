@@ -82,9 +82,31 @@ def create_user(
             is_staff=Role.ADMIN in wanted,
             is_superuser=Role.ADMIN in wanted,
         )
-        for role in sorted(wanted):  # one by one: the configuration audit records each grant
-            RoleGrant.objects.create(user=user, role=role)
+        set_role_grants(user=user, roles=wanted, actor=None)
     return user
+
+
+def set_role_grants(*, user: User, roles: Iterable[str], actor: User | None) -> set[str]:
+    """Grant ``user`` exactly ``roles``: the one place role grants are written and revoked.
+
+    Callers have checked the roles and hold the transaction. Every grant and revocation
+    passes here, so the record of who changed whose roles has a single place to hook into.
+    ``actor`` is who changed them (none: the account's creation or a command). The answer
+    is the roles held before.
+    """
+    wanted = set(roles)
+    grants = {grant.role: grant for grant in RoleGrant.objects.filter(user=user)}
+    # One row at a time, never in bulk: each grant's save and delete is what a record of
+    # configuration changes sees.
+    for role in sorted(set(grants) - wanted):
+        grants[role].delete()
+    for role in sorted(wanted - set(grants)):
+        RoleGrant.objects.create(user=user, role=role)
+    held = set(grants)
+    # The cached roles and any prefetched grants are read again.
+    user.__dict__.pop("roles", None)
+    getattr(user, "_prefetched_objects_cache", {}).pop("role_grants", None)
+    return held
 
 
 def update_profile(*, user: User, first_name: str, last_name: str, time_zone: str) -> User:

@@ -142,6 +142,7 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 api.add_router("/", tickets_router)
 api.add_router("/", orgs_router)
 api.add_router("/", accounts_router)
+api.add_router("/", "hypercare.accounts.people_api.router")
 api.add_router("/", "hypercare.notifications.api.router")
 api.add_router("/", "hypercare.escalations.api.router")
 api.add_router("/", "hypercare.incidents.api.router")

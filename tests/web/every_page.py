@@ -134,12 +134,18 @@ def build_world() -> World:
     factories.team("Finance tier 2", tier=Tier.FUNCTIONAL)
     people = {
         "requester": factories.requester(
-            north, username=USERNAMES["requester"], first_name="Riya", last_name="Sen"
+            north,
+            username=USERNAMES["requester"],
+            email="riya.sen@northfield.edu",
+            first_name="Riya",
+            last_name="Sen",
         ),
         "institution_admin": factories.user(
             Role.INSTITUTION_ADMIN,
             institution=north,
             username=USERNAMES["institution_admin"],
+            # The People page shows addresses: they must not hold the username.
+            email="ines.admin@northfield.edu",
             first_name="Ines",
             last_name="Admin",
         ),
@@ -162,6 +168,7 @@ def build_world() -> World:
             Role.DATA_OWNER,
             institution=north,
             username=USERNAMES["data_owner"],
+            email="kavi.rao@northfield.edu",
             first_name="Kavi",
             last_name="Rao",
         ),

@@ -5,6 +5,7 @@ the service then refuses as empty."""
 
 import dataclasses
 import importlib
+import itertools
 import pkgutil
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
@@ -23,7 +24,9 @@ from hypercare.access_requests.services.requests import (
 )
 from hypercare.access_requests.services.reviews import answer_review_line, set_review_interval
 from hypercare.accounts.choices import Role
+from hypercare.accounts.invitations import InvitationDetails, invite_person
 from hypercare.accounts.models import User
+from hypercare.accounts.people import set_institution_roles
 from hypercare.changes.services.common import RiskAnswers
 from hypercare.changes.services.records import ChangeDetails, create_change
 from hypercare.errors import ValidationFailed
@@ -70,6 +73,7 @@ from hypercare.tickets.services import conversation, saved_replies, workflow
 from hypercare.tickets.services.handover import HandOverNote
 from hypercare.tickets.services.intake import open_ticket
 from hypercare.web.access_requests import forms as access_forms
+from hypercare.web.accounts import forms as account_forms
 from hypercare.web.changes import forms as change_forms
 from hypercare.web.escalations import forms as escalation_forms
 from hypercare.web.feedback import forms as feedback_forms
@@ -120,6 +124,13 @@ def world(requester: User) -> World:
     tier2 = factories.team("Finance tier 2", tier=Tier.FUNCTIONAL, lead=manager)
     desk = factories.team("Service desk")
     return World(requester, agent, manager, ticket, escalation, tier2, desk)
+
+
+_invitees = itertools.count()
+
+
+def _people_admin(world: World) -> User:
+    return factories.user(Role.INSTITUTION_ADMIN, institution=world.requester.institution)
 
 
 def _release_manager() -> User:
@@ -650,6 +661,25 @@ CASES = [
         },
     ),
     Case(
+        account_forms.InviteForm,
+        lambda world: {
+            "email": f"invitee{next(_invitees)}@northfield.edu",
+            "first_name": "",
+            "last_name": "",
+            "roles": [Role.REQUESTER],
+        },
+        lambda world, data: invite_person(
+            actor=_people_admin(world), details=InvitationDetails(**data)
+        ),
+    ),
+    Case(
+        account_forms.RolesForm,
+        lambda world: {"roles": [Role.REQUESTER, Role.KEY_USER]},
+        lambda world, data: set_institution_roles(
+            person_id=world.requester.pk, actor=_people_admin(world), **data
+        ),
+    ),
+    Case(
         ticket_forms.MessageForm,
         lambda world: {"body": "It works again."},
         lambda world, data: conversation.add_public_reply(
@@ -760,6 +790,12 @@ NOT_HELD_HERE = {
     # The usage file is read before the service sees its rows; a left-out file is the
     # form's own refusal: tests/adoption/test_pages.py posts it empty.
     "UsageUploadForm",
+    # The file is read before the service sees its rows; a left-out file is the form's
+    # own refusal: tests/web/test_people.py posts one without the columns.
+    "BulkInviteForm",
+    # The password typed twice is the form's own check; the rest is held to
+    # accept_invitation by tests/web/test_people.py and tests/accounts/test_invitations.py.
+    "AcceptInvitationForm",
     # The gates' fields come in pairs, a threshold needed only for a ticked gate, which
     # the gates service refuses empty: tests/handover/test_gate_settings.py posts them.
     "ExitGatesForm",

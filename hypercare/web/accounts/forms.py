@@ -1,9 +1,11 @@
-"""The profile's forms: names and time zone, and which notifications come by mail."""
+"""The profile's forms: names and time zone, and which notifications come by mail; and
+an institution admin's forms for their people and invitations."""
 
 from typing import Any
 
 from django import forms
 
+from hypercare.accounts.choices import INSTITUTION_ROLES, Role
 from hypercare.accounts.models import User
 from hypercare.accounts.services import NAME_LIMITS
 from hypercare.lib.times import time_zone_groups
@@ -60,3 +62,49 @@ class NotificationsForm(forms.Form):
         super().__init__(data, initial={choice.event: choice.email for choice in preferences})
         for choice in preferences:
             self.fields[choice.event] = forms.BooleanField(required=False, label=choice.label)
+
+
+def institution_role_choices() -> Choices:
+    """The roles an institution admin may give, in the product's order."""
+    return [(role.value, role.label) for role in Role if role in INSTITUTION_ROLES]
+
+
+class RolesForm(ServiceErrors, forms.Form):
+    roles = forms.MultipleChoiceField(
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Institution admins manage the institution's people; key users see all "
+        "its tickets.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["roles"].choices = institution_role_choices()  # type: ignore[attr-defined]
+
+
+class InviteForm(RolesForm):
+    email = forms.CharField(max_length=254, help_text="They sign in with it.")
+    first_name = forms.CharField(required=False, max_length=NAME_LIMITS["first_name"])
+    last_name = forms.CharField(required=False, max_length=NAME_LIMITS["last_name"])
+    field_order = ("email", "first_name", "last_name", "roles")
+
+
+class BulkInviteForm(forms.Form):
+    file = forms.FileField(
+        label="CSV file",
+        help_text="Columns: email, first name, last name, roles (several separated by ;).",
+    )
+
+
+class AcceptInvitationForm(ServiceErrors, forms.Form):
+    first_name = forms.CharField(max_length=NAME_LIMITS["first_name"])
+    last_name = forms.CharField(max_length=NAME_LIMITS["last_name"])
+    password = forms.CharField(widget=forms.PasswordInput(render_value=False))
+    password_again = forms.CharField(
+        widget=forms.PasswordInput(render_value=False), label="Password again"
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("password") and cleaned.get("password") != cleaned.get("password_again"):
+            self.add_error("password_again", "does not match the password")
+        return cleaned

@@ -44,6 +44,12 @@ def reads_audit(user: User) -> bool:
 
 
 @register.filter
+def administers_people(user: User) -> bool:
+    """Whether the portal's navigation offers the People pages."""
+    return access.can_administer_people(user)
+
+
+@register.filter
 def tier_label(value: int) -> str:
     return str(Tier(value).label)
 
