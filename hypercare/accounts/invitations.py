@@ -36,6 +36,8 @@ from hypercare.accounts.people import (
 )
 from hypercare.accounts.selectors import with_email
 from hypercare.accounts.services import NAME_LIMITS, USERNAME_MAX_LENGTH, create_user
+from hypercare.audit.choices import Channel
+from hypercare.audit.context import acting
 from hypercare.errors import InvalidTransition, NotAllowed, NotFound, ValidationFailed
 from hypercare.lib import clock
 from hypercare.lib.transactions import composed, use_case
@@ -289,14 +291,16 @@ def accept_invitation(*, token: str, first_name: str, last_name: str, password: 
         ).update(accepted_at=clock.now())
         if spent != 1:
             raise InvalidTransition(UNUSABLE["used"])
-        user = create_user(
-            username=invitation.email.lower(),
-            email=invitation.email,
-            password=password,
-            roles=invitation.roles,
-            institution=invitation.institution,
-            **names,
-        )
+        # The roles are the inviting admin's grant: the audit names them, not the invitee.
+        with acting(person=invitation.invited_by, channel=Channel.WEB):
+            user = create_user(
+                username=invitation.email.lower(),
+                email=invitation.email,
+                password=password,
+                roles=invitation.roles,
+                institution=invitation.institution,
+                **names,
+            )
         Invitation.objects.filter(pk=invitation.pk).update(user=user)
     return user
 

@@ -56,6 +56,8 @@ from hypercare.knowledge.services import ArticleContent, create_article, set_rel
 from hypercare.links.services import split_ticket
 from hypercare.orgs.choices import ModuleCode, Tier
 from hypercare.orgs.models import Institution, Integration, Module, Team
+from hypercare.privacy.services.anonymise import anonymise_person
+from hypercare.privacy.services.retention import set_retention
 from hypercare.problems.models import Problem
 from hypercare.problems.services.records import ProblemDetails, create_problem
 from hypercare.releases.models import Release, ReleaseNoteItem
@@ -82,6 +84,7 @@ from hypercare.web.handover.forms import HandoverForm
 from hypercare.web.incidents import forms as incident_forms
 from hypercare.web.knowledge import forms as knowledge_forms
 from hypercare.web.links import forms as link_forms
+from hypercare.web.privacy import forms as privacy_forms
 from hypercare.web.problems import forms as problem_forms
 from hypercare.web.releases import forms as release_forms
 from hypercare.web.reports import pack_forms
@@ -127,6 +130,17 @@ def world(requester: User) -> World:
 
 
 _invitees = itertools.count()
+
+
+def _departed(world: World) -> User:
+    """A person to anonymise, made once per world (each case's calls share it)."""
+    person = User.objects.filter(username="departed").first()
+    return person or factories.requester(world.requester.institution, username="departed")
+
+
+def _data_protection_officer() -> User:
+    found = User.objects.filter(username="dpo").first()
+    return found or factories.agent(Role.SUPPORT_MANAGER, username="dpo")
 
 
 def _people_admin(world: World) -> User:
@@ -680,6 +694,20 @@ CASES = [
         ),
     ),
     Case(
+        privacy_forms.AnonymiseForm,
+        lambda world: {"confirmation": _departed(world).display_name},
+        lambda world, data: anonymise_person(
+            subject=_departed(world), actor=_data_protection_officer(), **data
+        ),
+    ),
+    Case(
+        privacy_forms.RetentionForm,
+        lambda world: {"months": 24},
+        lambda world, data: set_retention(
+            institution=world.requester.institution, actor=_data_protection_officer(), **data
+        ),
+    ),
+    Case(
         ticket_forms.MessageForm,
         lambda world: {"body": "It works again."},
         lambda world, data: conversation.add_public_reply(
@@ -715,6 +743,15 @@ NOT_HELD_HERE = {
     "QuarantineFilterForm",  # a filter of the quarantine list
     "DashboardFilterForm",  # only draws the filters; report_filters checks them
     "AuditFilterForm",  # a filter of the audit list; audit_entries checks it
+    "RegisterFilterForm",  # a filter of the data-protection register
+    # The secret is needed only when an institution's provider is first set up, which the
+    # form says; tests/sso/test_configuration.py posts it left out both times.
+    "ProviderForm",
+    "PolicyForm",  # one checkbox: unticked is an answer (not required)
+    # A code or a password is checked against what is stored, not validated:
+    # tests/security/test_two_factor.py posts wrong and empty ones.
+    "CodeForm",
+    "ProofForm",
     # The quarantine's actions take records the view looks up (a ticket by reference, an
     # institution and a requester) or a required reason: tests/web/test_mail_quarantine.py
     # posts each empty and checks the field named in the refusal.

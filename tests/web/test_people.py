@@ -184,6 +184,8 @@ def test_the_invitee_sets_name_and_password_and_signs_in(
     again = Client().get(f"/invitations/{token}/")
     assert again.status_code == 200
     assert "already been used" in again.content.decode()
+    granted = AuditEntry.objects.get(person__email="nia@northfield.edu", action="granted")
+    assert (granted.actor, granted.channel) == (admin, "web")
 
 
 def test_an_expired_or_unknown_link_says_so_on_a_page(

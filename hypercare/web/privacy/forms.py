@@ -2,9 +2,10 @@ from django import forms
 
 from hypercare.privacy.choices import RegisterAction
 from hypercare.privacy.services.retention import MONTHS_MAX
+from hypercare.web.forms import ServiceErrors
 
 
-class AnonymiseForm(forms.Form):
+class AnonymiseForm(ServiceErrors, forms.Form):
     confirmation = forms.CharField(
         max_length=150,
         label="Type the person's name to confirm",
@@ -12,7 +13,7 @@ class AnonymiseForm(forms.Form):
     )
 
 
-class RetentionForm(forms.Form):
+class RetentionForm(ServiceErrors, forms.Form):
     months = forms.IntegerField(
         required=False,
         min_value=1,

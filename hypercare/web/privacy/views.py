@@ -15,6 +15,7 @@ from hypercare.privacy.services.anonymise import anonymise_person, is_anonymised
 from hypercare.privacy.services.export import export_personal_data
 from hypercare.privacy.services.retention import set_retention
 from hypercare.tickets.models import Attachment, Ticket
+from hypercare.web.forms import show_service_errors
 from hypercare.web.guards import signed_in_user
 from hypercare.web.pages import page_of
 from hypercare.web.privacy.forms import AnonymiseForm, RegisterFilterForm, RetentionForm
@@ -79,8 +80,7 @@ def anonymise(request: HttpRequest, pk: int) -> HttpResponse:
                 subject=subject, actor=user, confirmation=form.cleaned_data["confirmation"]
             )
         except ValidationFailed as exc:
-            for field, problem in exc.errors.items():
-                form.add_error(field if field in form.fields else None, problem)
+            show_service_errors(exc, form)
         else:
             messages.success(request, "The person is anonymised; their tickets stay.")
             return redirect("web:privacy-person", pk)
@@ -96,9 +96,15 @@ def retention(request: HttpRequest, institution_pk: int) -> HttpResponse:
     if request.method == "POST":
         form = RetentionForm(request.POST)
         if form.is_valid():
-            set_retention(institution=institution, months=form.cleaned_data["months"], actor=user)
-            messages.success(request, "Retention saved.")
-            return redirect("web:privacy-retention", institution.pk)
+            try:
+                set_retention(
+                    institution=institution, months=form.cleaned_data["months"], actor=user
+                )
+            except ValidationFailed as exc:
+                show_service_errors(exc, form)
+            else:
+                messages.success(request, "Retention saved.")
+                return redirect("web:privacy-retention", institution.pk)
         status = 422
     else:
         months = selectors.retention_months(institution)

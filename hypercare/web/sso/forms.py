@@ -1,7 +1,7 @@
 """The form of an institution's identity provider settings, in the words of a page: the
 domains as a list on one line, the mapping one "claim value = role" a line."""
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
 
@@ -11,6 +11,8 @@ from hypercare.web.forms import ServiceErrors
 
 
 class ProviderForm(ServiceErrors, forms.Form):
+    needed_when: ClassVar[dict[str, str]] = {"client_secret": "when first set up"}
+
     name = forms.CharField(max_length=100, help_text='Shown as "Sign in with <name>".')
     issuer = forms.CharField(max_length=300, help_text="The issuer URL of the provider.")
     client_id = forms.CharField(label="Client ID", max_length=255)
