@@ -135,7 +135,11 @@ _invitees = itertools.count()
 def _departed(world: World) -> User:
     """A person to anonymise, made once per world (each case's calls share it)."""
     person = User.objects.filter(username="departed").first()
-    return person or factories.requester(world.requester.institution, username="departed")
+    return person or factories.requester(_institution(world), username="departed")
+
+
+def _institution(world: World) -> Institution:
+    return Institution.objects.get(users=world.requester)
 
 
 def _data_protection_officer() -> User:
@@ -704,7 +708,7 @@ CASES = [
         privacy_forms.RetentionForm,
         lambda world: {"months": 24},
         lambda world, data: set_retention(
-            institution=world.requester.institution, actor=_data_protection_officer(), **data
+            institution=_institution(world), actor=_data_protection_officer(), **data
         ),
     ),
     Case(
