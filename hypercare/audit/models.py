@@ -1,26 +1,13 @@
 """The configuration audit: one append-only row per change to the desk's setup."""
 
-from typing import Any, NoReturn
-
 from django.conf import settings
 from django.db import models
 
 from hypercare.audit.choices import Action, Area, Channel
-
-APPEND_ONLY = "The configuration audit is append-only"
-
-
-class AppendOnlyQuerySet(models.QuerySet["AuditEntry"]):
-    """Rows are added, never changed or removed: not one at a time, not in bulk."""
-
-    def update(self, **kwargs: Any) -> NoReturn:
-        raise TypeError(APPEND_ONLY)
-
-    def delete(self) -> NoReturn:
-        raise TypeError(APPEND_ONLY)
+from hypercare.lib.append_only import AppendOnly, AppendOnlyQuerySet
 
 
-class AuditEntry(models.Model):
+class AuditEntry(AppendOnly):
     """One change to one configuration record: who, when, through which door, and the
     changed fields' values before and after.
 
@@ -61,7 +48,7 @@ class AuditEntry(models.Model):
     before = models.JSONField(default=dict, blank=True)
     after = models.JSONField(default=dict, blank=True)
 
-    objects = AppendOnlyQuerySet.as_manager()
+    objects = AppendOnlyQuerySet["AuditEntry"].as_manager()
 
     class Meta:
         ordering = ["-at", "-pk"]
@@ -75,14 +62,6 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.record_label} {self.action} by {self.who} @ {self.at:%Y-%m-%d %H:%M}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise TypeError(APPEND_ONLY)
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
-        raise TypeError(APPEND_ONLY)
 
     @property
     def who(self) -> str:

@@ -1,24 +1,13 @@
 """The data-protection register and each institution's retention setting."""
 
-from typing import Any, NoReturn
-
 from django.conf import settings
 from django.db import models
 
+from hypercare.lib.append_only import AppendOnly, AppendOnlyQuerySet
 from hypercare.privacy.choices import RegisterAction
 
 
-class RegisterQuerySet(models.QuerySet["RegisterEntry"]):
-    """The register is evidence of what was done to people's data: rows are only added."""
-
-    def update(self, **kwargs: Any) -> NoReturn:
-        raise TypeError("The data-protection register is append-only")
-
-    def delete(self) -> NoReturn:
-        raise TypeError("The data-protection register is append-only")
-
-
-class RegisterEntry(models.Model):
+class RegisterEntry(AppendOnly):
     """One action on personal data: an export, an anonymisation, a retention setting or
     purge. The subject is kept by id only: after an anonymisation it reads as the
     placeholder, so the register never re-identifies the person it anonymised."""
@@ -46,7 +35,7 @@ class RegisterEntry(models.Model):
     )
     outcome = models.JSONField(default=dict, help_text="What was done, counted.")
 
-    objects = RegisterQuerySet.as_manager()
+    objects = AppendOnlyQuerySet["RegisterEntry"].as_manager()
 
     class Meta:
         ordering = ["-at", "-pk"]
@@ -54,14 +43,6 @@ class RegisterEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} @ {self.at:%Y-%m-%d %H:%M}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise TypeError("The data-protection register is append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
-        raise TypeError("The data-protection register is append-only")
 
 
 class RetentionSetting(models.Model):

@@ -1,11 +1,12 @@
 """Tickets, their append-only timeline, attachments and routing rules."""
 
-from typing import Any, NoReturn
+from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from hypercare.lib.append_only import AppendOnly, AppendOnlyQuerySet
 from hypercare.lib.text import validate_single_line
 from hypercare.orgs.choices import ModuleCode, Tier
 from hypercare.sla.choices import ClockState
@@ -279,17 +280,7 @@ class Participant(models.Model):
         return f"{self.user} follows {self.ticket_id}"
 
 
-class AppendOnlyQuerySet(models.QuerySet["TicketEvent"]):
-    """The timeline is the audit trail: rows are added, never changed or removed."""
-
-    def update(self, **kwargs: Any) -> NoReturn:
-        raise TypeError("Timeline events are append-only")
-
-    def delete(self) -> NoReturn:
-        raise TypeError("Timeline events are append-only")
-
-
-class TicketEvent(models.Model):
+class TicketEvent(AppendOnly):
     """One entry on a ticket's timeline: who did what, when, from what to what."""
 
     ticket = models.ForeignKey(Ticket, on_delete=models.PROTECT, related_name="events")
@@ -309,7 +300,7 @@ class TicketEvent(models.Model):
     new_value = models.CharField(max_length=200, blank=True)
     reason = models.TextField(blank=True)
 
-    objects = AppendOnlyQuerySet.as_manager()
+    objects = AppendOnlyQuerySet["TicketEvent"].as_manager()
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -317,14 +308,6 @@ class TicketEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ticket_id} {self.kind} @ {self.created_at:%Y-%m-%d %H:%M}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise TypeError("Timeline events are append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
-        raise TypeError("Timeline events are append-only")
 
 
 class HandOver(models.Model):

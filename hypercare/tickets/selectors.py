@@ -302,15 +302,17 @@ def _search_q(text: str) -> Q:
 
 def timeline(user: User, ticket: Ticket) -> QuerySet[TicketEvent]:
     """The ticket's events ``user`` may read: internal ones only for support staff."""
-    events = ticket.events.select_related("actor").prefetch_related("attachments")
+    events: QuerySet[TicketEvent] = ticket.events.select_related("actor").prefetch_related(
+        "attachments"
+    )
     if access.can_see_internal(user):
         # Hand-over notes go with public tier changes but are written for the next tier.
         events = events.select_related("handover")
     else:
         events = events.filter(is_internal=False)
     # Assignment events name owners by username; the timeline shows people by name.
-    events = events.annotate(old_person=_name_of("old_value"), new_person=_name_of("new_value"))
-    return events.order_by("created_at", "pk")
+    named = events.annotate(old_person=_name_of("old_value"), new_person=_name_of("new_value"))
+    return named.order_by("created_at", "pk")
 
 
 def _name_of(username_field: str) -> Subquery:
