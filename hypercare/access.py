@@ -1052,6 +1052,18 @@ def can_end_sessions_of(user: User, person: User) -> bool:
     return user.pk == person.pk or (user.is_support_staff and user.has_role(*MANAGER_ROLES))
 
 
+def can_reset_two_factor(user: User, person: User) -> bool:
+    """Support managers and system admins take away someone else's second factor when
+    they have lost both their phone and their recovery codes; nobody their own, which
+    would skip the proof that turning it off asks for."""
+    return (
+        user.is_active
+        and user.pk != person.pk
+        and user.is_support_staff
+        and user.has_role(*MANAGER_ROLES)
+    )
+
+
 def two_factor_policy_scope(user: User) -> Q:
     """The institutions whose two-factor requirement ``user`` may set, as a filter on
     Institution: every one for support managers and system admins, their own for an

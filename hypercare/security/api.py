@@ -7,7 +7,7 @@ is listed and revoked under /tokens.
 from datetime import datetime
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from pydantic import Field
 
 from hypercare.accounts.models import User
@@ -16,6 +16,7 @@ from hypercare.errors import NotFound
 from hypercare.security import selectors
 from hypercare.security.models import SignedInSession
 from hypercare.security.services.sessions import end_session, end_sessions_of
+from hypercare.security.services.two_factor import reset_two_factor
 
 router = Router(tags=["security"])
 NO_SESSION = "No such session of yours (support managers: of anyone)."
@@ -79,3 +80,18 @@ def end_all_sessions(request: HttpRequest, user_id: DbId) -> dict[str, int]:
         person=person, actor=caller, keep_session_key=request.session.session_key
     )
     return {"ended": ended}
+
+
+@router.post(
+    "/security/people/{user_id}/reset-two-factor",
+    response={204: None, **errors(401, 409, 422, not_found=NO_PERSON)},
+)
+def reset_second_factor(request: HttpRequest, user_id: DbId) -> Status[None]:
+    """Take away a person's authenticator and recovery codes (they lost both) and sign
+    them out everywhere: support managers and system admins, for anyone but themselves.
+    409 when the person has none."""
+    person = User.objects.filter(pk=user_id).first()
+    if person is None:
+        raise NotFound(NO_PERSON)
+    reset_two_factor(person=person, actor=actor(request))
+    return Status(204, None)

@@ -18,7 +18,7 @@ from hypercare import access
 from hypercare.accounts.models import User
 from hypercare.errors import InvalidTransition, NotAllowed, NotFound, ValidationFailed
 from hypercare.lib import clock
-from hypercare.lib.transactions import use_case
+from hypercare.lib.transactions import composed, use_case
 from hypercare.orgs.models import Institution
 from hypercare.security.models import (
     RecoveryCode,
@@ -27,6 +27,7 @@ from hypercare.security.models import (
     TwoFactorPolicy,
 )
 from hypercare.security.selectors import second_factor_locked
+from hypercare.security.services.sessions import end_sessions_of
 
 ISSUER = "Hypercare"
 RECOVERY_CODE_COUNT = 10
@@ -123,6 +124,20 @@ def disable_two_factor(*, user: User, proof: str, ip_address: str | None) -> Non
     with use_case():
         TwoFactorDevice.objects.filter(user=user).delete()
         RecoveryCode.objects.filter(user=user).delete()
+
+
+def reset_two_factor(*, person: User, actor: User) -> None:
+    """Take away ``person``'s authenticator and recovery codes, for someone who lost both,
+    and sign them out everywhere: their next sign-in needs only the password, then
+    enrolment again where a second factor is required (``access.can_reset_two_factor``)."""
+    if not access.can_reset_two_factor(actor, person):
+        raise NotFound("No such person.")
+    if not TwoFactorDevice.objects.filter(user=person).exists():
+        raise InvalidTransition("This person has no two-factor authentication to reset.")
+    with composed():
+        TwoFactorDevice.objects.filter(user=person).delete()
+        RecoveryCode.objects.filter(user=person).delete()
+        end_sessions_of(person=person, actor=actor, keep_session_key=None)
 
 
 def set_two_factor_policy(*, institution_id: int, required: bool, actor: User) -> TwoFactorPolicy:
