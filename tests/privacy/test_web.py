@@ -54,3 +54,24 @@ def test_the_register_page_is_for_system_admins(
     page = signed_in(system_admin).get("/privacy/register/", {"action": "export"})
     assert page.status_code == 200
     assert "Subject access export" in page.content.decode()
+
+
+def test_the_menu_offers_data_protection_to_who_handles_it_only(
+    manager: User, institution_admin: User, requester: User, agent: User
+) -> None:
+    link = 'href="/privacy/"'
+    shown = {
+        name: link in signed_in(person).get(home).content.decode()
+        for name, person, home in [
+            ("manager", manager, "/desk/"),
+            ("institution admin", institution_admin, "/portal/"),
+            ("requester", requester, "/portal/"),
+            ("agent", agent, "/desk/"),
+        ]
+    }
+    assert shown == {
+        "manager": True,
+        "institution admin": True,
+        "requester": False,
+        "agent": False,
+    }

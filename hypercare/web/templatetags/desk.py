@@ -44,6 +44,13 @@ def reads_audit(user: User) -> bool:
 
 
 @register.filter
+def handles_personal_data(user: User) -> bool:
+    """Whether the navigation offers the data-protection pages (export, anonymise,
+    retention)."""
+    return access.handles_personal_data(user)
+
+
+@register.filter
 def administers_people(user: User) -> bool:
     """Whether the portal's navigation offers the People pages."""
     return access.can_administer_people(user)
