@@ -42,6 +42,8 @@ ROLES = Field(
     description="Institution roles (`requester`, `key_user`, `module_owner`, `data_owner`, "
     "`approval_owner`, `institution_admin`, `integration_contact`); support roles are refused."
 )
+# A role's name, as RoleGrant.role stores it.
+RoleName = Annotated[str, single_line(min_length=1, max_length=30)]
 ROLE_CONFLICT = "The change would leave the institution without an active admin."
 
 
@@ -76,12 +78,12 @@ class InvitationIn(Schema):
     email: Annotated[str, single_line(min_length=1, max_length=254)]
     first_name: Annotated[str, single_line(max_length=150)] = ""
     last_name: Annotated[str, single_line(max_length=150)] = ""
-    roles: list[str] = ROLES
+    roles: list[RoleName] = ROLES
 
 
 class RolesIn(Schema):
     model_config = ConfigDict(extra="forbid")
-    roles: list[str] = ROLES
+    roles: list[RoleName] = ROLES
 
 
 @router.get("/people", response={200: Page[PersonOut], **errors(401, 422, forbidden=NOT_AN_ADMIN)})

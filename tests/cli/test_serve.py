@@ -99,12 +99,11 @@ def test_metrics_count_the_requests_of_every_web_process_whichever_answers(
         finally:
             process.send_signal(signal.SIGTERM)
             process.wait(timeout=25)
-    answered_by = {
-        line.split()[-1]
-        for line in (tmp_path / "out.log").read_text().splitlines()
-        if "GET /healthz" in line
-    }
-    assert scrapes == [30.0] * 6, answered_by
+    # Every request the server answered, from its access log: a probe that timed out
+    # while the server was starting is answered and counted too.
+    answered = (tmp_path / "out.log").read_text().count('"GET /healthz HTTP/1.1" 200')
+    assert answered >= 30
+    assert scrapes == [float(answered)] * 6
 
 
 def _healthz_count(url: str) -> float:
