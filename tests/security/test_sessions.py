@@ -1,5 +1,6 @@
 """Open sessions: noted at sign-in, stamped when seen, and ended at once."""
 
+import re
 from datetime import timedelta
 
 import time_machine
@@ -27,6 +28,10 @@ def test_a_sign_in_is_listed_with_its_browser_and_address(agent: User) -> None:
     page = client.get("/account/security/").content.decode()
     assert "Firefox on Linux" in page
     assert "(this browser)" in page
+    # The sign-out button is named in words a screen reader says, with no markup inside.
+    [label] = re.findall(r'aria-label="(Sign out the session[^"]*)"', page)
+    assert label.startswith("Sign out the session from 192.0.2.7 signed in ")
+    assert "<" not in label
 
 
 def test_ending_a_session_signs_that_browser_out_at_once(agent: User) -> None:
