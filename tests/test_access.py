@@ -191,7 +191,7 @@ from hypercare.reports.services import (
     request_pack,
     run_due_schedules,
 )
-from hypercare.security.models import SignedInSession, TwoFactorPolicy
+from hypercare.security.models import SignedInSession, TwoFactorDevice, TwoFactorPolicy
 from hypercare.security.selectors import open_sessions, policy_institutions
 from hypercare.security.services.two_factor import begin_enrolment, confirm_enrolment
 from hypercare.sso.models import IdentityProvider
@@ -3023,6 +3023,17 @@ def test_a_person_sees_and_ends_only_their_own_sessions(world: World, persona: s
         assert page.status_code == 404
     still_in = browsers[victim].get("/account/security/").status_code == 200
     assert still_in is (persona not in ENDS_ANYONES_SESSIONS)
+
+
+@pytest.mark.parametrize("persona", SEES)
+def test_only_a_manager_resets_someone_elses_second_factor(world: World, persona: str) -> None:
+    other = world.users["requester" if persona != "requester" else "colleague"]
+    device = begin_enrolment(user=other)
+    confirm_enrolment(user=other, code=pyotp.TOTP(device.secret).now())
+    answer = ApiClient(world.users[persona]).post(f"/security/people/{other.pk}/reset-two-factor")
+    assert answer.status_code == (204 if persona in ENDS_ANYONES_SESSIONS else 404)
+    kept = TwoFactorDevice.objects.filter(user=other).exists()
+    assert kept is (persona not in ENDS_ANYONES_SESSIONS)
 
 
 SETS_TWO_FACTOR_RULE = {
