@@ -23,6 +23,7 @@ from hypercare.notifications.delivery import deliver_due
 from hypercare.privacy.services.retention import purge_expired_attachments
 from hypercare.reports.daycounts import count_days
 from hypercare.reports.services import build_queued_packs, run_due_schedules
+from hypercare.reports.titlecounts import count_titles
 from hypercare.sla.services import sweep_sla
 from hypercare.tickets.services.attachments import remove_expired_uploads
 from hypercare.tickets.services.autoclose import close_quiet_resolved_tickets
@@ -115,6 +116,11 @@ def day_counts() -> dict[str, int]:
     return count_days()
 
 
+def title_counts() -> dict[str, int]:
+    """Count the recurring issues' title groups ahead, once an hour."""
+    return count_titles()
+
+
 def auto_close() -> dict[str, int]:
     """Tell requesters the day before a resolved ticket closes, then close it."""
     return close_quiet_resolved_tickets()
@@ -147,6 +153,7 @@ JOBS = {
     "review_pack_builds": Job(review_pack_builds, interval_seconds=5),
     "review_pack_schedules": Job(review_pack_schedules, interval_seconds=60),
     "day_counts": Job(day_counts, interval_seconds=300),
+    "title_counts": Job(title_counts, interval_seconds=300),
     "auto_close": Job(auto_close, interval_seconds=900),
     "attachment_retention": Job(attachment_retention, interval_seconds=3600),
     "backup": Job(backup, interval_seconds=3600),

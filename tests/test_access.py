@@ -191,6 +191,7 @@ from hypercare.reports.services import (
     request_pack,
     run_due_schedules,
 )
+from hypercare.reports.titlecounts import readable_counts
 from hypercare.security.models import SignedInSession, TwoFactorDevice, TwoFactorPolicy
 from hypercare.security.selectors import open_sessions, policy_institutions
 from hypercare.security.services.two_factor import begin_enrolment, confirm_enrolment
@@ -2656,6 +2657,29 @@ def test_recurring_issues_group_only_the_tickets_the_persona_may_report_on(
     # The world's tickets share one title: those of one module and institution recur.
     assert bool(grouped) == (len(counted) > 1)
     assert ("Southbank" in page.content.decode()) == ("southbank_finance" in counted)
+
+
+@pytest.mark.parametrize("persona", REPORT_READERS)
+def test_title_groups_counted_ahead_bound_only_what_the_persona_may_report_on(
+    world: World, persona: str
+) -> None:
+    assert JOBS["title_counts"].function()["rows"] > 0
+    user = world.users[persona]
+    counted = REPORT_READERS[persona]
+    institutions = {world.tickets[name].institution_id for name in counted}
+    filters = report_filters(user, period="52w")
+
+    rows = readable_counts(user, filters)
+
+    if persona == "support_manager":
+        assert set(rows.values_list("overall", "institution_id")) == {(True, None)}
+    else:
+        assert set(rows.values_list("institution_id", flat=True)) == institutions
+    assert rows.aggregate(count=Sum("count"))["count"] == len(counted)
+    found = recurring(user, filters)
+    grouped = {pk for group in found.groups for pk in group.tickets}
+    assert grouped <= {world.tickets[name].pk for name in counted}
+    assert bool(grouped) == (len(counted) > 1)
 
 
 def test_an_institution_admin_never_narrows_recurring_issues_to_another_institution(

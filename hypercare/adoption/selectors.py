@@ -77,12 +77,7 @@ def adoption(user: User, filters: ReportFilters) -> Adoption:
     if not access.can_read_reports(user):
         raise NotAllowed(READERS_ONLY)
     span = window(filters.period)
-    opened = Ticket.objects.filter(
-        access.report_scope(user),
-        filters_q(filters),
-        created_at__gte=span.start,
-        created_at__lt=span.end,
-    )
+    tickets = Ticket.objects.filter(access.report_scope(user), filters_q(filters))
     base = replace(base_filters(filters), created_after=span.start, created_before=span.end)
     until = desk_day(clock.now())
     since = until - timedelta(days=settings.HYPERCARE_ADOPTION_DAYS - 1)
@@ -90,7 +85,7 @@ def adoption(user: User, filters: ReportFilters) -> Adoption:
         filters=filters,
         window=span,
         question_threshold=settings.HYPERCARE_ADOPTION_QUESTIONS,
-        questions=adoption_blockers(opened, base),
+        questions=adoption_blockers(user, filters, tickets, span, base),
         usage_since=since,
         usage_until=until,
         min_active_users=settings.HYPERCARE_ADOPTION_MIN_ACTIVE_USERS,

@@ -16,7 +16,7 @@ a breach the SLA sweep recorded) up to yesterday. Until that run, a change to a 
 a past day shows in its drill-down list but not yet in the day's count.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -69,37 +69,50 @@ def opened_counts() -> dict[str, Count]:
 
 
 def live_parts(
-    tickets: QuerySet[Ticket], start: datetime, end: datetime, zone: ZoneInfo
+    tickets: QuerySet[Ticket],
+    start: datetime,
+    end: datetime,
+    zone: ZoneInfo,
+    columns: Sequence[str] = COUNT_COLUMNS,
 ) -> list[tuple[str, list[Any]]]:
     """The tickets' counts per local day and ``DIMENSIONS`` from ``start`` to ``end``, as
-    SQL selecting the day, the dimensions and every count column: one part for the
-    moments counted on the opening day, one for the resolutions."""
-    opened = (
-        tickets.filter(created_at__gte=start, created_at__lt=end)
-        .annotate(day=TruncDate("created_at", tzinfo=zone))
-        .values("day", *DIMENSIONS)
-        .annotate(**opened_counts())
-        .order_by()
-    )
-    resolved = (
-        tickets.filter(resolved_at__gte=start, resolved_at__lt=end)
-        .annotate(day=TruncDate("resolved_at", tzinfo=zone))
-        .values("day", *DIMENSIONS)
-        .annotate(resolved=Count("pk"))
-        .order_by()
-    )
-    return [_part(opened, set(opened_counts())), _part(resolved, {"resolved"})]
+    SQL selecting the day, the dimensions and each of ``columns`` (by default every
+    count column): one part for the moments counted on the opening day, one for the
+    resolutions, each left out when none of its columns is asked for."""
+    counts = {name: count for name, count in opened_counts().items() if name in columns}
+    parts = []
+    if counts:
+        opened = (
+            tickets.filter(created_at__gte=start, created_at__lt=end)
+            .annotate(day=TruncDate("created_at", tzinfo=zone))
+            .values("day", *DIMENSIONS)
+            .annotate(**counts)
+            .order_by()
+        )
+        parts.append(_part(opened, set(counts), columns))
+    if "resolved" in columns:
+        resolved = (
+            tickets.filter(resolved_at__gte=start, resolved_at__lt=end)
+            .annotate(day=TruncDate("resolved_at", tzinfo=zone))
+            .values("day", *DIMENSIONS)
+            .annotate(resolved=Count("pk"))
+            .order_by()
+        )
+        parts.append(_part(resolved, {"resolved"}, columns))
+    return parts
 
 
-def counted_part(rows: QuerySet[DayCounts]) -> tuple[str, list[Any]]:
+def counted_part(
+    rows: QuerySet[DayCounts], columns: Sequence[str] = COUNT_COLUMNS
+) -> tuple[str, list[Any]]:
     """Counted rows, as SQL shaped like ``live_parts``."""
-    return _part(rows.values("day", *DIMENSIONS, *COUNT_COLUMNS).order_by(), set(COUNT_COLUMNS))
+    return _part(rows.values("day", *DIMENSIONS, *columns).order_by(), set(columns), columns)
 
 
-def _part(rows: QuerySet[Any], columns: set[str]) -> tuple[str, list[Any]]:
+def _part(rows: QuerySet[Any], present: set[str], columns: Sequence[str]) -> tuple[str, list[Any]]:
     inner, params = rows.query.sql_with_params()
     counts = ", ".join(
-        f"part.{column}" if column in columns else f"0 AS {column}" for column in COUNT_COLUMNS
+        f"part.{column}" if column in present else f"0 AS {column}" for column in columns
     )
     names = ", ".join(f"part.{name}" for name in ("day", *DIMENSIONS))
     return f"SELECT {names}, {counts} FROM ({inner}) AS part", list(params)  # noqa: S608 (constants)

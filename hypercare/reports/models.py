@@ -242,3 +242,49 @@ class TimeBins(models.Model):
 
     def __str__(self) -> str:
         return f"{self.time_zone} {self.span} {self.day} {self.measure} {self.bin}"
+
+
+class TitleCounts(models.Model):
+    """How many tickets opened since the snapshot's ``since`` each title group held when
+    it was taken (``TitleCountsSnapshot``), per institution, module, category and team:
+    upper bounds that let the recurring issues report over a long period count only its
+    largest groups' tickets exactly (``reports.titlecounts``) instead of every ticket's.
+
+    Each group has its rows twice: per institution and team, and (``overall``) added up
+    over every institution and team, about a fifteenth as many, which a reader of every
+    institution narrowed to neither reads.
+
+    The rows are not the report's figures: they go stale as tickets change, and the
+    report adds the tickets opened or changed since the snapshot to keep them bounds."""
+
+    overall = models.BooleanField(default=False)
+    institution = models.ForeignKey(
+        "orgs.Institution", null=True, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    team = models.ForeignKey(
+        "orgs.Team", null=True, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    module_code = models.CharField(max_length=30)
+    category = models.CharField(max_length=20, choices=Category.choices)
+    title_key = models.CharField(max_length=200)
+    count = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [
+            # The overall rows, or one institution's.
+            models.Index(fields=["overall", "institution"], name="title_counts_reader"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title_key} ×{self.count}"
+
+
+class TitleCountsSnapshot(models.Model):
+    """When ``TitleCounts`` were counted (``counted_at``), and from which opening
+    (``since``). One row; none before the first count."""
+
+    counted_at = models.DateTimeField()
+    since = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"since {self.since:%Y-%m-%d} at {self.counted_at:%Y-%m-%d %H:%M}"

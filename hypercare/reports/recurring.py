@@ -10,12 +10,13 @@ alone, in groups and totals alike.
 """
 
 from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Avg, Count, F, Q, QuerySet
+from django.db.models import Avg, Count, F, Q, QuerySet, Value
 
 from hypercare import access
 from hypercare.access_requests.choices import AccessAction
@@ -33,8 +34,10 @@ from hypercare.knowledge.models import (
 from hypercare.links.choices import LinkKind
 from hypercare.links.models import TicketLink
 from hypercare.orgs.choices import ModuleCode
-from hypercare.orgs.models import Institution
+from hypercare.orgs.models import Institution, Module
 from hypercare.problems.models import Problem, ProblemLink
+from hypercare.reports import titlecounts
+from hypercare.reports.models import TitleCounts, TitleCountsSnapshot
 from hypercare.reports.percentiles import minutes_percentiles
 from hypercare.reports.selectors import (
     READERS_ONLY,
@@ -43,6 +46,7 @@ from hypercare.reports.selectors import (
     Window,
     base_filters,
     filters_q,
+    period_counts,
     window,
 )
 from hypercare.surveys.models import Survey
@@ -60,6 +64,10 @@ _TIES = "problem_id, article_id, root, module_code, category, title_key"
 # an article, the smallest ticket of a cluster of duplicates), or for tickets tied to
 # none of those, their module, category and title key.
 GroupKey = tuple[str, int | None, str | None, str | None, str | None]
+# A title group: its module's code, category and title key.
+TitleGroup = tuple[str, str, str]
+# A row of a count of groups: the ``GroupKey`` columns, then the count.
+Row = tuple[Any, ...]
 
 
 @dataclass
@@ -158,9 +166,13 @@ def recurring(user: User, filters: ReportFilters) -> Recurring:
     return Recurring(
         filters=filters,
         window=span,
-        groups=recurring_groups(opened),
+        groups=recurring_groups(
+            opened,
+            titlecounts.bounding_snapshot(span.start),
+            titlecounts.readable_counts(user, filters),
+        ),
         training_gaps=training_gaps(opened),
-        blockers=adoption_blockers(opened, base),
+        blockers=adoption_blockers(user, filters, tickets, span, base),
         access_changes=access_changes(institutions, span),
         escalations=escalations(opened),
         satisfaction=satisfaction(tickets, span),
@@ -168,11 +180,35 @@ def recurring(user: User, filters: ReportFilters) -> Recurring:
     )
 
 
-def recurring_groups(opened: QuerySet[Ticket]) -> list[Group]:
+def recurring_groups(
+    opened: QuerySet[Ticket],
+    snapshot: TitleCountsSnapshot | None = None,
+    counts: QuerySet[TitleCounts] | None = None,
+) -> list[Group]:
     """The ``RECURRING_TOP`` largest groups of two tickets or more among ``opened``,
     largest first. A ticket joins one group: its problem's, else its article's, else its
     duplicates', else its title's (module, category and title key alike). The database
-    counts the groups over every ticket, then reads the largest groups' details alone."""
+    counts the groups, then reads the largest groups' details alone. Given a
+    ``snapshot`` of title groups counted ahead and the reader's ``counts`` of it (the
+    rows they may add up, narrowed as ``opened`` is), only the largest title groups'
+    tickets are counted (``reports.titlecounts``)."""
+    tied = _linked(_tied(opened))
+    if snapshot is None or counts is None:
+        counted = _count_every_group(opened, tied)
+    else:
+        counted = _count_largest_groups(opened, tied, snapshot, counts)
+    groups = {_key(row): Group(kind=row[0], label="", count=int(row[5])) for row in counted}
+    if groups:
+        _describe(groups, opened)
+    # Groups of one title key differ by module or category alone.
+    return sorted(
+        groups.values(),
+        key=lambda group: (-group.count, group.label, group.module, group.category),
+    )
+
+
+def _count_every_group(opened: QuerySet[Ticket], tied: tuple[str, list[Any]]) -> list[Row]:
+    """The largest groups (``GroupKey`` and count), from every ticket of ``opened``."""
     # Most tickets are tied to nothing: every ticket is counted under its title key
     # first, from the report's index alone, and the few tied ones (found from the links'
     # side) are taken back out of their title's count and counted under their tie.
@@ -180,29 +216,139 @@ def recurring_groups(opened: QuerySet[Ticket]) -> list[Group]:
     # title key leads the grouping so that, over a long period, PostgreSQL can read the
     # tickets in key order from ticket_title_key and sort each key's few alone, rather
     # than sort the whole period (past work_mem, on disk).
-    tied = _linked(_tied(opened))
-    counted = _fetch(
+    return _fetch(
         f"SELECT {_group_of('c')}, SUM(c.n) FROM ("  # noqa: S608
         "SELECT CAST(NULL AS BIGINT) AS problem_id, CAST(NULL AS BIGINT) AS article_id, "
         "CAST(NULL AS BIGINT) AS root, module_code, "
         "category, title_key, COUNT(*) AS n FROM ({}) AS t "
         "GROUP BY title_key, category, module_code "
-        "UNION ALL SELECT NULL, NULL, NULL, module_code, category, title_key, -COUNT(*) "
-        "FROM ({}) AS l GROUP BY module_code, category, title_key "
-        f"UNION ALL SELECT {_TIES}, COUNT(*) FROM ({{}}) AS l GROUP BY {_TIES}"
+        f"UNION ALL {_TIED_COUNTS}"
         ") AS c GROUP BY 1, 2, 3, 4, 5 "
         "HAVING SUM(c.n) > 1 ORDER BY SUM(c.n) DESC, 1, 2, 5 LIMIT %s",
         opened,
         [_sql(_rows(opened)), tied, tied],
         [RECURRING_TOP],
     )
-    groups = {_key(row): Group(kind=row[0], label="", count=int(row[5])) for row in counted}
-    if groups:
-        _describe(groups, opened)
-    return sorted(groups.values(), key=lambda group: (-group.count, group.label))
 
 
-def _key(row: tuple[Any, ...]) -> GroupKey:
+# The tied tickets' part of a count of groups (two ``{}``: ``_linked`` rows): taken out
+# of their titles' groups, counted under their ties.
+_TIED_COUNTS = (
+    "SELECT CAST(NULL AS BIGINT) AS problem_id, CAST(NULL AS BIGINT) AS article_id, "  # noqa: S608 (constants)
+    "CAST(NULL AS BIGINT) AS root, module_code, category, title_key, -COUNT(*) AS n "
+    "FROM ({}) AS l GROUP BY module_code, category, title_key "
+    f"UNION ALL SELECT {_TIES}, COUNT(*) FROM ({{}}) AS l GROUP BY {_TIES}"
+)
+
+
+def _count_largest_groups(
+    opened: QuerySet[Ticket],
+    tied: tuple[str, list[Any]],
+    snapshot: TitleCountsSnapshot,
+    counts: QuerySet[TitleCounts],
+) -> list[Row]:
+    """The largest groups, as ``_count_every_group`` finds them, from the tied tickets
+    and the largest title groups' tickets alone: title groups are read in the order of
+    their bounds (``_title_bounds``), a batch at a time, each counted exactly, until the
+    next bound is below the ``RECURRING_TOP``-th largest count found."""
+    found: dict[GroupKey, int] = {}
+    taken_out: Counter[TitleGroup] = Counter()
+    for row in _fetch(
+        f"SELECT {_group_of('c')}, SUM(c.n) FROM ({_TIED_COUNTS}) AS c "  # noqa: S608
+        "GROUP BY 1, 2, 3, 4, 5",
+        opened,
+        [tied, tied],
+        [],
+    ):
+        if row[0] == "title":
+            taken_out[(row[2], row[3], row[4])] += int(row[5])
+        else:
+            found[_key(row)] = int(row[5])
+    bounds = _title_bounds(opened, snapshot, counts)
+    counted_keys: set[str] = set()
+    batch = RECURRING_TOP
+    while bounds and bounds[0][1] >= _smallest_kept(found):
+        keys = {key for (_, _, key), _ in bounds[:batch]}
+        # Every group of each key is counted: reading a key's index entries costs the
+        # same, and the groups of other modules and categories then need no reading.
+        for title, count in _title_counts(opened, keys).items():
+            found[("title", None, *title)] = count + taken_out[title]
+        counted_keys |= keys
+        bounds = [bound for bound in bounds[batch:] if bound[0][2] not in counted_keys]
+        batch *= 2
+    largest = sorted(((key, count) for key, count in found.items() if count > 1), key=_rank)[
+        :RECURRING_TOP
+    ]
+    return [(*key, count) for key, count in largest]
+
+
+def _smallest_kept(found: dict[GroupKey, int]) -> int:
+    """The count a group needs to be kept: the ``RECURRING_TOP``-th largest found so far
+    (a group with as many may still come first), and at least two."""
+    counts = sorted((count for count in found.values() if count > 1), reverse=True)
+    return counts[RECURRING_TOP - 1] if len(counts) >= RECURRING_TOP else 2
+
+
+def _rank(item: tuple[GroupKey, int]) -> tuple[Any, ...]:
+    """The order ``_count_every_group`` keeps the largest groups in."""
+    (kind, target, module, category, key), count = item
+    return (-count, kind, target or 0, key or "", module or "", category or "")
+
+
+def _title_bounds(
+    opened: QuerySet[Ticket], snapshot: TitleCountsSnapshot, counts: QuerySet[TitleCounts]
+) -> list[tuple[TitleGroup, int]]:
+    """Every title group with a bound of two tickets or more, largest bound first: its
+    counts at ``snapshot`` that the reader may add up, plus its tickets of ``opened``
+    opened or changed since (``titlecounts.changed_since``)."""
+    counted, counted_params = _sql(
+        counts.order_by()
+        .annotate(code=F("module_code"), in_group=F("count"))
+        .values_list("code", "category", "title_key", "in_group")
+    )
+    changed, changed_params = _sql(
+        opened.filter(titlecounts.changed_since(snapshot))
+        .order_by()
+        .annotate(code=F("module__code"), in_group=Value(1))
+        .values_list("code", "category", "title_key", "in_group")
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT b.code, b.category, b.title_key, SUM(b.in_group) FROM "  # noqa: S608 (constants)
+            f"({counted} UNION ALL {changed}) AS b GROUP BY b.code, b.category, b.title_key "
+            "HAVING SUM(b.in_group) > 1 ORDER BY SUM(b.in_group) DESC",
+            [*counted_params, *changed_params],
+        )
+        return [((code, category, key), int(bound)) for code, category, key, bound in cursor]
+
+
+def _title_counts(opened: QuerySet[Ticket], keys: set[str]) -> dict[TitleGroup, int]:
+    """The tickets of ``opened`` per title group, of the groups with ``keys``."""
+    rows = (
+        opened.filter(title_key__in=keys)
+        .order_by()
+        .values_list("module__code", "category", "title_key")
+        .annotate(count=Count("pk"))
+    )
+    return {(code, category, key): count for code, category, key, count in rows}
+
+
+def _of_titles(opened: QuerySet[Ticket], titles: Iterable[TitleGroup]) -> QuerySet[Ticket]:
+    """The tickets of ``opened`` in the title groups ``titles``: each module's code taken
+    as its institutions' modules, so that every condition is on ticket_title_key's
+    columns and the tickets are read from that index alone."""
+    titles = list(titles)
+    modules: dict[str, list[int]] = {}
+    codes = {module for module, _, _ in titles}
+    for pk, code in Module.objects.filter(code__in=codes).order_by().values_list("pk", "code"):
+        modules.setdefault(code, []).append(pk)
+    same = Q()
+    for module, category, key in titles:
+        same |= Q(module_id__in=modules.get(module, ()), category=category, title_key=key)
+    return opened.filter(same, title_key__in={key for _, _, key in titles})
+
+
+def _key(row: Sequence[Any]) -> GroupKey:
     kind, target, module, category, key = row[:5]
     return (kind, target, module, category, key)
 
@@ -331,10 +477,7 @@ def _members(groups: dict[GroupKey, Group], opened: QuerySet[Ticket]) -> QuerySe
         kinds.setdefault(kind, []).append(target if target is not None else (module, category, key))
     parts = []
     if "title" in kinds:
-        same = Q()
-        for module, category, key in kinds["title"]:
-            same |= Q(module__code=module, category=category, title_key=key)
-        parts.append(opened.filter(same))
+        parts.append(_of_titles(opened, kinds["title"]))
     if "problem" in kinds:
         linked = ProblemLink.objects.filter(problem_id__in=kinds["problem"])
         parts.append(opened.filter(pk__in=linked.values("ticket_id")))
@@ -354,38 +497,37 @@ def _describe(groups: dict[GroupKey, Group], opened: QuerySet[Ticket]) -> None:
     size): their modules, categories and institutions counted, their newest tickets,
     their labels, and which have training for their module (``_train``): a training gap
     flagged, or a training note sent, for one of their institutions."""
-    among = _members(groups, opened)
-    counted = _fetch(
-        f"SELECT {_group_of('c')}, c.module_code, c.category, c.institution_id, "  # noqa: S608
-        f"MAX(c.answered), SUM(c.n) FROM (SELECT {_TIES}, institution_id, "
-        "CASE WHEN article_id IS NULL THEN 0 ELSE 1 END AS answered, COUNT(*) AS n "
-        f"FROM ({{}}) AS l GROUP BY {_TIES}, institution_id, answered) AS c "
-        "GROUP BY 1, 2, 3, 4, 5, c.module_code, c.category, c.institution_id",
+    # One statement reads the members once (into a copy both halves read): the
+    # tickets' groups and details counted, then each member's group. It goes on
+    # the ``WITH RECURSIVE`` that ``_fetch`` opens, hence the leading comma.
+    group = "kind, target, group_module, group_category, group_key"
+    rows = _fetch(
+        f", members AS MATERIALIZED (SELECT {_group_of('l')}, l.id, l.module_code, "  # noqa: S608
+        "l.category, l.institution_id, "
+        "CASE WHEN l.article_id IS NULL THEN 0 ELSE 1 END AS answered FROM ({}) AS l) "
+        f"SELECT 'count', {group}, module_code, category, institution_id, MAX(answered), "
+        f"COUNT(*), NULL FROM members GROUP BY {group}, module_code, category, institution_id "
+        f"UNION ALL SELECT 'member', {group}, NULL, NULL, NULL, NULL, NULL, id FROM members",
         opened,
-        [_linked(among)],
+        [_linked(_members(groups, opened))],
         [],
     )
-    for row in counted:
-        if (group := groups.get(_key(row))) is not None:
-            module, category, institution, answered, count = row[5:]
-            group.modules[module] += int(count)
-            group.categories[category] += int(count)
-            group.institutions.add(institution)
-            group.has_problem = group.kind == "problem"
-            group.has_article |= bool(answered)
-    newest = _fetch(
-        "SELECT kind, target, group_module, group_category, group_key, id FROM "  # noqa: S608
-        "(SELECT g.*, ROW_NUMBER() OVER (PARTITION BY kind, target, group_module, "
-        "group_category, group_key ORDER BY id DESC) AS n "
-        f"FROM (SELECT {_group_of('l')}, l.id FROM ({{}}) AS l) AS g) AS ranked "
-        "WHERE n <= %s ORDER BY id DESC",
-        opened,
-        [_linked(among)],
-        [GROUP_TICKETS_MAX],
-    )
-    for row in newest:
-        if (group := groups.get(_key(row))) is not None:
-            group.tickets.append(row[5])
+    for part, *row in rows:
+        if (described := groups.get(_key(row))) is None:
+            continue
+        module, category, institution, answered, count, ticket = row[5:]
+        if part == "member":
+            described.tickets.append(ticket)
+            continue
+        described.modules[module] += int(count)
+        described.categories[category] += int(count)
+        described.institutions.add(institution)
+        described.has_problem = described.kind == "problem"
+        described.has_article |= bool(answered)
+    for described in groups.values():
+        # Ranked here: the database ranks a window over the groups' text columns in
+        # their collation, several times slower than sorting the numbers here.
+        described.tickets = sorted(described.tickets, reverse=True)[:GROUP_TICKETS_MAX]
     _label(groups)
     _train(list(groups.values()))
 
@@ -445,33 +587,44 @@ def training_gaps(opened: QuerySet[Ticket]) -> list[TrainingRow]:
     return [TrainingRow(row["module_code"], row["erp_role"], row["count"]) for row in rows]
 
 
-def adoption_blockers(opened: QuerySet[Ticket], base: TicketFilters) -> list[Blocker]:
+def adoption_blockers(
+    user: User,
+    filters: ReportFilters,
+    tickets: QuerySet[Ticket],
+    span: Window,
+    base: TicketFilters,
+) -> list[Blocker]:
     """Modules an institution keeps asking "how do I" about: ``HYPERCARE_ADOPTION_QUESTIONS``
-    or more questions opened in the period. (Institutions live on a module whose users open
-    no ticket are not told: Hypercare does not know who signs in to the ERP.)"""
-    rows = (
-        opened.filter(category=Category.QUESTION)
-        .values("institution_id", "institution__name", "module__code")
-        .annotate(count=Count("pk"))
-        .filter(count__gte=settings.HYPERCARE_ADOPTION_QUESTIONS)
-        .order_by("-count", "institution__name", "module__code")
-    )
+    or more questions opened in the period, added up from the days counted ahead
+    (``period_counts``) like the dashboards' figures. (Institutions live on a module whose
+    users open no ticket are not told: Hypercare does not know who signs in to the ERP.)"""
+    counted = period_counts(user, filters, tickets, span, ("institution module",))
+    questions = [
+        (int(institution), code, columns[f"category_{Category.QUESTION}"])
+        for key, columns in counted["institution module"].items()
+        if key is not None
+        for institution, code in [key.split(" ")]
+    ]
+    asked = [row for row in questions if row[2] >= settings.HYPERCARE_ADOPTION_QUESTIONS]
+    readable = Institution.objects.filter(access.report_institution_scope(user))
+    names = dict(readable.values_list("pk", "name"))
+    asked.sort(key=lambda row: (-row[2], names[row[0]], row[1]))
     return [
         Blocker(
-            institution=row["institution__name"],
-            module=str(ModuleCode(row["module__code"]).label),
+            institution=names[institution],
+            module=str(ModuleCode(code).label),
             questions=Figure(
                 "Questions",
-                row["count"],
+                count,
                 replace(
                     base,
-                    institution=row["institution_id"],
-                    module=(row["module__code"],),
+                    institution=institution,
+                    module=(code,),
                     category=(Category.QUESTION,),
                 ),
             ),
         )
-        for row in rows
+        for institution, code, count in asked
     ]
 
 

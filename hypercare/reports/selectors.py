@@ -224,7 +224,7 @@ def dashboard(user: User, filters: ReportFilters) -> Dashboard:
 
 
 # Counts per group of one grouping of ``period_counts``: the group's key (as text) to
-# each of ``COUNT_COLUMNS`` it sums.
+# each of the ``COUNT_COLUMNS`` the groupings asked for sum.
 Groups = dict[str | None, dict[str, int]]
 # The groupings the dashboard reads: the key each groups on, a join the key needs, and
 # the columns it sums (the others are left at 0 rather than added up for nothing).
@@ -239,17 +239,34 @@ _GROUPINGS: dict[str, tuple[str, str, tuple[str, ...]]] = {
     ),
     "team": ("CAST(facts.team_id AS TEXT)", "", _OPENED),
     "all": ("''", "", tuple(c for c in COUNT_COLUMNS if c not in ("opened", "resolved"))),
+    # The questions per institution and module (the adoption blockers), keyed
+    # "<institution id> <module code>".
+    "institution module": (
+        "CAST(facts.institution_id AS TEXT) || ' ' || module.code",
+        f"JOIN {Module._meta.db_table} AS module ON module.id = facts.module_id",
+        (f"category_{Category.QUESTION}",),
+    ),
 }
+# The groupings a dashboard reads.
+DASHBOARD_GROUPINGS = ("day", "institution", "module", "team", "all")
 
 
 def period_counts(
-    user: User, filters: ReportFilters, tickets: QuerySet[Ticket], span: Window
+    user: User,
+    filters: ReportFilters,
+    tickets: QuerySet[Ticket],
+    span: Window,
+    groupings: Sequence[str] = DASHBOARD_GROUPINGS,
 ) -> dict[str, Groups]:
-    """The period's counts (``daycounts``), grouped by day, by each of the breakdowns but
-    category, tier and channel (which are columns), and in all, in one query: the counted days of
-    the reader's zone added to the tickets of the days not counted yet."""
+    """The period's counts (``daycounts``) in each of ``groupings``, by default by day, by
+    each of the breakdowns but category, tier and channel (which are columns), and in
+    all, in one query: the counted days of the reader's zone added to the tickets of the
+    days not counted yet."""
     zone = timezone.get_current_timezone()
     assert isinstance(zone, ZoneInfo)  # noqa: S101 (Django's zones are ZoneInfo)
+    # Only the columns the groupings sum are read: the fewer, the narrower the rows.
+    wanted = {column for name in groupings for column in _GROUPINGS[name][2]}
+    columns = [column for column in COUNT_COLUMNS if column in wanted]
     parts = []
     live_from = span.start
     state = daycounts.counted_zone(zone)
@@ -273,24 +290,25 @@ def period_counts(
                 category=filters.category,
                 time_zone=str(zone),
             )
-            parts.append(daycounts.counted_part(rows))
+            parts.append(daycounts.counted_part(rows, columns))
             live_from = _midnight(last_day + timedelta(days=1))
-    parts += daycounts.live_parts(tickets, live_from, span.end, zone)
+    parts += daycounts.live_parts(tickets, live_from, span.end, zone, columns)
     facts, params = daycounts.union(parts)
     selects = []
-    for name, (key, join, summed) in _GROUPINGS.items():
-        sums = ", ".join(f"SUM(facts.{c})" if c in summed else "0" for c in COUNT_COLUMNS)
+    for name in groupings:
+        key, join, summed = _GROUPINGS[name]
+        sums = ", ".join(f"SUM(facts.{c})" if c in summed else "0" for c in columns)
         group = "" if name == "all" else f" GROUP BY {key}"
         selects.append(f"SELECT '{name}', {key}, {sums} FROM facts {join}{group}")  # noqa: S608 (constants)
     # The rows are read once, into a copy every grouping reads: reading them again for
     # each grouping cost several times more (bench.reports).
     sql = f"WITH facts AS MATERIALIZED ({facts}) " + " UNION ALL ".join(selects)
-    found: dict[str, Groups] = {name: {} for name in _GROUPINGS}
+    found: dict[str, Groups] = {name: {} for name in groupings}
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         for name, key, *values in cursor.fetchall():
             found[name][key] = {
-                column: int(value or 0) for column, value in zip(COUNT_COLUMNS, values, strict=True)
+                column: int(value or 0) for column, value in zip(columns, values, strict=True)
             }
     return found
 

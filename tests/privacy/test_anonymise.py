@@ -1,6 +1,8 @@
 from collections import Counter
+from datetime import timedelta
 
 import pytest
+import time_machine
 from django.contrib.auth import authenticate
 from django.test import Client
 
@@ -15,6 +17,7 @@ from hypercare.security.models import RecoveryCode, SignedInSession, TwoFactorDe
 from hypercare.tickets.choices import Category
 from hypercare.tickets.models import Ticket, TicketEvent
 from hypercare.tickets.selectors import TicketFilters, ticket_list
+from hypercare.tickets.titles import title_key
 from tests import factories
 from tests.factories import PASSWORD
 from tests.privacy.conftest import Subject
@@ -60,6 +63,19 @@ def test_mentions_in_titles_descriptions_messages_and_notes_are_replaced(
     assert not any("Riya" in body or "Sharma" in body for body in bodies)
     mails = OutboxMessage.objects.values_list("to_email", "body")
     assert not any("riya.sharma" in to or "Riya" in body for to, body in mails)
+
+
+def test_a_ticket_whose_title_changes_is_stamped_as_changed_for_the_reports(
+    subject: Subject, manager: User, time_machine: time_machine.TimeMachineFixture
+) -> None:
+    """The title groups counted ahead (``reports.titlecounts``) count again the tickets
+    changed since: a new title moves a ticket to another group."""
+    later = subject.own.updated_at + timedelta(hours=2)
+    time_machine.move_to(later, tick=False)
+    _anonymise(subject, manager)
+    subject.own.refresh_from_db()
+    assert subject.own.title_key == title_key(subject.own.title)
+    assert subject.own.updated_at == later
 
 
 def test_search_no_longer_finds_the_person_but_finds_the_placeholder(

@@ -165,7 +165,11 @@ def _replace_mentions(person: User, replace: Callable[[str], str]) -> int:
             new = {field: replace(row[field]) for field in fields}
             new = {field: text for field, text in new.items() if text != row[field]}
             if model is Ticket and "title" in new:
+                # A new title moves the ticket to another title group: stamped as
+                # changed, so the recurring issues report counts it there
+                # (``reports.titlecounts``).
                 new["title_key"] = title_key(new["title"])
+                new["updated_at"] = clock.now()
             if new:
                 # The base manager's plain update: the timeline refuses every other rewrite.
                 model._base_manager.filter(pk=row["pk"]).update(**new)
