@@ -47,7 +47,11 @@ from hypercare.accounts.invitations import (
 )
 from hypercare.accounts.models import Invitation, RoleGrant, User
 from hypercare.accounts.people import set_institution_roles, set_person_active
-from hypercare.accounts.selectors import administered_people, pending_invitations
+from hypercare.accounts.selectors import (
+    administered_people,
+    pending_invitations,
+    requester_candidates,
+)
 from hypercare.adoption.models import ModuleUsage
 from hypercare.adoption.services import UsageRow, record_module_usage
 from hypercare.approvals.selectors import waiting_for
@@ -588,6 +592,34 @@ REFUSED_AT_INTAKE: dict[str, set[str]] = {
 def test_only_support_staff_record_how_a_ticket_came_in(world: World, persona: str) -> None:
     refused = access.refused_intake_fields(world.users[persona], INTAKE_FIELDS)
     assert refused == REFUSED_AT_INTAKE[persona]
+
+
+@pytest.mark.parametrize("persona", SEES)
+def test_only_support_staff_open_a_desk_ticket_or_search_an_institutions_people(
+    world: World, persona: str
+) -> None:
+    """The desk's new ticket and its requester search: agents find any institution's
+    people; nobody else reaches the page, and the search names no one to them."""
+    user, riya = world.users[persona], world.users["requester"]
+    module = world.tickets["riya_finance"].module
+    client = signed_in(user)
+    search = client.get(
+        f"/desk/new/requesters/?module={module.pk}&q=riya", headers={"HX-Request": "true"}
+    )
+    page = client.get(f"/desk/new/?module={module.pk}&category=question")
+    before = Ticket.objects.count()
+    posted = client.post("/desk/new/", {"module": module.pk, "category": "question"})
+    agent = SEES[persona] == EVERYTHING
+    assert (search.status_code, page.status_code) == ((200, 200) if agent else (302, 302))
+    assert (f'value="{riya.pk}"' in search.content.decode()) == agent
+    assert posted.status_code == (422 if agent else 302)
+    assert Ticket.objects.count() == before
+
+
+def test_an_outsider_finds_no_requester_of_another_institution(world: World) -> None:
+    outsider = world.users["outsider"]
+    assert not requester_candidates(outsider, world.northfield.pk, "riya").exists()
+    assert world.users["southbank_requester"] in requester_candidates(outsider, world.southbank.pk)
 
 
 @pytest.mark.parametrize("persona", SEES)

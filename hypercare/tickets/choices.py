@@ -101,7 +101,14 @@ class Channel(models.TextChoices):
     PORTAL = "portal", "Portal"
     EMAIL = "email", "Email"
     PHONE = "phone", "Phone"
+    WALK_IN = "walk_in", "Walk-in"
+    CHAT = "chat", "Chat"
     API = "api", "API"
+
+
+# The channels an agent logs a ticket from on the desk's new-ticket page: the requester
+# called, came by or wrote in a chat, and the agent types the request in for them.
+DESK_CHANNELS: tuple[str, ...] = (Channel.PHONE, Channel.WALK_IN, Channel.CHAT)
 
 
 class AffectedWorkflow(models.TextChoices):

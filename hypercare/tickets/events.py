@@ -8,7 +8,7 @@ from datetime import datetime
 
 from hypercare.accounts.models import User
 from hypercare.orgs.choices import Tier
-from hypercare.tickets.choices import Category, EventKind, Priority, Status
+from hypercare.tickets.choices import Category, Channel, EventKind, Priority, Status
 from hypercare.tickets.event_kinds import Sentence, label_of
 from hypercare.tickets.models import HandOver, Ticket, TicketEvent
 
@@ -42,7 +42,12 @@ def append(
 
 
 def record_created(ticket: Ticket, actor: User, at: datetime) -> TicketEvent:
-    return append(ticket, EventKind.CREATED, actor, at, new_value=ticket.status)
+    """Who opened the ticket; when it is someone else's, the requester's username too, so
+    the timeline says on whose behalf and through which channel."""
+    on_behalf_of = "" if ticket.requester_id == actor.pk else ticket.requester.username
+    return append(
+        ticket, EventKind.CREATED, actor, at, old_value=on_behalf_of, new_value=ticket.status
+    )
 
 
 def record_public_reply(ticket: Ticket, actor: User, at: datetime, body: str) -> TicketEvent:
@@ -177,8 +182,21 @@ def _changed(what: str, kinds: type[Category | Priority | Status]) -> Sentence:
     return sentence
 
 
+# How a ticket opened for someone else came in, as the timeline says it; any other channel
+# reads "by phone", "by walk-in", "by chat", "by email".
+THROUGH: dict[str, str] = {Channel.PORTAL: "through the portal", Channel.API: "through the API"}
+
+
+def _created(actor: str, event: TicketEvent) -> str:
+    if not event.old_value:
+        return f"{actor} reported the issue"
+    channel = event.ticket.channel
+    how = THROUGH.get(channel) or f"by {label_of(Channel, channel).lower()}"
+    return f"{actor} opened the ticket on behalf of {_person(event, 'old')} {how}"
+
+
 SENTENCES: dict[str, Sentence] = {
-    EventKind.CREATED: lambda actor, event: f"{actor} reported the issue",
+    EventKind.CREATED: _created,
     EventKind.PUBLIC_REPLY: lambda actor, event: f"{actor} replied",
     EventKind.INTERNAL_NOTE: lambda actor, event: f"{actor} added an internal note",
     EventKind.STATUS_CHANGED: _changed("status", Status),

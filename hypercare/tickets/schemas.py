@@ -86,11 +86,13 @@ class TicketCreateIn(_Input):
     description: Annotated[str, body_text(min_length=1, max_length=50_000)]
     urgency: Level
     impact: Level
-    channel: Literal[Channel.API, Channel.EMAIL, Channel.PHONE] = Field(
-        Channel.API,
-        description="How the request came in: `api` unless support staff log a ticket from a "
-        "phone call (`phone`) or a mail (`email`). Only support staff may set it; from anyone "
-        "else it is refused (422).",
+    channel: Literal[Channel.API, Channel.EMAIL, Channel.PHONE, Channel.WALK_IN, Channel.CHAT] = (
+        Field(
+            Channel.API,
+            description="How the request came in: `api` unless support staff log a ticket from a "
+            "phone call (`phone`), a visit to the desk (`walk_in`), a chat (`chat`) or a mail "
+            "(`email`). Only support staff may set it; from anyone else it is refused (422).",
+        )
     )
     category_details: CategoryAnswers
     action_attempted: Annotated[str, body_text(max_length=NOTE)] = ""

@@ -402,7 +402,7 @@ def test_a_ticket_opened_through_the_api_came_in_by_api(
     assert response.json()["channel"] == "api"
 
 
-@pytest.mark.parametrize("channel", ["phone", "email", "api"])
+@pytest.mark.parametrize("channel", ["phone", "walk_in", "chat", "email", "api"])
 def test_support_staff_record_a_call_or_a_mail_they_log(
     api_as: type[ApiClient], agent: User, requester: User, channel: str
 ) -> None:
@@ -412,6 +412,20 @@ def test_support_staff_record_a_call_or_a_mail_they_log(
 
     assert response.status_code == 201
     assert response.json()["channel"] == channel
+
+
+def test_a_walk_in_logged_for_a_requester_says_so_on_their_timeline(
+    api_as: type[ApiClient], agent: User, requester: User
+) -> None:
+    body = {**QUESTION, "institution_id": requester.institution_id, "requester_id": requester.pk}
+    created = api_as(agent).post("/tickets", {**body, "channel": "walk_in"}).json()
+
+    events = api_as(requester).get(f"/tickets/{created['reference']}/events").json()
+
+    assert created["requester"]["username"] == requester.username
+    opened = next(event for event in events if event["kind"] == "created")
+    assert opened["actor"]["username"] == agent.username
+    assert opened["old_value"] == requester.username
 
 
 def test_support_staff_cannot_claim_a_ticket_came_through_the_portal(

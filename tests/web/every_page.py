@@ -368,7 +368,9 @@ def addresses(world: World) -> list[str]:
             "slug": ["northfield"],
         }
         found.extend(_fill(route, values))
-    return found + WITH_QUERIES
+    # The desk's new ticket draws its second step once a module and category are chosen.
+    module = Ticket.objects.get(pk=world.ticket).module_id
+    return [*found, *WITH_QUERIES, f"/desk/new/?module={module}&category=question"]
 
 
 # Pages whose query changes what they draw: the dashboards by week, and the tickets behind

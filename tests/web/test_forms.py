@@ -88,7 +88,7 @@ from hypercare.web.privacy import forms as privacy_forms
 from hypercare.web.problems import forms as problem_forms
 from hypercare.web.releases import forms as release_forms
 from hypercare.web.reports import pack_forms
-from hypercare.web.tickets import desk_forms
+from hypercare.web.tickets import desk_forms, desk_new_forms
 from hypercare.web.tickets import forms as ticket_forms
 from tests import factories
 from tests.access_requests import builders as access_builders
@@ -278,6 +278,21 @@ def _report(world: World, data: dict[str, Any]) -> object:
     )
 
 
+def _desk_report(world: World, data: dict[str, Any]) -> object:
+    requester = world.requester
+    assert requester.institution is not None
+    fields = {key: value for key, value in data.items() if key not in ("requester", "screenshots")}
+    return open_ticket(
+        actor=world.agent,
+        institution=requester.institution,
+        requester=data["requester"],
+        module=factories.module(requester.institution),
+        category=Category.QUESTION,
+        category_details={"screen_or_report": "Fee receipt"},
+        **fields,
+    )
+
+
 def _report_answers(world: World) -> dict[str, Any]:
     return {"requester": world.requester, "title": "Receipts are blank",
             "action_attempted": "", "error_seen": "", "description": "Print shows nothing.",
@@ -387,6 +402,11 @@ CASES = [
         ),
     ),
     Case(ticket_forms.ReportForm, _report_answers, _report),
+    Case(
+        desk_new_forms.DeskReportForm,
+        lambda world: {**_report_answers(world), "channel": Channel.PHONE},
+        _desk_report,
+    ),
     Case(incident_forms.DeclareForm, _declaration_answers, _declare),
     Case(
         incident_forms.IncidentUpdateForm,
@@ -730,6 +750,7 @@ NOT_HELD_HERE = {
         desk_forms.BulkForm,  # checks its own combinations in clean()
         desk_forms.ModuleForm,  # a select with no empty choice; reason as CategoryForm
         ticket_forms.ReportStartForm,  # tests/web/test_portal.py
+        desk_new_forms.DeskStartForm,  # tests/web/test_desk_new_ticket.py
         ticket_forms.CategoryQuestionsForm,  # built from the same questions the service checks
         ticket_forms.FilesForm,  # tests/web/test_attachments.py
         ticket_forms.DeskFilesForm,  # tests/web/test_attachments.py
@@ -893,6 +914,7 @@ FORM_ARGUMENTS: dict[str, dict[str, Any]] = {
     "LevelForm": {"above": 1},
     "StatusForm": {"allowed": frozenset(Status.values)},
     "ReportForm": {"colleagues": User.objects},
+    "DeskReportForm": {"people": User.objects},
     "DeclareForm": {"institutions": Institution.objects},
     "AccessRequestForm": {"people": User.objects},
     "ArticleForm": {"institutions": Institution.objects},

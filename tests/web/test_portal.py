@@ -148,6 +148,9 @@ def test_key_user_reports_on_behalf_of_a_colleague(
     client.post("/portal/report/", report_data(institution, requester=colleague.pk))
     ticket = Ticket.objects.get()
     assert (ticket.requester, ticket.reported_by) == (colleague, key_user)
+    shown = signed_in(colleague).get(f"/portal/tickets/{ticket.pk}/").content.decode()
+    said = f"opened the ticket on behalf of {colleague.display_name} through the portal"
+    assert f"{key_user.display_name} {said}" in shown
 
 
 def test_requester_cannot_report_for_someone_else(

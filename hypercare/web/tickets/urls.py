@@ -1,5 +1,5 @@
 from hypercare.web.errors import page
-from hypercare.web.tickets import attachments, desk_ticket, mail_source, portal, queue
+from hypercare.web.tickets import attachments, desk_new, desk_ticket, mail_source, portal, queue
 
 urlpatterns = [
     page("portal/", portal.my_tickets, "portal"),
@@ -11,6 +11,8 @@ urlpatterns = [
     page("portal/tickets/<int:pk>/not-fixed/", portal.not_fixed, "portal-not-fixed"),
     page("desk/", queue.queue_page, "desk"),
     page("desk/bulk/", queue.bulk, "bulk"),
+    page("desk/new/", desk_new.new_ticket, "desk-new"),
+    page("desk/new/requesters/", desk_new.requester_search, "desk-new-requesters"),
     page("desk/saved-replies/", queue.saved_replies, "saved-replies"),
     page("desk/saved-replies/<int:pk>/", queue.edit_saved_reply, "saved-reply-edit"),
     page("desk/saved-replies/<int:pk>/delete/", queue.remove_saved_reply, "saved-reply-delete"),
