@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reports', '0004_day_counts_week_rows'),
+        ('reports', '0005_title_counts'),
     ]
 
     operations = [
