@@ -72,11 +72,11 @@ def set_notification_preferences(
     email: dict[str, bool] = {}
     in_app: dict[str, bool] = {}
     for index, choice in enumerate(payload.preferences):
-        wanted = _wanted(choice, f"preferences.{index}")
-        if wanted[0] is not None:
-            email[choice.event.value] = wanted[0]
-        if wanted[1] is not None:
-            in_app[choice.event.value] = wanted[1]
+        by_mail, shown = _wanted(choice, f"preferences.{index}")
+        if by_mail is not None:
+            email[choice.event.value] = by_mail
+        if shown is not None:
+            in_app[choice.event.value] = shown
     services.set_notification_preferences(user=user, email=email, in_app=in_app)
     return [_preference(choice) for choice in selectors.notification_preferences(user)]
 
