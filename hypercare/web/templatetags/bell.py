@@ -10,6 +10,6 @@ from hypercare.notifications.selectors import unread_count
 register = template.Library()
 
 
-@register.inclusion_tag("web/notifications/_bell.html", takes_context=True)
-def notification_bell(context: dict[str, Any], user: User) -> dict[str, Any]:
-    return {"request": context["request"], "unread": unread_count(user)}
+@register.inclusion_tag("web/notifications/_bell.html")
+def notification_bell(user: User) -> dict[str, Any]:
+    return {"unread": unread_count(user)}
