@@ -20,6 +20,7 @@ from hypercare.incidents.services import flag_missed_updates as flag_missed_inci
 from hypercare.mail.imap import poll_all
 from hypercare.mail.intake import process_received
 from hypercare.notifications.delivery import deliver_due
+from hypercare.notifications.services import prune_read_notifications
 from hypercare.privacy.services.retention import purge_expired_attachments
 from hypercare.reports.daycounts import count_days
 from hypercare.reports.services import build_queued_packs, run_due_schedules
@@ -131,6 +132,11 @@ def attachment_retention() -> dict[str, int]:
     return purge_expired_attachments()
 
 
+def notification_retention() -> dict[str, int]:
+    """Remove the notification centre's notifications read more than 90 days ago."""
+    return prune_read_notifications()
+
+
 def backup() -> dict[str, int]:
     """Take the day's backup once, and remove archives past the retention."""
     return take_scheduled_backup()
@@ -157,4 +163,5 @@ JOBS = {
     "auto_close": Job(auto_close, interval_seconds=900),
     "attachment_retention": Job(attachment_retention, interval_seconds=3600),
     "backup": Job(backup, interval_seconds=3600),
+    "notification_retention": Job(notification_retention, interval_seconds=3600),
 }

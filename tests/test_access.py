@@ -153,7 +153,8 @@ from hypercare.mail.models import InboundMessage, QuarantineAction
 from hypercare.mail.selectors import raw_message, with_shown_messages
 from hypercare.mail.services import store_raw
 from hypercare.notifications.choices import NotificationEvent
-from hypercare.notifications.models import OutboxMessage
+from hypercare.notifications.models import InAppNotification, OutboxMessage
+from hypercare.notifications.services import notify
 from hypercare.orgs.choices import ModuleCode
 from hypercare.orgs.models import Institution, Integration, IntegrationContact, Module
 from hypercare.orgs.selectors import (
@@ -3347,3 +3348,48 @@ def test_an_invitation_link_is_held_by_its_mail_alone(
     assert invitation_for_token(northfield_invitation.digest) is None
     refused = signed_in(outsider).get(f"/invitations/{northfield_invitation.prefix}_x/")
     assert "not valid" in refused.content.decode()
+
+
+@pytest.mark.parametrize("persona", SEES)
+def test_each_persona_reads_and_marks_only_their_own_notifications_and_titles_they_may_see(
+    world: World, persona: str
+) -> None:
+    """The list, the count, the bell, marking read (one, all) in the API and the pages;
+    a notification about a ticket the person may not see tells neither its title nor its
+    address."""
+    InAppNotification.objects.all().delete()
+    everyone = list(world.users.values())
+    for name, ticket in world.tickets.items():
+        notify(
+            event=NotificationEvent.STATUS_CHANGED,
+            ticket=ticket,
+            recipients=everyone,
+            cause=f"matrix:{name}",
+        )
+    person = world.users[persona]
+    references = {name: ticket.reference for name, ticket in world.tickets.items()}
+    api, browser = ApiClient(person), _signed_in_everyone(world)[persona]
+
+    listed = api.get("/notifications", {"page_size": 100}).json()
+    rows = listed["results"]
+    own = set(InAppNotification.objects.filter(recipient=person).values_list("pk", flat=True))
+    assert {row["id"] for row in rows} == own
+    assert listed["count"] == len(world.tickets)
+    assert _names(world, {row["ticket_id"] for row in rows} - {None}) == SEES[persona]
+    told = {name for name, ref in references.items() if any(ref in row["subject"] for row in rows)}
+    assert told == SEES[persona]
+    assert api.get("/notifications/unread-count").json() == {"unread": len(world.tickets)}
+    page = browser.get("/notifications/").content.decode()
+    assert {name for name, ref in references.items() if ref in page} == SEES[persona]
+    bell = browser.get("/notifications/bell/", headers={"HX-Request": "true"}).content.decode()
+    assert f"data-unread-count>{len(world.tickets)}<" in bell
+
+    victim = world.users["southbank_requester" if persona != "southbank_requester" else "requester"]
+    theirs = InAppNotification.objects.filter(recipient=victim).first()
+    assert theirs is not None
+    assert api.post(f"/notifications/{theirs.pk}/read").status_code == 404
+    assert browser.post(f"/notifications/{theirs.pk}/open/").status_code == 404
+    assert browser.post(f"/notifications/{theirs.pk}/read/").status_code == 404
+    assert api.post("/notifications/read-all").json() == {"marked_read": len(world.tickets)}
+    others_read = InAppNotification.objects.exclude(recipient=person).filter(read_at__isnull=False)
+    assert not others_read.exists()

@@ -92,6 +92,29 @@ class NotificationEvent(models.TextChoices):
     REVIEW_PACK = "review_pack", "Scheduled review pack (to the schedule's recipients)"
 
 
+class Channel(models.TextChoices):
+    """How a person receives one event: a choice of the two ways a notification reaches them."""
+
+    BOTH = "both", "Mail and in the desk"
+    MAIL = "mail", "Mail only"
+    IN_APP = "in_app", "In the desk only"
+    NONE = "none", "Not at all"
+
+    @classmethod
+    def of(cls, *, email: bool, in_app: bool) -> "Channel":
+        if email:
+            return cls.BOTH if in_app else cls.MAIL
+        return cls.IN_APP if in_app else cls.NONE
+
+    @property
+    def by_mail(self) -> bool:
+        return self in (Channel.BOTH, Channel.MAIL)
+
+    @property
+    def in_app(self) -> bool:
+        return self in (Channel.BOTH, Channel.IN_APP)
+
+
 class DeliveryStatus(models.TextChoices):
     PENDING = "pending", "Pending"
     SENDING = "sending", "Sending"

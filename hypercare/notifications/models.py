@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.template import Template, TemplateSyntaxError
 
 from hypercare.lib.text import validate_single_line
-from hypercare.notifications.choices import DeliveryStatus, NotificationEvent
+from hypercare.notifications.choices import Channel, DeliveryStatus, NotificationEvent
 
 
 class NotificationTemplate(models.Model):
@@ -34,13 +34,15 @@ class NotificationTemplate(models.Model):
 
 
 class NotificationPreference(models.Model):
-    """A person's choice to receive (or not) email for one event. No row means yes."""
+    """A person's choice, per event, to receive it by mail, in the desk (the notification
+    centre), both or neither. No row means both; ``choices.Channel`` names the four."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
     )
     event = models.CharField(max_length=30, choices=NotificationEvent.choices)
     email = models.BooleanField(default=True)
+    in_app = models.BooleanField(default=True)
 
     class Meta:
         constraints = [
@@ -48,7 +50,46 @@ class NotificationPreference(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} · {self.event} · {'on' if self.email else 'off'}"
+        return f"{self.user} · {self.event} · {Channel.of(email=self.email, in_app=self.in_app)}"
+
+
+class InAppNotification(models.Model):
+    """One notification in a person's notification centre, written by ``notify`` in the
+    same transaction as its outbox mail, from the same event, cause and wording.
+
+    ``subject`` is the rendered mail subject, which may name the ticket's title: pages
+    show it only while the recipient may still see the ticket (``selectors``).
+    """
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    event = models.CharField(max_length=30, choices=NotificationEvent.choices)
+    ticket = models.ForeignKey(
+        "tickets.Ticket", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    subject = models.CharField(max_length=250)
+    # The outbox's key for the same cause and person: queueing a cause twice adds nothing.
+    dedupe_key = models.CharField(max_length=200, unique=True)
+    created_at = models.DateTimeField()
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["recipient", "-created_at"], name="inapp_recipient_newest"),
+            # The bell counts a person's unread ones every 30 seconds in every open tab.
+            models.Index(
+                fields=["recipient"], condition=Q(read_at__isnull=True), name="inapp_unread"
+            ),
+            # The retention job finds the old read ones.
+            models.Index(
+                fields=["read_at"], condition=Q(read_at__isnull=False), name="inapp_read_at"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} → {self.recipient_id} ({'read' if self.read_at else 'unread'})"
 
 
 class OutboxMessage(models.Model):

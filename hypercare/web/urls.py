@@ -21,6 +21,7 @@ from hypercare.web.integrations import urls as integrations
 from hypercare.web.knowledge import urls as knowledge
 from hypercare.web.links import urls as links
 from hypercare.web.mail import urls as mail
+from hypercare.web.notifications import urls as notifications
 from hypercare.web.orgs import urls as orgs
 from hypercare.web.privacy import urls as privacy
 from hypercare.web.problems import urls as problems
@@ -46,6 +47,7 @@ urlpatterns = [
     page("password-reset/complete/", auth.password_reset_complete, "password-reset-complete"),
     page("tickets/<int:pk>/", auth.ticket_link, "ticket-link"),
     *accounts.urlpatterns,
+    *notifications.urlpatterns,
     *security.urlpatterns,
     *orgs.urlpatterns,
     *audit.urlpatterns,

@@ -29,6 +29,8 @@ def test_preferences_list_every_event_switched_on(client: Client, requester: Use
         "event": "ticket_received",
         "label": "Ticket received (to the requester)",
         "email": True,
+        "in_app": True,
+        "channel": "both",
     }
     assert [row["event"] for row in response.json()] == list(NotificationEvent.values)
 
@@ -68,7 +70,15 @@ def test_a_person_changes_only_their_own_preferences(
     ("body", "field"),
     [
         ({"preferences": [{"event": "birthday", "email": False}]}, "preferences.0.event"),
-        ({"preferences": [{"event": "public_reply"}]}, "preferences.0.email"),
+        ({"preferences": [{"event": "public_reply"}]}, "preferences.0.channel"),
+        (
+            {"preferences": [{"event": "public_reply", "channel": "mail", "email": True}]},
+            "preferences.0.channel",
+        ),
+        (
+            {"preferences": [{"event": "public_reply", "channel": "pigeon"}]},
+            "preferences.0.channel",
+        ),
         ({"preferences": [{"event": "public_reply", "email": "sometimes"}]}, "preferences.0.email"),
         (
             {"preferences": [{"event": "public_reply", "email": False, "sms": True}]},

@@ -9,7 +9,9 @@ from django.test import Client
 from hypercare.accounts.models import ApiToken, User
 from hypercare.accounts.services import issue_token
 from hypercare.errors import InvalidTransition, NotAllowed, ValidationFailed
-from hypercare.notifications.models import OutboxMessage
+from hypercare.notifications.choices import NotificationEvent
+from hypercare.notifications.models import InAppNotification, OutboxMessage
+from hypercare.notifications.services import notify
 from hypercare.privacy.choices import RegisterAction
 from hypercare.privacy.models import RegisterEntry
 from hypercare.privacy.services.anonymise import anonymise_person
@@ -169,3 +171,24 @@ def test_the_answers_of_a_ticket_naming_the_person_are_replaced(
     access.refresh_from_db()
     assert access.category_details["user"] == f"Former user {subject.person.pk}"
     assert access.category_details["role"] == "Fee clerk"
+
+
+def test_the_persons_notification_centre_goes_and_others_lose_their_name(
+    subject: Subject, manager: User, agent: User
+) -> None:
+    pk = subject.person.pk
+    notify(
+        event=NotificationEvent.TICKET_ASSIGNED,
+        ticket=subject.own,
+        recipients=[agent],
+        cause="assigned",
+    )
+    assert InAppNotification.objects.filter(recipient=subject.person).exists()
+
+    _anonymise(subject, manager)
+
+    assert not InAppNotification.objects.filter(recipient=subject.person).exists()
+    told = InAppNotification.objects.get(
+        recipient=agent, event=NotificationEvent.TICKET_ASSIGNED
+    ).subject
+    assert told.endswith(f"Former user {pk} cannot print fee receipts")

@@ -762,7 +762,7 @@ NOT_HELD_HERE = {
     "ReleaseForm",
     "PasswordResetMailForm",  # Django's own reset form
     "ProfileForm",  # every field optional: blank keeps the institution's zone
-    "NotificationsForm",  # one checkbox per notification
+    "NotificationsForm",  # one channel per notification: tests/web/test_profile.py
     "ReplyForm",  # a message, files or both: tests/web/test_portal.py, test_desk_ticket_work.py
     "ReplyFilesForm",  # the files of ReplyForm
     "QuarantineFilterForm",  # a filter of the quarantine list

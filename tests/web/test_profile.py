@@ -4,7 +4,7 @@ from django.test import Client
 from django.utils.html import escape
 
 from hypercare.accounts.models import User
-from hypercare.notifications.choices import REQUESTER_EVENTS, NotificationEvent
+from hypercare.notifications.choices import REQUESTER_EVENTS, Channel, NotificationEvent
 from hypercare.notifications.models import NotificationPreference
 from tests.web.conftest import signed_in
 
@@ -56,17 +56,34 @@ def test_notification_choices_are_saved_through_the_apis_service(requester: User
     # A requester is offered the news of their own requests, not the desk's mail.
     assert NotificationEvent.PUBLIC_REPLY.label in page
     assert NotificationEvent.SLA_BREACH.label not in page
-    wanted = {event: "on" for event in REQUESTER_EVENTS if event != NotificationEvent.PUBLIC_REPLY}
+    assert '<option value="both" selected>' in page
+    wanted = {event: Channel.BOTH for event in REQUESTER_EVENTS}
+    wanted[NotificationEvent.PUBLIC_REPLY] = Channel.IN_APP
+    wanted[NotificationEvent.STATUS_CHANGED] = Channel.NONE
 
     answer = client.post("/account/notifications/", wanted)
 
     assert answer.status_code == 302
-    stored = dict(
-        NotificationPreference.objects.filter(user=requester).values_list("event", "email")
-    )
-    assert stored == {event: event != NotificationEvent.PUBLIC_REPLY for event in REQUESTER_EVENTS}
+    stored = {
+        event: Channel.of(email=email, in_app=in_app)
+        for event, email, in_app in NotificationPreference.objects.filter(
+            user=requester
+        ).values_list("event", "email", "in_app")
+    }
+    assert stored == wanted
     api = client.get("/api/v1/me/notification-preferences").json()
+    assert {row["event"]: row["channel"] for row in api}[NotificationEvent.PUBLIC_REPLY] == "in_app"
     assert {row["event"]: row["email"] for row in api}[NotificationEvent.PUBLIC_REPLY] is False
+
+
+def test_a_channel_that_is_not_offered_is_refused_on_its_field(requester: User) -> None:
+    answer = signed_in(requester).post(
+        "/account/notifications/", {NotificationEvent.PUBLIC_REPLY: "pigeon"}
+    )
+
+    assert answer.status_code == 422
+    assert "Select a valid choice" in answer.content.decode()
+    assert not NotificationPreference.objects.exists()
 
 
 def test_staff_are_offered_every_notification(agent: User) -> None:

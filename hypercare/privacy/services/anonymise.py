@@ -37,7 +37,11 @@ from hypercare.knowledge.models import ArticleVote
 from hypercare.lib import clock
 from hypercare.lib.transactions import use_case
 from hypercare.mail.models import InboundMessage, ShownMessage
-from hypercare.notifications.models import NotificationPreference, OutboxMessage
+from hypercare.notifications.models import (
+    InAppNotification,
+    NotificationPreference,
+    OutboxMessage,
+)
 from hypercare.privacy import register
 from hypercare.privacy.choices import RegisterAction
 from hypercare.security.models import RecoveryCode, SignedInSession, TwoFactorDevice
@@ -56,6 +60,7 @@ FREE_TEXT: dict[type[models.Model], tuple[str, ...]] = {
     InboundMessage: ("sender", "subject", "reason"),
     ShownMessage: ("html", "text"),
     OutboxMessage: ("to_email", "subject", "body"),
+    InAppNotification: ("subject",),
     Survey: ("comment",),
     Escalation: ("details", "business_impact", "workaround_impractical_because", "attendees"),
     AccessRequest: ("person_name", "erp_login", "decision_comment"),
@@ -235,6 +240,7 @@ def _strip_account(person: User, placeholder: Placeholder) -> dict[str, int]:
     roles, _ = person.role_grants.all().delete()
     tokens, _ = person.api_tokens.all().delete()
     NotificationPreference.objects.filter(user=person).delete()
+    InAppNotification.objects.filter(recipient=person).delete()
     # The authenticator's secret and recovery codes, and the sessions' devices and addresses.
     TwoFactorDevice.objects.filter(user=person).delete()
     RecoveryCode.objects.filter(user=person).delete()

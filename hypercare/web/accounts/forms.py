@@ -1,4 +1,4 @@
-"""The profile's forms: names and time zone, and which notifications come by mail; and
+"""The profile's forms: names and time zone, and how each notification comes; and
 an institution admin's forms for their people and invitations."""
 
 from typing import Any
@@ -9,6 +9,7 @@ from hypercare.accounts.choices import INSTITUTION_ROLES, Role
 from hypercare.accounts.models import User
 from hypercare.accounts.services import NAME_LIMITS
 from hypercare.lib.times import time_zone_groups
+from hypercare.notifications.choices import Channel
 from hypercare.notifications.selectors import Preference
 from hypercare.web.forms import ServiceErrors
 
@@ -56,12 +57,15 @@ class ProfileForm(ServiceErrors, forms.Form):
 
 
 class NotificationsForm(forms.Form):
-    """One checkbox per notification the person can receive, ticked when it comes by mail."""
+    """One choice per notification the person can receive: by mail, in the desk, both or
+    not at all."""
 
     def __init__(self, data: Any = None, *, preferences: list[Preference]) -> None:
-        super().__init__(data, initial={choice.event: choice.email for choice in preferences})
+        super().__init__(data, initial={choice.event: choice.channel for choice in preferences})
         for choice in preferences:
-            self.fields[choice.event] = forms.BooleanField(required=False, label=choice.label)
+            self.fields[choice.event] = forms.TypedChoiceField(
+                label=choice.label, choices=Channel.choices, coerce=Channel
+            )
 
 
 def institution_role_choices() -> Choices:

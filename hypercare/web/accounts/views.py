@@ -11,7 +11,7 @@ from hypercare.accounts.services import update_profile
 from hypercare.errors import ValidationFailed
 from hypercare.lib import clock
 from hypercare.notifications.selectors import receivable_preferences
-from hypercare.notifications.services import set_notification_preferences
+from hypercare.notifications.services import set_notification_channels
 from hypercare.web.accounts.forms import NotificationsForm, ProfileForm
 from hypercare.web.forms import show_service_errors
 from hypercare.web.guards import signed_in_user
@@ -39,7 +39,7 @@ def notification_settings(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     form = NotificationsForm(request.POST, preferences=receivable_preferences(user))
     if form.is_valid():
-        set_notification_preferences(user=user, email=form.cleaned_data)
+        set_notification_channels(user=user, channels=form.cleaned_data)
         messages.success(request, "Your notification choices are saved.")
         return redirect("web:profile")
     return _page(request, user, ProfileForm(user=user), form)
