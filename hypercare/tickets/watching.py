@@ -16,7 +16,8 @@ def ticket_watchers(user: User, ticket: Ticket) -> QuerySet[Participant]:
     """The watchers of ``ticket`` that ``user`` may see (``access.watcher_scope``), in
     the order they were added."""
     seen = ticket.participants.filter(access.watcher_scope(user, ticket))
-    return seen.select_related("user", "added_by").prefetch_related("user__role_grants")
+    named = seen.select_related("user__institution", "added_by")
+    return named.prefetch_related("user__role_grants")
 
 
 def watcher_by_address(user: User, ticket: Ticket, text: str) -> User | None:
