@@ -157,7 +157,11 @@ def test_watchers_get_public_replies_from_both_sides(
     }
     OutboxMessage.objects.all().delete()
     add_public_reply(ticket=ticket, actor=colleague, body="It fails for me too.")
-    assert _sent(NotificationEvent.PUBLIC_REPLY) == {agent.email, tier2_agent.email}
+    assert _sent(NotificationEvent.PUBLIC_REPLY) == {
+        requester.email,
+        agent.email,
+        tier2_agent.email,
+    }
 
 
 def test_only_support_staff_watching_hear_of_an_internal_note(

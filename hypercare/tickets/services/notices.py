@@ -59,12 +59,12 @@ def _suggested(ticket: Ticket) -> list[dict[str, str]]:
 
 
 def public_reply(ticket: Ticket, event: TicketEvent, actor: User, *, from_support: bool) -> None:
-    """A reply from support goes to the requester side; one from the requester side goes
-    to the ticket's owner and its watchers (a colleague's reply reaches the requester)."""
-    if from_support:
-        recipients = requester_side(ticket, actor)
-    else:
-        recipients = [ticket.assignee, *watchers(ticket).exclude(pk=actor.pk)]
+    """A reply from support goes to the requester side; one from the requester side to
+    the ticket's owner and the rest of the requester side: a watching colleague's reply
+    reaches the requester, the requester's reaches the colleagues watching."""
+    recipients = requester_side(ticket, actor)
+    if not from_support:
+        recipients.append(ticket.assignee)
     notify(
         event=NotificationEvent.PUBLIC_REPLY,
         ticket=ticket,
