@@ -9,6 +9,7 @@ import pytest
 from hypercare.accounts.models import User
 from hypercare.notifications.models import OutboxMessage
 from hypercare.tickets.models import Participant, Ticket
+from hypercare.tickets.services.watchers import add_watcher
 from tests import factories
 from tests.api.conftest import ApiClient
 
@@ -128,3 +129,25 @@ def test_a_note_through_the_api_notifies_who_it_mentions(
     assert list(
         OutboxMessage.objects.filter(event="mentioned").values_list("to_email", flat=True)
     ) == [tier2_agent.email]
+
+
+@pytest.mark.parametrize("persona", ["requester", "agent"])
+def test_the_watchers_list_costs_the_same_queries_however_many_watch(
+    requester: User, agent: User, persona: str, django_assert_num_queries: Any
+) -> None:
+    """Authentication (token, roles), the ticket, the watchers with their people, then
+    the watchers' roles (whether each is support staff)."""
+    few, many = factories.ticket(requester), factories.ticket(requester)
+    assert requester.institution is not None
+    add_watcher(ticket=few, actor=agent, watcher=factories.requester(requester.institution))
+    for _ in range(6):
+        add_watcher(ticket=many, actor=agent, watcher=factories.requester(requester.institution))
+    client = ApiClient(requester if persona == "requester" else agent)
+    client.get(f"/tickets/{few.pk}/watchers")
+
+    with django_assert_num_queries(5):
+        one = client.get(f"/tickets/{few.pk}/watchers")
+    with django_assert_num_queries(5):
+        six = client.get(f"/tickets/{many.pk}/watchers")
+
+    assert (len(one.json()), len(six.json())) == (1, 6)
