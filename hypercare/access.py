@@ -186,8 +186,8 @@ def can_write_by_mail(user: User, ticket: Ticket) -> bool:
     """Whose mail may land on a ticket: its requester (or who reported it), its
     participants, the institution's key users and admins, and support staff. Anyone else
     naming the ticket (a colleague who cannot see it, a stranger with a forged From) never
-    adds to it; the ticket keeps no CC list, so a person copied on the mail is not a
-    participant.
+    adds to it. A person copied on the mail becomes a participant only as a known
+    colleague of the ticket's institution (``watch_from_cc``), never by being copied.
     """
     if is_agent(user):
         return True
