@@ -10,7 +10,7 @@ from django.db.models import F, Q, QuerySet
 
 from hypercare.access_requests.models import AccessRequest
 from hypercare.accounts.choices import Role
-from hypercare.accounts.models import User
+from hypercare.accounts.models import RoleGrant, User
 from hypercare.changes.choices import ApproverRole
 from hypercare.changes.models import ChangeRequest
 from hypercare.knowledge.choices import ArticleStatus, Audience, Visibility
@@ -186,8 +186,8 @@ def can_write_by_mail(user: User, ticket: Ticket) -> bool:
     """Whose mail may land on a ticket: its requester (or who reported it), its
     participants, the institution's key users and admins, and support staff. Anyone else
     naming the ticket (a colleague who cannot see it, a stranger with a forged From) never
-    adds to it; the ticket keeps no CC list, so a person copied on the mail is not a
-    participant.
+    adds to it. A person copied on the mail becomes a participant only as a known
+    colleague of the ticket's institution (``watch_from_cc``), never by being copied.
     """
     if is_agent(user):
         return True
@@ -200,6 +200,54 @@ def can_write_by_mail(user: User, ticket: Ticket) -> bool:
 
 def is_participant(user: User, ticket: Ticket) -> bool:
     return Participant.objects.filter(ticket_id=ticket.pk, user_id=user.pk).exists()
+
+
+def staff_scope() -> Q:
+    """The active support agents, as a filter on User: the same people ``is_agent`` names.
+    Every agent sees every ticket (``ticket_scope``), so these are also the staff who may
+    see any one ticket: whom an internal note may mention, whom the desk may add as a
+    watcher. A subquery, not a join: a join would repeat a person once per role."""
+    agents = RoleGrant.objects.filter(role__in=AGENT_ROLES).values("user_id")
+    return Q(is_active=True, institution_id__isnull=True, pk__in=agents)
+
+
+def watcher_candidates(user: User, ticket: Ticket) -> Q:
+    """The people ``user`` may add as watchers of ``ticket``, as a filter on User.
+
+    Watching a ticket opens it to the watcher (``followed_by``), so a watcher is always
+    an active person of the ticket's institution, or support staff; nobody of another
+    institution, ever. Support staff add either; the ticket's own people (whoever sees
+    it) add their colleagues. Which agents watch is the desk's business, so only support
+    staff add them.
+    """
+    if not user.is_active or not can_see_ticket(user, ticket):
+        return NOTHING
+    colleagues = Q(is_active=True, institution_id=ticket.institution_id)
+    return colleagues | staff_scope() if is_agent(user) else colleagues
+
+
+def can_remove_watcher(user: User, ticket: Ticket, watcher: User) -> bool:
+    """Anyone stops watching themselves; support staff remove any watcher; the requester
+    side (the requester, who reported for them, key users and institution admins)
+    removes the colleagues watching their ticket, never a support agent."""
+    if not user.is_active:
+        return False
+    if user.pk == watcher.pk or is_agent(user):
+        return True
+    if is_agent(watcher) or user.institution_id != ticket.institution_id:
+        return False
+    return user.pk in (ticket.requester_id, ticket.reported_by_id) or user.has_role(
+        *INSTITUTION_WIDE_ROLES
+    )
+
+
+def watcher_scope(user: User, ticket: Ticket) -> Q:
+    """The watchers of ``ticket`` that ``user`` may see, as a filter on Participant:
+    all of them for support staff; for the institution's people, their colleagues only
+    (the support staff watching are the desk's business)."""
+    if is_agent(user):
+        return Q()
+    return Q(user__institution_id=ticket.institution_id)
 
 
 def can_read_raw_mail(user: User) -> bool:

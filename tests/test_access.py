@@ -222,6 +222,7 @@ from hypercare.tickets.selectors import (
 from hypercare.tickets.services.attachments import add_attachment, attachment_path, keep_upload
 from hypercare.tickets.services.conversation import add_internal_note, add_public_reply
 from hypercare.tickets.services.intake import open_ticket
+from hypercare.tickets.services.watchers import add_watcher
 from hypercare.tickets.services.workflow import change_status
 from tests import factories
 from tests.access_requests import builders as access_builders
@@ -858,6 +859,106 @@ def test_following_another_institutions_ticket_grants_nothing(world: World) -> N
     }
     assert not access.can_reply(stranger, ticket)
     assert not access.can_write_by_mail(stranger, ticket)
+
+
+# Who each persona may add as a watcher of Riya's Finance ticket: None when the ticket
+# is not theirs to see (refused before anyone is named).
+MAY_ADD_WATCHERS: dict[str, set[str] | None] = {
+    "requester": {"colleague"},
+    "colleague": None,
+    "key_user": {"colleague"},
+    "institution_admin": {"colleague"},
+    "module_owner": {"colleague"},
+    "data_owner": None,
+    "outsider": None,
+    "southbank_requester": None,
+    "tier1": {"colleague", "tier2"},
+    "tier2": {"colleague", "tier2"},
+    "support_manager": {"colleague", "tier2"},
+}
+
+
+@pytest.mark.parametrize("persona", MAY_ADD_WATCHERS)
+def test_who_may_add_whom_as_a_watcher(world: World, persona: str) -> None:
+    """Nobody adds a person of another institution; only support staff add support
+    staff; who cannot see the ticket adds nobody."""
+    user, ticket = world.users[persona], world.tickets["riya_finance"]
+    allowed = MAY_ADD_WATCHERS[persona]
+    for name in ("colleague", "tier2", "southbank_requester"):
+        watcher = world.users[name]
+        if allowed is None:
+            with pytest.raises(NotAllowed):
+                add_watcher(ticket=ticket, actor=user, watcher=watcher)
+        elif name in allowed:
+            add_watcher(ticket=ticket, actor=user, watcher=watcher)
+        else:
+            with pytest.raises(ValidationFailed):
+                add_watcher(ticket=ticket, actor=user, watcher=watcher)
+    watching = set(ticket.participants.values_list("user__username", flat=True))
+    assert watching == {world.users[name].username for name in allowed or ()}
+
+
+@pytest.mark.parametrize("persona", SEES)
+def test_watchers_are_found_only_where_the_ticket_is_visible(world: World, persona: str) -> None:
+    """Through the API: another institution's watchers, and the support staff watching
+    (the desk's business), never reach an institution user."""
+    ticket = world.tickets["riya_finance"]
+    add_watcher(ticket=ticket, actor=world.users["tier1"], watcher=world.users["colleague"])
+    add_watcher(ticket=ticket, actor=world.users["tier1"], watcher=world.users["tier2"])
+    client = ApiClient(world.users[persona])
+
+    answer = client.get(f"/tickets/{ticket.reference}/watchers")
+
+    if "riya_finance" not in _sees_as_watcher(persona):
+        assert answer.status_code == 404
+        return
+    names = {row["user"]["username"] for row in answer.json()}
+    staff = persona in ("tier1", "tier2", "support_manager")
+    assert names == ({"colleague", "tomas"} if staff else {"colleague"})
+
+
+def _sees_as_watcher(persona: str) -> set[str]:
+    return SEES[persona] | ({"riya_finance"} if persona == "colleague" else set())
+
+
+@pytest.mark.parametrize("persona", SEES)
+def test_only_support_staff_look_up_whom_to_mention(world: World, persona: str) -> None:
+    ticket = world.tickets["riya_finance"]
+    answer = ApiClient(world.users[persona]).get(f"/tickets/{ticket.reference}/mentionable")
+    if persona in ("tier1", "tier2", "support_manager"):
+        assert {row["username"] for row in answer.json()} == {"tara", "tomas", "meera"}
+    else:
+        assert answer.status_code == (403 if "riya_finance" in SEES[persona] else 404)
+
+
+def test_a_mention_in_an_internal_note_reaches_support_staff_only(world: World) -> None:
+    """Every persona named, every institution persona watching: the note reaches the
+    staff it names, and not one institution user."""
+    ticket = world.tickets["riya_finance"]
+    agent = world.users["tier1"]
+    for name in ("colleague", "key_user", "tier2"):
+        add_watcher(ticket=ticket, actor=agent, watcher=world.users[name])
+    OutboxMessage.objects.all().delete()
+    names = " ".join(f"@{user.username}" for user in world.users.values())
+
+    add_internal_note(ticket=ticket, actor=agent, body=f"Please look: {names}")
+
+    reached = set(OutboxMessage.objects.values_list("to_email", flat=True))
+    assert reached == {world.users["tier2"].email, world.users["support_manager"].email}
+
+
+def test_a_watcher_row_of_another_institution_hears_nothing(world: World) -> None:
+    """A participant row naming someone of another institution (never made by the
+    watcher services) neither opens the ticket nor brings them its news."""
+    stranger = world.users["southbank_requester"]
+    ticket = world.tickets["riya_finance"]
+    Participant.objects.create(ticket=ticket, user=stranger, added_at=ticket.created_at)
+    OutboxMessage.objects.all().delete()
+
+    add_public_reply(ticket=ticket, actor=world.users["tier1"], body="Fixed tomorrow.")
+
+    assert not OutboxMessage.objects.filter(to_email=stranger.email).exists()
+    assert OutboxMessage.objects.filter(to_email=world.users["requester"].email).exists()
 
 
 LINKS = {

@@ -140,6 +140,7 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 
 api.add_router("/", tickets_router)
+api.add_router("/", "hypercare.tickets.watchers_api.router")
 api.add_router("/", orgs_router)
 api.add_router("/", accounts_router)
 api.add_router("/", "hypercare.accounts.people_api.router")

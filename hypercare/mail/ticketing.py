@@ -31,6 +31,7 @@ from hypercare.tickets.models import REFERENCE_PREFIX, Ticket, TicketEvent
 from hypercare.tickets.services.attachments import add_attachment
 from hypercare.tickets.services.conversation import add_internal_note, add_public_reply
 from hypercare.tickets.services.intake import TITLE_MAX, open_ticket
+from hypercare.tickets.services.watchers import watch_from_cc
 
 # Reply and forward prefixes in the languages our institutions' mail programs use,
 # repeated ("Re: AW: Fwd:"), with a counter ("Re[2]:") or not.
@@ -71,7 +72,8 @@ def open_ticket_from_mail(
     institution: Institution,
     follows: Ticket | None = None,
 ) -> Ticket:
-    """Open a ticket for ``sender`` with the mail's text, files and a link to its source.
+    """Open a ticket for ``sender`` with the mail's text, files and a link to its source;
+    the colleagues it copies (CC) watch it (``watch_from_cc``).
 
     Channel ``email``; the mailbox's category when its required questions take text
     (they read ``NOT_GIVEN`` until someone answers them), else a question; the
@@ -111,7 +113,13 @@ def open_ticket_from_mail(
         parsed, ticket=ticket, author=sender, is_internal=False, event=created
     )
     _record(message, parsed, ticket=ticket, author=sender, notes=[note, *refused], images=images)
+    _watch_copied(parsed, ticket, sender)
     return ticket
+
+
+def _watch_copied(parsed: ParsedMessage, ticket: Ticket, sender: User) -> None:
+    """The colleagues the sender copied (CC) follow the ticket with them."""
+    watch_from_cc(ticket=ticket, sender=sender, addresses=[cc.address for cc in parsed.cc])
 
 
 def attach_mail_to_ticket(
@@ -120,7 +128,8 @@ def attach_mail_to_ticket(
     """Add the mail to ``ticket`` as ``author``'s public reply (reopening a resolved
     ticket within the window, as a portal reply does), or, from support staff whose first
     line is the internal prefix, as an internal note without that line. Its files are
-    attached; refused ones are named on the timeline. The reply, or None when the mail
+    attached; refused ones are named on the timeline; the colleagues it copies watch the
+    ticket from now on (``watch_from_cc``). The reply, or None when the mail
     had only files. Raises ``InvalidTransition`` (closed, past the window) or
     ``NotAllowed`` as the conversation services do."""
     prefix: str = settings.HYPERCARE_MAIL_INTERNAL_PREFIX
@@ -138,6 +147,7 @@ def attach_mail_to_ticket(
     # The received row is public: an internal note's images stay among its internal files.
     shown = [] if internal else images
     _record(message, parsed, ticket=ticket, author=author, notes=refused, images=shown)
+    _watch_copied(parsed, ticket, author)
     return reply
 
 

@@ -90,6 +90,8 @@ class NotificationEvent(models.TextChoices):
     SURVEY_REQUEST = "survey_request", "Satisfaction survey after a resolution (to the requester)"
     SURVEY_LOW_RATING = "survey_low_rating", "Low satisfaction rating (to the team's lead)"
     REVIEW_PACK = "review_pack", "Scheduled review pack (to the schedule's recipients)"
+    INTERNAL_NOTE = "internal_note", "Internal note (to the support staff watching the ticket)"
+    MENTIONED = "mentioned", "Mentioned in an internal note (to the staff member mentioned)"
 
 
 class Channel(models.TextChoices):

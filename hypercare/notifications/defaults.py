@@ -301,6 +301,16 @@ _WORDING: dict[str, tuple[str, str]] = {
         "{{ pack.scope_label }} is ready. Read it on the desk, with its HTML page and "
         "spreadsheet:\n\n{{ pack_link }}\n\nThe PDF: {{ pdf_link }}",
     ),
+    NotificationEvent.INTERNAL_NOTE: (
+        "[{{ ticket.reference }}] Internal note: {{ ticket.title }}",
+        "Hello {{ recipient.display_name }},\n\n{{ author }} added an internal note to "
+        "{{ ticket.reference }}, which you watch:\n\n{{ body }}",
+    ),
+    NotificationEvent.MENTIONED: (
+        "[{{ ticket.reference }}] {{ author }} mentioned you: {{ ticket.title }}",
+        "Hello {{ recipient.display_name }},\n\n{{ author }} mentioned you in an internal "
+        "note on {{ ticket.reference }}:\n\n{{ body }}",
+    ),
 }
 DEFAULT_TEMPLATES: dict[str, tuple[str, str]] = {
     event: (subject, body + SIGNATURE) for event, (subject, body) in _WORDING.items()

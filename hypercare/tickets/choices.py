@@ -145,3 +145,5 @@ class EventKind(models.TextChoices):
     TIER_CHANGED = "tier_changed", "Tier changed"
     ATTACHMENT_ADDED = "attachment_added", "Attachment added"
     REOPENED = "reopened", "Reopened"
+    WATCHER_ADDED = "watcher_added", "Watcher added"
+    WATCHER_REMOVED = "watcher_removed", "Watcher removed"

@@ -159,6 +159,32 @@ def record_attachment_added(
     )
 
 
+def record_watcher_added(
+    ticket: Ticket, actor: User, at: datetime, *, watcher: User, is_internal: bool
+) -> TicketEvent:
+    return append(
+        ticket,
+        EventKind.WATCHER_ADDED,
+        actor,
+        at,
+        new_value=watcher.display_name,
+        is_internal=is_internal,
+    )
+
+
+def record_watcher_removed(
+    ticket: Ticket, actor: User, at: datetime, *, watcher: User, is_internal: bool
+) -> TicketEvent:
+    return append(
+        ticket,
+        EventKind.WATCHER_REMOVED,
+        actor,
+        at,
+        old_value=watcher.display_name,
+        is_internal=is_internal,
+    )
+
+
 def _assignment(actor: str, event: TicketEvent) -> str:
     if not event.new_value:
         return f"{actor} removed the owner ({_person(event, 'old')})"
@@ -172,6 +198,12 @@ def _person(event: TicketEvent, side: str) -> str:
     ``old_person``/``new_person``), else the stored username."""
     name = getattr(event, f"{side}_person", None)
     return name or str(getattr(event, f"{side}_value"))
+
+
+def _watcher_removed(actor: str, event: TicketEvent) -> str:
+    if event.actor is not None and event.actor.display_name == event.old_value:
+        return f"{actor} stopped watching the ticket"
+    return f"{actor} removed {event.old_value} from the watchers"
 
 
 def _changed(what: str, kinds: type[Category | Priority | Status]) -> Sentence:
@@ -215,4 +247,6 @@ SENTENCES: dict[str, Sentence] = {
     ),
     EventKind.ATTACHMENT_ADDED: lambda actor, event: f"{actor} added {event.new_value}",
     EventKind.REOPENED: lambda actor, event: f"{actor} reopened the ticket",
+    EventKind.WATCHER_ADDED: lambda actor, event: f"{actor} added {event.new_value} as a watcher",
+    EventKind.WATCHER_REMOVED: _watcher_removed,
 }

@@ -252,10 +252,13 @@ class Ticket(models.Model):
 
 
 class Participant(models.Model):
-    """Someone besides the requester who follows a ticket: they see it, reply to it and
-    get its public notifications, like the requester. Always of the ticket's institution
-    (``access.ticket_scope`` asks both), so following never crosses institutions. Added
-    when a duplicate is merged into the ticket: its requester follows the survivor.
+    """A watcher: someone besides the requester who follows a ticket. They see it, reply
+    to it and get its public notifications, like the requester; support staff watching
+    also get its internal notes. A person of the ticket's institution or support staff
+    (``access.watcher_candidates``; ``access.ticket_scope`` asks the institution too), so
+    watching never crosses institutions. Added on the ticket's watchers panel, from the
+    people copied on its mail, and when a duplicate is merged into the ticket (its
+    requester follows the survivor).
     """
 
     # The unique constraint leads with the ticket and serves its lookups.

@@ -32,6 +32,7 @@ from hypercare.web.sla import urls as sla
 from hypercare.web.sso import urls as sso
 from hypercare.web.surveys import urls as surveys
 from hypercare.web.tickets import urls as tickets
+from hypercare.web.watchers import urls as watchers
 
 app_name = "web"
 
@@ -71,5 +72,6 @@ urlpatterns = [
     *handover.urlpatterns,
     *privacy.urlpatterns,
     *sso.urlpatterns,
+    *watchers.urlpatterns,
     *tickets.urlpatterns,
 ]

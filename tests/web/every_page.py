@@ -356,6 +356,7 @@ def addresses(world: World) -> list[str]:
             "uidb64": [world.reset[0]],
             "token": [world.reset[1]],
             "link_pk": [str(world.link)],
+            "user_pk": [str(world.people["requester"].pk)],
             "event_pk": [str(world.reply_event)],
             "incident_pk": [str(world.incident)],
             "line_pk": [str(world.review_line)],

@@ -787,6 +787,9 @@ NOT_HELD_HERE = {
     # optional): tests/web/test_links.py posts each empty and checks the fields named.
     "LinkForm",
     "MergeForm",
+    # A watcher is named by username or address, looked up by the view among who may be
+    # added: tests/web/test_watchers.py posts it empty and unknown and checks the field.
+    "WatcherForm",
     # A major incident's child is a ticket the view looks up by reference, and the queue's
     # attach names tickets and an incident by id: tests/incidents/test_web.py.
     "ChildForm",

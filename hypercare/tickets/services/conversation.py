@@ -179,7 +179,8 @@ def _reopen(ticket: Ticket, actor: User, at: datetime) -> None:
 
 
 def add_internal_note(*, ticket: Ticket, actor: User, body: str) -> TicketEvent:
-    """A note for support staff only; never shown to the institution."""
+    """A note for support staff only; never shown to the institution. The staff it
+    mentions (``@username``) and the staff watching the ticket are told of it."""
     require(access.can_add_internal_note(actor), "Only support staff can add internal notes.")
     text = _checked_body(body, required=True)
     with use_case():
@@ -187,4 +188,6 @@ def add_internal_note(*, ticket: Ticket, actor: User, body: str) -> TicketEvent:
         at = clock.now()
         ticket.updated_at = at
         ticket.save(update_fields=["updated_at"])
-        return events.record_internal_note(ticket, actor, at, text)
+        note = events.record_internal_note(ticket, actor, at, text)
+        notices.internal_note(ticket, note, actor)
+        return note

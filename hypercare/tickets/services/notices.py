@@ -1,7 +1,9 @@
 """Which notifications a ticket change queues, and for whom. Called inside services."""
 
 from django.conf import settings
+from django.db.models import Q, QuerySet
 
+from hypercare import access
 from hypercare.accounts.models import User
 from hypercare.knowledge.selectors import suggested_articles
 from hypercare.notifications.choices import NotificationEvent
@@ -9,6 +11,7 @@ from hypercare.notifications.services import notify
 from hypercare.tickets import resolution
 from hypercare.tickets.category_details import readable_answers
 from hypercare.tickets.choices import Status
+from hypercare.tickets.mentions import mentioned_usernames
 from hypercare.tickets.models import Ticket, TicketEvent
 
 MAILED_SUGGESTIONS = 3
@@ -16,10 +19,16 @@ MAILED_SUGGESTIONS = 3
 
 def requester_side(ticket: Ticket, actor: User | None) -> list[User | None]:
     """Who a ticket's public news goes to: the requester, whoever reported for them and
-    the ticket's participants, but never the person who acted."""
-    participants = User.objects.filter(participations__ticket=ticket)
-    people = (ticket.requester, ticket.reported_by, *participants)
+    the ticket's watchers, but never the person who acted."""
+    people = (ticket.requester, ticket.reported_by, *watchers(ticket))
     return [person for person in people if person != actor]
+
+
+def watchers(ticket: Ticket) -> QuerySet[User]:
+    """The ticket's watchers who may still read it: support staff, and people of its
+    institution (a watcher who moved to another institution no longer sees it)."""
+    may_see = Q(institution_id=ticket.institution_id) | access.staff_scope()
+    return User.objects.filter(may_see, participations__ticket=ticket)
 
 
 def ticket_received(ticket: Ticket, event: TicketEvent) -> None:
@@ -50,13 +59,46 @@ def _suggested(ticket: Ticket) -> list[dict[str, str]]:
 
 
 def public_reply(ticket: Ticket, event: TicketEvent, actor: User, *, from_support: bool) -> None:
-    recipients = requester_side(ticket, actor) if from_support else [ticket.assignee]
+    """A reply from support goes to the requester side; one from the requester side to
+    the ticket's owner and the rest of the requester side: a watching colleague's reply
+    reaches the requester, the requester's reaches the colleagues watching."""
+    recipients = requester_side(ticket, actor)
+    if not from_support:
+        recipients.append(ticket.assignee)
     notify(
         event=NotificationEvent.PUBLIC_REPLY,
         ticket=ticket,
         recipients=recipients,
         cause=f"event:{event.pk}",
         context={"author": actor.display_name, "body": event.body},
+    )
+
+
+def internal_note(ticket: Ticket, event: TicketEvent, actor: User) -> None:
+    """Support staff mentioned in the note (``@username``) hear they were; the other
+    support staff watching the ticket hear of the note. Only support staff, whoever the
+    note names or whoever watches: an internal note never reaches an institution's
+    people."""
+    staff = User.objects.filter(access.staff_scope()).exclude(pk=actor.pk)
+    mentioned = list(staff.filter(username__in=mentioned_usernames(event.body)))
+    watching = staff.filter(participations__ticket=ticket).exclude(
+        pk__in=[person.pk for person in mentioned]
+    )
+    context = {"author": actor.display_name, "body": event.body}
+    cause = f"event:{event.pk}"
+    notify(
+        event=NotificationEvent.MENTIONED,
+        ticket=ticket,
+        recipients=mentioned,
+        cause=cause,
+        context=context,
+    )
+    notify(
+        event=NotificationEvent.INTERNAL_NOTE,
+        ticket=ticket,
+        recipients=watching,
+        cause=cause,
+        context=context,
     )
 
 

@@ -74,6 +74,7 @@ from hypercare.web.tickets.forms import (
     initial_answers,
 )
 from hypercare.web.tickets.workflow_panel import workflow_panel
+from hypercare.web.watchers.panel import watchers_panel
 
 
 @dataclass
@@ -181,6 +182,7 @@ def page_response(
     """The whole ticket page; with ``status`` 422, a form on it shows what went wrong."""
     links = extra.pop("links", None) or links_panel(user, ticket)
     extra.setdefault("integration", integration_panel(user, ticket))
+    extra.setdefault("watchers", watchers_panel(user, ticket))
     extra.setdefault("idea_panel", idea_panel(user, ticket))
     extra.setdefault("gap", training_gap_of(ticket))
     extra.setdefault("gap_form", TrainingGapForm(auto_id="id_gap-%s"))

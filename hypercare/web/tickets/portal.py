@@ -55,6 +55,7 @@ from hypercare.web.tickets.forms import (
     ReportStartForm,
 )
 from hypercare.web.tickets.workflow_panel import workflow_panel
+from hypercare.web.watchers.panel import WatchersPanel, watchers_panel
 
 SHOW = {
     "open": ("Open", tuple(sorted(OPEN_STATUSES))),
@@ -246,7 +247,7 @@ def _asked(ticket: Ticket, events: list[TicketEvent]) -> Asked | None:
     )
 
 
-def _ticket_page(
+def page_response(
     request: HttpRequest,
     user: User,
     ticket: Ticket,
@@ -256,8 +257,10 @@ def _ticket_page(
     files_form: FilesForm | None = None,
     kept: list[PendingUpload] | None = None,
     refused: list[str] | None = None,
+    watchers: WatchersPanel | None = None,
     status: int = 200,
 ) -> HttpResponse:
+    """The request's page; with ``status`` 422, the form given shows what went wrong."""
     events = list(with_shown_messages(timeline(user, ticket)))
     context = {
         "ticket": ticket,
@@ -275,6 +278,7 @@ def _ticket_page(
         and access.can_set_status(user, ticket, Status.IN_PROGRESS),
         "is_closed": ticket.status == Status.CLOSED,
         "links": links_panel(user, ticket),
+        "watchers": watchers or watchers_panel(user, ticket),
         "workflow": workflow_panel(ticket),
         **portal_escalation(user, ticket),
     }
@@ -284,7 +288,7 @@ def _ticket_page(
 @portal_view
 def ticket_page(request: HttpRequest, pk: int) -> HttpResponse:
     user = signed_in_user(request)
-    return _ticket_page(request, user, get_visible_ticket(user, pk))
+    return page_response(request, user, get_visible_ticket(user, pk))
 
 
 @portal_view
@@ -331,7 +335,7 @@ def _send(request: HttpRequest, user: User, ticket: Ticket) -> HttpResponse:
                 return redirect("web:portal-ticket", pk=ticket.pk)
     for problem in refused:
         files.add_error("attachments", problem)
-    return _ticket_page(
+    return page_response(
         request,
         user,
         ticket,
@@ -357,7 +361,7 @@ def _correct(request: HttpRequest, user: User, ticket: Ticket) -> HttpResponse:
         else:
             messages.success(request, "Your correction was sent to the support team.")
             return redirect("web:portal-ticket", pk=ticket.pk)
-    return _ticket_page(request, user, ticket, correction_form=form, status=422)
+    return page_response(request, user, ticket, correction_form=form, status=422)
 
 
 @portal_view

@@ -1,0 +1,1 @@
+"""The watchers panel of the ticket pages, and the @mention suggestions of a note."""
