@@ -128,7 +128,7 @@ def test_counting_ahead_finds_what_counting_every_ticket_finds(
             )
         grown = [factories.ticket(requester, title="Ledger grown lately") for _ in range(25)]
         assert bounding_snapshot(window("52w").start) is not None
-        readers = [
+        readers: list[tuple[User, dict[str, str]]] = [
             (manager, {}),
             (manager, {"institution": str(requester.institution_id)}),
             (manager, {"module": ModuleCode.HR}),

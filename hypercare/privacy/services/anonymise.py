@@ -167,8 +167,10 @@ def _replace_mentions(person: User, replace: Callable[[str], str]) -> int:
         if not contains:
             continue
         for row in model._base_manager.filter(contains).values("pk", *fields):
-            new = {field: replace(row[field]) for field in fields}
-            new = {field: text for field, text in new.items() if text != row[field]}
+            replaced = {field: replace(row[field]) for field in fields}
+            new: dict[str, Any] = {
+                field: text for field, text in replaced.items() if text != row[field]
+            }
             if model is Ticket and "title" in new:
                 # A new title moves the ticket to another title group: stamped as
                 # changed, so the recurring issues report counts it there

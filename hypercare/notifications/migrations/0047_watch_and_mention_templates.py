@@ -32,6 +32,6 @@ def remove(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [("notifications", "0045_watch_and_mention_events")]
+    dependencies = [("notifications", "0046_watch_and_mention_events")]
 
     operations = [migrations.RunPython(create, remove)]
