@@ -33,11 +33,6 @@ def get_visible_tag(user: User, pk: int) -> Tag:
     return tag
 
 
-def find_tag(user: User, name: str) -> Tag | None:
-    """The tag of that name, whatever its case and spacing."""
-    return visible_tags(user).filter(name=normalized(name)).first()
-
-
 def ticket_tags(user: User, ticket: Ticket) -> list[Tag]:
     """The ticket's tags, in name order; none for who may not see tags."""
     return list(visible_tags(user).filter(taggings__ticket=ticket).order_by("name"))

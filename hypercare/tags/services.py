@@ -53,10 +53,10 @@ def rename_tag(*, tag: Tag, actor: User, name: str) -> Tag:
     that is a merge."""
     require(access.can_manage_tags(actor), MANAGE_REFUSED)
     clean = _checked_name(name)
-    if Tag.objects.filter(name=clean).exclude(pk=tag.pk).exists():
-        raise ValidationFailed({"name": "another tag has this name: merge the two instead"})
     with use_case():
         tag = Tag.objects.select_for_update().get(pk=tag.pk)
+        if Tag.objects.filter(name=clean).exclude(pk=tag.pk).exists():
+            raise ValidationFailed({"name": "another tag has this name: merge the two instead"})
         tag.name = clean
         tag.save(update_fields=["name"])
     return tag

@@ -128,12 +128,14 @@ def test_a_manager_renames_and_merges_tags_on_their_pages(
     assert f'href="/desk/tags/{old.pk}/"' in listing
     taken = manager_client.post(f"/desk/tags/{old.pk}/rename/", {"name": "Fees"})
     renamed = manager_client.post(f"/desk/tags/{old.pk}/rename/", {"name": "fee receipts"})
+    shown = manager_client.get(renamed["Location"]).content.decode()
     empty = manager_client.post(f"/desk/tags/{old.pk}/merge/", {"into": ""})
     merged = manager_client.post(f"/desk/tags/{old.pk}/merge/", {"into": new.pk})
 
     assert taken.status_code == 422
     assert "merge the two instead" in taken.content.decode()
     assert renamed.status_code == 302
+    assert "Tag renamed “fee receipts”." in shown
     assert empty.status_code == 422
     assert merged.status_code == 302
     assert merged["Location"] == f"/desk/tags/{new.pk}/"

@@ -79,11 +79,11 @@ def rename(request: HttpRequest, pk: int) -> HttpResponse:
     form = RenameTagForm(request.POST, auto_id="id_rename-%s")
     if form.is_valid():
         try:
-            services.rename_tag(tag=tag, actor=user, name=form.cleaned_data["name"])
+            renamed = services.rename_tag(tag=tag, actor=user, name=form.cleaned_data["name"])
         except ValidationFailed as exc:
             show_service_errors(exc, form)
         else:
-            messages.success(request, f"Tag renamed “{tag.name}”.")
+            messages.success(request, f"Tag renamed “{renamed.name}”.")
             return redirect("web:tag", pk=tag.pk)
     return _tag_page(request, user, tag, rename_form=form)
 
