@@ -656,6 +656,27 @@ def can_link_tickets(user: User) -> bool:
     return is_agent(user)
 
 
+# Tags: the support side's own labels on tickets, internal like its notes. Institutions
+# neither see them nor filter by them.
+def can_see_tags(user: User) -> bool:
+    return is_agent(user)
+
+
+def tag_scope(user: User) -> Q:
+    """The tags ``user`` may see, as a filter on Tag."""
+    return Q() if can_see_tags(user) else NOTHING
+
+
+def can_tag_tickets(user: User) -> bool:
+    """Tag and untag tickets, making a tag by typing a new name: support staff."""
+    return is_agent(user)
+
+
+def can_manage_tags(user: User) -> bool:
+    """Rename and merge tags: support managers and system admins."""
+    return is_agent(user) and user.has_role(*MANAGER_ROLES)
+
+
 # Major incidents: one outage across tickets and institutions. Support staff see every
 # one; an institution's users see those affecting their institution, and of its children
 # only the tickets they may see anyway (``ticket_scope``).

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "hypercare.problems",
     "hypercare.mail",
     "hypercare.links",
+    "hypercare.tags",
     "hypercare.integrations",
     "hypercare.feedback",
     "hypercare.knowledge",

@@ -207,6 +207,10 @@ from hypercare.surveys.links import token_for
 from hypercare.surveys.models import Survey
 from hypercare.surveys.selectors import survey_of_ticket
 from hypercare.surveys.services import answer_by_link
+from hypercare.tags.choices import TagEventKind
+from hypercare.tags.models import Tag, Tagging
+from hypercare.tags.selectors import ticket_tags, visible_tags
+from hypercare.tags.services import add_tag
 from hypercare.tickets.choices import Category, EventKind, Status
 from hypercare.tickets.models import Attachment, Participant, PendingUpload, Ticket, TicketEvent
 from hypercare.tickets.selectors import (
@@ -3495,3 +3499,88 @@ def test_each_persona_reads_and_marks_only_their_own_notifications_and_titles_th
     assert api.post("/notifications/read-all").json() == {"marked_read": len(world.tickets)}
     others_read = InAppNotification.objects.exclude(recipient=person).filter(read_at__isnull=False)
     assert not others_read.exists()
+
+
+# Tags ---------------------------------------------------------------------------------------
+
+# Tags are the support side's own labels: every agent sees and sets them, support managers
+# rename and merge them, and nobody of an institution sees one, filters by one or changes
+# one, on any page, endpoint, search or timeline.
+STAFF = ("tier1", "tier2", "support_manager")
+TAG = "angry customer"
+
+
+@pytest.fixture
+def tagged_world(world: World) -> World:
+    for ticket in world.tickets.values():
+        add_tag(ticket=ticket, actor=world.users["tier1"], name=TAG)
+    return world
+
+
+@pytest.mark.parametrize("persona", SEES)
+def test_only_support_staff_see_tags_or_filter_by_them(tagged_world: World, persona: str) -> None:
+    user = tagged_world.users[persona]
+    staff = persona in STAFF
+    client = ApiClient(user)
+    shown = [TAG] if staff else []
+
+    assert [tag.name for tag in visible_tags(user)] == shown
+    assert [row["name"] for row in client.get("/tags").json()] == shown
+    filtered = ticket_list(user, TicketFilters(tag=(TAG,))).values_list("pk", flat=True)
+    assert _names(tagged_world, filtered) == (SEES[persona] if staff else set())
+    listed = client.get("/tickets", {"tag": TAG}).json()["results"]
+    assert _names(tagged_world, [row["id"] for row in listed]) == (
+        SEES[persona] if staff else set()
+    )
+    for name in SEES[persona]:
+        ticket = tagged_world.tickets[name]
+        assert [tag.name for tag in ticket_tags(user, ticket)] == shown
+        assert [row["name"] for row in client.get(f"/tickets/{ticket.pk}/tags").json()] == shown
+        events = timeline(user, ticket).filter(kind__in=TagEventKind.values)
+        assert events.count() == (1 if staff else 0)
+        side = "desk" if staff else "portal"
+        page = signed_in(user).get(f"/{side}/tickets/{ticket.pk}/")
+        assert page.status_code == 200
+        assert (TAG in page.content.decode()) == staff, name
+
+
+@pytest.mark.parametrize("persona", [persona for persona in SEES if persona not in STAFF])
+def test_nobody_of_an_institution_tags_or_untags_a_ticket(
+    tagged_world: World, persona: str
+) -> None:
+    user = tagged_world.users[persona]
+    client, tag = ApiClient(user), Tag.objects.get(name=TAG)
+    for name, ticket in tagged_world.tickets.items():
+        seen = name in SEES[persona]
+        added = client.post(f"/tickets/{ticket.pk}/tags", {"name": "calm"})
+        assert added.status_code == (403 if seen else 404), name
+        assert client.delete(f"/tickets/{ticket.pk}/tags/{tag.pk}").status_code == 404
+        web = signed_in(user).post(f"/desk/tickets/{ticket.pk}/tags/", {"name": "calm"})
+        assert web.status_code == 302
+        with pytest.raises(NotAllowed):
+            add_tag(ticket=ticket, actor=user, name="calm")
+    assert list(Tag.objects.values_list("name", flat=True)) == [TAG]
+    assert Tagging.objects.count() == len(tagged_world.tickets)
+
+
+@pytest.mark.parametrize("persona", SEES)
+def test_only_support_managers_rename_and_merge_tags(tagged_world: World, persona: str) -> None:
+    user = tagged_world.users[persona]
+    client = ApiClient(user)
+    tag = Tag.objects.get(name=TAG)
+    other = add_tag(
+        ticket=tagged_world.tickets["riya_finance"], actor=tagged_world.users["tier1"], name="calm"
+    )
+    renamed = client.patch(f"/tags/{tag.pk}", {"name": "upset"})
+    merged = client.post(f"/tags/{other.pk}/merge", {"into": tag.pk})
+    page = signed_in(user).post(f"/desk/tags/{tag.pk}/rename/", {"name": "cross"})
+
+    if persona == "support_manager":
+        assert (renamed.status_code, merged.status_code, page.status_code) == (200, 200, 302)
+        assert list(Tag.objects.values_list("name", flat=True)) == ["cross"]
+        return
+    expected = 403 if persona in STAFF else 404
+    assert (renamed.status_code, merged.status_code) == (expected, expected)
+    # The workspace sends the institution's people to their own side.
+    assert page.status_code == (403 if persona in STAFF else 302)
+    assert sorted(Tag.objects.values_list("name", flat=True)) == sorted([TAG, "calm"])

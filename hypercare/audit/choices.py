@@ -35,3 +35,4 @@ class Area(models.TextChoices):
     EXIT_GATES = "exit_gates", "Exit criteria"
     ESCALATION_RULES = "escalation_rules", "Escalation rules"
     INSTITUTIONS = "institutions", "Institutions, modules and integrations"
+    TAGS = "tags", "Ticket tags"

@@ -82,6 +82,7 @@ WATCHED: dict[str, Watched] = {
     "orgs.Integration": Watched(Area.INSTITUTIONS),
     "orgs.IntegrationContact": Watched(Area.INSTITUTIONS),
     "access_requests.ReviewSchedule": Watched(Area.INSTITUTIONS),
+    "tags.Tag": Watched(Area.TAGS, ignored=frozenset({"created_at"})),
 }
 
 

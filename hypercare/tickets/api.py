@@ -125,6 +125,7 @@ def list_tickets(
         text=filters.text.strip(),
         sla=filters.sla or "",
         due_within=filters.due_within,
+        tag=tuple(filters.tag),
     )
     tickets = selectors.ticket_list(actor(request), criteria, filters.sort)
     return paginate(tickets, paging, selectors.ticket_page)

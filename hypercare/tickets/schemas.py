@@ -16,6 +16,7 @@ from hypercare.links.schemas import LinkOut
 from hypercare.links.selectors import LinkView, ticket_links
 from hypercare.orgs.choices import ModuleCode, Tier
 from hypercare.sla.choices import ClockState
+from hypercare.tags.models import NAME_MAX as TAG_NAME_MAX
 from hypercare.tickets import workflows
 from hypercare.tickets.category_details import DETAILS_BY_CATEGORY
 from hypercare.tickets.choices import (
@@ -268,6 +269,11 @@ class TicketQuery(Schema):
         "", description="Words in the title, description, error or action; or a reference."
     )
     sla: SlaStanding | None = None
+    tag: list[Annotated[str, single_line(max_length=TAG_NAME_MAX)]] = Field(
+        default_factory=list,
+        max_length=20,
+        description="Support staff: tickets carrying any of these tags.",
+    )
     due_within: int | None = Field(
         None, ge=1, le=MAX_DUE_WITHIN_MINUTES, description="Minutes: a running clock due by then."
     )

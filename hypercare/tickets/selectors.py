@@ -29,6 +29,7 @@ from hypercare.lib import clock
 from hypercare.lib.placeholders import fill_placeholders
 from hypercare.orgs.models import Team
 from hypercare.sla.choices import ClockState
+from hypercare.tags.selectors import tagged_with
 from hypercare.tickets.choices import OPEN_STATUSES, PRIORITY_ORDER, EventKind
 from hypercare.tickets.models import (
     REFERENCE_PREFIX,
@@ -124,6 +125,8 @@ class TicketFilters:
     resolved_before: datetime | None = None
     # Named tickets only: the tickets of a recurring issue, as the reports link to them.
     ids: tuple[int, ...] = ()
+    # Tag names: tickets carrying any of them (support staff only; see ``tagged_with``).
+    tag: tuple[str, ...] = ()
 
 
 # The moments the filters above can bound, by the ticket field that holds them.
@@ -216,6 +219,8 @@ def _filter_q(user: User, filters: TicketFilters) -> Q:
         q &= Q(release_id=filters.release)
     if filters.ids:
         q &= Q(pk__in=filters.ids)
+    if filters.tag:
+        q &= tagged_with(user, filters.tag)
     if filters.requested_by_me:
         # "Mine" holds the tickets the user follows too (merged into from theirs), and the
         # data corrections they are named to sign off.

@@ -31,6 +31,7 @@ from hypercare.web.security import urls as security
 from hypercare.web.sla import urls as sla
 from hypercare.web.sso import urls as sso
 from hypercare.web.surveys import urls as surveys
+from hypercare.web.tags import urls as tags
 from hypercare.web.tickets import urls as tickets
 from hypercare.web.watchers import urls as watchers
 
@@ -59,6 +60,7 @@ urlpatterns = [
     *problems.urlpatterns,
     *mail.urlpatterns,
     *links.urlpatterns,
+    *tags.urlpatterns,
     *integrations.urlpatterns,
     *feedback.urlpatterns,
     *knowledge.urlpatterns,

@@ -54,6 +54,7 @@ from hypercare.reports.choices import PackKind, Weekday
 from hypercare.reports.services import build_queued_packs, create_pack_schedule, request_pack
 from hypercare.surveys.links import token_for
 from hypercare.surveys.models import Survey
+from hypercare.tags.services import add_tag
 from hypercare.tickets.choices import Status
 from hypercare.tickets.models import Ticket
 from hypercare.tickets.services.attachments import add_attachment
@@ -107,6 +108,7 @@ class World:
     survey_token: str
     pack: int
     pack_schedule: int
+    tag: int
 
 
 def _access_world(people: dict[str, User], north: Institution) -> tuple[int, int, int, int]:
@@ -201,6 +203,7 @@ def build_world() -> World:
     )
     related = factories.ticket(requester, title="Receipts print blank")
     link = link_tickets(ticket=ticket, other=related, kind=LinkKind.RELATED, actor=agent)
+    tag = add_tag(ticket=ticket, actor=agent, name="fee receipts")
     answer = add_public_reply(ticket=ticket, actor=agent, body="Which printer?")
     incident = declare_major_incident(
         actor=people["support_manager"],
@@ -247,7 +250,7 @@ def build_world() -> World:
         link.pk, answer.pk, incident.pk,
         release.pk, release.note_items.get().pk, problem.pk, correction.pk, *access,
         change.pk, evidence.files.get().pk, north.pk, article.pk, article.files.get().pk,
-        token_for(survey), *_review_pack(people, north),
+        token_for(survey), *_review_pack(people, north), tag.pk,
     )  # fmt: skip
 
 
@@ -367,6 +370,7 @@ def addresses(world: World) -> list[str]:
             "schedule_pk": [str(world.pack_schedule)],
             "kind": ["html", "pdf", "xlsx"],
             "slug": ["northfield"],
+            "tag_pk": [str(world.tag)],
         }
         found.extend(_fill(route, values))
     # The desk's new ticket draws its second step once a module and category are chosen.
@@ -384,6 +388,8 @@ def _pk_for(name: str, world: World) -> int:
         return world.attachment
     if name.startswith("saved-reply"):
         return world.saved_reply
+    if name.startswith("tag"):
+        return world.tag
     if "escalat" in name:
         return world.escalated
     if name.startswith("mail-"):

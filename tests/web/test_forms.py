@@ -69,6 +69,7 @@ from hypercare.releases.services import (
     plan_for_release,
 )
 from hypercare.reports.services import create_pack_schedule, request_pack, write_pack_notes
+from hypercare.tags.services import add_tag, rename_tag
 from hypercare.tickets.choices import AffectedWorkflow, Category, Channel, Level, Priority, Status
 from hypercare.tickets.models import Ticket
 from hypercare.tickets.services import conversation, saved_replies, workflow
@@ -88,6 +89,7 @@ from hypercare.web.privacy import forms as privacy_forms
 from hypercare.web.problems import forms as problem_forms
 from hypercare.web.releases import forms as release_forms
 from hypercare.web.reports import pack_forms
+from hypercare.web.tags import forms as tag_forms
 from hypercare.web.tickets import desk_forms, desk_new_forms
 from hypercare.web.tickets import forms as ticket_forms
 from tests import factories
@@ -553,6 +555,20 @@ CASES = [
         lambda world, data: saved_replies.create_saved_reply(actor=world.manager, **data),
     ),
     Case(
+        tag_forms.TagForm,
+        lambda world: {"name": "fee receipts"},
+        lambda world, data: add_tag(ticket=world.ticket, actor=world.agent, **data),
+    ),
+    Case(
+        tag_forms.RenameTagForm,
+        lambda world: {"name": "fees"},
+        lambda world, data: rename_tag(
+            tag=add_tag(ticket=world.ticket, actor=world.agent, name="feez"),
+            actor=_release_manager(),
+            **data,
+        ),
+    ),
+    Case(
         release_forms.NewReleaseForm,
         lambda world: {"version": "2026.4", "planned_date": None, "notes": "Fee receipts."},
         lambda world, data: create_release(actor=_release_manager(), **data),
@@ -790,6 +806,9 @@ NOT_HELD_HERE = {
     # A watcher is named by username or address, looked up by the view among who may be
     # added: tests/web/test_watchers.py posts it empty and unknown and checks the field.
     "WatcherForm",
+    # The tag to merge into is chosen among those listed (never empty), and the service
+    # takes a tag, not a name: tests/web/test_tags.py posts it left out.
+    "MergeTagForm",
     # A major incident's child is a ticket the view looks up by reference, and the queue's
     # attach names tickets and an incident by id: tests/incidents/test_web.py.
     "ChildForm",

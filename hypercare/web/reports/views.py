@@ -157,6 +157,7 @@ def tickets_page(request: HttpRequest) -> HttpResponse:
         institutions=readable_institutions(user),
         teams=teams(),
         agents=User.objects.none(),
+        with_tags=access.can_see_tags(user),
     )
     form.is_valid()
     filters = form.filters()

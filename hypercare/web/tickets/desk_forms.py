@@ -246,6 +246,12 @@ class QueueFilterForm(forms.Form):
         choices=_any(Tier.choices), coerce=int, empty_value=None, required=False
     )
     channel = forms.ChoiceField(choices=_any(Channel.choices), required=False)
+    tag = forms.CharField(
+        required=False,
+        max_length=200,
+        label="Tags",
+        help_text="Comma-separated: tickets with any of them.",
+    )
     assignee = forms.ChoiceField(required=False, label="Owner")
     sla = forms.ChoiceField(choices=_any(SLA_CHOICES), required=False, label="SLA")
     sla_clock = forms.ChoiceField(
@@ -271,9 +277,13 @@ class QueueFilterForm(forms.Form):
         institutions: QuerySet[Institution],
         teams: QuerySet[Team],
         agents: QuerySet[User],
+        with_tags: bool = True,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        if not with_tags:
+            # Tags are the support side's: a reader of another side is not offered them.
+            del self.fields["tag"]
         self.fields["institution"].queryset = institutions  # type: ignore[attr-defined]
         self.fields["team"].queryset = teams  # type: ignore[attr-defined]
         self.fields["assignee"].choices = [  # type: ignore[attr-defined]
@@ -313,6 +323,7 @@ class QueueFilterForm(forms.Form):
             resolved_after=data.get("resolved_after"),
             resolved_before=data.get("resolved_before"),
             ids=tuple(int(pk) for pk in (data.get("ids") or "").split(",") if pk),
+            tag=tuple(name for name in (data.get("tag") or "").split(",") if name.strip()),
         )
 
     def ordering(self) -> str:

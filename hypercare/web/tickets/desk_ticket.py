@@ -56,6 +56,7 @@ from hypercare.web.knowledge.forms import TrainingGapForm
 from hypercare.web.links.panel import links_panel
 from hypercare.web.releases.forms import ReleaseForm
 from hypercare.web.sla.panel import sla_panel
+from hypercare.web.tags.panel import tags_panel
 from hypercare.web.tickets.actions import likely_action
 from hypercare.web.tickets.attachments import attach_files
 from hypercare.web.tickets.desk_forms import (
@@ -183,6 +184,7 @@ def page_response(
     links = extra.pop("links", None) or links_panel(user, ticket)
     extra.setdefault("integration", integration_panel(user, ticket))
     extra.setdefault("watchers", watchers_panel(user, ticket))
+    extra.setdefault("tags", tags_panel(user, ticket))
     extra.setdefault("idea_panel", idea_panel(user, ticket))
     extra.setdefault("gap", training_gap_of(ticket))
     extra.setdefault("gap_form", TrainingGapForm(auto_id="id_gap-%s"))
