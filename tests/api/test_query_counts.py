@@ -310,4 +310,6 @@ def test_opening_a_ticket_reads_the_setup_once_and_writes_the_row_once(
         "tickets_ticket",
         "tickets_ticketevent",
         "notifications_outboxmessage",
+        # The same "received" notification in the requester's notification centre.
+        "notifications_inappnotification",
     ]
