@@ -138,3 +138,18 @@ class EventKind(models.TextChoices):
     TIER_CHANGED = "tier_changed", "Tier changed"
     ATTACHMENT_ADDED = "attachment_added", "Attachment added"
     REOPENED = "reopened", "Reopened"
+
+
+class QueueColumn(models.TextChoices):
+    """The columns a queue can show, in the order a queue shows them unless a saved view
+    picks and orders its own."""
+
+    TICKET = "ticket", "Ticket"
+    MODULE = "module", "Module"
+    INSTITUTION = "institution", "Institution"
+    STATUS = "status", "Status"
+    PRIORITY = "priority", "Priority"
+    TIER = "tier", "Tier"
+    OWNER = "owner", "Owner"
+    DUE = "due", "Due"
+    UPDATED = "updated", "Updated"
