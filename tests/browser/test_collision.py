@@ -49,11 +49,13 @@ def test_two_agents_see_each_other_and_a_crossed_reply_asks_first(
     composer.get_by_label("Message").fill("Which printer is it?")
     tara.get_by_role("button", name="Send reply to requester").click()
     expect(composer).to_contain_text("Omar Haddad replied at")
-    assert serious_accessibility_problems(tara) == []
-    shoot(tara, "collision-confirm-reply")
     composer.get_by_label("Send anyway: I have read the newer reply").check()
     tara.get_by_role("button", name="Send reply to requester").click()
     expect(tara.locator(".timeline")).to_contain_text("Which printer is it?")
+    # Last: a swap after the screenshot and axe copied empty style attributes they left on
+    # the fields, which the content policy refuses.
+    shoot(tara, "collision-reply-sent")
+    assert serious_accessibility_problems(tara) == []
 
     riya = new_page()
     sign_in(riya, base, "riya")

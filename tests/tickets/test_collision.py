@@ -88,3 +88,11 @@ def test_institution_people_are_neither_shown_nor_told_who_is_there(
     with pytest.raises(NotAllowed):
         record_presence(ticket=ticket, actor=requester, replying=False)
     assert not Presence.objects.filter(user=requester).exists()
+
+
+def test_a_reply_written_before_any_other_asks_when_one_was_sent_meanwhile(
+    ticket: Ticket, agent: User, colleague_agent: User
+) -> None:
+    add_public_reply(ticket=ticket, actor=colleague_agent, body="Try again now.")
+    with pytest.raises(ConfirmationNeeded):
+        add_public_reply(ticket=ticket, actor=agent, body="Looking.", seen_event_id=0)

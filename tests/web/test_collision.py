@@ -63,7 +63,7 @@ def test_each_agent_sees_the_other_and_who_is_replying(
 ) -> None:
     tara, omars = signed_in(agent), signed_in(omar)
     page = tara.get(f"/desk/tickets/{ticket.pk}/").content.decode()
-    assert 'hx-trigger="load, every 5s"' in page
+    assert 'hx-trigger="load, every 5s" hx-swap="innerHTML"' in page
     assert 'hx-trigger="input changed throttle:5s"' in page
     tara.post(f"/desk/tickets/{ticket.pk}/presence/")
     beat = omars.post(f"/desk/tickets/{ticket.pk}/presence/", {"replying": "1"})

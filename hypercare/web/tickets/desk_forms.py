@@ -51,7 +51,7 @@ class ReplyForm(MessageForm):
     out and the reply waits for ``confirmed`` (a tick shown only then)."""
 
     status = forms.ChoiceField(required=False, label="Status after sending")
-    seen_event_id = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    seen_event_id = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
     confirmed = forms.BooleanField(
         required=False, label="Send anyway: I have read the newer reply", widget=forms.HiddenInput
     )
@@ -75,11 +75,12 @@ class ReplyForm(MessageForm):
                 "hx-vals": '{"replying": "1"}',
                 "hx-trigger": "input changed throttle:5s",
                 "hx-target": "#presence",
-                "hx-swap": "outerHTML",
+                "hx-swap": "innerHTML",
             }
         )
         newest = newest_public_reply(ticket)
-        self.fields["seen_event_id"].initial = newest.pk if newest is not None else None
+        # 0: the page showed no reply yet, so any reply sent since is one not read.
+        self.fields["seen_event_id"].initial = newest.pk if newest is not None else 0
 
     def field_for(self, key: str) -> str | None:
         return key if key in self.fields else None

@@ -17,5 +17,5 @@ def heartbeat(request: HttpRequest, pk: int) -> HttpResponse:
     user = signed_in_user(request)
     ticket = get_visible_ticket(user, pk)
     record_presence(ticket=ticket, actor=user, replying=request.POST.get("replying") == "1")
-    context = {"ticket": ticket, "present": others_present(user, ticket)}
-    return render(request, "web/tickets/_presence.html", context)
+    context = {"present": others_present(user, ticket)}
+    return render(request, "web/tickets/_present.html", context)
