@@ -98,7 +98,7 @@ def move_saved_view(*, actor: User, view: SavedView, offset: int) -> SavedView:
     are numbered afresh in their new order, so ties left by other people's views go."""
     require(access.can_change_saved_view(actor, view), REFUSED)
     with use_case():
-        tabs = list(usable_saved_views(actor).select_for_update())
+        tabs = list(usable_saved_views(actor).select_for_update(of=("self",)))
         index = next(i for i, tab in enumerate(tabs) if tab.pk == view.pk)
         target = min(max(index + offset, 0), len(tabs) - 1)
         tabs.insert(target, tabs.pop(index))
