@@ -21,7 +21,7 @@ from hypercare.reports.models import ReviewPack
 from hypercare.surveys.models import Survey
 from hypercare.tickets import workflows
 from hypercare.tickets.choices import Category, Status
-from hypercare.tickets.models import Participant, Ticket
+from hypercare.tickets.models import Participant, SavedView, Ticket
 
 # Support roles that work tickets; escalation and support managers and admins too.
 AGENT_ROLES = (
@@ -405,6 +405,38 @@ def can_manage_saved_replies(user: User, team: Team) -> bool:
     if not is_agent(user):
         return False
     return can_manage_desk(user) or Team.objects.filter(own_teams(user), pk=team.pk).exists()
+
+
+def saved_view_scope(user: User) -> Q:
+    """The saved views ``user`` has as tabs, as a filter on SavedView: their own personal
+    views and those shared with a team they belong to or lead. Only support staff have
+    queues; desk managers see other teams' views only as members of those teams."""
+    if not is_agent(user):
+        return NOTHING
+    return Q(owner_id=user.pk, team__isnull=True) | Q(
+        team_id__in=Team.objects.filter(own_teams(user)).values("pk")
+    )
+
+
+def can_change_saved_view(user: User, view: SavedView) -> bool:
+    """``saved_view_scope`` asked of one view: a personal view is its owner's alone; a
+    team's view is kept by the team's members and lead, as its saved replies are."""
+    if not is_agent(user):
+        return False
+    if view.team_id is None:
+        return view.owner_id == user.pk
+    return Team.objects.filter(own_teams(user), pk=view.team_id).exists()
+
+
+def can_share_view_with(user: User, team: Team) -> bool:
+    """A view is shared with a team by one of its members or its lead."""
+    return is_agent(user) and Team.objects.filter(own_teams(user), pk=team.pk).exists()
+
+
+def can_see_presence(user: User) -> bool:
+    """Who has a ticket open, and who is replying, is for support staff: they are shown to
+    each other, and institution people are neither shown nor told who reads their ticket."""
+    return is_agent(user)
 
 
 def can_set_availability(user: User, agent: User) -> bool:

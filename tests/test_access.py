@@ -212,11 +212,21 @@ from hypercare.tags.models import Tag, Tagging
 from hypercare.tags.selectors import ticket_tags, visible_tags
 from hypercare.tags.services import add_tag
 from hypercare.tickets.choices import Category, EventKind, Status
-from hypercare.tickets.models import Attachment, Participant, PendingUpload, Ticket, TicketEvent
+from hypercare.tickets.models import (
+    Attachment,
+    Participant,
+    PendingUpload,
+    Presence,
+    SavedView,
+    Ticket,
+    TicketEvent,
+)
+from hypercare.tickets.saved_views import saved_view_counts, usable_saved_views, view_tickets
 from hypercare.tickets.selectors import (
     TicketFilters,
     get_visible_attachment,
     get_visible_ticket,
+    others_present,
     pending_uploads,
     ticket_attachments,
     ticket_list,
@@ -226,6 +236,8 @@ from hypercare.tickets.selectors import (
 from hypercare.tickets.services.attachments import add_attachment, attachment_path, keep_upload
 from hypercare.tickets.services.conversation import add_internal_note, add_public_reply
 from hypercare.tickets.services.intake import open_ticket
+from hypercare.tickets.services.presence import record_presence
+from hypercare.tickets.services.saved_views import create_saved_view
 from hypercare.tickets.services.watchers import add_watcher
 from hypercare.tickets.services.workflow import change_status
 from tests import factories
@@ -3584,3 +3596,100 @@ def test_only_support_managers_rename_and_merge_tags(tagged_world: World, person
     # The workspace sends the institution's people to their own side.
     assert page.status_code == (403 if persona in STAFF else 302)
     assert sorted(Tag.objects.values_list("name", flat=True)) == sorted([TAG, "calm"])
+
+
+# Saved views ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def saved_views(world: World) -> tuple[SavedView, SavedView]:
+    """Tara's personal view, and one she shares with her team (Tomas is in another)."""
+    tier1 = world.users["tier1"]
+    desk = factories.team("Service desk")
+    desk.members.add(tier1)
+    factories.team("Finance tier 2").members.add(world.users["tier2"])
+    personal = create_saved_view(
+        actor=tier1, name="Tara's finance", query="module=finance", sort="due",
+        columns=["ticket", "due"], team=None,
+    )  # fmt: skip
+    shared = create_saved_view(
+        actor=tier1, name="Desk's exams", query="module=exams&status=all", sort="priority",
+        columns=["ticket", "status"], team=desk,
+    )  # fmt: skip
+    return personal, shared
+
+
+@pytest.mark.parametrize("persona", SEES)
+def test_a_saved_view_reaches_only_its_owner_or_its_teams_people(
+    world: World, saved_views: tuple[SavedView, SavedView], persona: str
+) -> None:
+    """Another person's personal view and another team's view are not found on any page
+    or endpoint, nor counted, nor changed; institution people keep no views at all."""
+    user = world.users[persona]
+    owner = persona == "tier1"
+    assert [view.name for view in usable_saved_views(user)] == (
+        ["Tara's finance", "Desk's exams"] if owner else []
+    )
+    api, browser = ApiClient(user), signed_in(user)
+    listed = api.get("/views").json()
+    shown = str(listed) + browser.get("/desk/").content.decode()
+    for view in saved_views:
+        reads = [
+            api.get(f"/views/{view.pk}").status_code,
+            api.get(f"/views/{view.pk}/tickets").status_code,
+            browser.get(f"/desk/views/{view.pk}/").status_code,
+            browser.get(f"/desk/?view={view.pk}").status_code,
+        ]
+        if owner:
+            assert reads == [200, 200, 200, 200]
+            continue
+        assert 200 not in reads
+        changes = [
+            api.put(f"/views/{view.pk}", {"name": "Taken", "query": ""}).status_code,
+            api.delete(f"/views/{view.pk}").status_code,
+        ]
+        assert set(changes) <= {403, 404}
+        assert browser.post(f"/desk/views/{view.pk}/delete/").status_code in {302, 403, 404}
+        assert browser.post(f"/desk/views/{view.pk}/move/").status_code in {302, 403, 404}
+        assert SavedView.objects.filter(pk=view.pk, name=view.name).exists()
+    if owner:
+        assert [view["count"] for view in listed] == [3, 2]
+    else:
+        assert listed == []
+        assert "Tara's finance" not in shown
+        assert "Desk's exams" not in shown
+
+
+def test_a_view_shows_an_agent_only_what_they_may_see_and_counts_the_same(
+    world: World, saved_views: tuple[SavedView, SavedView]
+) -> None:
+    """A view's filters narrow what its reader may see; they never widen it."""
+    tier1 = world.users["tier1"]
+    personal, _ = saved_views
+    finance = {"riya_finance", "colleague_finance", "southbank_finance"}
+    assert _names(world, view_tickets(tier1, personal).values_list("pk", flat=True)) == finance
+    assert saved_view_counts(tier1, [personal]) == {personal.pk: len(finance)}
+
+
+# Presence on a ticket ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("persona", SEES)
+def test_who_has_a_ticket_open_is_shown_to_support_staff_alone(world: World, persona: str) -> None:
+    """Staff on a ticket see each other; nobody else is shown who reads it, on any page,
+    nor may they beat on it (which would show them to staff)."""
+    ticket = world.tickets["riya_finance"]
+    record_presence(ticket=ticket, actor=world.users["tier2"], replying=True)
+    user = world.users[persona]
+    staff = persona in {"tier1", "tier2", "support_manager"}
+    shown = [present.person.username for present in others_present(user, ticket)]
+    beat = signed_in(user).post(f"/desk/tickets/{ticket.pk}/presence/")
+    if staff:
+        assert shown == ([] if persona == "tier2" else ["tomas"])
+        assert beat.status_code == 200
+        return
+    assert shown == []
+    assert beat.status_code in {302, 403, 404}
+    page = signed_in(user).get(f"/portal/tickets/{ticket.pk}/").content.decode()
+    assert "is replying" not in page
+    assert not Presence.objects.filter(user=user).exists()

@@ -157,7 +157,8 @@ def list_events(request: HttpRequest, ticket_ref: str) -> list[TicketEvent]:
             not_found=NO_TICKET,
             forbidden="Only support staff set a status with a reply.",
             conflict="The ticket is closed or, for the requester side, was resolved longer "
-            "ago than the reopen window; or the lifecycle does not allow the status asked for.",
+            "ago than the reopen window; or the lifecycle does not allow the status asked for; "
+            "or someone else replied after `seen_event_id` and the reply is not `confirmed`.",
         ),
     },
 )
@@ -165,7 +166,12 @@ def add_reply(request: HttpRequest, ticket_ref: str, payload: ReplyIn) -> Status
     """A reply to a ticket merged into another goes to that one (see ``ticket_id``)."""
     ticket = reply_destination(_ticket(request, ticket_ref))
     event = conversation.add_public_reply(
-        ticket=ticket, actor=actor(request), body=payload.body, status=payload.status or ""
+        ticket=ticket,
+        actor=actor(request),
+        body=payload.body,
+        status=payload.status or "",
+        seen_event_id=payload.seen_event_id,
+        confirmed=payload.confirmed,
     )
     return Status(201, event)
 

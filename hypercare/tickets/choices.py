@@ -147,3 +147,18 @@ class EventKind(models.TextChoices):
     REOPENED = "reopened", "Reopened"
     WATCHER_ADDED = "watcher_added", "Watcher added"
     WATCHER_REMOVED = "watcher_removed", "Watcher removed"
+
+
+class QueueColumn(models.TextChoices):
+    """The columns a queue can show, in the order a queue shows them unless a saved view
+    picks and orders its own."""
+
+    TICKET = "ticket", "Ticket"
+    MODULE = "module", "Module"
+    INSTITUTION = "institution", "Institution"
+    STATUS = "status", "Status"
+    PRIORITY = "priority", "Priority"
+    TIER = "tier", "Tier"
+    OWNER = "owner", "Owner"
+    DUE = "due", "Due"
+    UPDATED = "updated", "Updated"

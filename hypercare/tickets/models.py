@@ -1,5 +1,6 @@
 """Tickets, their append-only timeline, attachments and routing rules."""
 
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -456,3 +457,60 @@ class SavedReply(models.Model):
 
     def __str__(self) -> str:
         return f"{self.team} · {self.title}"
+
+
+class SavedView(models.Model):
+    """A queue kept under a name: its filters as the queue's address carries them, its sort
+    and the columns it shows, in order.
+
+    Personal (a tab of its owner's queue page) or shared with a team (a tab of each of the
+    team's members and its lead). The query is the same string the queue page parses, so
+    a filter the queue learns works in every saved view without a migration.
+    """
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_views"
+    )
+    team = models.ForeignKey(
+        "orgs.Team", null=True, blank=True, on_delete=models.CASCADE, related_name="saved_views"
+    )
+    name = models.CharField(max_length=60, validators=[validate_single_line])
+    query = models.CharField(max_length=2000, blank=True)
+    sort = models.CharField(max_length=20)
+    columns = models.JSONField(default=list)
+    # The tab's place among the tabs; ties fall back on age.
+    position = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+# A ticket page beats every few seconds; a person missing for this long has left.
+PRESENCE_TTL = timedelta(seconds=30)
+# "Is replying" lasts this long after the reply box's last keystroke the page told of.
+REPLYING_TTL = timedelta(seconds=15)
+
+
+class Presence(models.Model):
+    """A staff member with a ticket open: the page's heartbeat keeps the row fresh, and a
+    row older than ``PRESENCE_TTL`` is nobody there. Kept in the database, so every
+    server process, and the embedded mode's single one, sees the same people."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="presences")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    seen_at = models.DateTimeField()
+    # The last keystroke in the reply box the page told of; empty while only reading.
+    replying_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["ticket", "user"], name="presence_one_per_person"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} on {self.ticket_id}"

@@ -298,6 +298,17 @@ class ReplyIn(BodyIn):
         description="Support only: the status the ticket takes with this reply. Without it, "
         "a support reply moves a New or Triaged ticket to In progress.",
     )
+    seen_event_id: int | None = Field(
+        None,
+        ge=0,
+        le=2**63 - 1,
+        description="The newest public reply (event id) you read before writing, 0 when "
+        "you read none. When someone else has replied since, the reply is refused with 409 "
+        "until sent again with `confirmed`.",
+    )
+    confirmed: bool = Field(
+        False, description="Send even though someone replied after `seen_event_id`."
+    )
 
 
 class StatusIn(_Input):

@@ -32,10 +32,13 @@ from hypercare.sla.choices import ClockState
 from hypercare.tags.selectors import tagged_with
 from hypercare.tickets.choices import OPEN_STATUSES, PRIORITY_ORDER, EventKind
 from hypercare.tickets.models import (
+    PRESENCE_TTL,
     REFERENCE_PREFIX,
+    REPLYING_TTL,
     Attachment,
     HandOver,
     PendingUpload,
+    Presence,
     SavedReply,
     Ticket,
     TicketEvent,
@@ -380,14 +383,24 @@ def _queue_q(user: User, name: str) -> Q:
     return Q()
 
 
+def _open_unless_asked(filters: TicketFilters) -> Q:
+    return Q() if filters.status else Q(status__in=OPEN_STATUSES)
+
+
 def queue(
     user: User, name: str, filters: TicketFilters, sort: str = DEFAULT_SORT
 ) -> QuerySet[Ticket]:
     """One of ``QUEUES``: open tickets unless the filters ask for particular statuses."""
-    tickets = ticket_list(user, filters, sort).filter(_queue_q(user, name))
-    if not filters.status:
-        tickets = tickets.filter(status__in=OPEN_STATUSES)
-    return tickets
+    return ticket_list(user, filters, sort).filter(
+        _queue_q(user, name), _open_unless_asked(filters)
+    )
+
+
+def queue_q(user: User, name: str, filters: TicketFilters) -> Q:
+    """What ``queue`` narrows the visible tickets to, as one filter: several queues (the
+    saved views' tabs) are counted by one query."""
+    q = _filter_q(user, filters) & _queue_q(user, name) & _open_unless_asked(filters)
+    return q & _search_q(filters.text) if filters.text else q
 
 
 def queue_counts(user: User) -> dict[str, int]:
@@ -534,3 +547,32 @@ def handovers(user: User, ticket: Ticket) -> QuerySet[HandOver]:
         .select_related("event__actor")
         .order_by("event__created_at", "event__pk")
     )
+
+
+@dataclass(frozen=True)
+class Present:
+    """Someone else with the ticket open, and whether they are writing a reply."""
+
+    person: User
+    replying: bool
+
+
+def others_present(user: User, ticket: Ticket) -> list[Present]:
+    """The other staff members with ``ticket`` open now, by name; nobody for anyone who
+    is not support staff (``access.can_see_presence``)."""
+    if not access.can_see_presence(user):
+        return []
+    at = clock.now()
+    rows = (
+        Presence.objects.filter(ticket=ticket, seen_at__gte=at - PRESENCE_TTL)
+        .exclude(user_id=user.pk)
+        .select_related("user")
+        .order_by("user__first_name", "user__last_name", "user_id")
+    )
+    return [
+        Present(
+            row.user,
+            row.replying_at is not None and row.replying_at >= at - REPLYING_TTL,
+        )
+        for row in rows
+    ]

@@ -47,7 +47,7 @@ from hypercare.lib import clock
 from hypercare.links.choices import LinkKind
 from hypercare.links.services import link_tickets
 from hypercare.orgs.choices import ModuleCode, Tier
-from hypercare.orgs.models import Institution
+from hypercare.orgs.models import Institution, Team
 from hypercare.problems.services.records import ProblemDetails, create_problem
 from hypercare.releases.services import compile_release_notes, create_release, plan_for_release
 from hypercare.reports.choices import PackKind, Weekday
@@ -56,10 +56,11 @@ from hypercare.surveys.links import token_for
 from hypercare.surveys.models import Survey
 from hypercare.tags.services import add_tag
 from hypercare.tickets.choices import Status
-from hypercare.tickets.models import Ticket
+from hypercare.tickets.models import SavedView, Ticket
 from hypercare.tickets.services.attachments import add_attachment
 from hypercare.tickets.services.conversation import add_public_reply
 from hypercare.tickets.services.saved_replies import create_saved_reply
+from hypercare.tickets.services.saved_views import create_saved_view
 from hypercare.tickets.services.workflow import assign_ticket, change_status
 from hypercare.web import urls as web_urls
 from hypercare.web.mail.views import ACTIONS as MAIL_ACTIONS
@@ -109,6 +110,7 @@ class World:
     pack: int
     pack_schedule: int
     tag: int
+    saved_view: int
 
 
 def _access_world(people: dict[str, User], north: Institution) -> tuple[int, int, int, int]:
@@ -251,6 +253,15 @@ def build_world() -> World:
         release.pk, release.note_items.get().pk, problem.pk, correction.pk, *access,
         change.pk, evidence.files.get().pk, north.pk, article.pk, article.files.get().pk,
         token_for(survey), *_review_pack(people, north), tag.pk,
+        _saved_view(people, desk).pk,
+    )  # fmt: skip
+
+
+def _saved_view(people: dict[str, User], desk: Team) -> SavedView:
+    """The desk's view of Finance tickets past a target, narrower columns first."""
+    return create_saved_view(
+        actor=people["agent"], name="Finance, breached", query="module=finance&sla=breached",
+        sort="due", columns=["ticket", "due", "owner"], team=desk,
     )  # fmt: skip
 
 
@@ -373,9 +384,15 @@ def addresses(world: World) -> list[str]:
             "tag_pk": [str(world.tag)],
         }
         found.extend(_fill(route, values))
-    # The desk's new ticket draws its second step once a module and category are chosen.
+    # The desk's new ticket draws its second step once a module and category are chosen,
+    # and the queue as a saved view shows its own columns.
     module = Ticket.objects.get(pk=world.ticket).module_id
-    return [*found, *WITH_QUERIES, f"/desk/new/?module={module}&category=question"]
+    return [
+        *found,
+        *WITH_QUERIES,
+        f"/desk/new/?module={module}&category=question",
+        f"/desk/?view={world.saved_view}",
+    ]
 
 
 # Pages whose query changes what they draw: the dashboards by week, and the tickets behind
@@ -390,6 +407,8 @@ def _pk_for(name: str, world: World) -> int:
         return world.saved_reply
     if name.startswith("tag"):
         return world.tag
+    if name.startswith("saved-view"):
+        return world.saved_view
     if "escalat" in name:
         return world.escalated
     if name.startswith("mail-"):

@@ -72,7 +72,7 @@ from hypercare.reports.services import create_pack_schedule, request_pack, write
 from hypercare.tags.services import add_tag, rename_tag
 from hypercare.tickets.choices import AffectedWorkflow, Category, Channel, Level, Priority, Status
 from hypercare.tickets.models import Ticket
-from hypercare.tickets.services import conversation, saved_replies, workflow
+from hypercare.tickets.services import conversation, saved_replies, saved_views, workflow
 from hypercare.tickets.services.handover import HandOverNote
 from hypercare.tickets.services.intake import open_ticket
 from hypercare.web.access_requests import forms as access_forms
@@ -569,6 +569,17 @@ CASES = [
         ),
     ),
     Case(
+        desk_forms.SavedViewForm,
+        lambda world: {
+            "name": "Finance, breached",
+            "query": "module=finance&sla=breached",
+            "sort": "due",
+            "columns": ["ticket", "due"],
+            "team": world.tier2,
+        },
+        lambda world, data: saved_views.create_saved_view(actor=world.manager, **data),
+    ),
+    Case(
         release_forms.NewReleaseForm,
         lambda world: {"version": "2026.4", "planned_date": None, "notes": "Fee receipts."},
         lambda world, data: create_release(actor=_release_manager(), **data),
@@ -762,7 +773,6 @@ CASES = [
 NOT_HELD_HERE = {
     forms_class.__name__
     for forms_class in (
-        desk_forms.QueueFilterForm,  # a filter: every field optional by design
         desk_forms.BulkForm,  # checks its own combinations in clean()
         desk_forms.ModuleForm,  # a select with no empty choice; reason as CategoryForm
         ticket_forms.ReportStartForm,  # tests/web/test_portal.py
@@ -933,6 +943,7 @@ FORM_ARGUMENTS: dict[str, dict[str, Any]] = {
     "AssigneeForm": {"agents": User.objects},
     "TierForm": {"teams": Team.objects, "routes": {}},
     "SavedReplyForm": {"teams": Team.objects},
+    "SavedViewForm": {"teams": Team.objects},
     "LevelForm": {"above": 1},
     "StatusForm": {"allowed": frozenset(Status.values)},
     "ReportForm": {"colleagues": User.objects},

@@ -3,15 +3,18 @@
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
+from django.db.models import QuerySet
+from django.utils import timezone
+
 from hypercare import access
 from hypercare.accounts.models import User
-from hypercare.errors import InvalidTransition
+from hypercare.errors import ConfirmationNeeded, InvalidTransition
 from hypercare.lib import clock
 from hypercare.lib.transactions import use_case
 from hypercare.lib.validation import FieldErrors
 from hypercare.sla.services import replan_ticket
 from hypercare.tickets import events
-from hypercare.tickets.choices import Status
+from hypercare.tickets.choices import EventKind, Status
 from hypercare.tickets.models import PendingUpload, Ticket, TicketEvent
 from hypercare.tickets.services import notices
 from hypercare.tickets.services.attachments import attach_uploads
@@ -42,9 +45,17 @@ def add_public_reply(
     body: str,
     status: str = "",
     uploads: Sequence[PendingUpload] = (),
+    seen_event_id: int | None = None,
+    confirmed: bool = False,
 ) -> TicketEvent:
     """Add to the conversation with the requester, with the actor's pending ``uploads``
     as the reply's files, all in one transaction.
+
+    ``seen_event_id`` is the newest public reply the author had read when they wrote
+    (the page or client they wrote in says which). When someone else has replied since,
+    the reply is refused until the author ``confirmed`` it, having read that reply: two
+    people never answer the requester twice, each unaware of the other. A writer who
+    says nothing of what they read (mail, older clients) is not asked.
 
     A support reply counts as the first response. It moves a New or Triaged ticket to In
     progress, or to ``status`` when the agent chose one in the same submit ("reply and
@@ -66,6 +77,8 @@ def add_public_reply(
         clock_inputs = (ticket.status, ticket.first_responded_at)
         if ticket.status == Status.CLOSED:
             raise InvalidTransition("This ticket is closed; please open a new ticket.")
+        if seen_event_id is not None and not confirmed:
+            _require_no_unread_reply(ticket, actor, seen_event_id)
         if ticket.status == Status.RESOLVED and not from_support:
             _require_reopen_window(ticket)
             _reopen(ticket, actor, at)
@@ -89,6 +102,31 @@ def add_public_reply(
         if changed is not None and status:
             notices.status_changed(ticket, changed, actor)
         return reply
+
+
+def newest_public_reply(ticket: Ticket) -> TicketEvent | None:
+    """The conversation's last public reply: what a writer has read when they start."""
+    return _public_replies(ticket).last()
+
+
+def _public_replies(ticket: Ticket) -> QuerySet[TicketEvent]:
+    return ticket.events.filter(kind=EventKind.PUBLIC_REPLY, is_internal=False).order_by("pk")
+
+
+def _require_no_unread_reply(ticket: Ticket, actor: User, seen_event_id: int) -> None:
+    unread = (
+        _public_replies(ticket)
+        .filter(pk__gt=seen_event_id)
+        .exclude(actor_id=actor.pk)
+        .select_related("actor")
+        .last()
+    )
+    if unread is not None:
+        who = unread.actor.display_name if unread.actor is not None else "Someone"
+        raise ConfirmationNeeded(
+            f"{who} replied at {timezone.localtime(unread.created_at):%H:%M}, after the "
+            "reply you read: read it, then send yours anyway if it still fits."
+        )
 
 
 def _count_as_first_response(ticket: Ticket, at: datetime) -> bool:

@@ -37,10 +37,10 @@ from hypercare.reports.selectors import (
 )
 from hypercare.surveys.choices import RATING_MAX
 from hypercare.tickets.choices import OPEN_STATUSES, Category, Priority, Status
+from hypercare.tickets.queue_filters import ALL_STATUSES, QueueFilterForm
 from hypercare.tickets.selectors import MOMENTS, TicketFilters
 from hypercare.web.guards import signed_in_user
 from hypercare.web.pages import page_of
-from hypercare.web.tickets.desk_forms import ALL_STATUSES, QueueFilterForm
 
 FILTERS = ("period", "institution", "module", "category", "team")
 

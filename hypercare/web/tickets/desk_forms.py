@@ -1,22 +1,19 @@
-"""Forms of the workspace: a ticket's properties changed in place, the queue's filters,
-bulk changes and saved replies."""
+"""Forms of the workspace: a ticket's properties changed in place, bulk changes, saved
+replies and saved views (the queue's filters are ``tickets.queue_filters``)."""
 
 from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
+from django.urls import reverse
 
 from hypercare.accounts.models import User
-from hypercare.orgs.choices import ModuleCode, Tier
-from hypercare.orgs.models import Institution, Module, Team
-from hypercare.tickets.choices import ALLOWED_TRANSITIONS, Category, Channel, Priority, Status
-from hypercare.tickets.selectors import (
-    ASSIGNEE_ME,
-    ASSIGNEE_NONE,
-    DEFAULT_SORT,
-    TicketFilters,
-)
-from hypercare.tickets.services.conversation import usual_status_after_reply
+from hypercare.orgs.choices import Tier
+from hypercare.orgs.models import Module, Team
+from hypercare.tickets.choices import ALLOWED_TRANSITIONS, Category, Priority, QueueColumn, Status
+from hypercare.tickets.models import Ticket
+from hypercare.tickets.queue_filters import SORT_CHOICES, any_choice
+from hypercare.tickets.services.conversation import newest_public_reply, usual_status_after_reply
 from hypercare.web.forms import LONG_TEXT, TEXT, ServiceErrors
 from hypercare.web.tickets.forms import MessageForm
 
@@ -49,25 +46,49 @@ class StatusForm(ServiceErrors, forms.Form):
 
 
 class ReplyForm(MessageForm):
-    """A public reply and the status the ticket takes with it, in one submit."""
+    """A public reply and the status the ticket takes with it, in one submit. It carries
+    the newest public reply the page showed: one sent since, by someone else, is pointed
+    out and the reply waits for ``confirmed`` (a tick shown only then)."""
 
     status = forms.ChoiceField(required=False, label="Status after sending")
+    seen_event_id = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
+    confirmed = forms.BooleanField(
+        required=False, label="Send anyway: I have read the newer reply", widget=forms.HiddenInput
+    )
 
-    def __init__(self, *args: Any, ticket_status: str, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, ticket: Ticket, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        usual = usual_status_after_reply(ticket_status)
+        usual = usual_status_after_reply(ticket.status)
         others = [
             (value, label)
             for value, label in Status.choices
-            if value in ALLOWED_TRANSITIONS[ticket_status] and value != usual
+            if value in ALLOWED_TRANSITIONS[ticket.status] and value != usual
         ]
         self.fields["status"].choices = [  # type: ignore[attr-defined]
-            ("", Status(usual).label if usual != ticket_status else "Leave it as it is"),
+            ("", Status(usual).label if usual != ticket.status else "Leave it as it is"),
             *others,
         ]
+        # Typing tells the others on the ticket "is replying", at most every few seconds.
+        self.fields["body"].widget.attrs.update(
+            {
+                "hx-post": reverse("web:desk-presence", args=[ticket.pk]),
+                "hx-vals": '{"replying": "1"}',
+                "hx-trigger": "input changed throttle:5s",
+                "hx-target": "#presence",
+                "hx-swap": "innerHTML",
+            }
+        )
+        newest = newest_public_reply(ticket)
+        # 0: the page showed no reply yet, so any reply sent since is one not read.
+        self.fields["seen_event_id"].initial = newest.pk if newest is not None else 0
 
     def field_for(self, key: str) -> str | None:
         return key if key in self.fields else None
+
+    def ask_to_confirm(self, message: str) -> None:
+        """Show the tick that sends the reply anyway, with why it is asked for."""
+        self.fields["confirmed"].widget = forms.CheckboxInput()
+        self.add_error("confirmed", message)
 
 
 class PriorityForm(ServiceErrors, forms.Form):
@@ -195,151 +216,6 @@ class SavedReplyForm(ServiceErrors, forms.Form):
         self.fields["team"].queryset = teams  # type: ignore[attr-defined]
 
 
-SORT_CHOICES = [
-    ("priority", "Priority"),
-    ("due", "Due soonest"),
-    ("-created_at", "Newest first"),
-    ("created_at", "Oldest first"),
-    ("-updated_at", "Recently updated"),
-    ("updated_at", "Longest untouched"),
-]
-
-
-# The SLA filter's choices; "due_1h" asks for a running clock due within the hour.
-SLA_CHOICES = [
-    ("breached", "Breached"),
-    ("met", "Met"),
-    ("warned", "Warning"),
-    ("due_1h", "Due within 1 h"),
-]
-DUE_SOON_MINUTES = 60
-SLA_CLOCK_CHOICES = [("first_response", "First response"), ("resolution", "Resolution")]
-# The status filter's value for every status, closed ones too (the reports' drill-downs).
-ALL_STATUSES = "all"
-
-
-def _moment(label: str) -> forms.DateTimeField:
-    """A bound of ``MOMENTS``, written as ISO 8601 (the reports link with their offset)."""
-    return forms.DateTimeField(required=False, label=label)
-
-
-def _any(choices: list[tuple[Any, Any]], label: str = "Any") -> list[tuple[Any, Any]]:
-    return [("", label), *choices]
-
-
-class QueueFilterForm(forms.Form):
-    """The workspace's filters; they combine and live in the URL so a view can be shared."""
-
-    q = forms.CharField(required=False, label="Search", max_length=200)
-    institution = forms.ModelChoiceField(
-        queryset=Institution.objects.none(), required=False, empty_label="Any"
-    )
-    team = forms.ModelChoiceField(queryset=Team.objects.none(), required=False, empty_label="Any")
-    module = forms.ChoiceField(choices=_any(ModuleCode.choices), required=False)
-    category = forms.ChoiceField(choices=_any(Category.choices), required=False)
-    priority = forms.ChoiceField(choices=_any(Priority.choices), required=False)
-    status = forms.ChoiceField(
-        choices=[*_any(Status.choices, "Any open"), (ALL_STATUSES, "Any, closed too")],
-        required=False,
-    )
-    tier = forms.TypedChoiceField(
-        choices=_any(Tier.choices), coerce=int, empty_value=None, required=False
-    )
-    channel = forms.ChoiceField(choices=_any(Channel.choices), required=False)
-    tag = forms.CharField(
-        required=False,
-        max_length=200,
-        label="Tags",
-        help_text="Comma-separated: tickets with any of them.",
-    )
-    assignee = forms.ChoiceField(required=False, label="Owner")
-    sla = forms.ChoiceField(choices=_any(SLA_CHOICES), required=False, label="SLA")
-    sla_clock = forms.ChoiceField(
-        choices=_any(SLA_CLOCK_CHOICES, "Either"), required=False, label="SLA clock"
-    )
-    created_after = _moment("Created from")
-    created_before = _moment("Created before")
-    responded_after = _moment("First response from")
-    responded_before = _moment("First response before")
-    resolved_after = _moment("Resolved from")
-    resolved_before = _moment("Resolved before")
-    ids = forms.RegexField(
-        regex=r"^[1-9][0-9]{0,17}(,[1-9][0-9]{0,17}){0,199}$",
-        required=False,
-        label="Ticket numbers",
-        help_text="Comma-separated, as a recurring issue links to its tickets.",
-    )
-    sort = forms.ChoiceField(choices=SORT_CHOICES, required=False, initial=DEFAULT_SORT)
-
-    def __init__(
-        self,
-        *args: Any,
-        institutions: QuerySet[Institution],
-        teams: QuerySet[Team],
-        agents: QuerySet[User],
-        with_tags: bool = True,
-        **kwargs: Any,
-    ) -> None:
-        super().__init__(*args, **kwargs)
-        if not with_tags:
-            # Tags are the support side's: a reader of another side is not offered them.
-            del self.fields["tag"]
-        self.fields["institution"].queryset = institutions  # type: ignore[attr-defined]
-        self.fields["team"].queryset = teams  # type: ignore[attr-defined]
-        self.fields["assignee"].choices = [  # type: ignore[attr-defined]
-            ("", "Anyone"),
-            (ASSIGNEE_ME, "Me"),
-            (ASSIGNEE_NONE, "Nobody"),
-            *((str(agent.pk), agent.display_name) for agent in agents),
-        ]
-
-    def filters(self) -> TicketFilters:
-        """The valid filters; a malformed one is shown as an error and left out."""
-        data: dict[str, Any] = self.cleaned_data if self.is_bound else {}
-        assignee: str = data.get("assignee") or ""
-        institution: Institution | None = data.get("institution")
-        team: Team | None = data.get("team")
-        tier: int | None = data.get("tier")
-        sla: str = data.get("sla") or ""
-        status: str = data.get("status") or ""
-        return TicketFilters(
-            text=data.get("q") or "",
-            institution=institution.pk if institution else None,
-            team=team.pk if team else None,
-            module=_one(data.get("module")),
-            category=_one(data.get("category")),
-            priority=_one(data.get("priority")),
-            status=tuple(Status) if status == ALL_STATUSES else _one(status),
-            tier=() if tier is None else (tier,),
-            channel=_one(data.get("channel")),
-            assignee=int(assignee) if assignee.isdigit() else assignee or None,
-            sla="" if sla == "due_1h" else sla,
-            sla_clock=data.get("sla_clock") or "",
-            due_within=DUE_SOON_MINUTES if sla == "due_1h" else None,
-            created_after=data.get("created_after"),
-            created_before=data.get("created_before"),
-            responded_after=data.get("responded_after"),
-            responded_before=data.get("responded_before"),
-            resolved_after=data.get("resolved_after"),
-            resolved_before=data.get("resolved_before"),
-            ids=tuple(int(pk) for pk in (data.get("ids") or "").split(",") if pk),
-            tag=tuple(name for name in (data.get("tag") or "").split(",") if name.strip()),
-        )
-
-    def ordering(self) -> str:
-        value = self.cleaned_data.get("sort") if self.is_bound else None
-        return value or DEFAULT_SORT
-
-    def active_count(self) -> int:
-        """How many of the folded-away filters narrow the list, shown on their button."""
-        folded = set(self.fields) - {"q", "sort"}
-        return sum(1 for name in folded if self.is_bound and self.data.get(name))
-
-
-def _one(value: str | None) -> tuple[str, ...]:
-    return (value,) if value else ()
-
-
 class TicketIdsField(forms.Field):
     widget = forms.MultipleHiddenInput
 
@@ -364,7 +240,9 @@ class BulkForm(forms.Form):
     assignee = forms.ModelChoiceField(
         queryset=User.objects.none(), required=False, empty_label="Choose an owner"
     )
-    status = forms.ChoiceField(choices=_any(Status.choices, "Choose a status"), required=False)
+    status = forms.ChoiceField(
+        choices=any_choice(Status.choices, "Choose a status"), required=False
+    )
     reason = forms.CharField(required=False, max_length=2000)
     next = forms.CharField(required=False, max_length=2000)
 
@@ -379,3 +257,32 @@ class BulkForm(forms.Form):
         if data.get("action") == "status" and not data.get("status"):
             self.add_error("status", "Choose the status to set.")
         return data
+
+
+class SavedViewForm(ServiceErrors, forms.Form):
+    """A queue kept under a name; the queue page fills the query, sort and columns."""
+
+    name = forms.CharField(max_length=60, label="Name")
+    query = forms.CharField(
+        required=False,
+        max_length=2000,
+        label="Filters",
+        help_text="As the queue's address carries them, for example queue=team&priority=high.",
+    )
+    sort = forms.ChoiceField(choices=SORT_CHOICES, label="Sort")
+    columns = forms.CharField(
+        max_length=200,
+        label="Columns, in order",
+        help_text="Comma-separated, from: " + ", ".join(QueueColumn.values) + ".",
+    )
+    team = forms.ModelChoiceField(
+        queryset=Team.objects.none(), required=False, empty_label="Only me", label="Shared with"
+    )
+
+    def __init__(self, *args: Any, teams: QuerySet[Team], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = teams  # type: ignore[attr-defined]
+
+    def clean_columns(self) -> list[str]:
+        value: str = self.cleaned_data["columns"]
+        return [key.strip() for key in value.split(",") if key.strip()]

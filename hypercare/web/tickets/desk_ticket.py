@@ -168,7 +168,7 @@ def _context(user: User, ticket: Ticket, panel: Panel, **extra: Any) -> dict[str
         "attachments": ticket_attachments(user, ticket),
         "answers": readable_answers(ticket),
         "saved_replies": usable_saved_replies(user),
-        "reply_form": ReplyForm(prefix="reply", ticket_status=ticket.status),
+        "reply_form": ReplyForm(prefix="reply", ticket=ticket),
         "note_form": MessageForm(prefix="note"),
         "files_form": DeskFilesForm(prefix="files"),
         "escalation": escalation_panel(user, ticket),
@@ -203,9 +203,7 @@ def ticket_page(request: HttpRequest, pk: int) -> HttpResponse:
     saved_reply = request.GET.get("saved_reply", "")
     if saved_reply.isdigit():
         text = saved_reply_text(user, get_usable_saved_reply(user, int(saved_reply)), ticket)
-        extra["reply_form"] = ReplyForm(
-            prefix="reply", ticket_status=ticket.status, initial={"body": text}
-        )
+        extra["reply_form"] = ReplyForm(prefix="reply", ticket=ticket, initial={"body": text})
     return page_response(request, user, ticket, panel, **extra)
 
 
@@ -268,14 +266,23 @@ def _message(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
                 add_public_reply(ticket=survivor, actor=user, body=body)
                 return _sent_to_survivor(request, ticket, survivor)
             if kind == "reply":
-                status = form.cleaned_data["status"]
-                add_public_reply(ticket=ticket, actor=user, body=body, status=status)
+                add_public_reply(
+                    ticket=ticket,
+                    actor=user,
+                    body=body,
+                    status=form.cleaned_data["status"],
+                    seen_event_id=form.cleaned_data["seen_event_id"],
+                    confirmed=form.cleaned_data["confirmed"],
+                )
             else:
                 add_internal_note(ticket=ticket, actor=user, body=body)
         except ValidationFailed as exc:
             show_service_errors(exc, form)
         except InvalidTransition as exc:
-            form.add_error(None, exc.message)
+            if isinstance(exc, ConfirmationNeeded) and isinstance(form, ReplyForm):
+                form.ask_to_confirm(exc.message)
+            else:
+                form.add_error(None, exc.message)
         else:
             sent = "Reply sent to the requester." if kind == "reply" else "Internal note added."
             messages.success(request, sent)
@@ -308,7 +315,7 @@ def go_to_ticket(request: HttpRequest, ticket: Ticket) -> HttpResponse:
 
 def _message_form(kind: str, ticket: Ticket, data: Any = None) -> MessageForm:
     if kind == "reply":
-        return ReplyForm(data, prefix=kind, ticket_status=ticket.status)
+        return ReplyForm(data, prefix=kind, ticket=ticket)
     return MessageForm(data, prefix=kind)
 
 

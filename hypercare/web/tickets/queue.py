@@ -1,15 +1,24 @@
 """The support workspace's queues, bulk changes and saved replies."""
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from hypercare.accounts.selectors import support_agents
-from hypercare.errors import ValidationFailed
-from hypercare.orgs.selectors import own_teams, teams, visible_institutions
+from hypercare.errors import NotFound, ValidationFailed
+from hypercare.orgs.selectors import own_teams, teams
 from hypercare.tickets.choices import Status
+from hypercare.tickets.models import SavedView
+from hypercare.tickets.queue_filters import queue_filter_form
+from hypercare.tickets.saved_views import (
+    ALL_QUEUE,
+    saved_view_counts,
+    shareable_teams,
+    usable_saved_views,
+    view_columns,
+)
 from hypercare.tickets.selectors import (
     QUEUES,
     default_queue,
@@ -30,35 +39,68 @@ from hypercare.web.errors import is_htmx
 from hypercare.web.forms import show_service_errors
 from hypercare.web.guards import signed_in_user, workspace_view
 from hypercare.web.pages import page_of, safe_next
-from hypercare.web.tickets.desk_forms import BulkForm, QueueFilterForm, SavedReplyForm
+from hypercare.web.tickets.desk_forms import BulkForm, SavedReplyForm, SavedViewForm
 
 
 @workspace_view
 def queue_page(request: HttpRequest) -> HttpResponse:
+    """A queue, or a saved view (``?view=``): its filters, sort and columns."""
     user = signed_in_user(request)
-    name = request.GET.get("queue", "")
+    views = list(usable_saved_views(user))
+    view = _chosen_view(request, views)
+    data = _view_data(view) if view is not None else request.GET
+    name = data.get("queue", "")
     if name not in QUEUES:
-        name = default_queue(user)
+        name = ALL_QUEUE if view is not None else default_queue(user)
     agents = support_agents()
-    form = QueueFilterForm(
-        request.GET, institutions=visible_institutions(user), teams=teams(), agents=agents
-    )
+    form = queue_filter_form(user, data, agents)
     form.is_valid()
     page = page_of(request, queue(user, name, form.filters(), form.ordering()))
+    columns = view_columns(view)
+    counts = saved_view_counts(user, views)
     context = {
         "page": page,
         "form": form,
         "queue": name,
         "queues": QUEUES,
         "counts": queue_counts(user),
-        "team_counts": team_counts(user) if name == "team" else [],
-        "kept_filters": _filters_without(request, "queue", "page"),
+        "team_counts": team_counts(user) if name == "team" and view is None else [],
+        "kept_filters": _filters_without(request, "queue", "page", "view"),
         "agents": agents,
         "statuses": Status.choices,
+        "view": view,
+        "view_tabs": [(tab, counts[tab.pk]) for tab in views],
+        "columns": columns,
+        "save_form": SavedViewForm(
+            teams=shareable_teams(user),
+            auto_id="save_%s",  # the filters above hold fields of the same names
+            initial={
+                "query": view.query if view is not None else data.urlencode(),
+                "sort": form.ordering(),
+                "columns": ",".join(key for key, _ in columns),
+            },
+        ),
     }
     if is_htmx(request) and request.headers.get("HX-Target") == "queue-results":
         return render(request, "web/tickets/_queue_results.html", context)
     return render(request, "web/tickets/queue.html", context)
+
+
+def _chosen_view(request: HttpRequest, views: list[SavedView]) -> SavedView | None:
+    """The saved view the page asks for; another person's view is no view (404)."""
+    asked = request.GET.get("view", "")
+    if not asked:
+        return None
+    for view in views:
+        if str(view.pk) == asked:
+            return view
+    raise NotFound("No such saved view.")
+
+
+def _view_data(view: SavedView) -> QueryDict:
+    data = QueryDict(view.query, mutable=True)
+    data["sort"] = view.sort
+    return data
 
 
 def _filters_without(request: HttpRequest, *names: str) -> str:

@@ -1,5 +1,14 @@
 from hypercare.web.errors import page
-from hypercare.web.tickets import attachments, desk_new, desk_ticket, mail_source, portal, queue
+from hypercare.web.tickets import (
+    attachments,
+    desk_new,
+    desk_ticket,
+    mail_source,
+    portal,
+    presence,
+    queue,
+    saved_views,
+)
 
 urlpatterns = [
     page("portal/", portal.my_tickets, "portal"),
@@ -16,9 +25,14 @@ urlpatterns = [
     page("desk/saved-replies/", queue.saved_replies, "saved-replies"),
     page("desk/saved-replies/<int:pk>/", queue.edit_saved_reply, "saved-reply-edit"),
     page("desk/saved-replies/<int:pk>/delete/", queue.remove_saved_reply, "saved-reply-delete"),
+    page("desk/views/", saved_views.saved_views, "saved-views"),
+    page("desk/views/<int:pk>/", saved_views.edit_saved_view, "saved-view-edit"),
+    page("desk/views/<int:pk>/delete/", saved_views.remove_saved_view, "saved-view-delete"),
+    page("desk/views/<int:pk>/move/", saved_views.move, "saved-view-move"),
     page("desk/tickets/<int:pk>/", desk_ticket.ticket_page, "desk-ticket"),
     page("desk/tickets/<int:pk>/timeline/", desk_ticket.timeline_part, "desk-timeline"),
     page("desk/tickets/<int:pk>/reply/", desk_ticket.reply, "desk-reply"),
+    page("desk/tickets/<int:pk>/presence/", presence.heartbeat, "desk-presence"),
     page("desk/tickets/<int:pk>/note/", desk_ticket.note, "desk-note"),
     page("desk/tickets/<int:pk>/files/", desk_ticket.add_files, "desk-files"),
     page("desk/tickets/<int:pk>/take/", desk_ticket.take, "desk-take"),
