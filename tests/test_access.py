@@ -184,13 +184,14 @@ from hypercare.reports.choices import PackKind, PackStatus
 from hypercare.reports.models import DayCounts, ReviewPack, TimeBins
 from hypercare.reports.packs import visible_packs
 from hypercare.reports.recurring import recurring
-from hypercare.reports.selectors import dashboard, report_filters
+from hypercare.reports.selectors import ReportFilters, dashboard, report_filters
 from hypercare.reports.services import (
     build_queued_packs,
     create_pack_schedule,
     request_pack,
     run_due_schedules,
 )
+from hypercare.reports.time_spent import time_entries
 from hypercare.security.models import SignedInSession, TwoFactorDevice, TwoFactorPolicy
 from hypercare.security.selectors import open_sessions, policy_institutions
 from hypercare.security.services.two_factor import begin_enrolment, confirm_enrolment
@@ -210,6 +211,7 @@ from hypercare.tickets.selectors import (
     pending_uploads,
     ticket_attachments,
     ticket_list,
+    time_on_ticket,
     timeline,
     visible_tickets,
 )
@@ -3291,3 +3293,67 @@ def test_an_invitation_link_is_held_by_its_mail_alone(
     assert invitation_for_token(northfield_invitation.digest) is None
     refused = signed_in(outsider).get(f"/invitations/{northfield_invitation.prefix}_x/")
     assert "not valid" in refused.content.decode()
+
+
+# Time spent ------------------------------------------------------------------------------
+
+# The minutes support entered on a Northfield ticket and on a Southbank one: the time
+# report's readers see their own institution's (a manager both); the portal, the
+# portal's timeline and every other role see none.
+TIME_READERS = {
+    "institution_admin": 20,
+    "outsider": 50,
+    "support_manager": 70,
+}
+
+
+@pytest.fixture
+def timed_world(world: World) -> World:
+    agent = world.users["tier1"]
+    add_public_reply(ticket=world.tickets["riya_finance"], actor=agent, body="On it.", minutes=20)
+    add_internal_note(
+        ticket=world.tickets["southbank_finance"], actor=agent, body="Logs.", minutes=50
+    )
+    return world
+
+
+@pytest.mark.parametrize("persona", SEES)
+def test_time_spent_is_read_only_by_its_institutions_admin_and_managers(
+    timed_world: World, persona: str
+) -> None:
+    user = timed_world.users[persona]
+    api = ApiClient(user).get("/reports/time")
+    page = signed_in(user).get("/reports/time/")
+    if persona in TIME_READERS:
+        minutes = TIME_READERS[persona]
+        assert sum(entry.minutes for entry in time_entries(user, ReportFilters())) == minutes
+        assert api.json()["total"]["minutes"] == minutes
+        assert f'<p id="time-total">{minutes} min' in page.content.decode()
+    else:
+        with pytest.raises(NotAllowed):
+            time_entries(user, ReportFilters())
+        assert (api.status_code, page.status_code) == (403, 403)
+
+
+def test_an_institution_admin_cannot_narrow_the_time_report_to_another(timed_world: World) -> None:
+    southbank = timed_world.southbank.pk
+    response = ApiClient(timed_world.users["institution_admin"]).get(
+        "/reports/time", {"institution": str(southbank)}
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "institution"
+
+
+@pytest.mark.parametrize("persona", SEES)
+def test_time_on_a_ticket_reaches_support_staff_only(timed_world: World, persona: str) -> None:
+    user = timed_world.users[persona]
+    ticket = timed_world.tickets["riya_finance"]
+    staff = persona in {"tier1", "tier2", "support_manager"}
+    assert (time_on_ticket(user, ticket) is not None) is staff
+    if persona in SEES and "riya_finance" in SEES[persona]:
+        minutes = [getattr(event, "minutes_spent", None) for event in timeline(user, ticket)]
+        assert (20 in minutes) is staff
+        shown = signed_in(user).get(
+            f"/desk/tickets/{ticket.pk}/" if staff else f"/portal/tickets/{ticket.pk}/"
+        )
+        assert ("Time spent" in shown.content.decode()) is staff

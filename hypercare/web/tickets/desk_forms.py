@@ -7,9 +7,10 @@ from django import forms
 from django.db.models import QuerySet
 
 from hypercare.accounts.models import User
-from hypercare.orgs.choices import ModuleCode, Tier
+from hypercare.orgs.choices import ModuleCode, Tier, TimeEntryRule
 from hypercare.orgs.models import Institution, Module, Team
 from hypercare.tickets.choices import ALLOWED_TRANSITIONS, Category, Channel, Priority, Status
+from hypercare.tickets.models import MAX_MINUTES
 from hypercare.tickets.selectors import (
     ASSIGNEE_ME,
     ASSIGNEE_NONE,
@@ -48,13 +49,42 @@ class StatusForm(ServiceErrors, forms.Form):
         ]
 
 
+def minutes_field(rule: str) -> forms.IntegerField | None:
+    """The minutes a reply or note took, as the ticket's team asks for them (none when
+    it tracks no time); the service checks the same bounds."""
+    if rule == TimeEntryRule.OFF:
+        return None
+    return forms.IntegerField(
+        required=rule == TimeEntryRule.REQUIRED,
+        min_value=1,
+        max_value=MAX_MINUTES,
+        label="Minutes spent",
+        help_text=SEEN_BY_STAFF,
+    )
+
+
+class NoteForm(MessageForm):
+    """An internal note, with the minutes it took when the ticket's team tracks time."""
+
+    def __init__(self, *args: Any, time_entry: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if field := minutes_field(time_entry):
+            self.fields["minutes"] = field
+
+    def field_for(self, key: str) -> str | None:
+        return key if key in self.fields else None
+
+
 class ReplyForm(MessageForm):
-    """A public reply and the status the ticket takes with it, in one submit."""
+    """A public reply and the status the ticket takes with it, in one submit, with the
+    minutes it took when the ticket's team tracks time."""
 
     status = forms.ChoiceField(required=False, label="Status after sending")
 
-    def __init__(self, *args: Any, ticket_status: str, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, ticket_status: str, time_entry: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if field := minutes_field(time_entry):
+            self.fields["minutes"] = field
         usual = usual_status_after_reply(ticket_status)
         others = [
             (value, label)
