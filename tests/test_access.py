@@ -3357,3 +3357,18 @@ def test_time_on_a_ticket_reaches_support_staff_only(timed_world: World, persona
             f"/desk/tickets/{ticket.pk}/" if staff else f"/portal/tickets/{ticket.pk}/"
         )
         assert ("Time spent" in shown.content.decode()) is staff
+
+
+def test_an_institution_admins_pack_holds_only_their_institutions_time(
+    timed_world: World,
+) -> None:
+    admin = timed_world.users["institution_admin"]
+    pack = request_pack(actor=admin, kind=PackKind.WEEKLY, institution=timed_world.northfield)
+    build_queued_packs()
+    pack.refresh_from_db()
+
+    sections = {section["key"]: section for section in pack.content["sections"]}
+    rows = sections["time_entries"]["rows"]
+    assert [row[1] for row in rows] == [timed_world.tickets["riya_finance"].reference]
+    assert sections["time_spent"]["rows"][-1] == ["Total", "", 20, 1]
+    assert "Southbank" not in str(pack.content)
