@@ -189,13 +189,14 @@ from hypercare.reports.choices import PackKind, PackStatus
 from hypercare.reports.models import DayCounts, ReviewPack, TimeBins
 from hypercare.reports.packs import visible_packs
 from hypercare.reports.recurring import recurring
-from hypercare.reports.selectors import dashboard, report_filters
+from hypercare.reports.selectors import ReportFilters, dashboard, report_filters
 from hypercare.reports.services import (
     build_queued_packs,
     create_pack_schedule,
     request_pack,
     run_due_schedules,
 )
+from hypercare.reports.time_spent import time_entries
 from hypercare.reports.titlecounts import readable_counts
 from hypercare.security.models import SignedInSession, TwoFactorDevice, TwoFactorPolicy
 from hypercare.security.selectors import open_sessions, policy_institutions
@@ -230,6 +231,7 @@ from hypercare.tickets.selectors import (
     pending_uploads,
     ticket_attachments,
     ticket_list,
+    time_on_ticket,
     timeline,
     visible_tickets,
 )
@@ -3529,6 +3531,28 @@ def tagged_world(world: World) -> World:
     return world
 
 
+# Time spent ------------------------------------------------------------------------------
+
+# The minutes support entered on a Northfield ticket and on a Southbank one: the time
+# report's readers see their own institution's (a manager both); the portal, the
+# portal's timeline and every other role see none.
+TIME_READERS = {
+    "institution_admin": 20,
+    "outsider": 50,
+    "support_manager": 70,
+}
+
+
+@pytest.fixture
+def timed_world(world: World) -> World:
+    agent = world.users["tier1"]
+    add_public_reply(ticket=world.tickets["riya_finance"], actor=agent, body="On it.", minutes=20)
+    add_internal_note(
+        ticket=world.tickets["southbank_finance"], actor=agent, body="Logs.", minutes=50
+    )
+    return world
+
+
 @pytest.mark.parametrize("persona", SEES)
 def test_only_support_staff_see_tags_or_filter_by_them(tagged_world: World, persona: str) -> None:
     user = tagged_world.users[persona]
@@ -3693,3 +3717,59 @@ def test_who_has_a_ticket_open_is_shown_to_support_staff_alone(world: World, per
     page = signed_in(user).get(f"/portal/tickets/{ticket.pk}/").content.decode()
     assert "is replying" not in page
     assert not Presence.objects.filter(user=user).exists()
+
+
+def test_time_spent_is_read_only_by_its_institutions_admin_and_managers(
+    timed_world: World, persona: str
+) -> None:
+    user = timed_world.users[persona]
+    api = ApiClient(user).get("/reports/time")
+    page = signed_in(user).get("/reports/time/")
+    if persona in TIME_READERS:
+        minutes = TIME_READERS[persona]
+        assert sum(entry.minutes for entry in time_entries(user, ReportFilters())) == minutes
+        assert api.json()["total"]["minutes"] == minutes
+        assert f'<p id="time-total">{minutes} min' in page.content.decode()
+    else:
+        with pytest.raises(NotAllowed):
+            time_entries(user, ReportFilters())
+        assert (api.status_code, page.status_code) == (403, 403)
+
+
+def test_an_institution_admin_cannot_narrow_the_time_report_to_another(timed_world: World) -> None:
+    southbank = timed_world.southbank.pk
+    response = ApiClient(timed_world.users["institution_admin"]).get(
+        "/reports/time", {"institution": str(southbank)}
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "institution"
+
+
+@pytest.mark.parametrize("persona", SEES)
+def test_time_on_a_ticket_reaches_support_staff_only(timed_world: World, persona: str) -> None:
+    user = timed_world.users[persona]
+    ticket = timed_world.tickets["riya_finance"]
+    staff = persona in {"tier1", "tier2", "support_manager"}
+    assert (time_on_ticket(user, ticket) is not None) is staff
+    if persona in SEES and "riya_finance" in SEES[persona]:
+        minutes = [getattr(event, "minutes_spent", None) for event in timeline(user, ticket)]
+        assert (20 in minutes) is staff
+        shown = signed_in(user).get(
+            f"/desk/tickets/{ticket.pk}/" if staff else f"/portal/tickets/{ticket.pk}/"
+        )
+        assert ("Time spent" in shown.content.decode()) is staff
+
+
+def test_an_institution_admins_pack_holds_only_their_institutions_time(
+    timed_world: World,
+) -> None:
+    admin = timed_world.users["institution_admin"]
+    pack = request_pack(actor=admin, kind=PackKind.WEEKLY, institution=timed_world.northfield)
+    build_queued_packs()
+    pack.refresh_from_db()
+
+    sections = {section["key"]: section for section in pack.content["sections"]}
+    rows = sections["time_entries"]["rows"]
+    assert [row[1] for row in rows] == [timed_world.tickets["riya_finance"].reference]
+    assert sections["time_spent"]["rows"][-1] == ["Total", "", 20, 1]
+    assert "Southbank" not in str(pack.content)

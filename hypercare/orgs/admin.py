@@ -78,8 +78,8 @@ class ModuleAdmin(EligiblePeopleAdmin[Module]):
 
 @admin.register(Team)
 class TeamAdmin(EligiblePeopleAdmin[Team]):
-    list_display = ("name", "tier", "lead", "auto_assignment")
-    list_filter = ("tier", "auto_assignment")
+    list_display = ("name", "tier", "lead", "auto_assignment", "time_entry")
+    list_filter = ("tier", "auto_assignment", "time_entry")
     search_fields = ("name",)
     prepopulated_fields = {"slug": ("name",)}
     eligible_people = {

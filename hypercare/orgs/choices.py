@@ -52,3 +52,11 @@ class AutoAssignment(models.TextChoices):
     OFF = "off", "Off: members take tickets from the queue"
     ROUND_ROBIN = "round_robin", "Round robin"
     LEAST_OPEN_WORK = "least_open_work", "Least open work"
+
+
+class TimeEntryRule(models.TextChoices):
+    """Whether a team's staff enter the minutes a reply or note took."""
+
+    OFF = "off", "Off: no time is entered"
+    OPTIONAL = "optional", "Optional"
+    REQUIRED = "required", "Required on every reply and note"

@@ -14,6 +14,7 @@ from hypercare.orgs.choices import (
     ModuleCode,
     Phase,
     Tier,
+    TimeEntryRule,
     UnknownSenders,
 )
 
@@ -152,6 +153,12 @@ class Team(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
         help_text="Round robin carries on after this member.",
+    )
+    time_entry = models.CharField(
+        max_length=10,
+        choices=TimeEntryRule.choices,
+        default=TimeEntryRule.OPTIONAL,
+        help_text="Whether staff enter the minutes each reply or note on this team's tickets took.",
     )
 
     class Meta:

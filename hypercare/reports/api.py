@@ -17,6 +17,7 @@ from hypercare.reports.selectors import (
     dashboard,
     report_filters,
 )
+from hypercare.reports.time_spent import time_spent
 
 router = Router(tags=["reports"])
 
@@ -218,4 +219,42 @@ def _recurring_out(found: Recurring) -> dict[str, Any]:
         "escalations": vars(found.escalations),
         "satisfaction": vars(found.satisfaction),
         "deflections": found.deflections,
+    }
+
+
+class TimeSumOut(Schema):
+    label: str
+    minutes: int
+    entries: int = Field(description="Replies and notes the minutes were entered on.")
+
+
+class TimeSpentOut(Schema):
+    period: str
+    start: datetime
+    end: datetime
+    total: TimeSumOut
+    by_agent: list[TimeSumOut]
+    by_institution: list[TimeSumOut]
+    by_category: list[TimeSumOut]
+
+
+@router.get(
+    "/reports/time",
+    response={200: TimeSpentOut, **errors(401, 422, forbidden=READERS_ONLY)},
+)
+def read_time_spent(request: HttpRequest, query: Query[DashboardQuery]) -> dict[str, Any]:
+    """The minutes support entered on replies and notes in the period, per agent, per
+    institution and per category: every institution's tickets for support managers,
+    their own for an institution's admin."""
+    refuse_unknown_query(request, DashboardQuery.model_fields)
+    user = actor(request)
+    spent = time_spent(user, report_filters(user, **query.dict()))
+    return {
+        "period": spent.filters.period,
+        "start": spent.window.start,
+        "end": spent.window.end,
+        "total": spent.total,
+        "by_agent": spent.by_agent,
+        "by_institution": spent.by_institution,
+        "by_category": spent.by_category,
     }

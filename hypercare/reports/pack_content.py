@@ -10,7 +10,7 @@ pack shows nothing its reader's dashboards would not.
 from collections.abc import Callable
 from typing import Any
 
-from django.utils import formats
+from django.utils import formats, timezone
 
 from hypercare.accounts.models import User
 from hypercare.adoption.selectors import Adoption, adoption
@@ -29,6 +29,7 @@ from hypercare.reports.selectors import (
     ReportFilters,
     dashboard,
 )
+from hypercare.reports.time_spent import TimeSpent, time_entries, time_spent
 from hypercare.tickets.choices import Category, Priority
 
 Section = dict[str, Any]
@@ -38,10 +39,19 @@ Progress = Callable[[str, int], None]
 DASHBOARD = ("flow", "backlog", "times", "attainment")
 LOOP = ("recurring", "training_gaps", "escalations", "access_changes", "satisfaction")
 BREAKDOWN_SECTIONS = tuple(f"by_{name}" for name in BREAKDOWNS)
+# The time spent: its sums drawn as a table, and every entry, in the spreadsheet only.
+TIME = ("time_spent", "time_entries")
 # The sections of each kind, in order; the handover's two only for one institution.
 SECTIONS: dict[str, tuple[str, ...]] = {
-    PackKind.WEEKLY: (*DASHBOARD, "escalations", "access_changes"),
-    PackKind.MONTHLY: (*DASHBOARD, *BREAKDOWN_SECTIONS, *LOOP, "deflections", "handover"),
+    PackKind.WEEKLY: (*DASHBOARD, "escalations", "access_changes", *TIME),
+    PackKind.MONTHLY: (
+        *DASHBOARD,
+        *BREAKDOWN_SECTIONS,
+        *LOOP,
+        "deflections",
+        *TIME,
+        "handover",
+    ),
     PackKind.QUARTERLY: (
         *DASHBOARD,
         *BREAKDOWN_SECTIONS,
@@ -49,6 +59,7 @@ SECTIONS: dict[str, tuple[str, ...]] = {
         "adoption_blockers",
         "unused_modules",
         "deflections",
+        *TIME,
         "handover",
         "scorecard",
     ),
@@ -81,8 +92,15 @@ def pack_content(
     if set(keys) & set(ADOPTION_SECTIONS):
         progress("Reading adoption", 35)
         adopted = adoption(user, filters)
+    progress("Adding up the time spent", 40)
+    spent = time_spent(user, filters)
     progress("Gathering the sections", 45)
-    sections = [_section(key, board, found, adopted, institution) for key in keys]
+    sections = [
+        _time_section(key, spent, user)
+        if key in TIME
+        else _section(key, board, found, adopted, institution)
+        for key in keys
+    ]
     return {
         "period": PERIODS[filters.period][0],
         "start": board.window.start.isoformat(),
@@ -340,6 +358,55 @@ def _scorecard(institution: Institution) -> Section:
         "title": "Hypercare exit scorecard",
         "columns": ["Gate", "Threshold", "Figure", "Standing"],
         "rows": rows,
+        "chart": None,
+    }
+
+
+def _time_section(key: str, spent: TimeSpent, user: User) -> Section:
+    if key == "time_spent":
+        return _time_spent(spent)
+    return _time_entries(spent, user)
+
+
+def _time_spent(spent: TimeSpent) -> Section:
+    groups = (
+        ("Agent", spent.by_agent),
+        ("Institution", spent.by_institution),
+        ("Category", spent.by_category),
+    )
+    rows = [[by, row.label, row.minutes, row.entries] for by, sums in groups for row in sums]
+    total = spent.total
+    return {
+        "key": "time_spent",
+        "title": "Time spent",
+        "columns": ["Per", "Name", "Minutes", "Replies and notes"],
+        "rows": [*rows, ["Total", "", total.minutes, total.entries]] if rows else [],
+        "chart": None,
+    }
+
+
+def _time_entries(spent: TimeSpent, user: User) -> Section:
+    """Every entry of the period, for the spreadsheet: the sums' raw rows."""
+    entries = time_entries(user, spent.filters).select_related(
+        "ticket__institution", "person", "event"
+    )
+    return {
+        "key": "time_entries",
+        "title": "Time entries",
+        "sheet_only": True,
+        "columns": ["Entered", "Ticket", "Institution", "Category", "Person", "On", "Minutes"],
+        "rows": [
+            [
+                _moment(timezone.localtime(entry.at)),
+                entry.ticket.reference,
+                entry.ticket.institution.name,
+                str(Category(entry.ticket.category).label),
+                entry.person.display_name,
+                "Internal note" if entry.event.is_internal else "Reply",
+                entry.minutes,
+            ]
+            for entry in entries.order_by("at", "pk")
+        ],
         "chart": None,
     }
 

@@ -24,11 +24,11 @@ from hypercare.tickets.models import Attachment, HandOver, Ticket, TicketEvent
 from hypercare.tickets.schemas import (
     AssigneeIn,
     AttachmentOut,
-    BodyIn,
     CategoryIn,
     EventOut,
     HandOverOut,
     ModuleIn,
+    NoteIn,
     OwnershipOut,
     PriorityIn,
     ReplyIn,
@@ -172,6 +172,7 @@ def add_reply(request: HttpRequest, ticket_ref: str, payload: ReplyIn) -> Status
         status=payload.status or "",
         seen_event_id=payload.seen_event_id,
         confirmed=payload.confirmed,
+        minutes=payload.minutes,
     )
     return Status(201, event)
 
@@ -183,9 +184,11 @@ def add_reply(request: HttpRequest, ticket_ref: str, payload: ReplyIn) -> Status
         **errors(401, 422, not_found=NO_TICKET, forbidden="Only support staff add internal notes."),
     },
 )
-def add_note(request: HttpRequest, ticket_ref: str, payload: BodyIn) -> Status[TicketEvent]:
+def add_note(request: HttpRequest, ticket_ref: str, payload: NoteIn) -> Status[TicketEvent]:
     ticket = _ticket(request, ticket_ref)
-    event = conversation.add_internal_note(ticket=ticket, actor=actor(request), body=payload.body)
+    event = conversation.add_internal_note(
+        ticket=ticket, actor=actor(request), body=payload.body, minutes=payload.minutes
+    )
     return Status(201, event)
 
 

@@ -514,3 +514,35 @@ class Presence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} on {self.ticket_id}"
+
+
+# The longest a reply or note can have taken: a whole day, in minutes.
+MAX_MINUTES = 24 * 60
+
+
+class TimeEntry(AppendOnly):
+    """The minutes a person of support spent on a ticket, written with the reply or
+    note they entered it on. Like the timeline it belongs to, it is never changed."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.PROTECT, related_name="time_entries")
+    event = models.OneToOneField(TicketEvent, on_delete=models.PROTECT, related_name="time_entry")
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    minutes = models.PositiveSmallIntegerField()
+    at = models.DateTimeField()
+
+    objects = AppendOnlyQuerySet["TimeEntry"].as_manager()
+
+    class Meta:
+        verbose_name_plural = "time entries"
+        ordering = ["at", "pk"]
+        # The time spent report sums a period's entries.
+        indexes = [models.Index(fields=["at"], name="time_entry_at")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(minutes__gte=1, minutes__lte=MAX_MINUTES),
+                name="time_entry_minutes_range",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} {self.person_id} {self.minutes} min"

@@ -292,7 +292,16 @@ class BodyIn(_Input):
     body: Annotated[str, body_text(min_length=1, max_length=50_000)]
 
 
-class ReplyIn(BodyIn):
+class NoteIn(BodyIn):
+    minutes: int | None = Field(
+        None,
+        description="The minutes this took, 1 to 1440 (support only; see the ticket's "
+        "team: required when it tracks time on every reply and note, refused when it "
+        "tracks none).",
+    )
+
+
+class ReplyIn(NoteIn):
     status: Status | None = Field(
         None,
         description="Support only: the status the ticket takes with this reply. Without it, "

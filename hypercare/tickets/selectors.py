@@ -16,6 +16,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Sum,
     Value,
     When,
 )
@@ -314,8 +315,9 @@ def timeline(user: User, ticket: Ticket) -> QuerySet[TicketEvent]:
         "attachments"
     )
     if access.can_see_internal(user):
-        # Hand-over notes go with public tier changes but are written for the next tier.
-        events = events.select_related("handover")
+        # Hand-over notes go with public tier changes but are written for the next tier;
+        # the minutes a reply or note took are support's alone.
+        events = events.select_related("handover").annotate(minutes_spent=F("time_entry__minutes"))
     else:
         events = events.filter(is_internal=False)
     # Assignment events name owners by username; the timeline shows people by name.
@@ -328,6 +330,39 @@ def _name_of(username_field: str) -> Subquery:
         name=Trim(Concat("first_name", Value(" "), "last_name"))
     )
     return Subquery(person.values("name")[:1])
+
+
+@dataclass(frozen=True)
+class PersonTime:
+    name: str
+    minutes: int
+
+
+@dataclass(frozen=True)
+class TicketTime:
+    total: int
+    by_person: list[PersonTime]
+
+
+def time_on_ticket(user: User, ticket: Ticket) -> TicketTime | None:
+    """The minutes entered on ``ticket``, in all and per person, for support staff; None
+    for anyone else (institution users never see time)."""
+    if not access.can_see_internal(user):
+        return None
+    rows = (
+        ticket.time_entries.values("person__first_name", "person__last_name", "person__username")
+        .annotate(minutes=Sum("minutes"))
+        .order_by("-minutes", "person__username")
+    )
+    people = [
+        PersonTime(
+            f"{row['person__first_name']} {row['person__last_name']}".strip()
+            or row["person__username"],
+            row["minutes"],
+        )
+        for row in rows
+    ]
+    return TicketTime(sum(person.minutes for person in people), people)
 
 
 def ticket_attachments(user: User, ticket: Ticket) -> QuerySet[Attachment]:

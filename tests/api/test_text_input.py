@@ -173,7 +173,7 @@ def test_every_text_input_says_its_length_and_what_characters_it_refuses() -> No
     [
         ("TicketCreateIn", "title"),
         ("TicketCreateIn", "description"),
-        ("BodyIn", "body"),
+        ("NoteIn", "body"),
         ("PriorityIn", "reason"),
         ("TokenIn", "name"),
         ("ReleaseCreateIn", "version"),

@@ -8,7 +8,8 @@ from django.urls import reverse
 
 from hypercare.accounts.choices import Role
 from hypercare.accounts.models import User
-from hypercare.orgs.models import Institution
+from hypercare.orgs.choices import TimeEntryRule
+from hypercare.orgs.models import Institution, Team
 from tests import factories
 
 
@@ -73,6 +74,7 @@ def test_a_team_saves_with_agents(admin_client: Client, agent: User) -> None:
             "slug": "service-desk",
             "tier": 1,
             "auto_assignment": "round_robin",
+            "time_entry": "required",
             "lead": agent.pk,
             "members": [agent.pk],
             "last_auto_assigned": agent.pk,
@@ -80,6 +82,7 @@ def test_a_team_saves_with_agents(admin_client: Client, agent: User) -> None:
     )
 
     assert response.status_code == 302, response.content.decode()
+    assert Team.objects.get(slug="service-desk").time_entry == TimeEntryRule.REQUIRED
 
 
 def test_availability_is_kept_for_agents_only(

@@ -206,7 +206,7 @@ def build_world() -> World:
     related = factories.ticket(requester, title="Receipts print blank")
     link = link_tickets(ticket=ticket, other=related, kind=LinkKind.RELATED, actor=agent)
     tag = add_tag(ticket=ticket, actor=agent, name="fee receipts")
-    answer = add_public_reply(ticket=ticket, actor=agent, body="Which printer?")
+    answer = add_public_reply(ticket=ticket, actor=agent, body="Which printer?", minutes=15)
     incident = declare_major_incident(
         actor=people["support_manager"],
         declaration=Declaration(

@@ -791,6 +791,9 @@ NOT_HELD_HERE = {
     "NotificationsForm",  # one channel per notification: tests/web/test_profile.py
     "ReplyForm",  # a message, files or both: tests/web/test_portal.py, test_desk_ticket_work.py
     "ReplyFilesForm",  # the files of ReplyForm
+    # The desk's note: a message (as MessageForm) and minutes needed only when the
+    # ticket's team requires time: tests/web/test_time_spent.py posts it without them.
+    "NoteForm",
     "QuarantineFilterForm",  # a filter of the quarantine list
     "DashboardFilterForm",  # only draws the filters; report_filters checks them
     "AuditFilterForm",  # a filter of the audit list; audit_entries checks it

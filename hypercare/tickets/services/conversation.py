@@ -12,10 +12,11 @@ from hypercare.errors import ConfirmationNeeded, InvalidTransition
 from hypercare.lib import clock
 from hypercare.lib.transactions import use_case
 from hypercare.lib.validation import FieldErrors
+from hypercare.orgs.choices import TimeEntryRule
 from hypercare.sla.services import replan_ticket
 from hypercare.tickets import events
 from hypercare.tickets.choices import EventKind, Status
-from hypercare.tickets.models import PendingUpload, Ticket, TicketEvent
+from hypercare.tickets.models import MAX_MINUTES, PendingUpload, Ticket, TicketEvent, TimeEntry
 from hypercare.tickets.services import notices
 from hypercare.tickets.services.attachments import attach_uploads
 from hypercare.tickets.services.common import lock, require
@@ -47,6 +48,7 @@ def add_public_reply(
     uploads: Sequence[PendingUpload] = (),
     seen_event_id: int | None = None,
     confirmed: bool = False,
+    minutes: int | None = None,
 ) -> TicketEvent:
     """Add to the conversation with the requester, with the actor's pending ``uploads``
     as the reply's files, all in one transaction.
@@ -62,6 +64,8 @@ def add_public_reply(
     set to Waiting on requester"). A reply from the institution side resumes a ticket
     that was waiting on the requester, and reopens a resolved ticket within the reopen
     window; after that window, or once closed, a new ticket is needed.
+
+    Support staff may enter the ``minutes`` the reply took (see ``check_minutes``).
     """
     require(access.can_reply(actor, ticket), "You may not reply to this ticket.")
     from_support = access.is_agent(actor)
@@ -69,6 +73,7 @@ def add_public_reply(
     text = errors.text("body", body, MAX_BODY, required=True)
     if status:
         errors.choice("status", status, Status.values)
+    check_minutes(errors, ticket, minutes, from_support=from_support)
     errors.check()
     require(from_support or not status, "Only support staff can set a status with a reply.")
     with use_case():
@@ -91,6 +96,7 @@ def add_public_reply(
             _count_as_first_response(ticket, at)
         reply = events.record_public_reply(ticket, actor, at, text)
         attach_uploads(ticket, actor, uploads, at, event=reply)
+        _record_time(reply, actor, minutes)
         changed = _status_after_reply(ticket, actor, at, status) if from_support else None
         ticket.updated_at = at
         ticket.save()
@@ -216,11 +222,17 @@ def _reopen(ticket: Ticket, actor: User, at: datetime) -> None:
     events.record_reopened(ticket, actor, at, old)
 
 
-def add_internal_note(*, ticket: Ticket, actor: User, body: str) -> TicketEvent:
+def add_internal_note(
+    *, ticket: Ticket, actor: User, body: str, minutes: int | None = None
+) -> TicketEvent:
     """A note for support staff only; never shown to the institution. The staff it
-    mentions (``@username``) and the staff watching the ticket are told of it."""
+    mentions (``@username``) and the staff watching the ticket are told of it. The
+    ``minutes`` it took are entered as with a reply (see ``check_minutes``)."""
     require(access.can_add_internal_note(actor), "Only support staff can add internal notes.")
-    text = _checked_body(body, required=True)
+    errors = FieldErrors()
+    text = errors.text("body", body, MAX_BODY, required=True)
+    check_minutes(errors, ticket, minutes, from_support=True)
+    errors.check()
     with use_case():
         ticket = lock(ticket)
         at = clock.now()
@@ -228,4 +240,41 @@ def add_internal_note(*, ticket: Ticket, actor: User, body: str) -> TicketEvent:
         ticket.save(update_fields=["updated_at"])
         note = events.record_internal_note(ticket, actor, at, text)
         notices.internal_note(ticket, note, actor)
+        _record_time(note, actor, minutes)
         return note
+
+
+def time_entry_rule(ticket: Ticket) -> str:
+    """THE rule on entering time for ``ticket``: its team's setting; a ticket in no
+    team's queue leaves it optional."""
+    return ticket.team.time_entry if ticket.team is not None else TimeEntryRule.OPTIONAL
+
+
+def check_minutes(
+    errors: FieldErrors, ticket: Ticket, minutes: int | None, *, from_support: bool
+) -> None:
+    """Minutes are support's: a whole number of minutes up to a day, required on every
+    reply and note when the ticket's team says so, refused when it tracks no time.
+    Institution users never enter time."""
+    rule = time_entry_rule(ticket)
+    if minutes is None:
+        if from_support and rule == TimeEntryRule.REQUIRED:
+            errors.add("minutes", "Enter the minutes this took; this team tracks time")
+    elif not from_support:
+        errors.add("minutes", "Only support staff enter time")
+    elif rule == TimeEntryRule.OFF:
+        errors.add("minutes", "This team does not track time")
+    elif not 1 <= minutes <= MAX_MINUTES:
+        errors.add("minutes", f"must be a whole number of minutes from 1 to {MAX_MINUTES}")
+
+
+def _record_time(event: TicketEvent, actor: User, minutes: int | None) -> None:
+    """Inside the reply's or note's transaction: its time entry, when minutes were given."""
+    if minutes is not None:
+        TimeEntry.objects.create(
+            ticket=event.ticket,
+            event=event,
+            person=actor,
+            minutes=minutes,
+            at=event.created_at,
+        )

@@ -4,6 +4,7 @@ from hypercare.web.reports import packs, views
 urlpatterns = [
     page("reports/", views.dashboard_page, "reports"),
     page("reports/recurring/", views.recurring_page, "report-recurring"),
+    page("reports/time/", views.time_spent_page, "report-time"),
     page("reports/tickets/", views.tickets_page, "report-tickets"),
 ]
 urlpatterns += [

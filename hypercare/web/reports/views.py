@@ -35,6 +35,7 @@ from hypercare.reports.selectors import (
     report_filters,
     report_tickets,
 )
+from hypercare.reports.time_spent import time_spent
 from hypercare.surveys.choices import RATING_MAX
 from hypercare.tickets.choices import OPEN_STATUSES, Category, Priority, Status
 from hypercare.tickets.queue_filters import ALL_STATUSES, QueueFilterForm
@@ -298,3 +299,24 @@ def _breakdown_chart(figures: list[Figure], link: _Linker) -> dict[str, Any]:
         for figure in figures
     ]
     return {"chart": charts.bars(rows), "rows": rows}
+
+
+@login_required
+def time_spent_page(request: HttpRequest) -> HttpResponse:
+    """The minutes support entered on replies and notes, over the dashboards' filters."""
+    user = signed_in_user(request)
+    wanted = {name: request.GET.get(name, "") for name in FILTERS}
+    spent = time_spent(user, report_filters(user, **wanted))
+    form = DashboardFilterForm(initial={**wanted, "period": spent.filters.period}, user=user)
+    context = {
+        "form": form,
+        "spent": spent,
+        "period_label": PERIODS[spent.filters.period][0],
+        "tables": [
+            ("agent", "Per agent", "Agent", spent.by_agent),
+            ("institution", "Per institution", "Institution", spent.by_institution),
+            ("category", "Per category", "Category", spent.by_category),
+        ],
+        "drill_in_desk": access.can_manage_desk(user),
+    }
+    return render(request, "web/reports/time_spent.html", context)

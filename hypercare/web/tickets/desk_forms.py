@@ -8,10 +8,10 @@ from django.db.models import QuerySet
 from django.urls import reverse
 
 from hypercare.accounts.models import User
-from hypercare.orgs.choices import Tier
+from hypercare.orgs.choices import Tier, TimeEntryRule
 from hypercare.orgs.models import Module, Team
 from hypercare.tickets.choices import ALLOWED_TRANSITIONS, Category, Priority, QueueColumn, Status
-from hypercare.tickets.models import Ticket
+from hypercare.tickets.models import MAX_MINUTES, Ticket
 from hypercare.tickets.queue_filters import SORT_CHOICES, any_choice
 from hypercare.tickets.services.conversation import newest_public_reply, usual_status_after_reply
 from hypercare.web.forms import LONG_TEXT, TEXT, ServiceErrors
@@ -45,10 +45,37 @@ class StatusForm(ServiceErrors, forms.Form):
         ]
 
 
+def minutes_field(rule: str) -> forms.IntegerField | None:
+    """The minutes a reply or note took, as the ticket's team asks for them (none when
+    it tracks no time); the service checks the same bounds."""
+    if rule == TimeEntryRule.OFF:
+        return None
+    return forms.IntegerField(
+        required=rule == TimeEntryRule.REQUIRED,
+        min_value=1,
+        max_value=MAX_MINUTES,
+        label="Minutes spent",
+        help_text=SEEN_BY_STAFF,
+    )
+
+
+class NoteForm(MessageForm):
+    """An internal note, with the minutes it took when the ticket's team tracks time."""
+
+    def __init__(self, *args: Any, time_entry: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if field := minutes_field(time_entry):
+            self.fields["minutes"] = field
+
+    def field_for(self, key: str) -> str | None:
+        return key if key in self.fields else None
+
+
 class ReplyForm(MessageForm):
-    """A public reply and the status the ticket takes with it, in one submit. It carries
-    the newest public reply the page showed: one sent since, by someone else, is pointed
-    out and the reply waits for ``confirmed`` (a tick shown only then)."""
+    """A public reply and the status the ticket takes with it, in one submit, with the
+    minutes it took when the ticket's team tracks time. It carries the newest public
+    reply the page showed: one sent since, by someone else, is pointed out and the reply
+    waits for ``confirmed`` (a tick shown only then)."""
 
     status = forms.ChoiceField(required=False, label="Status after sending")
     seen_event_id = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
@@ -56,8 +83,10 @@ class ReplyForm(MessageForm):
         required=False, label="Send anyway: I have read the newer reply", widget=forms.HiddenInput
     )
 
-    def __init__(self, *args: Any, ticket: Ticket, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, ticket: Ticket, time_entry: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if field := minutes_field(time_entry):
+            self.fields["minutes"] = field
         usual = usual_status_after_reply(ticket.status)
         others = [
             (value, label)

@@ -35,11 +35,16 @@ from hypercare.tickets.selectors import (
     previous_owner,
     saved_reply_text,
     ticket_attachments,
+    time_on_ticket,
     timeline,
     usable_saved_replies,
 )
 from hypercare.tickets.services import workflow
-from hypercare.tickets.services.conversation import add_internal_note, add_public_reply
+from hypercare.tickets.services.conversation import (
+    add_internal_note,
+    add_public_reply,
+    time_entry_rule,
+)
 from hypercare.tickets.services.handover import HandOverNote, teams_at_tiers
 from hypercare.tickets.services.workflow import WORKED_TIERS
 from hypercare.web.errors import is_htmx
@@ -63,6 +68,7 @@ from hypercare.web.tickets.desk_forms import (
     AssigneeForm,
     CategoryForm,
     ModuleForm,
+    NoteForm,
     PriorityForm,
     ReplyForm,
     StatusForm,
@@ -168,11 +174,12 @@ def _context(user: User, ticket: Ticket, panel: Panel, **extra: Any) -> dict[str
         "attachments": ticket_attachments(user, ticket),
         "answers": readable_answers(ticket),
         "saved_replies": usable_saved_replies(user),
-        "reply_form": ReplyForm(prefix="reply", ticket=ticket),
-        "note_form": MessageForm(prefix="note"),
+        "reply_form": _message_form("reply", ticket),
+        "note_form": _message_form("note", ticket),
         "files_form": DeskFilesForm(prefix="files"),
         "escalation": escalation_panel(user, ticket),
         "workflow": workflow_panel(ticket),
+        "time_spent": time_on_ticket(user, ticket),
         **extra,
     }
 
@@ -203,7 +210,12 @@ def ticket_page(request: HttpRequest, pk: int) -> HttpResponse:
     saved_reply = request.GET.get("saved_reply", "")
     if saved_reply.isdigit():
         text = saved_reply_text(user, get_usable_saved_reply(user, int(saved_reply)), ticket)
-        extra["reply_form"] = ReplyForm(prefix="reply", ticket=ticket, initial={"body": text})
+        extra["reply_form"] = ReplyForm(
+            prefix="reply",
+            ticket=ticket,
+            time_entry=time_entry_rule(ticket),
+            initial={"body": text},
+        )
     return page_response(request, user, ticket, panel, **extra)
 
 
@@ -261,9 +273,10 @@ def _message(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     form = _message_form(kind, ticket, request.POST)
     if form.is_valid():
         body = form.cleaned_data["body"]
+        minutes = form.cleaned_data.get("minutes")
         try:
             if kind == "reply" and (survivor := reply_destination(ticket)) != ticket:
-                add_public_reply(ticket=survivor, actor=user, body=body)
+                add_public_reply(ticket=survivor, actor=user, body=body, minutes=minutes)
                 return _sent_to_survivor(request, ticket, survivor)
             if kind == "reply":
                 add_public_reply(
@@ -273,9 +286,10 @@ def _message(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
                     status=form.cleaned_data["status"],
                     seen_event_id=form.cleaned_data["seen_event_id"],
                     confirmed=form.cleaned_data["confirmed"],
+                    minutes=minutes,
                 )
             else:
-                add_internal_note(ticket=ticket, actor=user, body=body)
+                add_internal_note(ticket=ticket, actor=user, body=body, minutes=minutes)
         except ValidationFailed as exc:
             show_service_errors(exc, form)
         except InvalidTransition as exc:
@@ -314,9 +328,10 @@ def go_to_ticket(request: HttpRequest, ticket: Ticket) -> HttpResponse:
 
 
 def _message_form(kind: str, ticket: Ticket, data: Any = None) -> MessageForm:
+    rule = time_entry_rule(ticket)
     if kind == "reply":
-        return ReplyForm(data, prefix=kind, ticket=ticket)
-    return MessageForm(data, prefix=kind)
+        return ReplyForm(data, prefix=kind, ticket=ticket, time_entry=rule)
+    return NoteForm(data, prefix=kind, time_entry=rule)
 
 
 def _sent_response(request: HttpRequest, user: User, ticket: Ticket, kind: str) -> HttpResponse:
