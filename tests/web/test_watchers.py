@@ -133,11 +133,15 @@ def test_mention_suggestions_list_staff_by_name_for_agents_only(
     tier2_agent.first_name, tier2_agent.last_name = "Tomas", "Berg"
     tier2_agent.save()
 
-    page = signed_in(agent).get(f"/desk/tickets/{ticket.pk}/mentionable/", {"q": "@tom"})
+    address = f"/desk/tickets/{ticket.pk}/mentionable/"
+    page = signed_in(agent).get(address, {"q": "@tom"}, headers={"HX-Request": "true"})
 
     html = page.content.decode()
     assert 'data-mention="tomas"' in html
     assert ">Tomas Berg<" in html
     assert "tara" not in html
-    refused = signed_in(requester).get(f"/desk/tickets/{ticket.pk}/mentionable/", {"q": "t"})
+    refused = signed_in(requester).get(address, {"q": "t"}, headers={"HX-Request": "true"})
     assert "data-mention" not in refused.content.decode()
+    # Not a page of its own: opened as one, it leads to the ticket.
+    opened = signed_in(agent).get(address, {"q": "t"})
+    assert (opened.status_code, opened.headers["Location"]) == (302, f"/desk/tickets/{ticket.pk}/")

@@ -16,6 +16,7 @@ from hypercare.tickets.models import Ticket
 from hypercare.tickets.selectors import get_visible_ticket
 from hypercare.tickets.services.watchers import add_watcher, not_a_candidate, remove_watcher
 from hypercare.tickets.watching import mentionable, watcher_by_address, watcher_by_id
+from hypercare.web.errors import is_htmx
 from hypercare.web.forms import show_service_errors
 from hypercare.web.guards import portal_view, signed_in_user, workspace_view
 from hypercare.web.tickets import portal
@@ -90,9 +91,12 @@ def portal_remove(request: HttpRequest, pk: int, user_pk: int) -> HttpResponse:
 @require_GET
 def desk_mentionable(request: HttpRequest, pk: int) -> HttpResponse:
     """The support staff a note may mention whose name starts as typed (``q``), as the
-    options of the note composer's suggestion list."""
+    options of the note composer's suggestion list. Opened without the composer's
+    script (not a page of its own) it leads to the ticket's page."""
     user = signed_in_user(request)
     ticket = get_visible_ticket(user, pk)
+    if not is_htmx(request):
+        return redirect("web:desk-ticket", pk=ticket.pk)
     people = mentionable(user, ticket, request.GET.get("q", ""))
     return render(request, "web/watchers/_mentionable.html", {"people": people})
 
