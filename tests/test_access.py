@@ -3719,6 +3719,7 @@ def test_who_has_a_ticket_open_is_shown_to_support_staff_alone(world: World, per
     assert not Presence.objects.filter(user=user).exists()
 
 
+@pytest.mark.parametrize("persona", SEES)
 def test_time_spent_is_read_only_by_its_institutions_admin_and_managers(
     timed_world: World, persona: str
 ) -> None:
