@@ -41,7 +41,7 @@ def create_macro(request: HttpRequest, payload: MacroIn) -> Status[Macro]:
 
 @router.delete(
     "/macros/{macro_id}",
-    response={204: None, **errors(401, not_found=NO_MACRO, forbidden=MANAGERS_ONLY)},
+    response={204: None, **errors(401, 422, not_found=NO_MACRO, forbidden=MANAGERS_ONLY)},
 )
 def delete_macro(request: HttpRequest, macro_id: DbId) -> Status[None]:
     user = actor(request)
