@@ -39,6 +39,17 @@ def create_macro(request: HttpRequest, payload: MacroIn) -> Status[Macro]:
     return Status(201, macro)
 
 
+@router.put(
+    "/macros/{macro_id}",
+    response={200: MacroOut, **errors(401, 422, not_found=NO_MACRO, forbidden=MANAGERS_ONLY)},
+)
+def update_macro(request: HttpRequest, macro_id: DbId, payload: MacroIn) -> Macro:
+    """Replace every step of the macro (support managers and system admins)."""
+    user = actor(request)
+    macro = selectors.get_visible_macro(user, macro_id)
+    return services.update_macro(actor=user, macro=macro, steps=_steps(request, payload))
+
+
 @router.delete(
     "/macros/{macro_id}",
     response={204: None, **errors(401, 422, not_found=NO_MACRO, forbidden=MANAGERS_ONLY)},

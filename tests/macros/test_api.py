@@ -51,6 +51,11 @@ def test_a_manager_makes_a_macro_and_an_agent_applies_it(requester: User, agent:
     assert ticket.priority == Priority.HIGH
     assert ticket.events.filter(kind=MacroEventKind.MACRO_APPLIED).count() == 1
 
+    changed = manager.put(f"/macros/{made.json()['id']}", {"name": "Chase", "note": "Again."})
+    assert changed.status_code == 200
+    assert (changed.json()["priority"], changed.json()["note"]) == ("", "Again.")
+    assert client.put(f"/macros/{made.json()['id']}", {"name": "X", "note": "x"}).status_code == 403
+
 
 def test_a_refused_step_answers_named_and_applies_nothing(requester: User, agent: User) -> None:
     manager = ApiClient(factories.agent(Role.SUPPORT_MANAGER))
