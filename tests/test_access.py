@@ -3642,6 +3642,27 @@ def test_only_support_managers_keep_macros(world: World, macro: Macro, persona: 
 
 
 @pytest.mark.parametrize("persona", [persona for persona in SEES if persona not in STAFF])
+def test_nobody_of_an_institution_reaches_a_macro_page(
+    world: World, macro: Macro, persona: str
+) -> None:
+    client = signed_in(world.users[persona])
+    ticket = world.tickets["riya_finance"]
+
+    # The workspace sends the institution's people to their own side, doing nothing.
+    assert client.get("/desk/macros/").status_code == 302
+    assert client.post("/desk/macros/", {"name": "Mine", "note": "x"}).status_code == 302
+    assert client.post(f"/desk/macros/{macro.pk}/delete/").status_code == 302
+    applied = client.post(f"/desk/tickets/{ticket.pk}/macros/apply/", {"macro": macro.pk})
+    bulk = client.post("/desk/macros/apply/", {"ticket": [ticket.pk], "macro": macro.pk})
+    assert (applied.status_code, bulk.status_code) == (302, 302)
+    assert list(Macro.objects.all()) == [macro]
+    assert not TicketEvent.objects.filter(kind=MacroEventKind.MACRO_APPLIED).exists()
+    for name in SEES[persona]:
+        page = client.get(f"/portal/tickets/{world.tickets[name].pk}/").content.decode()
+        assert "Chase vendor" not in page, name
+
+
+@pytest.mark.parametrize("persona", [persona for persona in SEES if persona not in STAFF])
 def test_a_macro_applied_never_shows_its_note_to_an_institution(
     world: World, macro: Macro, persona: str
 ) -> None:
