@@ -8,6 +8,8 @@ import pytest
 
 from hypercare.accounts.choices import Role
 from hypercare.accounts.models import User
+from hypercare.audit.choices import Action, Area
+from hypercare.audit.models import AuditEntry
 from hypercare.errors import InvalidTransition, NotAllowed, ValidationFailed
 from hypercare.macros.choices import MacroEventKind
 from hypercare.macros.models import Macro
@@ -198,6 +200,17 @@ def test_a_macro_must_do_something_and_have_its_own_name(manager: User) -> None:
 
     renamed = update_macro(actor=manager, macro=other, steps=MacroSteps(name="Later", note="y"))
     assert (renamed.name, renamed.note) == ("Later", "y")
+
+
+def test_keeping_macros_is_in_the_configuration_audit(manager: User) -> None:
+    macro = create_macro(
+        actor=manager, steps=MacroSteps(name="Chase", note="x", tags_to_add=["vendor"])
+    )
+    update_macro(actor=manager, macro=macro, steps=MacroSteps(name="Chase", note="y"))
+    delete_macro(actor=manager, macro=macro)
+
+    entries = AuditEntry.objects.filter(area=Area.TEMPLATES).order_by("pk")
+    assert [entry.action for entry in entries] == [Action.CREATED, Action.CHANGED, Action.DELETED]
 
 
 def test_a_macro_whose_every_step_is_gone_refuses(

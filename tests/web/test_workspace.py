@@ -89,7 +89,8 @@ def test_queue_page_query_count_does_not_grow_with_tickets(
 ) -> None:
     for _ in range(10):
         factories.ticket(requester)
-    with django_assert_max_num_queries(12):
+    # 13: the bulk bar's macros are one more query, whatever the number of tickets.
+    with django_assert_max_num_queries(13):
         agent_client.get("/desk/?queue=all")
 
 
