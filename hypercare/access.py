@@ -709,6 +709,22 @@ def can_manage_tags(user: User) -> bool:
     return is_agent(user) and user.has_role(*MANAGER_ROLES)
 
 
+# Macros: several ticket actions in one click. Support staff's own tool, like tags:
+# institutions never see or apply one; each step is still checked by its own service.
+def macro_scope(user: User) -> Q:
+    """The macros ``user`` may see and apply, as a filter on Macro."""
+    return Q() if can_apply_macros(user) else NOTHING
+
+
+def can_apply_macros(user: User) -> bool:
+    return can_work_ticket(user)
+
+
+def can_manage_macros(user: User) -> bool:
+    """Create, change and delete macros: support managers and system admins."""
+    return is_agent(user) and user.has_role(*MANAGER_ROLES)
+
+
 # Major incidents: one outage across tickets and institutions. Support staff see every
 # one; an institution's users see those affecting their institution, and of its children
 # only the tickets they may see anyway (``ticket_scope``).

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "hypercare.mail",
     "hypercare.links",
     "hypercare.tags",
+    "hypercare.macros",
     "hypercare.integrations",
     "hypercare.feedback",
     "hypercare.knowledge",

@@ -146,6 +146,10 @@ from hypercare.links.choices import LinkKind
 from hypercare.links.models import TicketLink
 from hypercare.links.selectors import ticket_links
 from hypercare.links.services import link_tickets, merge_tickets
+from hypercare.macros.choices import MacroEventKind
+from hypercare.macros.models import Macro
+from hypercare.macros.selectors import visible_macros
+from hypercare.macros.services import MacroSteps, apply_macro, create_macro
 from hypercare.mail import selectors
 from hypercare.mail.choices import InboundStatus, MailEventKind
 from hypercare.mail.intake import process
@@ -3774,3 +3778,92 @@ def test_an_institution_admins_pack_holds_only_their_institutions_time(
     assert [row[1] for row in rows] == [timed_world.tickets["riya_finance"].reference]
     assert sections["time_spent"]["rows"][-1] == ["Total", "", 20, 1]
     assert "Southbank" not in str(pack.content)
+
+
+# Macros -------------------------------------------------------------------------------------
+
+# Macros are the support side's own shortcuts: support managers keep them, support staff
+# apply them, and nobody of an institution lists, applies or changes one, through any
+# endpoint or page; a macro's internal note and summary never reach an institution.
+
+
+@pytest.fixture
+def macro(world: World) -> Macro:
+    return create_macro(
+        actor=world.users["support_manager"],
+        steps=MacroSteps(name="Chase vendor", note="Chased the vendor.", tags_to_add=["vendor"]),
+    )
+
+
+@pytest.mark.parametrize("persona", SEES)
+def test_only_support_staff_list_or_apply_macros(world: World, macro: Macro, persona: str) -> None:
+    user = world.users[persona]
+    staff = persona in STAFF
+    client = ApiClient(user)
+
+    assert list(visible_macros(user)) == ([macro] if staff else [])
+    assert [row["name"] for row in client.get("/macros").json()] == (
+        ["Chase vendor"] if staff else []
+    )
+    for name, ticket in world.tickets.items():
+        applied = client.post(f"/tickets/{ticket.pk}/macros/{macro.pk}/apply")
+        # Not even a ticket they see: the macro itself is unknown to them.
+        assert applied.status_code == (200 if staff else 404), name
+        if not staff:
+            with pytest.raises(NotAllowed):
+                apply_macro(ticket=ticket, actor=user, macro=macro)
+        applied_here = ticket.events.filter(kind=MacroEventKind.MACRO_APPLIED).exists()
+        assert applied_here == staff, name
+
+
+@pytest.mark.parametrize("persona", SEES)
+def test_only_support_managers_keep_macros(world: World, macro: Macro, persona: str) -> None:
+    user = world.users[persona]
+    client = ApiClient(user)
+    made = client.post("/macros", {"name": "Mine", "note": "x"})
+    gone = client.delete(f"/macros/{macro.pk}")
+
+    if persona == "support_manager":
+        assert (made.status_code, gone.status_code) == (201, 204)
+        assert list(Macro.objects.values_list("name", flat=True)) == ["Mine"]
+        return
+    assert (made.status_code, gone.status_code) == (403, 403 if persona in STAFF else 404)
+    assert list(Macro.objects.all()) == [macro]
+
+
+@pytest.mark.parametrize("persona", [persona for persona in SEES if persona not in STAFF])
+def test_nobody_of_an_institution_reaches_a_macro_page(
+    world: World, macro: Macro, persona: str
+) -> None:
+    client = signed_in(world.users[persona])
+    ticket = world.tickets["riya_finance"]
+
+    # The workspace sends the institution's people to their own side, doing nothing.
+    assert client.get("/desk/macros/").status_code == 302
+    assert client.post("/desk/macros/", {"name": "Mine", "note": "x"}).status_code == 302
+    assert client.post(f"/desk/macros/{macro.pk}/delete/").status_code == 302
+    applied = client.post(f"/desk/tickets/{ticket.pk}/macros/apply/", {"macro": macro.pk})
+    bulk = client.post("/desk/macros/apply/", {"ticket": [ticket.pk], "macro": macro.pk})
+    assert (applied.status_code, bulk.status_code) == (302, 302)
+    assert list(Macro.objects.all()) == [macro]
+    assert not TicketEvent.objects.filter(kind=MacroEventKind.MACRO_APPLIED).exists()
+    for name in SEES[persona]:
+        page = client.get(f"/portal/tickets/{world.tickets[name].pk}/").content.decode()
+        assert "Chase vendor" not in page, name
+
+
+@pytest.mark.parametrize("persona", [persona for persona in SEES if persona not in STAFF])
+def test_a_macro_applied_never_shows_its_note_to_an_institution(
+    world: World, macro: Macro, persona: str
+) -> None:
+    user = world.users[persona]
+    for name in SEES[persona]:
+        ticket = world.tickets[name]
+        apply_macro(ticket=ticket, actor=world.users["tier1"], macro=macro)
+        kinds = set(timeline(user, ticket).values_list("kind", flat=True))
+        assert not kinds & {MacroEventKind.MACRO_APPLIED, EventKind.INTERNAL_NOTE}, name
+        page = signed_in(user).get(f"/portal/tickets/{ticket.pk}/").content.decode()
+        assert "Chased the vendor." not in page
+        assert "Chase vendor" not in page
+        events = ApiClient(user).get(f"/tickets/{ticket.pk}/events").json()
+        assert "Chased the vendor." not in str(events)

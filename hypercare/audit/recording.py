@@ -69,6 +69,8 @@ WATCHED: dict[str, Watched] = {
         Area.TEMPLATES, ignored=frozenset({"updated_at"})
     ),
     "tickets.SavedReply": Watched(Area.TEMPLATES, ignored=frozenset({"created_at", "updated_at"})),
+    # Macros are shared templates of work, kept by managers as saved replies are by teams.
+    "macros.Macro": Watched(Area.TEMPLATES, ignored=frozenset({"created_at"})),
     "mail.Mailbox": Watched(
         Area.MAIL,
         ignored=frozenset({"last_polled_at", "last_error"}),

@@ -20,6 +20,7 @@ from hypercare.web.incidents import urls as incidents
 from hypercare.web.integrations import urls as integrations
 from hypercare.web.knowledge import urls as knowledge
 from hypercare.web.links import urls as links
+from hypercare.web.macros import urls as macros
 from hypercare.web.mail import urls as mail
 from hypercare.web.notifications import urls as notifications
 from hypercare.web.orgs import urls as orgs
@@ -61,6 +62,7 @@ urlpatterns = [
     *mail.urlpatterns,
     *links.urlpatterns,
     *tags.urlpatterns,
+    *macros.urlpatterns,
     *integrations.urlpatterns,
     *feedback.urlpatterns,
     *knowledge.urlpatterns,

@@ -46,6 +46,7 @@ from hypercare.knowledge.training_notes import send_training_note
 from hypercare.lib import clock
 from hypercare.links.choices import LinkKind
 from hypercare.links.services import link_tickets
+from hypercare.macros.services import MacroSteps, create_macro
 from hypercare.orgs.choices import ModuleCode, Tier
 from hypercare.orgs.models import Institution, Team
 from hypercare.problems.services.records import ProblemDetails, create_problem
@@ -206,6 +207,11 @@ def build_world() -> World:
     related = factories.ticket(requester, title="Receipts print blank")
     link = link_tickets(ticket=ticket, other=related, kind=LinkKind.RELATED, actor=agent)
     tag = add_tag(ticket=ticket, actor=agent, name="fee receipts")
+    # A macro, so the ticket page shows its "Apply macro" panel and the list its table.
+    create_macro(
+        actor=people["support_manager"],
+        steps=MacroSteps(name="Chase", note="Chased.", saved_reply=reply, team=desk),
+    )
     answer = add_public_reply(ticket=ticket, actor=agent, body="Which printer?", minutes=15)
     incident = declare_major_incident(
         actor=people["support_manager"],

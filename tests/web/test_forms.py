@@ -54,6 +54,8 @@ from hypercare.incidents.services import (
 from hypercare.knowledge.models import Article
 from hypercare.knowledge.services import ArticleContent, create_article, set_related_articles
 from hypercare.links.services import split_ticket
+from hypercare.macros.models import Macro
+from hypercare.macros.services import MacroSteps, create_macro
 from hypercare.orgs.choices import ModuleCode, Tier
 from hypercare.orgs.models import Institution, Integration, Module, Team
 from hypercare.privacy.services.anonymise import anonymise_person
@@ -71,7 +73,7 @@ from hypercare.releases.services import (
 from hypercare.reports.services import create_pack_schedule, request_pack, write_pack_notes
 from hypercare.tags.services import add_tag, rename_tag
 from hypercare.tickets.choices import AffectedWorkflow, Category, Channel, Level, Priority, Status
-from hypercare.tickets.models import Ticket
+from hypercare.tickets.models import SavedReply, Ticket
 from hypercare.tickets.services import conversation, saved_replies, saved_views, workflow
 from hypercare.tickets.services.handover import HandOverNote
 from hypercare.tickets.services.intake import open_ticket
@@ -85,6 +87,8 @@ from hypercare.web.handover.forms import HandoverForm
 from hypercare.web.incidents import forms as incident_forms
 from hypercare.web.knowledge import forms as knowledge_forms
 from hypercare.web.links import forms as link_forms
+from hypercare.web.macros import forms as macro_forms
+from hypercare.web.macros.forms import tag_names
 from hypercare.web.privacy import forms as privacy_forms
 from hypercare.web.problems import forms as problem_forms
 from hypercare.web.releases import forms as release_forms
@@ -555,6 +559,32 @@ CASES = [
         lambda world, data: saved_replies.create_saved_reply(actor=world.manager, **data),
     ),
     Case(
+        macro_forms.MacroForm,
+        lambda world: {
+            "name": "Chase",
+            "description": "",
+            "status": Status.WAITING_ON_REQUESTER,
+            "priority": Priority.HIGH,
+            "team": world.tier2,
+            "tags_to_add": "chased",
+            "tags_to_remove": "new",
+            "saved_reply": None,
+            "note": "Chased.",
+        },
+        lambda world, data: create_macro(
+            actor=_release_manager(),
+            steps=MacroSteps(
+                **{
+                    **data,
+                    # Each call its own name, so no call is refused for an earlier one's.
+                    "name": data["name"] and f"{data['name']} {Macro.objects.count()}",
+                    "tags_to_add": tag_names(data["tags_to_add"]),
+                    "tags_to_remove": tag_names(data["tags_to_remove"]),
+                }
+            ),
+        ),
+    ),
+    Case(
         tag_forms.TagForm,
         lambda world: {"name": "fee receipts"},
         lambda world, data: add_tag(ticket=world.ticket, actor=world.agent, **data),
@@ -822,6 +852,10 @@ NOT_HELD_HERE = {
     # The tag to merge into is chosen among those listed (never empty), and the service
     # takes a tag, not a name: tests/web/test_tags.py posts it left out.
     "MergeTagForm",
+    # A macro to apply is chosen among those listed, and the queue's names tickets by id:
+    # tests/macros/test_web.py posts each left out and checks the refusal.
+    "ApplyMacroForm",
+    "BulkMacroForm",
     # A major incident's child is a ticket the view looks up by reference, and the queue's
     # attach names tickets and an incident by id: tests/incidents/test_web.py.
     "ChildForm",
@@ -947,6 +981,7 @@ FORM_ARGUMENTS: dict[str, dict[str, Any]] = {
     "TierForm": {"teams": Team.objects, "routes": {}},
     "SavedReplyForm": {"teams": Team.objects},
     "SavedViewForm": {"teams": Team.objects},
+    "MacroForm": {"teams": Team.objects, "replies": SavedReply.objects},
     "LevelForm": {"above": 1},
     "StatusForm": {"allowed": frozenset(Status.values)},
     "ReportForm": {"colleagues": User.objects},

@@ -23,7 +23,7 @@ def bulk_assign(
     *, tickets: Sequence[Ticket], actor: User, assignee: User | None, reason: str = ""
 ) -> BulkOutcome:
     """Give every ticket the same owner, each through ``assign_ticket``."""
-    return _each(
+    return each_ticket(
         tickets,
         actor,
         lambda ticket: assign_ticket(ticket=ticket, actor=actor, assignee=assignee, reason=reason),
@@ -34,14 +34,14 @@ def bulk_change_status(
     *, tickets: Sequence[Ticket], actor: User, status: str, reason: str = ""
 ) -> BulkOutcome:
     """Move every ticket to ``status``, each through ``change_status``."""
-    return _each(
+    return each_ticket(
         tickets,
         actor,
         lambda ticket: change_status(ticket=ticket, actor=actor, status=status, reason=reason),
     )
 
 
-def _each(
+def each_ticket(
     tickets: Sequence[Ticket], actor: User, change: Callable[[Ticket], Ticket]
 ) -> BulkOutcome:
     """Each ticket changes in its own transaction, with its own timeline event.
